@@ -1,0 +1,55 @@
+# matterops: `make help` lists the targets. Every target runs Node 24 from node_modules (the npm
+# package `node@24`), whatever the system Node is.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+PEERS_DIR ?= $(or $(MATTEROPS_PEERS_DIR),$(HOME)/.cache/matterops-peers)
+
+.DEFAULT_GOAL := help
+.PHONY: help install build check test test-unit test-cluster test-chat peers sandbox sandbox-down bench run clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.installed ## install npm dependencies (Node 24 included)
+
+build: install ## compile src/ to dist/
+	npm run --silent build
+
+check: install ## typecheck, lint and unit tests (no peers needed)
+	npm run --silent typecheck
+	npm run --silent lint
+	npm run --silent test:unit
+
+test: check peers ## every test suite: unit, cluster and chat (starts the sandbox unless one runs)
+	vitest run --project cluster --project chat
+
+test-unit: install ## unit tests only
+	npm run --silent test:unit
+
+test-cluster: install peers ## cluster tests against the real apiserver and operator
+	vitest run --project cluster
+
+test-chat: install peers ## chat tests against the real Mattermost server
+	vitest run --project chat
+
+peers: ## build the real test peers into $(PEERS_DIR) (idempotent)
+	@bash test/peers/build.sh
+
+sandbox: install peers ## start every real peer on loopback, write .sandbox/env and .sandbox/kubeconfig
+	@node test/sandbox/cli.ts up
+
+sandbox-down: ## stop the sandbox's processes and remove its data
+	@node test/sandbox/cli.ts down
+
+bench: install peers ## run the benchmarks in bench/ (results go to BENCHMARKS.md by hand)
+	@for b in bench/*.bench.ts; do node "$$b"; done
+
+run: build sandbox ## start matterops in the terminal, connected to the sandbox
+	@set -a; . .sandbox/env; set +a; node dist/cli.js
+
+clean: ## remove build output (not the peers cache)
+	rm -rf dist coverage

@@ -1,0 +1,46 @@
+// Type-checked typescript-eslint: lint as design pressure (../shared/style.md, Tooling).
+import tseslint from 'typescript-eslint';
+
+/** Modules the pure core must never import: it talks to nothing (../shared/style.md, Shape). */
+const transportModules = [
+  'node:http', 'node:https', 'node:net', 'node:tls', 'node:dgram', 'node:child_process', 'node:fs', 'node:fs/promises',
+  'http', 'https', 'net', 'tls', 'dgram', 'child_process', 'fs', 'fs/promises',
+  'express', 'ws', 'pino', 'yaml', '@kubernetes/client-node', '@mattermost/client', '@mattermost/types', 'undici',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', '.sandbox/', 'coverage/'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      complexity: ['error', 12],
+      'max-params': ['error', 4],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: transportModules.map((name) => ({ name, message: 'src/core is pure: put transports in src/adapters/ and pass them in as ports.' })),
+        patterns: [{ group: ['**/adapters/**', '@kubernetes/*', '@mattermost/*'], message: 'src/core must not import adapters or transport libraries.' }],
+      }],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      'max-params': 'off',
+    },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,84 @@
+/**
+ * The ClusterGateway port over @kubernetes/client-node, for one kubeconfig context. Every call goes
+ * through `guard`, so callers only ever see matterops errors (kube-errors.ts).
+ */
+import {
+  AuthenticationV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, VersionApi, type KubeConfig,
+} from '@kubernetes/client-node';
+import { MatteropsError } from '../../core/errors.ts';
+import { toInstallation, type Installation } from '../../core/model/installation.ts';
+import type { ClusterGateway } from '../../core/ports/cluster-gateway.ts';
+import { isNotFound, statusBody, toMatteropsError } from './kube-errors.ts';
+import { appContainerName, toEventInfo, toJobInfo, toPodInfo } from './kube-mappers.ts';
+
+/** Where Mattermost custom resources live (reference/mattermost.md A.1). */
+export const mattermostResource = { group: 'installation.mattermost.com', version: 'v1beta1', plural: 'mattermosts' } as const;
+
+/** Events about the installation itself, its pods/ReplicaSets/Deployment, and the update-check Job. */
+const concerns = (installation: string, objectName: string): boolean =>
+  objectName === installation || objectName.startsWith(`${installation}-`) || objectName.startsWith('mattermost-update-check');
+
+function crdMissing(context: string): MatteropsError {
+  return new MatteropsError('not_found', `the Mattermost operator's CRD (mattermosts.installation.mattermost.com) is not installed in cluster ${context}`,
+    'install the Mattermost operator in that cluster, or pick another with --cluster');
+}
+
+export function createKubeGateway(kc: KubeConfig, context: string): ClusterGateway {
+  const server = kc.getCluster(kc.getContextObject(context)?.cluster ?? '')?.server ?? 'unknown server';
+  const where = { context, server };
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const core = kc.makeApiClient(CoreV1Api);
+  const batch = kc.makeApiClient(BatchV1Api);
+
+  async function guard<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw toMatteropsError(error, where);
+    }
+  }
+
+  async function listInstallations(namespace?: string): Promise<Installation[]> {
+    try {
+      const list = (namespace
+        ? await custom.listNamespacedCustomObject({ ...mattermostResource, namespace })
+        : await custom.listClusterCustomObject({ ...mattermostResource })) as { items: unknown[] };
+      return list.items.map(toInstallation);
+    } catch (error) {
+      if (isNotFound(error)) throw crdMissing(context);
+      throw toMatteropsError(error, where);
+    }
+  }
+
+  async function getInstallation(namespace: string, name: string): Promise<Installation | undefined> {
+    try {
+      return toInstallation(await custom.getNamespacedCustomObject({ ...mattermostResource, namespace, name }));
+    } catch (error) {
+      if (!isNotFound(error)) throw toMatteropsError(error, where);
+      // A 404 for the object names it; a 404 without a name means the resource type is unknown.
+      if (statusBody(error).details?.name === name) return undefined;
+      throw crdMissing(context);
+    }
+  }
+
+  return {
+    context,
+    server,
+    listInstallations,
+    getInstallation,
+    listPods: (namespace, installation) => guard(async () =>
+      (await core.listNamespacedPod({ namespace, labelSelector: `installation.mattermost.com/installation=${installation}` })).items.map(toPodInfo)),
+    listEvents: (namespace, installation) => guard(async () =>
+      (await core.listNamespacedEvent({ namespace })).items.filter((e) => concerns(installation, e.involvedObject.name ?? '')).map(toEventInfo)),
+    listJobs: (namespace) => guard(async () => (await batch.listNamespacedJob({ namespace })).items.map(toJobInfo)),
+    readLog: (namespace, request) => guard(() => core.readNamespacedPodLog({
+      namespace, name: request.pod, container: appContainerName, tailLines: request.tailLines, previous: request.previous,
+      ...(request.sinceSeconds ? { sinceSeconds: request.sinceSeconds } : {}),
+    })),
+    whoAmI: () => guard(async () => {
+      const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+      return { username: review.status?.userInfo?.username ?? 'unknown', groups: review.status?.userInfo?.groups ?? [] };
+    }),
+    serverVersion: () => guard(async () => (await kc.makeApiClient(VersionApi).getCode()).gitVersion),
+  };
+}

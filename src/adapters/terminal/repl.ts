@@ -1,0 +1,54 @@
+/**
+ * The interactive prompt: history across sessions, tab completion of verbs, flags and installation
+ * names (from the registry and the cluster), the same pipeline as chat.
+ */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface, type CompleterResult } from 'node:readline';
+import { complete } from '../../core/grammar/complete.ts';
+import type { App } from '../../main.ts';
+import { renderTerminal } from './render-terminal.ts';
+import { terminalCaller } from './terminal-caller.ts';
+
+const historyFile = process.env.MATTEROPS_HISTORY || join(homedir(), '.matterops_history');
+
+function loadHistory(): string[] {
+  if (!existsSync(historyFile)) return [];
+  return readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 500);
+}
+
+export async function startRepl(app: App): Promise<void> {
+  const caller = terminalCaller();
+  const color = Boolean(process.stdout.isTTY);
+  let installations: string[] = [];
+  const refreshNames = (): void => {
+    app.clusters.get(app.clusters.defaultContext)?.listInstallations()
+      .then((found) => { installations = found.map((i) => i.name); })
+      .catch(() => undefined); // completion is a convenience; errors show when a command runs
+  };
+  refreshNames();
+  const rl = createInterface({
+    input: process.stdin, output: process.stdout, history: loadHistory(), historySize: 500,
+    prompt: `matterops (${app.clusters.defaultContext})> `,
+    completer: (line: string): CompleterResult => {
+      const candidates = complete(line, app.registry, { installations });
+      const word = /\S*$/.exec(line)?.[0] ?? '';
+      return [candidates, word];
+    },
+  });
+  console.log(`matterops on cluster ${app.clusters.defaultContext}: type help, or exit to leave. Tab completes.`);
+  rl.prompt();
+  for await (const line of rl) {
+    const input = line.trim();
+    if (input === 'exit' || input === 'quit') break;
+    if (input) {
+      appendFileSync(historyFile, `${input}\n`);
+      const outcome = await app.pipeline.run(input, caller);
+      console.log(`${renderTerminal(outcome.reply, { color })}\n`);
+      refreshNames();
+    }
+    rl.prompt();
+  }
+  rl.close();
+}

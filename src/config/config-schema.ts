@@ -1,0 +1,43 @@
+/**
+ * matterops configuration: one zod schema, validated once at start, every problem reported together
+ * (t3-env style). Environment variables override the optional YAML file.
+ */
+import { z } from 'zod';
+
+export const ConfigSchema = z.object({
+  kubernetes: z.object({
+    /** A kubeconfig file; without it KUBECONFIG, ~/.kube/config or the in-cluster account. */
+    kubeconfig: z.string().min(1).optional(),
+    /** The context used when a command names none; default: the kubeconfig's current context. */
+    defaultContext: z.string().min(1).optional(),
+  }).default({}),
+  defaults: z.object({
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'defaults.namespace must be a DNS-1123 label' }).default('default'),
+  }).default({ namespace: 'default' }),
+  mattermost: z.object({
+    url: z.url({ error: 'mattermost.url (MM_URL) must be a URL like https://chat.example.com' }).optional(),
+    botToken: z.string().min(20, { error: 'mattermost.botToken (MM_BOT_TOKEN) looks too short to be a token' }).optional(),
+    team: z.string().optional(),
+  }).default({}),
+  limits: z.object({
+    maxLogLines: z.coerce.number().int().min(1).max(5_000).default(1_000),
+    maxReplyChars: z.coerce.number().int().min(1_000).max(16_000).default(12_000),
+  }).default({ maxLogLines: 1_000, maxReplyChars: 12_000 }),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Where each environment variable lands in the config. */
+export const envBindings: Record<string, string[]> = {
+  MATTEROPS_KUBECONFIG: ['kubernetes', 'kubeconfig'],
+  MATTEROPS_KUBE_CONTEXT: ['kubernetes', 'defaultContext'],
+  MATTEROPS_NAMESPACE: ['defaults', 'namespace'],
+  MM_URL: ['mattermost', 'url'],
+  MM_BOT_TOKEN: ['mattermost', 'botToken'],
+  MM_TEAM: ['mattermost', 'team'],
+  MATTEROPS_MAX_LOG_LINES: ['limits', 'maxLogLines'],
+  MATTEROPS_LOG_LEVEL: ['logLevel'],
+};
+
+/** Config is printed with these replaced by a mask. */
+export const secretConfigPaths = ['mattermost.botToken'];

@@ -1,0 +1,24 @@
+/**
+ * The one boundary that turns any thrown value into a reply: domain errors keep their message and
+ * hint; anything else is logged with a reference the user can quote, and shown only as that.
+ */
+import { isMatteropsError, type ErrorCode } from './errors.ts';
+import type { Logger } from './ports/logger.ts';
+import { reply, text, type Reply, type Tone } from './reply.ts';
+import { redactSecrets } from './text/redact.ts';
+
+const toneByCode: Record<ErrorCode, Tone> = {
+  usage: 'warning', invalid: 'warning', not_found: 'warning', conflict: 'warning',
+  forbidden: 'danger', unavailable: 'danger', internal: 'danger',
+};
+
+export function errorReply(error: unknown, logger: Logger, context: Record<string, unknown>): Reply {
+  if (isMatteropsError(error)) {
+    const blocks = [text(redactSecrets(error.message)), ...(error.hint ? [text(redactSecrets(error.hint))] : [])];
+    return { ...reply(toneByCode[error.code], ...blocks), error: error.code };
+  }
+  const ref = globalThis.crypto.randomUUID().slice(0, 8);
+  const detail = error instanceof Error ? { err: redactSecrets(error.stack ?? error.message) } : { err: redactSecrets(String(error)) };
+  logger.error({ ...context, ref, ...detail }, 'internal error');
+  return { ...reply('danger', text(`internal error (ref ${ref}); the bot's log has the details`)), error: 'internal' };
+}

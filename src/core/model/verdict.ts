@@ -1,0 +1,58 @@
+/**
+ * The one-line verdict of `status`: what an SRE wants to know first. Pure: it reads the installation,
+ * its pods and the update-check Job, and says stable, rolling out, reconciling, stuck or error.
+ */
+import type { Tone } from '../reply.ts';
+import type { Installation } from './installation.ts';
+import type { JobInfo, PodInfo } from './workload.ts';
+
+export interface Verdict { tone: Tone; text: string }
+
+/** The Job the operator runs before an image change (reference/mattermost.md A.3). */
+export const updateJobName = 'mattermost-update-check';
+
+const troubledReasons = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'OOMKilled']);
+
+function podTrouble(pods: PodInfo[]): string | undefined {
+  const troubled = pods.filter((p) => troubledReasons.has(p.waitingReason ?? '') || p.lastTerminationReason === 'OOMKilled');
+  if (!troubled.length) return undefined;
+  const reasons = [...new Set(troubled.map((p) => p.waitingReason ?? p.lastTerminationReason))].join(', ');
+  return `${troubled.length} pod${troubled.length > 1 ? 's' : ''} in trouble (${reasons})`;
+}
+
+function updateJobVerdict(job: JobInfo | undefined): Verdict | undefined {
+  if (!job) return undefined;
+  if (job.failed > 0 && job.active === 0) {
+    return { tone: 'danger', text: `stuck: update job failed ${job.failed} time${job.failed > 1 ? 's' : ''}${job.failureReason ? ` (${job.failureReason})` : ''}` };
+  }
+  if (job.active > 0) return { tone: 'warning', text: 'reconciling: update job running (db migrate)' };
+  return undefined;
+}
+
+export function verdictOf(i: Installation, pods: PodInfo[], jobs: JobInfo[]): Verdict {
+  const desired = i.spec.replicas ?? 0;
+  const trouble = podTrouble(pods);
+  if (i.status.error) return { tone: 'danger', text: `error: ${i.status.error}` };
+  const job = updateJobVerdict(jobs.find((j) => j.name === updateJobName));
+  if (job) return job;
+  if ((i.status.observedGeneration ?? 0) < i.generation) {
+    return { tone: 'warning', text: 'reconciling: the operator has not picked up the latest change yet' };
+  }
+  switch (i.status.state) {
+    case 'stable':
+      return trouble ? { tone: 'warning', text: `stable, but ${trouble}` } : { tone: 'good', text: 'stable' };
+    case 'ready':
+      return { tone: 'warning', text: `rolling out: ${i.status.updatedReplicas ?? 0}/${desired} updated${trouble ? `; ${trouble}` : ''}` };
+    case 'reconciling':
+      return { tone: 'warning', text: `reconciling${trouble ? `: ${trouble}` : ''}` };
+    default:
+      return { tone: 'neutral', text: i.status.state ? `state ${i.status.state}` : 'not yet reconciled by the operator' };
+  }
+}
+
+/** Tone for a state alone, for tables of many installations. */
+export function toneOfState(state: string | undefined): Tone {
+  if (state === 'stable') return 'good';
+  if (state === 'ready' || state === 'reconciling') return 'warning';
+  return 'neutral';
+}

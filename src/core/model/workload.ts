@@ -1,0 +1,42 @@
+/** Pods, events and jobs of an installation, in the shape verbs need (no client types leak in). */
+export interface PodInfo {
+  name: string;
+  phase: string;
+  ready: boolean;
+  restarts: number;
+  createdAt: Date | undefined;
+  node: string | undefined;
+  image: string | undefined;
+  /** Why the main container is waiting now (CrashLoopBackOff, ImagePullBackOff...). */
+  waitingReason: string | undefined;
+  /** Why it last terminated (OOMKilled, Error...). */
+  lastTerminationReason: string | undefined;
+  terminating: boolean;
+}
+
+export interface EventInfo {
+  type: string;
+  reason: string;
+  message: string;
+  objectKind: string;
+  objectName: string;
+  count: number;
+  lastSeen: Date | undefined;
+}
+
+export interface JobInfo {
+  name: string;
+  active: number;
+  succeeded: number;
+  failed: number;
+  createdAt: Date | undefined;
+  /** Reason of a Failed condition, when the Job gave up. */
+  failureReason: string | undefined;
+}
+
+export interface LogRequest {
+  pod: string;
+  tailLines: number;
+  sinceSeconds?: number;
+  previous: boolean;
+}

@@ -1,0 +1,34 @@
+/**
+ * The platform-neutral reply model: every verb answers with blocks, and each adapter (terminal,
+ * Mattermost) renders them its own way, so the core never formats for a platform.
+ */
+import type { ErrorCode } from './errors.ts';
+
+/** Colour of a reply, from the state it reports. */
+export type Tone = 'good' | 'warning' | 'danger' | 'info' | 'neutral';
+
+export interface Field { label: string; value: string }
+export interface Action { id: string; label: string; style: 'primary' | 'danger' | 'default' }
+
+export type Block =
+  | { kind: 'heading'; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'fields'; fields: Field[] }
+  | { kind: 'table'; columns: string[]; rows: string[][] }
+  | { kind: 'code'; text: string }
+  | { kind: 'actions'; actions: Action[] };
+
+export interface Reply {
+  tone: Tone;
+  blocks: Block[];
+  /** Set when the reply reports a failure; adapters map it to exit codes or ephemeral posts. */
+  error?: ErrorCode;
+}
+
+export const heading = (text: string): Block => ({ kind: 'heading', text });
+export const text = (value: string): Block => ({ kind: 'text', text: value });
+export const fields = (entries: Field[]): Block => ({ kind: 'fields', fields: entries });
+export const table = (columns: string[], rows: string[][]): Block => ({ kind: 'table', columns, rows });
+export const code = (value: string): Block => ({ kind: 'code', text: value });
+
+export const reply = (tone: Tone, ...blocks: Block[]): Reply => ({ tone, blocks });

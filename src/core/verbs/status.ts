@@ -1,0 +1,72 @@
+/**
+ * `status <name>`: spec against status, pods, recent warnings, database and filestore kind (never a
+ * secret's value), endpoint, and a one-line verdict.
+ */
+import { z } from 'zod';
+import { InstallationNameSchema, ScopeSchema } from '../grammar/common-schemas.ts';
+import type { Installation } from '../model/installation.ts';
+import { verdictOf } from '../model/verdict.ts';
+import type { EventInfo, PodInfo } from '../model/workload.ts';
+import { fields, heading, reply, table, text, type Block, type Field } from '../reply.ts';
+import { resolveInstallation } from '../resolve-installation.ts';
+import { ageSince } from '../text/duration.ts';
+import { defineVerb } from '../verb.ts';
+
+export const StatusSchema = ScopeSchema.extend({ verb: z.literal('status'), name: InstallationNameSchema });
+export type StatusOperation = z.infer<typeof StatusSchema>;
+
+const wantedVsRunning = (wanted: string | undefined, running: string | undefined): string =>
+  wanted === running || running === undefined ? (wanted ?? '-') : `${running} -> ${wanted} (wanted)`;
+
+function specFields(i: Installation, pods: PodInfo[]): Field[] {
+  const ready = pods.filter((p) => p.ready && !p.terminating).length;
+  return [
+    { label: 'state', value: i.status.state ?? 'not reconciled yet' },
+    { label: 'version', value: wantedVsRunning(i.spec.version, i.status.version) },
+    { label: 'image', value: wantedVsRunning(i.spec.image, i.status.image) },
+    { label: 'replicas', value: `${i.spec.replicas ?? '-'} desired, ${ready} ready, ${i.status.updatedReplicas ?? 0} updated` },
+    { label: 'generation', value: `${i.status.observedGeneration ?? 0} observed of ${i.generation}` },
+    { label: 'endpoint', value: i.status.endpoint ?? i.spec.ingressHost ?? '-' },
+    { label: 'database', value: i.spec.database },
+    { label: 'filestore', value: i.spec.fileStore },
+    ...(i.status.error ? [{ label: 'error', value: i.status.error }] : []),
+  ];
+}
+
+function podTable(pods: PodInfo[], now: Date): Block {
+  if (!pods.length) return text('No pods.');
+  const rows = [...pods].sort((a, b) => a.name.localeCompare(b.name)).map((p) => [
+    p.name, p.terminating ? 'Terminating' : (p.waitingReason ?? p.phase), p.ready ? 'yes' : 'no', String(p.restarts),
+    ageSince(p.createdAt, now), p.node ?? '-', p.lastTerminationReason ?? '-']);
+  return table(['pod', 'phase', 'ready', 'restarts', 'age', 'node', 'last termination'], rows);
+}
+
+function warningBlocks(events: EventInfo[], now: Date): Block[] {
+  const warnings = events.filter((e) => e.type === 'Warning')
+    .sort((a, b) => (b.lastSeen?.getTime() ?? 0) - (a.lastSeen?.getTime() ?? 0)).slice(0, 5);
+  if (!warnings.length) return [text('No recent warnings.')];
+  return [heading('Recent warnings'), table(['age', 'object', 'reason', 'message'],
+    warnings.map((e) => [ageSince(e.lastSeen, now), `${e.objectKind}/${e.objectName}`, e.reason, e.message]))];
+}
+
+export const status = defineVerb<StatusOperation>({
+  name: 'status',
+  aliases: ['st', 'describe'],
+  summary: 'spec vs status, pods, restarts, warnings and a verdict for one installation',
+  usage: 'status <name> [-n namespace]',
+  examples: ['status mattermost', 'status mattermost-staging -n staging'],
+  risk: 'read',
+  positionals: [{ name: 'name', description: 'installation', required: true, complete: 'installation' }],
+  flags: [],
+  schema: StatusSchema,
+  async run(ctx, op) {
+    const installation = await resolveInstallation(ctx, op.name);
+    const { namespace, name } = installation;
+    const [pods, events, jobs] = await Promise.all([
+      ctx.gateway.listPods(namespace, name), ctx.gateway.listEvents(namespace, name), ctx.gateway.listJobs(namespace)]);
+    const verdict = verdictOf(installation, pods, jobs);
+    const now = ctx.clock.now();
+    return reply(verdict.tone, heading(`${namespace}/${name}: ${verdict.text}`),
+      fields(specFields(installation, pods)), podTable(pods, now), ...warningBlocks(events, now));
+  },
+});

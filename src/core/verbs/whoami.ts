@@ -1,0 +1,29 @@
+/** `whoami`: who matterops thinks you are, which cluster identity acts for you, and your defaults. */
+import { z } from 'zod';
+import { ScopeSchema } from '../grammar/common-schemas.ts';
+import { fields, reply } from '../reply.ts';
+import { defineVerb } from '../verb.ts';
+
+export const WhoamiSchema = ScopeSchema.extend({ verb: z.literal('whoami') });
+export type WhoamiOperation = z.infer<typeof WhoamiSchema>;
+
+export const whoami = defineVerb<WhoamiOperation>({
+  name: 'whoami',
+  summary: 'your identity, the cluster identity acting for you, and your defaults',
+  usage: 'whoami',
+  examples: ['whoami'],
+  risk: 'read',
+  positionals: [],
+  flags: [],
+  schema: WhoamiSchema,
+  async run(ctx) {
+    const identity = await ctx.gateway.whoAmI();
+    return reply('info', fields([
+      { label: 'you', value: `${ctx.caller.name} (via ${ctx.caller.via})` },
+      { label: 'cluster', value: `${ctx.scope.cluster} (${ctx.gateway.server})` },
+      { label: 'acting as', value: `${identity.username}${identity.groups.length ? ` (groups ${identity.groups.join(', ')})` : ''}` },
+      { label: 'namespace', value: ctx.scope.namespace ?? `${ctx.scope.defaultNamespace} (default)` },
+      { label: 'clusters', value: ctx.clusters.contexts.join(', ') },
+    ]));
+  },
+});

@@ -1,0 +1,32 @@
+/** The client-node adapter against the real apiserver and operator, through the bot's own identity. */
+import { KubeConfig } from '@kubernetes/client-node';
+import { beforeAll } from 'vitest';
+import { createKubeGateway } from '../../src/adapters/kubernetes/kube-gateway.ts';
+import type { ClusterGateway } from '../../src/core/ports/cluster-gateway.ts';
+import { clusterGatewayContract } from '../contract/cluster-gateway.contract.ts';
+import { createInstallation, waitStable } from '../sandbox/installations.ts';
+import { freePort } from '../sandbox/ports.ts';
+import { waitForReadyPods } from '../support/pods.ts';
+import { env, kubeConfig, testNamespace } from '../support/sandbox.ts';
+
+let namespace = '';
+let unreachable: ClusterGateway;
+const gateway = createKubeGateway(kubeConfig('sandbox-bot'), 'sandbox-bot');
+
+beforeAll(async () => {
+  namespace = await testNamespace('contract');
+  const admin = kubeConfig();
+  await createInstallation(admin, { namespace, name: 'contract-mm', version: '9.9.0', replicas: 2, databaseUrl: env('PGURL') });
+  await waitStable(admin, namespace, 'contract-mm');
+  await waitForReadyPods(admin, namespace, 'contract-mm', 2);
+  const closed = new KubeConfig();
+  closed.loadFromOptions({
+    clusters: [{ name: 'down', server: `https://127.0.0.1:${await freePort()}`, skipTLSVerify: true }],
+    users: [{ name: 'u', token: 'x' }], contexts: [{ name: 'down', cluster: 'down', user: 'u' }], currentContext: 'down',
+  });
+  unreachable = createKubeGateway(closed, 'down');
+});
+
+clusterGatewayContract('client-node against the sandbox', () => ({
+  gateway, unreachable, seeded: { namespace, name: 'contract-mm', replicas: 2, version: '9.9.0' },
+}));

@@ -1,0 +1,89 @@
+/**
+ * The ClusterGateway contract. The fake (unit tier) and the client-node adapter against the sandbox
+ * (cluster tier) both run it, so a fake that drifts from the real apiserver fails here.
+ */
+import { describe, expect, it } from 'vitest';
+import { MatteropsError } from '../../src/core/errors.ts';
+import type { ClusterGateway } from '../../src/core/ports/cluster-gateway.ts';
+
+export interface ContractSubject {
+  gateway: ClusterGateway;
+  /** A gateway whose apiserver cannot be reached. */
+  unreachable: ClusterGateway;
+  /** An installation that exists and is stable: name, namespace, replicas, version. */
+  seeded: { namespace: string; name: string; replicas: number; version: string };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<MatteropsError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(MatteropsError);
+    return error as MatteropsError;
+  }
+  throw new Error('expected a rejection');
+}
+
+export function clusterGatewayContract(label: string, subject: () => ContractSubject): void {
+  describe(`ClusterGateway contract: ${label}`, () => {
+    it('lists the installation in its namespace and across namespaces, with spec and status', async () => {
+      const { gateway, seeded } = subject();
+      const inNamespace = await gateway.listInstallations(seeded.namespace);
+      expect(inNamespace.map((i) => i.name)).toEqual([seeded.name]);
+      const found = inNamespace[0]!;
+      expect(found.spec.replicas).toBe(seeded.replicas);
+      expect(found.spec.version).toBe(seeded.version);
+      expect(found.status.state).toBe('stable');
+      expect(found.status.observedGeneration).toBeGreaterThanOrEqual(found.generation);
+      expect(found.resourceVersion).not.toBe('');
+      expect(found.createdAt).toBeInstanceOf(Date);
+      const everywhere = await gateway.listInstallations();
+      expect(everywhere.some((i) => i.namespace === seeded.namespace && i.name === seeded.name)).toBe(true);
+    });
+
+    it('gets one installation by name, and undefined for a name that does not exist', async () => {
+      const { gateway, seeded } = subject();
+      expect((await gateway.getInstallation(seeded.namespace, seeded.name))?.name).toBe(seeded.name);
+      expect(await gateway.getInstallation(seeded.namespace, 'no-such-installation')).toBeUndefined();
+    });
+
+    it('lists exactly the pods of the installation, running and ready, with their node', async () => {
+      const { gateway, seeded } = subject();
+      const pods = await gateway.listPods(seeded.namespace, seeded.name);
+      expect(pods.filter((p) => !p.terminating)).toHaveLength(seeded.replicas);
+      for (const pod of pods.filter((p) => !p.terminating)) {
+        expect(pod.name.startsWith(`${seeded.name}-`)).toBe(true);
+        expect(pod).toMatchObject({ phase: 'Running', ready: true });
+        expect(pod.node).toBeTruthy();
+        expect(pod.image).toBe(`mattermost/mattermost-enterprise-edition:${seeded.version}`);
+      }
+      expect(await gateway.listPods(seeded.namespace, 'no-such-installation')).toEqual([]);
+    });
+
+    it('returns only events that concern the installation', async () => {
+      const { gateway, seeded } = subject();
+      const events = await gateway.listEvents(seeded.namespace, seeded.name);
+      for (const e of events) expect(e.objectName === seeded.name || e.objectName.startsWith(`${seeded.name}-`) || e.objectName.startsWith('mattermost-update-check')).toBe(true);
+    });
+
+    it('reports a missing pod log as not_found', async () => {
+      const { gateway, seeded } = subject();
+      const error = await rejection(gateway.readLog(seeded.namespace, { pod: 'no-such-pod', tailLines: 10, previous: false }));
+      expect(error.code).toBe('not_found');
+    });
+
+    it('says who it acts as', async () => {
+      const identity = await subject().gateway.whoAmI();
+      expect(identity.username).toBe('matterops');
+      expect(identity.groups).toContain('matterops');
+    });
+
+    it('names the context and URL when the cluster cannot be reached', async () => {
+      const { unreachable } = subject();
+      const error = await rejection(unreachable.listInstallations());
+      expect(error.code).toBe('unavailable');
+      expect(error.message).toContain(unreachable.context);
+      expect(error.message).toContain(unreachable.server);
+    });
+  });
+}

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Builds the real test peers from the Go module proxy (and PostgreSQL 15 from Debian) into a cache
+# outside the repository. Idempotent: a peer whose binary reports its pinned version is skipped.
+# Recipes and timings: ../shared/reference/real-peers.md and test/peers/README.md.
+set -euo pipefail
+
+PEERS="${MATTEROPS_PEERS_DIR:-$HOME/.cache/matterops-peers}"
+ETCD_VERSION=3.6.16
+K8S_VERSION=1.36.3
+K8S_STAGING=0.36.3
+KWOK_VERSION=0.8.0
+OPERATOR_VERSION=1.24.0-rc.1
+MM_MODULE_VERSION=v8.0.0-20240520151130-4bdd8bb18e47
+MM_PUBLIC_VERSION=v0.1.3
+MM_VERSION=9.9.0
+export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+
+mkdir -p "$PEERS/bin" "$PEERS/src" "$PEERS/logs" "$PEERS/stamps"
+started=$(date +%s)
+
+# step NAME CMD...: runs CMD with its output in a log file; on failure names the step and the log.
+step() {
+  local name=$1; shift
+  local log="$PEERS/logs/$name.log" t0; t0=$(date +%s)
+  printf '  %-28s ' "$name"
+  if "$@" >"$log" 2>&1; then
+    printf 'ok (%ss)\n' "$(( $(date +%s) - t0 ))"
+  else
+    printf 'FAILED\n'
+    echo "peer build step '$name' failed; see $log" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
+}
+
+# fresh NAME VERSION CHECK...: true when CHECK's output contains VERSION (the binary is current).
+fresh() {
+  local name=$1 version=$2; shift 2
+  if "$@" 2>/dev/null | grep -qF -- "$version"; then
+    printf '  %-28s up to date (%s)\n' "$name" "$version"
+    return 0
+  fi
+  return 1
+}
+
+# Stamps stand in for a version flag where a binary has none that names our pin.
+stamp_ok() { [ -x "$2" ] && [ "$(cat "$PEERS/stamps/$1" 2>/dev/null)" = "$3" ]; }
+stamp() { echo "$2" >"$PEERS/stamps/$1"; }
+
+build_etcd() {
+  mkdir -p "$PEERS/src/etcd" && cd "$PEERS/src/etcd"
+  [ -f go.mod ] || go mod init local/etcd-build
+  go get -tool "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
+  go build -trimpath -ldflags "-s -w" -o "$PEERS/bin/etcd" go.etcd.io/etcd/server/v3
+}
+
+k8s_get() {
+  mkdir -p "$PEERS/src/k8s" && cd "$PEERS/src/k8s"
+  printf 'module local/k8s-peers\n\ngo 1.26.0\n\ngodebug default=go1.26\n' >go.mod
+  local m
+  for m in api apiextensions-apiserver apimachinery apiserver cli-runtime client-go cloud-provider \
+    cluster-bootstrap code-generator component-base component-helpers controller-manager cri-api \
+    cri-client cri-streaming csi-translation-lib dynamic-resource-allocation endpointslice externaljwt \
+    kms kube-aggregator kube-controller-manager kube-proxy kube-scheduler kubectl kubelet metrics \
+    mount-utils pod-security-admission sample-apiserver sample-cli-plugin sample-controller streaming; do
+    go mod edit "-replace=k8s.io/$m=k8s.io/$m@v$K8S_STAGING"
+  done
+  go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" \
+    "k8s.io/kubernetes/cmd/kube-controller-manager@v$K8S_VERSION" \
+    "k8s.io/kubernetes/cmd/kube-scheduler@v$K8S_VERSION" "k8s.io/kubernetes/cmd/kubectl@v$K8S_VERSION"
+}
+
+k8s_build() {
+  cd "$PEERS/src/k8s"
+  local minor; minor=$(echo "$K8S_VERSION" | cut -d. -f2)
+  go build -p 2 -trimpath -tags=selinux,notest,grpcnotrace \
+    -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor" \
+    -o "$PEERS/bin/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+}
+
+build_kwok() {
+  GOBIN="$PEERS/bin" go install "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
+  # The stage files ship in the module; keep a copy beside the binary for the sandbox.
+  local mod; mod="$(go env GOMODCACHE)/sigs.k8s.io/kwok@v$KWOK_VERSION"
+  rm -rf "$PEERS/kwok-stages" && cp -r "$mod/kustomize/stage" "$PEERS/kwok-stages" && chmod -R u+w "$PEERS/kwok-stages"
+}
+
+build_operator() {
+  mkdir -p "$PEERS/src/operator" && cd "$PEERS/src/operator"
+  [ -f go.mod ] || go mod init local/operator
+  go get -tool "github.com/mattermost/mattermost-operator@v$OPERATOR_VERSION"
+  go build -trimpath -ldflags "-s -w" -o "$PEERS/bin/mattermost-operator" github.com/mattermost/mattermost-operator
+  # The CRDs come from the same module version as the binary.
+  local mod; mod="$(go env GOMODCACHE)/github.com/mattermost/mattermost-operator@v$OPERATOR_VERSION"
+  rm -rf "$PEERS/operator-crds" && cp -r "$mod/config/crd/bases" "$PEERS/operator-crds" && chmod -R u+w "$PEERS/operator-crds"
+}
+
+build_mattermost() {
+  mkdir -p "$PEERS/src/mattermost" && cd "$PEERS/src/mattermost"
+  [ -f go.mod ] || go mod init local/mattermost-build
+  go get "github.com/mattermost/mattermost/server/v8@$MM_MODULE_VERSION" \
+    "github.com/mattermost/mattermost/server/public@$MM_PUBLIC_VERSION"
+  local home="$PEERS/mattermost"
+  mkdir -p "$home/bin"
+  go build -p 2 -trimpath -ldflags "-s -w" -o "$home/bin/" \
+    github.com/mattermost/mattermost/server/v8/cmd/mattermost github.com/mattermost/mattermost/server/v8/cmd/mmctl
+  # The server wants its i18n, templates and fonts beside the binary (the module cache is read-only).
+  local mod; mod="$(go env GOMODCACHE)/github.com/mattermost/mattermost/server/v8@$MM_MODULE_VERSION"
+  local d
+  for d in i18n templates fonts; do rm -rf "${home:?}/$d"; cp -r "$mod/$d" "$home/$d"; done
+  chmod -R u+w "$home"
+}
+
+install_postgres() {
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15
+}
+
+echo "matterops peers -> $PEERS"
+fresh etcd "$ETCD_VERSION" "$PEERS/bin/etcd" --version || { step etcd build_etcd; }
+if ! { fresh kube-apiserver "v$K8S_VERSION" "$PEERS/bin/kube-apiserver" --version &&
+       fresh kube-controller-manager "v$K8S_VERSION" "$PEERS/bin/kube-controller-manager" --version &&
+       fresh kube-scheduler "v$K8S_VERSION" "$PEERS/bin/kube-scheduler" --version &&
+       stamp_ok kubectl "$PEERS/bin/kubectl" "$K8S_VERSION"; }; then
+  step k8s-get k8s_get
+  step k8s-build k8s_build
+  stamp kubectl "$K8S_VERSION"
+fi
+if stamp_ok kwok "$PEERS/bin/kwok" "$KWOK_VERSION" && [ -d "$PEERS/kwok-stages" ]; then
+  printf '  %-28s up to date (%s)\n' kwok "$KWOK_VERSION"
+else
+  step kwok build_kwok && stamp kwok "$KWOK_VERSION"
+fi
+if stamp_ok operator "$PEERS/bin/mattermost-operator" "$OPERATOR_VERSION" && [ -d "$PEERS/operator-crds" ]; then
+  printf '  %-28s up to date (%s)\n' mattermost-operator "$OPERATOR_VERSION"
+else
+  step mattermost-operator build_operator && stamp operator "$OPERATOR_VERSION"
+fi
+if stamp_ok mattermost "$PEERS/mattermost/bin/mattermost" "$MM_VERSION" && [ -x "$PEERS/mattermost/bin/mmctl" ]; then
+  printf '  %-28s up to date (%s)\n' mattermost "$MM_VERSION"
+else
+  step mattermost build_mattermost && stamp mattermost "$MM_VERSION"
+fi
+if [ -x /usr/lib/postgresql/15/bin/postgres ]; then
+  printf '  %-28s present (Debian)\n' postgresql-15
+else
+  step postgresql-15 install_postgres
+fi
+echo "peers ready in $(( $(date +%s) - started ))s ($(du -sh "$PEERS" | cut -f1) in $PEERS)"

@@ -1,0 +1,187 @@
+/**
+ * `make sandbox`: every real peer on free loopback ports, filled with the installations, users and
+ * channels the tests and a person need, then `.sandbox/env` and `.sandbox/kubeconfig`.
+ * `make sandbox-down`: stops exactly the processes it recorded and removes its data.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { allocateControlPlanePorts, startApiserver, startControllers, startEtcd, waitApiserverReady } from './control-plane.ts';
+import { writeEnvFile } from './env-file.ts';
+import { createFromYaml } from './kube-apply.ts';
+import { renderKubeconfig, renderTokensCsv, type KubeIdentity } from './kubeconfig.ts';
+import { createFakeNodes, startKwok } from './kwok.ts';
+import { bootstrapMattermost, type MattermostAccounts } from './mattermost-bootstrap.ts';
+import { startMattermost, waitMattermostReady } from './mattermost-server.ts';
+import { installOperatorCrds, startOperator } from './operator.ts';
+import { bin, deployDir, envPath, kubeconfigPath, mattermostHome, peersDir, sandboxDir } from './paths.ts';
+import { createPki } from './pki.ts';
+import { freePort } from './ports.ts';
+import { createDatabase, psql, startPostgres, stopPostgres } from './postgres.ts';
+import { stopProcess, type StartedProcess } from './processes.ts';
+import { createInstallation, waitStable } from './installations.ts';
+import { readState, runningProcesses, writeState, type SandboxState } from './state.ts';
+import { waitFor } from './wait.ts';
+
+const token = (): string => randomBytes(16).toString('hex');
+
+function identities(): KubeIdentity[] {
+  return [
+    { user: 'admin', token: token(), groups: ['system:masters'], context: 'sandbox' },
+    { user: 'matterops', token: token(), groups: ['matterops'], context: 'sandbox-bot' },
+    ...['alice', 'bob', 'mallory'].map((u) => ({ user: u, token: token(), groups: ['sandbox-users'], context: `sandbox-${u}` })),
+  ];
+}
+
+function assertPeersBuilt(): void {
+  const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'mattermost-operator']
+    .map(bin).concat(join(mattermostHome, 'bin', 'mattermost')).filter((f) => !existsSync(f));
+  if (missing.length) throw new Error(`peers are not built (missing ${missing.join(', ')}): run make peers (builds into ${peersDir})`);
+}
+
+export interface UpResult { alreadyRunning: boolean; readyMs: number; env: Record<string, string> }
+
+/** Starts the sandbox, or says it is already running and changes nothing. */
+export async function up(log: (line: string) => void = console.log): Promise<UpResult> {
+  const existing = readState();
+  if (existing && runningProcesses(existing).length === existing.processes.length && existsSync(envPath)) {
+    return { alreadyRunning: true, readyMs: existing.readyMs ?? 0, env: {} };
+  }
+  if (existing) await down(() => undefined); // a half-dead sandbox: clear it before starting anew
+  assertPeersBuilt();
+  const t0 = Date.now();
+  mkdirSync(join(sandboxDir, 'logs'), { recursive: true });
+  const state: SandboxState = { dataDir: mkdtempSync(join(tmpdir(), 'matterops-sandbox-')), startedAt: new Date().toISOString(), processes: [] };
+  const track = (p: StartedProcess): void => { state.processes.push(p); writeState(state); };
+  writeState(state);
+  try {
+    const env = await startAll(state, track, log);
+    state.readyMs = Date.now() - t0;
+    writeState(state);
+    return { alreadyRunning: false, readyMs: state.readyMs, env };
+  } catch (error) {
+    log(`sandbox failed to start: ${(error as Error).message}`);
+    await down(() => undefined, { keepLogs: true });
+    throw error;
+  }
+}
+
+async function startAll(state: SandboxState, track: (p: StartedProcess) => void, log: (line: string) => void): Promise<Record<string, string>> {
+  const logs = join(sandboxDir, 'logs');
+  const ports = await allocateControlPlanePorts();
+  const mmPort = await freePort();
+  const pgPort = await freePort();
+  const pki = createPki(state.dataDir);
+  const ids = identities();
+  const admin = ids[0]!;
+  const tokensCsv = join(state.dataDir, 'tokens.csv');
+  writeFileSync(tokensCsv, renderTokensCsv(ids), { mode: 0o600 });
+  const server = `https://127.0.0.1:${ports.apiserver}`;
+  writeFileSync(kubeconfigPath, renderKubeconfig(server, pki.caCert, ids, 'sandbox'), { mode: 0o600 });
+
+  track(startEtcd(state.dataDir, logs, ports));
+  state.postgres = startPostgres(join(state.dataDir, 'postgres'), pgPort);
+  writeState(state);
+  const dbPassword = token();
+  psql(state.postgres, `CREATE ROLE mmuser LOGIN PASSWORD '${dbPassword}'`);
+  createDatabase(state.postgres, 'mattermost', 'mmuser');
+  createDatabase(state.postgres, 'mattermost_staging', 'mmuser');
+  const pgUrl = (db: string): string => `postgres://mmuser:${dbPassword}@127.0.0.1:${pgPort}/${db}?sslmode=disable&connect_timeout=10`;
+  const mm = startMattermost({ dir: join(state.dataDir, 'mattermost'), port: mmPort, dataSource: pgUrl('mattermost') }, logs);
+  track(mm);
+  const mmReady = waitMattermostReady(mmPort, mm.log).then(() => bootstrapMattermost(`http://127.0.0.1:${mmPort}`));
+  mmReady.catch(() => undefined); // awaited below; avoid an unhandled rejection while the cluster starts
+
+  const apiserver = startApiserver(logs, ports, pki, tokensCsv);
+  track(apiserver);
+  await waitApiserverReady(ports, pki, admin.token, apiserver.log);
+  const adminKubeconfig = join(state.dataDir, 'admin.kubeconfig');
+  writeFileSync(adminKubeconfig, renderKubeconfig(server, pki.caCert, [admin], 'sandbox'), { mode: 0o600 });
+  startControllers(logs, ports, pki, adminKubeconfig).forEach(track);
+  track(await startKwok(state.dataDir, logs, adminKubeconfig));
+  const kc = new KubeConfig();
+  kc.loadFromFile(adminKubeconfig);
+  await installOperatorCrds(kc);
+  await createFromYaml(kc, join(deployDir, 'rbac.yaml'));
+  await createFromYaml(kc, join(deployDir, 'impersonation.yaml'));
+  await Promise.all(['chat', 'staging'].map((ns) => kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: ns } } })));
+  await createFromYaml(kc, join(import.meta.dirname, 'rbac.yaml'));
+  await createFakeNodes(kc, 3);
+  track(await startOperator(logs, adminKubeconfig));
+  await createInstallation(kc, { namespace: 'chat', name: 'mattermost', version: '9.9.0', replicas: 2, databaseUrl: pgUrl('mattermost') });
+  await createInstallation(kc, { namespace: 'staging', name: 'mattermost-staging', version: '9.9.0', replicas: 1, databaseUrl: pgUrl('mattermost_staging') });
+  await waitNodesReady(kc, 3);
+  const accounts = await mmReady;
+  await Promise.all([waitStable(kc, 'chat', 'mattermost'), waitStable(kc, 'staging', 'mattermost-staging')]);
+  const env = sandboxEnv({ ports, mmPort, pgPort, ids, accounts, pgUrl: pgUrl('mattermost') });
+  writeEnvFile(envPath, env);
+  log(`sandbox ready`);
+  return env;
+}
+
+async function waitNodesReady(kc: KubeConfig, count: number): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  await waitFor(async () => {
+    const nodes = await core.listNode();
+    return nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length >= count;
+  }, { what: `${count} kwok nodes Ready`, timeoutMs: 30_000, log: join(sandboxDir, 'logs', 'kwok.log') });
+}
+
+interface EnvInputs {
+  ports: Awaited<ReturnType<typeof allocateControlPlanePorts>>;
+  mmPort: number;
+  pgPort: number;
+  ids: KubeIdentity[];
+  accounts: MattermostAccounts;
+  pgUrl: string;
+}
+
+function sandboxEnv(i: EnvInputs): Record<string, string> {
+  const kubeTokens = Object.fromEntries(i.ids.map((id) => [`KUBE_TOKEN_${id.user.toUpperCase()}`, id.token]));
+  const mmTokens = Object.fromEntries(Object.entries(i.accounts.userTokens).map(([u, t]) => [`MM_TOKEN_${u.toUpperCase()}`, t]));
+  return {
+    KUBECONFIG: kubeconfigPath,
+    MATTEROPS_KUBE_CONTEXT: 'sandbox-bot',
+    KUBE_API_URL: `https://127.0.0.1:${i.ports.apiserver}`,
+    ...kubeTokens,
+    MM_URL: `http://127.0.0.1:${i.mmPort}`,
+    MM_TEAM: 'ops',
+    MM_TEAM_ID: i.accounts.teamId,
+    MM_ADMIN_TOKEN: i.accounts.adminToken,
+    MM_BOT_TOKEN: i.accounts.botToken,
+    MM_BOT_USER_ID: i.accounts.botUserId,
+    ...mmTokens,
+    MM_PASSWORD: i.accounts.password,
+    ...Object.fromEntries(Object.entries(i.accounts.channelIds).map(([n, id]) => [`MM_CHANNEL_${n.toUpperCase().replace('-', '_')}`, id])),
+    PGURL: i.pgUrl,
+    PORT_ETCD: String(i.ports.etcd),
+    PORT_APISERVER: String(i.ports.apiserver),
+    PORT_CONTROLLER_MANAGER: String(i.ports.controllerManager),
+    PORT_SCHEDULER: String(i.ports.scheduler),
+    PORT_MATTERMOST: String(i.mmPort),
+    PORT_POSTGRES: String(i.pgPort),
+    MATTEROPS_PEERS_DIR: peersDir,
+  };
+}
+
+/** Stops every process the sandbox recorded (reverse start order), then removes its data. */
+export async function down(log: (line: string) => void = console.log, options: { keepLogs?: boolean } = {}): Promise<boolean> {
+  const state = readState();
+  if (!state) {
+    log('no sandbox is running');
+    return false;
+  }
+  for (const p of [...state.processes].reverse()) {
+    await stopProcess(p.pid);
+    log(`stopped ${p.name} (pid ${p.pid})`);
+  }
+  if (state.postgres && existsSync(state.postgres.dataDir)) {
+    try { stopPostgres(state.postgres); log('stopped postgres'); } catch { /* already stopped */ }
+  }
+  rmSync(state.dataDir, { recursive: true, force: true });
+  for (const f of ['state.json', 'env', 'kubeconfig']) rmSync(join(sandboxDir, f), { force: true });
+  if (!options.keepLogs) rmSync(sandboxDir, { recursive: true, force: true });
+  return true;
+}
