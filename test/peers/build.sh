@@ -23,7 +23,13 @@ step() {
   local name=$1; shift
   local log="$PEERS/logs/$name.log" t0; t0=$(date +%s)
   printf '  %-28s ' "$name"
-  if "$@" >"$log" 2>&1; then
+  # Not inside `if`: bash ignores errexit in a condition, which would hide a failing command.
+  local rc
+  set +e
+  ( set -e; "$@" ) >"$log" 2>&1
+  rc=$?
+  set -e
+  if [ "$rc" -eq 0 ]; then
     printf 'ok (%ss)\n' "$(( $(date +%s) - t0 ))"
   else
     printf 'FAILED\n'
@@ -43,7 +49,8 @@ fresh() {
   return 1
 }
 
-# Stamps stand in for a version flag where a binary has none that names our pin.
+# Stamps stand in for a version flag where a binary has none that names our pin (the operator has
+# no --version; `mattermost version` needs a database).
 stamp_ok() { [ -x "$2" ] && [ "$(cat "$PEERS/stamps/$1" 2>/dev/null)" = "$3" ]; }
 stamp() { echo "$2" >"$PEERS/stamps/$1"; }
 
@@ -98,15 +105,20 @@ build_operator() {
 
 build_mattermost() {
   mkdir -p "$PEERS/src/mattermost" && cd "$PEERS/src/mattermost"
-  [ -f go.mod ] || go mod init local/mattermost-build
-  go get "github.com/mattermost/mattermost/server/v8@$MM_MODULE_VERSION" \
-    "github.com/mattermost/mattermost/server/public@$MM_PUBLIC_VERSION"
+  rm -f go.mod go.sum && go mod init local/mattermost-build
+  # The commands import enterprise packages that the proxy does not serve (they sit behind build
+  # tags we do not use), so `go get` of the commands fails; require the module, declare the
+  # commands as tools, and let `go mod tidy -e` fill go.sum while tolerating those imports.
+  local mm=github.com/mattermost/mattermost/server
+  go mod edit "-require=$mm/v8@$MM_MODULE_VERSION" "-require=$mm/public@$MM_PUBLIC_VERSION" \
+    "-tool=$mm/v8/cmd/mattermost" "-tool=$mm/v8/cmd/mmctl"
+  go mod tidy -e
+  grep -q "$mm/public $MM_PUBLIC_VERSION" go.mod # the pin must survive tidy (see real-peers.md)
   local home="$PEERS/mattermost"
   mkdir -p "$home/bin"
-  go build -p 2 -trimpath -ldflags "-s -w" -o "$home/bin/" \
-    github.com/mattermost/mattermost/server/v8/cmd/mattermost github.com/mattermost/mattermost/server/v8/cmd/mmctl
+  go build -p 2 -trimpath -ldflags "-s -w" -o "$home/bin/" "$mm/v8/cmd/mattermost" "$mm/v8/cmd/mmctl"
   # The server wants its i18n, templates and fonts beside the binary (the module cache is read-only).
-  local mod; mod="$(go env GOMODCACHE)/github.com/mattermost/mattermost/server/v8@$MM_MODULE_VERSION"
+  local mod; mod="$(go env GOMODCACHE)/$mm/v8@$MM_MODULE_VERSION"
   local d
   for d in i18n templates fonts; do rm -rf "${home:?}/$d"; cp -r "$mod/$d" "$home/$d"; done
   chmod -R u+w "$home"
@@ -117,7 +129,10 @@ install_postgres() {
 }
 
 echo "matterops peers -> $PEERS"
-fresh etcd "$ETCD_VERSION" "$PEERS/bin/etcd" --version || { step etcd build_etcd; }
+# Each step on its own line: a step on the left of && or || would run with errexit ignored.
+if ! fresh etcd "$ETCD_VERSION" "$PEERS/bin/etcd" --version; then
+  step etcd build_etcd
+fi
 if ! { fresh kube-apiserver "v$K8S_VERSION" "$PEERS/bin/kube-apiserver" --version &&
        fresh kube-controller-manager "v$K8S_VERSION" "$PEERS/bin/kube-controller-manager" --version &&
        fresh kube-scheduler "v$K8S_VERSION" "$PEERS/bin/kube-scheduler" --version &&
@@ -126,20 +141,20 @@ if ! { fresh kube-apiserver "v$K8S_VERSION" "$PEERS/bin/kube-apiserver" --versio
   step k8s-build k8s_build
   stamp kubectl "$K8S_VERSION"
 fi
-if stamp_ok kwok "$PEERS/bin/kwok" "$KWOK_VERSION" && [ -d "$PEERS/kwok-stages" ]; then
-  printf '  %-28s up to date (%s)\n' kwok "$KWOK_VERSION"
-else
-  step kwok build_kwok && stamp kwok "$KWOK_VERSION"
+if fresh kwok "v$KWOK_VERSION" "$PEERS/bin/kwok" --version && [ -d "$PEERS/kwok-stages" ]; then :; else
+  step kwok build_kwok
 fi
 if stamp_ok operator "$PEERS/bin/mattermost-operator" "$OPERATOR_VERSION" && [ -d "$PEERS/operator-crds" ]; then
   printf '  %-28s up to date (%s)\n' mattermost-operator "$OPERATOR_VERSION"
 else
-  step mattermost-operator build_operator && stamp operator "$OPERATOR_VERSION"
+  step mattermost-operator build_operator
+  stamp operator "$OPERATOR_VERSION"
 fi
 if stamp_ok mattermost "$PEERS/mattermost/bin/mattermost" "$MM_VERSION" && [ -x "$PEERS/mattermost/bin/mmctl" ]; then
   printf '  %-28s up to date (%s)\n' mattermost "$MM_VERSION"
 else
-  step mattermost build_mattermost && stamp mattermost "$MM_VERSION"
+  step mattermost build_mattermost
+  stamp mattermost "$MM_VERSION"
 fi
 if [ -x /usr/lib/postgresql/15/bin/postgres ]; then
   printf '  %-28s present (Debian)\n' postgresql-15

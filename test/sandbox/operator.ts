@@ -1,25 +1,24 @@
 /** The real mattermost-operator, out of cluster, with its CRDs taken from the same module version. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ApiextensionsV1Api, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
+import { ApiextensionsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { bin, peersDir } from './paths.ts';
 import { freePort } from './ports.ts';
 import { startProcess, type StartedProcess } from './processes.ts';
 import { waitFor } from './wait.ts';
 
-/** Creates every CRD the operator ships (create, not apply: the Mattermost CRD is 464 KB). */
-export async function installOperatorCrds(kc: KubeConfig): Promise<void> {
+/**
+ * Creates every CRD the operator ships with kubectl (create, not apply: the Mattermost CRD is 464 KB).
+ * Not through client-node: its typed serializer drops keys like `x-kubernetes-int-or-string`.
+ */
+export async function installOperatorCrds(kc: KubeConfig, adminKubeconfig: string): Promise<void> {
+  execFileSync(bin('kubectl'), ['--kubeconfig', adminKubeconfig, 'create', '-f', join(peersDir, 'operator-crds')], { stdio: 'pipe' });
   const api = kc.makeApiClient(ApiextensionsV1Api);
-  const dir = join(peersDir, 'operator-crds');
-  const crds = readdirSync(dir).filter((f) => f.endsWith('.yaml'))
-    .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as V1CustomResourceDefinition))
-    .filter((crd) => crd?.kind === 'CustomResourceDefinition');
-  await Promise.all(crds.map((body) => api.createCustomResourceDefinition({ body })));
-  await Promise.all(crds.map((crd) => waitFor(async () => {
-    const current = await api.readCustomResourceDefinition({ name: crd.metadata?.name ?? '' });
+  const names = (await api.listCustomResourceDefinition()).items.map((crd) => crd.metadata?.name ?? '');
+  await Promise.all(names.map((name) => waitFor(async () => {
+    const current = await api.readCustomResourceDefinition({ name });
     return current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-  }, { what: `CRD ${crd.metadata?.name} established` })));
+  }, { what: `CRD ${name} established` })));
 }
 
 export async function startOperator(logDir: string, adminKubeconfig: string): Promise<StartedProcess> {

@@ -4,7 +4,7 @@
  * `make sandbox-down`: stops exactly the processes it recorded and removes its data.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -55,6 +55,8 @@ export async function up(log: (line: string) => void = console.log): Promise<UpR
   mkdirSync(join(sandboxDir, 'logs'), { recursive: true });
   const state: SandboxState = { dataDir: mkdtempSync(join(tmpdir(), 'matterops-sandbox-')), startedAt: new Date().toISOString(), processes: [] };
   const track = (p: StartedProcess): void => { state.processes.push(p); writeState(state); };
+  // Traversable but not listable: PostgreSQL runs as its own user and must reach its subdirectory.
+  chmodSync(state.dataDir, 0o711);
   writeState(state);
   try {
     const env = await startAll(state, track, log);
@@ -103,7 +105,7 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   track(await startKwok(state.dataDir, logs, adminKubeconfig));
   const kc = new KubeConfig();
   kc.loadFromFile(adminKubeconfig);
-  await installOperatorCrds(kc);
+  await installOperatorCrds(kc, adminKubeconfig);
   await createFromYaml(kc, join(deployDir, 'rbac.yaml'));
   await createFromYaml(kc, join(deployDir, 'impersonation.yaml'));
   await Promise.all(['chat', 'staging'].map((ns) => kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: ns } } })));

@@ -49,7 +49,7 @@ export const help = defineVerb<HelpOperation>({
     if (!op.topic) return Promise.resolve(overview(ctx.registry));
     const verb = ctx.registry.find(op.topic.toLowerCase());
     if (!verb) {
-      const close = suggest(op.topic, ctx.registry.words);
+      const close = suggest(op.topic, ctx.registry.verbs.map((v) => v.name));
       return Promise.reject(usageError(`there is no command "${op.topic}"`, close.length ? `did you mean help ${close[0]}?` : 'type help for the list'));
     }
     return Promise.resolve(verbHelp(verb));

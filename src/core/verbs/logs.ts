@@ -17,8 +17,10 @@ export const LogsSchema = ScopeSchema.extend({
   verb: z.literal('logs'),
   name: InstallationNameSchema,
   pod: NameSchema('the pod name').optional(),
-  tail: z.string().regex(/^\d+$/, { error: (i) => `--tail must be a whole number of lines, got "${String(i.input)}"` })
-    .transform(Number).pipe(z.number().int().min(1, { error: '--tail must be at least 1' }).max(maxTail, { error: `--tail must be at most ${maxTail}` }))
+  // Text from the command line, or a number when an operation is parsed again (round trip).
+  tail: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)],
+    { error: (i) => `--tail must be a whole number of lines, got "${String(i.input)}"` })
+    .pipe(z.number().int().min(1, { error: '--tail must be at least 1' }).max(maxTail, { error: `--tail must be at most ${maxTail}` }))
     .optional(),
   since: DurationTextSchema.optional(),
   previous: z.boolean().optional(),
