@@ -3,7 +3,7 @@
  * default namespace, then the whole cluster, so `status mattermost-staging` works without
  * `-n staging` as long as the name is unique. Misses say which names do exist.
  */
-import { MatteropsError, notFound, usageError } from './errors.ts';
+import { notFound, usageError, type MatteropsError } from './errors.ts';
 import type { Installation } from './model/installation.ts';
 import { suggest } from './text/did-you-mean.ts';
 import type { VerbContext } from './verb-context.ts';

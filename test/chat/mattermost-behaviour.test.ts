@@ -73,16 +73,16 @@ describe('Mattermost 9.9.0', () => {
     let connected = false;
     client.addFirstConnectListener(() => { connected = true; });
     client.addMessageListener((msg) => {
-      if (msg.event !== 'posted') return;
+      if (String(msg.event) !== 'posted') return;
       const data = msg.data as { post: string; mentions?: string };
       seen.push({ post: JSON.parse(data.post) as Post, mentions: data.mentions ? JSON.parse(data.mentions) as string[] : [] });
     });
     client.initialize(`${env('MM_URL').replace('http', 'ws')}/api/v4/websocket`, env('MM_BOT_TOKEN'));
     try {
-      await waitFor(async () => connected, { what: 'the websocket to connect' });
+      await waitFor(() => connected, { what: 'the websocket to connect' });
       const message = `@matterops status mattermost ${randomBytes(3).toString('hex')}`;
       await as('MM_TOKEN_ALICE').call('POST', '/posts', { channel_id: env('MM_CHANNEL_OPS'), message });
-      const event = await waitFor(async () => seen.find((e) => e.post.message === message), { what: 'the posted event' });
+      const event = await waitFor(() => seen.find((e) => e.post.message === message), { what: 'the posted event' });
       expect(event.mentions).toContain(env('MM_BOT_USER_ID'));
     } finally {
       client.close();

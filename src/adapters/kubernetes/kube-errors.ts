@@ -14,7 +14,8 @@ export interface KubeErrorContext {
 interface StatusBody { message?: string; reason?: string; details?: { name?: string; kind?: string; group?: string } }
 
 export function statusBody(error: ApiException<unknown>): StatusBody {
-  if (typeof error.body === 'object' && error.body !== null) return error.body as StatusBody;
+  // The generated client leaves the body as a string or an object, depending on the call.
+  if (typeof error.body === 'object' && error.body !== null) return error.body;
   try {
     return JSON.parse(String(error.body)) as StatusBody;
   } catch {

@@ -1,5 +1,5 @@
 /** client-node objects to the core's plain shapes (core/model/workload.ts). */
-import type { CoreV1Event, V1ContainerStatus, V1Job, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Container, V1ContainerStatus, V1Job, V1Pod } from '@kubernetes/client-node';
 import type { EventInfo, JobInfo, PodInfo } from '../../core/model/workload.ts';
 
 /** The operator names the app container `mattermost`; fall back to the first one. */
@@ -7,24 +7,34 @@ export const appContainerName = 'mattermost';
 
 const toDate = (value: Date | string | undefined): Date | undefined => (value === undefined ? undefined : new Date(value));
 
-function mainStatus(pod: V1Pod): V1ContainerStatus | undefined {
-  const statuses = pod.status?.containerStatuses ?? [];
-  return statuses.find((s) => s.name === appContainerName) ?? statuses[0];
+function appOf<T extends { name: string }>(items: T[] | undefined): T | undefined {
+  return items?.find((c) => c.name === appContainerName) ?? items?.[0];
+}
+
+function isReady(pod: V1Pod): boolean {
+  return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+function containerFacts(status: V1ContainerStatus | undefined): Pick<PodInfo, 'waitingReason' | 'lastTerminationReason'> {
+  const state = status?.state;
+  return {
+    waitingReason: state?.waiting?.reason,
+    lastTerminationReason: status?.lastState?.terminated?.reason ?? state?.terminated?.reason,
+  };
 }
 
 export function toPodInfo(pod: V1Pod): PodInfo {
-  const main = mainStatus(pod);
-  const spec = pod.spec?.containers.find((c) => c.name === appContainerName) ?? pod.spec?.containers[0];
+  const statuses = pod.status?.containerStatuses ?? [];
+  const container: V1Container | undefined = appOf(pod.spec?.containers);
   return {
     name: pod.metadata?.name ?? '',
     phase: pod.status?.phase ?? 'Unknown',
-    ready: (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
-    restarts: (pod.status?.containerStatuses ?? []).reduce((sum, s) => sum + s.restartCount, 0),
+    ready: isReady(pod),
+    restarts: statuses.reduce((sum, s) => sum + s.restartCount, 0),
     createdAt: toDate(pod.metadata?.creationTimestamp),
     node: pod.spec?.nodeName,
-    image: spec?.image,
-    waitingReason: main?.state?.waiting?.reason,
-    lastTerminationReason: main?.lastState?.terminated?.reason ?? main?.state?.terminated?.reason,
+    image: container?.image,
+    ...containerFacts(appOf(statuses)),
     terminating: pod.metadata?.deletionTimestamp !== undefined,
   };
 }
@@ -42,12 +52,13 @@ export function toEventInfo(event: CoreV1Event): EventInfo {
 }
 
 export function toJobInfo(job: V1Job): JobInfo {
+  const status = job.status ?? {};
   return {
     name: job.metadata?.name ?? '',
-    active: job.status?.active ?? 0,
-    succeeded: job.status?.succeeded ?? 0,
-    failed: job.status?.failed ?? 0,
+    active: status.active ?? 0,
+    succeeded: status.succeeded ?? 0,
+    failed: status.failed ?? 0,
     createdAt: toDate(job.metadata?.creationTimestamp),
-    failureReason: job.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True')?.reason,
+    failureReason: status.conditions?.find((c) => c.type === 'Failed' && c.status === 'True')?.reason,
   };
 }

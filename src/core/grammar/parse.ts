@@ -42,25 +42,37 @@ function unknownFlag(token: string, specs: FlagSpec[], verb: Verb | undefined): 
   return usageError(`unknown flag ${name}${verb ? ` for ${verb.name}` : ''}`, hint || undefined);
 }
 
+const isFlagToken = (token: Token): boolean =>
+  !token.literal && token.value.startsWith('-') && token.value.length > 1 && !/^-\d/.test(token.value);
+
+/** Reads one flag at tokens[i] into `out`; returns how many tokens it used. */
+function readFlag(tokens: Token[], i: number, known: { specs: FlagSpec[]; verb: Verb | undefined }, out: Collected): number {
+  const { specs, verb } = known;
+  const token = tokens[i] as Token;
+  const { spec, inlineValue } = findFlag(token.value, specs);
+  if (!spec) throw unknownFlag(token.value, specs, verb);
+  const hint = verb ? usageHint(verb) : undefined;
+  if (spec.kind === 'boolean') {
+    if (inlineValue !== undefined) throw usageError(`--${spec.name} takes no value`, hint);
+    out.flags[camel(spec.name)] = true;
+    return 1;
+  }
+  const value = inlineValue ?? tokens[i + 1]?.value;
+  if (value === undefined || value === '') throw usageError(`--${spec.name} needs a value (${spec.placeholder ?? 'value'})`, hint);
+  out.flags[camel(spec.name)] = value;
+  return inlineValue === undefined ? 2 : 1;
+}
+
 /** Splits tokens into positional words and flag values, checking flags against the verb's specs. */
 function collect(tokens: Token[], specs: FlagSpec[], verb: Verb | undefined): Collected {
   const out: Collected = { positionals: [], flags: {} };
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; i < tokens.length;) {
     const token = tokens[i] as Token;
-    const isFlag = !token.literal && token.value.startsWith('-') && token.value.length > 1 && !/^-\d/.test(token.value);
-    if (!isFlag) {
-      out.positionals.push(token.value);
-      continue;
-    }
-    const { spec, inlineValue } = findFlag(token.value, specs);
-    if (!spec) throw unknownFlag(token.value, specs, verb);
-    if (spec.kind === 'boolean') {
-      if (inlineValue !== undefined) throw usageError(`--${spec.name} takes no value`, verb ? usageHint(verb) : undefined);
-      out.flags[camel(spec.name)] = true;
+    if (isFlagToken(token)) {
+      i += readFlag(tokens, i, { specs, verb }, out);
     } else {
-      const value = inlineValue ?? tokens[++i]?.value;
-      if (value === undefined || value === '') throw usageError(`--${spec.name} needs a value (${spec.placeholder ?? 'value'})`, verb ? usageHint(verb) : undefined);
-      out.flags[camel(spec.name)] = value;
+      out.positionals.push(token.value);
+      i++;
     }
   }
   return out;
@@ -108,7 +120,7 @@ export function parseCommand(input: string, registry: Registry): ParsedCommand {
   const candidate = { verb: verb.name, ...collected.flags, ...assignPositionals(verb, collected.positionals) };
   const result = verb.schema.safeParse(candidate);
   if (!result.success) throw usageError(firstIssue(result.error), usageHint(verb));
-  return { verb, operation: result.data as ParsedOperation };
+  return { verb, operation: result.data };
 }
 
 /** True when token i is the value of a preceding string flag (`-n chat` before the verb). */

@@ -29,25 +29,28 @@ function updateJobVerdict(job: JobInfo | undefined): Verdict | undefined {
   return undefined;
 }
 
+function stateVerdict(i: Installation, trouble: string | undefined): Verdict {
+  switch (i.status.state) {
+    case 'stable':
+      return trouble ? { tone: 'warning', text: `stable, but ${trouble}` } : { tone: 'good', text: 'stable' };
+    case 'ready':
+      return { tone: 'warning', text: `rolling out: ${i.status.updatedReplicas ?? 0}/${i.spec.replicas ?? 0} updated${trouble ? `; ${trouble}` : ''}` };
+    case 'reconciling':
+      return { tone: 'warning', text: `reconciling${trouble ? `: ${trouble}` : ''}` };
+    default:
+      return { tone: 'neutral', text: i.status.state ? `state ${i.status.state}` : 'not yet reconciled by the operator' };
+  }
+}
+
+/** Most urgent first: an operator error, the update job, a change not yet seen, then the state. */
 export function verdictOf(i: Installation, pods: PodInfo[], jobs: JobInfo[]): Verdict {
-  const desired = i.spec.replicas ?? 0;
-  const trouble = podTrouble(pods);
   if (i.status.error) return { tone: 'danger', text: `error: ${i.status.error}` };
   const job = updateJobVerdict(jobs.find((j) => j.name === updateJobName));
   if (job) return job;
   if ((i.status.observedGeneration ?? 0) < i.generation) {
     return { tone: 'warning', text: 'reconciling: the operator has not picked up the latest change yet' };
   }
-  switch (i.status.state) {
-    case 'stable':
-      return trouble ? { tone: 'warning', text: `stable, but ${trouble}` } : { tone: 'good', text: 'stable' };
-    case 'ready':
-      return { tone: 'warning', text: `rolling out: ${i.status.updatedReplicas ?? 0}/${desired} updated${trouble ? `; ${trouble}` : ''}` };
-    case 'reconciling':
-      return { tone: 'warning', text: `reconciling${trouble ? `: ${trouble}` : ''}` };
-    default:
-      return { tone: 'neutral', text: i.status.state ? `state ${i.status.state}` : 'not yet reconciled by the operator' };
-  }
+  return stateVerdict(i, podTrouble(pods));
 }
 
 /** Tone for a state alone, for tables of many installations. */
