@@ -15,6 +15,8 @@ export interface InstallationSpec {
   replicas: number;
   databaseUrl: string;
   host?: string;
+  /** false writes `ingress: {enabled: false}`. */
+  ingress?: boolean;
 }
 
 interface MattermostObject {
@@ -52,7 +54,7 @@ export function installationBody(spec: InstallationSpec): object {
       version: spec.version,
       replicas: spec.replicas,
       // An explicit ingress block: without one the operator assumes ingress and fails for lack of a host.
-      ingress: { enabled: true, host: spec.host ?? `${spec.name}.${spec.namespace}.sandbox.test` },
+      ingress: spec.ingress === false ? { enabled: false } : { enabled: true, host: spec.host ?? `${spec.name}.${spec.namespace}.sandbox.test` },
       database: { external: { secret: `${spec.name}-db` } },
       fileStore: { external: { url: 's3.sandbox.test', bucket: spec.name, secret: `${spec.name}-filestore` } },
     },

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { parse, stringify } from 'yaml';
 import { bin, peersDir } from './paths.ts';
 import { freePort } from './ports.ts';
 import { startProcess, type StartedProcess } from './processes.ts';
@@ -17,9 +18,25 @@ const stageFiles = [
   'pod/fast/pod-delete.yaml',
 ];
 
+/**
+ * Pods labelled `matterops.io/runner` are left alone by the ready and complete stages: the harness
+ * runs or steers them itself (backup runner; a held update job or rollout in tests), then writes
+ * their status. Verified recipe: ../shared/reference/real-peers.md, section 3.
+ */
+export const runnerLabel = 'matterops.io/runner';
+const skipsRunnerPods = new Set(['pod/fast/pod-ready.yaml', 'pod/fast/pod-complete.yaml']);
+
+function stage(file: string): string {
+  const text = readFileSync(join(peersDir, 'kwok-stages', file), 'utf8');
+  if (!skipsRunnerPods.has(file)) return text;
+  const doc = parse(text) as { spec: { selector: { matchExpressions: object[] } } };
+  doc.spec.selector.matchExpressions.push({ key: `.metadata.labels["${runnerLabel}"]`, operator: 'DoesNotExist' });
+  return stringify(doc);
+}
+
 export async function startKwok(dataDir: string, logDir: string, adminKubeconfig: string): Promise<StartedProcess> {
   const config = join(dataDir, 'kwok.yaml');
-  writeFileSync(config, stageFiles.map((f) => readFileSync(join(peersDir, 'kwok-stages', f), 'utf8')).join('\n---\n'));
+  writeFileSync(config, stageFiles.map(stage).join('\n---\n'));
   return startProcess('kwok', bin('kwok'), {
     log: join(logDir, 'kwok.log'),
     args: [`--kubeconfig=${adminKubeconfig}`, `--config=${config}`, '--manage-all-nodes=true',

@@ -51,10 +51,14 @@ export function toEventInfo(event: CoreV1Event): EventInfo {
   };
 }
 
+const controllingMattermost = (job: V1Job): string | undefined =>
+  job.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'Mattermost')?.name;
+
 export function toJobInfo(job: V1Job): JobInfo {
   const status = job.status ?? {};
   return {
     name: job.metadata?.name ?? '',
+    owner: controllingMattermost(job),
     active: status.active ?? 0,
     succeeded: status.succeeded ?? 0,
     failed: status.failed ?? 0,

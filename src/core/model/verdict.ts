@@ -45,7 +45,8 @@ function stateVerdict(i: Installation, trouble: string | undefined): Verdict {
 /** Most urgent first: an operator error, the update job, a change not yet seen, then the state. */
 export function verdictOf(i: Installation, pods: PodInfo[], jobs: JobInfo[]): Verdict {
   if (i.status.error) return { tone: 'danger', text: `error: ${i.status.error}` };
-  const job = updateJobVerdict(jobs.find((j) => j.name === updateJobName));
+  // Every installation's update Job has the same name: only the one it owns counts.
+  const job = updateJobVerdict(jobs.find((j) => j.name === updateJobName && j.owner === i.name));
   if (job) return job;
   if ((i.status.observedGeneration ?? 0) < i.generation) {
     return { tone: 'warning', text: 'reconciling: the operator has not picked up the latest change yet' };

@@ -26,6 +26,8 @@ export interface EventInfo {
 
 export interface JobInfo {
   name: string;
+  /** The Mattermost installation that owns the Job (its controller reference), if any. */
+  owner: string | undefined;
   active: number;
   succeeded: number;
   failed: number;

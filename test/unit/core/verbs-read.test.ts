@@ -59,9 +59,9 @@ describe('status', () => {
   it('says the update job is running, or stuck after failures', async () => {
     const h = createHarness();
     h.gateway.seed('chat', 'mattermost', { state: 'reconciling', status: { version: '9.9.0' }, version: '9.10.0' });
-    h.gateway.jobs.set('chat', [{ name: 'mattermost-update-check', active: 1, succeeded: 0, failed: 0, createdAt: minutesAgo(1), failureReason: undefined }]);
+    h.gateway.jobs.set('chat', [{ name: 'mattermost-update-check', owner: 'mattermost', active: 1, succeeded: 0, failed: 0, createdAt: minutesAgo(1), failureReason: undefined }]);
     expect((await h.run('status mattermost')).text.split('\n')[0]).toBe('chat/mattermost: reconciling: update job running (db migrate)');
-    h.gateway.jobs.set('chat', [{ name: 'mattermost-update-check', active: 0, succeeded: 0, failed: 3, createdAt: minutesAgo(1), failureReason: 'BackoffLimitExceeded' }]);
+    h.gateway.jobs.set('chat', [{ name: 'mattermost-update-check', owner: 'mattermost', active: 0, succeeded: 0, failed: 3, createdAt: minutesAgo(1), failureReason: 'BackoffLimitExceeded' }]);
     const stuck = await h.run('status mattermost');
     expect(stuck.reply.tone).toBe('danger');
     expect(stuck.text.split('\n')[0]).toBe('chat/mattermost: stuck: update job failed 3 times (BackoffLimitExceeded)');
@@ -208,5 +208,15 @@ describe('whoami, version, help and failures', () => {
     expect(h.logged).toHaveLength(1);
     expect(h.logged[0]?.fields).toMatchObject({ ref, verb: 'list' });
     expect(String(h.logged[0]?.fields.err)).not.toContain('abc123secret');
+  });
+});
+
+describe('regressions', () => {
+  it('an update Job of another installation in the same namespace does not mark this one reconciling', async () => {
+    // Seen against the real operator: every update Job is named mattermost-update-check.
+    const h = createHarness();
+    h.gateway.seed('chat', 'steady');
+    h.gateway.jobs.set('chat', [{ name: 'mattermost-update-check', owner: 'other', active: 1, succeeded: 0, failed: 0, createdAt: minutesAgo(1), failureReason: undefined }]);
+    expect((await h.run('status steady')).text.split('\n')[0]).toBe('chat/steady: stable');
   });
 });

@@ -1,0 +1,50 @@
+/**
+ * `status mattermost` end to end in process (parse, resolve, four API reads, verdict, reply, terminal
+ * render) against the raw client-node reads it needs, same sandbox, same run, interleaved.
+ * Goal (issue 4): p50 ratio <= 1.25. Run: make bench (or node bench/status.bench.ts).
+ */
+import { BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { renderTerminal } from '../src/adapters/terminal/render-terminal.ts';
+import { loadConfig } from '../src/config/load-config.ts';
+import { silentLogger } from '../src/core/ports/logger.ts';
+import { createApp } from '../src/main.ts';
+import { compare, interleave, ms } from './stats.ts';
+import { withSandbox } from './with-sandbox.ts';
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 300);
+const warmup = 30;
+
+await withSandbox(async (env) => {
+  const app = createApp(loadConfig({ MATTEROPS_KUBECONFIG: env.KUBECONFIG, MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_NAMESPACE: 'chat' }), { logger: silentLogger });
+  const caller = { id: 'bench', name: 'bench', via: 'terminal' as const };
+  const kc = new KubeConfig();
+  kc.loadFromFile(env.KUBECONFIG ?? '');
+  kc.setCurrentContext('sandbox-bot');
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const core = kc.makeApiClient(CoreV1Api);
+  const batch = kc.makeApiClient(BatchV1Api);
+  const namespace = 'chat';
+
+  const bot = async (): Promise<void> => {
+    const { reply } = await app.pipeline.run('status mattermost', caller);
+    if (reply.error) throw new Error(renderTerminal(reply, { color: false }));
+    renderTerminal(reply, { color: false });
+  };
+  // The same reads in the same order: the CR, then pods, events and jobs in parallel.
+  const raw = async (): Promise<void> => {
+    await custom.getNamespacedCustomObject({ group: 'installation.mattermost.com', version: 'v1beta1', plural: 'mattermosts', namespace, name: 'mattermost' });
+    await Promise.all([
+      core.listNamespacedPod({ namespace, labelSelector: 'installation.mattermost.com/installation=mattermost' }),
+      core.listNamespacedEvent({ namespace }),
+      batch.listNamespacedJob({ namespace }),
+    ]);
+  };
+
+  await interleave(warmup, bot, raw);
+  const samples = await interleave(rounds, bot, raw);
+  const r = compare(samples.subject, samples.baseline);
+  console.log(`status mattermost, ${rounds} rounds interleaved (node ${process.version})`);
+  console.log(`  bot (pipeline + render)   p50 ${ms(r.p50)}   p99 ${ms(r.p99)}`);
+  console.log(`  raw client-node reads     p50 ${ms(r.baselineP50)}   p99 ${ms(r.baselineP99)}`);
+  console.log(`  ratio bot/raw             p50 ${r.ratioP50.toFixed(3)}   p99 ${r.ratioP99.toFixed(3)}   added p50 ${ms(r.p50 - r.baselineP50)}`);
+});
