@@ -5,7 +5,10 @@
 import { MatteropsError } from '../../src/core/errors.ts';
 import { toInstallation, type Installation } from '../../src/core/model/installation.ts';
 import type { EventInfo, JobInfo, LogRequest, PodInfo } from '../../src/core/model/workload.ts';
-import type { ClusterDirectory, ClusterGateway, ClusterIdentity } from '../../src/core/ports/cluster-gateway.ts';
+import type { ClusterDirectory, ClusterGateway, ClusterIdentity, Subscription, WriteOptions } from '../../src/core/ports/cluster-gateway.ts';
+import { mergePatch } from './merge-patch.ts';
+
+type Raw = { metadata: { name: string; namespace: string; generation: number; resourceVersion: string; creationTimestamp: string }; spec: Record<string, unknown>; status: Record<string, unknown> };
 
 export interface SeedOptions {
   replicas?: number;
@@ -26,7 +29,17 @@ export class FakeClusterGateway implements ClusterGateway {
   identity: ClusterIdentity = { username: 'matterops', groups: ['matterops', 'system:authenticated'] };
   crdInstalled = true;
   reachable = true;
-  readonly installations = new Map<Key, Installation>();
+  /** Raw custom resources, as the apiserver stores them. */
+  readonly objects = new Map<Key, Raw>();
+  readonly secrets = new Map<Key, string[]>();
+  /** When set, the fake operator takes every change to stable on its own (after one tick of reconciling). */
+  autoSettle = true;
+  /** Simulated RBAC for impersonation: user -> namespaces where it may write. */
+  readonly writers = new Map<string, Set<string>>();
+  impersonating: { user: string; groups: string[] } | undefined;
+  private readonly listeners = new Map<Key, Set<(i: Installation | undefined) => void>>();
+  /** Shared by impersonating views (Object.create), so resource versions stay unique. */
+  private readonly counter = { value: 100 };
   readonly pods = new Map<Key, PodInfo[]>();
   readonly events = new Map<string, EventInfo[]>();
   readonly jobs = new Map<string, JobInfo[]>();
@@ -44,18 +57,19 @@ export class FakeClusterGateway implements ClusterGateway {
     const replicas = options.replicas ?? 2;
     const version = options.version ?? '9.9.0';
     const generation = options.generation ?? 2;
-    const installation = toInstallation({
-      metadata: { name, namespace, generation, resourceVersion: String(this.installations.size + 100), creationTimestamp: (options.createdAt ?? new Date(0)).toISOString() },
+    const raw = {
+      metadata: { name, namespace, generation, resourceVersion: String(++this.counter.value), creationTimestamp: (options.createdAt ?? new Date(0)).toISOString() },
       spec: { version, replicas, image: 'mattermost/mattermost-enterprise-edition', ingress: { enabled: true, host: `${name}.example.com` }, database: { external: { secret: `${name}-db` } } },
       status: { state: options.state ?? 'stable', version, image: 'mattermost/mattermost-enterprise-edition', replicas, updatedReplicas: replicas, observedGeneration: generation, endpoint: `${name}.example.com`, ...options.status },
-    });
-    this.installations.set(key(namespace, name), installation);
+    };
+    this.objects.set(key(namespace, name), raw);
+    this.secrets.set(key(namespace, `${name}-db`), ['DB_CONNECTION_STRING']);
     this.pods.set(key(namespace, name), Array.from({ length: replicas }, (_, i) => ({
       name: `${name}-5d8f7c9b4-${String(i).padStart(5, 'x')}`, phase: 'Running', ready: true, restarts: 0,
       createdAt: options.createdAt ?? new Date(0), node: `kwok-node-${i % 3}`, image: `mattermost/mattermost-enterprise-edition:${version}`,
       waitingReason: undefined, lastTerminationReason: undefined, terminating: false,
     })));
-    return installation;
+    return toInstallation(raw);
   }
 
   /** Async like a real call: failures arrive as rejections, never as synchronous throws. */
@@ -72,13 +86,14 @@ export class FakeClusterGateway implements ClusterGateway {
   async listInstallations(namespace?: string): Promise<Installation[]> {
     await this.check();
     this.checkCrd();
-    return [...this.installations.values()].filter((i) => namespace === undefined || i.namespace === namespace);
+    return [...this.objects.values()].map(toInstallation).filter((i) => namespace === undefined || i.namespace === namespace);
   }
 
   async getInstallation(namespace: string, name: string): Promise<Installation | undefined> {
     await this.check();
     this.checkCrd();
-    return this.installations.get(key(namespace, name));
+    const raw = this.objects.get(key(namespace, name));
+    return raw ? toInstallation(raw) : undefined;
   }
 
   async listPods(namespace: string, installation: string): Promise<PodInfo[]> {
@@ -112,6 +127,109 @@ export class FakeClusterGateway implements ClusterGateway {
   async serverVersion(): Promise<string> {
     await this.check();
     return 'v1.36.3';
+  }
+
+  private checkWrite(namespace: string, verb: string): void {
+    const who = this.impersonating;
+    if (who && !this.writers.get(who.user)?.has(namespace)) {
+      throw new MatteropsError('forbidden', `cluster ${this.context} refused: mattermosts.installation.mattermost.com is forbidden: User "${who.user}" cannot ${verb} resource "mattermosts" in API group "installation.mattermost.com" in the namespace "${namespace}"`);
+    }
+  }
+
+  private notify(namespace: string, name: string): void {
+    const raw = this.objects.get(key(namespace, name));
+    for (const listener of this.listeners.get(key(namespace, name)) ?? []) listener(raw ? toInstallation(raw) : undefined);
+  }
+
+  /** The fake operator: reconciling now, stable (with matching pods) on the next tick. */
+  private reconcile(namespace: string, name: string): void {
+    const raw = this.objects.get(key(namespace, name));
+    if (!raw) return;
+    raw.status = { ...raw.status, state: 'reconciling', observedGeneration: raw.metadata.generation };
+    this.notify(namespace, name);
+    if (this.autoSettle) setTimeout(() => this.settle(namespace, name), 1);
+  }
+
+  /** Takes an installation to stable as the operator would: pods, version, observedGeneration. */
+  settle(namespace: string, name: string): void {
+    const raw = this.objects.get(key(namespace, name));
+    if (!raw) return;
+    const replicas = Number(raw.spec.replicas ?? 2);
+    const version = String(raw.spec.version ?? '');
+    raw.status = { ...raw.status, state: 'stable', replicas, updatedReplicas: replicas, version, observedGeneration: raw.metadata.generation };
+    raw.metadata.resourceVersion = String(++this.counter.value);
+    this.pods.set(key(namespace, name), Array.from({ length: replicas }, (_, i) => ({
+      name: `${name}-6c7d8e9f0-${String(i).padStart(5, 'y')}`, phase: 'Running', ready: true, restarts: 0, createdAt: new Date(0),
+      node: `kwok-node-${i % 3}`, image: `mattermost/mattermost-enterprise-edition:${version}`, waitingReason: undefined, lastTerminationReason: undefined, terminating: false,
+    })));
+    this.notify(namespace, name);
+  }
+
+  private preconditions(raw: Raw | undefined, namespace: string, name: string, options: WriteOptions): Raw {
+    if (!raw) throw new MatteropsError('not_found', `cluster ${this.context}: mattermosts.installation.mattermost.com "${name}" not found`);
+    if (options.resourceVersion && options.resourceVersion !== raw.metadata.resourceVersion) {
+      throw new MatteropsError('conflict', `cluster ${this.context}: Operation cannot be fulfilled on mattermosts.installation.mattermost.com "${name}": the object has been modified; please apply your changes to the latest version and try again`, 'it changed meanwhile; run the command again');
+    }
+    return raw;
+  }
+
+  async patchInstallation(namespace: string, name: string, patch: object, options: WriteOptions): Promise<Installation> {
+    await this.check();
+    this.checkWrite(namespace, 'patch');
+    const raw = this.preconditions(this.objects.get(key(namespace, name)), namespace, name, options);
+    const next = mergePatch(raw, patch) as Raw;
+    const specChanged = JSON.stringify(next.spec) !== JSON.stringify(raw.spec);
+    next.metadata = { ...raw.metadata, generation: raw.metadata.generation + (specChanged ? 1 : 0), resourceVersion: String(this.counter.value + 1) };
+    if (options.dryRun) return toInstallation(next);
+    this.counter.value++;
+    this.objects.set(key(namespace, name), next);
+    if (specChanged) this.reconcile(namespace, name);
+    return toInstallation(next);
+  }
+
+  async createInstallation(namespace: string, body: object, options: WriteOptions): Promise<Installation> {
+    await this.check();
+    this.checkWrite(namespace, 'create');
+    const given = body as { metadata: { name: string }; spec: Record<string, unknown> };
+    const name = given.metadata.name;
+    if (this.objects.has(key(namespace, name))) throw new MatteropsError('conflict', `cluster ${this.context}: mattermosts.installation.mattermost.com "${name}" already exists`);
+    const raw: Raw = { metadata: { name, namespace, generation: 1, resourceVersion: String(this.counter.value + 1), creationTimestamp: new Date().toISOString() }, spec: given.spec, status: {} };
+    if (options.dryRun) return toInstallation(raw);
+    this.counter.value++;
+    this.objects.set(key(namespace, name), raw);
+    this.reconcile(namespace, name);
+    return toInstallation(raw);
+  }
+
+  async deleteInstallation(namespace: string, name: string, options: WriteOptions): Promise<void> {
+    await this.check();
+    this.checkWrite(namespace, 'delete');
+    this.preconditions(this.objects.get(key(namespace, name)), namespace, name, options);
+    if (options.dryRun) return;
+    this.objects.delete(key(namespace, name));
+    this.pods.delete(key(namespace, name));
+    setTimeout(() => this.notify(namespace, name), 1);
+  }
+
+  async secretKeys(namespace: string, name: string): Promise<string[] | undefined> {
+    await this.check();
+    return this.secrets.get(key(namespace, name));
+  }
+
+  watchInstallation(namespace: string, name: string, onChange: (i: Installation | undefined) => void): Subscription {
+    const k = key(namespace, name);
+    const set = this.listeners.get(k) ?? new Set();
+    this.listeners.set(k, set);
+    set.add(onChange);
+    setTimeout(() => { const raw = this.objects.get(k); if (set.has(onChange)) onChange(raw ? toInstallation(raw) : undefined); }, 0);
+    return { stop: () => set.delete(onChange) };
+  }
+
+  /** Shares the fake cluster's state, acting as another user (see `writers`). */
+  impersonate(user: string, groups: string[]): ClusterGateway {
+    const view = Object.create(this) as FakeClusterGateway;
+    view.impersonating = { user, groups };
+    return view;
   }
 }
 

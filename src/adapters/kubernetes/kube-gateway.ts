@@ -3,13 +3,15 @@
  * through `guard`, so callers only ever see matterops errors (kube-errors.ts).
  */
 import {
-  AuthenticationV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, VersionApi, type KubeConfig,
+  AuthenticationV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, VersionApi, setHeaderMiddleware,
+  type ConfigurationOptions, type KubeConfig,
 } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
 import { toInstallation, type Installation } from '../../core/model/installation.ts';
 import type { ClusterGateway } from '../../core/ports/cluster-gateway.ts';
 import { isNotFound, statusBody, toMatteropsError } from './kube-errors.ts';
 import { appContainerName, toEventInfo, toJobInfo, toPodInfo } from './kube-mappers.ts';
+import { watchInstallation } from './installation-watch.ts';
 
 /** Where Mattermost custom resources live (reference/mattermost.md A.1). */
 export const mattermostResource = { group: 'installation.mattermost.com', version: 'v1beta1', plural: 'mattermosts' } as const;
@@ -23,12 +25,26 @@ function crdMissing(context: string): MatteropsError {
     'install the Mattermost operator in that cluster, or pick another with --cluster');
 }
 
-export function createKubeGateway(kc: KubeConfig, context: string): ClusterGateway {
+export interface Impersonation { user: string; groups: string[] }
+
+/** Per-call options: merge-patch content type for patches, impersonation headers when acting as a user. */
+function callOptions(as: Impersonation | undefined, mergePatch = false): ConfigurationOptions {
+  const middleware = [
+    ...(mergePatch ? [setHeaderMiddleware('Content-Type', PatchStrategy.MergePatch)] : []),
+    ...(as ? [setHeaderMiddleware('Impersonate-User', as.user), ...as.groups.map((g) => setHeaderMiddleware('Impersonate-Group', g))] : []),
+  ];
+  return { middleware, middlewareMergeStrategy: 'append' };
+}
+
+const dryRunOf = (dryRun: boolean | undefined): { dryRun?: string } => (dryRun ? { dryRun: 'All' } : {});
+
+export function createKubeGateway(kc: KubeConfig, context: string, as?: Impersonation): ClusterGateway {
   const server = kc.getCluster(kc.getContextObject(context)?.cluster ?? '')?.server ?? 'unknown server';
   const where = { context, server };
   const custom = kc.makeApiClient(CustomObjectsApi);
   const core = kc.makeApiClient(CoreV1Api);
   const batch = kc.makeApiClient(BatchV1Api);
+  const opts = callOptions(as);
 
   async function guard<T>(call: () => Promise<T>): Promise<T> {
     try {
@@ -41,8 +57,8 @@ export function createKubeGateway(kc: KubeConfig, context: string): ClusterGatew
   async function listInstallations(namespace?: string): Promise<Installation[]> {
     try {
       const list = (namespace
-        ? await custom.listNamespacedCustomObject({ ...mattermostResource, namespace })
-        : await custom.listClusterCustomObject({ ...mattermostResource })) as { items: unknown[] };
+        ? await custom.listNamespacedCustomObject({ ...mattermostResource, namespace }, opts)
+        : await custom.listClusterCustomObject({ ...mattermostResource }, opts)) as { items: unknown[] };
       return list.items.map(toInstallation);
     } catch (error) {
       if (isNotFound(error)) throw crdMissing(context);
@@ -52,7 +68,7 @@ export function createKubeGateway(kc: KubeConfig, context: string): ClusterGatew
 
   async function getInstallation(namespace: string, name: string): Promise<Installation | undefined> {
     try {
-      return toInstallation(await custom.getNamespacedCustomObject({ ...mattermostResource, namespace, name }));
+      return toInstallation(await custom.getNamespacedCustomObject({ ...mattermostResource, namespace, name }, opts));
     } catch (error) {
       if (!isNotFound(error)) throw toMatteropsError(error, where);
       // A 404 for the object names it; a 404 without a name means the resource type is unknown.
@@ -67,10 +83,10 @@ export function createKubeGateway(kc: KubeConfig, context: string): ClusterGatew
     listInstallations,
     getInstallation,
     listPods: (namespace, installation) => guard(async () =>
-      (await core.listNamespacedPod({ namespace, labelSelector: `installation.mattermost.com/installation=${installation}` })).items.map(toPodInfo)),
+      (await core.listNamespacedPod({ namespace, labelSelector: `installation.mattermost.com/installation=${installation}` }, opts)).items.map(toPodInfo)),
     listEvents: (namespace, installation) => guard(async () =>
-      (await core.listNamespacedEvent({ namespace })).items.filter((e) => concerns(installation, e.involvedObject.name ?? '')).map(toEventInfo)),
-    listJobs: (namespace) => guard(async () => (await batch.listNamespacedJob({ namespace })).items.map(toJobInfo)),
+      (await core.listNamespacedEvent({ namespace }, opts)).items.filter((e) => concerns(installation, e.involvedObject.name ?? '')).map(toEventInfo)),
+    listJobs: (namespace) => guard(async () => (await batch.listNamespacedJob({ namespace }, opts)).items.map(toJobInfo)),
     readLog: (namespace, request) => guard(() => core.readNamespacedPodLog({
       namespace, name: request.pod, container: appContainerName, tailLines: request.tailLines, previous: request.previous,
       ...(request.sinceSeconds ? { sinceSeconds: request.sinceSeconds } : {}),
@@ -80,5 +96,28 @@ export function createKubeGateway(kc: KubeConfig, context: string): ClusterGatew
       return { username: review.status?.userInfo?.username ?? 'unknown', groups: review.status?.userInfo?.groups ?? [] };
     }),
     serverVersion: () => guard(async () => (await kc.makeApiClient(VersionApi).getCode()).gitVersion),
+    patchInstallation: (namespace, name, patch, options) => guard(async () => {
+      // A resourceVersion in a merge patch is a precondition: the apiserver answers 409 if it moved.
+      const body = options.resourceVersion ? { ...patch, metadata: { resourceVersion: options.resourceVersion } } : patch;
+      return toInstallation(await custom.patchNamespacedCustomObject(
+        { ...mattermostResource, namespace, name, body, ...dryRunOf(options.dryRun) }, callOptions(as, true)));
+    }),
+    createInstallation: (namespace, body, options) => guard(async () => toInstallation(
+      await custom.createNamespacedCustomObject({ ...mattermostResource, namespace, body, ...dryRunOf(options.dryRun) }, opts))),
+    deleteInstallation: (namespace, name, options) => guard(async () => {
+      await custom.deleteNamespacedCustomObject({ ...mattermostResource, namespace, name, ...dryRunOf(options.dryRun),
+        body: { ...(options.resourceVersion ? { preconditions: { resourceVersion: options.resourceVersion } } : {}), propagationPolicy: 'Background' } }, opts);
+    }),
+    secretKeys: async (namespace, name) => {
+      try {
+        const secret = await core.readNamespacedSecret({ namespace, name }, opts);
+        return [...new Set([...Object.keys(secret.data ?? {}), ...Object.keys(secret.stringData ?? {})])];
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw toMatteropsError(error, where);
+      }
+    },
+    watchInstallation: (namespace, name, onChange) => watchInstallation({ kc, namespace, name, read: () => getInstallation(namespace, name) }, onChange),
+    impersonate: (user, groups) => createKubeGateway(kc, context, { user, groups }),
   };
 }

@@ -32,6 +32,7 @@ export const MattermostResourceSchema = z.object({
       operatorManaged: z.object({}).loose().optional(),
     }).optional(),
     mattermostEnv: z.array(EnvVarSchema).optional(),
+    podTemplate: z.object({ extraAnnotations: z.record(z.string(), z.string()).optional() }).loose().optional(),
   }).loose().default({}),
   status: z.object({
     state: z.string().optional(),
@@ -46,6 +47,9 @@ export const MattermostResourceSchema = z.object({
 }).loose();
 export type MattermostResource = z.infer<typeof MattermostResourceSchema>;
 
+/** An env var of the installation; a value from a secret or config map has no value here. */
+export interface EnvVar { name: string; value: string | undefined; fromRef: boolean }
+
 export interface Installation {
   namespace: string;
   name: string;
@@ -59,6 +63,8 @@ export interface Installation {
     ingressHost: string | undefined;
     database: string;
     fileStore: string;
+    env: EnvVar[];
+    podAnnotations: Record<string, string>;
   };
   status: {
     state: string | undefined;
@@ -102,6 +108,8 @@ export function toInstallation(raw: unknown): Installation {
       version: r.spec.version, image: r.spec.image, replicas: r.spec.replicas,
       ingressHost: r.spec.ingress?.enabled === false ? undefined : r.spec.ingress?.host,
       database: describeDatabase(r.spec), fileStore: describeFileStore(r.spec),
+      env: (r.spec.mattermostEnv ?? []).map((e) => ({ name: e.name, value: e.value, fromRef: e.valueFrom !== undefined })),
+      podAnnotations: r.spec.podTemplate?.extraAnnotations ?? {},
     },
     status: {
       state: r.status.state, version: r.status.version, image: r.status.image, replicas: r.status.replicas,

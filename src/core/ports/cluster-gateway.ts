@@ -10,6 +10,16 @@ export interface ClusterIdentity {
   groups: string[];
 }
 
+export interface WriteOptions {
+  /** Server-side dry run: validated and defaulted by the apiserver, nothing stored. */
+  dryRun?: boolean;
+  /** Precondition: fail with a conflict if the object changed since this version. */
+  resourceVersion?: string;
+}
+
+/** A change to follow: the gateway calls back with every new state until stopped. */
+export interface Subscription { stop(): void }
+
 export interface ClusterGateway {
   /** The kubeconfig context this gateway talks to. */
   readonly context: string;
@@ -25,6 +35,16 @@ export interface ClusterGateway {
   readLog(namespace: string, request: LogRequest): Promise<string>;
   whoAmI(): Promise<ClusterIdentity>;
   serverVersion(): Promise<string>;
+  /** Merge-patches the Mattermost CR; returns the object as stored (or as it would be, in a dry run). */
+  patchInstallation(namespace: string, name: string, patch: object, options: WriteOptions): Promise<Installation>;
+  createInstallation(namespace: string, body: object, options: WriteOptions): Promise<Installation>;
+  deleteInstallation(namespace: string, name: string, options: WriteOptions): Promise<void>;
+  /** The key names of a Secret (never its values), or undefined when it does not exist. */
+  secretKeys(namespace: string, name: string): Promise<string[] | undefined>;
+  /** Calls `onChange` with every new version of the installation (undefined once deleted). */
+  watchInstallation(namespace: string, name: string, onChange: (installation: Installation | undefined) => void): Subscription;
+  /** The same cluster, acting as another Kubernetes identity (impersonation mode). */
+  impersonate(user: string, groups: string[]): ClusterGateway;
 }
 
 /** Gateways by context name; `default` is the context used when a command names none. */

@@ -1,0 +1,115 @@
+/**
+ * The LockManager port over coordination.k8s.io Leases: one Lease per installation, in its
+ * namespace, renewed while the operation is followed. A holder that stops renewing (it died) loses
+ * the lock after `durationSeconds`; its in-flight record stays on the Lease for whoever resumes it.
+ */
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { InFlightRecordSchema } from '../../core/change/in-flight.ts';
+import { MatteropsError } from '../../core/errors.ts';
+import type { Clock } from '../../core/ports/clock.ts';
+import type { AcquireResult, FoundLock, HeldLock, InstallationRef, LockHolder, LockManager } from '../../core/ports/lock-manager.ts';
+import { isNotFound, toMatteropsError } from './kube-errors.ts';
+
+const lockLabel = 'matterops.io/lock';
+const recordAnnotation = 'matterops.io/in-flight';
+export const leaseName = (installation: string): string => `matterops-lock-${installation}`;
+
+export interface LeaseLockOptions { durationSeconds: number; clock: Clock }
+
+/**
+ * Leases go through the generic object API: client-node's typed serializer writes MicroTime fields
+ * with milliseconds, which the apiserver rejects (it wants six fractional digits).
+ */
+interface V1Lease {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
+}
+const leases = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' } as const;
+const microTime = (d: Date): string => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
+function toLease(target: InstallationRef, holder: LockHolder, now: Date, durationSeconds: number): V1Lease & { apiVersion: string; kind: string } {
+  return {
+    metadata: {
+      name: leaseName(target.name), namespace: target.namespace,
+      labels: { [lockLabel]: 'true', 'matterops.io/installation': target.name },
+      annotations: { [recordAnnotation]: JSON.stringify(holder.record) },
+    },
+    apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+    spec: { holderIdentity: holder.operationId, leaseDurationSeconds: durationSeconds, acquireTime: microTime(now), renewTime: microTime(now) },
+  };
+}
+
+function holderOf(lease: V1Lease): LockHolder {
+  const record = InFlightRecordSchema.parse(JSON.parse(lease.metadata?.annotations?.[recordAnnotation] ?? '{}'));
+  return { operationId: lease.spec?.holderIdentity ?? '', verb: record.verb, requester: record.requester, startedAt: new Date(record.startedAt), record };
+}
+
+function isExpired(lease: V1Lease, now: Date): boolean {
+  const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
+  return renewed + (lease.spec?.leaseDurationSeconds ?? 0) * 1000 < now.getTime();
+}
+
+export function createLeaseLockManager(kc: KubeConfig, context: string, options: LeaseLockOptions): LockManager {
+  const api = kc.makeApiClient(CustomObjectsApi);
+  const where = { context, server: kc.getCurrentCluster()?.server ?? '' };
+  const read = async (t: InstallationRef): Promise<V1Lease> =>
+    await api.getNamespacedCustomObject({ ...leases, namespace: t.namespace, name: leaseName(t.name) }) as V1Lease;
+  const replace = (t: InstallationRef, body: V1Lease): Promise<unknown> =>
+    api.replaceNamespacedCustomObject({ ...leases, namespace: t.namespace, name: leaseName(t.name), body });
+
+  async function takeOver(target: InstallationRef, holder: LockHolder, now: Date): Promise<AcquireResult> {
+    const existing = await read(target);
+    if (!isExpired(existing, now)) return { ok: false, holder: holderOf(existing) };
+    const replacement = toLease(target, holder, now, options.durationSeconds);
+    replacement.metadata = { ...replacement.metadata, resourceVersion: existing.metadata?.resourceVersion };
+    await replace(target, replacement);
+    return { ok: true, lock: { target, holder } };
+  }
+
+  return {
+    async acquire(target, holder) {
+      const now = options.clock.now();
+      try {
+        await api.createNamespacedCustomObject({ ...leases, namespace: target.namespace, body: toLease(target, holder, now, options.durationSeconds) });
+        return { ok: true, lock: { target, holder } };
+      } catch (error) {
+        if ((error as { code?: number }).code !== 409) throw toMatteropsError(error, where);
+      }
+      try {
+        return await takeOver(target, holder, now);
+      } catch (error) {
+        // Lost a race for an expired lock: whoever won holds it now.
+        if ((error as { code?: number }).code === 409) return { ok: false, holder: holderOf(await read(target)) };
+        throw toMatteropsError(error, where);
+      }
+    },
+    async renew(lock: HeldLock) {
+      const lease = await read(lock.target).catch((e: unknown) => { throw toMatteropsError(e, where); });
+      if (lease.spec?.holderIdentity !== lock.holder.operationId) {
+        throw new MatteropsError('conflict', `the lock on ${lock.target.namespace}/${lock.target.name} was taken over by another operation`);
+      }
+      lease.spec = { ...lease.spec, renewTime: microTime(options.clock.now()) };
+      await replace(lock.target, lease)
+        .catch((e: unknown) => { throw toMatteropsError(e, where); });
+    },
+    async release(lock: HeldLock) {
+      try {
+        const lease = await read(lock.target);
+        if (lease.spec?.holderIdentity !== lock.holder.operationId) return;
+        await api.deleteNamespacedCustomObject({ ...leases, namespace: lock.target.namespace, name: leaseName(lock.target.name),
+          body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
+      } catch (error) {
+        if (!isNotFound(error)) throw toMatteropsError(error, where);
+      }
+    },
+    async list(): Promise<FoundLock[]> {
+      const now = options.clock.now();
+      const found = await api.listClusterCustomObject({ ...leases, labelSelector: `${lockLabel}=true` })
+        .catch((e: unknown) => { throw toMatteropsError(e, where); }) as { items: V1Lease[] };
+      return found.items.map((lease) => {
+        const holder = holderOf(lease);
+        return { target: { cluster: context, namespace: lease.metadata?.namespace ?? '', name: holder.record.name }, holder, expired: isExpired(lease, now) };
+      });
+    },
+  };
+}

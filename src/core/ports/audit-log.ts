@@ -1,0 +1,31 @@
+/** Who did what, from where, with what result: written as Kubernetes Events, read back by `audit`. */
+export const auditPhases = ['requested', 'denied', 'confirmed', 'cancelled', 'applied', 'succeeded', 'failed', 'timed-out'] as const;
+export type AuditPhase = (typeof auditPhases)[number];
+
+export interface AuditEntry {
+  at: Date;
+  operationId: string;
+  phase: AuditPhase;
+  verb: string;
+  /** `@alice` or the terminal user. */
+  requester: string;
+  /** Where the request came from: `terminal`, `mattermost ~ops`. */
+  via: string;
+  cluster: string;
+  namespace: string;
+  installation: string;
+  /** One readable line: the plan or the outcome. */
+  detail: string;
+}
+
+export interface AuditQuery {
+  namespace?: string;
+  installation?: string;
+  since: Date;
+  requester?: string;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+  query(query: AuditQuery): Promise<AuditEntry[]>;
+}

@@ -1,0 +1,28 @@
+/** The AuditLog contract, run by the fake (unit) and the Events adapter (cluster). */
+import { describe, expect, it } from 'vitest';
+import type { AuditEntry, AuditLog } from '../../src/core/ports/audit-log.ts';
+
+export interface AuditSubject { audit: AuditLog; namespace: string }
+
+export function auditLogContract(label: string, subject: () => AuditSubject): void {
+  describe(`AuditLog contract: ${label}`, () => {
+    it('reads back what it recorded, filtered by installation, requester and time, oldest first', async () => {
+      const { audit, namespace } = subject();
+      const base = { verb: 'scale', via: 'terminal', cluster: 'sandbox-bot', namespace, detail: 'replicas 2 -> 5' };
+      const t = (s: number): Date => new Date(Date.UTC(2026, 10, 27, 9, 0, s));
+      const entries: AuditEntry[] = [
+        { ...base, at: t(1), operationId: 'a1', phase: 'requested', requester: '@alice', installation: 'mm' },
+        { ...base, at: t(2), operationId: 'a1', phase: 'applied', requester: '@alice', installation: 'mm' },
+        { ...base, at: t(3), operationId: 'b1', phase: 'denied', requester: '@mallory', installation: 'mm', detail: 'not allowed' },
+        { ...base, at: t(4), operationId: 'c1', phase: 'succeeded', requester: '@alice', installation: 'other' },
+      ];
+      for (const e of entries) await audit.record(e);
+      const forMm = await audit.query({ namespace, installation: 'mm', since: t(0) });
+      expect(forMm.map((e) => [e.operationId, e.phase, e.requester, e.detail])).toEqual([
+        ['a1', 'requested', '@alice', 'replicas 2 -> 5'], ['a1', 'applied', '@alice', 'replicas 2 -> 5'], ['b1', 'denied', '@mallory', 'not allowed']]);
+      expect((await audit.query({ namespace, since: t(0), requester: '@mallory' })).map((e) => e.operationId)).toEqual(['b1']);
+      expect((await audit.query({ namespace, since: t(3) })).map((e) => e.operationId)).toEqual(['b1', 'c1']);
+      expect(forMm[0]).toMatchObject({ verb: 'scale', via: 'terminal', cluster: 'sandbox-bot', namespace, installation: 'mm' });
+    });
+  });
+}

@@ -1,0 +1,50 @@
+/** The LockManager contract, run by the fake (unit) and the Lease adapter (cluster). */
+import { describe, expect, it } from 'vitest';
+import type { LockHolder, LockManager } from '../../src/core/ports/lock-manager.ts';
+
+export interface LockSubject {
+  locks: LockManager;
+  namespace: string;
+  cluster: string;
+  /** Moves the lock manager's clock forward (the holder stops renewing). */
+  advance(seconds: number): void;
+}
+
+const holder = (operationId: string, requester: string, namespace: string, name: string): LockHolder => ({
+  operationId, verb: 'scale', requester, startedAt: new Date('2026-11-27T09:00:00Z'),
+  record: { operationId, verb: 'scale', requester, via: 'terminal', cluster: 'c', namespace, name, until: 'stable', generation: 3,
+    summary: 'replicas 2 -> 5', startedAt: '2026-11-27T09:00:00.000Z', deadline: '2026-11-27T09:10:00.000Z' },
+});
+
+export function lockManagerContract(label: string, subject: () => LockSubject): void {
+  describe(`LockManager contract: ${label}`, () => {
+    it('gives the lock to one operation and tells the next who holds it', async () => {
+      const { locks, namespace, cluster } = subject();
+      const target = { cluster, namespace, name: 'one' };
+      const first = await locks.acquire(target, holder('op1', '@alice', namespace, 'one'));
+      expect(first.ok).toBe(true);
+      const second = await locks.acquire(target, holder('op2', '@bob', namespace, 'one'));
+      expect(second).toMatchObject({ ok: false, holder: { operationId: 'op1', requester: '@alice', verb: 'scale' } });
+      if (first.ok) await locks.release(first.lock);
+      expect((await locks.acquire(target, holder('op3', '@bob', namespace, 'one'))).ok).toBe(true);
+    });
+
+    it('lists held locks with their in-flight record, and lets an expired one be taken over', async () => {
+      const { locks, namespace, cluster, advance } = subject();
+      const target = { cluster, namespace, name: 'two' };
+      const first = await locks.acquire(target, holder('op4', '@alice', namespace, 'two'));
+      expect(first.ok).toBe(true);
+      const listed = (await locks.list()).find((l) => l.target.namespace === namespace && l.target.name === 'two');
+      expect(listed).toMatchObject({ expired: false, holder: { operationId: 'op4', record: { summary: 'replicas 2 -> 5', generation: 3 } } });
+      advance(120);
+      expect((await locks.list()).find((l) => l.target.namespace === namespace && l.target.name === 'two')?.expired).toBe(true);
+      expect((await locks.acquire(target, holder('op5', '@bob', namespace, 'two'))).ok).toBe(true);
+      // The old holder can no longer renew, and releasing it does not free the new holder's lock.
+      if (first.ok) {
+        await expect(locks.renew(first.lock)).rejects.toMatchObject({ code: 'conflict' });
+        await locks.release(first.lock);
+      }
+      expect(await locks.acquire(target, holder('op6', '@carol', namespace, 'two'))).toMatchObject({ ok: false, holder: { operationId: 'op5' } });
+    });
+  });
+}
