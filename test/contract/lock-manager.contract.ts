@@ -30,7 +30,8 @@ export function lockManagerContract(label: string, subject: () => LockSubject): 
     });
 
     it('lists held locks with their in-flight record, and lets an expired one be taken over', async () => {
-      const { locks, namespace, cluster, advance } = subject();
+      const { locks, namespace, cluster } = subject();
+      const advance = (seconds: number): void => subject().advance(seconds);
       const target = { cluster, namespace, name: 'two' };
       const first = await locks.acquire(target, holder('op4', '@alice', namespace, 'two'));
       expect(first.ok).toBe(true);

@@ -155,7 +155,7 @@ export class FakeClusterGateway implements ClusterGateway {
     const raw = this.objects.get(key(namespace, name));
     if (!raw) return;
     const replicas = Number(raw.spec.replicas ?? 2);
-    const version = String(raw.spec.version ?? '');
+    const version = typeof raw.spec.version === 'string' ? raw.spec.version : '';
     raw.status = { ...raw.status, state: 'stable', replicas, updatedReplicas: replicas, version, observedGeneration: raw.metadata.generation };
     raw.metadata.resourceVersion = String(++this.counter.value);
     this.pods.set(key(namespace, name), Array.from({ length: replicas }, (_, i) => ({
