@@ -1,16 +1,28 @@
 /**
  * The composition root: the one place that chooses adapters and wires them into the core.
- * Tests and benchmarks pass their own clusters, clock or logger through `overrides`.
+ * Tests and benchmarks pass their own clusters, state ports, clock or logger through `overrides`.
  */
 import { readFileSync } from 'node:fs';
+import { createHmacSigner } from './adapters/crypto/hmac-signer.ts';
+import { createEventAuditLog } from './adapters/kubernetes/event-audit-log.ts';
 import { createKubeDirectory } from './adapters/kubernetes/kube-directory.ts';
+import { createLeaseLockManager } from './adapters/kubernetes/lease-lock-manager.ts';
 import { createPinoLogger } from './adapters/logging/pino-logger.ts';
 import type { Config } from './config/config-schema.ts';
+import { loadPolicy } from './config/load-policy.ts';
+import type { ChangeDeps } from './core/change/change-deps.ts';
+import { createChangeService } from './core/change/change-service.ts';
+import { PendingConfirmations } from './core/change/confirmations.ts';
 import { createPipeline, type Pipeline } from './core/pipeline.ts';
+import type { Policy } from './core/policy/policy-schema.ts';
+import type { AuditLog } from './core/ports/audit-log.ts';
 import { systemClock, type Clock } from './core/ports/clock.ts';
 import type { ClusterDirectory } from './core/ports/cluster-gateway.ts';
+import type { LockManager } from './core/ports/lock-manager.ts';
 import type { Logger } from './core/ports/logger.ts';
+import type { Signer } from './core/ports/signer.ts';
 import { createRegistry, type Registry } from './core/registry.ts';
+import { parseDuration } from './core/text/duration.ts';
 import { allVerbs } from './core/verbs/index.ts';
 
 export interface App {
@@ -19,10 +31,15 @@ export interface App {
   clusters: ClusterDirectory;
   pipeline: Pipeline;
   logger: Logger;
+  changeDeps: ChangeDeps;
 }
 
 export interface AppOverrides {
   clusters?: ClusterDirectory;
+  locks?: (cluster: string) => LockManager;
+  audit?: (cluster: string) => AuditLog;
+  policy?: Policy;
+  signer?: Signer;
   clock?: Clock;
   logger?: Logger;
 }
@@ -31,17 +48,43 @@ export interface AppOverrides {
 export const matteropsVersion: string =
   (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export function createApp(config: Config, overrides: AppOverrides = {}): App {
-  const registry = createRegistry(allVerbs);
-  const logger = overrides.logger ?? createPinoLogger(config.logLevel);
-  const clusters = overrides.clusters ?? createKubeDirectory({
+/** One instance per key, made on first use. */
+function memo<T>(make: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => cache.get(key) ?? cache.set(key, make(key)).get(key)!;
+}
+
+function kubeState(config: Config, clock: Clock): Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit'>> {
+  const directory = createKubeDirectory({
     ...(config.kubernetes.kubeconfig ? { kubeconfig: config.kubernetes.kubeconfig } : {}),
     ...(config.kubernetes.defaultContext ? { defaultContext: config.kubernetes.defaultContext } : {}),
   });
+  return {
+    clusters: directory,
+    locks: memo((c) => createLeaseLockManager(directory.kubeConfigFor(c), c, { durationSeconds: config.changes.lockSeconds, clock })),
+    audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
+  };
+}
+
+export function createApp(config: Config, overrides: AppOverrides = {}): App {
+  const registry = createRegistry(allVerbs);
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createPinoLogger(config.logLevel);
+  const kube = overrides.clusters && overrides.locks && overrides.audit
+    ? { clusters: overrides.clusters, locks: overrides.locks, audit: overrides.audit } : kubeState(config, clock);
+  const signer = overrides.signer ?? createHmacSigner(config.signingKey ?? crypto.getRandomValues(Buffer.alloc(32)));
+  const changeDeps: ChangeDeps = {
+    policy: overrides.policy ?? loadPolicy(config.policyFile), locks: overrides.locks ?? kube.locks, audit: overrides.audit ?? kube.audit,
+    signer, clock, logger, pending: new PendingConfirmations(signer),
+    followTimeoutMs: parseDuration(config.changes.followTimeout, 'changes.followTimeout'),
+    confirmTtlMs: config.changes.confirmMinutes * 60_000,
+    lockRenewMs: Math.max(500, (config.changes.lockSeconds * 1000) / 3),
+  };
   const pipeline = createPipeline({
-    registry, clusters, logger, clock: overrides.clock ?? systemClock, version: matteropsVersion,
+    registry, clusters: overrides.clusters ?? kube.clusters, logger, clock, version: matteropsVersion,
     defaultNamespace: config.defaults.namespace,
     limits: { maxLogLines: config.limits.maxLogLines, maxLogChars: config.limits.maxReplyChars },
+    policy: changeDeps.policy, changes: createChangeService(changeDeps), audit: changeDeps.audit,
   });
-  return { config, registry, clusters, pipeline, logger };
+  return { config, registry, clusters: overrides.clusters ?? kube.clusters, pipeline, logger, changeDeps };
 }

@@ -23,6 +23,15 @@ export const ConfigSchema = z.object({
     maxLogLines: z.coerce.number().int().min(1).max(5_000).default(1_000),
     maxReplyChars: z.coerce.number().int().min(1_000).max(16_000).default(12_000),
   }).default({ maxLogLines: 1_000, maxReplyChars: 12_000 }),
+  /** The access policy file (YAML); without one, terminal users may read and nobody may change anything. */
+  policyFile: z.string().min(1).optional(),
+  /** Key for signing confirmations; without one a random key is made per process. */
+  signingKey: z.string().min(16, { error: 'signingKey (MATTEROPS_SIGNING_KEY) must be at least 16 characters' }).optional(),
+  changes: z.object({
+    followTimeout: z.string().regex(/^(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, { error: 'changes.followTimeout must look like 10m or 1h30m' }).default('10m'),
+    lockSeconds: z.coerce.number().int().min(2).max(600).default(30),
+    confirmMinutes: z.coerce.number().int().min(1).max(60).default(5),
+  }).default({ followTimeout: '10m', lockSeconds: 30, confirmMinutes: 5 }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
@@ -37,7 +46,11 @@ export const envBindings: Record<string, string[]> = {
   MM_TEAM: ['mattermost', 'team'],
   MATTEROPS_MAX_LOG_LINES: ['limits', 'maxLogLines'],
   MATTEROPS_LOG_LEVEL: ['logLevel'],
+  MATTEROPS_POLICY: ['policyFile'],
+  MATTEROPS_SIGNING_KEY: ['signingKey'],
+  MATTEROPS_FOLLOW_TIMEOUT: ['changes', 'followTimeout'],
+  MATTEROPS_LOCK_SECONDS: ['changes', 'lockSeconds'],
 };
 
 /** Config is printed with these replaced by a mask. */
-export const secretConfigPaths = ['mattermost.botToken'];
+export const secretConfigPaths = ['mattermost.botToken', 'signingKey'];

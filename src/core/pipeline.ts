@@ -1,11 +1,17 @@
 /**
- * The pipeline every adapter shares: parse, pick the cluster, run the verb, turn any failure into a
- * reply. Adapters render the reply; nothing here knows about terminals or chat.
+ * The pipeline every adapter shares: parse, pick the cluster, check the caller may use the verb,
+ * then run a read verb or hand a change verb to the change pipeline; any failure becomes a reply.
+ * Adapters render the reply; nothing here knows about terminals or chat.
  */
-import { usageError } from './errors.ts';
+import type { AuditLog } from './ports/audit-log.ts';
+import type { ChangeFlags, ChangeService } from './change/change-service.ts';
+import type { RunOptions } from './change/change-deps.ts';
+import { MatteropsError, usageError } from './errors.ts';
 import { errorReply } from './error-reply.ts';
 import { parseCommand } from './grammar/parse.ts';
 import type { Operation } from './operation.ts';
+import { createAccess } from './policy/access.ts';
+import type { Policy } from './policy/policy-schema.ts';
 import type { Clock } from './ports/clock.ts';
 import type { ClusterDirectory } from './ports/cluster-gateway.ts';
 import type { Logger } from './ports/logger.ts';
@@ -23,6 +29,9 @@ export interface PipelineDeps {
   limits: Limits;
   /** Namespace used when a command names none. */
   defaultNamespace: string;
+  policy: Policy;
+  changes: ChangeService;
+  audit: (cluster: string) => AuditLog;
 }
 
 export interface Outcome {
@@ -33,7 +42,7 @@ export interface Outcome {
 }
 
 export interface Pipeline {
-  run(input: string, caller: Caller): Promise<Outcome>;
+  run(input: string, caller: Caller, options?: RunOptions): Promise<Outcome>;
 }
 
 function pickCluster(clusters: ClusterDirectory, wanted: string | undefined): string {
@@ -44,21 +53,33 @@ function pickCluster(clusters: ClusterDirectory, wanted: string | undefined): st
 }
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
+  async function dispatch(input: string, caller: Caller, options: RunOptions, parsed: ReturnType<typeof parseCommand>): Promise<Reply> {
+    const cluster = pickCluster(deps.clusters, parsed.operation.cluster);
+    const access = createAccess(deps.policy, caller, cluster);
+    if (!access.mayUse(parsed.verb.name)) {
+      throw new MatteropsError('forbidden', `${caller.name} may not use ${parsed.verb.name}: no role in the matterops policy grants it`,
+        'type help to see what you may do, or ask an admin to grant you a role');
+    }
+    const ctx: VerbContext = {
+      gateway: deps.clusters.get(cluster)!, clusters: deps.clusters, caller, clock: deps.clock, registry: deps.registry,
+      version: deps.version, limits: deps.limits, verb: parsed.verb.name, access, changes: deps.changes, audit: deps.audit(cluster), options,
+      scope: { cluster, namespace: parsed.operation.namespace, defaultNamespace: deps.defaultNamespace },
+    };
+    const operation = parsed.operation as Operation & ChangeFlags;
+    return parsed.verb.kind === 'read'
+      ? await parsed.verb.run(ctx, operation)
+      : await deps.changes.start(ctx, parsed.verb, operation, options);
+  }
+
   return {
-    async run(input, caller) {
+    async run(input, caller, options = {}) {
       const started = performance.now();
       let operation: Operation | undefined;
       let reply: Reply;
       try {
         const parsed = parseCommand(input, deps.registry);
         operation = parsed.operation as Operation;
-        const cluster = pickCluster(deps.clusters, parsed.operation.cluster);
-        const ctx: VerbContext = {
-          gateway: deps.clusters.get(cluster)!, clusters: deps.clusters, caller, clock: deps.clock, registry: deps.registry,
-          version: deps.version, limits: deps.limits,
-          scope: { cluster, namespace: parsed.operation.namespace, defaultNamespace: deps.defaultNamespace },
-        };
-        reply = await parsed.verb.run(ctx, parsed.operation);
+        reply = await dispatch(input, caller, options, parsed);
       } catch (error) {
         reply = errorReply(error, deps.logger, { input, caller: caller.id, verb: operation?.verb });
       }

@@ -2,6 +2,7 @@
  * The platform-neutral reply model: every verb answers with blocks, and each adapter (terminal,
  * Mattermost) renders them its own way, so the core never formats for a platform.
  */
+import type { PendingConfirmation } from './change/confirmations.ts';
 import type { ErrorCode } from './errors.ts';
 
 /** Colour of a reply, from the state it reports. */
@@ -23,6 +24,8 @@ export interface Reply {
   blocks: Block[];
   /** Set when the reply reports a failure; adapters map it to exit codes or ephemeral posts. */
   error?: ErrorCode;
+  /** Set when the reply asks for a confirmation; adapters turn it into buttons or a prompt. */
+  pending?: PendingConfirmation;
 }
 
 export const heading = (text: string): Block => ({ kind: 'heading', text });

@@ -3,7 +3,7 @@
  * default namespace, then the whole cluster, so `status mattermost-staging` works without
  * `-n staging` as long as the name is unique. Misses say which names do exist.
  */
-import { notFound, usageError, type MatteropsError } from './errors.ts';
+import { MatteropsError, notFound, usageError } from './errors.ts';
 import type { Installation } from './model/installation.ts';
 import { suggest } from './text/did-you-mean.ts';
 import type { VerbContext } from './verb-context.ts';
@@ -17,7 +17,18 @@ function missing(name: string, where: string, existing: Installation[]): Mattero
   return notFound(`no installation "${name}" ${where}`, hint);
 }
 
+/** A found installation the caller may not act on with this verb is refused, naming the right. */
+function allowed(ctx: VerbContext, installation: Installation): Installation {
+  const decision = ctx.access.decide(ctx.verb, installation.namespace, installation.name);
+  if (!decision.allowed) throw new MatteropsError('forbidden', decision.reason, 'ask an admin to grant you a role for it in the matterops policy');
+  return installation;
+}
+
 export async function resolveInstallation(ctx: VerbContext, name: string): Promise<Installation> {
+  return allowed(ctx, await find(ctx, name));
+}
+
+async function find(ctx: VerbContext, name: string): Promise<Installation> {
   const { gateway, scope } = ctx;
   if (scope.namespace) {
     const found = await gateway.getInstallation(scope.namespace, name);

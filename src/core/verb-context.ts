@@ -1,4 +1,8 @@
 /** Everything a verb's handler may use: ports, the resolved scope, the caller. No transports. */
+import type { ChangeService } from './change/change-service.ts';
+import type { RunOptions } from './change/change-deps.ts';
+import type { Access } from './policy/access.ts';
+import type { AuditLog } from './ports/audit-log.ts';
 import type { Clock } from './ports/clock.ts';
 import type { ClusterDirectory, ClusterGateway } from './ports/cluster-gateway.ts';
 import type { Registry } from './registry.ts';
@@ -10,6 +14,10 @@ export interface Caller {
   /** Shown in replies and audit: `@alice`, or the OS user in the terminal. */
   name: string;
   via: 'terminal' | 'mattermost';
+  /** Mattermost team and channel names and group names, where the policy binds them. */
+  team?: string;
+  channel?: string;
+  groups?: string[];
 }
 
 export interface Scope {
@@ -35,4 +43,10 @@ export interface VerbContext {
   registry: Registry;
   version: string;
   limits: Limits;
+  /** The verb being run (for authorisation checks inside shared helpers). */
+  verb: string;
+  access: Access;
+  changes: ChangeService;
+  audit: AuditLog;
+  options: RunOptions;
 }

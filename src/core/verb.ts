@@ -1,9 +1,11 @@
 /**
  * A verb is a declarative spec (../shared/style.md: hubot CommandBus): its grammar, its help and its
  * risk live in one file with its handler, so help, completion, autocomplete and `can-i` are generated
- * from the registry and never written twice.
+ * from the registry and never written twice. Read verbs answer; change verbs only plan, and the
+ * change pipeline (core/change/) authorises, previews, confirms, locks, applies, follows and audits.
  */
 import type { z } from 'zod';
+import type { Draft } from './change/draft.ts';
 import type { Reply } from './reply.ts';
 import type { VerbContext } from './verb-context.ts';
 
@@ -29,29 +31,40 @@ export interface FlagSpec {
 
 export interface OperationBase { verb: string }
 
-export interface VerbSpec<Op extends OperationBase> {
+interface VerbSpecBase<Op extends OperationBase> {
   name: Op['verb'];
   aliases?: string[];
   summary: string;
   usage: string;
   examples: string[];
+  /** The usual risk; a change verb's plan may raise it (scale to 0 is danger). */
   risk: Risk;
   positionals: PositionalSpec[];
   flags: FlagSpec[];
   schema: z.ZodType<Op>;
+}
+
+export interface ReadVerbSpec<Op extends OperationBase> extends VerbSpecBase<Op> {
   run(ctx: VerbContext, op: Op): Promise<Reply>;
 }
 
-/** A verb with its operation type erased, as the registry holds it. */
-export interface Verb extends Omit<VerbSpec<OperationBase>, 'run' | 'schema'> {
-  schema: z.ZodType<OperationBase>;
-  run(ctx: VerbContext, op: OperationBase): Promise<Reply>;
+export interface ChangeVerbSpec<Op extends OperationBase> extends VerbSpecBase<Op> {
+  plan(ctx: VerbContext, op: Op): Promise<Draft>;
 }
 
+type Erased<T> = Omit<T, 'schema' | 'run' | 'plan'> & { schema: z.ZodType<OperationBase> };
+export type ReadVerb = Erased<ReadVerbSpec<OperationBase>> & { kind: 'read'; run(ctx: VerbContext, op: OperationBase): Promise<Reply> };
+export type ChangeVerb = Erased<ChangeVerbSpec<OperationBase>> & { kind: 'change'; plan(ctx: VerbContext, op: OperationBase): Promise<Draft> };
+export type Verb = ReadVerb | ChangeVerb;
+
 /**
- * Erases the operation type (method parameters are bivariant, so no cast is needed). Sound because
- * the parser only hands `run` what `schema` accepted.
+ * Erases the operation type. Sound because the parser only hands `run` and `plan` what `schema`
+ * accepted (method parameters are bivariant, so no cast is needed).
  */
-export function defineVerb<Op extends OperationBase>(spec: VerbSpec<Op>): Verb {
-  return spec;
+export function defineVerb<Op extends OperationBase>(spec: ReadVerbSpec<Op>): ReadVerb {
+  return { ...spec, kind: 'read' };
+}
+
+export function defineChange<Op extends OperationBase>(spec: ChangeVerbSpec<Op>): ChangeVerb {
+  return { ...spec, kind: 'change' };
 }

@@ -112,6 +112,14 @@ export class FakeClusterGateway implements ClusterGateway {
     return this.jobs.get(namespace) ?? [];
   }
 
+  /** Failure reasons of job pods, by `namespace/job`. */
+  readonly jobFailures = new Map<string, string[]>();
+
+  async jobPodFailures(namespace: string, job: string): Promise<string[]> {
+    await this.check();
+    return this.jobFailures.get(key(namespace, job)) ?? [];
+  }
+
   async readLog(namespace: string, request: LogRequest): Promise<string> {
     await this.check();
     const log = this.logs.get(key(namespace, request.pod));

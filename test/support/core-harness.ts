@@ -1,38 +1,74 @@
-/** A pipeline on the fake gateway with a fixed clock: what verb unit tests run commands through. */
+/**
+ * The whole pipeline on fakes (gateway, locks, audit) with a fixed clock: what unit tests run
+ * commands through, as any caller, with any policy.
+ */
+import { createHmacSigner } from '../../src/adapters/crypto/hmac-signer.ts';
+import { renderTerminal } from '../../src/adapters/terminal/render-terminal.ts';
+import type { RunOptions } from '../../src/core/change/change-deps.ts';
+import { createChangeService } from '../../src/core/change/change-service.ts';
+import { PendingConfirmations } from '../../src/core/change/confirmations.ts';
 import { createPipeline, type Outcome } from '../../src/core/pipeline.ts';
+import { PolicySchema, type Policy } from '../../src/core/policy/policy-schema.ts';
 import type { Logger } from '../../src/core/ports/logger.ts';
 import { createRegistry } from '../../src/core/registry.ts';
 import type { Caller } from '../../src/core/verb-context.ts';
 import { allVerbs } from '../../src/core/verbs/index.ts';
-import { renderTerminal } from '../../src/adapters/terminal/render-terminal.ts';
+import { FakeAuditLog } from '../fakes/fake-audit-log.ts';
 import { FakeClusterGateway, fakeDirectory } from '../fakes/fake-cluster-gateway.ts';
+import { FakeLockManager } from '../fakes/fake-lock-manager.ts';
 
 export const fixedNow = new Date('2026-11-27T09:00:00Z');
 export const minutesAgo = (m: number): Date => new Date(fixedNow.getTime() - m * 60_000);
 
-export interface Harness {
-  gateway: FakeClusterGateway;
-  logged: { fields: Record<string, unknown>; message: string }[];
-  run(input: string): Promise<Outcome & { text: string }>;
+export const alice: Caller = { id: 'terminal:alice', name: 'alice', via: 'terminal' };
+export const chatUser = (name: string, channel = 'ops'): Caller => ({ id: `mm-${name}`, name: `@${name}`, via: 'mattermost', team: 'ops', channel });
+
+/** Terminal users may do everything (max 20 replicas, scale to 0 allowed), like the sandbox policy. */
+export const openPolicy: Policy = PolicySchema.parse({
+  roles: { admin: { verbs: ['*'], limits: { maxReplicas: 20, minReplicas: 0 } } },
+  bindings: [{ role: 'admin', subjects: [{ terminal: '*' }] }],
+});
+
+export interface HarnessOptions {
+  defaultNamespace?: string;
+  limits?: { maxLogLines: number; maxLogChars: number };
+  policy?: Policy;
+  followTimeoutMs?: number;
 }
 
-export const alice: Caller = { id: 'terminal:alice', name: 'alice', via: 'terminal' };
+export interface Harness {
+  gateway: FakeClusterGateway;
+  locks: FakeLockManager;
+  audit: FakeAuditLog;
+  logged: { fields: Record<string, unknown>; message: string }[];
+  clock: { now: () => Date; advance(ms: number): void };
+  run(input: string, as?: Caller, options?: RunOptions): Promise<Outcome & { text: string }>;
+}
 
-export function createHarness(options: { defaultNamespace?: string; limits?: { maxLogLines: number; maxLogChars: number } } = {}): Harness {
+export function createHarness(options: HarnessOptions = {}): Harness {
   const gateway = new FakeClusterGateway('sandbox-bot', 'https://127.0.0.1:6443');
+  let now = fixedNow.getTime();
+  const clock = { now: () => new Date(now), advance: (ms: number) => { now += ms; } };
   const logged: Harness['logged'] = [];
   const record = (fields: Record<string, unknown>, message: string): void => { logged.push({ fields, message }); };
   const logger: Logger = { info: record, warn: record, error: record };
+  const locks = new FakeLockManager(clock, 30);
+  const audit = new FakeAuditLog();
+  const signer = createHmacSigner('unit-test-signing-key');
+  const policy = options.policy ?? openPolicy;
+  const changes = createChangeService({
+    policy, locks: () => locks, audit: () => audit, signer, clock, logger, pending: new PendingConfirmations(signer),
+    followTimeoutMs: options.followTimeoutMs ?? 2_000, confirmTtlMs: 5 * 60_000, lockRenewMs: 10_000,
+  });
   const pipeline = createPipeline({
     registry: createRegistry(allVerbs), clusters: fakeDirectory(gateway, new FakeClusterGateway('staging-cluster')),
-    clock: { now: () => fixedNow }, logger, version: '0.1.0', defaultNamespace: options.defaultNamespace ?? 'chat',
-    limits: options.limits ?? { maxLogLines: 1000, maxLogChars: 12_000 },
+    clock, logger, version: '0.1.0', defaultNamespace: options.defaultNamespace ?? 'chat',
+    limits: options.limits ?? { maxLogLines: 1000, maxLogChars: 12_000 }, policy, changes, audit: () => audit,
   });
   return {
-    gateway,
-    logged,
-    async run(input) {
-      const outcome = await pipeline.run(input, alice);
+    gateway, locks, audit, logged, clock,
+    async run(input, as = alice, runOptions = {}) {
+      const outcome = await pipeline.run(input, as, runOptions);
       return { ...outcome, text: renderTerminal(outcome.reply, { color: false }) };
     },
   };

@@ -2,6 +2,11 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
 import type { ClusterDirectory, ClusterGateway } from '../../core/ports/cluster-gateway.ts';
+
+/** The directory, plus each context's own KubeConfig (for the Lease and Event adapters). */
+export interface KubeDirectory extends ClusterDirectory {
+  kubeConfigFor(context: string): KubeConfig;
+}
 import { createKubeGateway } from './kube-gateway.ts';
 
 export interface KubeDirectoryOptions {
@@ -11,7 +16,7 @@ export interface KubeDirectoryOptions {
   defaultContext?: string;
 }
 
-export function createKubeDirectory(options: KubeDirectoryOptions = {}): ClusterDirectory {
+export function createKubeDirectory(options: KubeDirectoryOptions = {}): KubeDirectory {
   const base = new KubeConfig();
   if (options.kubeconfig) base.loadFromFile(options.kubeconfig);
   else base.loadFromDefault();
@@ -21,17 +26,26 @@ export function createKubeDirectory(options: KubeDirectoryOptions = {}): Cluster
     throw new MatteropsError('invalid', `the kubeconfig has no context "${defaultContext}"`, `contexts: ${contexts.join(', ') || 'none'}`);
   }
   const gateways = new Map<string, ClusterGateway>();
+  const configs = new Map<string, KubeConfig>();
+  const kubeConfigFor = (context: string): KubeConfig => {
+    let kc = configs.get(context);
+    if (!kc) {
+      kc = new KubeConfig();
+      kc.loadFromString(base.exportConfig());
+      kc.setCurrentContext(context);
+      configs.set(context, kc);
+    }
+    return kc;
+  };
   return {
     contexts,
     defaultContext,
+    kubeConfigFor,
     get(context) {
       if (!contexts.includes(context)) return undefined;
       let gateway = gateways.get(context);
       if (!gateway) {
-        const kc = new KubeConfig();
-        kc.loadFromString(base.exportConfig());
-        kc.setCurrentContext(context);
-        gateway = createKubeGateway(kc, context);
+        gateway = createKubeGateway(kubeConfigFor(context), context);
         gateways.set(context, gateway);
       }
       return gateway;

@@ -10,7 +10,7 @@ import { MatteropsError } from '../../core/errors.ts';
 import { toInstallation, type Installation } from '../../core/model/installation.ts';
 import type { ClusterGateway } from '../../core/ports/cluster-gateway.ts';
 import { isNotFound, statusBody, toMatteropsError } from './kube-errors.ts';
-import { appContainerName, toEventInfo, toJobInfo, toPodInfo } from './kube-mappers.ts';
+import { appContainerName, describeTermination, toEventInfo, toJobInfo, toPodInfo } from './kube-mappers.ts';
 import { watchInstallation } from './installation-watch.ts';
 
 /** Where Mattermost custom resources live (reference/mattermost.md A.1). */
@@ -87,6 +87,8 @@ export function createKubeGateway(kc: KubeConfig, context: string, as?: Imperson
     listEvents: (namespace, installation) => guard(async () =>
       (await core.listNamespacedEvent({ namespace }, opts)).items.filter((e) => concerns(installation, e.involvedObject.name ?? '')).map(toEventInfo)),
     listJobs: (namespace) => guard(async () => (await batch.listNamespacedJob({ namespace }, opts)).items.map(toJobInfo)),
+    jobPodFailures: (namespace, job) => guard(async () => (await core.listNamespacedPod({ namespace, labelSelector: `job-name=${job}` }, opts)).items
+      .filter((p) => p.status?.phase === 'Failed').map(describeTermination)),
     readLog: (namespace, request) => guard(() => core.readNamespacedPodLog({
       namespace, name: request.pod, container: appContainerName, tailLines: request.tailLines, previous: request.previous,
       ...(request.sinceSeconds ? { sinceSeconds: request.sinceSeconds } : {}),

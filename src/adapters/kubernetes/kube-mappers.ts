@@ -39,6 +39,14 @@ export function toPodInfo(pod: V1Pod): PodInfo {
   };
 }
 
+/** `Error (exit 1): message` from a failed pod's main container, for reports of failed Jobs. */
+export function describeTermination(pod: V1Pod): string {
+  const terminated = appOf(pod.status?.containerStatuses)?.state?.terminated;
+  if (!terminated) return pod.status?.reason ?? pod.status?.message ?? 'failed';
+  const message = terminated.message?.trim();
+  return `${terminated.reason ?? 'Error'} (exit ${terminated.exitCode})${message ? `: ${message}` : ''}`;
+}
+
 export function toEventInfo(event: CoreV1Event): EventInfo {
   return {
     type: event.type ?? 'Normal',

@@ -7,6 +7,7 @@ import { usageError, type MatteropsError } from '../errors.ts';
 import type { Registry } from '../registry.ts';
 import { suggest } from '../text/did-you-mean.ts';
 import type { FlagSpec, OperationBase, Verb } from '../verb.ts';
+import { changeFlags } from './change-flags.ts';
 import { globalFlags } from './global-flags.ts';
 import { tokenize, type Token } from './tokenize.ts';
 
@@ -116,7 +117,7 @@ export function parseCommand(input: string, registry: Registry): ParsedCommand {
   const verbIndex = tokens.findIndex((t, i) => isWord(t) && !isFlagValue(tokens, i));
   const verb = findVerb(tokens[verbIndex]?.value, registry);
   const rest = tokens.filter((_, i) => i !== verbIndex);
-  const collected = collect(rest, [...verb.flags, ...globalFlags], verb);
+  const collected = collect(rest, [...verb.flags, ...globalFlags, ...(verb.kind === 'change' ? changeFlags : [])], verb);
   const candidate = { verb: verb.name, ...collected.flags, ...assignPositionals(verb, collected.positionals) };
   const result = verb.schema.safeParse(candidate);
   if (!result.success) throw usageError(firstIssue(result.error), usageHint(verb));

@@ -32,6 +32,8 @@ export interface ClusterGateway {
   /** Events in the namespace whose object name is the installation's or starts with `<name>-`. */
   listEvents(namespace: string, installation: string): Promise<EventInfo[]>;
   listJobs(namespace: string): Promise<JobInfo[]>;
+  /** Why the failed pods of a Job ended: `Error (exit 1): message`, from their termination state. */
+  jobPodFailures(namespace: string, job: string): Promise<string[]>;
   readLog(namespace: string, request: LogRequest): Promise<string>;
   whoAmI(): Promise<ClusterIdentity>;
   serverVersion(): Promise<string>;

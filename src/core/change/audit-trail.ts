@@ -1,0 +1,37 @@
+/** Every step of a change goes to the audit log (Kubernetes Events) and to the structured log. */
+import type { AuditLog, AuditPhase } from '../ports/audit-log.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { InstallationRef } from '../ports/lock-manager.ts';
+import type { Caller } from '../verb-context.ts';
+
+export interface AuditStep {
+  operationId: string;
+  verb: string;
+  /** `@alice` or the terminal user. */
+  requester: string;
+  /** From `viaOf(caller)`: `terminal`, `mattermost ~ops`. */
+  via: string;
+  target: InstallationRef;
+  phase: AuditPhase;
+  detail: string;
+}
+
+export const viaOf = (caller: Pick<Caller, 'via' | 'channel'>): string => (caller.channel ? `${caller.via} ~${caller.channel}` : caller.via);
+
+/** Writes one step; an audit failure is logged loudly but does not undo the change it records. */
+export interface AuditDeps { audit: (cluster: string) => AuditLog; logger: Logger; clock: Clock }
+
+export async function recordStep(deps: AuditDeps, step: AuditStep): Promise<void> {
+  const { logger, clock } = deps;
+  const entry = {
+    at: clock.now(), operationId: step.operationId, phase: step.phase, verb: step.verb, requester: step.requester,
+    via: step.via, cluster: step.target.cluster, namespace: step.target.namespace, installation: step.target.name, detail: step.detail,
+  };
+  logger.info({ audit: true, ...entry, at: entry.at.toISOString() }, `${step.phase}: ${step.requester} ${step.detail}`);
+  try {
+    await deps.audit(step.target.cluster).record(entry);
+  } catch (error) {
+    logger.error({ audit: true, operationId: step.operationId, err: (error as Error).message }, 'could not write the audit event');
+  }
+}

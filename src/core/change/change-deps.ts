@@ -1,0 +1,34 @@
+/** What the change pipeline needs from the outside world, all as ports. */
+import type { AuditLog } from '../ports/audit-log.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { LockManager } from '../ports/lock-manager.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Signer } from '../ports/signer.ts';
+import type { Policy } from '../policy/policy-schema.ts';
+import type { PendingConfirmations } from './confirmations.ts';
+
+export interface ChangeDeps {
+  policy: Policy;
+  /** Locks and audit live in each cluster: one of each per kubeconfig context. */
+  locks: (cluster: string) => LockManager;
+  audit: (cluster: string) => AuditLog;
+  signer: Signer;
+  clock: Clock;
+  logger: Logger;
+  pending: PendingConfirmations;
+  /** How long a change is followed before it is reported stuck. */
+  followTimeoutMs: number;
+  /** How long a plan may wait for its confirmation. */
+  confirmTtlMs: number;
+  /** How often a held lock is renewed (well under the Lease duration). */
+  lockRenewMs: number;
+}
+
+/** How the adapter runs a command: progress goes back to it; the terminal confirms changes too. */
+export interface RunOptions {
+  progress?: (text: string) => void;
+  /** Ask before applying `change` risk (the terminal); chat applies them after showing the plan. */
+  confirmChanges?: boolean;
+  /** Where a restarted bot reports, opaque to the core (a chat channel and post). */
+  replyTo?: string;
+}

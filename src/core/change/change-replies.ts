@@ -1,0 +1,45 @@
+/** Replies of the change pipeline: the plan, the confirmation request, the outcome. */
+import { code, fields, heading, reply, text, type Block, type Reply } from '../reply.ts';
+import type { PendingConfirmation } from './confirmations.ts';
+import type { FollowOutcome } from './follow.ts';
+import type { ChangePlan } from './plan.ts';
+
+export function planBlocks(plan: ChangePlan): Block[] {
+  const { draft } = plan;
+  return [
+    heading(`${plan.verb} ${draft.target.namespace}/${draft.target.name} (${draft.risk}, cluster ${draft.target.cluster})`),
+    code(plan.diff.length ? plan.diff.join('\n') : '(no difference in what matterops shows)'),
+    ...draft.notes.map(text),
+  ];
+}
+
+export function dryRunReply(plan: ChangePlan): Reply {
+  return reply('info', ...planBlocks(plan), text('Dry run: the apiserver accepted this change; nothing was changed.'));
+}
+
+export function confirmReply(plan: ChangePlan, pending: PendingConfirmation): Reply {
+  const word = pending.confirmWord ? ` ${pending.confirmWord}` : '';
+  const who = pending.needsApprover ? `a second person (not ${plan.requester.name})` : plan.requester.name;
+  const expires = pending.expiresAt.toISOString().slice(11, 19);
+  return {
+    ...reply(plan.draft.risk === 'danger' ? 'danger' : 'warning', ...planBlocks(plan),
+      fields([{ label: 'confirm', value: `confirm ${pending.code}${word}` }, { label: 'by', value: who }, { label: 'expires', value: `${expires} UTC` }]),
+      { kind: 'actions', actions: [
+        { id: 'confirm', label: pending.needsApprover ? 'Approve' : 'Confirm', style: plan.draft.risk === 'danger' ? 'danger' : 'primary' },
+        { id: 'cancel', label: 'Cancel', style: 'default' }] }),
+    pending,
+  };
+}
+
+export function outcomeReply(plan: ChangePlan, outcome: FollowOutcome, notes: string[]): Reply {
+  const what = `${plan.verb} ${plan.draft.target.namespace}/${plan.draft.target.name}`;
+  switch (outcome.status) {
+    case 'succeeded':
+      return reply('good', heading(`${what}: done, ${outcome.text}`), code(plan.diff.join('\n')), ...notes.map(text));
+    case 'failed':
+      return { ...reply('danger', heading(`${what}: failed`), text(outcome.text), ...notes.map(text)), error: 'unavailable' };
+    case 'timed-out':
+      return { ...reply('danger', heading(`${what}: not done by the deadline`), code(outcome.text), ...notes.map(text),
+        text('The change was applied; the operator is still working on it or stuck. Type status for the latest.')), error: 'unavailable' };
+  }
+}

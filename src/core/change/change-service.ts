@@ -1,0 +1,77 @@
+/**
+ * The change pipeline (../shared/design.md, Safety model): authorise, plan with a server-side dry
+ * run, confirm when risky, then execute (lock, apply, follow, audit). Adapters reach it through
+ * `VerbContext.changes`; verbs only draft.
+ */
+import { MatteropsError } from '../errors.ts';
+import type { Operation } from '../operation.ts';
+import { authorize } from '../policy/authorize.ts';
+import { reply, text, type Reply } from '../reply.ts';
+import type { ChangeVerb } from '../verb.ts';
+import type { Caller, VerbContext } from '../verb-context.ts';
+import { recordStep, viaOf } from './audit-trail.ts';
+import type { ChangeDeps, RunOptions } from './change-deps.ts';
+import { confirmReply, dryRunReply } from './change-replies.ts';
+import { execute } from './execute.ts';
+import type { ChangePlan } from './plan.ts';
+import { checkLimits, preview } from './preview.ts';
+
+/** Flags every change verb takes (see grammar/change-flags.ts). */
+export interface ChangeFlags { dryRun?: boolean; yes?: boolean; confirm?: string }
+
+export interface ChangeService {
+  start(ctx: VerbContext, verb: ChangeVerb, operation: Operation & ChangeFlags, options: RunOptions): Promise<Reply>;
+  confirm(ctx: VerbContext, codeOrToken: string, typedWord: string | undefined, options: RunOptions): Promise<Reply>;
+  cancel(ctx: VerbContext, codeOrToken: string): Promise<Reply>;
+}
+
+const stepOf = (plan: ChangePlan, caller: Caller): { operationId: string; verb: string; requester: string; via: string; target: ChangePlan['draft']['target'] } =>
+  ({ operationId: plan.id, verb: plan.verb, requester: caller.name, via: viaOf(caller), target: plan.draft.target });
+
+/** Flags given on the command line stand in for a typed confirmation (non-interactive use). */
+function confirmedByFlags(plan: ChangePlan, flags: ChangeFlags): boolean {
+  if (plan.needsApprover) return false;
+  if (plan.draft.risk === 'danger') return flags.confirm !== undefined && flags.confirm === (plan.draft.confirmWord ?? plan.draft.target.name);
+  return flags.yes === true || flags.confirm === plan.draft.target.name;
+}
+
+export function createChangeService(deps: ChangeDeps): ChangeService {
+  return {
+    async start(ctx, verb, operation, options) {
+      const draft = await verb.plan(ctx, operation);
+      const right = draft.kind === 'no-change' ? draft.authorizeAs : verb.name;
+      const decision = authorize(deps.policy, ctx.caller, right, draft.target);
+      if (!decision.allowed) {
+        if (draft.kind === 'change') {
+          await recordStep(deps, { operationId: deps.signer.randomId(4), verb: verb.name, requester: ctx.caller.name,
+            via: viaOf(ctx.caller), target: draft.target, phase: 'denied', detail: `${draft.summary}: ${decision.reason}` });
+        }
+        throw new MatteropsError('forbidden', decision.reason, `ask an admin to bind you to a role with "${right}" in the matterops policy`);
+      }
+      if (draft.kind === 'no-change') return draft.reply;
+      checkLimits(draft, decision.limits, draft.target.namespace);
+      const plan = await preview(ctx, deps, draft, operation);
+      await recordStep(deps, { ...stepOf(plan, ctx.caller), phase: 'requested', detail: `${draft.summary} (${draft.risk})` });
+      if (operation.dryRun) return dryRunReply(plan);
+      const mustConfirm = plan.needsApprover || draft.risk === 'danger' || options.confirmChanges === true;
+      if (mustConfirm && !confirmedByFlags(plan, operation)) return confirmReply(plan, deps.pending.put(plan));
+      return await execute(ctx, deps, plan, options);
+    },
+
+    async confirm(ctx, codeOrToken, typedWord, options) {
+      const plan = deps.pending.take(codeOrToken, ctx.caller, typedWord, deps.clock.now());
+      if (plan.needsApprover) {
+        const decision = authorize(deps.policy, ctx.caller, plan.verb, plan.draft.target);
+        if (!decision.allowed) throw new MatteropsError('forbidden', `${ctx.caller.name} cannot approve: ${decision.reason}`);
+      }
+      await recordStep(deps, { ...stepOf(plan, ctx.caller), phase: 'confirmed', detail: plan.draft.summary });
+      return await execute(ctx, deps, plan, options);
+    },
+
+    async cancel(ctx, codeOrToken) {
+      const plan = deps.pending.cancel(codeOrToken, ctx.caller);
+      await recordStep(deps, { ...stepOf(plan, ctx.caller), phase: 'cancelled', detail: plan.draft.summary });
+      return reply('neutral', text(`Cancelled: ${plan.draft.summary}. Nothing was changed.`));
+    },
+  };
+}

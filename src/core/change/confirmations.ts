@@ -1,0 +1,87 @@
+/**
+ * Plans waiting for confirmation. A plan is confirmed by its short code (typed: `confirm 7f3a9c1e`)
+ * or by a signed token (buttons): both are single use, expire, and are bound to the requester
+ * (or, under the two-person rule, to anyone but the requester) and to the exact plan.
+ */
+import { MatteropsError } from '../errors.ts';
+import type { Signer } from '../ports/signer.ts';
+import type { Caller } from '../verb-context.ts';
+import { planFingerprint, type ChangePlan } from './plan.ts';
+
+export interface PendingConfirmation {
+  code: string;
+  /** `code.expiry.signature`, for buttons and other untyped paths. */
+  token: string;
+  expiresAt: Date;
+  confirmWord: string | undefined;
+  needsApprover: boolean;
+}
+
+const invalid = (): MatteropsError => new MatteropsError('forbidden', 'this confirmation is not valid', 'run the command again to get a new one');
+
+export class PendingConfirmations {
+  private readonly plans = new Map<string, ChangePlan>();
+  private readonly signer: Signer;
+
+  constructor(signer: Signer) {
+    this.signer = signer;
+  }
+
+  private signature(code: string, expiry: number, plan: ChangePlan): string {
+    return this.signer.sign(`${code}.${expiry}.${plan.requester.id}.${planFingerprint(plan)}`);
+  }
+
+  put(plan: ChangePlan): PendingConfirmation {
+    const code = this.signer.randomId(4);
+    this.plans.set(code, plan);
+    const expiry = plan.expiresAt.getTime();
+    return { code, token: `${code}.${expiry}.${this.signature(code, expiry, plan)}`, expiresAt: plan.expiresAt,
+      confirmWord: plan.draft.confirmWord, needsApprover: plan.needsApprover };
+  }
+
+  /** The plan a code or token refers to, after checking the token's signature; not yet taken. */
+  private find(codeOrToken: string): { code: string; plan: ChangePlan } {
+    const [code = '', expiry, signature] = codeOrToken.split('.');
+    const plan = this.plans.get(code);
+    if (signature !== undefined || expiry !== undefined) {
+      // A token: a bad signature is refused the same way whether or not the plan exists.
+      if (!plan || signature === undefined || !this.signer.verify(`${code}.${expiry}.${plan.requester.id}.${planFingerprint(plan)}`, signature)
+        || Number(expiry) !== plan.expiresAt.getTime()) throw invalid();
+    }
+    if (!plan) throw new MatteropsError('not_found', `no pending operation ${code}: it was already confirmed, cancelled, or never existed`, 'run the command again');
+    return { code, plan };
+  }
+
+  private checkCaller(plan: ChangePlan, caller: Caller): void {
+    const own = caller.id === plan.requester.id;
+    if (plan.needsApprover && own) {
+      throw new MatteropsError('forbidden', `${plan.verb} in ${plan.draft.target.namespace} needs a second person: someone else with the right must confirm`, `ask a colleague to type: confirm <code>`);
+    }
+    if (!plan.needsApprover && !own) {
+      throw new MatteropsError('forbidden', `only ${plan.requester.name} can confirm this ${plan.verb}`, 'run the command yourself if you want it done');
+    }
+  }
+
+  /** Takes the plan for execution (single use), or throws why it cannot be. */
+  take(codeOrToken: string, caller: Caller, typedWord: string | undefined, now: Date): ChangePlan {
+    const { code, plan } = this.find(codeOrToken);
+    if (plan.expiresAt.getTime() < now.getTime()) {
+      this.plans.delete(code);
+      throw new MatteropsError('conflict', `the ${plan.verb} plan ${code} expired at ${plan.expiresAt.toISOString()}`, 'run the command again to get a fresh plan');
+    }
+    this.checkCaller(plan, caller);
+    if (plan.draft.confirmWord !== undefined && typedWord !== plan.draft.confirmWord) {
+      throw new MatteropsError('usage', `to confirm, type the installation's name: confirm ${code} ${plan.draft.confirmWord}`,
+        typedWord === undefined ? undefined : `you typed "${typedWord}"`);
+    }
+    this.plans.delete(code);
+    return plan;
+  }
+
+  cancel(codeOrToken: string, caller: Caller): ChangePlan {
+    const { code, plan } = this.find(codeOrToken);
+    if (caller.id !== plan.requester.id) throw new MatteropsError('forbidden', `only ${plan.requester.name} can cancel this ${plan.verb}`);
+    this.plans.delete(code);
+    return plan;
+  }
+}

@@ -1,0 +1,16 @@
+/** Flags every change verb takes, and the schema fields they become. */
+import { z } from 'zod';
+import type { FlagSpec } from '../verb.ts';
+import { ScopeSchema } from './common-schemas.ts';
+
+export const changeFlags: FlagSpec[] = [
+  { name: 'dry-run', kind: 'boolean', description: 'show the plan (server-side dry run) and change nothing' },
+  { name: 'yes', short: 'y', kind: 'boolean', description: 'apply a change without asking (non-interactive use)' },
+  { name: 'confirm', kind: 'string', placeholder: 'name', description: 'apply a danger operation without asking: type the installation name' },
+];
+
+export const ChangeScopeSchema = ScopeSchema.extend({
+  dryRun: z.boolean().optional(),
+  yes: z.boolean().optional(),
+  confirm: z.string().optional(),
+});
