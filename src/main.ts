@@ -66,20 +66,23 @@ function kubeState(config: Config, clock: Clock): Required<Pick<AppOverrides, 'c
   };
 }
 
+function changeDepsFor(config: Config, overrides: AppOverrides, base: Pick<ChangeDeps, 'locks' | 'audit' | 'clock' | 'logger'>): ChangeDeps {
+  const signer = overrides.signer ?? createHmacSigner(config.signingKey ?? crypto.getRandomValues(Buffer.alloc(32)));
+  return {
+    ...base, policy: overrides.policy ?? loadPolicy(config.policyFile), signer, pending: new PendingConfirmations(signer),
+    followTimeoutMs: parseDuration(config.changes.followTimeout, 'changes.followTimeout'),
+    confirmTtlMs: config.changes.confirmMinutes * 60_000,
+    lockRenewMs: Math.max(500, (config.changes.lockSeconds * 1000) / 3),
+  };
+}
+
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const registry = createRegistry(allVerbs);
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createPinoLogger(config.logLevel);
   const kube = overrides.clusters && overrides.locks && overrides.audit
     ? { clusters: overrides.clusters, locks: overrides.locks, audit: overrides.audit } : kubeState(config, clock);
-  const signer = overrides.signer ?? createHmacSigner(config.signingKey ?? crypto.getRandomValues(Buffer.alloc(32)));
-  const changeDeps: ChangeDeps = {
-    policy: overrides.policy ?? loadPolicy(config.policyFile), locks: overrides.locks ?? kube.locks, audit: overrides.audit ?? kube.audit,
-    signer, clock, logger, pending: new PendingConfirmations(signer),
-    followTimeoutMs: parseDuration(config.changes.followTimeout, 'changes.followTimeout'),
-    confirmTtlMs: config.changes.confirmMinutes * 60_000,
-    lockRenewMs: Math.max(500, (config.changes.lockSeconds * 1000) / 3),
-  };
+  const changeDeps = changeDepsFor(config, overrides, { locks: overrides.locks ?? kube.locks, audit: overrides.audit ?? kube.audit, clock, logger });
   const pipeline = createPipeline({
     registry, clusters: overrides.clusters ?? kube.clusters, logger, clock, version: matteropsVersion,
     defaultNamespace: config.defaults.namespace,

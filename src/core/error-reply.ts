@@ -19,6 +19,7 @@ export function errorReply(error: unknown, logger: Logger, context: Record<strin
   }
   const ref = globalThis.crypto.randomUUID().slice(0, 8);
   const detail = error instanceof Error ? { err: redactSecrets(error.stack ?? error.message) } : { err: redactSecrets(String(error)) };
-  logger.error({ ...context, ref, ...detail }, 'internal error');
+  const safeContext = Object.fromEntries(Object.entries(context).map(([k, v]) => [k, typeof v === 'string' ? redactSecrets(v) : v]));
+  logger.error({ ...safeContext, ref, ...detail }, 'internal error');
   return { ...reply('danger', text(`internal error (ref ${ref}); the bot's log has the details`)), error: 'internal' };
 }

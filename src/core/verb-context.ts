@@ -20,6 +20,9 @@ export interface Caller {
   groups?: string[];
 }
 
+/** The bare user name (`alice`), as policies and Kubernetes identities name people. */
+export const usernameOf = (caller: Caller): string => caller.name.replace(/^@/, '');
+
 export interface Scope {
   cluster: string;
   /** The namespace given with -n, if any. */

@@ -37,6 +37,10 @@ async function writeWithReplan(ctx: VerbContext, deps: ChangeDeps, plan: ChangeP
   } catch (error) {
     if (!isMatteropsError(error) || error.code !== 'conflict' || plan.draft.write.kind === 'create') throw error;
   }
+  return await replan(ctx, deps, plan);
+}
+
+async function replan(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Promise<{ plan: ChangePlan; written: Installation | undefined; notes: string[] }> {
   const verb = ctx.registry.find(plan.verb);
   if (verb?.kind !== 'change') throw new MatteropsError('internal', `verb ${plan.verb} cannot be planned again`);
   const draft = await verb.plan(ctx, plan.operation);

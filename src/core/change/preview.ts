@@ -7,21 +7,27 @@ import type { Operation } from '../operation.ts';
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import { requiresTwoPersons } from '../policy/authorize.ts';
 import type { Limits } from '../policy/policy-schema.ts';
-import type { VerbContext } from '../verb-context.ts';
+import { usernameOf, type VerbContext } from '../verb-context.ts';
 import type { ChangeDeps } from './change-deps.ts';
 import { describeChange, describeNew } from './diff.ts';
 import type { ChangeDraft } from './draft.ts';
 import type { ChangePlan } from './plan.ts';
 
 export function checkLimits(draft: ChangeDraft, limits: Limits, namespace: string): void {
-  const replicas = draft.limits?.replicas;
+  checkReplicas(draft.limits?.replicas, limits, namespace);
+  checkVersion(draft.limits?.version, limits, namespace);
+}
+
+function checkReplicas(replicas: number | undefined, limits: Limits, namespace: string): void {
   if (replicas !== undefined && limits.maxReplicas !== undefined && replicas > limits.maxReplicas) {
     throw usageError(`replicas must be at most ${limits.maxReplicas} for you in ${namespace}, got ${replicas}`, 'ask for a role with a higher limit, or choose fewer replicas');
   }
   if (replicas === 0 && (limits.minReplicas ?? 1) > 0) {
     throw usageError('scaling to 0 replicas stops the installation, and your role does not allow it', `choose at least ${limits.minReplicas ?? 1} replica`);
   }
-  const version = draft.limits?.version;
+}
+
+function checkVersion(version: string | undefined, limits: Limits, namespace: string): void {
   if (version !== undefined && limits.versions !== undefined && !new RegExp(`^(?:${limits.versions})`).test(version)) {
     throw usageError(`version ${version} is not allowed for you in ${namespace} (allowed: ${limits.versions})`, 'choose a version your role allows');
   }
@@ -31,7 +37,7 @@ export function checkLimits(draft: ChangeDraft, limits: Limits, namespace: strin
 export function actingGateway(ctx: VerbContext, deps: ChangeDeps): ClusterGateway {
   const mode = deps.policy.impersonation;
   if (!mode.enabled) return ctx.gateway;
-  return ctx.gateway.impersonate(mode.user.replace('{username}', ctx.caller.name), mode.groups);
+  return ctx.gateway.impersonate(mode.user.replace('{username}', usernameOf(ctx.caller)), mode.groups);
 }
 
 async function dryRun(gateway: ClusterGateway, draft: ChangeDraft): Promise<Installation | undefined> {

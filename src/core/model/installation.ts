@@ -48,7 +48,13 @@ export const MattermostResourceSchema = z.object({
 export type MattermostResource = z.infer<typeof MattermostResourceSchema>;
 
 /** An env var of the installation; a value from a secret or config map has no value here. */
-export interface EnvVar { name: string; value: string | undefined; fromRef: boolean }
+export interface EnvVar {
+  name: string;
+  value: string | undefined;
+  fromRef: boolean;
+  /** The reference itself, carried through unchanged when the list is written back; never shown. */
+  valueFrom?: unknown;
+}
 
 export interface Installation {
   namespace: string;
@@ -108,7 +114,7 @@ export function toInstallation(raw: unknown): Installation {
       version: r.spec.version, image: r.spec.image, replicas: r.spec.replicas,
       ingressHost: r.spec.ingress?.enabled === false ? undefined : r.spec.ingress?.host,
       database: describeDatabase(r.spec), fileStore: describeFileStore(r.spec),
-      env: (r.spec.mattermostEnv ?? []).map((e) => ({ name: e.name, value: e.value, fromRef: e.valueFrom !== undefined })),
+      env: (r.spec.mattermostEnv ?? []).map((e) => ({ name: e.name, value: e.value, fromRef: e.valueFrom !== undefined, ...(e.valueFrom !== undefined ? { valueFrom: e.valueFrom } : {}) })),
       podAnnotations: r.spec.podTemplate?.extraAnnotations ?? {},
     },
     status: {

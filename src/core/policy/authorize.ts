@@ -2,7 +2,7 @@
  * Deny-by-default authorisation: which bindings grant a verb to a caller on a target, with the
  * most permissive limits among them. Pure: the policy and the caller are data.
  */
-import type { Caller } from '../verb-context.ts';
+import { usernameOf, type Caller } from '../verb-context.ts';
 import { alwaysAllowed, type Limits, type Policy, type Subject } from './policy-schema.ts';
 
 export interface Target { cluster: string; namespace: string; name?: string }
@@ -21,7 +21,7 @@ export function matches(pattern: string, value: string): boolean {
 function subjectMatches(subject: Subject, caller: Caller): boolean {
   if ('terminal' in subject) return caller.via === 'terminal' && matches(subject.terminal, caller.name);
   if (caller.via !== 'mattermost') return false;
-  if ('user' in subject) return matches(subject.user, caller.name);
+  if ('user' in subject) return matches(subject.user, usernameOf(caller));
   if ('group' in subject) return (caller.groups ?? []).some((g) => matches(subject.group, g));
   if ('team' in subject) return caller.team !== undefined && matches(subject.team, caller.team);
   return caller.channel !== undefined && matches(subject.channel, caller.channel);

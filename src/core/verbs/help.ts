@@ -1,6 +1,7 @@
 /** `help [verb]`: the list of verbs, or one verb's usage, flags and examples, from the registry. */
 import { z } from 'zod';
 import { usageError } from '../errors.ts';
+import { changeFlags } from '../grammar/change-flags.ts';
 import { globalFlags } from '../grammar/global-flags.ts';
 import { ScopeSchema } from '../grammar/common-schemas.ts';
 import { code, fields, heading, reply, table, text, type Reply } from '../reply.ts';
@@ -25,12 +26,13 @@ export function verbHelp(verb: Verb): Reply {
       { label: 'risk', value: verb.risk },
       ...(verb.aliases?.length ? [{ label: 'aliases', value: verb.aliases.join(', ') }] : []),
     ]),
-    ...(verb.flags.length ? [table(['flag', 'meaning'], [...verb.flags, ...globalFlags].map((f) => [flagLine(f), f.description]))] : []),
+    ...(verb.flags.length || verb.kind === 'change' ? [table(['flag', 'meaning'], [...verb.flags, ...globalFlags, ...(verb.kind === 'change' ? changeFlags : [])].map((f) => [flagLine(f), f.description]))] : []),
     text(`examples:\n${verb.examples.map((e) => `  ${e}`).join('\n')}`));
 }
 
-export function overview(registry: Registry): Reply {
-  const rows = registry.verbs.map((v) => [v.usage, v.summary]);
+/** Only the verbs the caller may use somewhere (../shared/design.md: help lists what you can do). */
+export function overview(registry: Registry, mayUse: (verb: string) => boolean): Reply {
+  const rows = registry.verbs.filter((v) => mayUse(v.name)).map((v) => [v.usage, v.summary]);
   return reply('info', heading('matterops: run Mattermost on Kubernetes from here'), table(['command', 'what it does'], rows),
     text(`global flags: ${globalFlags.map(flagLine).join(', ')}\ntype help <command> for details and examples`));
 }
@@ -46,7 +48,7 @@ export const help = defineVerb<HelpOperation>({
   flags: [],
   schema: HelpSchema,
   run(ctx, op) {
-    if (!op.topic) return Promise.resolve(overview(ctx.registry));
+    if (!op.topic) return Promise.resolve(overview(ctx.registry, (v) => ctx.access.mayUse(v)));
     const verb = ctx.registry.find(op.topic.toLowerCase());
     if (!verb) {
       const close = suggest(op.topic, ctx.registry.verbs.map((v) => v.name));

@@ -24,6 +24,7 @@ export const whoami = defineVerb<WhoamiOperation>({
       { label: 'acting as', value: `${identity.username}${identity.groups.length ? ` (groups ${identity.groups.join(', ')})` : ''}` },
       { label: 'namespace', value: ctx.scope.namespace ?? `${ctx.scope.defaultNamespace} (default)` },
       { label: 'clusters', value: ctx.clusters.contexts.join(', ') },
+      { label: 'may use', value: ctx.registry.verbs.filter((v) => ctx.access.mayUse(v.name)).map((v) => v.name).join(', ') },
     ]));
   },
 });

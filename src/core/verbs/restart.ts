@@ -1,0 +1,37 @@
+/**
+ * `restart <name>`: a rolling restart through `spec.podTemplate.extraAnnotations` (a timestamp), the
+ * only way that survives the operator, which reverts edits of its Deployment.
+ */
+import { z } from 'zod';
+import { ChangeScopeSchema } from '../grammar/change-flags.ts';
+import { InstallationNameSchema } from '../grammar/common-schemas.ts';
+import type { ChangeDraft } from '../change/draft.ts';
+import { resolveInstallation } from '../resolve-installation.ts';
+import { defineChange } from '../verb.ts';
+
+export const restartAnnotation = 'matterops.io/restarted-at';
+
+export const RestartSchema = ChangeScopeSchema.extend({ verb: z.literal('restart'), name: InstallationNameSchema });
+export type RestartOperation = z.infer<typeof RestartSchema>;
+
+export const restart = defineChange<RestartOperation>({
+  name: 'restart',
+  summary: 'rolling restart of every pod, one at a time',
+  usage: 'restart <name>',
+  examples: ['restart mattermost'],
+  risk: 'change',
+  positionals: [{ name: 'name', description: 'installation', required: true, complete: 'installation' }],
+  flags: [],
+  schema: RestartSchema,
+  async plan(ctx, op): Promise<ChangeDraft> {
+    const before = await resolveInstallation(ctx, op.name);
+    const stamp = ctx.clock.now().toISOString();
+    return {
+      kind: 'change', target: { cluster: ctx.scope.cluster, namespace: before.namespace, name: before.name }, before,
+      write: { kind: 'patch', patch: { spec: { podTemplate: { extraAnnotations: { [restartAnnotation]: stamp } } } } },
+      risk: 'change', summary: `restart ${before.namespace}/${before.name}`,
+      notes: [`Pods are replaced one at a time (maxSurge 1, maxUnavailable 0): ${before.spec.replicas ?? 1} stay serving throughout.`],
+      until: 'stable',
+    };
+  },
+});

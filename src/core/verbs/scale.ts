@@ -1,0 +1,49 @@
+/**
+ * `scale <name> <replicas>`: merge-patches `spec.replicas` only. Never `size`, which the operator
+ * turns into replicas and erases; the CRD has no scale subresource (reference/mattermost.md A.2).
+ * Scaling to 0 or down by more than half is a danger operation.
+ */
+import { z } from 'zod';
+import { ChangeScopeSchema } from '../grammar/change-flags.ts';
+import { InstallationNameSchema } from '../grammar/common-schemas.ts';
+import type { ChangeDraft } from '../change/draft.ts';
+import { resolveInstallation } from '../resolve-installation.ts';
+import { defineChange } from '../verb.ts';
+
+export const ReplicasSchema = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)],
+  { error: (i) => `replicas must be a whole number like 3, got "${String(i.input)}"` })
+  .pipe(z.number().int().min(0, { error: (i) => `replicas must be 0 or more, got ${String(i.input)}` })
+    .max(1000, { error: (i) => `replicas must be at most 1000, got ${String(i.input)}` }));
+
+export const ScaleSchema = ChangeScopeSchema.extend({ verb: z.literal('scale'), name: InstallationNameSchema, replicas: ReplicasSchema });
+export type ScaleOperation = z.infer<typeof ScaleSchema>;
+
+/** Danger when it stops the installation or removes more than half of its pods at once. */
+export function scaleRisk(from: number, to: number): 'change' | 'danger' {
+  return to === 0 || to < from / 2 ? 'danger' : 'change';
+}
+
+export const scale = defineChange<ScaleOperation>({
+  name: 'scale',
+  summary: 'set the number of Mattermost pods and follow the rollout to stable',
+  usage: 'scale <name> <replicas>',
+  examples: ['scale mattermost 5', 'scale mattermost 2 --dry-run'],
+  risk: 'change',
+  positionals: [
+    { name: 'name', description: 'installation', required: true, complete: 'installation' },
+    { name: 'replicas', description: 'number of pods', required: true },
+  ],
+  flags: [],
+  schema: ScaleSchema,
+  async plan(ctx, op): Promise<ChangeDraft> {
+    const before = await resolveInstallation(ctx, op.name);
+    const from = before.spec.replicas ?? 1;
+    return {
+      kind: 'change', target: { cluster: ctx.scope.cluster, namespace: before.namespace, name: before.name }, before,
+      write: { kind: 'patch', patch: { spec: { replicas: op.replicas } } }, risk: scaleRisk(from, op.replicas),
+      summary: `scale ${before.namespace}/${before.name}: replicas ${from} -> ${op.replicas}`,
+      notes: op.replicas === 0 ? ['Scaling to 0 stops Mattermost: nobody can use it until it is scaled up again.'] : [],
+      until: 'stable', limits: { replicas: op.replicas },
+    };
+  },
+});
