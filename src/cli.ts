@@ -9,6 +9,8 @@ import { renderTerminal } from './adapters/terminal/render-terminal.ts';
 import { startRepl } from './adapters/terminal/repl.ts';
 import { terminalCaller } from './adapters/terminal/terminal-caller.ts';
 import { loadConfig, redactedConfig } from './config/load-config.ts';
+import { loadPolicy } from './config/load-policy.ts';
+import { resumeInFlight } from './core/change/resume.ts';
 import { isMatteropsError } from './core/errors.ts';
 import { autocompleteData } from './core/grammar/autocomplete-data.ts';
 import { createRegistry } from './core/registry.ts';
@@ -20,13 +22,20 @@ const usage = `usage:
   matterops                          interactive prompt on the default cluster
   matterops run "<command>"          run one command, e.g. matterops run "status mattermost"
       --output text|json             json prints the reply model for scripts
+                                     exit 0 done, 1 failed, 2 bad usage, 3 planned but not applied
+                                     (add --yes for a change, --confirm <name> for a danger one)
+  matterops resume                   follow changes a stopped matterops left in flight, report, exit
   matterops config check             validate configuration (secrets masked)
   matterops autocomplete             Mattermost autocomplete data for /k8s, as JSON
   matterops --version`;
 
+/** Exit code when a change was planned but not applied: it needs --yes or --confirm <name>. */
+const needsConfirmation = 3;
+
 async function runOnce(command: string, output: string): Promise<number> {
   const app = createApp(loadConfig());
-  const outcome = await app.pipeline.run(command, terminalCaller());
+  const progress = (text: string): void => { process.stderr.write(`... ${text}\n`); };
+  const outcome = await app.pipeline.run(command, terminalCaller(), { confirmChanges: true, progress });
   if (output === 'json') {
     process.stdout.write(`${JSON.stringify({ ok: !outcome.reply.error, operation: outcome.operation, ...outcome.reply }, null, 2)}\n`);
   } else {
@@ -34,29 +43,79 @@ async function runOnce(command: string, output: string): Promise<number> {
     if (outcome.reply.error) process.stderr.write(`${rendered}\n`);
     else process.stdout.write(`${rendered}\n`);
   }
+  const pending = outcome.reply.pending;
+  if (pending) {
+    process.stderr.write(pending.needsApprover
+      ? 'not applied: the two-person rule applies here; a second person must confirm it\n'
+      : `not applied: add ${pending.flag} to apply\n`);
+    return needsConfirmation;
+  }
   return outcome.reply.error ? 1 : 0;
 }
 
+/** Follows what a stopped matterops left in flight on the default cluster, reports each outcome, exits. */
+async function resume(): Promise<number> {
+  const app = createApp(loadConfig());
+  const cluster = app.clusters.defaultContext;
+  const gateway = app.clusters.get(cluster);
+  if (!gateway) return 1;
+  const waitMs = app.config.changes.lockSeconds * 1000 + 2_000;
+  const reports = await resumeInFlight(app.changeDeps, { cluster, gateway, waitMs }, (record, text) => process.stderr.write(`... ${record.verb} ${record.namespace}/${record.name}: ${text}\n`));
+  if (!reports.length) console.log('nothing was left in flight');
+  for (const r of reports) console.log(renderTerminal(r.reply, { color: Boolean(process.stdout.isTTY) }));
+  return reports.some((r) => r.reply.tone !== 'good') ? 1 : 0;
+}
+
+/**
+ * `run` takes the rest of the line as the command, so `matterops run status mattermost -n chat`
+ * works as well as the quoted form; only `--output`/`-o` belongs to the command line itself.
+ */
+function splitRun(rest: string[]): { command: string; output: string } {
+  let output = 'text';
+  const words: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const word = rest[i] ?? '';
+    if (word === '--output' || word === '-o') output = rest[++i] ?? '';
+    else if (word.startsWith('--output=')) output = word.slice('--output='.length);
+    else words.push(word);
+  }
+  // One word is the whole command (`run "scale x 5"`); several are re-quoted where the shell unquoted them.
+  const quote = (w: string): string => (/\s/.test(w) ? `"${w.replaceAll('"', '\\"')}"` : w);
+  return { command: words.length === 1 ? words[0] ?? '' : words.map(quote).join(' '), output };
+}
+
+function configCheck(rest: string[]): number {
+  if (rest[0] !== 'check') return (console.error(usage), 2);
+  const config = loadConfig();
+  const policy = loadPolicy(config.policyFile);
+  console.log(`configuration is valid:\n${stringify(redactedConfig(config))}policy: ${config.policyFile ?? 'none (terminal users may read; nothing may change)'} (${Object.keys(policy.roles).length} roles, ${policy.bindings.length} bindings)`);
+  return 0;
+}
+
+async function run(args: string[]): Promise<number> {
+  const { command, output } = splitRun(args);
+  if (!command) return (console.error(`run needs a command, e.g. matterops run "status mattermost"\n${usage}`), 2);
+  if (output !== 'text' && output !== 'json') return (console.error(`--output must be text or json\n${usage}`), 2);
+  return await runOnce(command, output);
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'run') return await run(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
-    options: { output: { type: 'string', short: 'o', default: 'text' }, version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.version) return (console.log(matteropsVersion), 0);
   if (values.help) return (console.log(usage), 0);
-  if (values.output !== 'text' && values.output !== 'json') return (console.error(`--output must be text or json\n${usage}`), 2);
   const [command, ...rest] = positionals;
   switch (command) {
     case undefined:
       await startRepl(createApp(loadConfig()));
       return 0;
-    case 'run':
-      if (!rest.length) return (console.error(`run needs a command, e.g. matterops run "status mattermost"\n${usage}`), 2);
-      return await runOnce(rest.join(' '), values.output);
     case 'config':
-      if (rest[0] !== 'check') return (console.error(usage), 2);
-      console.log(`configuration is valid:\n${stringify(redactedConfig(loadConfig()))}`);
-      return 0;
+      return configCheck(rest);
+    case 'resume':
+      return await resume();
     case 'autocomplete':
       console.log(JSON.stringify(autocompleteData(createRegistry(allVerbs)), null, 2));
       return 0;
@@ -67,6 +126,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
+  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
   console.error(isMatteropsError(error) ? `${error.message}${error.hint ? `\n${error.hint}` : ''}` : error);
   process.exitCode = isMatteropsError(error) ? 1 : 70;
 });

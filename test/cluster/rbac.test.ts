@@ -43,8 +43,9 @@ describe('the bot identity (deploy/rbac.yaml)', () => {
     expect(await statusOf(scaleDryRun('chat', 'mattermost'))).toBe(200);
   });
 
-  it('gets 403 where its RBAC does not reach: secrets, deployments, namespaces', async () => {
-    expect(await statusOf(() => bot.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: 'chat', name: 'mattermost-db' }))).toBe(403);
+  it('gets 403 where its RBAC does not reach: listing secrets, deployments, namespaces', async () => {
+    expect(await statusOf(() => bot.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: 'chat' }))).toBe(403);
+    expect(await statusOf(() => bot.makeApiClient(CoreV1Api).createNamespacedSecret({ namespace: 'chat', body: { metadata: { name: 'x' } }, dryRun: 'All' }))).toBe(403);
     expect(await statusOf(() => bot.makeApiClient(AppsV1Api).patchNamespacedDeployment(
       { namespace: 'chat', name: 'mattermost', body: { spec: { replicas: 9 } }, dryRun: 'All' }, asUser(undefined, true)))).toBe(403);
     expect(await statusOf(() => bot.makeApiClient(CoreV1Api).deleteNamespace({ name: 'staging', dryRun: 'All' }))).toBe(403);

@@ -72,6 +72,32 @@ export function clusterGatewayContract(label: string, subject: () => ContractSub
       expect(error.code).toBe('not_found');
     });
 
+    it('writes nothing in a dry run: patch, create and delete (regression: a dry-run delete once deleted)', async () => {
+      const { gateway, seeded } = subject();
+      const before = await gateway.getInstallation(seeded.namespace, seeded.name);
+      const patched = await gateway.patchInstallation(seeded.namespace, seeded.name, { spec: { replicas: seeded.replicas + 3 } }, { dryRun: true });
+      expect(patched.spec.replicas).toBe(seeded.replicas + 3);
+      expect(patched.generation).toBe((before?.generation ?? 0) + 1);
+      await gateway.deleteInstallation(seeded.namespace, seeded.name, { dryRun: true, resourceVersion: before?.resourceVersion ?? '' });
+      const body = { apiVersion: 'installation.mattermost.com/v1beta1', kind: 'Mattermost', metadata: { name: 'dry-run-only' }, spec: { ingress: { enabled: false } } };
+      expect((await gateway.createInstallation(seeded.namespace, body, { dryRun: true })).name).toBe('dry-run-only');
+      const after = await gateway.getInstallation(seeded.namespace, seeded.name);
+      expect(after?.resourceVersion).toBe(before?.resourceVersion);
+      expect(await gateway.getInstallation(seeded.namespace, 'dry-run-only')).toBeUndefined();
+    });
+
+    it('refuses a write whose resourceVersion precondition is stale, as a conflict', async () => {
+      const { gateway, seeded } = subject();
+      const error = await rejection(gateway.patchInstallation(seeded.namespace, seeded.name, { spec: { replicas: seeded.replicas } }, { resourceVersion: '1' }));
+      expect(error.code).toBe('conflict');
+    });
+
+    it('reads the key names of a secret, and undefined for a missing one', async () => {
+      const { gateway, seeded } = subject();
+      expect(await gateway.secretKeys(seeded.namespace, `${seeded.name}-db`)).toEqual(['DB_CONNECTION_STRING']);
+      expect(await gateway.secretKeys(seeded.namespace, 'no-such-secret')).toBeUndefined();
+    });
+
     it('says who it acts as', async () => {
       const identity = await subject().gateway.whoAmI();
       expect(identity.username).toBe('matterops');

@@ -146,6 +146,9 @@ function sandboxEnv(i: EnvInputs): Record<string, string> {
   return {
     KUBECONFIG: kubeconfigPath,
     MATTEROPS_KUBE_CONTEXT: 'sandbox-bot',
+    MATTEROPS_NAMESPACE: 'chat',
+    MATTEROPS_POLICY: join(import.meta.dirname, 'policy.yaml'),
+    MATTEROPS_SIGNING_KEY: randomBytes(24).toString('hex'),
     KUBE_API_URL: `https://127.0.0.1:${i.ports.apiserver}`,
     ...kubeTokens,
     MM_URL: `http://127.0.0.1:${i.mmPort}`,

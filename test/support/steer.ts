@@ -33,3 +33,24 @@ export async function markPodReady(kc: KubeConfig, namespace: string, pod: V1Pod
       conditions: ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastTransitionTime: now })) } },
   }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
 }
+
+/** Writes a failed terminal state, as a crashed container would leave it (kwok runs nothing). */
+export async function markPodFailed(kc: KubeConfig, namespace: string, pod: V1Pod, message: string): Promise<void> {
+  const now = new Date().toISOString();
+  const containers = (pod.spec?.containers ?? []).map((c) => ({
+    name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false,
+    state: { terminated: { exitCode: 1, reason: 'Error', message, startedAt: now, finishedAt: now } },
+  }));
+  await kc.makeApiClient(CoreV1Api).patchNamespacedPodStatus({
+    namespace, name: pod.metadata?.name ?? '',
+    body: { status: { phase: 'Failed', containerStatuses: containers, conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: now }] } },
+  }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+}
+
+/** Marks every pod of the installation that kwok leaves alone (runner label) Ready. */
+export async function readyHeldPods(kc: KubeConfig, namespace: string, name: string): Promise<number> {
+  const pods = (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: `installation.mattermost.com/installation=${name},${runnerLabel}` })).items
+    .filter((p) => p.spec?.nodeName && !p.metadata?.deletionTimestamp && p.status?.phase === 'Pending');
+  for (const pod of pods) await markPodReady(kc, namespace, pod);
+  return pods.length;
+}

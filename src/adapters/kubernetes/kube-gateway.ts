@@ -107,8 +107,11 @@ export function createKubeGateway(kc: KubeConfig, context: string, as?: Imperson
     createInstallation: (namespace, body, options) => guard(async () => toInstallation(
       await custom.createNamespacedCustomObject({ ...mattermostResource, namespace, body, ...dryRunOf(options.dryRun) }, opts))),
     deleteInstallation: (namespace, name, options) => guard(async () => {
-      await custom.deleteNamespacedCustomObject({ ...mattermostResource, namespace, name, ...dryRunOf(options.dryRun),
-        body: { ...(options.resourceVersion ? { preconditions: { resourceVersion: options.resourceVersion } } : {}), propagationPolicy: 'Background' } }, opts);
+      // With a body, the apiserver reads DeleteOptions from it and ignores the dryRun query
+      // parameter: a dry run must say so in the body, or it really deletes (seen in tests).
+      await custom.deleteNamespacedCustomObject({ ...mattermostResource, namespace, name, body: {
+        ...(options.dryRun ? { dryRun: ['All'] } : {}), propagationPolicy: 'Background',
+        ...(options.resourceVersion ? { preconditions: { resourceVersion: options.resourceVersion } } : {}) } }, opts);
     }),
     secretKeys: async (namespace, name) => {
       try {

@@ -6,6 +6,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type CompleterResult } from 'node:readline';
+import type { PendingConfirmation } from '../../core/change/confirmations.ts';
 import { complete } from '../../core/grammar/complete.ts';
 import type { App } from '../../main.ts';
 import { renderTerminal } from './render-terminal.ts';
@@ -16,6 +17,12 @@ const historyFile = process.env.MATTEROPS_HISTORY || join(homedir(), '.matterops
 function loadHistory(): string[] {
   if (!existsSync(historyFile)) return [];
   return readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 500);
+}
+
+/** A typed answer to a plan's question becomes `confirm` or `cancel`. */
+export function answerToPending(pending: PendingConfirmation, answer: string): string {
+  const yes = pending.confirmWord ? answer === pending.confirmWord : /^(y|yes)$/i.test(answer);
+  return yes ? `confirm ${pending.code}${pending.confirmWord ? ` ${pending.confirmWord}` : ''}` : `cancel ${pending.code}`;
 }
 
 export async function startRepl(app: App): Promise<void> {
@@ -39,13 +46,19 @@ export async function startRepl(app: App): Promise<void> {
   });
   console.log(`matterops on cluster ${app.clusters.defaultContext}: type help, or exit to leave. Tab completes.`);
   rl.prompt();
+  const options = { confirmChanges: true, progress: (text: string) => console.log(`  ... ${text}`) };
+  let pending: PendingConfirmation | undefined;
   for await (const line of rl) {
     const input = line.trim();
     if (input === 'exit' || input === 'quit') break;
-    if (input) {
-      appendFileSync(historyFile, `${input}\n`);
-      const outcome = await app.pipeline.run(input, caller);
+    const command = pending ? answerToPending(pending, input) : input;
+    pending = undefined;
+    if (command) {
+      if (!command.startsWith('confirm ') && !command.startsWith('cancel ')) appendFileSync(historyFile, `${command}\n`);
+      const outcome = await app.pipeline.run(command, caller, options);
       console.log(`${renderTerminal(outcome.reply, { color })}\n`);
+      pending = outcome.reply.pending;
+      if (pending) console.log(pending.confirmWord ? `Type ${pending.confirmWord} to apply, anything else cancels.` : 'Apply? [y/N]');
       refreshNames();
     }
     rl.prompt();

@@ -15,6 +15,8 @@ export interface PendingConfirmation {
   expiresAt: Date;
   confirmWord: string | undefined;
   needsApprover: boolean;
+  /** What to add to the command to apply it without a question (`--yes`, `--confirm <name>`). */
+  flag: string;
 }
 
 const invalid = (): MatteropsError => new MatteropsError('forbidden', 'this confirmation is not valid', 'run the command again to get a new one');
@@ -36,7 +38,8 @@ export class PendingConfirmations {
     this.plans.set(code, plan);
     const expiry = plan.expiresAt.getTime();
     return { code, token: `${code}.${expiry}.${this.signature(code, expiry, plan)}`, expiresAt: plan.expiresAt,
-      confirmWord: plan.draft.confirmWord, needsApprover: plan.needsApprover };
+      confirmWord: plan.draft.confirmWord, needsApprover: plan.needsApprover,
+      flag: plan.draft.risk === 'danger' ? `--confirm ${plan.draft.confirmWord ?? plan.draft.target.name}` : '--yes' };
   }
 
   /** The plan a code or token refers to, after checking the token's signature; not yet taken. */

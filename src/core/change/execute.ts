@@ -5,6 +5,7 @@
  */
 import { MatteropsError, isMatteropsError } from '../errors.ts';
 import type { Installation } from '../model/installation.ts';
+import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import type { HeldLock } from '../ports/lock-manager.ts';
 import type { Reply } from '../reply.ts';
 import { formatAge } from '../text/duration.ts';
@@ -75,9 +76,9 @@ async function acquire(deps: ChangeDeps, plan: ChangePlan, record: InFlightRecor
 }
 
 /** Follows an applied change to its end and audits the outcome; shared with resume after a restart. */
-export async function followAndAudit(ctx: VerbContext, deps: ChangeDeps, record: InFlightRecord, progress: (text: string) => void): Promise<FollowOutcome> {
+export async function followAndAudit(gateway: ClusterGateway, deps: ChangeDeps, record: InFlightRecord, progress: (text: string) => void): Promise<FollowOutcome> {
   const outcome = await follow({
-    gateway: ctx.gateway, namespace: record.namespace, name: record.name, until: record.until, generation: record.generation,
+    gateway, namespace: record.namespace, name: record.name, until: record.until, generation: record.generation,
     deadline: new Date(record.deadline), clock: deps.clock, onProgress: progress,
   });
   await recordStep(deps, {
@@ -103,7 +104,7 @@ export async function execute(ctx: VerbContext, deps: ChangeDeps, plan: ChangePl
     await recordStep(deps, { ...step, phase: 'applied', detail: applied.plan.diff.join(', ') });
     progress(`applied: ${applied.plan.diff.join(', ')}`);
     const record = { ...inFlightRecord(ctx, deps, applied.plan, options), generation: applied.written?.generation ?? 0 };
-    const outcome = await followAndAudit(ctx, deps, record, progress);
+    const outcome = await followAndAudit(ctx.gateway, deps, record, progress);
     return outcomeReply(applied.plan, outcome, applied.notes);
   } finally {
     clearInterval(renew);

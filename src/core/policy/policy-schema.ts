@@ -22,7 +22,7 @@ export const SubjectSchema = z.union([
   z.object({ team: Pattern }).strict(),
   z.object({ channel: Pattern }).strict(),
   z.object({ terminal: Pattern }).strict(),
-]);
+], { error: 'a subject is one of { user: name }, { group: name }, { team: name }, { channel: name }, { terminal: name }' });
 export type Subject = z.infer<typeof SubjectSchema>;
 
 export const PolicySchema = z.object({
