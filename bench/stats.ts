@@ -16,11 +16,12 @@ export function compare(subject: number[], baseline: number[]): Comparison {
 }
 
 /** Runs subject and baseline alternately so both see the same machine and cluster state. */
-export async function interleave(rounds: number, subject: () => Promise<unknown>, baseline: () => Promise<unknown>): Promise<{ subject: number[]; baseline: number[] }> {
+export async function interleave(rounds: number, subject: () => Promise<unknown>, baseline: () => Promise<unknown>, settle?: () => Promise<unknown>): Promise<{ subject: number[]; baseline: number[] }> {
   const out = { subject: [] as number[], baseline: [] as number[] };
   for (let i = 0; i < rounds; i++) {
     const first = i % 2 === 0;
     for (const [fn, bucket] of first ? [[subject, out.subject], [baseline, out.baseline]] as const : [[baseline, out.baseline], [subject, out.subject]] as const) {
+      await settle?.(); // untimed: let the system come to rest so both sides start alike
       const t0 = performance.now();
       await fn();
       bucket.push(performance.now() - t0);
