@@ -24,8 +24,8 @@ check: install ## typecheck, lint and unit tests (no peers needed)
 	npm run --silent lint
 	npm run --silent test:unit
 
-test: check peers ## every test suite: unit, cluster and chat (starts the sandbox unless one runs)
-	vitest run --project cluster --project chat
+test: check peers ## every test suite: unit, cluster, chat and end-to-end (starts the sandbox unless one runs)
+	vitest run --project cluster --project chat --project e2e
 
 test-unit: install ## unit tests only
 	npm run --silent test:unit
@@ -35,6 +35,9 @@ test-cluster: install peers ## cluster tests against the real apiserver and oper
 
 test-chat: install peers ## chat tests against the real Mattermost server
 	vitest run --project chat
+
+test-e2e: install peers ## the bot as a process against Mattermost and the cluster
+	vitest run --project e2e
 
 peers: ## build the real test peers into $(PEERS_DIR) (idempotent)
 	@bash test/peers/build.sh

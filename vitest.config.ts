@@ -27,6 +27,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/sandbox-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'chat',
           include: ['test/chat/**/*.test.ts'],
           globalSetup: ['test/support/sandbox-setup.ts'],

@@ -10,7 +10,10 @@ import { startRepl } from './adapters/terminal/repl.ts';
 import { terminalCaller } from './adapters/terminal/terminal-caller.ts';
 import { loadConfig, redactedConfig } from './config/load-config.ts';
 import { loadPolicy } from './config/load-policy.ts';
+import { writeFileSync } from 'node:fs';
+import { register } from './adapters/mattermost/register.ts';
 import { resumeInFlight } from './core/change/resume.ts';
+import { serve } from './serve.ts';
 import { isMatteropsError } from './core/errors.ts';
 import { autocompleteData } from './core/grammar/autocomplete-data.ts';
 import { createRegistry } from './core/registry.ts';
@@ -25,6 +28,9 @@ const usage = `usage:
                                      exit 0 done, 1 failed, 2 bad usage, 3 planned but not applied
                                      (add --yes for a change, --confirm <name> for a danger one)
   matterops resume                   follow changes a stopped matterops left in flight, report, exit
+  matterops register [--url U --admin-token T --team ops --channels ops,incidents --public-url U --write-env F]
+                                     create or update the bot, its icon and token, and the /k8s command
+  matterops serve                    run the bot for Mattermost (slash, buttons, mentions) from the environment
   matterops config check             validate configuration (secrets masked)
   matterops autocomplete             Mattermost autocomplete data for /k8s, as JSON
   matterops --version`;
@@ -99,8 +105,40 @@ async function run(args: string[]): Promise<number> {
   return await runOnce(command, output);
 }
 
+/** Runs the bot for Mattermost until SIGINT or SIGTERM. */
+async function serveForever(): Promise<number> {
+  const bot = await serve(createApp(loadConfig()));
+  console.log(`matterops serves Mattermost; slash commands and buttons at ${bot.url}`);
+  await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
+  await bot.close();
+  return 0;
+}
+
+async function registerBot(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: {
+    url: { type: 'string', default: process.env.MM_URL }, 'admin-token': { type: 'string', default: process.env.MM_ADMIN_TOKEN },
+    team: { type: 'string', default: process.env.MM_TEAM ?? 'ops' }, channels: { type: 'string', default: 'ops,incidents' },
+    'public-url': { type: 'string', default: process.env.MATTEROPS_PUBLIC_URL ?? `http://${process.env.MATTEROPS_HTTP_LISTEN ?? '127.0.0.1:8080'}` },
+    'write-env': { type: 'string' },
+  } });
+  if (!values.url || !values['admin-token']) return (console.error('register needs --url and --admin-token (or MM_URL and MM_ADMIN_TOKEN)'), 2);
+  const result = await register({
+    url: values.url, adminToken: values['admin-token'], team: values.team, channels: values.channels.split(',').filter(Boolean),
+    publicUrl: values['public-url'].replace(/\/$/, ''), iconFile: new URL('../assets/icon.svg', import.meta.url).pathname,
+    registry: createRegistry(allVerbs), ...(process.env.MM_BOT_TOKEN ? { botToken: process.env.MM_BOT_TOKEN } : {}),
+  });
+  const vars = { MM_URL: values.url, MM_BOT_TOKEN: result.botToken, MM_SLASH_TOKEN: result.slashToken, MATTEROPS_PUBLIC_URL: values['public-url'] };
+  const env = Object.entries(vars).map(([k, v]) => `export ${k}='${v.replaceAll("'", `'\\''`)}'`).join('\n');
+  if (values['write-env']) writeFileSync(values['write-env'], `${env}\n`, { mode: 0o600 });
+  console.error(result.changes.length ? `changed: ${result.changes.join('; ')}` : 'nothing to change: the bot and /k8s are as they should be');
+  console.log(values['write-env'] ? `environment written to ${values['write-env']} (tokens inside; source it)` : env);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
+  // Subcommands with options of their own parse them themselves.
   if (argv[0] === 'run') return await run(argv.slice(1));
+  if (argv[0] === 'register') return await registerBot(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true, strict: true,
     options: { version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
@@ -116,6 +154,8 @@ async function main(argv: string[]): Promise<number> {
       return configCheck(rest);
     case 'resume':
       return await resume();
+    case 'serve':
+      return await serveForever();
     case 'autocomplete':
       console.log(JSON.stringify(autocompleteData(createRegistry(allVerbs)), null, 2));
       return 0;

@@ -18,7 +18,19 @@ export const ConfigSchema = z.object({
     url: z.url({ error: 'mattermost.url (MM_URL) must be a URL like https://chat.example.com' }).optional(),
     botToken: z.string().min(20, { error: 'mattermost.botToken (MM_BOT_TOKEN) looks too short to be a token' }).optional(),
     team: z.string().optional(),
-  }).default({}),
+    /** Tokens of the /k8s slash commands allowed to call us (comma-separated in MM_SLASH_TOKEN). */
+    slashTokens: z.string().optional(),
+    /** Sends per second, kept under the server's rate limit (its default is 10). */
+    postsPerSecond: z.coerce.number().min(0.5).max(100).default(5),
+  }).default({ postsPerSecond: 5 }),
+  http: z.object({
+    /** Where `matterops serve` listens, host:port. */
+    listen: z.string().regex(/^[^:]+:\d+$/, { error: 'http.listen (MATTEROPS_HTTP_LISTEN) is host:port, like 127.0.0.1:8080' }).default('127.0.0.1:8080'),
+    /** The URL Mattermost uses to reach us (slash command and buttons); default http://<listen>. */
+    publicUrl: z.url().optional(),
+  }).default({ listen: '127.0.0.1:8080' }),
+  /** Namespace of the bot's own state (the ConfigMap of handled chat posts). */
+  stateNamespace: z.string().default('matterops'),
   limits: z.object({
     maxLogLines: z.coerce.number().int().min(1).max(5_000).default(1_000),
     maxReplyChars: z.coerce.number().int().min(1_000).max(16_000).default(12_000),
@@ -44,6 +56,11 @@ export const envBindings: Record<string, string[]> = {
   MM_URL: ['mattermost', 'url'],
   MM_BOT_TOKEN: ['mattermost', 'botToken'],
   MM_TEAM: ['mattermost', 'team'],
+  MM_SLASH_TOKEN: ['mattermost', 'slashTokens'],
+  MM_POSTS_PER_SECOND: ['mattermost', 'postsPerSecond'],
+  MATTEROPS_HTTP_LISTEN: ['http', 'listen'],
+  MATTEROPS_PUBLIC_URL: ['http', 'publicUrl'],
+  MATTEROPS_STATE_NAMESPACE: ['stateNamespace'],
   MATTEROPS_MAX_LOG_LINES: ['limits', 'maxLogLines'],
   MATTEROPS_LOG_LEVEL: ['logLevel'],
   MATTEROPS_POLICY: ['policyFile'],
@@ -53,4 +70,4 @@ export const envBindings: Record<string, string[]> = {
 };
 
 /** Config is printed with these replaced by a mask. */
-export const secretConfigPaths = ['mattermost.botToken', 'signingKey'];
+export const secretConfigPaths = ['mattermost.botToken', 'mattermost.slashTokens', 'signingKey'];

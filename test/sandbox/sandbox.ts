@@ -159,6 +159,7 @@ function sandboxEnv(i: EnvInputs): Record<string, string> {
     MM_BOT_USER_ID: i.accounts.botUserId,
     ...mmTokens,
     MM_PASSWORD: i.accounts.password,
+    ...Object.fromEntries(Object.entries(i.accounts.userIds).map(([u, id]) => [`MM_USER_ID_${u.toUpperCase()}`, id])),
     ...Object.fromEntries(Object.entries(i.accounts.channelIds).map(([n, id]) => [`MM_CHANNEL_${n.toUpperCase().replace('-', '_')}`, id])),
     PGURL: i.pgUrl,
     PORT_ETCD: String(i.ports.etcd),

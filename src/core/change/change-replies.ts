@@ -24,9 +24,10 @@ export function confirmReply(plan: ChangePlan, pending: PendingConfirmation): Re
   return {
     ...reply(plan.draft.risk === 'danger' ? 'danger' : 'warning', ...planBlocks(plan),
       fields([{ label: 'confirm', value: `confirm ${pending.code}${word}` }, { label: 'by', value: who }, { label: 'expires', value: `${expires} UTC` }]),
+      // A plan confirmed by typing the name (delete) gets no Confirm button: a click is too easy.
       { kind: 'actions', actions: [
-        { id: 'confirm', label: pending.needsApprover ? 'Approve' : 'Confirm', style: plan.draft.risk === 'danger' ? 'danger' : 'primary' },
-        { id: 'cancel', label: 'Cancel', style: 'default' }] }),
+        ...(pending.confirmWord ? [] : [{ id: 'confirm', label: pending.needsApprover ? 'Approve' : 'Confirm', style: plan.draft.risk === 'danger' ? 'danger' as const : 'primary' as const }]),
+        { id: 'cancel', label: 'Cancel', style: 'default' as const }] }),
     pending,
   };
 }

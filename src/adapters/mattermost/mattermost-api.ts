@@ -1,0 +1,86 @@
+/**
+ * The Mattermost REST calls the bot makes, over fetch. Not @mattermost/client's Client4: its
+ * ClientError loses the status of a 429 (reference/mattermost.md), and the poster needs it and
+ * Retry-After to stay under the server's rate limit.
+ */
+export interface Post {
+  id: string;
+  channel_id: string;
+  user_id: string;
+  root_id: string;
+  message: string;
+  create_at: number;
+  type?: string;
+  props?: Record<string, unknown>;
+}
+
+export interface NewPost { channel_id: string; message: string; root_id?: string; props?: Record<string, unknown> }
+
+export class MattermostApiError extends Error {
+  readonly status: number;
+  /** From Retry-After on a 429, in milliseconds. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(status: number, message: string, retryAfterMs?: number) {
+    super(message);
+    this.name = 'MattermostApiError';
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+export class MattermostApi {
+  readonly url: string;
+  private readonly token: string;
+
+  constructor(url: string, token: string) {
+    this.url = url.replace(/\/$/, '');
+    this.token = token;
+  }
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}/api/v4${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (error) {
+      throw new MattermostApiError(0, `cannot reach Mattermost at ${this.url}: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      const retryAfter = Number(response.headers.get('Retry-After'));
+      const detail = (() => { try { return (JSON.parse(text) as { message?: string }).message ?? text; } catch { return text; } })();
+      throw new MattermostApiError(response.status, `Mattermost ${method} ${path} answered ${response.status}: ${detail.slice(0, 200)}`,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** A multipart upload (the bot icon). */
+  async upload(path: string, form: FormData): Promise<void> {
+    const response = await fetch(`${this.url}/api/v4${path}`, { method: 'POST', headers: { Authorization: `Bearer ${this.token}` }, body: form });
+    if (!response.ok) throw new MattermostApiError(response.status, `Mattermost POST ${path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  }
+
+  createPost(post: NewPost): Promise<Post> {
+    return this.call('POST', '/posts', post);
+  }
+
+  patchPost(id: string, patch: { message?: string; props?: Record<string, unknown> }): Promise<Post> {
+    return this.call('PUT', `/posts/${id}/patch`, patch);
+  }
+
+  /** Posts of a channel created after `since` (ms epoch), oldest first. */
+  async postsSince(channelId: string, since: number): Promise<Post[]> {
+    const list = await this.call<{ order: string[]; posts: Record<string, Post> }>('GET', `/channels/${channelId}/posts?since=${since}`);
+    return Object.values(list.posts).sort((a, b) => a.create_at - b.create_at);
+  }
+
+  me(): Promise<{ id: string; username: string; is_bot?: boolean }> {
+    return this.call('GET', '/users/me');
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * `matterops register`: creates or updates, idempotently, what the bot needs on a Mattermost server:
+ * the bot account with its icon, its team and channel memberships, a token, and the `/k8s` slash
+ * command with autocomplete hints from the registry. Running it again changes nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { MatteropsError } from '../../core/errors.ts';
+import type { Registry } from '../../core/registry.ts';
+import { MattermostApi, MattermostApiError } from './mattermost-api.ts';
+
+export interface RegisterOptions {
+  url: string;
+  adminToken: string;
+  team: string;
+  channels: string[];
+  publicUrl: string;
+  /** An existing bot token to keep, if it still works. */
+  botToken?: string;
+  iconFile: string;
+  registry: Registry;
+}
+
+export interface Registration { botUserId: string; botToken: string; slashToken: string; changes: string[] }
+
+interface Bot { user_id: string; username: string; display_name: string; description: string; last_icon_update?: number }
+interface Command { id: string; trigger: string; url: string; method: string; token: string; auto_complete: boolean; auto_complete_desc: string; auto_complete_hint: string; display_name: string; description: string }
+
+const botProfile = { username: 'matterops', display_name: 'matterops', description: 'Runs Mattermost on Kubernetes from chat: /k8s help' };
+
+async function optional<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof MattermostApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+async function ensureBot(api: MattermostApi, iconFile: string, changes: string[]): Promise<Bot> {
+  const user = await optional(api.call<{ id: string; is_bot?: boolean }>('GET', `/users/username/${botProfile.username}`));
+  if (user && !user.is_bot) throw new MatteropsError('conflict', `user ${botProfile.username} exists and is not a bot`, 'rename that user or choose another bot name');
+  let bot = user ? await api.call<Bot>('GET', `/bots/${user.id}`) : undefined;
+  if (!bot) {
+    bot = await api.call<Bot>('POST', '/bots', botProfile);
+    changes.push('created the bot account');
+  } else if (bot.display_name !== botProfile.display_name || bot.description !== botProfile.description) {
+    bot = await api.call<Bot>('PUT', `/bots/${bot.user_id}`, botProfile);
+    changes.push('updated the bot profile');
+  }
+  if (!bot.last_icon_update) {
+    const form = new FormData();
+    form.append('image', new Blob([readFileSync(iconFile)], { type: 'image/svg+xml' }), 'icon.svg');
+    try {
+      await api.upload(`/bots/${bot.user_id}/icon`, form);
+      changes.push('set the bot icon');
+    } catch (error) {
+      // Servers before the bot icon API (9.9 has none) keep the default avatar; nothing else depends on it.
+      if (!(error instanceof MattermostApiError) || error.status !== 404) throw error;
+    }
+  }
+  return bot;
+}
+
+interface Membership { check: string; add: () => Promise<unknown>; what: string }
+
+async function ensureMember(api: MattermostApi, m: Membership, changes: string[]): Promise<void> {
+  if (await optional(api.call('GET', m.check))) return;
+  await m.add();
+  changes.push(`added the bot to ${m.what}`);
+}
+
+async function ensureToken(api: MattermostApi, bot: Bot, given: string | undefined, changes: string[]): Promise<string> {
+  if (given) {
+    const me = await new MattermostApi(api.url, given).me().catch(() => undefined);
+    if (me?.id === bot.user_id) return given;
+  }
+  changes.push('created a bot token');
+  return (await api.call<{ token: string }>('POST', `/users/${bot.user_id}/tokens`, { description: 'matterops' })).token;
+}
+
+function commandSpec(teamId: string, publicUrl: string, registry: Registry): Omit<Command, 'id' | 'token'> & { team_id: string } {
+  return {
+    team_id: teamId, trigger: 'k8s', url: `${publicUrl}/hooks/slash`, method: 'P', display_name: 'matterops',
+    description: 'Run Mattermost on Kubernetes', auto_complete: true,
+    auto_complete_desc: `Run Mattermost on Kubernetes: ${registry.verbs.map((v) => v.name).join(', ')}`,
+    auto_complete_hint: '[command] e.g. status mattermost, scale mattermost 5, help',
+  };
+}
+
+async function ensureCommand(api: MattermostApi, teamId: string, o: RegisterOptions, changes: string[]): Promise<Command> {
+  const wanted = commandSpec(teamId, o.publicUrl, o.registry);
+  const existing = (await api.call<Command[]>('GET', `/commands?team_id=${teamId}&custom_only=true`)).find((c) => c.trigger === 'k8s');
+  if (!existing) {
+    changes.push('created the /k8s slash command');
+    return await api.call<Command>('POST', '/commands', wanted);
+  }
+  const differs = (Object.keys(wanted) as (keyof typeof wanted)[]).some((k) => k !== 'team_id' && existing[k as keyof Command] !== wanted[k]);
+  if (!differs) return existing;
+  changes.push('updated the /k8s slash command');
+  return await api.call<Command>('PUT', `/commands/${existing.id}`, { ...existing, ...wanted });
+}
+
+export async function register(o: RegisterOptions): Promise<Registration> {
+  const api = new MattermostApi(o.url, o.adminToken);
+  const admin = await api.me().catch((error: unknown) => {
+    throw new MatteropsError('unavailable', `cannot use Mattermost at ${o.url} with that admin token: ${(error as Error).message}`, 'check --url and --admin-token (a system admin\'s personal access token)');
+  });
+  if (!admin.id) throw new MatteropsError('forbidden', 'the admin token does not belong to a user');
+  const changes: string[] = [];
+  const bot = await ensureBot(api, o.iconFile, changes);
+  const team = await api.call<{ id: string }>('GET', `/teams/name/${o.team}`).catch(() => { throw new MatteropsError('not_found', `there is no team "${o.team}" on ${o.url}`, 'pass --team with an existing team name'); });
+  await ensureMember(api, { check: `/teams/${team.id}/members/${bot.user_id}`, add: () => api.call('POST', `/teams/${team.id}/members`, { team_id: team.id, user_id: bot.user_id }), what: `team ${o.team}` }, changes);
+  for (const name of o.channels) {
+    const channel = await api.call<{ id: string }>('GET', `/teams/${team.id}/channels/name/${name}`);
+    await ensureMember(api, { check: `/channels/${channel.id}/members/${bot.user_id}`, add: () => api.call('POST', `/channels/${channel.id}/members`, { user_id: bot.user_id }), what: `~${name}` }, changes);
+  }
+  const botToken = await ensureToken(api, bot, o.botToken, changes);
+  const command = await ensureCommand(api, team.id, o, changes);
+  return { botUserId: bot.user_id, botToken, slashToken: command.token, changes };
+}

@@ -1,0 +1,51 @@
+/**
+ * Renders the core's reply model as a Mattermost post: the first heading or line as the message
+ * (what notifications and previews show), the rest in one attachment coloured by tone, tables as
+ * markdown, code in fences, and buttons for confirmations. No core change is needed to add it.
+ */
+import type { Block, Reply, Tone } from '../../core/reply.ts';
+
+export interface PostAction { id: string; name: string; style: string; integration: { url: string; context: Record<string, string> } }
+export interface Attachment { color: string; text: string; fields?: { title: string; value: string; short: boolean }[]; actions?: PostAction[] }
+export interface RenderedPost { message: string; props: { attachments: Attachment[] } }
+
+export const toneColor: Record<Tone, string> = { good: '#2e7d32', warning: '#f9a825', danger: '#c62828', info: '#1565c0', neutral: '#9e9e9e' };
+
+/** Markdown cells must not break the table. */
+const cell = (value: string): string => value.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+export function markdownTable(columns: string[], rows: string[][]): string {
+  return [`| ${columns.map(cell).join(' | ')} |`, `|${columns.map(() => ' --- |').join('')}`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+}
+
+function renderBlock(block: Block): string {
+  switch (block.kind) {
+    case 'heading': return `**${block.text}**`;
+    case 'text': return block.text;
+    case 'fields': return block.fields.map((f) => `**${f.label}:** ${f.value}`).join('\n');
+    case 'table': return markdownTable(block.columns, block.rows);
+    case 'code': return `\`\`\`\n${block.text}\n\`\`\``;
+    case 'actions': return '';
+  }
+}
+
+/** Builds the buttons; `context` is what the adapter signs for each action (never shown to clients). */
+export type ActionContext = (actionId: string) => { url: string; context: Record<string, string> };
+
+export function renderPost(reply: Reply, actionContext?: ActionContext): RenderedPost {
+  const [first, ...rest] = reply.blocks;
+  const message = first && first.kind !== 'actions' && first.kind !== 'table' && first.kind !== 'code' ? renderBlock(first) : '';
+  const body = (message ? rest : reply.blocks).map(renderBlock).filter(Boolean).join('\n\n');
+  const actions = reply.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : []));
+  const attachment: Attachment = {
+    color: toneColor[reply.tone],
+    text: body,
+    ...(actions.length && actionContext ? { actions: actions.map((a) => ({ id: a.id, name: a.label, style: a.style, integration: actionContext(a.id) })) } : {}),
+  };
+  return { message, props: { attachments: body || attachment.actions ? [attachment] : [] } };
+}
+
+/** Plain markdown of a reply, for ephemeral slash responses (which show text best). */
+export function renderMarkdown(reply: Reply): string {
+  return reply.blocks.map(renderBlock).filter(Boolean).join('\n\n');
+}
