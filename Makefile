@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 PEERS_DIR ?= $(or $(MATTEROPS_PEERS_DIR),$(HOME)/.cache/matterops-peers)
 
 .DEFAULT_GOAL := help
-.PHONY: help install build check test test-unit test-cluster test-chat peers sandbox sandbox-down bench run clean
+.PHONY: help install build check test test-unit test-cluster test-chat test-e2e peers sandbox sandbox-down bench run chat clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -51,8 +51,11 @@ sandbox-down: ## stop the sandbox's processes and remove its data
 bench: install peers ## run the benchmarks in bench/ (results go to BENCHMARKS.md by hand)
 	@for b in bench/*.bench.ts; do node "$$b"; done
 
-run: build sandbox ## start matterops in the terminal, connected to the sandbox
-	@set -a; . .sandbox/env; set +a; node dist/cli.js
+run: build sandbox ## register the bot in the sandbox Mattermost, serve it, and open the prompt
+	@bash scripts/run.sh
+
+chat: ## as a sandbox user: make chat AS=alice CMD='/k8s status mattermost' (needs make run)
+	@node test/sandbox/chat.ts "$(or $(AS),alice)" "$(or $(CMD),/k8s help)" "$(or $(CHANNEL),ops)"
 
 clean: ## remove build output (not the peers cache)
 	rm -rf dist coverage

@@ -117,7 +117,7 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   await waitNodesReady(kc, 3);
   const accounts = await mmReady;
   await Promise.all([waitStable(kc, 'chat', 'mattermost'), waitStable(kc, 'staging', 'mattermost-staging')]);
-  const env = sandboxEnv({ ports, mmPort, pgPort, ids, accounts, pgUrl: pgUrl('mattermost') });
+  const env = sandboxEnv({ ports, mmPort, pgPort, ids, accounts, pgUrl: pgUrl('mattermost'), botPort: await freePort() });
   writeEnvFile(envPath, env);
   log(`sandbox ready`);
   return env;
@@ -138,6 +138,7 @@ interface EnvInputs {
   ids: KubeIdentity[];
   accounts: MattermostAccounts;
   pgUrl: string;
+  botPort: number;
 }
 
 function sandboxEnv(i: EnvInputs): Record<string, string> {
@@ -149,6 +150,8 @@ function sandboxEnv(i: EnvInputs): Record<string, string> {
     MATTEROPS_NAMESPACE: 'chat',
     MATTEROPS_POLICY: join(import.meta.dirname, 'policy.yaml'),
     MATTEROPS_SIGNING_KEY: randomBytes(24).toString('hex'),
+    // Where `make run` serves the bot: fixed per sandbox, so registering again changes nothing.
+    MATTEROPS_HTTP_LISTEN: `127.0.0.1:${i.botPort}`,
     KUBE_API_URL: `https://127.0.0.1:${i.ports.apiserver}`,
     ...kubeTokens,
     MM_URL: `http://127.0.0.1:${i.mmPort}`,

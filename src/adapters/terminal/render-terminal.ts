@@ -34,12 +34,12 @@ function renderBlock(block: Block, tone: Tone, style: TerminalStyle): string {
     case 'code':
       return block.text;
     case 'actions':
-      return block.actions.map((a) => `[${a.label}]`).join(' ');
+      return ''; // the terminal asks instead of showing buttons (see repl.ts and exit code 3)
   }
 }
 
 export function renderTerminal(reply: Reply, style: TerminalStyle): string {
-  const parts = reply.blocks.map((b) => renderBlock(b, reply.tone, style));
+  const parts = reply.blocks.map((b) => renderBlock(b, reply.tone, style)).filter((p) => p !== '');
   if (reply.error && parts[0] !== undefined) parts[0] = paint(parts[0], toneColor[reply.tone], style);
   return parts.join('\n\n');
 }

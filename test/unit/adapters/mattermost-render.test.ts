@@ -1,0 +1,85 @@
+/** Golden files for every kind of post, the split of long messages, and the send queue under 429s. */
+import { describe, expect, it } from 'vitest';
+import { MattermostApiError } from '../../../src/adapters/mattermost/mattermost-api.ts';
+import { PostQueue } from '../../../src/adapters/mattermost/post-queue.ts';
+import { renderMarkdown, renderPost } from '../../../src/adapters/mattermost/render-post.ts';
+import { postLimit, splitMessage } from '../../../src/adapters/mattermost/split-message.ts';
+import { actionContextFor } from '../../../src/adapters/mattermost/chat-responder.ts';
+import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
+import { silentLogger } from '../../../src/core/ports/logger.ts';
+import { createHarness, chatUser } from '../../support/core-harness.ts';
+import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
+
+const golden = (name: string): string => `__golden__/${name}.json`;
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+describe('Mattermost posts', () => {
+  const h = createHarness({ policy: PolicySchema.parse({ roles: { admin: { verbs: ['*'], limits: { maxReplicas: 20, minReplicas: 0 } } }, bindings: [{ role: 'admin', subjects: [{ user: '*' }] }] }) });
+  h.gateway.seed('chat', 'mattermost', { replicas: 4 });
+  const actions = actionContextFor(createHmacSigner('golden-key'), 'https://bot.example.com', 'abcd1234.1.sig');
+
+  it('a status card: verdict as the message, details in a green attachment', async () => {
+    const { reply } = await h.run('status mattermost', chatUser('alice'));
+    await expect(json(renderPost(reply))).toMatchFileSnapshot(golden('status'));
+  });
+
+  it('a table reply renders as a markdown table', async () => {
+    const { reply } = await h.run('list -A', chatUser('alice'));
+    await expect(json(renderPost(reply))).toMatchFileSnapshot(golden('list'));
+  });
+
+  it('a danger plan carries signed Confirm and Cancel buttons', async () => {
+    const { reply } = await h.run('scale mattermost 1', chatUser('alice'));
+    const post = renderPost(reply, actions);
+    const withoutExpiry = JSON.parse(json(post).replace(/expires:\*\* \d\d:\d\d:\d\d UTC/, 'expires:** HH:MM:SS UTC').replace(/confirm [0-9a-f]{8}/g, 'confirm CODE')) as unknown;
+    await expect(json(withoutExpiry)).toMatchFileSnapshot(golden('plan'));
+    expect(post.props.attachments[0]?.actions?.map((a) => a.integration.context.action)).toEqual(['confirm', 'cancel']);
+  });
+
+  it('an outcome, and an error as private markdown', async () => {
+    const { reply } = await h.run('scale mattermost 5', chatUser('alice'));
+    await expect(json(renderPost(reply))).toMatchFileSnapshot(golden('outcome'));
+    const error = await h.run('stauts mattermost', chatUser('alice'));
+    expect(renderMarkdown(error.reply)).toBe('unknown command "stauts"\n\ndid you mean status? (type help for the list)');
+  });
+});
+
+describe('long messages', () => {
+  it('are split under the limit with code fences balanced and parts numbered', () => {
+    const log = `\`\`\`\n${Array.from({ length: 3000 }, (_, i) => `line ${i} ${'x'.repeat(10)}`).join('\n')}\n\`\`\``;
+    const parts = splitMessage(log);
+    expect(parts.length).toBeGreaterThan(2);
+    for (const [i, part] of parts.entries()) {
+      expect(part.length).toBeLessThanOrEqual(postLimit);
+      expect((part.match(/```/g) ?? []).length % 2).toBe(0);
+      expect(part.endsWith(`_(part ${i + 1}/${parts.length})_`)).toBe(true);
+    }
+    expect(parts.join('\n')).toContain('line 2999');
+  });
+});
+
+describe('the post queue', () => {
+  it('waits out 429 Retry-After and keeps the order', async () => {
+    const queue = new PostQueue({ minIntervalMs: 0, maxRetries: 3, logger: silentLogger });
+    const sent: number[] = [];
+    let failures = 1;
+    const send = (n: number) => async (): Promise<number> => {
+      await Promise.resolve();
+      if (n === 1 && failures-- > 0) throw new MattermostApiError(429, 'slow down', 50);
+      sent.push(n);
+      return n;
+    };
+    const t0 = Date.now();
+    expect(await Promise.all([1, 2, 3].map((n) => queue.enqueue(`m${n}`, send(n))))).toEqual([1, 2, 3]);
+    expect(sent).toEqual([1, 2, 3]);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
+    expect(queue.rateLimited).toBe(1);
+  });
+
+  it('gives up on a permanent error at once and logs the message id', async () => {
+    const logged: string[] = [];
+    const queue = new PostQueue({ minIntervalMs: 0, maxRetries: 3, logger: { ...silentLogger, error: (f) => { logged.push(String(f.message)); } } });
+    await expect(queue.enqueue('post#7', () => Promise.reject(new MattermostApiError(403, 'no permission')))).rejects.toThrow('no permission');
+    expect(logged).toEqual(['post#7']);
+  });
+});
