@@ -25,7 +25,8 @@ check: install ## typecheck, lint and unit tests (no peers needed)
 	npm run --silent test:unit
 
 test: check peers ## every test suite: unit, cluster, chat and end-to-end (starts the sandbox unless one runs)
-	vitest run --project cluster --project chat --project e2e
+	vitest run --project cluster --project chat
+	vitest run --project e2e
 
 test-unit: install ## unit tests only
 	npm run --silent test:unit

@@ -27,6 +27,8 @@ export default defineConfig({
       },
       {
         test: {
+          // Restarts the shared Mattermost server in fault tests: run alone (make test runs it
+          // after the other tiers), one file at a time.
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/sandbox-setup.ts'],

@@ -47,9 +47,10 @@ describe('the bot in Mattermost', () => {
 
   it('scales on /k8s scale mattermost 5: a progress post edited until stable 5/5', async () => {
     const since = Date.now();
+    const before = await replicas();
     await slash('MM_TOKEN_ALICE', '/k8s scale mattermost 5');
     const post = await botPost(env('MM_CHANNEL_OPS'), since, /scale chat\/mattermost: done, stable 5\/5/, 60_000);
-    expect(fullText(post)).toContain('replicas 2 -> 5');
+    expect(fullText(post)).toContain(`replicas ${before} -> 5`);
     expect(await replicas()).toBe(5);
   });
 

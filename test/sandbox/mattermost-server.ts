@@ -2,7 +2,7 @@
  * The real Mattermost server 9.9.0 with the verified settings of
  * ../shared/reference/real-peers.md (section 5): API only, no outside lookups, local mode for mmctl.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mattermostHome } from './paths.ts';
 import { startProcess, type StartedProcess } from './processes.ts';
@@ -52,7 +52,7 @@ export function mattermostEnv(options: MattermostServerOptions): Record<string, 
 function layOutWorkingDir(dir: string): void {
   for (const d of ['config', 'data', 'plugins', 'client/plugins', 'logs']) mkdirSync(join(dir, d), { recursive: true });
   writeFileSync(join(dir, 'config', 'config.json'), '{}');
-  for (const d of ['i18n', 'templates', 'fonts']) symlinkSync(join(mattermostHome, d), join(dir, d));
+  for (const d of ['i18n', 'templates', 'fonts']) if (!existsSync(join(dir, d))) symlinkSync(join(mattermostHome, d), join(dir, d));
 }
 
 export function startMattermost(options: MattermostServerOptions, logDir: string): StartedProcess {

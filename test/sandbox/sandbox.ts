@@ -91,7 +91,8 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   createDatabase(state.postgres, 'mattermost', 'mmuser');
   createDatabase(state.postgres, 'mattermost_staging', 'mmuser');
   const pgUrl = (db: string): string => `postgres://mmuser:${dbPassword}@127.0.0.1:${pgPort}/${db}?sslmode=disable&connect_timeout=10`;
-  const mm = startMattermost({ dir: join(state.dataDir, 'mattermost'), port: mmPort, dataSource: pgUrl('mattermost') }, logs);
+  state.mattermost = { dir: join(state.dataDir, 'mattermost'), port: mmPort, dataSource: pgUrl('mattermost') };
+  const mm = startMattermost(state.mattermost, logs);
   track(mm);
   const mmReady = waitMattermostReady(mmPort, mm.log).then(() => bootstrapMattermost(`http://127.0.0.1:${mmPort}`));
   mmReady.catch(() => undefined); // awaited below; avoid an unhandled rejection while the cluster starts
@@ -193,4 +194,20 @@ export async function down(log: (line: string) => void = console.log, options: {
   for (const f of ['state.json', 'env', 'kubeconfig']) rmSync(join(sandboxDir, f), { force: true });
   if (!options.keepLogs) rmSync(sandboxDir, { recursive: true, force: true });
   return true;
+}
+
+/**
+ * Stops the sandbox's Mattermost server and starts it again on the same port and database, with
+ * extra settings if given (a low rate limit); returns once it answers. For fault tests.
+ */
+export async function restartMattermost(settings: Record<string, string> = {}): Promise<void> {
+  const state = readState();
+  const index = state?.processes.findIndex((p) => p.name === 'mattermost') ?? -1;
+  const old = state?.processes[index];
+  if (!state?.mattermost || !old) throw new Error('no sandbox Mattermost to restart: run make sandbox');
+  await stopProcess(old.pid);
+  const started = startMattermost({ ...state.mattermost, settings }, join(sandboxDir, 'logs'));
+  state.processes[index] = started;
+  writeState(state);
+  await waitMattermostReady(state.mattermost.port, started.log);
 }

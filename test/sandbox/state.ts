@@ -10,6 +10,8 @@ export interface SandboxState {
   readyMs?: number;
   processes: StartedProcess[];
   postgres?: Postgres;
+  /** How Mattermost was started, so tests can restart it (fault tests, a low rate limit). */
+  mattermost?: { dir: string; port: number; dataSource: string };
 }
 
 export function readState(): SandboxState | undefined {
