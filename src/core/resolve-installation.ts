@@ -6,6 +6,7 @@
 import { MatteropsError, notFound, usageError } from './errors.ts';
 import type { Installation } from './model/installation.ts';
 import { suggest } from './text/did-you-mean.ts';
+import type { InstallationRef } from './ports/lock-manager.ts';
 import type { VerbContext } from './verb-context.ts';
 
 function missing(name: string, where: string, existing: Installation[]): MatteropsError {
@@ -46,3 +47,7 @@ async function find(ctx: VerbContext, name: string): Promise<Installation> {
   }
   throw missing(name, `in cluster ${scope.cluster}`, all);
 }
+
+/** Where a change to this installation goes: the command's cluster, the installation's namespace. */
+export const targetOf = (ctx: VerbContext, installation: Installation): InstallationRef =>
+  ({ cluster: ctx.scope.cluster, namespace: installation.namespace, name: installation.name });

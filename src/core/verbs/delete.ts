@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ChangeScopeSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
-import { resolveInstallation } from '../resolve-installation.ts';
+import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 
 export const DeleteSchema = ChangeScopeSchema.extend({ verb: z.literal('delete'), name: InstallationNameSchema });
@@ -24,7 +24,7 @@ export const remove = defineChange<DeleteOperation>({
   async plan(ctx, op): Promise<ChangeDraft> {
     const before = await resolveInstallation(ctx, op.name);
     return {
-      kind: 'change', target: { cluster: ctx.scope.cluster, namespace: before.namespace, name: before.name }, before,
+      kind: 'change', target: targetOf(ctx, before), before,
       write: { kind: 'delete' }, risk: 'danger', summary: `delete ${before.namespace}/${before.name}`,
       notes: [
         `The operator removes the Deployment, pods, Service, Ingress and RBAC of ${before.name}: Mattermost stops for everyone using it.`,

@@ -9,8 +9,9 @@ import { usageError } from '../errors.ts';
 import type { ChangeDraft, Draft } from '../change/draft.ts';
 import { envShown } from '../change/diff.ts';
 import type { EnvVar, Installation } from '../model/installation.ts';
+import type { InstallationRef } from '../ports/lock-manager.ts';
 import { reply, table, text } from '../reply.ts';
-import { resolveInstallation } from '../resolve-installation.ts';
+import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -40,8 +41,7 @@ export type EnvOperation = z.infer<typeof EnvSchema>;
 
 const toSpec = (e: EnvVar): object => (e.fromRef ? { name: e.name, valueFrom: e.valueFrom } : { name: e.name, value: e.value ?? '' });
 
-function listReply(i: Installation, cluster: string): Draft {
-  const target = { cluster, namespace: i.namespace, name: i.name };
+function listReply(i: Installation, target: InstallationRef): Draft {
   const rows = i.spec.env.map((e) => { const [name = '', ...rest] = envShown(e).split('='); return [name.replace(/ \(.*/, ''), e.fromRef ? '(from a secret or config map)' : rest.join('=')]; });
   return { kind: 'no-change', authorizeAs: 'status', target,
     reply: rows.length ? reply('info', text(`Environment of ${i.namespace}/${i.name} (spec.mattermostEnv):`), table(['name', 'value'], rows))
@@ -75,10 +75,10 @@ export const env = defineChange<EnvOperation>({
   schema: EnvSchema,
   async plan(ctx, op): Promise<Draft> {
     const before = await resolveInstallation(ctx, op.name);
-    if (op.action === 'list') return listReply(before, ctx.scope.cluster);
+    if (op.action === 'list') return listReply(before, targetOf(ctx, before));
     const next = nextEnv(before, op);
     const draft: ChangeDraft = {
-      kind: 'change', target: { cluster: ctx.scope.cluster, namespace: before.namespace, name: before.name }, before,
+      kind: 'change', target: targetOf(ctx, before), before,
       // A merge patch replaces the whole list, so the patch carries every entry, kept ones included.
       write: { kind: 'patch', patch: { spec: { mattermostEnv: next.map(toSpec) } } },
       risk: 'change', summary: `env ${op.action} ${before.namespace}/${before.name}: ${op.args.map((a) => a.split('=')[0]).join(', ')}`,

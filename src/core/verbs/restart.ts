@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ChangeScopeSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
-import { resolveInstallation } from '../resolve-installation.ts';
+import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 
 export const restartAnnotation = 'matterops.io/restarted-at';
@@ -27,7 +27,7 @@ export const restart = defineChange<RestartOperation>({
     const before = await resolveInstallation(ctx, op.name);
     const stamp = ctx.clock.now().toISOString();
     return {
-      kind: 'change', target: { cluster: ctx.scope.cluster, namespace: before.namespace, name: before.name }, before,
+      kind: 'change', target: targetOf(ctx, before), before,
       write: { kind: 'patch', patch: { spec: { podTemplate: { extraAnnotations: { [restartAnnotation]: stamp } } } } },
       risk: 'change', summary: `restart ${before.namespace}/${before.name}`,
       notes: [`Pods are replaced one at a time (maxSurge 1, maxUnavailable 0): ${before.spec.replicas ?? 1} stay serving throughout.`],

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ChangeScopeSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
-import { resolveInstallation } from '../resolve-installation.ts';
+import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 
 export const ReplicasSchema = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)],
@@ -39,7 +39,7 @@ export const scale = defineChange<ScaleOperation>({
     const before = await resolveInstallation(ctx, op.name);
     const from = before.spec.replicas ?? 1;
     return {
-      kind: 'change', target: { cluster: ctx.scope.cluster, namespace: before.namespace, name: before.name }, before,
+      kind: 'change', target: targetOf(ctx, before), before,
       write: { kind: 'patch', patch: { spec: { replicas: op.replicas } } }, risk: scaleRisk(from, op.replicas),
       summary: `scale ${before.namespace}/${before.name}: replicas ${from} -> ${op.replicas}`,
       notes: op.replicas === 0 ? ['Scaling to 0 stops Mattermost: nobody can use it until it is scaled up again.'] : [],

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ChangeScopeSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
-import { resolveInstallation } from '../resolve-installation.ts';
+import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 
 const semver = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
@@ -45,7 +45,7 @@ export const upgrade = defineChange<UpgradeOperation>({
     const notes = ['The operator runs the mattermost-update-check Job (db migrate) before it rolls the pods; database migrations cannot be undone by a downgrade.'];
     if (semver.test(from) && compare(op.version, from) < 0) notes.push(`This is a downgrade (${from} -> ${op.version}): Mattermost does not support running an older version on a migrated database.`);
     return {
-      kind: 'change', target: { cluster: ctx.scope.cluster, namespace: before.namespace, name: before.name }, before,
+      kind: 'change', target: targetOf(ctx, before), before,
       write: { kind: 'patch', patch: { spec: { version: op.version, ...(op.image ? { image: op.image } : {}) } } },
       risk: 'danger', summary: `upgrade ${before.namespace}/${before.name}: ${from} -> ${op.version}`, notes, until: 'stable',
       limits: { version: op.version },
