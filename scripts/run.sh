@@ -5,15 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set -a; . .sandbox/env; set +a
-if [ -z "${MATTEROPS_HTTP_LISTEN:-}" ]; then
-  MATTEROPS_HTTP_LISTEN="127.0.0.1:$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-fi
-export MATTEROPS_HTTP_LISTEN MATTEROPS_LOG_LEVEL="${MATTEROPS_LOG_LEVEL:-warn}"
+export MATTEROPS_LOG_LEVEL="${MATTEROPS_LOG_LEVEL:-warn}"
 node dist/cli.js register --write-env .sandbox/bot.env
 set -a; . .sandbox/bot.env; set +a
 node dist/cli.js serve >> .sandbox/logs/bot.log 2>&1 &
 bot=$!
 trap 'kill $bot 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -fsS "http://$MATTEROPS_HTTP_LISTEN/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+node -e 'const u=`http://${process.env.MATTEROPS_HTTP_LISTEN}/readyz`;(async()=>{for(let i=0;i<100;i++){try{if((await fetch(u)).ok)return}catch{}await new Promise(r=>setTimeout(r,200))}console.error("the bot is not ready: see .sandbox/logs/bot.log")})()'
 echo "matterops serves the sandbox Mattermost at $MM_URL (team ops): try  make chat AS=alice CMD='/k8s status mattermost'"
 node dist/cli.js
