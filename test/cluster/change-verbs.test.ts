@@ -3,6 +3,9 @@
  * sandbox's terminal user (policy test/sandbox/policy.yaml), acting as the bot's own identity.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderTerminal } from '../../src/adapters/terminal/render-terminal.ts';
@@ -142,6 +145,18 @@ describe('change verbs against the real operator', () => {
     expect(text).toMatch(/applied\s+\S+\s+terminal\s+\S+\/held\s+replicas 1 -> 2/);
     expect(text).toMatch(/succeeded\s+\S+\s+terminal\s+\S+\/held\s+scale \S+: replicas 1 -> 2: stable 2\/2/);
   }, 120_000);
+
+  it('in impersonation mode the cluster RBAC has the last word: bob is allowed by the policy, refused by RBAC', async () => {
+    const policyFile = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.yaml');
+    writeFileSync(policyFile, 'roles: { op: { verbs: [scale, status] } }\nbindings: [{ role: op, subjects: [{ user: bob }] }]\nimpersonation: { enabled: true }\n');
+    const impersonating = createApp(loadConfig(configFor({ MATTEROPS_POLICY: policyFile })), { logger: silentLogger });
+    const before = (await readInstallation(admin, namespace, 'raced')).metadata.resourceVersion;
+    const { reply } = await impersonating.pipeline.run('scale raced 5', { id: 'mm-bob', name: '@bob', via: 'mattermost' });
+    const text = renderTerminal(reply, { color: false });
+    expect(reply.error).toBe('forbidden');
+    expect(text).toContain(`User "bob" cannot patch resource "mattermosts" in API group "installation.mattermost.com" in the namespace "${namespace}"`);
+    expect((await readInstallation(admin, namespace, 'raced')).metadata.resourceVersion).toBe(before);
+  });
 
   it('audit reads every step back, and kubectl describe sees them as Events on the CR', async () => {
     const { text } = await run('audit scaled --since 1h');

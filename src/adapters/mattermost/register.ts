@@ -18,6 +18,9 @@ export interface RegisterOptions {
   botToken?: string;
   iconFile: string;
   registry: Registry;
+  /** Defaults: bot `matterops`, command `/k8s`. */
+  botName?: string;
+  trigger?: string;
 }
 
 export interface Registration { botUserId: string; botToken: string; slashToken: string; changes: string[] }
@@ -25,7 +28,8 @@ export interface Registration { botUserId: string; botToken: string; slashToken:
 interface Bot { user_id: string; username: string; display_name: string; description: string; last_icon_update?: number }
 interface Command { id: string; trigger: string; url: string; method: string; token: string; auto_complete: boolean; auto_complete_desc: string; auto_complete_hint: string; display_name: string; description: string }
 
-const botProfile = { username: 'matterops', display_name: 'matterops', description: 'Runs Mattermost on Kubernetes from chat: /k8s help' };
+const profileFor = (username: string, trigger: string): Pick<Bot, 'username' | 'display_name' | 'description'> =>
+  ({ username, display_name: username, description: `Runs Mattermost on Kubernetes from chat: /${trigger} help` });
 
 async function optional<T>(call: Promise<T>): Promise<T | undefined> {
   try {
@@ -36,7 +40,8 @@ async function optional<T>(call: Promise<T>): Promise<T | undefined> {
   }
 }
 
-async function ensureBot(api: MattermostApi, iconFile: string, changes: string[]): Promise<Bot> {
+async function ensureBot(api: MattermostApi, o: RegisterOptions, changes: string[]): Promise<Bot> {
+  const botProfile = profileFor(o.botName ?? 'matterops', o.trigger ?? 'k8s');
   const user = await optional(api.call<{ id: string; is_bot?: boolean }>('GET', `/users/username/${botProfile.username}`));
   if (user && !user.is_bot) throw new MatteropsError('conflict', `user ${botProfile.username} exists and is not a bot`, 'rename that user or choose another bot name');
   let bot = user ? await api.call<Bot>('GET', `/bots/${user.id}`) : undefined;
@@ -47,21 +52,23 @@ async function ensureBot(api: MattermostApi, iconFile: string, changes: string[]
     bot = await api.call<Bot>('PUT', `/bots/${bot.user_id}`, botProfile);
     changes.push('updated the bot profile');
   }
-  if (!bot.last_icon_update) {
-    const form = new FormData();
-    form.append('image', new Blob([readFileSync(iconFile)], { type: 'image/svg+xml' }), 'icon.svg');
-    try {
-      await api.upload(`/bots/${bot.user_id}/icon`, form);
-      changes.push('set the bot icon');
-    } catch (error) {
-      // Servers before the bot icon API (9.9 has none) keep the default avatar; nothing else depends on it.
-      if (!(error instanceof MattermostApiError) || error.status !== 404) throw error;
-    }
-  }
+  if (!bot.last_icon_update) await setIcon(api, bot, o.iconFile, changes);
   return bot;
 }
 
 interface Membership { check: string; add: () => Promise<unknown>; what: string }
+
+async function setIcon(api: MattermostApi, bot: Bot, iconFile: string, changes: string[]): Promise<void> {
+  const form = new FormData();
+  form.append('image', new Blob([readFileSync(iconFile)], { type: 'image/svg+xml' }), 'icon.svg');
+  try {
+    await api.upload(`/bots/${bot.user_id}/icon`, form);
+    changes.push('set the bot icon');
+  } catch (error) {
+    // Servers before the bot icon API (9.9 has none) keep the default avatar; nothing else depends on it.
+    if (!(error instanceof MattermostApiError) || error.status !== 404) throw error;
+  }
+}
 
 async function ensureMember(api: MattermostApi, m: Membership, changes: string[]): Promise<void> {
   if (await optional(api.call('GET', m.check))) return;
@@ -78,9 +85,9 @@ async function ensureToken(api: MattermostApi, bot: Bot, given: string | undefin
   return (await api.call<{ token: string }>('POST', `/users/${bot.user_id}/tokens`, { description: 'matterops' })).token;
 }
 
-function commandSpec(teamId: string, publicUrl: string, registry: Registry): Omit<Command, 'id' | 'token'> & { team_id: string } {
+function commandSpec(teamId: string, publicUrl: string, registry: Registry, trigger: string): Omit<Command, 'id' | 'token'> & { team_id: string } {
   return {
-    team_id: teamId, trigger: 'k8s', url: `${publicUrl}/hooks/slash`, method: 'P', display_name: 'matterops',
+    team_id: teamId, trigger, url: `${publicUrl}/hooks/slash`, method: 'P', display_name: 'matterops',
     description: 'Run Mattermost on Kubernetes', auto_complete: true,
     auto_complete_desc: `Run Mattermost on Kubernetes: ${registry.verbs.map((v) => v.name).join(', ')}`,
     auto_complete_hint: '[command] e.g. status mattermost, scale mattermost 5, help',
@@ -88,15 +95,16 @@ function commandSpec(teamId: string, publicUrl: string, registry: Registry): Omi
 }
 
 async function ensureCommand(api: MattermostApi, teamId: string, o: RegisterOptions, changes: string[]): Promise<Command> {
-  const wanted = commandSpec(teamId, o.publicUrl, o.registry);
-  const existing = (await api.call<Command[]>('GET', `/commands?team_id=${teamId}&custom_only=true`)).find((c) => c.trigger === 'k8s');
+  const trigger = o.trigger ?? 'k8s';
+  const wanted = commandSpec(teamId, o.publicUrl, o.registry, trigger);
+  const existing = (await api.call<Command[]>('GET', `/commands?team_id=${teamId}&custom_only=true`)).find((c) => c.trigger === trigger);
   if (!existing) {
-    changes.push('created the /k8s slash command');
+    changes.push(`created the /${trigger} slash command`);
     return await api.call<Command>('POST', '/commands', wanted);
   }
   const differs = (Object.keys(wanted) as (keyof typeof wanted)[]).some((k) => k !== 'team_id' && existing[k as keyof Command] !== wanted[k]);
   if (!differs) return existing;
-  changes.push('updated the /k8s slash command');
+  changes.push(`updated the /${trigger} slash command`);
   return await api.call<Command>('PUT', `/commands/${existing.id}`, { ...existing, ...wanted });
 }
 
@@ -107,7 +115,7 @@ export async function register(o: RegisterOptions): Promise<Registration> {
   });
   if (!admin.id) throw new MatteropsError('forbidden', 'the admin token does not belong to a user');
   const changes: string[] = [];
-  const bot = await ensureBot(api, o.iconFile, changes);
+  const bot = await ensureBot(api, o, changes);
   const team = await api.call<{ id: string }>('GET', `/teams/name/${o.team}`).catch(() => { throw new MatteropsError('not_found', `there is no team "${o.team}" on ${o.url}`, 'pass --team with an existing team name'); });
   await ensureMember(api, { check: `/teams/${team.id}/members/${bot.user_id}`, add: () => api.call('POST', `/teams/${team.id}/members`, { team_id: team.id, user_id: bot.user_id }), what: `team ${o.team}` }, changes);
   for (const name of o.channels) {
