@@ -62,7 +62,7 @@ export async function bootstrapMattermost(url: string): Promise<MattermostAccoun
     userTokens[username] = (await admin.call<{ token: string }>('POST', `/users/${user.id}/tokens`, { description: 'sandbox' })).token;
   }
   const bot = await admin.call<{ user_id: string }>('POST', '/bots', {
-    username: 'matterops', display_name: 'matterops', description: 'Runs Mattermost on Kubernetes from chat',
+    username: 'matterops', display_name: 'matterops', description: 'Runs Mattermost on Kubernetes from chat: /k8s help',
   });
   await join(admin, bot.user_id, team.id, channelIds);
   const botToken = (await admin.call<{ token: string }>('POST', `/users/${bot.user_id}/tokens`, { description: 'sandbox' })).token;
