@@ -117,8 +117,9 @@ describe('read verbs against the real operator', () => {
     expect(text).toContain('did you mean steady?');
   });
 
-  it('whoami shows the bot identity the cluster sees', async () => {
+  it('whoami shows the bot identity the cluster sees; version the apiserver', async () => {
     expect((await run('whoami')).text).toMatch(/acting as:\s+matterops \(groups matterops, system:authenticated\)/);
+    expect((await run('version')).text).toMatch(/kubernetes \(sandbox-bot\):\s+v1\.36\.3/);
   });
 
   it('a 403 names the verb and resource the identity lacks', async () => {
