@@ -74,7 +74,7 @@ k8s_get() {
   done
   go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" \
     "k8s.io/kubernetes/cmd/kube-controller-manager@v$K8S_VERSION" \
-    "k8s.io/kubernetes/cmd/kube-scheduler@v$K8S_VERSION" "k8s.io/kubernetes/cmd/kubectl@v$K8S_VERSION"
+    "k8s.io/kubernetes/cmd/kube-scheduler@v$K8S_VERSION"
 }
 
 k8s_build() {
@@ -83,7 +83,7 @@ k8s_build() {
   go build -p 2 -trimpath -tags=selinux,notest,grpcnotrace \
     -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor" \
     -o "$PEERS/bin/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+    k8s.io/kubernetes/cmd/kube-scheduler
 }
 
 build_kwok() {
@@ -135,11 +135,11 @@ if ! fresh etcd "$ETCD_VERSION" "$PEERS/bin/etcd" --version; then
 fi
 if ! { fresh kube-apiserver "v$K8S_VERSION" "$PEERS/bin/kube-apiserver" --version &&
        fresh kube-controller-manager "v$K8S_VERSION" "$PEERS/bin/kube-controller-manager" --version &&
-       fresh kube-scheduler "v$K8S_VERSION" "$PEERS/bin/kube-scheduler" --version &&
-       stamp_ok kubectl "$PEERS/bin/kubectl" "$K8S_VERSION"; }; then
+       fresh kube-scheduler "v$K8S_VERSION" "$PEERS/bin/kube-scheduler" --version; }; then
+  # No kubectl: it would add minutes to a cold build, and the sandbox needs none (CRDs go in over
+  # plain HTTPS); use your own kubectl with .sandbox/kubeconfig.
   step k8s-get k8s_get
   step k8s-build k8s_build
-  stamp kubectl "$K8S_VERSION"
 fi
 if fresh kwok "v$KWOK_VERSION" "$PEERS/bin/kwok" --version && [ -d "$PEERS/kwok-stages" ]; then :; else
   step kwok build_kwok

@@ -19,7 +19,7 @@ ${procs}
 
 Use it:
   . ${envPath}
-  ${env.MATTEROPS_PEERS_DIR}/bin/kubectl --kubeconfig ${kubeconfigPath} get mattermosts -A
+  kubectl --kubeconfig ${kubeconfigPath} get mattermosts -A     (your kubectl; contexts above)
   curl -H "Authorization: Bearer $MM_TOKEN_ALICE" $MM_URL/api/v4/users/me
 Logs: ${sandboxDir}/logs    Stop: make sandbox-down`;
 }

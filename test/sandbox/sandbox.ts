@@ -106,7 +106,7 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   track(await startKwok(state.dataDir, logs, adminKubeconfig));
   const kc = new KubeConfig();
   kc.loadFromFile(adminKubeconfig);
-  await installOperatorCrds(kc, adminKubeconfig);
+  await installOperatorCrds(kc, server, pki.caCert, admin.token);
   await createFromYaml(kc, join(deployDir, 'rbac.yaml'));
   await createFromYaml(kc, join(deployDir, 'impersonation.yaml'));
   await Promise.all(['chat', 'staging'].map((ns) => kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: ns } } })));
