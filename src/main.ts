@@ -5,9 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { createHmacSigner } from './adapters/crypto/hmac-signer.ts';
 import { createEventAuditLog } from './adapters/kubernetes/event-audit-log.ts';
+import { createConfigMapStateStore } from './adapters/kubernetes/configmap-state-store.ts';
 import { createKubeDirectory } from './adapters/kubernetes/kube-directory.ts';
 import { createLeaseLockManager } from './adapters/kubernetes/lease-lock-manager.ts';
 import { createPinoLogger } from './adapters/logging/pino-logger.ts';
+import type { ChatStateStore } from './adapters/mattermost/chat-state.ts';
 import type { Config } from './config/config-schema.ts';
 import { loadPolicy } from './config/load-policy.ts';
 import type { ChangeDeps } from './core/change/change-deps.ts';
@@ -32,12 +34,15 @@ export interface App {
   pipeline: Pipeline;
   logger: Logger;
   changeDeps: ChangeDeps;
+  /** Where `serve` keeps the last handled chat post per channel (absent when tests wire their own clusters). */
+  chatState?: ChatStateStore;
 }
 
 export interface AppOverrides {
   clusters?: ClusterDirectory;
   locks?: (cluster: string) => LockManager;
   audit?: (cluster: string) => AuditLog;
+  chatState?: ChatStateStore;
   policy?: Policy;
   signer?: Signer;
   clock?: Clock;
@@ -54,7 +59,7 @@ function memo<T>(make: (key: string) => T): (key: string) => T {
   return (key) => cache.get(key) ?? cache.set(key, make(key)).get(key)!;
 }
 
-function kubeState(config: Config, clock: Clock): Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit'>> {
+function kubeState(config: Config, clock: Clock): Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit' | 'chatState'>> {
   const directory = createKubeDirectory({
     ...(config.kubernetes.kubeconfig ? { kubeconfig: config.kubernetes.kubeconfig } : {}),
     ...(config.kubernetes.defaultContext ? { defaultContext: config.kubernetes.defaultContext } : {}),
@@ -63,6 +68,7 @@ function kubeState(config: Config, clock: Clock): Required<Pick<AppOverrides, 'c
     clusters: directory,
     locks: memo((c) => createLeaseLockManager(directory.kubeConfigFor(c), c, { durationSeconds: config.changes.lockSeconds, clock })),
     audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
+    chatState: createConfigMapStateStore(directory.kubeConfigFor(directory.defaultContext), config.stateNamespace),
   };
 }
 
@@ -76,18 +82,23 @@ function changeDepsFor(config: Config, overrides: AppOverrides, base: Pick<Chang
   };
 }
 
+/** Tests and benchmarks that bring their own clusters, locks and audit get no kubeconfig read. */
+function kubeOrOverrides(config: Config, o: AppOverrides, clock: Clock): Pick<AppOverrides, 'chatState'> & Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit'>> {
+  if (o.clusters && o.locks && o.audit) return { clusters: o.clusters, locks: o.locks, audit: o.audit, ...(o.chatState ? { chatState: o.chatState } : {}) };
+  return kubeState(config, clock);
+}
+
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const registry = createRegistry(allVerbs);
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createPinoLogger(config.logLevel);
-  const kube = overrides.clusters && overrides.locks && overrides.audit
-    ? { clusters: overrides.clusters, locks: overrides.locks, audit: overrides.audit } : kubeState(config, clock);
-  const changeDeps = changeDepsFor(config, overrides, { locks: overrides.locks ?? kube.locks, audit: overrides.audit ?? kube.audit, clock, logger });
+  const kube = kubeOrOverrides(config, overrides, clock);
+  const changeDeps = changeDepsFor(config, overrides, { locks: kube.locks, audit: kube.audit, clock, logger });
   const pipeline = createPipeline({
-    registry, clusters: overrides.clusters ?? kube.clusters, logger, clock, version: matteropsVersion,
+    registry, clusters: kube.clusters, logger, clock, version: matteropsVersion,
     defaultNamespace: config.defaults.namespace,
     limits: { maxLogLines: config.limits.maxLogLines, maxLogChars: config.limits.maxReplyChars },
     policy: changeDeps.policy, changes: createChangeService(changeDeps), audit: changeDeps.audit,
   });
-  return { config, registry, clusters: overrides.clusters ?? kube.clusters, pipeline, logger, changeDeps };
+  return { config, registry, clusters: kube.clusters, pipeline, logger, changeDeps, ...(kube.chatState ? { chatState: kube.chatState } : {}) };
 }

@@ -4,8 +4,6 @@
  * and, at start, whatever a previous matterops left in flight.
  */
 import type { Server } from 'node:http';
-import { createConfigMapStateStore } from './adapters/kubernetes/configmap-state-store.ts';
-import { createKubeDirectory } from './adapters/kubernetes/kube-directory.ts';
 import { startHttpServer } from './adapters/http/http-server.ts';
 import { ChatState } from './adapters/mattermost/chat-state.ts';
 import { createChatResponder } from './adapters/mattermost/chat-responder.ts';
@@ -34,8 +32,8 @@ export async function serve(app: App): Promise<RunningBot> {
   const queue = new PostQueue({ minIntervalMs: 1000 / config.mattermost.postsPerSecond, maxRetries: 8, logger });
   const poster = createPoster(api, queue);
   const responder = createChatResponder({ pipeline: app.pipeline, poster, signer: app.changeDeps.signer, publicUrl, logger });
-  const directory = createKubeDirectory({ ...(config.kubernetes.kubeconfig ? { kubeconfig: config.kubernetes.kubeconfig } : {}), ...(config.kubernetes.defaultContext ? { defaultContext: config.kubernetes.defaultContext } : {}) });
-  const state = await ChatState.load(createConfigMapStateStore(directory.kubeConfigFor(app.clusters.defaultContext), config.stateNamespace));
+  if (!app.chatState) throw new MatteropsError('internal', 'serve needs the chat state store that createApp builds with the cluster adapters');
+  const state = await ChatState.load(app.chatState);
   const usernames = new Map<string, Promise<string>>();
   const usernameOf = (id: string): Promise<string> => usernames.get(id)
     ?? usernames.set(id, api.call<{ username: string }>('GET', `/users/${id}`).then((u) => u.username)).get(id)!;

@@ -4,7 +4,7 @@
  */
 import { MatteropsError } from '../../src/core/errors.ts';
 import { toInstallation, type Installation } from '../../src/core/model/installation.ts';
-import type { EventInfo, JobInfo, LogRequest, PodInfo } from '../../src/core/model/workload.ts';
+import { concernsInstallation, type EventInfo, type JobInfo, type LogRequest, type PodInfo } from '../../src/core/model/workload.ts';
 import type { ClusterDirectory, ClusterGateway, ClusterIdentity, Subscription, WriteOptions } from '../../src/core/ports/cluster-gateway.ts';
 import { mergePatch } from './merge-patch.ts';
 
@@ -103,8 +103,7 @@ export class FakeClusterGateway implements ClusterGateway {
 
   async listEvents(namespace: string, installation: string): Promise<EventInfo[]> {
     await this.check();
-    const concerns = (n: string): boolean => n === installation || n.startsWith(`${installation}-`) || n.startsWith('mattermost-update-check');
-    return (this.events.get(namespace) ?? []).filter((e) => concerns(e.objectName));
+    return (this.events.get(namespace) ?? []).filter((e) => concernsInstallation(installation, e.objectName));
   }
 
   async listJobs(namespace: string): Promise<JobInfo[]> {

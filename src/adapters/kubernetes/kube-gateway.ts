@@ -9,16 +9,13 @@ import {
 import { MatteropsError } from '../../core/errors.ts';
 import { toInstallation, type Installation } from '../../core/model/installation.ts';
 import type { ClusterGateway } from '../../core/ports/cluster-gateway.ts';
+import { concernsInstallation } from '../../core/model/workload.ts';
 import { isNotFound, statusBody, toMatteropsError } from './kube-errors.ts';
 import { appContainerName, describeTermination, toEventInfo, toJobInfo, toPodInfo } from './kube-mappers.ts';
 import { watchInstallation } from './installation-watch.ts';
 
 /** Where Mattermost custom resources live (reference/mattermost.md A.1). */
 export const mattermostResource = { group: 'installation.mattermost.com', version: 'v1beta1', plural: 'mattermosts' } as const;
-
-/** Events about the installation itself, its pods/ReplicaSets/Deployment, and the update-check Job. */
-const concerns = (installation: string, objectName: string): boolean =>
-  objectName === installation || objectName.startsWith(`${installation}-`) || objectName.startsWith('mattermost-update-check');
 
 function crdMissing(context: string): MatteropsError {
   return new MatteropsError('not_found', `the Mattermost operator's CRD (mattermosts.installation.mattermost.com) is not installed in cluster ${context}`,
@@ -85,7 +82,7 @@ export function createKubeGateway(kc: KubeConfig, context: string, as?: Imperson
     listPods: (namespace, installation) => guard(async () =>
       (await core.listNamespacedPod({ namespace, labelSelector: `installation.mattermost.com/installation=${installation}` }, opts)).items.map(toPodInfo)),
     listEvents: (namespace, installation) => guard(async () =>
-      (await core.listNamespacedEvent({ namespace }, opts)).items.filter((e) => concerns(installation, e.involvedObject.name ?? '')).map(toEventInfo)),
+      (await core.listNamespacedEvent({ namespace }, opts)).items.filter((e) => concernsInstallation(installation, e.involvedObject.name ?? '')).map(toEventInfo)),
     listJobs: (namespace) => guard(async () => (await batch.listNamespacedJob({ namespace }, opts)).items.map(toJobInfo)),
     jobPodFailures: (namespace, job) => guard(async () => (await core.listNamespacedPod({ namespace, labelSelector: `job-name=${job}` }, opts)).items
       .filter((p) => p.status?.phase === 'Failed').map(describeTermination)),

@@ -73,6 +73,12 @@ export function follow(req: FollowRequest): Promise<FollowOutcome> {
       if (finished) return;
       if (isDone(req, latest)) return finish({ status: 'succeeded', text: latest ? progressText(latest) : 'deleted' });
       if (!latest) return;
+      // The update-check Job only runs while the operator reconciles: no job reads once it is past that.
+      if (latest.status.state !== 'reconciling' && (latest.status.observedGeneration ?? 0) >= latest.generation) {
+        const text = progressText(latest);
+        if (text !== lastProgress) req.onProgress((lastProgress = text));
+        return;
+      }
       const jobs = await req.gateway.listJobs(req.namespace);
       const failure = await updateJobFailure(req, jobs);
       if (failure) return finish({ status: 'failed', text: failure });

@@ -42,3 +42,10 @@ export interface LogRequest {
   sinceSeconds?: number;
   previous: boolean;
 }
+
+/**
+ * Whether an event's object belongs to an installation: the CR itself, what the operator names after
+ * it (Deployment, ReplicaSets, pods), or the update-check Job every installation shares a name for.
+ */
+export const concernsInstallation = (installation: string, objectName: string): boolean =>
+  objectName === installation || objectName.startsWith(`${installation}-`) || objectName.startsWith('mattermost-update-check');
