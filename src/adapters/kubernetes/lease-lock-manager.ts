@@ -93,13 +93,19 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
         .catch((e: unknown) => { throw toMatteropsError(e, where); });
     },
     async release(lock: HeldLock) {
-      try {
-        const lease = await read(lock.target);
-        if (lease.spec?.holderIdentity !== lock.holder.operationId) return;
-        await api.deleteNamespacedCustomObject({ ...leases, namespace: lock.target.namespace, name: leaseName(lock.target.name),
-          body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
-      } catch (error) {
-        if (!isNotFound(error)) throw toMatteropsError(error, where);
+      // The precondition keeps us from deleting a lock someone took over; a 409 only means the
+      // Lease moved between read and delete (a late renewal), so read again.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const lease = await read(lock.target);
+          if (lease.spec?.holderIdentity !== lock.holder.operationId) return;
+          await api.deleteNamespacedCustomObject({ ...leases, namespace: lock.target.namespace, name: leaseName(lock.target.name),
+            body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
+          return;
+        } catch (error) {
+          if (isNotFound(error)) return;
+          if ((error as { code?: number }).code !== 409 || attempt >= 3) throw toMatteropsError(error, where);
+        }
       }
     },
     async list(): Promise<FoundLock[]> {

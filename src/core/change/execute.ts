@@ -91,7 +91,14 @@ export async function followAndAudit(gateway: ClusterGateway, deps: ChangeDeps, 
 export async function execute(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan, options: RunOptions): Promise<Reply> {
   const progress = options.progress ?? ((): void => undefined);
   const lock = await acquire(deps, plan, inFlightRecord(ctx, deps, plan, options));
-  const renew = setInterval(() => { deps.locks(lock.target.cluster).renew(lock).catch((e: unknown) => deps.logger.warn({ operationId: plan.id, err: String(e) }, 'lock renewal failed')); }, deps.lockRenewMs);
+  // Renewals are chained, so the release below can wait for the last one instead of racing it
+  // (a renewal that lands between the release's read and delete made the delete fail, leaving the
+  // lock held until it expired: seen as "scale in progress" on the next command).
+  let renewing: Promise<void> = Promise.resolve();
+  const renew = setInterval(() => {
+    renewing = renewing.then(() => deps.locks(lock.target.cluster).renew(lock))
+      .catch((e: unknown) => deps.logger.warn({ operationId: plan.id, err: String(e) }, 'lock renewal failed'));
+  }, deps.lockRenewMs);
   const step = { operationId: plan.id, verb: plan.verb, requester: plan.requester.name, via: viaOf(plan.requester), target: plan.draft.target };
   try {
     let applied: Awaited<ReturnType<typeof writeWithReplan>>;
@@ -108,6 +115,7 @@ export async function execute(ctx: VerbContext, deps: ChangeDeps, plan: ChangePl
     return outcomeReply(applied.plan, outcome, applied.notes);
   } finally {
     clearInterval(renew);
+    await renewing;
     await deps.locks(lock.target.cluster).release(lock).catch((e: unknown) => deps.logger.warn({ operationId: plan.id, err: String(e) }, 'lock release failed'));
   }
 }
