@@ -38,7 +38,24 @@ export class MattermostApi {
     this.token = token;
   }
 
+  /**
+   * One REST call. A GET refused with 429 is waited out (Retry-After, at most three times): reads
+   * such as the catch-up after a restart come in bursts too, and repeating them changes nothing.
+   * Writes are not retried here; the post queue owns their order and retries.
+   */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.callOnce<T>(method, path, body);
+      } catch (error) {
+        const limited = error instanceof MattermostApiError && error.status === 429;
+        if (!limited || method !== 'GET' || attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(error.retryAfterMs ?? 1000, 10_000)));
+      }
+    }
+  }
+
+  private async callOnce<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.url}/api/v4${path}`, {
