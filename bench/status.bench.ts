@@ -3,13 +3,14 @@
  * render) against the raw client-node reads it needs, same sandbox, same run, interleaved.
  * Goal (issue 4): p50 ratio <= 1.25. Run: make bench (or node bench/status.bench.ts).
  */
-import { BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { renderTerminal } from '../src/adapters/terminal/render-terminal.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { silentLogger } from '../src/core/ports/logger.ts';
 import { createApp } from '../src/main.ts';
 import { compare, interleave, ms } from './stats.ts';
 import { withSandbox } from './with-sandbox.ts';
+import { KeepAliveKubeConfig } from '../src/adapters/kubernetes/keep-alive-kube-config.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 300);
 const warmup = 30;
@@ -17,7 +18,7 @@ const warmup = 30;
 await withSandbox(async (env) => {
   const app = createApp(loadConfig({ MATTEROPS_KUBECONFIG: env.KUBECONFIG, MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_NAMESPACE: 'chat' }), { logger: silentLogger });
   const caller = { id: 'bench', name: 'bench', via: 'terminal' as const };
-  const kc = new KubeConfig();
+  const kc = new KeepAliveKubeConfig(); // the transport the bot uses: the comparison is of matterops's own work
   kc.loadFromFile(env.KUBECONFIG ?? '');
   kc.setCurrentContext('sandbox-bot');
   const custom = kc.makeApiClient(CustomObjectsApi);

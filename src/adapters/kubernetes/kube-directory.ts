@@ -1,13 +1,14 @@
 /** Gateways for every context of a kubeconfig, created on first use. */
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
 import type { ClusterDirectory, ClusterGateway } from '../../core/ports/cluster-gateway.ts';
+import { KeepAliveKubeConfig } from './keep-alive-kube-config.ts';
+import { createKubeGateway } from './kube-gateway.ts';
 
 /** The directory, plus each context's own KubeConfig (for the Lease and Event adapters). */
 export interface KubeDirectory extends ClusterDirectory {
   kubeConfigFor(context: string): KubeConfig;
 }
-import { createKubeGateway } from './kube-gateway.ts';
 
 export interface KubeDirectoryOptions {
   /** A kubeconfig file; without it, the usual places (KUBECONFIG, ~/.kube/config, in-cluster). */
@@ -17,7 +18,7 @@ export interface KubeDirectoryOptions {
 }
 
 export function createKubeDirectory(options: KubeDirectoryOptions = {}): KubeDirectory {
-  const base = new KubeConfig();
+  const base = new KeepAliveKubeConfig();
   if (options.kubeconfig) base.loadFromFile(options.kubeconfig);
   else base.loadFromDefault();
   const contexts = base.getContexts().map((c) => c.name);
@@ -30,7 +31,7 @@ export function createKubeDirectory(options: KubeDirectoryOptions = {}): KubeDir
   const kubeConfigFor = (context: string): KubeConfig => {
     let kc = configs.get(context);
     if (!kc) {
-      kc = new KubeConfig();
+      kc = new KeepAliveKubeConfig();
       kc.loadFromString(base.exportConfig());
       kc.setCurrentContext(context);
       configs.set(context, kc);

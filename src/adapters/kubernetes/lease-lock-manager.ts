@@ -27,7 +27,8 @@ interface V1Lease {
 const leases = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' } as const;
 const microTime = (d: Date): string => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
-function toLease(target: InstallationRef, holder: LockHolder, now: Date, durationSeconds: number): V1Lease & { apiVersion: string; kind: string } {
+/** The Lease a lock is (exported for the benchmark's raw baseline, which sends the same). */
+export function toLease(target: InstallationRef, holder: LockHolder, now: Date, durationSeconds: number): V1Lease & { apiVersion: string; kind: string } {
   return {
     metadata: {
       name: leaseName(target.name), namespace: target.namespace,
