@@ -14,6 +14,8 @@ MM_MODULE_VERSION=v8.0.0-20240520151130-4bdd8bb18e47
 MM_PUBLIC_VERSION=v0.1.3
 MM_VERSION=9.9.0
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+# The binaries are stripped (-s -w), so the compiler need not write debug info either.
+NODWARF=-gcflags=all=-dwarf=false
 
 mkdir -p "$PEERS/bin" "$PEERS/src" "$PEERS/logs" "$PEERS/stamps"
 started=$(date +%s)
@@ -22,7 +24,8 @@ started=$(date +%s)
 step() {
   local name=$1; shift
   local log="$PEERS/logs/$name.log" t0; t0=$(date +%s)
-  printf '  %-28s ' "$name"
+  # A line when it starts and one when it ends: steps in the background print between them.
+  printf '  %-28s started\n' "$name"
   # Not inside `if`: bash ignores errexit in a condition, which would hide a failing command.
   local rc
   set +e
@@ -30,9 +33,9 @@ step() {
   rc=$?
   set -e
   if [ "$rc" -eq 0 ]; then
-    printf 'ok (%ss)\n' "$(( $(date +%s) - t0 ))"
+    printf '  %-28s ok (%ss)\n' "$name" "$(( $(date +%s) - t0 ))"
   else
-    printf 'FAILED\n'
+    printf '  %-28s FAILED\n' "$name"
     echo "peer build step '$name' failed; see $log" >&2
     tail -n 20 "$log" >&2
     exit 1
@@ -54,11 +57,15 @@ fresh() {
 stamp_ok() { [ -x "$2" ] && [ "$(cat "$PEERS/stamps/$1" 2>/dev/null)" = "$3" ]; }
 stamp() { echo "$2" >"$PEERS/stamps/$1"; }
 
-build_etcd() {
+etcd_get() {
   mkdir -p "$PEERS/src/etcd" && cd "$PEERS/src/etcd"
   [ -f go.mod ] || go mod init local/etcd-build
   go get -tool "go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
-  go build -trimpath -ldflags "-s -w" -o "$PEERS/bin/etcd" go.etcd.io/etcd/server/v3
+}
+
+etcd_build() {
+  cd "$PEERS/src/etcd"
+  go build -trimpath "$NODWARF" -ldflags "-s -w" -o "$PEERS/bin/etcd" go.etcd.io/etcd/server/v3
 }
 
 k8s_get() {
@@ -80,30 +87,42 @@ k8s_get() {
 k8s_build() {
   cd "$PEERS/src/k8s"
   local minor; minor=$(echo "$K8S_VERSION" | cut -d. -f2)
-  go build -p 2 -trimpath -tags=selinux,notest,grpcnotrace \
+  go build -p 2 -trimpath "$NODWARF" -tags=selinux,notest,grpcnotrace \
     -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor" \
     -o "$PEERS/bin/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler
 }
 
-build_kwok() {
-  GOBIN="$PEERS/bin" go install "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
+# Downloads what `go install kwok@version` needs into the module cache (a throwaway module whose
+# requirements are kwok's own), so the install itself only compiles.
+kwok_get() {
+  mkdir -p "$PEERS/src/kwok" && cd "$PEERS/src/kwok"
+  [ -f go.mod ] || go mod init local/kwok-fetch
+  go get -tool "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
+}
+
+kwok_build() {
+  GOBIN="$PEERS/bin" go install "$NODWARF" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
   # The stage files ship in the module; keep a copy beside the binary for the sandbox.
   local mod; mod="$(go env GOMODCACHE)/sigs.k8s.io/kwok@v$KWOK_VERSION"
   rm -rf "$PEERS/kwok-stages" && cp -r "$mod/kustomize/stage" "$PEERS/kwok-stages" && chmod -R u+w "$PEERS/kwok-stages"
 }
 
-build_operator() {
+operator_get() {
   mkdir -p "$PEERS/src/operator" && cd "$PEERS/src/operator"
   [ -f go.mod ] || go mod init local/operator
   go get -tool "github.com/mattermost/mattermost-operator@v$OPERATOR_VERSION"
-  go build -trimpath -ldflags "-s -w" -o "$PEERS/bin/mattermost-operator" github.com/mattermost/mattermost-operator
+}
+
+operator_build() {
+  cd "$PEERS/src/operator"
+  go build -trimpath "$NODWARF" -ldflags "-s -w" -o "$PEERS/bin/mattermost-operator" github.com/mattermost/mattermost-operator
   # The CRDs come from the same module version as the binary.
   local mod; mod="$(go env GOMODCACHE)/github.com/mattermost/mattermost-operator@v$OPERATOR_VERSION"
   rm -rf "$PEERS/operator-crds" && cp -r "$mod/config/crd/bases" "$PEERS/operator-crds" && chmod -R u+w "$PEERS/operator-crds"
 }
 
-build_mattermost() {
+mattermost_get() {
   mkdir -p "$PEERS/src/mattermost" && cd "$PEERS/src/mattermost"
   rm -f go.mod go.sum && go mod init local/mattermost-build
   # The commands import enterprise packages that the proxy does not serve (they sit behind build
@@ -114,9 +133,14 @@ build_mattermost() {
     "-tool=$mm/v8/cmd/mattermost" "-tool=$mm/v8/cmd/mmctl"
   go mod tidy -e
   grep -q "$mm/public $MM_PUBLIC_VERSION" go.mod # the pin must survive tidy (see real-peers.md)
+}
+
+mattermost_build() {
+  cd "$PEERS/src/mattermost"
+  local mm=github.com/mattermost/mattermost/server
   local home="$PEERS/mattermost"
   mkdir -p "$home/bin"
-  go build -p 2 -trimpath -ldflags "-s -w" -o "$home/bin/" "$mm/v8/cmd/mattermost" "$mm/v8/cmd/mmctl"
+  go build -p 2 -trimpath "$NODWARF" -ldflags "-s -w" -o "$home/bin/" "$mm/v8/cmd/mattermost" "$mm/v8/cmd/mmctl"
   # The server wants its i18n, templates and fonts beside the binary (the module cache is read-only).
   local mod; mod="$(go env GOMODCACHE)/$mm/v8@$MM_MODULE_VERSION"
   local d
@@ -129,31 +153,48 @@ install_postgres() {
 }
 
 echo "matterops peers -> $PEERS"
-# Each step on its own line: a step on the left of && or || would run with errexit ignored.
-if ! fresh etcd "$ETCD_VERSION" "$PEERS/bin/etcd" --version; then
-  step etcd build_etcd
+
+# What is out of date. Each check on its own line: a step on the left of && or || would run with
+# errexit ignored.
+need_etcd=1 need_k8s=1 need_kwok=1 need_operator=1 need_mattermost=1
+if fresh etcd "$ETCD_VERSION" "$PEERS/bin/etcd" --version; then need_etcd=0; fi
+if fresh kube-apiserver "v$K8S_VERSION" "$PEERS/bin/kube-apiserver" --version &&
+   fresh kube-controller-manager "v$K8S_VERSION" "$PEERS/bin/kube-controller-manager" --version &&
+   fresh kube-scheduler "v$K8S_VERSION" "$PEERS/bin/kube-scheduler" --version; then need_k8s=0; fi
+if fresh kwok "v$KWOK_VERSION" "$PEERS/bin/kwok" --version && [ -d "$PEERS/kwok-stages" ]; then need_kwok=0; fi
+if stamp_ok operator "$PEERS/bin/mattermost-operator" "$OPERATOR_VERSION" && [ -d "$PEERS/operator-crds" ]; then
+  printf '  %-28s up to date (%s)\n' mattermost-operator "$OPERATOR_VERSION"; need_operator=0
 fi
-if ! { fresh kube-apiserver "v$K8S_VERSION" "$PEERS/bin/kube-apiserver" --version &&
-       fresh kube-controller-manager "v$K8S_VERSION" "$PEERS/bin/kube-controller-manager" --version &&
-       fresh kube-scheduler "v$K8S_VERSION" "$PEERS/bin/kube-scheduler" --version; }; then
+if stamp_ok mattermost "$PEERS/mattermost/bin/mattermost" "$MM_VERSION" && [ -x "$PEERS/mattermost/bin/mmctl" ]; then
+  printf '  %-28s up to date (%s)\n' mattermost "$MM_VERSION"; need_mattermost=0
+fi
+
+# Downloads wait on the network and compiles on the CPU: the other peers' modules are fetched in
+# the background while Kubernetes, the longest compile, builds. The module cache takes concurrent
+# go commands (it locks). Each fetch is a step with its own log; its failure stops the build.
+declare -A fetching=()
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT # a failed step leaves no download running
+prefetch() { step "$1-get" "$1_get" & fetching[$1]=$!; }
+fetched() { if [ -n "${fetching[$1]:-}" ]; then wait "${fetching[$1]}" || exit 1; else step "$1-get" "$1_get"; fi; }
+if [ "$need_etcd" = 1 ]; then prefetch etcd; fi
+if [ "$need_kwok" = 1 ]; then prefetch kwok; fi
+if [ "$need_operator" = 1 ]; then prefetch operator; fi
+if [ "$need_mattermost" = 1 ]; then prefetch mattermost; fi
+
+if [ "$need_k8s" = 1 ]; then
   # No kubectl: it would add minutes to a cold build, and the sandbox needs none (CRDs go in over
   # plain HTTPS); use your own kubectl with .sandbox/kubeconfig.
   step k8s-get k8s_get
   step k8s-build k8s_build
 fi
-if fresh kwok "v$KWOK_VERSION" "$PEERS/bin/kwok" --version && [ -d "$PEERS/kwok-stages" ]; then :; else
-  step kwok build_kwok
-fi
-if stamp_ok operator "$PEERS/bin/mattermost-operator" "$OPERATOR_VERSION" && [ -d "$PEERS/operator-crds" ]; then
-  printf '  %-28s up to date (%s)\n' mattermost-operator "$OPERATOR_VERSION"
-else
-  step mattermost-operator build_operator
+if [ "$need_etcd" = 1 ]; then fetched etcd; step etcd etcd_build; fi
+if [ "$need_kwok" = 1 ]; then fetched kwok; step kwok kwok_build; fi
+if [ "$need_operator" = 1 ]; then
+  fetched operator; step mattermost-operator operator_build
   stamp operator "$OPERATOR_VERSION"
 fi
-if stamp_ok mattermost "$PEERS/mattermost/bin/mattermost" "$MM_VERSION" && [ -x "$PEERS/mattermost/bin/mmctl" ]; then
-  printf '  %-28s up to date (%s)\n' mattermost "$MM_VERSION"
-else
-  step mattermost build_mattermost
+if [ "$need_mattermost" = 1 ]; then
+  fetched mattermost; step mattermost mattermost_build
   stamp mattermost "$MM_VERSION"
 fi
 if [ -x /usr/lib/postgresql/15/bin/postgres ]; then
