@@ -5,6 +5,7 @@
  */
 import type { Server } from 'node:http';
 import { startHttpServer } from './adapters/http/http-server.ts';
+import { bindsGroups, createChatIdentity } from './adapters/mattermost/chat-identity.ts';
 import { ChatState } from './adapters/mattermost/chat-state.ts';
 import { createChatResponder } from './adapters/mattermost/chat-responder.ts';
 import { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
@@ -34,21 +35,17 @@ export async function serve(app: App): Promise<RunningBot> {
   const responder = createChatResponder({ pipeline: app.pipeline, poster, signer: app.changeDeps.signer, publicUrl, logger });
   if (!app.chatState) throw new MatteropsError('internal', 'serve needs the chat state store that createApp builds with the cluster adapters');
   const state = await ChatState.load(app.chatState);
-  const usernames = new Map<string, Promise<string>>();
-  const usernameOf = (id: string): Promise<string> => usernames.get(id)
-    ?? usernames.set(id, api.call<{ username: string }>('GET', `/users/${id}`).then((u) => u.username)).get(id)!;
+  const identity = createChatIdentity(api, { groups: bindsGroups(app.changeDeps.policy.bindings), logger });
   // Mentions are answered in a thread: the post's own, or the one it belongs to.
   const onMention = (m: Mention): void => {
-    usernameOf(m.post.user_id).then((username) => {
-      responder.respond({ caller: { id: m.post.user_id, name: `@${username}`, via: 'mattermost' },
-        target: { channelId: m.post.channel_id, rootId: m.post.root_id || m.post.id }, text: m.text || 'help' }, false);
+    identity.callerFor(m.post.user_id, m.post.channel_id).then((caller) => {
+      responder.respond({ caller, target: { channelId: m.post.channel_id, rootId: m.post.root_id || m.post.id }, text: m.text || 'help' }, false);
     }).catch((e: unknown) => logger.error({ post: m.post.id, err: (e as Error).message }, 'could not answer a mention'));
   };
   const listener = startMentionListener({ api, token: required(config.mattermost.botToken, 'MM_BOT_TOKEN'), bot: { id: me.id, username: me.username }, state, logger, onMention });
-  await listener.catchUp(); // posts made while no matterops was running
   const gateway = app.clusters.get(app.clusters.defaultContext);
   const server: Server = await startHttpServer({
-    responder, slashTokens, signer: app.changeDeps.signer, api, logger,
+    responder, identity, slashTokens, signer: app.changeDeps.signer, api, logger,
     readiness: {
       cluster: async () => Boolean(await gateway?.serverVersion()),
       mattermost: async () => Boolean((await api.me()).id),
@@ -56,6 +53,8 @@ export async function serve(app: App): Promise<RunningBot> {
     },
   }, host, Number(port));
   logger.info({ listen: config.http.listen, publicUrl, bot: me.username }, 'matterops serves Mattermost');
+  // Posts made while no matterops was running; slash commands are served meanwhile.
+  listener.catchUp().catch((e: unknown) => logger.error({ err: (e as Error).message }, 'catching up on missed posts failed'));
   if (gateway) {
     void resumeInFlight(app.changeDeps, { cluster: app.clusters.defaultContext, gateway, waitMs: config.changes.lockSeconds * 1000 + 2_000 }, () => undefined)
       .then((reports) => Promise.all(reports.map(async (r) => {

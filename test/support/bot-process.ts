@@ -22,7 +22,14 @@ export async function startBot(sandbox: Record<string, string>, extra: Record<st
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const url = `http://${listen}`;
-  await waitFor(() => httpOk(`${url}/readyz`), { what: `the bot to be ready (output: ${output})`, timeoutMs: 30_000 });
+  try {
+    await waitFor(() => httpOk(`${url}/readyz`), { what: 'the bot to be ready', timeoutMs: 60_000 });
+  } catch (error) {
+    // Say what the bot said, and what it reports about itself: a timeout alone explains nothing.
+    const readiness = await fetch(`${url}/readyz`).then((r) => r.text(), (e: unknown) => (e as Error).message);
+    child.kill('SIGTERM');
+    throw new Error(`${(error as Error).message}; /readyz: ${readiness}; exit code: ${child.exitCode}; output:\n${output}`);
+  }
   return {
     url, env, child, output: () => output,
     async stop() {

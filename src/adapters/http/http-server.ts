@@ -6,7 +6,7 @@ import express, { type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Signer } from '../../core/ports/signer.ts';
-import type { Caller } from '../../core/verb-context.ts';
+import type { ChatIdentity } from '../mattermost/chat-identity.ts';
 import type { ChatResponder } from '../mattermost/chat-responder.ts';
 import type { MattermostApi, Post } from '../mattermost/mattermost-api.ts';
 import { renderMarkdown, type Attachment } from '../mattermost/render-post.ts';
@@ -14,6 +14,8 @@ import { isKnownToken, slashToken } from './verify-token.ts';
 
 export interface HttpDeps {
   responder: ChatResponder;
+  /** Names the caller as the policy sees them (user, team, channel, groups). */
+  identity: ChatIdentity;
   slashTokens: readonly string[];
   signer: Signer;
   api: MattermostApi;
@@ -31,7 +33,8 @@ async function slash(deps: HttpDeps, req: Request, res: Response): Promise<void>
     return;
   }
   // user_id is trusted only now, after the command token checked out.
-  const caller: Caller = { id: field(body, 'user_id'), name: `@${field(body, 'user_name')}`, via: 'mattermost', team: field(body, 'team_domain'), channel: field(body, 'channel_name') };
+  const caller = await deps.identity.callerFor(field(body, 'user_id'), field(body, 'channel_id'),
+    { username: field(body, 'user_name'), team: field(body, 'team_domain'), channel: field(body, 'channel_name') });
   const text = field(body, 'text').trim() || 'help';
   const { early } = deps.responder.respond({ caller, target: { channelId: field(body, 'channel_id') }, text }, true);
   const answer = await early;
@@ -55,7 +58,7 @@ async function action(deps: HttpDeps, req: Request, res: Response): Promise<void
     res.status(403).json({ ephemeral_text: 'This button is not valid.' });
     return;
   }
-  const caller: Caller = { id: field(body, 'user_id'), name: `@${field(body, 'user_name')}`, via: 'mattermost', channel: field(body, 'channel_name') };
+  const caller = await deps.identity.callerFor(field(body, 'user_id'), field(body, 'channel_id'), { username: field(body, 'user_name') });
   const postId = field(body, 'post_id');
   const { early } = deps.responder.respond({ caller, target: { channelId: field(body, 'channel_id'), rootId: postId }, text: `${act} ${token}` }, true, 2_000);
   const answer = await early;

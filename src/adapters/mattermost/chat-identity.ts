@@ -1,0 +1,90 @@
+/**
+ * Who a Mattermost request comes from, as the policy sees it: user name, team and channel names,
+ * and group names when the policy binds groups. Slash requests carry the names (trusted once their
+ * token is checked) and they are used as given; mentions, DMs and button clicks carry ids, which
+ * are looked up here and kept for a minute, so a burst of commands costs one lookup and renames
+ * show up soon.
+ *
+ * Direct and group messages have no team and no channel name: a `{ channel: "*" }` binding means
+ * "in any channel", not "in private with the bot". A channel the bot may not read (it is not a
+ * member) gives no names either, so only user and group bindings can match there.
+ *
+ * Mattermost serves group memberships only with a license (9.9 answers 501 without one); then no
+ * group binding can match, which is said once in the log rather than on every command.
+ */
+import type { Logger } from '../../core/ports/logger.ts';
+import type { Caller } from '../../core/verb-context.ts';
+import { MattermostApiError, type MattermostApi } from './mattermost-api.ts';
+
+export interface ChatIdentityOptions {
+  /** Look up group memberships (only when the policy has group subjects: each costs a call). */
+  groups: boolean;
+  logger: Logger;
+  ttlMs?: number;
+}
+
+/** Names a request already carries (a slash request's, trusted after its token check). */
+export interface KnownNames { username?: string; team?: string; channel?: string }
+
+export interface ChatIdentity {
+  /** The caller for a user acting in a channel; names the request carries are used as given. */
+  callerFor(userId: string, channelId: string, known?: KnownNames): Promise<Caller>;
+}
+
+interface Channel { name: string; type: string; team_id: string }
+
+/** A lookup remembered for `ttlMs`; a failed lookup is forgotten at once. */
+function remembered<T>(ttlMs: number, load: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const entries = new Map<string, { value: Promise<T>; until: number }>();
+  return (key) => {
+    const hit = entries.get(key);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = load(key);
+    entries.set(key, { value, until: Date.now() + ttlMs });
+    value.catch(() => entries.delete(key));
+    return value;
+  };
+}
+
+export function createChatIdentity(api: MattermostApi, options: ChatIdentityOptions): ChatIdentity {
+  const ttl = options.ttlMs ?? 60_000;
+  let groupsUnavailable = false;
+  const username = remembered(ttl, async (id) => (await api.call<{ username: string }>('GET', `/users/${id}`)).username);
+  const channel = remembered(ttl, (id) => api.call<Channel>('GET', `/channels/${id}`));
+  const team = remembered(ttl, async (id) => (await api.call<{ name: string }>('GET', `/teams/${id}`)).name);
+  const groups = remembered(ttl, async (userId): Promise<string[]> => {
+    if (groupsUnavailable) return [];
+    try {
+      return (await api.call<{ name?: string | null }[]>('GET', `/users/${userId}/groups`)).flatMap((g) => (g.name ? [g.name] : []));
+    } catch (error) {
+      if (!(error instanceof MattermostApiError) || (error.status !== 501 && error.status !== 403)) throw error;
+      groupsUnavailable = true;
+      options.logger.warn({ status: error.status }, 'the policy binds groups, but this Mattermost does not tell group memberships (it needs a license, and the bot the manage_system permission): group bindings will not match');
+      return [];
+    }
+  });
+
+  /** Team and channel names of a channel; none for direct and group messages. */
+  async function placeOf(channelId: string): Promise<{ team?: string; channel?: string }> {
+    const where = await channel(channelId).catch((error: unknown) => {
+      if (error instanceof MattermostApiError && (error.status === 403 || error.status === 404)) return undefined;
+      throw error;
+    });
+    if (!where || where.type === 'D' || where.type === 'G') return {};
+    return { channel: where.name, ...(where.team_id ? { team: await team(where.team_id) } : {}) };
+  }
+
+  return {
+    async callerFor(userId, channelId, known = {}) {
+      const [name, place, memberOf] = await Promise.all([
+        known.username || username(userId),
+        known.channel ? { channel: known.channel, ...(known.team ? { team: known.team } : {}) } : placeOf(channelId),
+        options.groups ? groups(userId) : undefined,
+      ]);
+      return { id: userId, name: `@${name}`, via: 'mattermost', ...place, ...(memberOf ? { groups: memberOf } : {}) };
+    },
+  };
+}
+
+/** Whether a policy's bindings name any group (then memberships are worth looking up). */
+export const bindsGroups = (bindings: { subjects: object[] }[]): boolean => bindings.some((b) => b.subjects.some((s) => 'group' in s));
