@@ -107,7 +107,7 @@ async function run(args: string[]): Promise<number> {
 
 /** Runs the bot for Mattermost until SIGINT or SIGTERM. */
 async function serveForever(): Promise<number> {
-  const bot = await serve(createApp(loadConfig()));
+  const bot = await serve(createApp(loadConfig(), { pendingInCluster: true }));
   console.log(`matterops serves Mattermost; slash commands and buttons at ${bot.url}`);
   await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
   await bot.close();

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createHmacSigner } from './adapters/crypto/hmac-signer.ts';
 import { createEventAuditLog } from './adapters/kubernetes/event-audit-log.ts';
+import { createConfigMapPendingStore } from './adapters/kubernetes/configmap-pending-store.ts';
 import { createConfigMapStateStore } from './adapters/kubernetes/configmap-state-store.ts';
 import { createKubeDirectory } from './adapters/kubernetes/kube-directory.ts';
 import { createLeaseLockManager } from './adapters/kubernetes/lease-lock-manager.ts';
@@ -22,6 +23,7 @@ import { systemClock, type Clock } from './core/ports/clock.ts';
 import type { ClusterDirectory } from './core/ports/cluster-gateway.ts';
 import type { LockManager } from './core/ports/lock-manager.ts';
 import type { Logger } from './core/ports/logger.ts';
+import { MemoryPendingStore, type PendingStore } from './core/ports/pending-store.ts';
 import type { Signer } from './core/ports/signer.ts';
 import { createRegistry, type Registry } from './core/registry.ts';
 import { parseDuration } from './core/text/duration.ts';
@@ -43,6 +45,13 @@ export interface AppOverrides {
   locks?: (cluster: string) => LockManager;
   audit?: (cluster: string) => AuditLog;
   chatState?: ChatStateStore;
+  /**
+   * Keep plans waiting for confirmation in the cluster (`serve`: a restarted bot or another replica
+   * can confirm them) rather than in this process (the terminal). Ignored when tests bring their
+   * own clusters.
+   */
+  pendingInCluster?: boolean;
+  pendingStore?: PendingStore;
   policy?: Policy;
   signer?: Signer;
   clock?: Clock;
@@ -59,23 +68,32 @@ function memo<T>(make: (key: string) => T): (key: string) => T {
   return (key) => cache.get(key) ?? cache.set(key, make(key)).get(key)!;
 }
 
-function kubeState(config: Config, clock: Clock): Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit' | 'chatState'>> {
+/** How a cluster-kept pending store is made, once the signing key and logger are known. */
+type PendingInCluster = (signingKey: Uint8Array, logger: Logger) => PendingStore;
+type KubeState = Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit' | 'chatState'>> & { pendingInCluster: PendingInCluster };
+
+function kubeState(config: Config, clock: Clock): KubeState {
   const directory = createKubeDirectory({
     ...(config.kubernetes.kubeconfig ? { kubeconfig: config.kubernetes.kubeconfig } : {}),
     ...(config.kubernetes.defaultContext ? { defaultContext: config.kubernetes.defaultContext } : {}),
   });
+  const home = directory.kubeConfigFor(directory.defaultContext);
   return {
     clusters: directory,
     locks: memo((c) => createLeaseLockManager(directory.kubeConfigFor(c), c, { durationSeconds: config.changes.lockSeconds, clock })),
     audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
-    chatState: createConfigMapStateStore(directory.kubeConfigFor(directory.defaultContext), config.stateNamespace),
+    chatState: createConfigMapStateStore(home, config.stateNamespace),
+    pendingInCluster: (signingKey, logger) => createConfigMapPendingStore(home, { namespace: config.stateNamespace, signingKey, logger }),
   };
 }
 
-function changeDepsFor(config: Config, overrides: AppOverrides, base: Pick<ChangeDeps, 'locks' | 'audit' | 'clock' | 'logger'>): ChangeDeps {
-  const signer = overrides.signer ?? createHmacSigner(config.signingKey ?? crypto.getRandomValues(Buffer.alloc(32)));
+interface ChangeBase extends Pick<ChangeDeps, 'locks' | 'audit' | 'clock' | 'logger'> { signingKey: Uint8Array; pendingStore: PendingStore }
+
+function changeDepsFor(config: Config, overrides: AppOverrides, base: ChangeBase): ChangeDeps {
+  const { signingKey, pendingStore, ...ports } = base;
+  const signer = overrides.signer ?? createHmacSigner(Buffer.from(signingKey));
   return {
-    ...base, policy: overrides.policy ?? loadPolicy(config.policyFile), signer, pending: new PendingConfirmations(signer),
+    ...ports, policy: overrides.policy ?? loadPolicy(config.policyFile), signer, pending: new PendingConfirmations(signer, pendingStore),
     followTimeoutMs: parseDuration(config.changes.followTimeout, 'changes.followTimeout'),
     confirmTtlMs: config.changes.confirmMinutes * 60_000,
     lockRenewMs: Math.max(500, (config.changes.lockSeconds * 1000) / 3),
@@ -83,7 +101,7 @@ function changeDepsFor(config: Config, overrides: AppOverrides, base: Pick<Chang
 }
 
 /** Tests and benchmarks that bring their own clusters, locks and audit get no kubeconfig read. */
-function kubeOrOverrides(config: Config, o: AppOverrides, clock: Clock): Pick<AppOverrides, 'chatState'> & Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit'>> {
+function kubeOrOverrides(config: Config, o: AppOverrides, clock: Clock): Pick<AppOverrides, 'chatState'> & Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit'>> & { pendingInCluster?: PendingInCluster } {
   if (o.clusters && o.locks && o.audit) return { clusters: o.clusters, locks: o.locks, audit: o.audit, ...(o.chatState ? { chatState: o.chatState } : {}) };
   return kubeState(config, clock);
 }
@@ -93,7 +111,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createPinoLogger(config.logLevel);
   const kube = kubeOrOverrides(config, overrides, clock);
-  const changeDeps = changeDepsFor(config, overrides, { locks: kube.locks, audit: kube.audit, clock, logger });
+  // Without a configured key, a random one: confirmations then live and die with this process.
+  const signingKey = config.signingKey ? Buffer.from(config.signingKey) : crypto.getRandomValues(Buffer.alloc(32));
+  const pendingStore = overrides.pendingStore
+    ?? (overrides.pendingInCluster && kube.pendingInCluster ? kube.pendingInCluster(signingKey, logger) : new MemoryPendingStore());
+  const changeDeps = changeDepsFor(config, overrides, { locks: kube.locks, audit: kube.audit, clock, logger, signingKey, pendingStore });
   const pipeline = createPipeline({
     registry, clusters: kube.clusters, logger, clock, version: matteropsVersion,
     defaultNamespace: config.defaults.namespace,

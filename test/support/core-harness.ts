@@ -3,6 +3,7 @@
  * commands through, as any caller, with any policy.
  */
 import { createHmacSigner } from '../../src/adapters/crypto/hmac-signer.ts';
+import { MemoryPendingStore } from '../../src/core/ports/pending-store.ts';
 import { renderTerminal } from '../../src/adapters/terminal/render-terminal.ts';
 import type { RunOptions } from '../../src/core/change/change-deps.ts';
 import { createChangeService } from '../../src/core/change/change-service.ts';
@@ -57,7 +58,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const signer = createHmacSigner('unit-test-signing-key');
   const policy = options.policy ?? openPolicy;
   const changes = createChangeService({
-    policy, locks: () => locks, audit: () => audit, signer, clock, logger, pending: new PendingConfirmations(signer),
+    policy, locks: () => locks, audit: () => audit, signer, clock, logger, pending: new PendingConfirmations(signer, new MemoryPendingStore()),
     followTimeoutMs: options.followTimeoutMs ?? 2_000, confirmTtlMs: 5 * 60_000, lockRenewMs: 10_000,
   });
   const pipeline = createPipeline({

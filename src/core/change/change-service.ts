@@ -54,12 +54,12 @@ export function createChangeService(deps: ChangeDeps): ChangeService {
       await recordStep(deps, { ...stepOf(plan, ctx.caller), phase: 'requested', detail: `${draft.summary} (${draft.risk})` });
       if (operation.dryRun) return dryRunReply(plan);
       const mustConfirm = plan.needsApprover || draft.risk === 'danger' || options.confirmChanges === true;
-      if (mustConfirm && !confirmedByFlags(plan, operation)) return confirmReply(plan, deps.pending.put(plan));
+      if (mustConfirm && !confirmedByFlags(plan, operation)) return confirmReply(plan, await deps.pending.put(plan));
       return await execute(ctx, deps, plan, options);
     },
 
     async confirm(ctx, codeOrToken, typedWord, options) {
-      const plan = deps.pending.take(codeOrToken, ctx.caller, typedWord, deps.clock.now());
+      const plan = await deps.pending.take(codeOrToken, ctx.caller, typedWord, deps.clock.now());
       if (plan.needsApprover) {
         const decision = authorize(deps.policy, ctx.caller, plan.verb, plan.draft.target);
         if (!decision.allowed) throw new MatteropsError('forbidden', `${ctx.caller.name} cannot approve: ${decision.reason}`);
@@ -69,7 +69,7 @@ export function createChangeService(deps: ChangeDeps): ChangeService {
     },
 
     async cancel(ctx, codeOrToken) {
-      const plan = deps.pending.cancel(codeOrToken, ctx.caller);
+      const plan = await deps.pending.cancel(codeOrToken, ctx.caller);
       await recordStep(deps, { ...stepOf(plan, ctx.caller), phase: 'cancelled', detail: plan.draft.summary });
       return reply('neutral', text(`Cancelled: ${plan.draft.summary}. Nothing was changed.`));
     },

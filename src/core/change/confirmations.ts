@@ -4,6 +4,7 @@
  * (or, under the two-person rule, to anyone but the requester) and to the exact plan.
  */
 import { MatteropsError } from '../errors.ts';
+import type { PendingStore } from '../ports/pending-store.ts';
 import type { Signer } from '../ports/signer.ts';
 import type { Caller } from '../verb-context.ts';
 import { planFingerprint, type ChangePlan } from './plan.ts';
@@ -21,21 +22,25 @@ export interface PendingConfirmation {
 
 const invalid = (): MatteropsError => new MatteropsError('forbidden', 'this confirmation is not valid', 'run the command again to get a new one');
 
+const alreadyTaken = (code: string): MatteropsError =>
+  new MatteropsError('not_found', `no pending operation ${code}: it was already confirmed, cancelled, or never existed`, 'run the command again');
+
 export class PendingConfirmations {
-  private readonly plans = new Map<string, ChangePlan>();
+  private readonly plans: PendingStore;
   private readonly signer: Signer;
 
-  constructor(signer: Signer) {
+  constructor(signer: Signer, store: PendingStore) {
     this.signer = signer;
+    this.plans = store;
   }
 
   private signature(code: string, expiry: number, plan: ChangePlan): string {
     return this.signer.sign(`${code}.${expiry}.${plan.requester.id}.${planFingerprint(plan)}`);
   }
 
-  put(plan: ChangePlan): PendingConfirmation {
+  async put(plan: ChangePlan): Promise<PendingConfirmation> {
     const code = this.signer.randomId(4);
-    this.plans.set(code, plan);
+    await this.plans.put(code, plan);
     const expiry = plan.expiresAt.getTime();
     return { code, token: `${code}.${expiry}.${this.signature(code, expiry, plan)}`, expiresAt: plan.expiresAt,
       confirmWord: plan.draft.confirmWord, needsApprover: plan.needsApprover,
@@ -43,15 +48,16 @@ export class PendingConfirmations {
   }
 
   /** The plan a code or token refers to, after checking the token's signature; not yet taken. */
-  private find(codeOrToken: string): { code: string; plan: ChangePlan } {
+  private async find(codeOrToken: string): Promise<{ code: string; plan: ChangePlan }> {
     const [code = '', expiry, signature] = codeOrToken.split('.');
-    const plan = this.plans.get(code);
+    // Codes are hex: anything else cannot name a plan (and must not reach the store as a name).
+    const plan = /^[0-9a-f]{1,32}$/.test(code) ? await this.plans.get(code) : undefined;
     if (signature !== undefined || expiry !== undefined) {
       // A token: a bad signature is refused the same way whether or not the plan exists.
       if (!plan || signature === undefined || !this.signer.verify(`${code}.${expiry}.${plan.requester.id}.${planFingerprint(plan)}`, signature)
         || Number(expiry) !== plan.expiresAt.getTime()) throw invalid();
     }
-    if (!plan) throw new MatteropsError('not_found', `no pending operation ${code}: it was already confirmed, cancelled, or never existed`, 'run the command again');
+    if (!plan) throw alreadyTaken(code);
     return { code, plan };
   }
 
@@ -66,10 +72,10 @@ export class PendingConfirmations {
   }
 
   /** Takes the plan for execution (single use), or throws why it cannot be. */
-  take(codeOrToken: string, caller: Caller, typedWord: string | undefined, now: Date): ChangePlan {
-    const { code, plan } = this.find(codeOrToken);
+  async take(codeOrToken: string, caller: Caller, typedWord: string | undefined, now: Date): Promise<ChangePlan> {
+    const { code, plan } = await this.find(codeOrToken);
     if (plan.expiresAt.getTime() < now.getTime()) {
-      this.plans.delete(code);
+      await this.plans.remove(code);
       throw new MatteropsError('conflict', `the ${plan.verb} plan ${code} expired at ${plan.expiresAt.toISOString()}`, 'run the command again to get a fresh plan');
     }
     this.checkCaller(plan, caller);
@@ -77,14 +83,15 @@ export class PendingConfirmations {
       throw new MatteropsError('usage', `to confirm, type the installation's name: confirm ${code} ${plan.draft.confirmWord}`,
         typedWord === undefined ? undefined : `you typed "${typedWord}"`);
     }
-    this.plans.delete(code);
+    // Two replicas may both have read the plan: only the one whose removal succeeds applies it.
+    if (!(await this.plans.remove(code))) throw alreadyTaken(code);
     return plan;
   }
 
-  cancel(codeOrToken: string, caller: Caller): ChangePlan {
-    const { code, plan } = this.find(codeOrToken);
+  async cancel(codeOrToken: string, caller: Caller): Promise<ChangePlan> {
+    const { code, plan } = await this.find(codeOrToken);
     if (caller.id !== plan.requester.id) throw new MatteropsError('forbidden', `only ${plan.requester.name} can cancel this ${plan.verb}`);
-    this.plans.delete(code);
+    if (!(await this.plans.remove(code))) throw alreadyTaken(code);
     return plan;
   }
 }
