@@ -8,6 +8,7 @@ import { createEventAuditLog } from './adapters/kubernetes/event-audit-log.ts';
 import { createConfigMapPendingStore } from './adapters/kubernetes/configmap-pending-store.ts';
 import { createConfigMapStateStore } from './adapters/kubernetes/configmap-state-store.ts';
 import { createKubeDirectory } from './adapters/kubernetes/kube-directory.ts';
+import { startLeaderElection, type LeaderElection, type LeaderElectionOptions } from './adapters/kubernetes/leader-election.ts';
 import { createLeaseLockManager } from './adapters/kubernetes/lease-lock-manager.ts';
 import { createPinoLogger } from './adapters/logging/pino-logger.ts';
 import type { ChatStateStore } from './adapters/mattermost/chat-state.ts';
@@ -38,6 +39,8 @@ export interface App {
   changeDeps: ChangeDeps;
   /** Where `serve` keeps the last handled chat post per channel (absent when tests wire their own clusters). */
   chatState?: ChatStateStore;
+  /** Leader election among `serve` replicas, on a Lease in the state namespace (absent likewise). */
+  elect?: (options: Omit<LeaderElectionOptions, 'namespace' | 'durationSeconds'>) => LeaderElection;
 }
 
 export interface AppOverrides {
@@ -70,7 +73,7 @@ function memo<T>(make: (key: string) => T): (key: string) => T {
 
 /** How a cluster-kept pending store is made, once the signing key and logger are known. */
 type PendingInCluster = (signingKey: Uint8Array, logger: Logger) => PendingStore;
-type KubeState = Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit' | 'chatState'>> & { pendingInCluster: PendingInCluster };
+type KubeState = Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit' | 'chatState'>> & Required<Pick<App, 'elect'>> & { pendingInCluster: PendingInCluster };
 
 function kubeState(config: Config, clock: Clock): KubeState {
   const directory = createKubeDirectory({
@@ -84,6 +87,7 @@ function kubeState(config: Config, clock: Clock): KubeState {
     audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
     chatState: createConfigMapStateStore(home, config.stateNamespace),
     pendingInCluster: (signingKey, logger) => createConfigMapPendingStore(home, { namespace: config.stateNamespace, signingKey, logger }),
+    elect: (options) => startLeaderElection(home, { ...options, namespace: config.stateNamespace, durationSeconds: config.leaderSeconds }),
   };
 }
 
@@ -101,7 +105,7 @@ function changeDepsFor(config: Config, overrides: AppOverrides, base: ChangeBase
 }
 
 /** Tests and benchmarks that bring their own clusters, locks and audit get no kubeconfig read. */
-function kubeOrOverrides(config: Config, o: AppOverrides, clock: Clock): Pick<AppOverrides, 'chatState'> & Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit'>> & { pendingInCluster?: PendingInCluster } {
+function kubeOrOverrides(config: Config, o: AppOverrides, clock: Clock): Pick<AppOverrides, 'chatState'> & Pick<App, 'elect'> & Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit'>> & { pendingInCluster?: PendingInCluster } {
   if (o.clusters && o.locks && o.audit) return { clusters: o.clusters, locks: o.locks, audit: o.audit, ...(o.chatState ? { chatState: o.chatState } : {}) };
   return kubeState(config, clock);
 }
@@ -122,5 +126,6 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     limits: { maxLogLines: config.limits.maxLogLines, maxLogChars: config.limits.maxReplyChars },
     policy: changeDeps.policy, changes: createChangeService(changeDeps), audit: changeDeps.audit,
   });
-  return { config, registry, clusters: kube.clusters, pipeline, logger, changeDeps, ...(kube.chatState ? { chatState: kube.chatState } : {}) };
+  return { config, registry, clusters: kube.clusters, pipeline, logger, changeDeps,
+    ...(kube.chatState ? { chatState: kube.chatState } : {}), ...(kube.elect ? { elect: kube.elect } : {}) };
 }

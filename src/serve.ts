@@ -3,17 +3,20 @@
  * and its queue, the slash and action routes, the websocket listener with its cluster-kept state,
  * and, at start, whatever a previous matterops left in flight.
  */
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import { startHttpServer } from './adapters/http/http-server.ts';
 import { bindsGroups, createChatIdentity } from './adapters/mattermost/chat-identity.ts';
 import { ChatState } from './adapters/mattermost/chat-state.ts';
 import { createChatResponder } from './adapters/mattermost/chat-responder.ts';
 import { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
-import { startMentionListener, type Mention } from './adapters/mattermost/mention-listener.ts';
+import { startMentionListener, type Mention, type MentionListener } from './adapters/mattermost/mention-listener.ts';
 import { PostQueue } from './adapters/mattermost/post-queue.ts';
-import { createPoster } from './adapters/mattermost/poster.ts';
+import { createPoster, type Poster } from './adapters/mattermost/poster.ts';
 import { resumeInFlight } from './core/change/resume.ts';
 import { MatteropsError } from './core/errors.ts';
+import type { ClusterGateway } from './core/ports/cluster-gateway.ts';
 import type { App } from './main.ts';
 
 export interface RunningBot { url: string; close(): Promise<void> }
@@ -33,8 +36,9 @@ export async function serve(app: App): Promise<RunningBot> {
   const queue = new PostQueue({ minIntervalMs: 1000 / config.mattermost.postsPerSecond, maxRetries: 8, logger });
   const poster = createPoster(api, queue);
   const responder = createChatResponder({ pipeline: app.pipeline, poster, signer: app.changeDeps.signer, publicUrl, logger });
-  if (!app.chatState) throw new MatteropsError('internal', 'serve needs the chat state store that createApp builds with the cluster adapters');
-  const state = await ChatState.load(app.chatState);
+  const chatState = app.chatState;
+  const elect = app.elect;
+  if (!chatState || !elect) throw new MatteropsError('internal', 'serve needs the chat state store and leader election that createApp builds with the cluster adapters');
   const identity = createChatIdentity(api, { groups: bindsGroups(app.changeDeps.policy.bindings), logger });
   // Mentions are answered in a thread: the post's own, or the one it belongs to.
   const onMention = (m: Mention): void => {
@@ -42,32 +46,67 @@ export async function serve(app: App): Promise<RunningBot> {
       responder.respond({ caller, target: { channelId: m.post.channel_id, rootId: m.post.root_id || m.post.id }, text: m.text || 'help' }, false);
     }).catch((e: unknown) => logger.error({ post: m.post.id, err: (e as Error).message }, 'could not answer a mention'));
   };
-  const listener = startMentionListener({ api, token: required(config.mattermost.botToken, 'MM_BOT_TOKEN'), bot: { id: me.id, username: me.username }, state, logger, onMention });
   const gateway = app.clusters.get(app.clusters.defaultContext);
+
+  // Every replica answers HTTP; only the leader listens for mentions (two listeners would answer
+  // each mention twice) and resumes what a dead bot left in flight. `term` tells a leadership that
+  // ended while its listener was still starting.
+  let mentions: { listener: MentionListener; state: ChatState } | undefined;
+  let term = 0;
+  const lead = async (): Promise<void> => {
+    const mine = ++term;
+    const state = await ChatState.load(chatState); // what the previous leader handled
+    if (mine !== term) return;
+    const listener = startMentionListener({ api, token: required(config.mattermost.botToken, 'MM_BOT_TOKEN'), bot: { id: me.id, username: me.username }, state, logger, onMention });
+    mentions = { listener, state };
+    // Posts made while no matterops was listening; slash commands are served meanwhile.
+    await listener.catchUp();
+    if (gateway) await resumeLeftovers(app, gateway, poster);
+  };
+  let stopping: Promise<void> = Promise.resolve();
+  /** Stops listening (leadership lost, or shutting down); resolves when the handled posts are saved. */
+  const follow = (): Promise<void> => {
+    term++;
+    const ended = mentions;
+    mentions = undefined;
+    if (ended) {
+      ended.listener.close();
+      stopping = ended.state.flushed();
+    }
+    return stopping;
+  };
+  const election = elect({
+    name: 'matterops-leader', identity: `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`, logger,
+    onStartedLeading: () => { lead().catch((e: unknown) => logger.error({ err: (e as Error).message }, 'starting to listen for mentions failed')); },
+    onStoppedLeading: () => { follow().catch((e: unknown) => logger.error({ err: (e as Error).message }, 'stopping the mention listener failed')); },
+  });
+
   const server: Server = await startHttpServer({
     responder, identity, slashTokens, signer: app.changeDeps.signer, api, logger,
     readiness: {
       cluster: async () => Boolean(await gateway?.serverVersion()),
       mattermost: async () => Boolean((await api.me()).id),
-      websocket: () => Promise.resolve(listener.connected),
+      // A follower has no websocket to wait for.
+      websocket: () => Promise.resolve(!election.leading || (mentions?.listener.connected ?? false)),
     },
+    role: () => (election.leading ? 'leader' : 'follower'),
   }, host, Number(port));
   logger.info({ listen: config.http.listen, publicUrl, bot: me.username }, 'matterops serves Mattermost');
-  // Posts made while no matterops was running; slash commands are served meanwhile.
-  listener.catchUp().catch((e: unknown) => logger.error({ err: (e as Error).message }, 'catching up on missed posts failed'));
-  if (gateway) {
-    void resumeInFlight(app.changeDeps, { cluster: app.clusters.defaultContext, gateway, waitMs: config.changes.lockSeconds * 1000 + 2_000 }, () => undefined)
-      .then((reports) => Promise.all(reports.map(async (r) => {
-        const [channelId, rootId] = (r.record.replyTo ?? '').split(':');
-        if (channelId) await poster.post({ channelId, ...(rootId ? { rootId } : {}) }, r.reply);
-      }))).catch((e: unknown) => logger.error({ err: (e as Error).message }, 'resuming in-flight changes failed'));
-  }
   return {
     url: publicUrl,
     async close() {
-      listener.close();
+      await election.stop(); // hands the Lease over at once, and stops listening
+      await follow();
       await new Promise((resolve) => server.close(resolve));
-      await state.flushed();
     },
   };
+}
+
+/** Reports the outcome of changes a dead matterops left in flight, where they were asked for. */
+async function resumeLeftovers(app: App, gateway: ClusterGateway, poster: Poster): Promise<void> {
+  const reports = await resumeInFlight(app.changeDeps, { cluster: app.clusters.defaultContext, gateway, waitMs: app.config.changes.lockSeconds * 1000 + 2_000 }, () => undefined);
+  await Promise.all(reports.map(async (r) => {
+    const [channelId, rootId] = (r.record.replyTo ?? '').split(':');
+    if (channelId) await poster.post({ channelId, ...(rootId ? { rootId } : {}) }, r.reply);
+  }));
 }

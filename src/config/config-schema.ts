@@ -29,8 +29,10 @@ export const ConfigSchema = z.object({
     /** The URL Mattermost uses to reach us (slash command and buttons); default http://<listen>. */
     publicUrl: z.url().optional(),
   }).default({ listen: '127.0.0.1:8080' }),
-  /** Namespace of the bot's own state (the ConfigMap of handled chat posts). */
+  /** Namespace of the bot's own state (handled chat posts, waiting plans, the leader Lease). */
   stateNamespace: z.string().default('matterops'),
+  /** Leader Lease duration: of several `serve` replicas, only the leader listens for mentions. */
+  leaderSeconds: z.coerce.number().int().min(3).max(600).default(15),
   limits: z.object({
     maxLogLines: z.coerce.number().int().min(1).max(5_000).default(1_000),
     maxReplyChars: z.coerce.number().int().min(1_000).max(16_000).default(12_000),
@@ -61,6 +63,7 @@ export const envBindings: Record<string, string[]> = {
   MATTEROPS_HTTP_LISTEN: ['http', 'listen'],
   MATTEROPS_PUBLIC_URL: ['http', 'publicUrl'],
   MATTEROPS_STATE_NAMESPACE: ['stateNamespace'],
+  MATTEROPS_LEADER_SECONDS: ['leaderSeconds'],
   MATTEROPS_MAX_LOG_LINES: ['limits', 'maxLogLines'],
   MATTEROPS_LOG_LEVEL: ['logLevel'],
   MATTEROPS_POLICY: ['policyFile'],

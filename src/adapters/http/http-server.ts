@@ -22,6 +22,8 @@ export interface HttpDeps {
   logger: Logger;
   /** Each check resolves true when that dependency answers. */
   readiness: Record<string, () => Promise<boolean>>;
+  /** Shown by /readyz: whether this replica is the one listening for mentions. */
+  role: () => 'leader' | 'follower';
 }
 
 const field = (body: Record<string, unknown>, key: string): string => (typeof body[key] === 'string' ? body[key] : '');
@@ -83,7 +85,7 @@ export function startHttpServer(deps: HttpDeps, host: string, port: number): Pro
   app.get('/healthz', (_req, res) => { res.type('text').send('ok'); });
   app.get('/readyz', guarded(async (d, _req, res) => {
     const checks = Object.fromEntries(await Promise.all(Object.entries(d.readiness).map(async ([name, check]) => [name, await check().catch(() => false)] as const)));
-    res.status(Object.values(checks).every(Boolean) ? 200 : 503).json(checks);
+    res.status(Object.values(checks).every(Boolean) ? 200 : 503).json({ ...checks, role: d.role() });
   }));
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));

@@ -1,0 +1,114 @@
+/**
+ * Leader election over a coordination.k8s.io Lease, so that of several `matterops serve` replicas
+ * exactly one listens for mentions and resumes in-flight changes (every replica answers HTTP).
+ *
+ * As in client-go, a Lease counts as expired when its resourceVersion has not changed for its
+ * duration *as seen by this process*, so clocks of different nodes never have to agree. The leader
+ * renews every third of the duration; a renewal that fails ends its leadership at once (better a
+ * short gap than two listeners). Stopping deletes the Lease, so a follower takes over on its next
+ * try instead of waiting out the duration.
+ */
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '../../core/ports/logger.ts';
+import { isNotFound } from './kube-errors.ts';
+
+export interface LeaderElectionOptions {
+  namespace: string;
+  name: string;
+  /** This process, as written in the Lease's holderIdentity. */
+  identity: string;
+  durationSeconds: number;
+  logger: Logger;
+  onStartedLeading(): void;
+  onStoppedLeading(): void;
+}
+
+export interface LeaderElection {
+  readonly leading: boolean;
+  /** Stops trying, and gives the Lease up if held. */
+  stop(): Promise<void>;
+}
+
+interface Lease {
+  metadata?: { name?: string; resourceVersion?: string };
+  spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
+}
+const leases = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' } as const;
+const microTime = (d: Date): string => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
+export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): LeaderElection {
+  const api = kc.makeApiClient(CustomObjectsApi);
+  const ref = { ...leases, namespace: o.namespace, name: o.name };
+  let leading = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  /** The Lease's resourceVersion as last seen, and when it was first seen. */
+  let observed = { resourceVersion: '', at: 0 };
+
+  const spec = (now: Date, acquired?: string): Lease['spec'] =>
+    ({ holderIdentity: o.identity, leaseDurationSeconds: o.durationSeconds, acquireTime: acquired ?? microTime(now), renewTime: microTime(now) });
+
+  /** Whether the Lease has stood still for its whole duration, by this process's clock. */
+  function expiredAsSeen(lease: Lease): boolean {
+    const resourceVersion = lease.metadata?.resourceVersion ?? '';
+    if (resourceVersion !== observed.resourceVersion) observed = { resourceVersion, at: Date.now() };
+    return Date.now() - observed.at > (lease.spec?.leaseDurationSeconds ?? o.durationSeconds) * 1000;
+  }
+
+  /** True when this process holds the Lease after the attempt. */
+  async function attempt(): Promise<boolean> {
+    const now = new Date();
+    let lease: Lease;
+    try {
+      lease = await api.getNamespacedCustomObject(ref) as Lease;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await api.createNamespacedCustomObject({ ...leases, namespace: o.namespace,
+        body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: o.name }, spec: spec(now) } });
+      return true;
+    }
+    const ours = lease.spec?.holderIdentity === o.identity;
+    if (!ours && !expiredAsSeen(lease)) return false;
+    await api.replaceNamespacedCustomObject({ ...ref, body: { ...lease, spec: spec(now, ours ? lease.spec?.acquireTime : undefined) } });
+    return true;
+  }
+
+  function setLeading(now: boolean): void {
+    if (now === leading) return;
+    leading = now;
+    o.logger.info({ identity: o.identity, lease: `${o.namespace}/${o.name}` }, now ? 'leading: this replica listens for mentions' : 'no longer leading');
+    if (now) o.onStartedLeading();
+    else o.onStoppedLeading();
+  }
+
+  async function tick(): Promise<void> {
+    try {
+      const holds = await attempt();
+      if (!stopped) setLeading(holds);
+    } catch (error) {
+      // A 409 means another replica wrote first; anything else means we cannot be sure we lead.
+      if ((error as { code?: number }).code !== 409) o.logger.warn({ err: (error as Error).message }, 'leader election: the Lease could not be read or written');
+      setLeading(false);
+    }
+    if (!stopped) timer = setTimeout(() => { running = tick(); }, (o.durationSeconds * 1000) / 3);
+  }
+  running = tick();
+
+  return {
+    get leading() { return leading; },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running; // an attempt under way may just have taken the Lease: give that up too
+      setLeading(false);
+      try {
+        const lease = await api.getNamespacedCustomObject(ref) as Lease;
+        if (lease.spec?.holderIdentity !== o.identity) return;
+        await api.deleteNamespacedCustomObject({ ...ref, body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
+      } catch (error) {
+        if (!isNotFound(error)) o.logger.warn({ err: (error as Error).message }, 'leader election: could not give the Lease up; another replica takes over when it expires');
+      }
+    },
+  };
+}
