@@ -53,17 +53,20 @@ export async function serve(app: App): Promise<RunningBot> {
   // ended while its listener was still starting.
   let mentions: { listener: MentionListener; state: ChatState } | undefined;
   let term = 0;
+  let stopping: Promise<void> = Promise.resolve();
   const lead = async (): Promise<void> => {
     const mine = ++term;
-    const state = await ChatState.load(chatState); // what the previous leader handled
+    await stopping; // this replica's previous term has saved what it handled
+    const state = await ChatState.load(chatState); // and so has the previous leader
     if (mine !== term) return;
     const listener = startMentionListener({ api, token: required(config.mattermost.botToken, 'MM_BOT_TOKEN'), bot: { id: me.id, username: me.username }, state, logger, onMention });
     mentions = { listener, state };
     // Posts made while no matterops was listening; slash commands are served meanwhile.
     await listener.catchUp();
-    if (gateway) await resumeLeftovers(app, gateway, poster);
+    if (gateway && mine === term) {
+      resumeLeftovers(app, gateway, poster).catch((e: unknown) => logger.error({ err: (e as Error).message }, 'resuming in-flight changes failed'));
+    }
   };
-  let stopping: Promise<void> = Promise.resolve();
   /** Stops listening (leadership lost, or shutting down); resolves when the handled posts are saved. */
   const follow = (): Promise<void> => {
     term++;
@@ -75,28 +78,45 @@ export async function serve(app: App): Promise<RunningBot> {
     }
     return stopping;
   };
+  // A leader that could not start listening must not sit on the Lease deaf: it tries again.
+  const startLeading = (): void => {
+    lead().catch((e: unknown) => {
+      logger.error({ err: (e as Error).message }, 'starting to listen for mentions failed; trying again in 5 s');
+      const failed = term;
+      setTimeout(() => { if (election.leading && term === failed && !mentions) startLeading(); }, 5_000).unref();
+    });
+  };
   const election = elect({
     name: 'matterops-leader', identity: `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`, logger,
-    onStartedLeading: () => { lead().catch((e: unknown) => logger.error({ err: (e as Error).message }, 'starting to listen for mentions failed')); },
+    onStartedLeading: startLeading,
     onStoppedLeading: () => { follow().catch((e: unknown) => logger.error({ err: (e as Error).message }, 'stopping the mention listener failed')); },
   });
 
-  const server: Server = await startHttpServer({
-    responder, identity, slashTokens, signer: app.changeDeps.signer, api, logger,
-    readiness: {
-      cluster: async () => Boolean(await gateway?.serverVersion()),
-      mattermost: async () => Boolean((await api.me()).id),
-      // A follower has no websocket to wait for.
-      websocket: () => Promise.resolve(!election.leading || (mentions?.listener.connected ?? false)),
-    },
-    role: () => (election.leading ? 'leader' : 'follower'),
-  }, host, Number(port));
+  let server: Server;
+  try {
+    server = await startHttpServer({
+      responder, identity, slashTokens, signer: app.changeDeps.signer, api, logger,
+      readiness: {
+        cluster: async () => Boolean(await gateway?.serverVersion()),
+        mattermost: async () => Boolean((await api.me()).id),
+        // A follower has no websocket to wait for.
+        websocket: () => Promise.resolve(!election.leading || (mentions?.listener.connected ?? false)),
+      },
+      role: () => (election.leading ? 'leader' : 'follower'),
+    }, host, Number(port));
+  } catch (error) {
+    await election.stop(); // no HTTP, no replica: do not go on leading
+    throw error;
+  }
+  if (!config.signingKey) {
+    logger.warn({}, 'MATTEROPS_SIGNING_KEY is not set: a random key is used, so waiting plans and buttons die with this process and other replicas cannot confirm them');
+  }
   logger.info({ listen: config.http.listen, publicUrl, bot: me.username }, 'matterops serves Mattermost');
   return {
     url: publicUrl,
     async close() {
-      await election.stop(); // hands the Lease over at once, and stops listening
-      await follow();
+      await follow(); // stop listening and save what was handled, before the next leader reads it
+      await election.stop(); // then hand the Lease over at once
       await new Promise((resolve) => server.close(resolve));
     },
   };

@@ -36,8 +36,19 @@ it('keeps the secrets a plan carries sealed, and a store with another key cannot
   await store.remove('5ea1ed00');
 });
 
+it('opens a plan only under the code it was sealed for', async () => {
+  await store.put('c0ffee00', samplePlan('p4'));
+  const stored = await core.readNamespacedConfigMap({ namespace, name: 'matterops-pending-c0ffee00' });
+  await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'matterops-pending-c0ffee01', namespace }, data: stored.data ?? {} } });
+  expect(await store.get('c0ffee01')).toBeUndefined();
+  expect((await store.get('c0ffee00'))?.id).toBe('p4');
+  await Promise.all([store.remove('c0ffee00'), store.remove('c0ffee01')]);
+});
+
 it('sweeps plans whose time is up when a new one is kept', async () => {
-  await store.put('e0e0e0e0', samplePlan('old', new Date(Date.now() - 60_000)));
+  await store.put('e0e0e0e0', samplePlan('old', new Date(Date.now() + 1_500)));
+  await new Promise((r) => setTimeout(r, 2_000)); // expired now, and nothing has swept since
+  expect(await core.readNamespacedConfigMap({ namespace, name: 'matterops-pending-e0e0e0e0' })).toBeDefined();
   await store.put('f1f1f1f1', samplePlan('new'));
   await waitFor(async () => (await store.get('e0e0e0e0')) === undefined, { what: 'the expired plan to be swept', timeoutMs: 10_000 });
   expect((await store.get('f1f1f1f1'))?.id).toBe('new');

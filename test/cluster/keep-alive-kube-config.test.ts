@@ -4,7 +4,7 @@
  * which reports every new connection), and the answers are the same.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AuthenticationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterEach, expect, it } from 'vitest';
 import { KeepAliveKubeConfig } from '../../src/adapters/kubernetes/keep-alive-kube-config.ts';
 import { env } from '../support/sandbox.ts';
@@ -34,6 +34,23 @@ it('makes ten calls over one connection where client-node opens ten, with the sa
   expect(shared.names[0]?.length).toBeGreaterThan(0);
   expect(shared.names).toEqual(perRequest.names);
   await kept.closeConnections();
+});
+
+it('keeps users apart: each user of one KubeConfig gets its own connection and is who it is', async () => {
+  const kc = new KeepAliveKubeConfig();
+  kc.loadFromFile(env('KUBECONFIG'));
+  subscribe('undici:client:connected', onConnected);
+  connections = 0;
+  const whoami = async (context: string): Promise<string | undefined> => {
+    kc.setCurrentContext(context);
+    const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    return review.status?.userInfo?.username;
+  };
+  expect([await whoami('sandbox-bot'), await whoami('sandbox-alice'), await whoami('sandbox-bot'), await whoami('sandbox-alice')])
+    .toEqual(['matterops', 'alice', 'matterops', 'alice']);
+  unsubscribe('undici:client:connected', onConnected);
+  expect(connections).toBe(2);
+  await kc.closeConnections();
 });
 
 it('opens a fresh connection once the kept one is older than its maximum age', async () => {

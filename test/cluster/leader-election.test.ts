@@ -3,19 +3,20 @@
  * the other takes over; a Lease left by a replica that died (never renewed, never deleted) is
  * taken over once it has stood still for its duration.
  */
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { beforeAll, expect, it } from 'vitest';
 import { startLeaderElection, type LeaderElection } from '../../src/adapters/kubernetes/leader-election.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
 import { waitFor } from '../sandbox/wait.ts';
-import { kubeConfig, testNamespace } from '../support/sandbox.ts';
+import { env, kubeConfig, testNamespace } from '../support/sandbox.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 
 let namespace = '';
 const bot = kubeConfig('sandbox-bot');
 beforeAll(async () => { namespace = await testNamespace('leader'); });
 
-function replica(name: string, identity: string, events: string[]): LeaderElection {
-  return startLeaderElection(bot, {
+function replica(name: string, identity: string, events: string[], kc: KubeConfig = bot): LeaderElection {
+  return startLeaderElection(kc, {
     namespace, name, identity, durationSeconds: 3, logger: silentLogger,
     onStartedLeading: () => events.push(`${identity} leads`), onStoppedLeading: () => events.push(`${identity} stops`),
   });
@@ -47,4 +48,33 @@ it('takes over a Lease its dead holder left, once it has stood still for its dur
   await waitFor(() => survivor.leading, { what: 'the survivor to take the orphaned Lease', timeoutMs: 15_000 });
   expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
   await survivor.stop();
+});
+
+it('steps down when its renewals fail, before the other may take over: never two leaders', async () => {
+  // The first replica reaches the apiserver through a proxy the test can cut.
+  const proxy = await startTcpProxy(Number(env('PORT_APISERVER')));
+  const viaProxy = new KubeConfig();
+  viaProxy.loadFromOptions({
+    clusters: bot.getClusters().map((c) => ({ ...c, server: `https://127.0.0.1:${proxy.port}` })),
+    users: bot.getUsers(), contexts: bot.getContexts(), currentContext: bot.getCurrentContext(),
+  });
+  const events: string[] = [];
+  const cut = replica('split', 'cut-off', events, viaProxy);
+  await waitFor(() => cut.leading, { what: 'the first replica to lead', timeoutMs: 10_000 });
+  const other = replica('split', 'other', events);
+  let overlap = false;
+  const sampler = setInterval(() => { if (cut.leading && other.leading) overlap = true; }, 20);
+  try {
+    proxy.cut();
+    await waitFor(() => other.leading, { what: 'the other replica to take over', timeoutMs: 15_000 });
+    expect(cut.leading).toBe(false);
+    expect(overlap).toBe(false);
+    expect(events.indexOf('cut-off stops')).toBeLessThan(events.indexOf('other leads'));
+  } finally {
+    clearInterval(sampler);
+    await other.stop();
+    proxy.restore();
+    await cut.stop();
+    await proxy.close();
+  }
 });

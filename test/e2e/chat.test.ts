@@ -75,8 +75,12 @@ describe('the bot in Mattermost', () => {
     const code = /confirm ([0-9a-f]{8})/.exec(fullText(plan))?.[1] ?? '';
     const sig = createHmac('sha256', env('MATTEROPS_SIGNING_KEY')).update(`confirm.${code}`).digest('base64url');
     const replay = await fetch(`${bot.url}/hooks/action`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user_id: 'alice-id', user_name: 'alice', channel_id: env('MM_CHANNEL_OPS'), post_id: plan.id, context: { action: 'confirm', token: code, sig } }) });
-    expect(await replay.json()).toMatchObject({ ephemeral_text: expect.stringMatching(/no pending operation|not valid/) as string });
+      body: JSON.stringify({ user_id: env('MM_USER_ID_ALICE'), user_name: 'alice', channel_id: env('MM_CHANNEL_OPS'), post_id: plan.id, context: { action: 'confirm', token: code, sig } }) });
+    expect(await replay.json()).toMatchObject({ ephemeral_text: expect.stringMatching(/no pending operation/) as string });
+    // The same body claiming a user Mattermost does not know: not valid either.
+    const stranger = await fetch(`${bot.url}/hooks/action`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user_id: 'nobody00000000000000000000', user_name: 'alice', channel_id: env('MM_CHANNEL_OPS'), post_id: plan.id, context: { action: 'confirm', token: code, sig } }) });
+    expect(stranger.status).toBe(403);
     expect(await replicas()).toBe(2);
   });
 

@@ -173,8 +173,10 @@ fi
 # the background while Kubernetes, the longest compile, builds. The module cache takes concurrent
 # go commands (it locks). Each fetch is a step with its own log; its failure stops the build.
 declare -A fetching=()
-trap 'kill $(jobs -p) 2>/dev/null || true' EXIT # a failed step leaves no download running
-prefetch() { step "$1-get" "$1_get" & fetching[$1]=$!; }
+# Each fetch runs in a process group of its own (job control on while it starts), so that on exit
+# (a failed step, Ctrl-C) the trap stops the go commands under it too, not only its subshell.
+trap 'for job in $(jobs -p); do kill -- -"$job" 2>/dev/null || true; done' EXIT
+prefetch() { set -m; step "$1-get" "$1_get" & fetching[$1]=$!; set +m; }
 fetched() { if [ -n "${fetching[$1]:-}" ]; then wait "${fetching[$1]}" || exit 1; else step "$1-get" "$1_get"; fi; }
 if [ "$need_etcd" = 1 ]; then prefetch etcd; fi
 if [ "$need_kwok" = 1 ]; then prefetch kwok; fi

@@ -8,7 +8,7 @@ import type { Logger } from '../../core/ports/logger.ts';
 import type { Signer } from '../../core/ports/signer.ts';
 import type { ChatIdentity } from '../mattermost/chat-identity.ts';
 import type { ChatResponder } from '../mattermost/chat-responder.ts';
-import type { MattermostApi, Post } from '../mattermost/mattermost-api.ts';
+import { MattermostApiError, type MattermostApi, type Post } from '../mattermost/mattermost-api.ts';
 import { renderMarkdown, type Attachment } from '../mattermost/render-post.ts';
 import { isKnownToken, slashToken } from './verify-token.ts';
 
@@ -60,7 +60,15 @@ async function action(deps: HttpDeps, req: Request, res: Response): Promise<void
     res.status(403).json({ ephemeral_text: 'This button is not valid.' });
     return;
   }
-  const caller = await deps.identity.callerFor(field(body, 'user_id'), field(body, 'channel_id'), { username: field(body, 'user_name') });
+  // Mattermost does not sign button requests: the names come from looking up the ids, never the body.
+  const caller = await deps.identity.callerFor(field(body, 'user_id'), field(body, 'channel_id')).catch((error: unknown) => {
+    if (error instanceof MattermostApiError && error.status >= 400 && error.status < 500) return undefined; // no such user
+    throw error;
+  });
+  if (!caller) {
+    res.status(403).json({ ephemeral_text: 'This button is not valid.' });
+    return;
+  }
   const postId = field(body, 'post_id');
   const { early } = deps.responder.respond({ caller, target: { channelId: field(body, 'channel_id'), rootId: postId }, text: `${act} ${token}` }, true, 2_000);
   const answer = await early;

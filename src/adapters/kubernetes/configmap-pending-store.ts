@@ -7,7 +7,8 @@
  * A plan can hold secrets (`env set DB_PASSWORD=...` carries the value to write), so it is stored
  * sealed: AES-256-GCM under a key derived from the bot's signing key, which every replica shares
  * anyway for its confirmation tokens. Whoever can read ConfigMaps sees when plans wait, not what
- * they hold; a plan sealed under another key (the signing key changed) counts as gone.
+ * they hold; a plan sealed under another key (the signing key changed), or moved to another
+ * code, counts as gone.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
@@ -36,19 +37,25 @@ function deserialize(text: string): ChangePlan {
   }) as ChangePlan;
 }
 
-function sealer(signingKey: Uint8Array): { seal(text: string): string; open(sealed: string): string | undefined } {
+/**
+ * AES-256-GCM under a key derived from the signing key. The ConfigMap's place (namespace and code)
+ * is bound in as associated data, so a sealed plan copied under another code does not open.
+ */
+function sealer(signingKey: Uint8Array): { seal(place: string, text: string): string; open(place: string, sealed: string): string | undefined } {
   const key = Buffer.from(hkdfSync('sha256', signingKey, Buffer.alloc(0), 'matterops pending plans', 32));
   return {
-    seal(text) {
+    seal(place, text) {
       const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+      cipher.setAAD(Buffer.from(place));
       const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
       return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
     },
-    open(sealed) {
+    open(place, sealed) {
       const raw = Buffer.from(sealed, 'base64');
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+        const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12), { authTagLength: 16 });
+        decipher.setAAD(Buffer.from(place));
         decipher.setAuthTag(raw.subarray(12, 28));
         return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
       } catch {
@@ -77,7 +84,7 @@ export function createConfigMapPendingStore(kc: KubeConfig, options: ConfigMapPe
     async put(code, plan) {
       const body: V1ConfigMap = {
         metadata: { name: nameOf(code), namespace, labels: { [label]: 'true' }, annotations: { [expiresAnnotation]: plan.expiresAt.toISOString() } },
-        data: { [key]: sealed.seal(serialize(plan)) },
+        data: { [key]: sealed.seal(`${namespace}/${code}`, serialize(plan)) },
       };
       await core.createNamespacedConfigMap({ namespace, body }).catch((e: unknown) => { throw toMatteropsError(e, where); });
       sweep(plan.createdAt).catch((e: unknown) => logger.warn({ err: (e as Error).message }, 'could not sweep expired pending plans'));
@@ -85,7 +92,7 @@ export function createConfigMapPendingStore(kc: KubeConfig, options: ConfigMapPe
     async get(code) {
       try {
         const map = await core.readNamespacedConfigMap({ namespace, name: nameOf(code) });
-        const text = sealed.open(map.data?.[key] ?? '');
+        const text = sealed.open(`${namespace}/${code}`, map.data?.[key] ?? '');
         if (text === undefined) logger.warn({ code }, 'a pending plan could not be opened (sealed under another signing key): treated as gone');
         return text === undefined ? undefined : deserialize(text);
       } catch (error) {

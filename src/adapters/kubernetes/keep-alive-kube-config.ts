@@ -7,8 +7,12 @@
  * cluster and user and hands it to the following requests, so they ride on kept-alive connections.
  *
  * An Agent lives at most `maxAgeMs` (5 minutes): client certificates read from files or handed out
- * by an exec plugin can rotate, and a fresh Agent picks the new ones up. The old one is closed
- * gracefully, so requests still running on it finish.
+ * by an exec plugin can rotate, and a fresh Agent picks the new ones up. The old one is closed a
+ * minute later, so requests already handed it (or streaming on it, like watches) finish first.
+ *
+ * Agents are kept per cluster and per user's TLS identity (name, certificate, key), not per whole
+ * user entry: bearer tokens (OIDC, exec) travel in headers, and keying on them would keep one more
+ * Agent after every token refresh.
  */
 import { KubeConfig } from '@kubernetes/client-node';
 
@@ -16,6 +20,9 @@ type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
 interface KeptAgent { dispatcher: Dispatcher; since: number }
+
+/** Closing is housekeeping: a failure to close must not become an unhandled rejection. */
+const closeQuietly = (dispatcher: Dispatcher): void => { dispatcher.close().catch(() => undefined); };
 
 export class KeepAliveKubeConfig extends KubeConfig {
   private readonly kept = new Map<string, KeptAgent>();
@@ -31,19 +38,20 @@ export class KeepAliveKubeConfig extends KubeConfig {
     const fresh = context.getDispatcher();
     // No dispatcher means plain fetch defaults (no TLS options): nothing to keep.
     if (!fresh) return;
-    const key = JSON.stringify([this.getCurrentCluster(), this.getCurrentUser()]);
+    const user = this.getCurrentUser();
+    const key = JSON.stringify([this.getCurrentCluster(), user?.name, user?.certFile, user?.certData, user?.keyFile, user?.keyData]);
     const kept = this.kept.get(key);
     if (kept && Date.now() - kept.since < this.maxAgeMs) {
       context.setDispatcher(kept.dispatcher);
       // The Agent made for this request has opened nothing yet; closing it frees it at once.
-      void fresh.close();
+      closeQuietly(fresh);
       return;
     }
-    if (kept) void kept.dispatcher.close();
+    if (kept) setTimeout(() => closeQuietly(kept.dispatcher), 60_000).unref();
     this.kept.set(key, { dispatcher: fresh, since: Date.now() });
   }
 
-  /** Closes the kept connections (at shutdown, so the process can exit at once). */
+  /** Closes the kept connections (tests and benchmarks that want to end tidily). */
   async closeConnections(): Promise<void> {
     const agents = [...this.kept.values()];
     this.kept.clear();

@@ -4,9 +4,11 @@
  *
  * As in client-go, a Lease counts as expired when its resourceVersion has not changed for its
  * duration *as seen by this process*, so clocks of different nodes never have to agree. The leader
- * renews every third of the duration; a renewal that fails ends its leadership at once (better a
- * short gap than two listeners). Stopping deletes the Lease, so a follower takes over on its next
- * try instead of waiting out the duration.
+ * renews every third of the duration. It steps down as soon as a renewal fails, and also when no
+ * renewal has succeeded for two thirds of the duration (a renewal can hang on a dead connection),
+ * so it has stopped listening before any follower may take over: better a short gap than two
+ * listeners. Stopping deletes the Lease, so a follower takes over on its next try instead of
+ * waiting out the duration.
  */
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../core/ports/logger.ts';
@@ -36,6 +38,13 @@ interface Lease {
 const leases = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' } as const;
 const microTime = (d: Date): string => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
+/** The promise, or a rejection once `ms` have passed (the call itself may still be running). */
+function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let late: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => { late = setTimeout(() => reject(new Error('the Lease did not answer in time')), ms); });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(late));
+}
+
 export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): LeaderElection {
   const api = kc.makeApiClient(CustomObjectsApi);
   const ref = { ...leases, namespace: o.namespace, name: o.name };
@@ -45,6 +54,11 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
   let running: Promise<void> = Promise.resolve();
   /** The Lease's resourceVersion as last seen, and when it was first seen. */
   let observed = { resourceVersion: '', at: 0 };
+  const renewDeadlineMs = (o.durationSeconds * 1000 * 2) / 3;
+  let renewedAt = 0;
+  // Steps down when renewals stop succeeding, even while one of them is still hanging.
+  const watchdog = setInterval(() => { if (leading && Date.now() - renewedAt > renewDeadlineMs) setLeading(false); }, 250);
+  watchdog.unref();
 
   const spec = (now: Date, acquired?: string): Lease['spec'] =>
     ({ holderIdentity: o.identity, leaseDurationSeconds: o.durationSeconds, acquireTime: acquired ?? microTime(now), renewTime: microTime(now) });
@@ -84,7 +98,8 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
 
   async function tick(): Promise<void> {
     try {
-      const holds = await attempt();
+      const holds = await within(renewDeadlineMs, attempt());
+      if (holds) renewedAt = Date.now();
       if (!stopped) setLeading(holds);
     } catch (error) {
       // A 409 means another replica wrote first; anything else means we cannot be sure we lead.
@@ -100,12 +115,15 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(watchdog);
       await running; // an attempt under way may just have taken the Lease: give that up too
       setLeading(false);
       try {
-        const lease = await api.getNamespacedCustomObject(ref) as Lease;
-        if (lease.spec?.holderIdentity !== o.identity) return;
-        await api.deleteNamespacedCustomObject({ ...ref, body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
+        await within(renewDeadlineMs, (async () => {
+          const lease = await api.getNamespacedCustomObject(ref) as Lease;
+          if (lease.spec?.holderIdentity !== o.identity) return;
+          await api.deleteNamespacedCustomObject({ ...ref, body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
+        })());
       } catch (error) {
         if (!isNotFound(error)) o.logger.warn({ err: (error as Error).message }, 'leader election: could not give the Lease up; another replica takes over when it expires');
       }

@@ -1,13 +1,14 @@
 /**
  * Who a Mattermost request comes from, as the policy sees it: user name, team and channel names,
- * and group names when the policy binds groups. Slash requests carry the names (trusted once their
- * token is checked) and they are used as given; mentions, DMs and button clicks carry ids, which
- * are looked up here and kept for a minute, so a burst of commands costs one lookup and renames
- * show up soon.
+ * and group names when the policy binds groups. Requests carry ids; names are looked up here and
+ * kept for a minute, so a burst of commands costs one lookup and renames show up soon. A slash
+ * request also carries names (trusted once its token is checked): they stand in where the bot may
+ * not read the channel. A button click's names are not used at all (Mattermost does not sign
+ * those requests).
  *
  * Direct and group messages have no team and no channel name: a `{ channel: "*" }` binding means
- * "in any channel", not "in private with the bot". A channel the bot may not read (it is not a
- * member) gives no names either, so only user and group bindings can match there.
+ * "in any channel", not "in private with the bot". A channel the bot may not read, named by
+ * nothing else, gives no names either, so only user and group bindings can match there.
  *
  * Mattermost serves group memberships only with a license (9.9 answers 501 without one); then no
  * group binding can match, which is said once in the log rather than on every command.
@@ -23,13 +24,16 @@ export interface ChatIdentityOptions {
   ttlMs?: number;
 }
 
-/** Names a request already carries (a slash request's, trusted after its token check). */
+/** Names a slash request carries, trusted after its token check. */
 export interface KnownNames { username?: string; team?: string; channel?: string }
 
 export interface ChatIdentity {
-  /** The caller for a user acting in a channel; names the request carries are used as given. */
+  /** The caller for a user acting in a channel; `known` names stand in for what cannot be looked up. */
   callerFor(userId: string, channelId: string, known?: KnownNames): Promise<Caller>;
 }
+
+/** Mattermost names direct messages `<user id>__<user id>` and group messages with 40 hex characters. */
+const isPrivateChatName = (name: string): boolean => /^[a-z0-9]{26}__[a-z0-9]{26}$/.test(name) || /^[0-9a-f]{40}$/.test(name);
 
 interface Channel { name: string; type: string; team_id: string }
 
@@ -65,20 +69,25 @@ export function createChatIdentity(api: MattermostApi, options: ChatIdentityOpti
   });
 
   /** Team and channel names of a channel; none for direct and group messages. */
-  async function placeOf(channelId: string): Promise<{ team?: string; channel?: string }> {
+  async function placeOf(channelId: string, known: KnownNames): Promise<{ team?: string; channel?: string }> {
     const where = await channel(channelId).catch((error: unknown) => {
       if (error instanceof MattermostApiError && (error.status === 403 || error.status === 404)) return undefined;
       throw error;
     });
-    if (!where || where.type === 'D' || where.type === 'G') return {};
-    return { channel: where.name, ...(where.team_id ? { team: await team(where.team_id) } : {}) };
+    if (where) {
+      if (where.type === 'D' || where.type === 'G') return {};
+      return { channel: where.name, ...(where.team_id ? { team: await team(where.team_id) } : {}) };
+    }
+    // Not readable by the bot: what the slash request said, unless it names a private chat.
+    if (!known.channel || isPrivateChatName(known.channel)) return {};
+    return { channel: known.channel, ...(known.team ? { team: known.team } : {}) };
   }
 
   return {
     async callerFor(userId, channelId, known = {}) {
       const [name, place, memberOf] = await Promise.all([
         known.username || username(userId),
-        known.channel ? { channel: known.channel, ...(known.team ? { team: known.team } : {}) } : placeOf(channelId),
+        placeOf(channelId, known),
         options.groups ? groups(userId) : undefined,
       ]);
       return { id: userId, name: `@${name}`, via: 'mattermost', ...place, ...(memberOf ? { groups: memberOf } : {}) };
