@@ -49,8 +49,8 @@ export async function serve(app: App): Promise<RunningBot> {
   const gateway = app.clusters.get(app.clusters.defaultContext);
 
   // Every replica answers HTTP; only the leader listens for mentions (two listeners would answer
-  // each mention twice) and resumes what a dead bot left in flight. `term` tells a leadership that
-  // ended while its listener was still starting.
+  // each mention twice) and resumes what a dead replica left in flight. `term` tells a leadership
+  // that ended while its listener was still starting.
   let mentions: { listener: MentionListener; state: ChatState } | undefined;
   let term = 0;
   let stopping: Promise<void> = Promise.resolve();
@@ -63,13 +63,26 @@ export async function serve(app: App): Promise<RunningBot> {
     mentions = { listener, state };
     // Posts made while no matterops was listening; slash commands are served meanwhile.
     await listener.catchUp();
-    if (gateway && mine === term) {
-      resumeLeftovers(app, gateway, poster).catch((e: unknown) => logger.error({ err: (e as Error).message }, 'resuming in-flight changes failed'));
-    }
+    if (mine !== term) return;
+    // Changes a dead replica left in flight: at first waiting for their locks to expire, then
+    // every two lock durations those already expired (a follower may die at any time).
+    resumeOrphans(config.changes.lockSeconds * 1000 + 2_000);
+    orphanSweep = setInterval(() => resumeOrphans(0), config.changes.lockSeconds * 2_000);
+    orphanSweep.unref();
+  };
+  let orphanSweep: NodeJS.Timeout | undefined;
+  let resuming = false;
+  const resumeOrphans = (waitMs: number): void => {
+    if (!gateway || resuming) return;
+    resuming = true;
+    resumeLeftovers(app, gateway, poster, waitMs)
+      .catch((e: unknown) => logger.error({ err: (e as Error).message }, 'resuming in-flight changes failed'))
+      .finally(() => { resuming = false; });
   };
   /** Stops listening (leadership lost, or shutting down); resolves when the handled posts are saved. */
   const follow = (): Promise<void> => {
     term++;
+    clearInterval(orphanSweep);
     const ended = mentions;
     mentions = undefined;
     if (ended) {
@@ -123,8 +136,8 @@ export async function serve(app: App): Promise<RunningBot> {
 }
 
 /** Reports the outcome of changes a dead matterops left in flight, where they were asked for. */
-async function resumeLeftovers(app: App, gateway: ClusterGateway, poster: Poster): Promise<void> {
-  const reports = await resumeInFlight(app.changeDeps, { cluster: app.clusters.defaultContext, gateway, waitMs: app.config.changes.lockSeconds * 1000 + 2_000 }, () => undefined);
+async function resumeLeftovers(app: App, gateway: ClusterGateway, poster: Poster, waitMs: number): Promise<void> {
+  const reports = await resumeInFlight(app.changeDeps, { cluster: app.clusters.defaultContext, gateway, waitMs }, () => undefined);
   await Promise.all(reports.map(async (r) => {
     const [channelId, rootId] = (r.record.replyTo ?? '').split(':');
     if (channelId) await poster.post({ channelId, ...(rootId ? { rootId } : {}) }, r.reply);

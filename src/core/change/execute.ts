@@ -88,19 +88,34 @@ export async function followAndAudit(gateway: ClusterGateway, deps: ChangeDeps, 
   return outcome;
 }
 
+/**
+ * Runs `work` while holding `lock`: renews it every `lockRenewMs` and releases it afterwards.
+ * Renewals are chained, so the release waits for the last one instead of racing it (a renewal that
+ * landed between the release's read and delete made the delete fail, leaving the lock held until it
+ * expired: seen as "scale in progress" on the next command).
+ */
+export async function whileHolding<T>(deps: ChangeDeps, lock: HeldLock, work: () => Promise<T>): Promise<T> {
+  const locks = deps.locks(lock.target.cluster);
+  const operationId = lock.holder.operationId;
+  let renewing: Promise<void> = Promise.resolve();
+  const renew = setInterval(() => {
+    renewing = renewing.then(() => locks.renew(lock))
+      .catch((e: unknown) => deps.logger.warn({ operationId, err: String(e) }, 'lock renewal failed'));
+  }, deps.lockRenewMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(renew);
+    await renewing;
+    await locks.release(lock).catch((e: unknown) => deps.logger.warn({ operationId, err: String(e) }, 'lock release failed'));
+  }
+}
+
 export async function execute(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan, options: RunOptions): Promise<Reply> {
   const progress = options.progress ?? ((): void => undefined);
   const lock = await acquire(deps, plan, inFlightRecord(ctx, deps, plan, options));
-  // Renewals are chained, so the release below can wait for the last one instead of racing it
-  // (a renewal that lands between the release's read and delete made the delete fail, leaving the
-  // lock held until it expired: seen as "scale in progress" on the next command).
-  let renewing: Promise<void> = Promise.resolve();
-  const renew = setInterval(() => {
-    renewing = renewing.then(() => deps.locks(lock.target.cluster).renew(lock))
-      .catch((e: unknown) => deps.logger.warn({ operationId: plan.id, err: String(e) }, 'lock renewal failed'));
-  }, deps.lockRenewMs);
   const step = { operationId: plan.id, verb: plan.verb, requester: plan.requester.name, via: viaOf(plan.requester), target: plan.draft.target };
-  try {
+  return await whileHolding(deps, lock, async () => {
     let applied: Awaited<ReturnType<typeof writeWithReplan>>;
     try {
       applied = await writeWithReplan(ctx, deps, plan);
@@ -113,9 +128,5 @@ export async function execute(ctx: VerbContext, deps: ChangeDeps, plan: ChangePl
     const record = { ...inFlightRecord(ctx, deps, applied.plan, options), generation: applied.written?.generation ?? 0 };
     const outcome = await followAndAudit(ctx.gateway, deps, record, progress);
     return outcomeReply(applied.plan, outcome, applied.notes);
-  } finally {
-    clearInterval(renew);
-    await renewing;
-    await deps.locks(lock.target.cluster).release(lock).catch((e: unknown) => deps.logger.warn({ operationId: plan.id, err: String(e) }, 'lock release failed'));
-  }
+  });
 }

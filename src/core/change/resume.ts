@@ -7,7 +7,7 @@ import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import type { FoundLock } from '../ports/lock-manager.ts';
 import { code, heading, reply, text, type Reply } from '../reply.ts';
 import type { ChangeDeps } from './change-deps.ts';
-import { followAndAudit } from './execute.ts';
+import { followAndAudit, whileHolding } from './execute.ts';
 import type { FollowOutcome } from './follow.ts';
 import type { InFlightRecord } from './in-flight.ts';
 
@@ -48,12 +48,10 @@ export async function resumeInFlight(deps: ChangeDeps, target: ResumeTarget, pro
   for (const found of await deps.locks(cluster).list()) {
     if (!(await takeOver(deps, found, waitMs))) continue;
     const record = found.holder.record;
-    try {
-      const outcome = await followAndAudit(gateway, deps, record, (t) => progress(record, t));
-      reports.push({ record, reply: resumedReply(record, outcome) });
-    } finally {
-      await deps.locks(cluster).release({ target: found.target, holder: found.holder });
-    }
+    // Renewed while followed: otherwise the lock would expire again and another replica, starting
+    // meanwhile, would resume (and report) the same change a second time.
+    const outcome = await whileHolding(deps, { target: found.target, holder: found.holder }, () => followAndAudit(gateway, deps, record, (t) => progress(record, t)));
+    reports.push({ record, reply: resumedReply(record, outcome) });
   }
   return reports;
 }
