@@ -81,7 +81,8 @@ describe('change verbs against the real operator', () => {
       ((await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace, name: 'envd' })).spec?.template.spec?.containers[0]?.env ?? []).map((e) => [e.name, e.value]));
     expect((await run('env envd set MM_LOGSETTINGS_CONSOLELEVEL=DEBUG MM_EXTRA_TOKEN=s3cret')).text).not.toContain('s3cret');
     await waitFor(async () => (await deploymentEnv()).MM_LOGSETTINGS_CONSOLELEVEL === 'DEBUG', { what: 'env on the Deployment' });
-    await run('env envd unset MM_LOGSETTINGS_CONSOLELEVEL');
+    const unset = await run('env envd unset MM_LOGSETTINGS_CONSOLELEVEL');
+    expect(unset.error, unset.text).toBeUndefined();
     await waitFor(async () => !('MM_LOGSETTINGS_CONSOLELEVEL' in await deploymentEnv()), { what: 'env gone from the Deployment' });
     expect((await deploymentEnv()).MM_EXTRA_TOKEN).toBe('s3cret');
     expect((await run('env envd list')).text).toMatch(/MM_EXTRA_TOKEN\s+\*\*\*/);

@@ -27,6 +27,8 @@ export interface LeaderElectionOptions {
 
 export interface LeaderElection {
   readonly leading: boolean;
+  /** False until the first attempt has told whether this replica leads. */
+  readonly settled: boolean;
   /** Stops trying, and gives the Lease up if held. */
   stop(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
   const api = kc.makeApiClient(CustomObjectsApi);
   const ref = { ...leases, namespace: o.namespace, name: o.name };
   let leading = false;
+  let settled = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -106,12 +109,14 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
       if ((error as { code?: number }).code !== 409) o.logger.warn({ err: (error as Error).message }, 'leader election: the Lease could not be read or written');
       setLeading(false);
     }
+    settled = true;
     if (!stopped) timer = setTimeout(() => { running = tick(); }, (o.durationSeconds * 1000) / 3);
   }
   running = tick();
 
   return {
     get leading() { return leading; },
+    get settled() { return settled; },
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -32,16 +32,33 @@ async function write(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Prom
 }
 
 /** On a conflict, plan again against the new version once, and say what changed meanwhile. */
+/**
+ * Writes the plan with its resourceVersion precondition. On a conflict the change is planned again
+ * from the installation as it now is. The operator writes status all the time, and every status
+ * write moves the resourceVersion: such conflicts are retried without a word (a few times). When
+ * the spec itself changed under the user, the new plan is applied once and the reply says what
+ * changed; a second such change is refused.
+ */
 async function writeWithReplan(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Promise<{ plan: ChangePlan; written: Installation | undefined; notes: string[] }> {
-  try {
-    return { plan, written: await write(ctx, deps, plan), notes: [] };
-  } catch (error) {
-    if (!isMatteropsError(error) || error.code !== 'conflict' || plan.draft.write.kind === 'create') throw error;
+  let current = plan;
+  const notes: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { plan: current, written: await write(ctx, deps, current), notes };
+    } catch (error) {
+      if (!isMatteropsError(error) || error.code !== 'conflict' || current.draft.write.kind === 'create' || attempt >= 5) throw error;
+    }
+    const next = await replan(ctx, deps, current);
+    if (next.note && notes.length) {
+      throw new MatteropsError('conflict', `${plan.draft.target.name} changed again while this ${plan.verb} was being applied`, 'run the command again to see a fresh plan');
+    }
+    if (next.note) notes.push(next.note);
+    current = next.plan;
   }
-  return await replan(ctx, deps, plan);
 }
 
-async function replan(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Promise<{ plan: ChangePlan; written: Installation | undefined; notes: string[] }> {
+/** A fresh plan for the same operation; `note` says what changed in the spec, if anything did. */
+async function replan(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Promise<{ plan: ChangePlan; note: string | undefined }> {
   const verb = ctx.registry.find(plan.verb);
   if (verb?.kind !== 'change') throw new MatteropsError('internal', `verb ${plan.verb} cannot be planned again`);
   const draft = await verb.plan(ctx, plan.operation);
@@ -49,10 +66,10 @@ async function replan(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Pro
   if (draft.risk === 'danger' && plan.draft.risk !== 'danger') {
     throw new MatteropsError('conflict', `${plan.draft.target.name} changed meanwhile and this ${plan.verb} is now a danger operation`, 'run the command again to see the new plan');
   }
-  const fresh = await preview(ctx, deps, draft, plan.operation);
+  const fresh = { ...(await preview(ctx, deps, draft, plan.operation)), id: plan.id };
   const meanwhile = plan.draft.before && draft.before ? describeChange(plan.draft.before, draft.before) : [];
-  const note = `The installation changed while this was waiting (${meanwhile.join(', ') || 'metadata only'}); planned again: ${fresh.diff.join(', ')}.`;
-  return { plan: { ...fresh, id: plan.id }, written: await write(ctx, deps, { ...fresh, id: plan.id }), notes: [note] };
+  const note = meanwhile.length ? `The installation changed while this was waiting (${meanwhile.join(', ')}); planned again: ${fresh.diff.join(', ')}.` : undefined;
+  return { plan: fresh, note };
 }
 
 function inFlightRecord(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan, options: RunOptions): InFlightRecord {

@@ -80,6 +80,23 @@ describe('scale', () => {
     expect(h.gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(2);
   });
 
+  it('retries without a word when only the status moved before the write (the operator writes it all the time)', async () => {
+    const h = createHarness();
+    h.gateway.seed('chat', 'mattermost', { replicas: 2 });
+    // Three status writes land, each just before one of our writes: three conflicts in a row.
+    const patch = h.gateway.patchInstallation.bind(h.gateway);
+    let churn = 3;
+    h.gateway.patchInstallation = (ns, name, body, options) => {
+      if (!options.dryRun && churn-- > 0) h.gateway.settle(ns, name);
+      return patch(ns, name, body, options);
+    };
+    const done = await h.run('scale mattermost 3 --yes');
+    expect(done.reply.error).toBeUndefined();
+    expect(done.text).not.toContain('changed while this was waiting');
+    expect(churn).toBe(-1);
+    expect(h.gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(3);
+  });
+
   it('reports what is stuck when the deadline passes', async () => {
     const h = createHarness({ followTimeoutMs: 50 });
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });

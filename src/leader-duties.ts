@@ -1,0 +1,106 @@
+/**
+ * What only the leading `serve` replica does: listen for mentions and DMs on the websocket (two
+ * listeners would answer each mention twice) and resume changes a dead replica left in flight.
+ * `start` runs when this replica becomes leader, `stop` when it stops (or shuts down).
+ *
+ * A term counts leaderships, so one that ended while its listener was still starting does not
+ * start listening late. A new term waits until the previous one has saved what it handled, then
+ * loads what the previous leader saved, so no post is answered twice across a hand-over.
+ */
+import { ChatState, type ChatStateStore } from './adapters/mattermost/chat-state.ts';
+import type { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
+import { startMentionListener, type Mention, type MentionListener } from './adapters/mattermost/mention-listener.ts';
+import type { Poster } from './adapters/mattermost/poster.ts';
+import { resumeInFlight } from './core/change/resume.ts';
+import type { ClusterGateway } from './core/ports/cluster-gateway.ts';
+import type { App } from './main.ts';
+
+export interface LeaderDutiesOptions {
+  app: App;
+  api: MattermostApi;
+  botToken: string;
+  bot: { id: string; username: string };
+  chatState: ChatStateStore;
+  poster: Poster;
+  /** The bot's own gateway on its default cluster, where leftovers are resumed. */
+  gateway: ClusterGateway | undefined;
+  onMention: (m: Mention) => void;
+  /** Whether this replica still leads (a failed start is retried only while it does). */
+  isLeading: () => boolean;
+}
+
+export interface LeaderDuties {
+  start(): void;
+  /** Resolves when the handled posts are saved. */
+  stop(): Promise<void>;
+  /** Whether the mention listener is connected (false when not listening). */
+  readonly connected: boolean;
+}
+
+export function createLeaderDuties(o: LeaderDutiesOptions): LeaderDuties {
+  const { logger, config } = o.app;
+  let mentions: { listener: MentionListener; state: ChatState } | undefined;
+  let term = 0;
+  let stopping: Promise<void> = Promise.resolve();
+  let orphanSweep: NodeJS.Timeout | undefined;
+  let resuming = false;
+
+  const resumeOrphans = (waitMs: number): void => {
+    if (!o.gateway || resuming) return;
+    resuming = true;
+    resumeLeftovers(o.app, o.gateway, o.poster, waitMs)
+      .catch((e: unknown) => logger.error({ err: (e as Error).message }, 'resuming in-flight changes failed'))
+      .finally(() => { resuming = false; });
+  };
+
+  const lead = async (): Promise<void> => {
+    const mine = ++term;
+    await stopping; // this replica's previous term has saved what it handled
+    const state = await ChatState.load(o.chatState); // and so has the previous leader
+    if (mine !== term) return;
+    const listener = startMentionListener({ api: o.api, token: o.botToken, bot: o.bot, state, logger, onMention: o.onMention });
+    mentions = { listener, state };
+    // Posts made while no matterops was listening; slash commands are served meanwhile.
+    await listener.catchUp();
+    if (mine !== term) return;
+    // Changes a dead replica left in flight: at first waiting for their locks to expire, then
+    // every two lock durations those already expired (a follower may die at any time).
+    resumeOrphans(config.changes.lockSeconds * 1000 + 2_000);
+    orphanSweep = setInterval(() => resumeOrphans(0), config.changes.lockSeconds * 2_000);
+    orphanSweep.unref();
+  };
+
+  // A leader that could not start listening must not sit on the Lease deaf: it tries again.
+  const start = (): void => {
+    lead().catch((e: unknown) => {
+      logger.error({ err: (e as Error).message }, 'starting to listen for mentions failed; trying again in 5 s');
+      const failed = term;
+      setTimeout(() => { if (o.isLeading() && term === failed && !mentions) start(); }, 5_000).unref();
+    });
+  };
+
+  return {
+    start,
+    stop() {
+      term++;
+      clearInterval(orphanSweep);
+      const ended = mentions;
+      mentions = undefined;
+      if (ended) {
+        ended.listener.close();
+        stopping = ended.state.flushed();
+      }
+      return stopping;
+    },
+    get connected() { return mentions?.listener.connected ?? false; },
+  };
+}
+
+/** Reports the outcome of changes a dead matterops left in flight, where they were asked for. */
+async function resumeLeftovers(app: App, gateway: ClusterGateway, poster: Poster, waitMs: number): Promise<void> {
+  const reports = await resumeInFlight(app.changeDeps, { cluster: app.clusters.defaultContext, gateway, waitMs }, () => undefined);
+  await Promise.all(reports.map(async (r) => {
+    const [channelId, rootId] = (r.record.replyTo ?? '').split(':');
+    if (channelId) await poster.post({ channelId, ...(rootId ? { rootId } : {}) }, r.reply);
+  }));
+}
