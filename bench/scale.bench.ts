@@ -17,6 +17,7 @@ import { createApp } from '../src/main.ts';
 import { createKubeDirectory } from '../src/adapters/kubernetes/kube-directory.ts';
 import { toEvent } from '../src/adapters/kubernetes/event-audit-log.ts';
 import { leaseName, toLease } from '../src/adapters/kubernetes/lease-lock-manager.ts';
+import { leaseResource } from '../src/adapters/kubernetes/lease-object.ts';
 import type { AuditPhase } from '../src/core/ports/audit-log.ts';
 import { createInstallation, waitStable } from '../test/sandbox/installations.ts';
 import { compare, interleave, ms, percentile } from './stats.ts';
@@ -26,7 +27,6 @@ import { KeepAliveKubeConfig } from '../src/adapters/kubernetes/keep-alive-kube-
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 60);
 const mm = { group: 'installation.mattermost.com', version: 'v1beta1', plural: 'mattermosts' } as const;
-const leases = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' } as const;
 
 /** Names the pipeline's port calls after the raw steps they stand for. */
 const gatewayStep = (method: string, args: unknown[]): string =>
@@ -103,13 +103,13 @@ await withSandbox(async (env) => {
     const body = { spec: { replicas: n }, metadata: { resourceVersion: current.metadata.resourceVersion } };
     await rawSteps.time('dry-run patch', () => custom.patchNamespacedCustomObject({ ...mm, namespace, name: 'bench', body, dryRun: 'All' }, merge));
     await event('requested');
-    await rawSteps.time('lock', () => custom.createNamespacedCustomObject({ ...leases, namespace, body: lease() }));
+    await rawSteps.time('lock', () => custom.createNamespacedCustomObject({ ...leaseResource, namespace, body: lease() }));
     await rawSteps.time('patch', () => custom.patchNamespacedCustomObject({ ...mm, namespace, name: 'bench', body }, merge));
     await event('applied');
     await event('succeeded');
     await rawSteps.time('release', async () => {
-      const held = await custom.getNamespacedCustomObject({ ...leases, namespace, name: leaseName('raw-bench') }) as { metadata: { resourceVersion: string } };
-      await custom.deleteNamespacedCustomObject({ ...leases, namespace, name: leaseName('raw-bench'), body: { preconditions: { resourceVersion: held.metadata.resourceVersion } } });
+      const held = await custom.getNamespacedCustomObject({ ...leaseResource, namespace, name: leaseName('raw-bench') }) as { metadata: { resourceVersion: string } };
+      await custom.deleteNamespacedCustomObject({ ...leaseResource, namespace, name: leaseName('raw-bench'), body: { preconditions: { resourceVersion: held.metadata.resourceVersion } } });
     });
   };
 

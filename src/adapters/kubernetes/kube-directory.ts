@@ -1,5 +1,5 @@
 /** Gateways for every context of a kubeconfig, created on first use. */
-import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
 import type { ClusterDirectory, ClusterGateway } from '../../core/ports/cluster-gateway.ts';
 import { KeepAliveKubeConfig } from './keep-alive-kube-config.ts';
@@ -18,7 +18,7 @@ export interface KubeDirectoryOptions {
 }
 
 export function createKubeDirectory(options: KubeDirectoryOptions = {}): KubeDirectory {
-  const base = new KeepAliveKubeConfig();
+  const base = new KubeConfig(); // read for its contexts only; calls go through kubeConfigFor
   if (options.kubeconfig) base.loadFromFile(options.kubeconfig);
   else base.loadFromDefault();
   const contexts = base.getContexts().map((c) => c.name);

@@ -13,6 +13,7 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../core/ports/logger.ts';
 import { isNotFound } from './kube-errors.ts';
+import { leaseResource, microTime, type LeaseObject } from './lease-object.ts';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -33,12 +34,6 @@ export interface LeaderElection {
   stop(): Promise<void>;
 }
 
-interface Lease {
-  metadata?: { name?: string; resourceVersion?: string };
-  spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
-}
-const leases = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' } as const;
-const microTime = (d: Date): string => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 /** The promise, or a rejection once `ms` have passed (the call itself may still be running). */
 function within<T>(ms: number, promise: Promise<T>): Promise<T> {
@@ -49,7 +44,7 @@ function within<T>(ms: number, promise: Promise<T>): Promise<T> {
 
 export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): LeaderElection {
   const api = kc.makeApiClient(CustomObjectsApi);
-  const ref = { ...leases, namespace: o.namespace, name: o.name };
+  const ref = { ...leaseResource, namespace: o.namespace, name: o.name };
   let leading = false;
   let settled = false;
   let stopped = false;
@@ -63,11 +58,11 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
   const watchdog = setInterval(() => { if (leading && Date.now() - renewedAt > renewDeadlineMs) setLeading(false); }, 250);
   watchdog.unref();
 
-  const spec = (now: Date, acquired?: string): Lease['spec'] =>
+  const spec = (now: Date, acquired?: string): LeaseObject['spec'] =>
     ({ holderIdentity: o.identity, leaseDurationSeconds: o.durationSeconds, acquireTime: acquired ?? microTime(now), renewTime: microTime(now) });
 
   /** Whether the Lease has stood still for its whole duration, by this process's clock. */
-  function expiredAsSeen(lease: Lease): boolean {
+  function expiredAsSeen(lease: LeaseObject): boolean {
     const resourceVersion = lease.metadata?.resourceVersion ?? '';
     if (resourceVersion !== observed.resourceVersion) observed = { resourceVersion, at: Date.now() };
     return Date.now() - observed.at > (lease.spec?.leaseDurationSeconds ?? o.durationSeconds) * 1000;
@@ -76,12 +71,12 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
   /** True when this process holds the Lease after the attempt. */
   async function attempt(): Promise<boolean> {
     const now = new Date();
-    let lease: Lease;
+    let lease: LeaseObject;
     try {
-      lease = await api.getNamespacedCustomObject(ref) as Lease;
+      lease = await api.getNamespacedCustomObject(ref) as LeaseObject;
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      await api.createNamespacedCustomObject({ ...leases, namespace: o.namespace,
+      await api.createNamespacedCustomObject({ ...leaseResource, namespace: o.namespace,
         body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: o.name }, spec: spec(now) } });
       return true;
     }
@@ -125,7 +120,7 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
       setLeading(false);
       try {
         await within(renewDeadlineMs, (async () => {
-          const lease = await api.getNamespacedCustomObject(ref) as Lease;
+          const lease = await api.getNamespacedCustomObject(ref) as LeaseObject;
           if (lease.spec?.holderIdentity !== o.identity) return;
           await api.deleteNamespacedCustomObject({ ...ref, body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
         })());

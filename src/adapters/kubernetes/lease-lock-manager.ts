@@ -9,6 +9,7 @@ import { MatteropsError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { AcquireResult, FoundLock, HeldLock, InstallationRef, LockHolder, LockManager } from '../../core/ports/lock-manager.ts';
 import { isNotFound, toMatteropsError } from './kube-errors.ts';
+import { leaseResource, microTime, type LeaseObject } from './lease-object.ts';
 
 const lockLabel = 'matterops.io/lock';
 const recordAnnotation = 'matterops.io/in-flight';
@@ -16,19 +17,8 @@ export const leaseName = (installation: string): string => `matterops-lock-${ins
 
 export interface LeaseLockOptions { durationSeconds: number; clock: Clock }
 
-/**
- * Leases go through the generic object API: client-node's typed serializer writes MicroTime fields
- * with milliseconds, which the apiserver rejects (it wants six fractional digits).
- */
-interface V1Lease {
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
-}
-const leases = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' } as const;
-const microTime = (d: Date): string => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-
 /** The Lease a lock is (exported for the benchmark's raw baseline, which sends the same). */
-export function toLease(target: InstallationRef, holder: LockHolder, now: Date, durationSeconds: number): V1Lease & { apiVersion: string; kind: string } {
+export function toLease(target: InstallationRef, holder: LockHolder, now: Date, durationSeconds: number): LeaseObject & { apiVersion: string; kind: string } {
   return {
     metadata: {
       name: leaseName(target.name), namespace: target.namespace,
@@ -40,12 +30,12 @@ export function toLease(target: InstallationRef, holder: LockHolder, now: Date, 
   };
 }
 
-function holderOf(lease: V1Lease): LockHolder {
+function holderOf(lease: LeaseObject): LockHolder {
   const record = InFlightRecordSchema.parse(JSON.parse(lease.metadata?.annotations?.[recordAnnotation] ?? '{}'));
   return { operationId: lease.spec?.holderIdentity ?? '', verb: record.verb, requester: record.requester, startedAt: new Date(record.startedAt), record };
 }
 
-function isExpired(lease: V1Lease, now: Date): boolean {
+function isExpired(lease: LeaseObject, now: Date): boolean {
   const renewed = lease.spec?.renewTime ? new Date(lease.spec.renewTime).getTime() : 0;
   return renewed + (lease.spec?.leaseDurationSeconds ?? 0) * 1000 < now.getTime();
 }
@@ -53,10 +43,10 @@ function isExpired(lease: V1Lease, now: Date): boolean {
 export function createLeaseLockManager(kc: KubeConfig, context: string, options: LeaseLockOptions): LockManager {
   const api = kc.makeApiClient(CustomObjectsApi);
   const where = { context, server: kc.getCurrentCluster()?.server ?? '' };
-  const read = async (t: InstallationRef): Promise<V1Lease> =>
-    await api.getNamespacedCustomObject({ ...leases, namespace: t.namespace, name: leaseName(t.name) }) as V1Lease;
-  const replace = (t: InstallationRef, body: V1Lease): Promise<unknown> =>
-    api.replaceNamespacedCustomObject({ ...leases, namespace: t.namespace, name: leaseName(t.name), body });
+  const read = async (t: InstallationRef): Promise<LeaseObject> =>
+    await api.getNamespacedCustomObject({ ...leaseResource, namespace: t.namespace, name: leaseName(t.name) }) as LeaseObject;
+  const replace = (t: InstallationRef, body: LeaseObject): Promise<unknown> =>
+    api.replaceNamespacedCustomObject({ ...leaseResource, namespace: t.namespace, name: leaseName(t.name), body });
 
   async function takeOver(target: InstallationRef, holder: LockHolder, now: Date): Promise<AcquireResult> {
     const existing = await read(target);
@@ -71,7 +61,7 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
     async acquire(target, holder) {
       const now = options.clock.now();
       try {
-        await api.createNamespacedCustomObject({ ...leases, namespace: target.namespace, body: toLease(target, holder, now, options.durationSeconds) });
+        await api.createNamespacedCustomObject({ ...leaseResource, namespace: target.namespace, body: toLease(target, holder, now, options.durationSeconds) });
         return { ok: true, lock: { target, holder } };
       } catch (error) {
         if ((error as { code?: number }).code !== 409) throw toMatteropsError(error, where);
@@ -100,7 +90,7 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
         try {
           const lease = await read(lock.target);
           if (lease.spec?.holderIdentity !== lock.holder.operationId) return;
-          await api.deleteNamespacedCustomObject({ ...leases, namespace: lock.target.namespace, name: leaseName(lock.target.name),
+          await api.deleteNamespacedCustomObject({ ...leaseResource, namespace: lock.target.namespace, name: leaseName(lock.target.name),
             body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
           return;
         } catch (error) {
@@ -111,8 +101,8 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
     },
     async list(): Promise<FoundLock[]> {
       const now = options.clock.now();
-      const found = await api.listClusterCustomObject({ ...leases, labelSelector: `${lockLabel}=true` })
-        .catch((e: unknown) => { throw toMatteropsError(e, where); }) as { items: V1Lease[] };
+      const found = await api.listClusterCustomObject({ ...leaseResource, labelSelector: `${lockLabel}=true` })
+        .catch((e: unknown) => { throw toMatteropsError(e, where); }) as { items: LeaseObject[] };
       return found.items.map((lease) => {
         const holder = holderOf(lease);
         return { target: { cluster: context, namespace: lease.metadata?.namespace ?? '', name: holder.record.name }, holder, expired: isExpired(lease, now) };
