@@ -20,6 +20,11 @@ export interface FollowRequest {
   onProgress: (text: string) => void;
   /** How often jobs and pods are re-read between watch events. */
   pollMs?: number;
+  /**
+   * Stops following at once when aborted: the outcome is `failed` with the abort reason's message
+   * (the change pipeline aborts when the installation's lock is lost).
+   */
+  signal?: AbortSignal;
 }
 
 export interface FollowOutcome {
@@ -37,11 +42,24 @@ export function progressText(i: Installation): string {
   }
 }
 
-const isDone = (req: FollowRequest, i: Installation | undefined): boolean =>
-  req.until === 'deleted' ? i === undefined : i !== undefined && isStable(i) && (i.status.observedGeneration ?? 0) >= req.generation;
+/**
+ * What the watch has told us so far. `unobserved` is not `absent`: a slow first watch event or read
+ * must not count as the object being gone (a delete was once reported done while a finalizer held it).
+ */
+type Seen = { kind: 'unobserved' } | { kind: 'absent' } | { kind: 'present'; installation: Installation };
 
-async function stuckReport(req: FollowRequest, i: Installation | undefined): Promise<string> {
-  if (!i) return req.until === 'deleted' ? 'the installation still exists' : 'the installation is gone';
+const isDone = (req: FollowRequest, seen: Seen): boolean => {
+  if (req.until === 'deleted') return seen.kind === 'absent';
+  return seen.kind === 'present' && isStable(seen.installation) && (seen.installation.status.observedGeneration ?? 0) >= req.generation;
+};
+
+const installationOf = (seen: Seen): Installation | undefined => (seen.kind === 'present' ? seen.installation : undefined);
+
+async function stuckReport(req: FollowRequest, seen: Seen): Promise<string> {
+  if (seen.kind === 'unobserved') return 'could not read the installation';
+  const i = installationOf(seen);
+  if (!i) return 'the installation is gone';
+  if (req.until === 'deleted') return 'the installation still exists';
   const [pods, jobs] = await Promise.all([req.gateway.listPods(req.namespace, req.name), req.gateway.listJobs(req.namespace)]);
   const lines = [`last state: ${verdictOf(i, pods, jobs).text}`];
   for (const p of pods.filter((pod) => !pod.ready && !pod.terminating)) lines.push(`pod ${p.name} ${p.waitingReason ?? p.phase}${p.node ? '' : ' (not scheduled)'}`);
@@ -56,41 +74,83 @@ async function updateJobFailure(req: FollowRequest, jobs: JobInfo[]): Promise<st
   return `update job failed: ${reasons[0] ?? job.failureReason ?? 'no reason given'}`;
 }
 
+const abortText = (signal: AbortSignal): string => {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason.message;
+  return typeof reason === 'string' ? reason : 'stopped';
+};
+
+/** One step of following: what the latest state means, reading jobs only while the operator reconciles. */
+async function step(req: FollowRequest, seen: Seen, report: (text: string) => void): Promise<FollowOutcome | undefined> {
+  if (isDone(req, seen)) {
+    const done = installationOf(seen);
+    return { status: 'succeeded', text: done ? progressText(done) : 'deleted' };
+  }
+  const latest = installationOf(seen);
+  if (!latest) return undefined;
+  // The update-check Job only runs while the operator reconciles: no job reads once it is past that.
+  if (latest.status.state !== 'reconciling' && (latest.status.observedGeneration ?? 0) >= latest.generation) {
+    report(progressText(latest));
+    return undefined;
+  }
+  const jobs = await req.gateway.listJobs(req.namespace);
+  const failure = await updateJobFailure(req, jobs);
+  if (failure) return { status: 'failed', text: failure };
+  const job = jobs.find((j) => j.name === updateJobName && j.owner === req.name && j.active > 0);
+  report(job ? 'update job running (db migrate)' : progressText(latest));
+  return undefined;
+}
+
+/**
+ * Runs `work` one at a time: a call while one runs only asks for one more run after it, so a slow
+ * read never stacks up evaluations (polls and watch events both ask), and no new state is missed.
+ */
+function singleFlight(work: () => Promise<void>): () => void {
+  let running = false;
+  let again = false;
+  const run = (): void => {
+    if (running) { again = true; return; }
+    running = true;
+    again = false;
+    work().catch(() => undefined).finally(() => { // a failed read is retried on the next tick
+      running = false;
+      if (again) run();
+    });
+  };
+  return run;
+}
+
 export function follow(req: FollowRequest): Promise<FollowOutcome> {
   return new Promise((resolve) => {
-    let latest: Installation | undefined;
+    let seen: Seen = { kind: 'unobserved' };
     let lastProgress = '';
     let finished = false;
+    const cleanups: (() => void)[] = [];
     const finish = (outcome: FollowOutcome): void => {
       if (finished) return;
       finished = true;
-      subscription.stop();
-      clearInterval(poll);
-      clearTimeout(timer);
+      for (const cleanup of cleanups) cleanup();
       resolve(outcome);
     };
-    const evaluate = async (): Promise<void> => {
+    const report = (text: string): void => { if (!finished && text !== lastProgress) req.onProgress((lastProgress = text)); };
+    const evaluate = singleFlight(async () => {
       if (finished) return;
-      if (isDone(req, latest)) return finish({ status: 'succeeded', text: latest ? progressText(latest) : 'deleted' });
-      if (!latest) return;
-      // The update-check Job only runs while the operator reconciles: no job reads once it is past that.
-      if (latest.status.state !== 'reconciling' && (latest.status.observedGeneration ?? 0) >= latest.generation) {
-        const text = progressText(latest);
-        if (text !== lastProgress) req.onProgress((lastProgress = text));
-        return;
-      }
-      const jobs = await req.gateway.listJobs(req.namespace);
-      const failure = await updateJobFailure(req, jobs);
-      if (failure) return finish({ status: 'failed', text: failure });
-      const job = jobs.find((j) => j.name === updateJobName && j.owner === req.name && j.active > 0);
-      const text = job ? 'update job running (db migrate)' : progressText(latest);
-      if (text !== lastProgress) req.onProgress((lastProgress = text));
-    };
-    const safely = (): void => { evaluate().catch(() => undefined); }; // a failed read is retried on the next tick
-    const subscription = req.gateway.watchInstallation(req.namespace, req.name, (i) => { latest = i; safely(); });
-    const poll = setInterval(safely, req.pollMs ?? 1_000);
+      const outcome = await step(req, seen, report);
+      if (outcome) finish(outcome);
+    });
+    const { signal } = req;
+    if (signal?.aborted) return finish({ status: 'failed', text: abortText(signal) });
+    const onAbort = (): void => { if (signal) finish({ status: 'failed', text: abortText(signal) }); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    cleanups.push(() => signal?.removeEventListener('abort', onAbort));
+    const subscription = req.gateway.watchInstallation(req.namespace, req.name, (i) => {
+      seen = i ? { kind: 'present', installation: i } : { kind: 'absent' };
+      evaluate();
+    });
+    const poll = setInterval(evaluate, req.pollMs ?? 1_000);
     const timer = setTimeout(() => {
-      void stuckReport(req, latest).catch(() => 'could not read the installation').then((text) => finish({ status: 'timed-out', text }));
+      void stuckReport(req, seen).catch(() => 'could not read the installation').then((text) => finish({ status: 'timed-out', text }));
     }, Math.max(0, req.deadline.getTime() - req.clock.now().getTime()));
+    cleanups.push(() => subscription.stop(), () => clearInterval(poll), () => clearTimeout(timer));
   });
 }
