@@ -12,6 +12,8 @@ import { env, kubeConfig, testNamespace } from '../support/sandbox.ts';
 let namespace = '';
 let unreachable: ClusterGateway;
 const gateway = createKubeGateway(kubeConfig('sandbox-bot'), 'sandbox-bot');
+// Another context on the same apiserver: one etcd, one revision counter (what the fakes must imitate).
+const sibling = createKubeGateway(kubeConfig('sandbox-alice'), 'sandbox-alice');
 
 beforeAll(async () => {
   namespace = await testNamespace('contract');
@@ -29,4 +31,5 @@ beforeAll(async () => {
 
 clusterGatewayContract('client-node against the sandbox', () => ({
   gateway, unreachable, seeded: { namespace, name: 'contract-mm', replicas: 2, version: '9.9.0' },
+  sibling: { gateway: sibling, seeded: { namespace: 'chat', name: 'mattermost' } },
 }));

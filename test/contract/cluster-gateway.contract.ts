@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MatteropsError } from '../../src/core/errors.ts';
+import type { Installation } from '../../src/core/model/installation.ts';
 import type { ClusterGateway } from '../../src/core/ports/cluster-gateway.ts';
 
 export interface ContractSubject {
@@ -12,7 +13,20 @@ export interface ContractSubject {
   unreachable: ClusterGateway;
   /** An installation that exists and is stable: name, namespace, replicas, version. */
   seeded: { namespace: string; name: string; replicas: number; version: string };
+  /** Another cluster of the same directory (for the real apiserver: another context), with an installation of its own. */
+  sibling: { gateway: ClusterGateway; seeded: { namespace: string; name: string } };
 }
+
+/** Polls until `probe` gives a value (the operator works on its own time). */
+async function eventually<T>(probe: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
+  for (const until = Date.now() + timeoutMs; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+    const value = probe();
+    if (value !== undefined) return value;
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const stateOf = (i: Installation): string => JSON.stringify({ generation: i.generation, spec: i.spec, status: i.status });
 
 async function rejection(promise: Promise<unknown>): Promise<MatteropsError> {
   try {
@@ -96,6 +110,42 @@ export function clusterGatewayContract(label: string, subject: () => ContractSub
       const { gateway, seeded } = subject();
       expect(await gateway.secretKeys(seeded.namespace, `${seeded.name}-db`)).toEqual(['DB_CONNECTION_STRING']);
       expect(await gateway.secretKeys(seeded.namespace, 'no-such-secret')).toBeUndefined();
+    });
+
+    it('gives different objects different resourceVersions, also across the clusters of one directory', async () => {
+      const { gateway, sibling } = subject();
+      const seen = new Map<string, string>();
+      for (const i of [...await gateway.listInstallations(), ...await sibling.gateway.listInstallations()]) {
+        const object = `${i.namespace}/${i.name}`;
+        expect(seen.get(i.resourceVersion) ?? object, `resourceVersion ${i.resourceVersion}`).toBe(object);
+        seen.set(i.resourceVersion, object);
+      }
+      expect([...seen.values()]).toContain(`${sibling.seeded.namespace}/${sibling.seeded.name}`);
+    });
+
+    it('gives every state of an object its own resourceVersion: the write, and the operator status write after it', async () => {
+      const { gateway, seeded } = subject();
+      const watched: Installation[] = [];
+      const subscription = gateway.watchInstallation(seeded.namespace, seeded.name, (i) => { if (i) watched.push(i); });
+      try {
+        const before = await gateway.getInstallation(seeded.namespace, seeded.name);
+        // An ingress annotation: a spec change the operator reconciles without replacing any pod.
+        const written = await gateway.patchInstallation(seeded.namespace, seeded.name,
+          { spec: { ingress: { annotations: { 'matterops.io/contract': String(Date.now()) } } } }, { resourceVersion: before?.resourceVersion ?? '' });
+        expect(written.resourceVersion).not.toBe(before?.resourceVersion);
+        // What the write returns is the object as written: the operator has not seen it yet.
+        expect(written.status.observedGeneration ?? 0).toBeLessThan(written.generation);
+        const reconciled = await eventually(() => watched.find((i) => (i.status.observedGeneration ?? 0) >= written.generation && i.status.state === 'stable'),
+          'the operator to report the new generation stable');
+        expect(reconciled.resourceVersion).not.toBe(written.resourceVersion);
+        const states = new Map<string, string>();
+        for (const i of [...(before ? [before] : []), written, ...watched]) {
+          expect(states.get(i.resourceVersion) ?? stateOf(i), `state at resourceVersion ${i.resourceVersion}`).toBe(stateOf(i));
+          states.set(i.resourceVersion, stateOf(i));
+        }
+      } finally {
+        subscription.stop();
+      }
     });
 
     it('says who it acts as', async () => {

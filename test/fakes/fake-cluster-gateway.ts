@@ -23,6 +23,13 @@ export interface SeedOptions {
 type Key = string;
 const key = (namespace: string, name: string): Key => `${namespace}/${name}`;
 
+/**
+ * One revision counter for every fake, like the one etcd revision behind an apiserver: two fake
+ * clusters never hand out the same resourceVersion for different objects, so a plan made on one
+ * cannot pass a precondition on the other by luck.
+ */
+const revision = { value: 100 };
+
 export class FakeClusterGateway implements ClusterGateway {
   readonly context: string;
   readonly server: string;
@@ -38,8 +45,8 @@ export class FakeClusterGateway implements ClusterGateway {
   readonly writers = new Map<string, Set<string>>();
   impersonating: { user: string; groups: string[] } | undefined;
   private readonly listeners = new Map<Key, Set<(i: Installation | undefined) => void>>();
-  /** Shared by impersonating views (Object.create), so resource versions stay unique. */
-  private readonly counter = { value: 100 };
+  /** The shared revision counter (see `revision`). */
+  private readonly counter = revision;
   readonly pods = new Map<Key, PodInfo[]>();
   readonly events = new Map<string, EventInfo[]>();
   readonly jobs = new Map<string, JobInfo[]>();
@@ -148,11 +155,15 @@ export class FakeClusterGateway implements ClusterGateway {
     for (const listener of this.listeners.get(key(namespace, name)) ?? []) listener(raw ? toInstallation(raw) : undefined);
   }
 
-  /** The fake operator: reconciling now, stable (with matching pods) on the next tick. */
+  /**
+   * The fake operator: reconciling now, stable (with matching pods) on the next tick. Like the real
+   * operator's, its status write is a write of its own: it moves the resourceVersion.
+   */
   private reconcile(namespace: string, name: string): void {
     const raw = this.objects.get(key(namespace, name));
     if (!raw) return;
     raw.status = { ...raw.status, state: 'reconciling', observedGeneration: raw.metadata.generation };
+    raw.metadata = { ...raw.metadata, resourceVersion: String(++this.counter.value) };
     this.notify(namespace, name);
     if (this.autoSettle) setTimeout(() => this.settle(namespace, name), 1);
   }
@@ -190,8 +201,10 @@ export class FakeClusterGateway implements ClusterGateway {
     if (options.dryRun) return toInstallation(next);
     this.counter.value++;
     this.objects.set(key(namespace, name), next);
+    const written = toInstallation(next); // as written: the operator's status write comes after
+    this.notify(namespace, name);
     if (specChanged) this.reconcile(namespace, name);
-    return toInstallation(next);
+    return written;
   }
 
   async createInstallation(namespace: string, body: object, options: WriteOptions): Promise<Installation> {
@@ -204,8 +217,10 @@ export class FakeClusterGateway implements ClusterGateway {
     if (options.dryRun) return toInstallation(raw);
     this.counter.value++;
     this.objects.set(key(namespace, name), raw);
+    const written = toInstallation(raw);
+    this.notify(namespace, name);
     this.reconcile(namespace, name);
-    return toInstallation(raw);
+    return written;
   }
 
   async deleteInstallation(namespace: string, name: string, options: WriteOptions): Promise<void> {

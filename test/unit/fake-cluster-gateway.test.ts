@@ -4,9 +4,13 @@ import { FakeClusterGateway } from '../fakes/fake-cluster-gateway.ts';
 
 const gateway = new FakeClusterGateway('sandbox-bot');
 gateway.seed('contract', 'contract-mm', { replicas: 2, version: '9.9.0' });
+// Seeded first in a fake of its own: its first object must still not share a resourceVersion with the other's.
+const sibling = new FakeClusterGateway('sandbox-alice');
+sibling.seed('contract-sibling', 'sibling-mm');
 const unreachable = new FakeClusterGateway('down', 'https://127.0.0.1:1');
 unreachable.reachable = false;
 
 clusterGatewayContract('fake', () => ({
   gateway, unreachable, seeded: { namespace: 'contract', name: 'contract-mm', replicas: 2, version: '9.9.0' },
+  sibling: { gateway: sibling, seeded: { namespace: 'contract-sibling', name: 'sibling-mm' } },
 }));
