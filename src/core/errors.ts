@@ -5,16 +5,22 @@
 export const errorCodes = ['usage', 'forbidden', 'not_found', 'conflict', 'invalid', 'unavailable', 'internal'] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
+/** The installation a refused command was aimed at, so the refusal is audited on it. */
+export interface RefusedTarget { cluster: string; namespace: string; name: string }
+
 export class MatteropsError extends Error {
   readonly code: ErrorCode;
   /** What to type or do instead; shown under the message. */
   readonly hint: string | undefined;
+  /** For `forbidden`: where the refused change was aimed, when it is known. */
+  readonly target: RefusedTarget | undefined;
 
-  constructor(code: ErrorCode, message: string, hint?: string) {
+  constructor(code: ErrorCode, message: string, hint?: string, target?: RefusedTarget) {
     super(message);
     this.name = 'MatteropsError';
     this.code = code;
     this.hint = hint;
+    this.target = target;
   }
 }
 

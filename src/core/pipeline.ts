@@ -6,6 +6,7 @@
 import type { AuditLog } from './ports/audit-log.ts';
 import type { ChangeFlags, ChangeService } from './change/change-service.ts';
 import type { RunOptions } from './change/change-deps.ts';
+import { auditDenied } from './change/denied.ts';
 import { MatteropsError, usageError } from './errors.ts';
 import { errorReply } from './error-reply.ts';
 import { parseCommand } from './grammar/parse.ts';
@@ -57,8 +58,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const cluster = pickCluster(deps.clusters, parsed.operation.cluster);
     const access = createAccess(deps.policy, caller, cluster);
     if (!access.mayUse(parsed.verb.name)) {
-      throw new MatteropsError('forbidden', `${caller.name} may not use ${parsed.verb.name}: no role in the matterops policy grants it`,
+      const refusal = new MatteropsError('forbidden', `${caller.name} may not use ${parsed.verb.name}: no role in the matterops policy grants it`,
         'type help to see what you may do, or ask an admin to grant you a role');
+      if (parsed.verb.kind === 'change') await auditDenied({ audit: deps.audit, logger: deps.logger, clock: deps.clock }, { verb: parsed.verb.name, caller, cluster }, refusal);
+      throw refusal;
     }
     const ctx: VerbContext = {
       gateway: deps.clusters.get(cluster)!, clusters: deps.clusters, caller, clock: deps.clock, registry: deps.registry,

@@ -21,7 +21,10 @@ function missing(name: string, where: string, existing: Installation[]): Mattero
 /** A found installation the caller may not act on with this verb is refused, naming the right. */
 function allowed(ctx: VerbContext, installation: Installation): Installation {
   const decision = ctx.access.decide(ctx.verb, installation.namespace, installation.name);
-  if (!decision.allowed) throw new MatteropsError('forbidden', decision.reason, 'ask an admin to grant you a role for it in the matterops policy');
+  if (!decision.allowed) {
+    throw new MatteropsError('forbidden', decision.reason, 'ask an admin to grant you a role for it in the matterops policy',
+      { cluster: ctx.scope.cluster, namespace: installation.namespace, name: installation.name });
+  }
   return installation;
 }
 

@@ -35,10 +35,14 @@ export interface HarnessOptions {
   limits?: { maxLogLines: number; maxLogChars: number };
   policy?: Policy;
   followTimeoutMs?: number;
+  /** How often held locks are renewed (real timers). */
+  lockRenewMs?: number;
 }
 
 export interface Harness {
   gateway: FakeClusterGateway;
+  /** The directory's second cluster, `staging-cluster`. */
+  other: FakeClusterGateway;
   locks: FakeLockManager;
   audit: FakeAuditLog;
   logged: { fields: Record<string, unknown>; message: string }[];
@@ -48,6 +52,7 @@ export interface Harness {
 
 export function createHarness(options: HarnessOptions = {}): Harness {
   const gateway = new FakeClusterGateway('sandbox-bot', 'https://127.0.0.1:6443');
+  const other = new FakeClusterGateway('staging-cluster');
   let now = fixedNow.getTime();
   const clock = { now: () => new Date(now), advance: (ms: number) => { now += ms; } };
   const logged: Harness['logged'] = [];
@@ -59,15 +64,15 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const policy = options.policy ?? openPolicy;
   const changes = createChangeService({
     policy, locks: () => locks, audit: () => audit, signer, clock, logger, pending: new PendingConfirmations(signer, new MemoryPendingStore()),
-    followTimeoutMs: options.followTimeoutMs ?? 2_000, confirmTtlMs: 5 * 60_000, lockRenewMs: 10_000,
+    followTimeoutMs: options.followTimeoutMs ?? 2_000, confirmTtlMs: 5 * 60_000, lockRenewMs: options.lockRenewMs ?? 10_000,
   });
   const pipeline = createPipeline({
-    registry: createRegistry(allVerbs), clusters: fakeDirectory(gateway, new FakeClusterGateway('staging-cluster')),
+    registry: createRegistry(allVerbs), clusters: fakeDirectory(gateway, other),
     clock, logger, version: '0.1.0', defaultNamespace: options.defaultNamespace ?? 'chat',
     limits: options.limits ?? { maxLogLines: 1000, maxLogChars: 12_000 }, policy, changes, audit: () => audit,
   });
   return {
-    gateway, locks, audit, logged, clock,
+    gateway, other, locks, audit, logged, clock,
     async run(input, as = alice, runOptions = {}) {
       const outcome = await pipeline.run(input, as, runOptions);
       return { ...outcome, text: renderTerminal(outcome.reply, { color: false }) };

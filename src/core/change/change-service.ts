@@ -12,6 +12,8 @@ import type { Caller, VerbContext } from '../verb-context.ts';
 import { recordStep, viaOf } from './audit-trail.ts';
 import type { ChangeDeps, RunOptions } from './change-deps.ts';
 import { confirmReply, dryRunReply } from './change-replies.ts';
+import type { ConfirmRequest } from './confirmations.ts';
+import { auditDenied } from './denied.ts';
 import { execute } from './execute.ts';
 import type { ChangePlan } from './plan.ts';
 import { checkLimits, preview } from './preview.ts';
@@ -21,7 +23,8 @@ export interface ChangeFlags { dryRun?: boolean; yes?: boolean; confirm?: string
 
 export interface ChangeService {
   start(ctx: VerbContext, verb: ChangeVerb, operation: Operation & ChangeFlags, options: RunOptions): Promise<Reply>;
-  confirm(ctx: VerbContext, codeOrToken: string, typedWord: string | undefined, options: RunOptions): Promise<Reply>;
+  /** Applies a waiting plan where it was planned; `ctx` only says who confirms. */
+  confirm(ctx: VerbContext, request: ConfirmRequest): Promise<Reply>;
   cancel(ctx: VerbContext, codeOrToken: string): Promise<Reply>;
 }
 
@@ -35,22 +38,36 @@ function confirmedByFlags(plan: ChangePlan, flags: ChangeFlags): boolean {
   return flags.yes === true || flags.confirm === plan.draft.target.name;
 }
 
+type Authorised = { kind: 'no-change'; reply: Reply } | { kind: 'plan'; plan: ChangePlan };
+
+/** The verb's draft, authorised by the policy and previewed; a no-change draft is only authorised. */
+async function authorisedPlan(ctx: VerbContext, deps: ChangeDeps, verb: ChangeVerb, operation: Operation): Promise<Authorised> {
+  const draft = await verb.plan(ctx, operation);
+  const right = draft.kind === 'no-change' ? draft.authorizeAs : verb.name;
+  const decision = authorize(deps.policy, ctx.caller, right, draft.target);
+  if (!decision.allowed) {
+    throw new MatteropsError('forbidden', decision.reason, `ask an admin to bind you to a role with "${right}" in the matterops policy`, draft.target);
+  }
+  if (draft.kind === 'no-change') return { kind: 'no-change', reply: draft.reply };
+  checkLimits(draft, decision.limits, draft.target.namespace);
+  // A 403 from the dry run (Kubernetes RBAC) is a refusal on this target too.
+  const plan = await preview(ctx, deps, draft, operation).catch((error: unknown) => { throw refusalOn(error, draft.target); });
+  return { kind: 'plan', plan };
+}
+
+const refusalOn = (error: unknown, target: ChangePlan['draft']['target']): unknown =>
+  error instanceof MatteropsError && error.code === 'forbidden' && !error.target ? new MatteropsError('forbidden', error.message, error.hint, target) : error;
+
 export function createChangeService(deps: ChangeDeps): ChangeService {
   return {
     async start(ctx, verb, operation, options) {
-      const draft = await verb.plan(ctx, operation);
-      const right = draft.kind === 'no-change' ? draft.authorizeAs : verb.name;
-      const decision = authorize(deps.policy, ctx.caller, right, draft.target);
-      if (!decision.allowed) {
-        if (draft.kind === 'change') {
-          await recordStep(deps, { operationId: deps.signer.randomId(4), verb: verb.name, requester: ctx.caller.name,
-            via: viaOf(ctx.caller), target: draft.target, phase: 'denied', detail: `${draft.summary}: ${decision.reason}` });
-        }
-        throw new MatteropsError('forbidden', decision.reason, `ask an admin to bind you to a role with "${right}" in the matterops policy`);
-      }
-      if (draft.kind === 'no-change') return draft.reply;
-      checkLimits(draft, decision.limits, draft.target.namespace);
-      const plan = await preview(ctx, deps, draft, operation);
+      const authorised = await authorisedPlan(ctx, deps, verb, operation).catch(async (error: unknown) => {
+        await auditDenied(deps, { verb: verb.name, caller: ctx.caller, cluster: ctx.scope.cluster }, error);
+        throw error;
+      });
+      if (authorised.kind === 'no-change') return authorised.reply;
+      const { plan } = authorised;
+      const { draft } = plan;
       await recordStep(deps, { ...stepOf(plan, ctx.caller), phase: 'requested', detail: `${draft.summary} (${draft.risk})` });
       if (operation.dryRun) return dryRunReply(plan);
       const mustConfirm = plan.needsApprover || draft.risk === 'danger' || options.confirmChanges === true;
@@ -58,18 +75,28 @@ export function createChangeService(deps: ChangeDeps): ChangeService {
       return await execute(ctx, deps, plan, options);
     },
 
-    async confirm(ctx, codeOrToken, typedWord, options) {
-      const plan = await deps.pending.take(codeOrToken, ctx.caller, typedWord, deps.clock.now());
+    async confirm(ctx, request) {
+      const plan = await deps.pending.take(request, ctx.caller, deps.clock.now()).catch(async (error: unknown) => {
+        await auditDenied(deps, { verb: 'confirm', caller: ctx.caller, cluster: ctx.scope.cluster }, error);
+        throw error;
+      });
       if (plan.needsApprover) {
         const decision = authorize(deps.policy, ctx.caller, plan.verb, plan.draft.target);
-        if (!decision.allowed) throw new MatteropsError('forbidden', `${ctx.caller.name} cannot approve: ${decision.reason}`);
+        if (!decision.allowed) {
+          const refusal = new MatteropsError('forbidden', `${ctx.caller.name} cannot approve: ${decision.reason}`, undefined, plan.draft.target);
+          await auditDenied(deps, { verb: plan.verb, caller: ctx.caller, cluster: plan.draft.target.cluster, operationId: plan.id }, refusal);
+          throw refusal;
+        }
       }
       await recordStep(deps, { ...stepOf(plan, ctx.caller), phase: 'confirmed', detail: plan.draft.summary });
-      return await execute(ctx, deps, plan, options);
+      return await execute(ctx, deps, plan, ctx.options);
     },
 
     async cancel(ctx, codeOrToken) {
-      const plan = await deps.pending.cancel(codeOrToken, ctx.caller);
+      const plan = await deps.pending.cancel(codeOrToken, ctx.caller).catch(async (error: unknown) => {
+        await auditDenied(deps, { verb: 'cancel', caller: ctx.caller, cluster: ctx.scope.cluster }, error);
+        throw error;
+      });
       await recordStep(deps, { ...stepOf(plan, ctx.caller), phase: 'cancelled', detail: plan.draft.summary });
       return reply('neutral', text(`Cancelled: ${plan.draft.summary}. Nothing was changed.`));
     },

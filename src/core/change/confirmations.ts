@@ -22,6 +22,25 @@ export interface PendingConfirmation {
 
 const invalid = (): MatteropsError => new MatteropsError('forbidden', 'this confirmation is not valid', 'run the command again to get a new one');
 
+/** What a `confirm` names: the code or token, the typed word, and any --cluster/-n it was given. */
+export interface ConfirmRequest {
+  codeOrToken: string;
+  typedWord: string | undefined;
+  /** --cluster and -n on `confirm` may only narrow: a plan for elsewhere is refused, not redirected. */
+  within: { cluster?: string | undefined; namespace?: string | undefined };
+}
+
+/** Refuses a confirmation whose --cluster or -n names somewhere other than the plan's target. */
+function checkWithin(code: string, plan: ChangePlan, within: ConfirmRequest['within']): void {
+  const { cluster, namespace, name } = plan.draft.target;
+  if (within.cluster !== undefined && within.cluster !== cluster) {
+    throw new MatteropsError('usage', `plan ${code} is for cluster ${cluster}, not ${within.cluster}`, `type confirm ${code} without --cluster`);
+  }
+  if (within.namespace !== undefined && within.namespace !== namespace) {
+    throw new MatteropsError('usage', `plan ${code} is for ${namespace}/${name}, not namespace ${within.namespace}`, `type confirm ${code} without -n`);
+  }
+}
+
 const alreadyTaken = (code: string): MatteropsError =>
   new MatteropsError('not_found', `no pending operation ${code}: it was already confirmed, cancelled, or never existed`, 'run the command again');
 
@@ -64,21 +83,23 @@ export class PendingConfirmations {
   private checkCaller(plan: ChangePlan, caller: Caller): void {
     const own = caller.id === plan.requester.id;
     if (plan.needsApprover && own) {
-      throw new MatteropsError('forbidden', `${plan.verb} in ${plan.draft.target.namespace} needs a second person: someone else with the right must confirm`, `ask a colleague to type: confirm <code>`);
+      throw new MatteropsError('forbidden', `${plan.verb} in ${plan.draft.target.namespace} needs a second person: someone else with the right must confirm`, `ask a colleague to type: confirm <code>`, plan.draft.target);
     }
     if (!plan.needsApprover && !own) {
-      throw new MatteropsError('forbidden', `only ${plan.requester.name} can confirm this ${plan.verb}`, 'run the command yourself if you want it done');
+      throw new MatteropsError('forbidden', `only ${plan.requester.name} can confirm this ${plan.verb}`, 'run the command yourself if you want it done', plan.draft.target);
     }
   }
 
   /** Takes the plan for execution (single use), or throws why it cannot be. */
-  async take(codeOrToken: string, caller: Caller, typedWord: string | undefined, now: Date): Promise<ChangePlan> {
-    const { code, plan } = await this.find(codeOrToken);
+  async take(request: ConfirmRequest, caller: Caller, now: Date): Promise<ChangePlan> {
+    const { typedWord } = request;
+    const { code, plan } = await this.find(request.codeOrToken);
     if (plan.expiresAt.getTime() < now.getTime()) {
       await this.plans.remove(code);
       throw new MatteropsError('conflict', `the ${plan.verb} plan ${code} expired at ${plan.expiresAt.toISOString()}`, 'run the command again to get a fresh plan');
     }
     this.checkCaller(plan, caller);
+    checkWithin(code, plan, request.within);
     if (plan.draft.confirmWord !== undefined && typedWord !== plan.draft.confirmWord) {
       throw new MatteropsError('usage', `to confirm, type the installation's name: confirm ${code} ${plan.draft.confirmWord}`,
         typedWord === undefined ? undefined : `you typed "${typedWord}"`);
@@ -90,7 +111,7 @@ export class PendingConfirmations {
 
   async cancel(codeOrToken: string, caller: Caller): Promise<ChangePlan> {
     const { code, plan } = await this.find(codeOrToken);
-    if (caller.id !== plan.requester.id) throw new MatteropsError('forbidden', `only ${plan.requester.name} can cancel this ${plan.verb}`);
+    if (caller.id !== plan.requester.id) throw new MatteropsError('forbidden', `only ${plan.requester.name} can cancel this ${plan.verb}`, undefined, plan.draft.target);
     if (!(await this.plans.remove(code))) throw alreadyTaken(code);
     return plan;
   }

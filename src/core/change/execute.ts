@@ -4,6 +4,7 @@
  * step, release the lock.
  */
 import { MatteropsError, isMatteropsError } from '../errors.ts';
+import { authorize } from '../policy/authorize.ts';
 import type { Installation } from '../model/installation.ts';
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import type { HeldLock } from '../ports/lock-manager.ts';
@@ -17,7 +18,8 @@ import { describeChange } from './diff.ts';
 import { follow, type FollowOutcome } from './follow.ts';
 import type { InFlightRecord } from './in-flight.ts';
 import type { ChangePlan } from './plan.ts';
-import { actingGateway, preview } from './preview.ts';
+import { planContext } from './plan-context.ts';
+import { actingGateway, checkLimits, preview } from './preview.ts';
 
 async function write(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Promise<Installation | undefined> {
   const gateway = actingGateway(ctx, deps);
@@ -31,18 +33,18 @@ async function write(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Prom
   }
 }
 
-/** On a conflict, plan again against the new version once, and say what changed meanwhile. */
 /**
  * Writes the plan with its resourceVersion precondition. On a conflict the change is planned again
  * from the installation as it now is. The operator writes status all the time, and every status
  * write moves the resourceVersion: such conflicts are retried without a word (a few times). When
  * the spec itself changed under the user, the new plan is applied once and the reply says what
- * changed; a second such change is refused.
+ * changed; a second such change is refused. Nothing is written once the lock is lost.
  */
-async function writeWithReplan(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Promise<{ plan: ChangePlan; written: Installation | undefined; notes: string[] }> {
+async function writeWithReplan(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan, signal: AbortSignal): Promise<{ plan: ChangePlan; written: Installation | undefined; notes: string[] }> {
   let current = plan;
   const notes: string[] = [];
   for (let attempt = 1; ; attempt++) {
+    if (signal.aborted) throw signal.reason as Error;
     try {
       return { plan: current, written: await write(ctx, deps, current), notes };
     } catch (error) {
@@ -57,12 +59,23 @@ async function writeWithReplan(ctx: VerbContext, deps: ChangeDeps, plan: ChangeP
   }
 }
 
-/** A fresh plan for the same operation; `note` says what changed in the spec, if anything did. */
+const sameTarget = (a: ChangePlan['draft']['target'], b: ChangePlan['draft']['target']): boolean =>
+  a.cluster === b.cluster && a.namespace === b.namespace && a.name === b.name;
+
+/**
+ * A fresh plan for the same operation, in the plan's own scope (`ctx` is the plan's, see
+ * plan-context.ts), authorised again for the plan's verb with the policy's limits; `note` says what
+ * changed in the spec, if anything did.
+ */
 async function replan(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Promise<{ plan: ChangePlan; note: string | undefined }> {
   const verb = ctx.registry.find(plan.verb);
   if (verb?.kind !== 'change') throw new MatteropsError('internal', `verb ${plan.verb} cannot be planned again`);
   const draft = await verb.plan(ctx, plan.operation);
   if (draft.kind !== 'change') throw new MatteropsError('conflict', `${plan.draft.target.namespace}/${plan.draft.target.name} changed meanwhile and needs no ${plan.verb} any more`);
+  if (!sameTarget(draft.target, plan.draft.target)) throw new MatteropsError('internal', `a new plan for ${plan.verb} named another installation`);
+  const decision = authorize(deps.policy, plan.requester, plan.verb, draft.target);
+  if (!decision.allowed) throw new MatteropsError('forbidden', decision.reason, 'ask an admin to bind you to a role for it in the matterops policy', draft.target);
+  checkLimits(draft, decision.limits, draft.target.namespace);
   if (draft.risk === 'danger' && plan.draft.risk !== 'danger') {
     throw new MatteropsError('conflict', `${plan.draft.target.name} changed meanwhile and this ${plan.verb} is now a danger operation`, 'run the command again to see the new plan');
   }
@@ -93,10 +106,16 @@ async function acquire(deps: ChangeDeps, plan: ChangePlan, record: InFlightRecor
 }
 
 /** Follows an applied change to its end and audits the outcome; shared with resume after a restart. */
-export async function followAndAudit(gateway: ClusterGateway, deps: ChangeDeps, record: InFlightRecord, progress: (text: string) => void): Promise<FollowOutcome> {
+export interface FollowHooks {
+  progress: (text: string) => void;
+  /** Aborts when the lock is lost: following then stops and says so. */
+  lost?: AbortSignal;
+}
+
+export async function followAndAudit(gateway: ClusterGateway, deps: ChangeDeps, record: InFlightRecord, hooks: FollowHooks): Promise<FollowOutcome> {
   const outcome = await follow({
     gateway, namespace: record.namespace, name: record.name, until: record.until, generation: record.generation,
-    deadline: new Date(record.deadline), clock: deps.clock, onProgress: progress,
+    deadline: new Date(record.deadline), clock: deps.clock, onProgress: hooks.progress, ...(hooks.lost ? { signal: hooks.lost } : {}),
   });
   await recordStep(deps, {
     operationId: record.operationId, verb: record.verb, requester: record.requester, via: record.via,
@@ -105,22 +124,44 @@ export async function followAndAudit(gateway: ClusterGateway, deps: ChangeDeps, 
   return outcome;
 }
 
+/** Waits at most `ms` for `work`; a renewal that hangs is abandoned rather than waited for. */
+function within<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms); });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Runs `work` while holding `lock`: renews it every `lockRenewMs` and releases it afterwards.
  * Renewals are chained, so the release waits for the last one instead of racing it (a renewal that
  * landed between the release's read and delete made the delete fail, leaving the lock held until it
- * expired: seen as "scale in progress" on the next command).
+ * expired: seen as "scale in progress" on the next command). A renewal that hangs is abandoned at
+ * the next tick; when none has succeeded for 2.5 renewal periods (the Lease lasts 3), or the lock
+ * was taken over, the lock is lost: `work`'s signal aborts, so it stops before writing again.
  */
-export async function whileHolding<T>(deps: ChangeDeps, lock: HeldLock, work: () => Promise<T>): Promise<T> {
+export async function whileHolding<T>(deps: ChangeDeps, lock: HeldLock, work: (lost: AbortSignal) => Promise<T>): Promise<T> {
   const locks = deps.locks(lock.target.cluster);
   const operationId = lock.holder.operationId;
+  const lost = new AbortController();
+  const where = `${lock.target.namespace}/${lock.target.name}`;
+  let lastRenewed = deps.clock.now().getTime();
+  const loseLock = (why: string): void => {
+    if (lost.signal.aborted) return;
+    deps.logger.error({ operationId, target: where }, `lock lost: ${why}`);
+    lost.abort(new MatteropsError('conflict', `matterops lost its lock on ${where} (${why}); it stopped here`, 'type status to see where the installation stands'));
+  };
   let renewing: Promise<void> = Promise.resolve();
   const renew = setInterval(() => {
-    renewing = renewing.then(() => locks.renew(lock))
-      .catch((e: unknown) => deps.logger.warn({ operationId, err: String(e) }, 'lock renewal failed'));
+    renewing = renewing.then(() => within(deps.lockRenewMs, locks.renew(lock), 'a lock renewal'))
+      .then(() => { lastRenewed = deps.clock.now().getTime(); })
+      .catch((e: unknown) => {
+        deps.logger.warn({ operationId, err: String(e) }, 'lock renewal failed');
+        if (isMatteropsError(e) && e.code === 'conflict') loseLock('another operation took it over');
+        else if (deps.clock.now().getTime() - lastRenewed >= deps.lockRenewMs * 2.5) loseLock('it could not be renewed in time');
+      });
   }, deps.lockRenewMs);
   try {
-    return await work();
+    return await work(lost.signal);
   } finally {
     clearInterval(renew);
     await renewing;
@@ -128,22 +169,25 @@ export async function whileHolding<T>(deps: ChangeDeps, lock: HeldLock, work: ()
   }
 }
 
-export async function execute(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan, options: RunOptions): Promise<Reply> {
+/** Applies a confirmed plan exactly where it was planned (its cluster, namespace and name), whoever confirms it. */
+export async function execute(commandCtx: VerbContext, deps: ChangeDeps, plan: ChangePlan, options: RunOptions): Promise<Reply> {
+  const ctx = planContext(commandCtx, deps, plan);
   const progress = options.progress ?? ((): void => undefined);
   const lock = await acquire(deps, plan, inFlightRecord(ctx, deps, plan, options));
   const step = { operationId: plan.id, verb: plan.verb, requester: plan.requester.name, via: viaOf(plan.requester), target: plan.draft.target };
-  return await whileHolding(deps, lock, async () => {
+  return await whileHolding(deps, lock, async (lost) => {
     let applied: Awaited<ReturnType<typeof writeWithReplan>>;
     try {
-      applied = await writeWithReplan(ctx, deps, plan);
+      applied = await writeWithReplan(ctx, deps, plan, lost);
     } catch (error) {
-      await recordStep(deps, { ...step, phase: 'failed', detail: `${plan.draft.summary}: ${(error as Error).message}` });
+      const phase = isMatteropsError(error) && error.code === 'forbidden' ? 'denied' : 'failed';
+      await recordStep(deps, { ...step, phase, detail: `${plan.draft.summary}: ${(error as Error).message}` });
       throw error;
     }
     await recordStep(deps, { ...step, phase: 'applied', detail: applied.plan.diff.join(', ') });
     progress(`applied: ${applied.plan.diff.join(', ')}`);
     const record = { ...inFlightRecord(ctx, deps, applied.plan, options), generation: applied.written?.generation ?? 0 };
-    const outcome = await followAndAudit(ctx.gateway, deps, record, progress);
+    const outcome = await followAndAudit(ctx.gateway, deps, record, { progress, lost });
     return outcomeReply(applied.plan, outcome, applied.notes);
   });
 }

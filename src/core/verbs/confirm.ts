@@ -1,9 +1,10 @@
 /** `confirm <code> [name]` and `cancel <code>`: the typed fallback for the Confirm and Cancel buttons. */
 import { z } from 'zod';
+import { quoted } from '../text/excerpt.ts';
 import { ScopeSchema } from '../grammar/common-schemas.ts';
 import { defineVerb } from '../verb.ts';
 
-const Code = z.string({ error: 'give the code from the plan, like 7f3a9c1e' }).regex(/^[0-9a-f]{8}(\.\d+\.[A-Za-z0-9_-]+)?$/, { error: (i) => `a confirmation code is 8 hex characters from the plan, got "${String(i.input)}"` });
+const Code = z.string({ error: 'give the code from the plan, like 7f3a9c1e' }).regex(/^[0-9a-f]{8}(\.\d+\.[A-Za-z0-9_-]+)?$/, { error: (i) => `a confirmation code is 8 hex characters from the plan, got ${quoted(i.input)}` });
 
 export const ConfirmSchema = ScopeSchema.extend({ verb: z.literal('confirm'), code: Code, word: z.string().optional() });
 export type ConfirmOperation = z.infer<typeof ConfirmSchema>;
@@ -22,7 +23,7 @@ export const confirm = defineVerb<ConfirmOperation>({
   ],
   flags: [],
   schema: ConfirmSchema,
-  run: (ctx, op) => ctx.changes.confirm(ctx, op.code, op.word, ctx.options),
+  run: (ctx, op) => ctx.changes.confirm(ctx, { codeOrToken: op.code, typedWord: op.word, within: { cluster: op.cluster, namespace: op.namespace } }),
 });
 
 export const cancel = defineVerb<CancelOperation>({
