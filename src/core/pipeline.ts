@@ -12,6 +12,7 @@ import { errorReply } from './error-reply.ts';
 import { parseCommand } from './grammar/parse.ts';
 import type { Operation } from './operation.ts';
 import { createAccess } from './policy/access.ts';
+import { clustersFor } from './policy/authorize.ts';
 import type { Policy } from './policy/policy-schema.ts';
 import type { Clock } from './ports/clock.ts';
 import type { ClusterDirectory } from './ports/cluster-gateway.ts';
@@ -46,17 +47,23 @@ export interface Pipeline {
   run(input: string, caller: Caller, options?: RunOptions): Promise<Outcome>;
 }
 
-function pickCluster(clusters: ClusterDirectory, wanted: string | undefined): string {
+/**
+ * The cluster a command runs on: one the configuration exposes and the caller may use (`usable`).
+ * Any other is "unknown", and the answer names only the usable ones, so a chat user learns nothing
+ * of contexts outside their reach (issue 9, items 4 and 5).
+ */
+function pickCluster(clusters: ClusterDirectory, wanted: string | undefined, usable: readonly string[]): string {
   const context = wanted ?? clusters.defaultContext;
-  if (clusters.get(context)) return context;
-  const close = suggest(context, clusters.contexts);
-  throw usageError(`unknown cluster "${context}"`, `clusters: ${clusters.contexts.join(', ')}${close.length ? ` (did you mean ${close[0]}?)` : ''}`);
+  if (usable.includes(context) && clusters.get(context)) return context;
+  const close = suggest(context, [...usable]);
+  throw usageError(`unknown cluster "${context}"`, `clusters: ${usable.join(', ')}${close.length ? ` (did you mean ${close[0]}?)` : ''}`);
 }
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
   async function dispatch(input: string, caller: Caller, options: RunOptions, parsed: ReturnType<typeof parseCommand>): Promise<Reply> {
-    const cluster = pickCluster(deps.clusters, parsed.operation.cluster);
-    const access = createAccess(deps.policy, caller, cluster);
+    const usable = clustersFor(deps.policy, caller, deps.clusters.contexts, deps.clusters.defaultContext);
+    const cluster = pickCluster(deps.clusters, parsed.operation.cluster, usable);
+    const access = createAccess(deps.policy, caller, cluster, usable);
     if (!access.mayUse(parsed.verb.name)) {
       const refusal = new MatteropsError('forbidden', `${caller.name} may not use ${parsed.verb.name}: no role in the matterops policy grants it`,
         'type help to see what you may do, or ask an admin to grant you a role');

@@ -7,14 +7,18 @@ export interface Access {
   /** Whether the caller has the verb anywhere (what help lists). */
   mayUse(verb: string): boolean;
   decide(verb: string, namespace: string, name?: string): Decision;
+  /** The configured clusters the caller may use (what whoami and an unknown --cluster name). */
+  readonly clusters: readonly string[];
   /** Roles by binding, for whoami. */
   readonly policy: Policy;
 }
 
-export function createAccess(policy: Policy, caller: Caller, cluster: string): Access {
+/** `clusters` defaults to the request's own cluster (a plan applied where it was made needs no other). */
+export function createAccess(policy: Policy, caller: Caller, cluster: string, clusters: readonly string[] = [cluster]): Access {
   const anywhere = verbsAnywhere(policy, caller);
   return {
     policy,
+    clusters,
     mayUse: (verb) => anywhere.has(verb) || anywhere.has('*'),
     decide: (verb, namespace, name) => authorize(policy, caller, verb, { cluster, namespace, ...(name ? { name } : {}) }),
   };

@@ -67,6 +67,17 @@ export function verbsAnywhere(policy: Policy, caller: Caller): Set<string> {
   return verbs;
 }
 
+/**
+ * The configured clusters the caller may use: those some binding of theirs reaches, and always the
+ * default one (where help, whoami and friends run for anyone). A binding's `clusters: ['*']` thus
+ * means every configured context, never a kubeconfig context left out of the configuration.
+ */
+export function clustersFor(policy: Policy, caller: Caller, contexts: readonly string[], defaultContext: string): string[] {
+  const reached = (context: string): boolean => policy.bindings.some((b) =>
+    b.subjects.some((s) => subjectMatches(s, caller)) && b.scope.clusters.some((p) => matches(p, context)));
+  return contexts.filter((c) => c === defaultContext || reached(c));
+}
+
 export function requiresTwoPersons(policy: Policy, namespace: string): boolean {
   return policy.twoPersonRule.namespaces.some((p) => matches(p, namespace));
 }

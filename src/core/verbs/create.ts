@@ -84,6 +84,13 @@ export const create = defineChange<CreateOperation>({
   schema: CreateSchema,
   async plan(ctx, op): Promise<ChangeDraft> {
     const namespace = ctx.scope.namespace ?? ctx.scope.defaultNamespace;
+    // Authorised before anything is read: a caller who may not create here learns nothing of the
+    // names or Secrets in this namespace (issue 9, item 4). The change pipeline checks limits later.
+    const decision = ctx.access.decide('create', namespace, op.name);
+    if (!decision.allowed) {
+      throw new MatteropsError('forbidden', decision.reason, 'ask an admin to bind you to a role with "create" in the matterops policy',
+        { cluster: ctx.scope.cluster, namespace, name: op.name });
+    }
     if (await ctx.gateway.getInstallation(namespace, op.name)) {
       throw new MatteropsError('conflict', `${namespace}/${op.name} already exists`, `choose another name, or type status ${op.name}`);
     }

@@ -1,5 +1,6 @@
 /** `list [-n ns | -A]`: every installation with state, version, ready/desired, age and endpoint. */
 import { z } from 'zod';
+import { MatteropsError } from '../errors.ts';
 import { ScopeSchema } from '../grammar/common-schemas.ts';
 import { toneOfState } from '../model/verdict.ts';
 import type { Installation } from '../model/installation.ts';
@@ -32,7 +33,11 @@ export const list = defineVerb<ListOperation>({
   async run(ctx, op) {
     const namespace = op.allNamespaces ? undefined : (ctx.scope.namespace ?? ctx.scope.defaultNamespace);
     const where = namespace ? `namespace ${namespace}` : 'any namespace';
-    const found = await ctx.gateway.listInstallations(namespace);
+    // A namespace the caller may not list is refused before it is read, so the answer says nothing about it.
+    const refused = namespace === undefined ? undefined : ctx.access.decide('list', namespace);
+    if (refused && !refused.allowed) throw new MatteropsError('forbidden', refused.reason, 'type list -A to see the installations you may list');
+    // Only what the policy lets the caller list: namespaces and installations outside it are not shown.
+    const found = (await ctx.gateway.listInstallations(namespace)).filter((i) => ctx.access.decide('list', i.namespace, i.name).allowed);
     if (!found.length) {
       return reply('neutral', text(`No Mattermost installations in ${where} of cluster ${ctx.scope.cluster}.`),
         text(namespace ? 'type list -A to look in every namespace' : 'create one with the Mattermost operator'));

@@ -23,7 +23,8 @@ export const whoami = defineVerb<WhoamiOperation>({
       { label: 'cluster', value: `${ctx.scope.cluster} (${ctx.gateway.server})` },
       { label: 'acting as', value: `${identity.username}${identity.groups.length ? ` (groups ${identity.groups.join(', ')})` : ''}` },
       { label: 'namespace', value: ctx.scope.namespace ?? `${ctx.scope.defaultNamespace} (default)` },
-      { label: 'clusters', value: ctx.clusters.contexts.join(', ') },
+      // Only the clusters this caller may use: the others are nobody else's business either.
+      { label: 'clusters', value: ctx.access.clusters.join(', ') },
       { label: 'may use', value: ctx.registry.verbs.filter((v) => ctx.access.mayUse(v.name)).map((v) => v.name).join(', ') },
     ]));
   },

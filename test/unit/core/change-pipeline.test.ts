@@ -289,6 +289,6 @@ describe('audit and can-i', () => {
     expect((await h.run('can-i scale mattermost')).text).toBe('yes: you may scale chat/mattermost on cluster sandbox-bot (change)\n\nroles:   admin\nlimits:  maxReplicas 20, minReplicas 0');
     const denied = createHarness({ policy: PolicySchema.parse({ roles: { r: { verbs: ['status'] } }, bindings: [{ role: 'r', subjects: [{ user: 'bob' }] }] }) });
     denied.gateway.seed('chat', 'mattermost');
-    expect((await denied.run('can-i scale mattermost', chatUser('bob'))).text).toBe('no: @bob may not scale chat/mattermost on cluster sandbox-bot: no role in the matterops policy grants it');
+    expect((await denied.run('can-i scale mattermost', chatUser('bob'))).text).toBe('no: there is no installation "mattermost" you may scale in cluster sandbox-bot');
   });
 });
