@@ -1,63 +1,115 @@
 /**
- * One command from chat (slash or mention) through the pipeline, answered as the bot: progress in
- * one post edited in place, the outcome as the last edit, plans with signed Confirm/Cancel buttons.
- * `early` resolves as soon as the adapter can answer Mattermost's HTTP request (first progress,
- * the reply, or a timeout), while the work goes on.
+ * One command from chat (slash, mention or button) through the pipeline, answered as the bot:
+ * progress in one post edited in place, the outcome as the last edit, plans with signed
+ * Confirm/Cancel buttons. `early` resolves as soon as the adapter can answer Mattermost's HTTP
+ * request (the command was accepted, the reply came, or the wait ran out), while the work goes on;
+ * whatever comes after that answer still reaches the requester (issue 9, item 10).
  */
 import type { Pipeline } from '../../core/pipeline.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Signer } from '../../core/ports/signer.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Caller } from '../../core/verb-context.ts';
+import { echoCommand } from '../../core/text/redact.ts';
+import { signButton } from './button-context.ts';
 import type { Poster, Target } from './poster.ts';
+import { escapeText } from './escape-markdown.ts';
 import type { ActionContext } from './render-post.ts';
 
 export interface ChatRequest { caller: Caller; target: Target; text: string }
 
-export type Early = { kind: 'reply'; reply: Reply; posted: boolean } | { kind: 'working' };
+/**
+ * `reply`: the answer came (posted, or left to the adapter to show privately); `accepted`: the
+ * change is under way (its first progress); `waiting`: neither yet, the work goes on.
+ */
+export type Early = { kind: 'reply'; reply: Reply; posted: boolean } | { kind: 'accepted' } | { kind: 'waiting' };
 
-export interface ResponderDeps { pipeline: Pipeline; poster: Poster; signer: Signer; publicUrl: string; logger: Logger }
+/** Shows a reply to one user only (an ephemeral post); resolves false when it could not. */
+export type TellPrivately = (userId: string, target: Target, reply: Reply) => Promise<boolean>;
 
-/** Button contexts are signed by the bot: Mattermost forwards them unsigned (reference/mattermost.md D). */
-export function actionContextFor(signer: Signer, publicUrl: string, token: string): ActionContext {
-  return (actionId) => ({ url: `${publicUrl}/hooks/action`, context: { action: actionId, token, sig: signer.sign(`${actionId}.${token}`) } });
+export interface ResponderDeps { pipeline: Pipeline; poster: Poster; signer: Signer; publicUrl: string; logger: Logger; tellPrivately: TellPrivately }
+
+export interface Responding {
+  early: Promise<Early>;
+  /** True once the command was accepted (its first progress, or a reply that is no error); false otherwise. */
+  accepted: Promise<boolean>;
+  /** Resolves with the final reply once it is delivered (undefined when the command crashed). */
+  done: Promise<Reply | undefined>;
+}
+
+/** Buttons for a plan carried by post `postId`: each context signs who, which plan, where, until when. */
+export function actionContextFor(deps: Pick<ResponderDeps, 'signer' | 'publicUrl'>, reply: Reply, place: { requester: string; postId: string; target: Target }): ActionContext | undefined {
+  const pending = reply.pending;
+  if (!pending) return undefined;
+  const claims = { token: pending.token, requester: place.requester, post: place.postId, channel: place.target.channelId,
+    root: place.target.rootId ?? place.postId, expires: pending.expiresAt.getTime() };
+  return (actionId) => ({ url: `${deps.publicUrl}/hooks/action`, context: signButton(deps.signer, { ...claims, action: actionId === 'cancel' ? 'cancel' : 'confirm' }) });
 }
 
 export function createChatResponder(deps: ResponderDeps) {
+  /** Posts a plan, then adds its buttons: they sign the id of the post that carries them. */
+  async function postPlan(request: ChatRequest, reply: Reply, progressPost: string | undefined): Promise<void> {
+    const postId = progressPost ?? (await deps.poster.post(request.target, { ...reply, blocks: reply.blocks.filter((b) => b.kind !== 'actions') }))[0];
+    if (postId === undefined) return;
+    await deps.poster.edit(postId, reply, actionContextFor(deps, reply, { requester: request.caller.id, postId, target: request.target }));
+  }
+
   /** Runs the command; posts progress, plan or outcome; errors go back privately when `privateErrors`. */
-  function respond(request: ChatRequest, privateErrors: boolean, earlyMs = 2_500): { early: Promise<Early>; done: Promise<void> } {
-    let progressId: Promise<string> | undefined;
+  function respond(request: ChatRequest, privateErrors: boolean, earlyMs = 2_500): Responding {
+    let progressId: Promise<string | undefined> | undefined;
+    let answered = false;
     let resolveEarly: (e: Early) => void = () => undefined;
-    const early = new Promise<Early>((resolve) => { resolveEarly = resolve; });
-    const timer = setTimeout(() => resolveEarly({ kind: 'working' }), earlyMs);
+    const early = new Promise<Early>((resolve) => { resolveEarly = (e) => { answered = true; resolve(e); }; });
+    const timer = setTimeout(() => resolveEarly({ kind: 'waiting' }), earlyMs);
     const progress = (step: string): void => {
-      const line = `:hourglass_flowing_sand: **${request.text}** (${request.caller.name}): ${step}`;
+      // Masked and escaped before the first post: Mattermost keeps every edit's old text (reference/mattermost.md D.x).
+      const line = `:hourglass_flowing_sand: **${escapeText(echoCommand(request.text))}** (${request.caller.name}): ${escapeText(step)}`;
       if (!progressId) {
-        progressId = deps.poster.text(request.target, line);
-        resolveEarly({ kind: 'working' });
+        // A progress post that fails is logged and left: the outcome is then posted afresh.
+        progressId = deps.poster.text(request.target, line).catch((error: unknown) => {
+          deps.logger.warn({ err: (error as Error).message }, 'could not post progress');
+          return undefined;
+        });
+        resolveEarly({ kind: 'accepted' });
       } else {
-        void progressId.then((id) => deps.poster.editText(id, line)).catch(() => undefined);
+        void progressId.then((id) => (id ? deps.poster.editText(id, line) : undefined)).catch(() => undefined);
       }
     };
-    const done = (async (): Promise<void> => {
+    const deliver = async (reply: Reply): Promise<void> => {
+      const progressPost = await progressId;
+      if (reply.pending) return await postPlan(request, reply, progressPost);
+      if (progressPost) return await deps.poster.edit(progressPost, reply);
+      if (reply.error && privateErrors) {
+        if (!answered) return resolveEarly({ kind: 'reply', reply, posted: false });
+        // Mattermost was already told "working on it": the error must still reach the requester.
+        if (await deps.tellPrivately(request.caller.id, request.target, reply)) return;
+      }
+      await deps.poster.post(request.target, reply);
+    };
+    let accept: (ok: boolean) => void = () => undefined;
+    const accepted = new Promise<boolean>((resolve) => { accept = resolve; });
+    early.then((e) => { if (e.kind === 'accepted') accept(true); }, () => undefined);
+    const done = (async (): Promise<Reply | undefined> => {
       const { reply } = await deps.pipeline.run(request.text, request.caller, { progress, replyTo: `${request.target.channelId}:${request.target.rootId ?? ''}` });
       clearTimeout(timer);
-      const actions = reply.pending ? actionContextFor(deps.signer, deps.publicUrl, reply.pending.token) : undefined;
-      if (progressId) {
-        await deps.poster.edit(await progressId, reply, actions);
-      } else if (reply.error && privateErrors) {
-        resolveEarly({ kind: 'reply', reply, posted: false });
-        return;
-      } else {
-        await deps.poster.post(request.target, reply, actions);
-      }
+      accept(!reply.error);
+      await deliver(reply);
       resolveEarly({ kind: 'reply', reply, posted: true });
+      return reply;
     })().catch((error: unknown) => {
-      deps.logger.error({ err: (error as Error).message, text: request.text }, 'could not answer a chat command');
-      resolveEarly({ kind: 'working' });
+      deps.logger.error({ err: (error as Error).message }, 'could not answer a chat command');
+      clearTimeout(timer);
+      accept(false);
+      resolveEarly({ kind: 'waiting' });
+      return undefined;
     });
-    return { early, done };
+    return { early, accepted, done };
   }
-  return { respond };
+
+  /** Runs a read-only command and hands the reply back, posting nothing (a bare `/k8s` gets help privately). */
+  async function answerPrivately(request: ChatRequest): Promise<Reply> {
+    return (await deps.pipeline.run(request.text, request.caller, {})).reply;
+  }
+  return { respond, answerPrivately };
 }
 export type ChatResponder = ReturnType<typeof createChatResponder>;

@@ -1,0 +1,68 @@
+/**
+ * `/hooks/action`: a click on a Confirm or Cancel button. The context must be one the bot signed
+ * for this post, channel and plan, unexpired (button-context.ts); the clicker is whoever
+ * Mattermost says clicked, looked up by id, and the core decides whether they may. The plan post
+ * loses its buttons only once the change was really accepted (issue 9, item 10).
+ */
+import type { Request, Response } from 'express';
+import type { Signer } from '../../core/ports/signer.ts';
+import { verifyButton, type ButtonClaims } from '../mattermost/button-context.ts';
+import type { ChatIdentity } from '../mattermost/chat-identity.ts';
+import type { ChatResponder } from '../mattermost/chat-responder.ts';
+import { MattermostApiError, type MattermostApi, type Post } from '../mattermost/mattermost-api.ts';
+import { renderMarkdown, type Attachment } from '../mattermost/render-post.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+
+export interface ActionDeps { responder: ChatResponder; identity: ChatIdentity; signer: Signer; api: MattermostApi; logger: Logger }
+
+const field = (body: Record<string, unknown>, key: string): string => (typeof body[key] === 'string' ? body[key] : '');
+
+/** The plan post without its buttons, with who acted on it. */
+async function settledPlan(api: MattermostApi, postId: string, line: string): Promise<{ message: string; props: Record<string, unknown> }> {
+  const post = await api.call<Post>('GET', `/posts/${postId}`).catch(() => undefined);
+  const attachments = ((post?.props?.attachments ?? []) as Attachment[]).map(({ actions: _, ...rest }) => rest);
+  return { message: `${post?.message ?? ''}\n${line}`.trim(), props: { attachments } };
+}
+
+async function clicker(deps: ActionDeps, userId: string, channelId: string): Promise<Awaited<ReturnType<ChatIdentity['callerFor']>> | undefined> {
+  // Mattermost does not sign button requests: names come from looking up the ids, never the body.
+  return await deps.identity.callerFor(userId, channelId).catch((error: unknown) => {
+    if (error instanceof MattermostApiError && error.status >= 400 && error.status < 500) return undefined; // no such user
+    throw error;
+  });
+}
+
+const settledLine = (claims: ButtonClaims, name: string): string =>
+  (claims.action === 'confirm' ? `:white_check_mark: confirmed by ${name}` : `:x: cancelled by ${name}`);
+
+export async function actionRoute(deps: ActionDeps, req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const click = { userId: field(body, 'user_id'), postId: field(body, 'post_id'), channelId: field(body, 'channel_id') };
+  const check = verifyButton(deps.signer, (body.context ?? {}) as Record<string, unknown>, click, Date.now());
+  if (!check.ok) {
+    res.status(403).json({ ephemeral_text: check.why === 'expired' ? 'This button has expired: run the command again for a fresh plan.' : 'This button is not valid.' });
+    return;
+  }
+  const { claims } = check;
+  const caller = await clicker(deps, click.userId, claims.channel);
+  if (!caller) {
+    res.status(403).json({ ephemeral_text: 'This button is not valid.' });
+    return;
+  }
+  const { early, accepted } = deps.responder.respond({ caller, target: { channelId: claims.channel, rootId: claims.root }, text: `${claims.action} ${claims.token}` }, true, 2_000);
+  const answer = await early;
+  if (answer.kind === 'reply' && !answer.posted) {
+    res.json({ ephemeral_text: renderMarkdown(answer.reply) });
+    return;
+  }
+  const line = settledLine(claims, caller.name);
+  if (answer.kind !== 'waiting') {
+    res.json({ update: await settledPlan(deps.api, claims.post, line) });
+    return;
+  }
+  // Not accepted yet: the buttons stay until it is; an error then reaches the clicker privately.
+  res.json({ ephemeral_text: 'Working on it...' });
+  void accepted.then(async (ok) => {
+    if (ok) await deps.api.patchPost(claims.post, await settledPlan(deps.api, claims.post, line));
+  }).catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, 'could not mark the plan as settled'));
+}

@@ -1,0 +1,35 @@
+/**
+ * `/hooks/slash`: a `/k8s ...` command from Mattermost, checked against the command's token, then
+ * answered by the responder. A bare `/k8s` gets the help privately, never in the channel.
+ */
+import type { Request, Response } from 'express';
+import type { ChatIdentity } from '../mattermost/chat-identity.ts';
+import type { ChatResponder } from '../mattermost/chat-responder.ts';
+import { renderMarkdown } from '../mattermost/render-post.ts';
+import { isKnownToken, slashToken } from './verify-token.ts';
+
+export interface SlashDeps { responder: ChatResponder; identity: ChatIdentity; slashTokens: readonly string[] }
+
+const field = (body: Record<string, unknown>, key: string): string => (typeof body[key] === 'string' ? body[key] : '');
+const ephemeral = (res: Response, text: string): void => { res.json({ response_type: 'ephemeral', text }); };
+
+export async function slashRoute(deps: SlashDeps, req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  if (!isKnownToken(slashToken(req.get('authorization'), body.token), deps.slashTokens)) {
+    res.status(401).end();
+    return;
+  }
+  // user_id is trusted only now, after the command token checked out.
+  const caller = await deps.identity.callerFor(field(body, 'user_id'), field(body, 'channel_id'),
+    { username: field(body, 'user_name'), team: field(body, 'team_domain'), channel: field(body, 'channel_name') });
+  const target = { channelId: field(body, 'channel_id') };
+  const text = field(body, 'text').trim();
+  if (!text) {
+    ephemeral(res, renderMarkdown(await deps.responder.answerPrivately({ caller, target, text: 'help' })));
+    return;
+  }
+  const answer = await deps.responder.respond({ caller, target, text }, true).early;
+  if (answer.kind === 'reply' && !answer.posted) ephemeral(res, renderMarkdown(answer.reply));
+  else if (answer.kind === 'reply') ephemeral(res, '');
+  else ephemeral(res, 'Working on it...');
+}
