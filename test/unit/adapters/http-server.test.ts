@@ -1,0 +1,101 @@
+/**
+ * The bot's HTTP surface, on a real loopback server with stub dependencies (issue 9, item 16):
+ * readiness answers from a cache refreshed in the background, errors are short JSON without a
+ * stack, bodies are bounded, unknown routes are 404, and Express does not announce itself.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
+import { startHttpServer, type HttpDeps } from '../../../src/adapters/http/http-server.ts';
+import { silentLogger } from '../../../src/core/ports/logger.ts';
+
+let server: Server;
+let base = '';
+const calls = { cluster: 0, hanging: 0 };
+let clusterUp = true;
+
+const stubDeps = (): HttpDeps => ({
+  responder: {} as HttpDeps['responder'],
+  identity: { callerFor: () => Promise.reject(new Error('identity lookup exploded at /work/secret/path.ts:12')) },
+  slashTokens: ['slash-token'],
+  signer: createHmacSigner('key'),
+  api: {} as HttpDeps['api'],
+  logger: silentLogger,
+  readiness: {
+    cluster: () => { calls.cluster++; return Promise.resolve(clusterUp); },
+    // A dependency that never answers: /readyz must still answer, and say it is not ready.
+    hanging: () => { calls.hanging++; return new Promise<boolean>(() => undefined); },
+  },
+  readinessEveryMs: 100,
+  role: () => 'leader',
+});
+
+const get = (path: string): Promise<Response> => fetch(`${base}${path}`, { signal: AbortSignal.timeout(2_000) });
+const post = (path: string, type: string, body: string): Promise<Response> =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body, signal: AbortSignal.timeout(2_000) });
+
+/** A short JSON error body that names no file, line or stack frame. */
+async function expectShortJsonError(res: Response, status: number): Promise<void> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type') ?? '').toMatch(/^application\/json/);
+  const text = await res.text();
+  expect(text.length).toBeLessThan(200);
+  expect(text).not.toMatch(/\bat \S+ \(|node_modules|\.ts:\d+|\.js:\d+|<html|<pre/i);
+  expect(JSON.parse(text)).toHaveProperty('error');
+}
+
+beforeAll(async () => {
+  server = await startHttpServer(stubDeps(), '127.0.0.1', 0);
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => { await new Promise((resolve) => server.close(resolve)); });
+
+describe('/readyz', () => {
+  it('answers from its cache even when a dependency hangs, and makes no call per request', async () => {
+    await new Promise((r) => setTimeout(r, 350)); // a few background refreshes
+    const before = calls.cluster;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => get('/readyz')));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(503));
+    expect(await answers[0]!.json()).toEqual({ cluster: true, hanging: false, role: 'leader' });
+    expect(calls.cluster - before).toBeLessThan(5); // the refresher's, not one per request
+    expect(calls.hanging).toBe(1); // a check still running is not started again
+  });
+
+  it('follows a dependency going down within a refresh or two', async () => {
+    clusterUp = false;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await (await get('/readyz')).json()).toMatchObject({ cluster: false });
+    clusterUp = true;
+  });
+});
+
+describe('errors and limits', () => {
+  it('does not announce Express', async () => {
+    expect((await get('/healthz')).headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('answers bad JSON with 400, short JSON, no stack', async () => {
+    await expectShortJsonError(await post('/hooks/action', 'application/json', '{"context": {'), 400);
+  });
+
+  it('answers a body over the limit with 413 on every body parser', async () => {
+    const big = 'x'.repeat(100 * 1024);
+    await expectShortJsonError(await post('/hooks/action', 'application/json', JSON.stringify({ context: { action: big } })), 413);
+    await expectShortJsonError(await post('/hooks/slash', 'application/x-www-form-urlencoded', `token=slash-token&text=${big}`), 413);
+  });
+
+  it('answers a failing handler with 500, short JSON, no stack or path', async () => {
+    const res = await post('/hooks/slash', 'application/x-www-form-urlencoded', 'token=slash-token&user_id=u1&channel_id=c1&text=version');
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).not.toMatch(/secret\/path|\.ts:\d+|\bat /);
+    expect(text.length).toBeLessThan(200);
+  });
+
+  it('answers unknown routes and methods with a short JSON 404', async () => {
+    await expectShortJsonError(await get('/nope'), 404);
+    await expectShortJsonError(await get('/hooks/slash'), 404);
+    await expectShortJsonError(await post('/readyz', 'application/json', '{}'), 404);
+  });
+});
