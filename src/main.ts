@@ -76,9 +76,12 @@ type PendingInCluster = (signingKey: Uint8Array, logger: Logger) => PendingStore
 type KubeState = Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit' | 'chatState'>> & Required<Pick<App, 'elect'>> & { pendingInCluster: PendingInCluster };
 
 function kubeState(config: Config, clock: Clock): KubeState {
+  // Only the configured contexts are exposed (default: the default one), never the whole kubeconfig.
   const directory = createKubeDirectory({
     ...(config.kubernetes.kubeconfig ? { kubeconfig: config.kubernetes.kubeconfig } : {}),
     ...(config.kubernetes.defaultContext ? { defaultContext: config.kubernetes.defaultContext } : {}),
+    ...(config.kubernetes.contexts ? { contexts: config.kubernetes.contexts } : {}),
+    requestTimeoutMs: config.kubernetes.requestTimeoutSeconds * 1000,
   });
   const home = directory.kubeConfigFor(directory.defaultContext);
   return {

@@ -4,13 +4,27 @@
  */
 import { z } from 'zod';
 
+/** A list given as `a,b,c` in the environment or as a YAML list. */
+const commaList = (value: unknown): unknown =>
+  (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
+
 export const ConfigSchema = z.object({
   kubernetes: z.object({
     /** A kubeconfig file; without it KUBECONFIG, ~/.kube/config or the in-cluster account. */
     kubeconfig: z.string().min(1).optional(),
-    /** The context used when a command names none; default: the kubeconfig's current context. */
+    /**
+     * The context used when a command names none; default: the first of `contexts`, else the
+     * kubeconfig's current context.
+     */
     defaultContext: z.string().min(1).optional(),
-  }).default({}),
+    /**
+     * The kubeconfig contexts commands may use (`--cluster`); default: only the default context.
+     * Any other context of the kubeconfig (a laptop's admin context, say) stays out of reach.
+     */
+    contexts: z.preprocess(commaList, z.array(z.string().min(1)).min(1, { error: 'kubernetes.contexts (MATTEROPS_KUBE_CONTEXTS) must name at least one context, like sandbox-bot,sandbox-alice' })).optional(),
+    /** Seconds one Kubernetes call may take before it is abandoned (watches stay open; they restart when idle). */
+    requestTimeoutSeconds: z.coerce.number().min(1).max(300).default(10),
+  }).default({ requestTimeoutSeconds: 10 }),
   defaults: z.object({
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'defaults.namespace must be a DNS-1123 label' }).default('default'),
   }).default({ namespace: 'default' }),
@@ -54,6 +68,8 @@ export type Config = z.infer<typeof ConfigSchema>;
 export const envBindings: Record<string, string[]> = {
   MATTEROPS_KUBECONFIG: ['kubernetes', 'kubeconfig'],
   MATTEROPS_KUBE_CONTEXT: ['kubernetes', 'defaultContext'],
+  MATTEROPS_KUBE_CONTEXTS: ['kubernetes', 'contexts'],
+  MATTEROPS_KUBE_TIMEOUT_SECONDS: ['kubernetes', 'requestTimeoutSeconds'],
   MATTEROPS_NAMESPACE: ['defaults', 'namespace'],
   MM_URL: ['mattermost', 'url'],
   MM_BOT_TOKEN: ['mattermost', 'botToken'],
