@@ -1,12 +1,13 @@
 /** Schemas shared by verbs, each with a message that says what to type instead. */
 import { z } from 'zod';
+import { excerpt, quoted } from '../text/excerpt.ts';
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Installation and namespace names are DNS-1123 labels, as Kubernetes requires. */
 export const NameSchema = (what: string) => z.string({ error: `${what} is missing` })
   .max(63, { error: `${what} must be at most 63 characters` })
-  .regex(dns1123Label, { error: (issue) => `${what} must be lowercase letters, digits and '-' (a DNS-1123 label), got "${String(issue.input)}"` });
+  .regex(dns1123Label, { error: (issue) => `${what} must be lowercase letters, digits and '-' (a DNS-1123 label), got ${quoted(issue.input)}` });
 
 export const InstallationNameSchema = NameSchema('the installation name');
 
@@ -20,5 +21,29 @@ export const ScopeSchema = z.object({
 });
 
 export const DurationTextSchema = z.string().regex(/^(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, {
-  error: (issue) => `a duration looks like 30s, 10m, 1h or 1h30m, got "${String(issue.input)}"`,
+  error: (issue) => `a duration looks like 30s, 10m, 1h or 1h30m, got ${quoted(issue.input)}`,
 }).refine((s) => s !== '', { error: 'a duration looks like 30s, 10m, 1h or 1h30m' });
+
+interface Bounds { min: number; max: number; example: string }
+
+function numberProblem(subject: string, typed: string, bounds: Bounds): string | undefined {
+  if (!/^-?\d+$/.test(typed)) return `${subject} must be a whole number like ${bounds.example}, got ${quoted(typed)}`;
+  // Judged on the number as typed, so 99999999999999999999 is "at most 1000", not a float's wording.
+  const value = Number(typed);
+  if (value < bounds.min) return bounds.min === 0 ? `${subject} must be 0 or more, got ${excerpt(typed)}` : `${subject} must be at least ${bounds.min}, got ${excerpt(typed)}`;
+  if (value > bounds.max) return `${subject} must be at most ${bounds.max}, got ${excerpt(typed)}`;
+  return undefined;
+}
+
+/**
+ * A whole number within bounds, from the command line's text or a number (an operation parsed
+ * again). Every message quotes what the user typed (issue 9, item 7).
+ */
+export const WholeNumberSchema = (subject: string, bounds: Bounds) =>
+  z.union([z.number(), z.string()], { error: (issue) => `${subject} must be a whole number like ${bounds.example}, got ${quoted(issue.input)}` })
+    .transform((raw, ctx) => {
+      const problem = numberProblem(subject, String(raw), bounds);
+      if (problem === undefined) return Number(raw);
+      ctx.addIssue({ code: 'custom', message: problem, input: raw });
+      return z.NEVER;
+    });

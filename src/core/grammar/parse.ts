@@ -6,9 +6,11 @@ import type { z } from 'zod';
 import { usageError, type MatteropsError } from '../errors.ts';
 import type { Registry } from '../registry.ts';
 import { suggest } from '../text/did-you-mean.ts';
+import { excerpt, quoted } from '../text/excerpt.ts';
 import type { FlagSpec, OperationBase, Verb } from '../verb.ts';
 import { changeFlags } from './change-flags.ts';
 import { globalFlags } from './global-flags.ts';
+import { ourWording } from './issue-wording.ts';
 import { tokenize, type Token } from './tokenize.ts';
 
 export interface Scope { cluster?: string; namespace?: string }
@@ -40,7 +42,7 @@ function unknownFlag(token: string, specs: FlagSpec[], verb: Verb | undefined): 
   const name = token.split('=')[0] ?? token;
   const close = suggest(name.replace(/^-+/, ''), specs.map((f) => f.name)).map((f) => `--${f}`);
   const hint = [close.length ? `did you mean ${close.join(' or ')}?` : '', verb ? usageHint(verb) : ''].filter(Boolean).join('\n');
-  return usageError(`unknown flag ${name}${verb ? ` for ${verb.name}` : ''}`, hint || undefined);
+  return usageError(`unknown flag ${excerpt(name)}${verb ? ` for ${verb.name}` : ''}`, hint || undefined);
 }
 
 const isFlagToken = (token: Token): boolean =>
@@ -84,7 +86,7 @@ function findVerb(word: string | undefined, registry: Registry): Verb {
   const verb = registry.find(word.toLowerCase());
   if (verb) return verb;
   const close = suggest(word.toLowerCase(), registry.words);
-  throw usageError(`unknown command "${word}"`, close.length ? `did you mean ${close.join(' or ')}? (type help for the list)` : 'type help to see what you can do');
+  throw usageError(`unknown command ${quoted(word)}`, close.length ? `did you mean ${close.join(' or ')}? (type help for the list)` : 'type help to see what you can do');
 }
 
 function assignPositionals(verb: Verb, words: string[]): Record<string, string | string[]> {
@@ -100,17 +102,23 @@ function assignPositionals(verb: Verb, words: string[]): Record<string, string |
       throw usageError(`${verb.name} needs ${spec.name === 'name' ? 'an installation name' : `<${spec.name}>`}`, usageHint(verb));
     }
   }
-  if (i < words.length) throw usageError(`${verb.name} does not take "${words.slice(i).join(' ')}"`, usageHint(verb));
+  if (i < words.length) throw usageError(`${verb.name} does not take ${quoted(words.slice(i).join(' '))}`, usageHint(verb));
   return values;
 }
 
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
-  return issue?.message ?? 'invalid input';
+  return issue?.message ?? 'the command is not valid';
 }
+
+/** Longer command lines are refused before anything reads them (issue 9, item 7). */
+export const maxCommandLength = 4096;
 
 /** Parses one command line (without the `/k8s` or `@matterops` prefix). */
 export function parseCommand(input: string, registry: Registry): ParsedCommand {
+  if (input.length > maxCommandLength) {
+    throw usageError(`the command is too long (${input.length} characters; at most ${maxCommandLength})`, 'shorten it, or split it into several commands');
+  }
   const tokens = tokenize(input);
   // Global flags may come before the verb: `-n chat status mattermost`.
   const isWord = (t: Token): boolean => t.literal || !t.value.startsWith('-');
@@ -119,7 +127,8 @@ export function parseCommand(input: string, registry: Registry): ParsedCommand {
   const rest = tokens.filter((_, i) => i !== verbIndex);
   const collected = collect(rest, [...verb.flags, ...globalFlags, ...(verb.kind === 'change' ? changeFlags : [])], verb);
   const candidate = { verb: verb.name, ...collected.flags, ...assignPositionals(verb, collected.positionals) };
-  const result = verb.schema.safeParse(candidate);
+  // Our wording for any issue whose schema brings no message of its own: never zod's defaults.
+  const result = verb.schema.safeParse(candidate, { error: (issue) => ourWording(issue, verb) });
   if (!result.success) throw usageError(firstIssue(result.error), usageHint(verb));
   return { verb, operation: result.data };
 }

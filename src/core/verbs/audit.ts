@@ -1,5 +1,6 @@
 /** `audit [name] [--since 24h] [--user alice]`: who did what, from where, with what result. */
 import { z } from 'zod';
+import { quoted } from '../text/excerpt.ts';
 import { MatteropsError } from '../errors.ts';
 import { DurationTextSchema, InstallationNameSchema, ScopeSchema } from '../grammar/common-schemas.ts';
 import { reply, table, text } from '../reply.ts';
@@ -7,11 +8,13 @@ import { resolveInstallation } from '../resolve-installation.ts';
 import { parseDuration } from '../text/duration.ts';
 import { defineVerb } from '../verb.ts';
 
+const userError = (i: { input: unknown }): string => `--user is a user name like alice, got ${quoted(i.input)}`;
+
 export const AuditSchema = ScopeSchema.extend({
   verb: z.literal('audit'),
   name: InstallationNameSchema.optional(),
   since: DurationTextSchema.default('24h'),
-  user: z.string().regex(/^@?[a-z0-9._-]+$/i, { error: (i) => `--user is a user name like alice, got "${String(i.input)}"` }).optional(),
+  user: z.string().max(64, { error: userError }).regex(/^@?[a-z0-9._-]+$/i, { error: userError }).optional(),
 });
 export type AuditOperation = z.infer<typeof AuditSchema>;
 

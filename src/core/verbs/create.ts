@@ -4,6 +4,7 @@
  * filestore secrets exist and hold the keys the operator needs (never reading their values).
  */
 import { z } from 'zod';
+import { quoted } from '../text/excerpt.ts';
 import { ChangeScopeSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema, NameSchema } from '../grammar/common-schemas.ts';
 import { MatteropsError, usageError } from '../errors.ts';
@@ -17,15 +18,15 @@ export const sizes = ['100users', '1000users', '5000users', '10000users', '25000
 export const CreateSchema = ChangeScopeSchema.extend({
   verb: z.literal('create'),
   name: InstallationNameSchema,
-  version: z.string({ error: 'create needs --version, like --version 11.1.0' }).regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, { error: (i) => `--version must look like 11.1.0, got "${String(i.input)}"` }),
-  size: z.enum(sizes, { error: (i) => `--size must be one of ${sizes.join(', ')}, got "${String(i.input)}"` }).optional(),
+  version: z.string({ error: 'create needs --version, like --version 11.1.0' }).regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, { error: (i) => `--version must look like 11.1.0, got ${quoted(i.input)}` }),
+  size: z.enum(sizes, { error: (i) => `--size must be one of ${sizes.join(', ')}, got ${quoted(i.input)}` }).optional(),
   replicas: ReplicasSchema.optional(),
-  host: z.string().regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: (i) => `--host must be a DNS name like chat.example.com, got "${String(i.input)}"` }).optional(),
+  host: z.string().regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: (i) => `--host must be a DNS name like chat.example.com, got ${quoted(i.input)}` }).optional(),
   noIngress: z.boolean().optional(),
   dbSecret: NameSchema('--db-secret'),
   filestoreSecret: NameSchema('--filestore-secret').optional(),
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: (i) => `--bucket must be an S3 bucket name, got "${String(i.input)}"` }).optional(),
-  s3Url: z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, { error: (i) => `--s3-url is a host[:port] like s3.amazonaws.com, got "${String(i.input)}"` }).optional(),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: (i) => `--bucket must be an S3 bucket name, got ${quoted(i.input)}` }).optional(),
+  s3Url: z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, { error: (i) => `--s3-url is a host[:port] like s3.amazonaws.com, got ${quoted(i.input)}` }).optional(),
   filestorePvc: NameSchema('--filestore-pvc').optional(),
 }).superRefine((op, ctx) => {
   const fail = (message: string): void => ctx.addIssue({ code: 'custom', message });

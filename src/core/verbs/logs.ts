@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { notFound } from '../errors.ts';
-import { DurationTextSchema, InstallationNameSchema, NameSchema, ScopeSchema } from '../grammar/common-schemas.ts';
+import { DurationTextSchema, InstallationNameSchema, NameSchema, ScopeSchema, WholeNumberSchema } from '../grammar/common-schemas.ts';
 import type { PodInfo } from '../model/workload.ts';
 import { code, reply, text } from '../reply.ts';
 import { resolveInstallation } from '../resolve-installation.ts';
@@ -18,10 +18,7 @@ export const LogsSchema = ScopeSchema.extend({
   name: InstallationNameSchema,
   pod: NameSchema('the pod name').optional(),
   // Text from the command line, or a number when an operation is parsed again (round trip).
-  tail: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)],
-    { error: (i) => `--tail must be a whole number of lines, got "${String(i.input)}"` })
-    .pipe(z.number().int().min(1, { error: '--tail must be at least 1' }).max(maxTail, { error: `--tail must be at most ${maxTail}` }))
-    .optional(),
+  tail: WholeNumberSchema('--tail', { min: 1, max: maxTail, example: '100' }).optional(),
   since: DurationTextSchema.optional(),
   previous: z.boolean().optional(),
 });

@@ -5,15 +5,12 @@
  */
 import { z } from 'zod';
 import { ChangeScopeSchema } from '../grammar/change-flags.ts';
-import { InstallationNameSchema } from '../grammar/common-schemas.ts';
+import { InstallationNameSchema, WholeNumberSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 
-export const ReplicasSchema = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)],
-  { error: (i) => `replicas must be a whole number like 3, got "${String(i.input)}"` })
-  .pipe(z.number().int().min(0, { error: (i) => `replicas must be 0 or more, got ${String(i.input)}` })
-    .max(1000, { error: (i) => `replicas must be at most 1000, got ${String(i.input)}` }));
+export const ReplicasSchema = WholeNumberSchema('replicas', { min: 0, max: 1000, example: '3' });
 
 export const ScaleSchema = ChangeScopeSchema.extend({ verb: z.literal('scale'), name: InstallationNameSchema, replicas: ReplicasSchema });
 export type ScaleOperation = z.infer<typeof ScaleSchema>;

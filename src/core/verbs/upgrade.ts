@@ -4,11 +4,13 @@
  * database migrations do not roll back.
  */
 import { z } from 'zod';
+import { quoted } from '../text/excerpt.ts';
 import { ChangeScopeSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
+import { isImageRepository } from './image-repository.ts';
 
 const semver = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 const compare = (a: string, b: string): number => {
@@ -21,9 +23,9 @@ export const UpgradeSchema = ChangeScopeSchema.extend({
   verb: z.literal('upgrade'),
   name: InstallationNameSchema,
   version: z.string({ error: 'upgrade needs a version, like 11.1.0' })
-    .regex(semver, { error: (i) => `the version must look like 11.1.0, got "${String(i.input)}" (mutable tags like latest are refused)` }),
-  image: z.string().regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
-    { error: (i) => `--image must be an image repository without a tag, like mattermost/mattermost-team-edition, got "${String(i.input)}"` }).optional(),
+    .regex(semver, { error: (i) => `the version must look like 11.1.0, got ${quoted(i.input)} (mutable tags like latest are refused)` }),
+  image: z.string().refine(isImageRepository,
+    { error: (i) => `--image must be an image repository without a tag, like mattermost/mattermost-team-edition, got ${quoted(i.input)}` }).optional(),
 });
 export type UpgradeOperation = z.infer<typeof UpgradeSchema>;
 

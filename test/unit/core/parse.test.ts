@@ -52,7 +52,7 @@ describe('parseCommand', () => {
   it('quotes the exact mistake in a bad value', () => {
     expect(usageOf('status Mattermost_1').message).toBe(`the installation name must be lowercase letters, digits and '-' (a DNS-1123 label), got "Mattermost_1"`);
     expect(usageOf('logs mattermost --tail -5').message).toContain('--tail');
-    expect(usageOf('logs mattermost --tail 0').message).toBe('--tail must be at least 1');
+    expect(usageOf('logs mattermost --tail 0').message).toBe('--tail must be at least 1, got 0');
     expect(usageOf('events mattermost --since yesterday').message).toBe('a duration looks like 30s, 10m, 1h or 1h30m, got "yesterday"');
   });
 
