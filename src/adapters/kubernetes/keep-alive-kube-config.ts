@@ -13,6 +13,12 @@
  * Agents are kept per cluster and per user's TLS identity (name, certificate, key), not per whole
  * user entry: bearer tokens (OIDC, exec) travel in headers, and keying on them would keep one more
  * Agent after every token refresh.
+ *
+ * Every API call gets a deadline here too (`requestTimeoutMs`, 10 s): an AbortSignal on the request,
+ * which undici honours for the connection, the headers and the body alike, so an apiserver that
+ * accepts a connection and then says nothing cannot hold a command, a Lease renewal or a follow
+ * forever (issue 9, item 12). Watches are not cut by it: client-node's Watch sends its own signal
+ * and ends a watch that stays silent (installation-watch.ts restarts it).
  */
 import { KubeConfig } from '@kubernetes/client-node';
 
@@ -27,14 +33,17 @@ const closeQuietly = (dispatcher: Dispatcher): void => { dispatcher.close().catc
 export class KeepAliveKubeConfig extends KubeConfig {
   private readonly kept = new Map<string, KeptAgent>();
   private readonly maxAgeMs: number;
+  private readonly requestTimeoutMs: number;
 
-  constructor(maxAgeMs = 5 * 60_000) {
+  constructor(maxAgeMs = 5 * 60_000, requestTimeoutMs = 10_000) {
     super();
     this.maxAgeMs = maxAgeMs;
+    this.requestTimeoutMs = requestTimeoutMs;
   }
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
+    if (!context.getSignal()) context.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
     const fresh = context.getDispatcher();
     // No dispatcher means plain fetch defaults (no TLS options): nothing to keep.
     if (!fresh) return;

@@ -56,9 +56,22 @@ function fromStatus(error: ApiException<unknown>, where: KubeErrorContext): Matt
   }
 }
 
+/** Whether a call ran past its deadline (an AbortSignal.timeout, possibly wrapped by fetch). */
+function isTimeout(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    if ((e as { name?: unknown }).name === 'TimeoutError') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export function toMatteropsError(error: unknown, where: KubeErrorContext): unknown {
   if (error instanceof MatteropsError) return error;
   if (error instanceof ApiException) return fromStatus(error, where);
+  if (isTimeout(error)) {
+    return new MatteropsError('unavailable', `cluster ${where.context} at ${where.server} did not answer in time`,
+      'try again in a moment; if it keeps happening, check that the apiserver is healthy');
+  }
   const code = networkCode(error);
   if (code) {
     return new MatteropsError('unavailable', `cannot reach cluster ${where.context} at ${where.server} (${code})`,
