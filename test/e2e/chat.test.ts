@@ -2,7 +2,6 @@
  * End to end: the bot as a process, the real Mattermost server, the real cluster and operator.
  * Users act through the Mattermost API exactly as a client would.
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MattermostRest } from '../sandbox/mattermost-rest.ts';
 import { readInstallation } from '../sandbox/installations.ts';
@@ -54,33 +53,19 @@ describe('the bot in Mattermost', () => {
     expect(await replicas()).toBe(5);
   });
 
-  it('a danger plan gets buttons; bob cannot confirm it, alice can; forged and replayed bodies change nothing', async () => {
+  it('a danger plan gets buttons that alice confirms; a forged body changes nothing (more in buttons.test.ts)', async () => {
     const since = Date.now();
     await slash('MM_TOKEN_ALICE', '/k8s scale mattermost 2');
     const plan = await botPost(env('MM_CHANNEL_OPS'), since, /scale chat\/mattermost \(danger/);
     const actions = plan.props?.attachments?.[0]?.actions ?? [];
     expect(actions.map((a) => a.name)).toEqual(['Confirm', 'Cancel']);
-    const confirmId = actions[0]?.id ?? '';
-    await as('MM_TOKEN_BOB').call('POST', `/posts/${plan.id}/actions/${confirmId}`, {}).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(await replicas()).toBe(5);
     // A forged body straight to the bot: no valid signature.
     const forged = await fetch(`${bot.url}/hooks/action`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user_id: 'x', user_name: 'alice', channel_id: env('MM_CHANNEL_OPS'), post_id: plan.id, context: { action: 'confirm', token: 'abcd1234', sig: 'forged' } }) });
+      body: JSON.stringify({ user_id: env('MM_USER_ID_ALICE'), channel_id: env('MM_CHANNEL_OPS'), post_id: plan.id, context: { action: 'confirm', token: 'abcd1234', sig: 'forged' } }) });
     expect(forged.status).toBe(403);
-    await as('MM_TOKEN_ALICE').call('POST', `/posts/${plan.id}/actions/${confirmId}`, {});
+    expect(await replicas()).toBe(5);
+    await as('MM_TOKEN_ALICE').call('POST', `/posts/${plan.id}/actions/${actions[0]?.id ?? ''}`, {});
     await botPost(env('MM_CHANNEL_OPS'), since, /scale chat\/mattermost: done, stable 2\/2/, 60_000);
-    expect(await replicas()).toBe(2);
-    // Replayed: a correctly signed context for the plan's code, after it was used.
-    const code = /confirm ([0-9a-f]{8})/.exec(fullText(plan))?.[1] ?? '';
-    const sig = createHmac('sha256', env('MATTEROPS_SIGNING_KEY')).update(`confirm.${code}`).digest('base64url');
-    const replay = await fetch(`${bot.url}/hooks/action`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user_id: env('MM_USER_ID_ALICE'), user_name: 'alice', channel_id: env('MM_CHANNEL_OPS'), post_id: plan.id, context: { action: 'confirm', token: code, sig } }) });
-    expect(await replay.json()).toMatchObject({ ephemeral_text: expect.stringMatching(/no pending operation/) as string });
-    // The same body claiming a user Mattermost does not know: not valid either.
-    const stranger = await fetch(`${bot.url}/hooks/action`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user_id: 'nobody00000000000000000000', user_name: 'alice', channel_id: env('MM_CHANNEL_OPS'), post_id: plan.id, context: { action: 'confirm', token: code, sig } }) });
-    expect(stranger.status).toBe(403);
     expect(await replicas()).toBe(2);
   });
 
