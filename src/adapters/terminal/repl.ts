@@ -2,22 +2,17 @@
  * The interactive prompt: history across sessions, tab completion of verbs, flags and installation
  * names (from the registry and the cluster), the same pipeline as chat.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type CompleterResult } from 'node:readline';
 import type { PendingConfirmation } from '../../core/change/confirmations.ts';
 import { complete } from '../../core/grammar/complete.ts';
 import type { App } from '../../main.ts';
+import { openHistory } from './history-file.ts';
 import { renderTerminal } from './render-terminal.ts';
 import { terminalCaller } from './terminal-caller.ts';
 
-const historyFile = process.env.MATTEROPS_HISTORY || join(homedir(), '.matterops_history');
-
-function loadHistory(): string[] {
-  if (!existsSync(historyFile)) return [];
-  return readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 500);
-}
+const history = openHistory(process.env.MATTEROPS_HISTORY || join(homedir(), '.matterops_history'));
 
 /** A typed answer to a plan's question becomes `confirm` or `cancel`. */
 export function answerToPending(pending: PendingConfirmation, answer: string): string {
@@ -36,7 +31,7 @@ export async function startRepl(app: App): Promise<void> {
   };
   refreshNames();
   const rl = createInterface({
-    input: process.stdin, output: process.stdout, history: loadHistory(), historySize: 500,
+    input: process.stdin, output: process.stdout, history: history.load(), historySize: 500,
     prompt: `matterops (${app.clusters.defaultContext})> `,
     completer: (line: string): CompleterResult => {
       const candidates = complete(line, app.registry, { installations });
@@ -54,7 +49,7 @@ export async function startRepl(app: App): Promise<void> {
     const command = pending ? answerToPending(pending, input) : input;
     pending = undefined;
     if (command) {
-      if (!command.startsWith('confirm ') && !command.startsWith('cancel ')) appendFileSync(historyFile, `${command}\n`);
+      if (!command.startsWith('confirm ') && !command.startsWith('cancel ')) history.append(command);
       const outcome = await app.pipeline.run(command, caller, options);
       console.log(`${renderTerminal(outcome.reply, { color })}\n`);
       pending = outcome.reply.pending;

@@ -4,13 +4,28 @@
  * so the user reads what the apiserver will store, not what we meant to send.
  */
 import type { EnvVar, Installation } from '../model/installation.ts';
-import { looksSecret, secretMask } from '../text/redact.ts';
+import { excerpt } from '../text/excerpt.ts';
+import { looksLikeCredential, looksSecret, secretMask } from '../text/redact.ts';
 
 const imageOf = (i: Installation): string => `${i.spec.image ?? 'mattermost/mattermost-enterprise-edition'}:${i.spec.version ?? '?'}`;
 
+/** How much of a long env value a diff or `env list` shows. */
+const envValueLength = 80;
+
+/**
+ * The value of an env var as matterops shows it: masked when its name looks secret or the value
+ * looks like a credential whatever the name (issue 9, item 3), and cut when long. This is the only
+ * form an env value takes in a plan, an outcome, an audit Event or `env list`.
+ */
+export function envValueShown(e: EnvVar): string {
+  if (e.fromRef) return '(from a secret or config map)';
+  if (looksSecret(e.name) || looksLikeCredential(e.value)) return secretMask;
+  return excerpt(e.value ?? '', envValueLength);
+}
+
 export function envShown(e: EnvVar): string {
   if (e.fromRef) return `${e.name} (from a secret or config map)`;
-  return `${e.name}=${looksSecret(e.name) ? secretMask : (e.value ?? '')}`;
+  return `${e.name}=${envValueShown(e)}`;
 }
 
 function envDiff(before: EnvVar[], after: EnvVar[]): string[] {

@@ -3,11 +3,12 @@
  * that look secret and entries taken from secrets are never shown, in the list, the plan or audit.
  */
 import { z } from 'zod';
+import { quoted } from '../text/excerpt.ts';
 import { ChangeScopeSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import { usageError } from '../errors.ts';
 import type { ChangeDraft, Draft } from '../change/draft.ts';
-import { envShown } from '../change/diff.ts';
+import { envValueShown } from '../change/diff.ts';
 import type { EnvVar, Installation } from '../model/installation.ts';
 import type { InstallationRef } from '../ports/lock-manager.ts';
 import { reply, table, text } from '../reply.ts';
@@ -19,20 +20,20 @@ const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const EnvSchema = ChangeScopeSchema.extend({
   verb: z.literal('env'),
   name: InstallationNameSchema,
-  action: z.enum(['list', 'set', 'unset'], { error: (i) => `env needs list, set or unset after the name, got "${String(i.input)}"` }),
+  action: z.enum(['list', 'set', 'unset'], { error: (i) => `env needs list, set or unset after the name, got ${quoted(i.input)}` }),
   args: z.array(z.string()).default([]),
 }).superRefine((op, ctx) => {
   for (const message of envProblems(op.action, op.name, op.args)) ctx.addIssue({ code: 'custom', message });
 });
 
 function argProblem(action: string, arg: string): string | undefined {
-  if (action === 'set' && !arg.includes('=')) return `env set takes KEY=VALUE, got "${arg}"`;
+  if (action === 'set' && !arg.includes('=')) return `env set takes KEY=VALUE, got ${quoted(arg)}`;
   const key = action === 'set' ? arg.split('=')[0] ?? '' : arg;
-  return envName.test(key) ? undefined : `env names are letters, digits and _, not starting with a digit, got "${key}"`;
+  return envName.test(key) ? undefined : `env names are letters, digits and _, not starting with a digit, got ${quoted(key)}`;
 }
 
 function envProblems(action: string, name: string, args: string[]): string[] {
-  if (action === 'list') return args.length ? [`env list takes nothing more, got "${args.join(' ')}"`] : [];
+  if (action === 'list') return args.length ? [`env list takes nothing more, got ${quoted(args.join(' '))}`] : [];
   const example = action === 'set' ? 'MM_LOGSETTINGS_CONSOLELEVEL=DEBUG' : 'MM_LOGSETTINGS_CONSOLELEVEL';
   if (!args.length) return [`env ${action} needs ${action === 'set' ? 'KEY=VALUE' : 'KEY'}, e.g. env ${name} ${action} ${example}`];
   return args.map((a) => argProblem(action, a)).filter((p): p is string => p !== undefined);
@@ -42,7 +43,7 @@ export type EnvOperation = z.infer<typeof EnvSchema>;
 const toSpec = (e: EnvVar): object => (e.fromRef ? { name: e.name, valueFrom: e.valueFrom } : { name: e.name, value: e.value ?? '' });
 
 function listReply(i: Installation, target: InstallationRef): Draft {
-  const rows = i.spec.env.map((e) => { const [name = '', ...rest] = envShown(e).split('='); return [name.replace(/ \(.*/, ''), e.fromRef ? '(from a secret or config map)' : rest.join('=')]; });
+  const rows = i.spec.env.map((e) => [e.name, envValueShown(e)]);
   return { kind: 'no-change', authorizeAs: 'status', target,
     reply: rows.length ? reply('info', text(`Environment of ${i.namespace}/${i.name} (spec.mattermostEnv):`), table(['name', 'value'], rows))
       : reply('neutral', text(`${i.namespace}/${i.name} sets no extra environment variables.`)) };
