@@ -2,8 +2,11 @@
  * Renders the core's reply model as a Mattermost post: the first heading or line as the message
  * (what notifications and previews show), the rest in one attachment coloured by tone, tables as
  * markdown, code in fences, and buttons for confirmations. No core change is needed to add it.
+ * Every block is plain text and is escaped here (escape-markdown.ts): users' words never format
+ * the post, notify a channel or make a link.
  */
 import type { Block, Reply, Tone } from '../../core/reply.ts';
+import { codeBlock, escapeText, tableCell } from './escape-markdown.ts';
 
 export interface PostAction { id: string; name: string; style: string; integration: { url: string; context: Record<string, string> } }
 export interface Attachment { color: string; text: string; fields?: { title: string; value: string; short: boolean }[]; actions?: PostAction[] }
@@ -11,20 +14,17 @@ export interface RenderedPost { message: string; props: { attachments: Attachmen
 
 export const toneColor: Record<Tone, string> = { good: '#2e7d32', warning: '#f9a825', danger: '#c62828', info: '#1565c0', neutral: '#9e9e9e' };
 
-/** Markdown cells must not break the table. */
-const cell = (value: string): string => value.replaceAll('|', '\\|').replaceAll('\n', ' ');
-
 export function markdownTable(columns: string[], rows: string[][]): string {
-  return [`| ${columns.map(cell).join(' | ')} |`, `|${columns.map(() => ' --- |').join('')}`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  return [`| ${columns.map(tableCell).join(' | ')} |`, `|${columns.map(() => ' --- |').join('')}`, ...rows.map((r) => `| ${r.map(tableCell).join(' | ')} |`)].join('\n');
 }
 
 function renderBlock(block: Block): string {
   switch (block.kind) {
-    case 'heading': return `**${block.text}**`;
-    case 'text': return block.text;
-    case 'fields': return block.fields.map((f) => `**${f.label}:** ${f.value}`).join('\n');
+    case 'heading': return `**${escapeText(block.text)}**`;
+    case 'text': return escapeText(block.text);
+    case 'fields': return block.fields.map((f) => `**${escapeText(f.label)}:** ${escapeText(f.value)}`).join('\n');
     case 'table': return markdownTable(block.columns, block.rows);
-    case 'code': return `\`\`\`\n${block.text}\n\`\`\``;
+    case 'code': return codeBlock(block.text);
     case 'actions': return '';
   }
 }
