@@ -3,6 +3,7 @@
  * answered by the responder. A bare `/k8s` gets the help privately, never in the channel.
  */
 import type { Request, Response } from 'express';
+import { isMattermostId } from '../mattermost/mattermost-id.ts';
 import type { ChatIdentity } from '../mattermost/chat-identity.ts';
 import type { ChatResponder } from '../mattermost/chat-responder.ts';
 import { renderMarkdown } from '../mattermost/render-post.ts';
@@ -19,7 +20,11 @@ export async function slashRoute(deps: SlashDeps, req: Request, res: Response): 
     res.status(401).end();
     return;
   }
-  // user_id is trusted only now, after the command token checked out.
+  // user_id is trusted only now, after the command token checked out, and only in Mattermost's id shape.
+  if (!isMattermostId(field(body, 'user_id')) || !isMattermostId(field(body, 'channel_id'))) {
+    res.status(400).json({ response_type: 'ephemeral', text: 'This request names no Mattermost user and channel.' });
+    return;
+  }
   const caller = await deps.identity.callerFor(field(body, 'user_id'), field(body, 'channel_id'),
     { username: field(body, 'user_name'), team: field(body, 'team_domain'), channel: field(body, 'channel_name') });
   const target = { channelId: field(body, 'channel_id') };

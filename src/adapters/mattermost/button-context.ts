@@ -6,9 +6,8 @@
  * checked against them, and every id against Mattermost's id shape, before any REST path is built.
  */
 import type { Signer } from '../../core/ports/signer.ts';
+import { isMattermostId } from './mattermost-id.ts';
 
-/** Mattermost ids are 26 lowercase letters and digits. */
-export const isMattermostId = (value: string): boolean => /^[a-z0-9]{26}$/.test(value);
 
 export interface ButtonClaims {
   action: 'confirm' | 'cancel';
