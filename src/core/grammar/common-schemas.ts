@@ -12,13 +12,21 @@ export const NameSchema = (what: string) => z.string({ error: `${what} is missin
 export const InstallationNameSchema = NameSchema('the installation name');
 
 /** A kubeconfig context name: anything printable, no spaces. */
-export const ContextSchema = z.string().regex(/^\S+$/, { error: 'a cluster is a kubeconfig context name without spaces' });
+export const ContextSchema = z.string().max(253, { error: 'a cluster is a kubeconfig context name of at most 253 characters' })
+  .regex(/^\S+$/, { error: 'a cluster is a kubeconfig context name without spaces' });
 
 /** Global flags every verb accepts. */
 export const ScopeSchema = z.object({
   cluster: ContextSchema.optional(),
   namespace: NameSchema('the namespace').optional(),
 });
+
+/**
+ * A command word (`help <topic>`, `can-i <command>`). No verb is longer than 32 characters, so a
+ * longer word is refused here, before any reply would quote it.
+ */
+export const VerbWordSchema = (missing: string) => z.string({ error: missing })
+  .max(32, { error: (issue) => `there is no command ${quoted(issue.input)}` });
 
 export const DurationTextSchema = z.string().regex(/^(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, {
   error: (issue) => `a duration looks like 30s, 10m, 1h or 1h30m, got ${quoted(issue.input)}`,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { usageError } from '../errors.ts';
 import { changeFlags } from '../grammar/change-flags.ts';
 import { globalFlags } from '../grammar/global-flags.ts';
-import { ScopeSchema } from '../grammar/common-schemas.ts';
+import { ScopeSchema, VerbWordSchema } from '../grammar/common-schemas.ts';
 import { code, fields, heading, reply, table, text, type Reply } from '../reply.ts';
 import type { Registry } from '../registry.ts';
 import { suggest } from '../text/did-you-mean.ts';
@@ -11,7 +11,7 @@ import { defineVerb, type FlagSpec, type Verb } from '../verb.ts';
 
 export const HelpSchema = ScopeSchema.extend({
   verb: z.literal('help'),
-  topic: z.string().optional(),
+  topic: VerbWordSchema('help takes a command, like help scale').optional(),
 });
 export type HelpOperation = z.infer<typeof HelpSchema>;
 
