@@ -8,7 +8,7 @@ import { renderTerminal } from '../../src/adapters/terminal/render-terminal.ts';
 import type { RunOptions } from '../../src/core/change/change-deps.ts';
 import { createChangeService } from '../../src/core/change/change-service.ts';
 import { PendingConfirmations } from '../../src/core/change/confirmations.ts';
-import { createPipeline, type Outcome } from '../../src/core/pipeline.ts';
+import { createPipeline, type Outcome, type Pipeline } from '../../src/core/pipeline.ts';
 import { PolicySchema, type Policy } from '../../src/core/policy/policy-schema.ts';
 import type { Logger } from '../../src/core/ports/logger.ts';
 import { createRegistry } from '../../src/core/registry.ts';
@@ -47,6 +47,8 @@ export interface Harness {
   audit: FakeAuditLog;
   logged: { fields: Record<string, unknown>; message: string }[];
   clock: { now: () => Date; advance(ms: number): void };
+  /** The pipeline itself, for adapters under test. */
+  pipeline: Pipeline;
   run(input: string, as?: Caller, options?: RunOptions): Promise<Outcome & { text: string }>;
 }
 
@@ -72,7 +74,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     limits: options.limits ?? { maxLogLines: 1000, maxLogChars: 12_000 }, policy, changes, audit: () => audit,
   });
   return {
-    gateway, other, locks, audit, logged, clock,
+    gateway, other, locks, audit, logged, clock, pipeline,
     async run(input, as = alice, runOptions = {}) {
       const outcome = await pipeline.run(input, as, runOptions);
       return { ...outcome, text: renderTerminal(outcome.reply, { color: false }) };

@@ -6,10 +6,17 @@ import type { Request, Response } from 'express';
 import { isMattermostId } from '../mattermost/mattermost-id.ts';
 import type { ChatIdentity } from '../mattermost/chat-identity.ts';
 import type { ChatResponder } from '../mattermost/chat-responder.ts';
+import { commandResponse } from '../mattermost/command-response.ts';
 import { renderMarkdown } from '../mattermost/render-post.ts';
 import { isKnownToken, slashToken } from './verify-token.ts';
 
-export interface SlashDeps { responder: ChatResponder; identity: ChatIdentity; slashTokens: readonly string[] }
+export interface SlashDeps {
+  responder: ChatResponder;
+  identity: ChatIdentity;
+  slashTokens: readonly string[];
+  /** The configured Mattermost, where late private answers go (command-response.ts). */
+  api: { readonly url: string };
+}
 
 const field = (body: Record<string, unknown>, key: string): string => (typeof body[key] === 'string' ? body[key] : '');
 const ephemeral = (res: Response, text: string): void => { res.json({ response_type: 'ephemeral', text }); };
@@ -33,7 +40,8 @@ export async function slashRoute(deps: SlashDeps, req: Request, res: Response): 
     ephemeral(res, renderMarkdown(await deps.responder.answerPrivately({ caller, target, text: 'help' })));
     return;
   }
-  const answer = await deps.responder.respond({ caller, target, text }, true).early;
+  const privately = commandResponse(deps.api.url, field(body, 'response_url'));
+  const answer = await deps.responder.respond({ caller, target, text, ...(privately ? { privately } : {}) }, true).early;
   if (answer.kind === 'reply' && !answer.posted) ephemeral(res, renderMarkdown(answer.reply));
   else if (answer.kind === 'reply') ephemeral(res, '');
   else ephemeral(res, 'Working on it...');

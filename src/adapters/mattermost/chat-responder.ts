@@ -12,11 +12,18 @@ import type { Reply } from '../../core/reply.ts';
 import type { Caller } from '../../core/verb-context.ts';
 import { echoCommand } from '../../core/text/redact.ts';
 import { signButton } from './button-context.ts';
+import type { Privately } from './command-response.ts';
 import type { Poster, Target } from './poster.ts';
 import { escapeText } from './escape-markdown.ts';
 import type { ActionContext } from './render-post.ts';
 
-export interface ChatRequest { caller: Caller; target: Target; text: string }
+export interface ChatRequest {
+  caller: Caller;
+  target: Target;
+  text: string;
+  /** Shows a reply to the requester alone after the request was answered (a slash command's response_url). */
+  privately?: Privately;
+}
 
 /**
  * `reply`: the answer came (posted, or left to the adapter to show privately); `accepted`: the
@@ -24,10 +31,7 @@ export interface ChatRequest { caller: Caller; target: Target; text: string }
  */
 export type Early = { kind: 'reply'; reply: Reply; posted: boolean } | { kind: 'accepted' } | { kind: 'waiting' };
 
-/** Shows a reply to one user only (an ephemeral post); resolves false when it could not. */
-export type TellPrivately = (userId: string, target: Target, reply: Reply) => Promise<boolean>;
-
-export interface ResponderDeps { pipeline: Pipeline; poster: Poster; signer: Signer; publicUrl: string; logger: Logger; tellPrivately: TellPrivately }
+export interface ResponderDeps { pipeline: Pipeline; poster: Poster; signer: Signer; publicUrl: string; logger: Logger }
 
 export interface Responding {
   early: Promise<Early>;
@@ -81,8 +85,9 @@ export function createChatResponder(deps: ResponderDeps) {
       if (progressPost) return await deps.poster.edit(progressPost, reply);
       if (reply.error && privateErrors) {
         if (!answered) return resolveEarly({ kind: 'reply', reply, posted: false });
-        // Mattermost was already told "working on it": the error must still reach the requester.
-        if (await deps.tellPrivately(request.caller.id, request.target, reply)) return;
+        // Mattermost was already told "working on it": the error must still reach the requester,
+        // privately where the request allows it, else in its thread.
+        if (request.privately && (await request.privately(reply))) return;
       }
       await deps.poster.post(request.target, reply);
     };
