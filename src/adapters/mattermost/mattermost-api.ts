@@ -14,7 +14,14 @@ export interface Post {
   props?: Record<string, unknown>;
 }
 
-export interface NewPost { channel_id: string; message: string; root_id?: string; props?: Record<string, unknown> }
+export interface NewPost {
+  channel_id: string;
+  message: string;
+  root_id?: string;
+  props?: Record<string, unknown>;
+  /** Made once per logical post: the server answers a repeat within 30 s with the post it made. */
+  pending_post_id?: string;
+}
 
 export class MattermostApiError extends Error {
   readonly status: number;
@@ -32,10 +39,13 @@ export class MattermostApiError extends Error {
 export class MattermostApi {
   readonly url: string;
   private readonly token: string;
+  private readonly timeoutMs: number;
 
-  constructor(url: string, token: string) {
+  /** `timeoutMs`: the deadline of one call (15 s); tests shorten it. */
+  constructor(url: string, token: string, options: { timeoutMs?: number } = {}) {
     this.url = url.replace(/\/$/, '');
     this.token = token;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
   }
 
   /**
@@ -62,7 +72,7 @@ export class MattermostApi {
         method,
         headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(15_000),
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       throw new MattermostApiError(0, `cannot reach Mattermost at ${this.url}: ${(error as Error).message}`);
