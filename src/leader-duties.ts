@@ -56,13 +56,12 @@ export function createLeaderDuties(o: LeaderDutiesOptions): LeaderDuties {
   const lead = async (): Promise<void> => {
     const mine = ++term;
     await stopping; // this replica's previous term has saved what it handled
-    const state = await ChatState.load(o.chatState); // and so has the previous leader
+    const state = await ChatState.load(o.chatState, { logger }); // and so has the previous leader
     if (mine !== term) return;
     const listener = startMentionListener({ api: o.api, token: o.botToken, bot: o.bot, state, logger, onMention: o.onMention });
     mentions = { listener, state };
-    // Posts made while no matterops was listening; slash commands are served meanwhile.
-    await listener.catchUp();
-    if (mine !== term) return;
+    // Posts made while no matterops was listening are read back by the listener itself, once its
+    // websocket stands (so none falls between); slash commands are served meanwhile.
     // Changes a dead replica left in flight: at first waiting for their locks to expire, then
     // every two lock durations those already expired (a follower may die at any time).
     resumeOrphans(config.changes.lockSeconds * 1000 + 2_000);
@@ -88,7 +87,7 @@ export function createLeaderDuties(o: LeaderDutiesOptions): LeaderDuties {
       mentions = undefined;
       if (ended) {
         ended.listener.close();
-        stopping = ended.state.flushed();
+        stopping = ended.state.close(); // saved, or given up after a few tries (logged)
       }
       return stopping;
     },

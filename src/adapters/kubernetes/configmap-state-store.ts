@@ -1,12 +1,31 @@
-/** The chat state in a ConfigMap of the bot's namespace, written with optimistic concurrency. */
+/**
+ * The chat state (handled post ids, the listening heartbeat: chat-snapshot.ts) in a ConfigMap of the
+ * bot's namespace, written with optimistic concurrency: on a conflict the stored snapshot is read
+ * again and merged, so two leaders in a hand-over lose nothing. Bounded (entries expire, the count
+ * is capped), so the ConfigMap stays far below its 1 MiB limit. Errors are thrown to the caller,
+ * which logs and retries them (chat-state.ts).
+ */
 import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import { mergeSnapshots, parseSnapshot, type ChatSnapshot } from '../mattermost/chat-snapshot.ts';
 import type { ChatStateStore } from '../mattermost/chat-state.ts';
 import { isNotFound } from './kube-errors.ts';
 
 const name = 'matterops-chat-state';
-const key = 'last-handled.json';
+const key = 'handled.json';
+/** Before issue 9: the create time of the last handled post, per channel. */
+const legacyKey = 'last-handled.json';
+const conflictAttempts = 5;
 
-export function createConfigMapStateStore(kc: KubeConfig, namespace: string): ChatStateStore {
+/** The stored snapshot; one of the old shape becomes a heartbeat at its newest post, and the floor. */
+function parsed(map: V1ConfigMap | undefined): ChatSnapshot {
+  const data = map?.data ?? {};
+  if (data[key]) return parseSnapshot(JSON.parse(data[key]));
+  if (!data[legacyKey]) return parseSnapshot(undefined);
+  const newest = Math.max(0, ...Object.values(JSON.parse(data[legacyKey]) as Record<string, number>));
+  return { posts: {}, floor: newest, listeningUntil: newest };
+}
+
+export function createConfigMapStateStore(kc: KubeConfig, namespace: string, now: () => number = Date.now): ChatStateStore {
   const core = kc.makeApiClient(CoreV1Api);
   const read = async (): Promise<V1ConfigMap | undefined> => {
     try {
@@ -16,21 +35,23 @@ export function createConfigMapStateStore(kc: KubeConfig, namespace: string): Ch
       throw error;
     }
   };
-  const parsed = (map: V1ConfigMap | undefined): Record<string, number> => (map?.data?.[key] ? JSON.parse(map.data[key]) as Record<string, number> : {});
+  const write = async (current: V1ConfigMap | undefined, snapshot: ChatSnapshot): Promise<void> => {
+    const resourceVersion = current?.metadata?.resourceVersion;
+    const body: V1ConfigMap = { metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) }, data: { [key]: JSON.stringify(snapshot) } };
+    if (current) await core.replaceNamespacedConfigMap({ namespace, name, body });
+    else await core.createNamespacedConfigMap({ namespace, body });
+  };
   return {
     load: async () => parsed(await read()),
-    async save(lastHandled) {
-      for (let attempt = 0; attempt < 5; attempt++) {
+    async save(snapshot) {
+      for (let attempt = 1; ; attempt++) {
         const current = await read();
-        const merged = parsed(current);
-        for (const [channel, at] of Object.entries(lastHandled)) merged[channel] = Math.max(merged[channel] ?? 0, at);
-        const body: V1ConfigMap = { metadata: { name, namespace, ...(current?.metadata?.resourceVersion ? { resourceVersion: current.metadata.resourceVersion } : {}) }, data: { [key]: JSON.stringify(merged) } };
         try {
-          if (current) await core.replaceNamespacedConfigMap({ namespace, name, body });
-          else await core.createNamespacedConfigMap({ namespace, body });
+          await write(current, mergeSnapshots(parsed(current), snapshot, now()));
           return;
         } catch (error) {
-          if ((error as { code?: number }).code !== 409) throw error; // another replica wrote: merge again
+          // 409: another replica wrote in between (or created it first): merge again.
+          if ((error as { code?: number }).code !== 409 || attempt >= conflictAttempts) throw error;
         }
       }
     },

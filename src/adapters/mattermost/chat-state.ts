@@ -1,44 +1,111 @@
 /**
- * Which chat posts were handled: ids in memory (bounded) and, per channel, the create time of the
- * last handled post, saved in the cluster so a restarted bot neither misses nor repeats a command.
- * Marked before the command runs: a crash mid-command loses it rather than running it twice.
+ * Which chat posts were handled, and until when a leader was listening (chat-snapshot.ts), kept in
+ * the cluster so a restarted bot or the next leader neither misses nor repeats a command. Deduped
+ * by post id (issue 9, item 14): a live post handled during a catch-up never hides an older
+ * missed one. A post is marked before its command runs: a crash mid-command loses it rather than
+ * running it twice. Saves are coalesced; a failed save is logged and retried, never swallowed.
  */
+import type { Logger } from '../../core/ports/logger.ts';
+import { defaultLimits, parseSnapshot, pruneSnapshot, type ChatSnapshot, type ChatSnapshotLimits } from './chat-snapshot.ts';
+
+/** Where the snapshot lives; `save` merges with what is stored (another leader may have written). */
 export interface ChatStateStore {
-  load(): Promise<Record<string, number>>;
-  save(lastHandled: Record<string, number>): Promise<void>;
+  load(): Promise<ChatSnapshot>;
+  save(snapshot: ChatSnapshot): Promise<void>;
 }
 
-export class ChatState {
-  private readonly seen = new Set<string>();
-  private readonly order: string[] = [];
-  readonly lastHandled: Record<string, number>;
-  private readonly store: ChatStateStore;
-  private saving: Promise<void> = Promise.resolve();
+export interface ChatStateOptions extends Partial<ChatSnapshotLimits> {
+  logger: Logger;
+  now?: () => number;
+  /** First wait before a failed save is tried again (doubling up to 10 s). */
+  retryMs?: number;
+}
 
-  private constructor(store: ChatStateStore, lastHandled: Record<string, number>) {
+/** A catch-up starts this long before the last heartbeat: heartbeats are 20 s apart, and clocks differ. */
+const catchUpMarginMs = 2 * 60_000;
+/** Attempts at the last save once the state is closing, so shutting down cannot hang on it. */
+const closingAttempts = 3;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class ChatState {
+  private snapshot: ChatSnapshot;
+  private readonly store: ChatStateStore;
+  private readonly options: ChatStateOptions & ChatSnapshotLimits & { now: () => number };
+  private dirty = false;
+  private saving: Promise<void> | undefined;
+  private closing = false;
+
+  private constructor(store: ChatStateStore, snapshot: ChatSnapshot, options: ChatStateOptions) {
     this.store = store;
-    this.lastHandled = lastHandled;
+    this.options = { ...defaultLimits, now: Date.now, ...options };
+    this.snapshot = pruneSnapshot(snapshot, this.options.now(), this.options);
   }
 
-  static async load(store: ChatStateStore): Promise<ChatState> {
-    return new ChatState(store, await store.load());
+  static async load(store: ChatStateStore, options: ChatStateOptions): Promise<ChatState> {
+    return new ChatState(store, parseSnapshot(await store.load()), options);
   }
 
   /** True the first time a post is seen (and then remembered); false for every repeat. */
-  claim(post: { id: string; channel_id: string; create_at: number }): boolean {
-    // Not after the last handled post of its channel: handled before a restart (or replayed).
-    if (this.seen.has(post.id) || post.create_at <= (this.lastHandled[post.channel_id] ?? 0)) return false;
-    this.seen.add(post.id);
-    this.order.push(post.id);
-    if (this.order.length > 10_000) this.seen.delete(this.order.shift() ?? '');
-    this.lastHandled[post.channel_id] = Math.max(this.lastHandled[post.channel_id] ?? 0, post.create_at);
-    const snapshot = { ...this.lastHandled };
-    this.saving = this.saving.then(() => this.store.save(snapshot)).catch(() => undefined);
+  claim(post: { id: string; create_at: number }): boolean {
+    const s = this.snapshot;
+    // Older than what is kept, or below the floor: it may have been handled, so it is not run again.
+    if (post.id in s.posts || post.create_at <= s.floor || post.create_at < this.options.now() - this.options.keepMs) return false;
+    s.posts[post.id] = post.create_at;
+    if (Object.keys(s.posts).length > this.options.maxPosts * 1.1) this.snapshot = pruneSnapshot(s, this.options.now(), this.options);
+    this.save();
     return true;
   }
 
-  /** Resolves when everything claimed so far is saved. */
+  /** Where a catch-up starts: shortly before a leader last listened; undefined if none ever did. */
+  catchUpFrom(): number | undefined {
+    const { listeningUntil } = this.snapshot;
+    if (!listeningUntil) return undefined;
+    return Math.max(listeningUntil - catchUpMarginMs, this.options.now() - this.options.keepMs);
+  }
+
+  /** A heartbeat: everything posted until now was seen (listening, and caught up). */
+  markListening(): void {
+    this.snapshot.listeningUntil = Math.max(this.snapshot.listeningUntil, this.options.now());
+    this.save();
+  }
+
+  /** Resolves when everything claimed so far is saved (retrying failed saves meanwhile). */
   flushed(): Promise<void> {
-    return this.saving;
+    return this.saving ?? Promise.resolve();
+  }
+
+  /** The last save, tried a few times: resolves when saved or given up (logged). */
+  close(): Promise<void> {
+    this.closing = true;
+    return this.flushed();
+  }
+
+  private save(): void {
+    this.dirty = true;
+    this.saving ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (let failures = 0; this.dirty;) {
+        this.dirty = false;
+        try {
+          await this.store.save(pruneSnapshot(this.snapshot, this.options.now(), this.options));
+          failures = 0;
+        } catch (error) {
+          this.dirty = true;
+          failures++;
+          if (this.closing && failures >= closingAttempts) {
+            this.options.logger.error({ attempts: failures, err: (error as Error).message }, 'saving the handled chat posts failed; giving up as the listener stops');
+            return;
+          }
+          const waitMs = Math.min(10_000, (this.options.retryMs ?? 1_000) * 2 ** Math.min(failures - 1, 10));
+          this.options.logger.warn({ retryInMs: waitMs, err: (error as Error).message }, 'saving the handled chat posts failed; trying again');
+          await sleep(waitMs);
+        }
+      }
+    } finally {
+      this.saving = undefined;
+    }
   }
 }

@@ -1,0 +1,58 @@
+/**
+ * Issue 9, item 14: the chat state in its ConfigMap on the real apiserver: what one leader saves the
+ * next one loads; two writers at once lose nothing (a conflict is merged, not overwritten); the
+ * document stays bounded; the state of an older matterops is read as a starting point.
+ */
+import { CoreV1Api } from '@kubernetes/client-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createConfigMapStateStore } from '../../src/adapters/kubernetes/configmap-state-store.ts';
+import { kubeConfig, testNamespace } from '../support/sandbox.ts';
+
+const kc = kubeConfig();
+const now = Date.now();
+const posts = (prefix: string, n: number, at = now): Record<string, number> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, at - i]));
+let namespace = '';
+beforeAll(async () => { namespace = await testNamespace('chatstate'); });
+
+describe('the chat state ConfigMap', () => {
+  it('loads what was saved, and nothing before anything was', async () => {
+    const store = createConfigMapStateStore(kc, await testNamespace('chatstate'));
+    expect(await store.load()).toEqual({ posts: {}, floor: 0, listeningUntil: 0 });
+    await store.save({ posts: { p1: now - 5 }, floor: 0, listeningUntil: now });
+    expect(await store.load()).toEqual({ posts: { p1: now - 5 }, floor: 0, listeningUntil: now });
+  });
+
+  it('keeps what two writers saved at the same time', async () => {
+    const [a, b] = [createConfigMapStateStore(kc, namespace), createConfigMapStateStore(kc, namespace)];
+    await Promise.all([
+      a.save({ posts: posts('a', 20), floor: 0, listeningUntil: now - 1_000 }),
+      b.save({ posts: posts('b', 20), floor: 0, listeningUntil: now }),
+    ]);
+    const loaded = await a.load();
+    expect(Object.keys(loaded.posts).filter((id) => /^[ab]\d+$/.test(id))).toHaveLength(40);
+    expect(loaded.listeningUntil).toBe(now);
+  });
+
+  it('stays bounded however much is saved: old entries expire, the newest are kept', async () => {
+    const ns = await testNamespace('chatstate');
+    const store = createConfigMapStateStore(kc, ns);
+    await store.save({ posts: { ...posts('old', 100, now - 2 * 24 * 3_600_000), ...posts('new', 5_000) }, floor: 0, listeningUntil: now });
+    const loaded = await store.load();
+    const ids = Object.keys(loaded.posts);
+    expect(ids.length).toBeLessThanOrEqual(3_000);
+    expect(ids.some((id) => id.startsWith('old'))).toBe(false);
+    expect(ids).toContain('new0');
+    expect(loaded.floor).toBeGreaterThan(now - 5_000); // the dropped ones still count as handled
+    const map = await kc.makeApiClient(CoreV1Api).readNamespacedConfigMap({ namespace: ns, name: 'matterops-chat-state' });
+    expect(JSON.stringify(map.data).length).toBeLessThan(256 * 1024); // a ConfigMap may hold 1 MiB
+  });
+
+  it('starts from the state an older matterops left: its newest handled post', async () => {
+    const ns = await testNamespace('chatstate');
+    await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'matterops-chat-state' }, data: { 'last-handled.json': JSON.stringify({ c1: now - 60_000, c2: now - 10_000 }) } } });
+    const store = createConfigMapStateStore(kc, ns);
+    expect(await store.load()).toEqual({ posts: {}, floor: now - 10_000, listeningUntil: now - 10_000 });
+    await store.save({ posts: { p1: now }, floor: 0, listeningUntil: now });
+    expect(await store.load()).toEqual({ posts: { p1: now }, floor: now - 10_000, listeningUntil: now });
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Issue 9, item 14: which chat posts were handled is a bounded, expiring set of post ids kept in the
+ * cluster, not the newest create time per channel; saving it never fails silently.
+ */
+import { describe, expect, it } from 'vitest';
+import { ChatState, type ChatStateStore } from '../../../src/adapters/mattermost/chat-state.ts';
+import type { Logger } from '../../../src/core/ports/logger.ts';
+
+const hour = 3_600_000;
+const post = (id: string, createAt: number, channel = 'c1') => ({ id, channel_id: channel, create_at: createAt });
+
+/** A store in memory that can be made to fail, and records what it was asked to save. */
+function memoryStore(failures = 0) {
+  let saved: unknown;
+  const attempts: unknown[] = [];
+  const store = {
+    load: () => Promise.resolve(saved),
+    save: (snapshot: unknown) => {
+      attempts.push(structuredClone(snapshot));
+      if (failures-- > 0) return Promise.reject(new Error('configmaps "matterops-chat-state" is forbidden'));
+      saved = structuredClone(snapshot);
+      return Promise.resolve();
+    },
+  } as unknown as ChatStateStore;
+  return { store, saved: () => saved as { posts: Record<string, number> } | undefined, attempts };
+}
+
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const record = (_: Record<string, unknown>, message: string): void => { lines.push(message); };
+  return { lines, info: record, warn: record, error: record };
+}
+
+describe('the chat state', () => {
+  it('still answers an older missed post after a newer post of its channel was handled', async () => {
+    const now = Date.now();
+    const state = await ChatState.load(memoryStore().store, { logger: recordingLogger(), now: () => now });
+    expect(state.claim(post('live', now - 1_000))).toBe(true); // arrived live during the catch-up
+    expect(state.claim(post('missed', now - 60_000))).toBe(true); // found by the catch-up afterwards
+    expect(state.claim(post('live', now - 1_000))).toBe(false);
+  });
+
+  it('does not answer a post again after a restart, and forgets nothing it saved', async () => {
+    const now = Date.now();
+    const { store } = memoryStore();
+    const first = await ChatState.load(store, { logger: recordingLogger(), now: () => now });
+    expect(first.claim(post('p1', now - 5_000))).toBe(true);
+    await first.flushed();
+    const second = await ChatState.load(store, { logger: recordingLogger(), now: () => now });
+    expect(second.claim(post('p1', now - 5_000))).toBe(false);
+    expect(second.claim(post('p2', now - 10_000))).toBe(true);
+  });
+
+  it('stays bounded: old entries expire and the count is capped', async () => {
+    let now = Date.now();
+    const { store, saved } = memoryStore();
+    const state = await ChatState.load(store, { logger: recordingLogger(), now: () => now, maxPosts: 100 });
+    for (let i = 0; i < 50; i++) state.claim(post(`old${i}`, now - i));
+    now += 25 * hour; // a day later the first ones have expired
+    for (let i = 0; i < 500; i++) state.claim(post(`new${i}`, now - 1_000 + i));
+    await state.flushed();
+    const ids = Object.keys(saved()?.posts ?? {});
+    expect(ids.length).toBeLessThanOrEqual(100);
+    expect(ids.some((id) => id.startsWith('old'))).toBe(false);
+    expect(ids).toContain('new499');
+    // An entry dropped for the count is still not answered again.
+    expect(state.claim(post('new0', now - 1_000))).toBe(false);
+  });
+
+  it('retries a failed save, and says so in the log', async () => {
+    const now = Date.now();
+    const { store, saved, attempts } = memoryStore(2);
+    const logger = recordingLogger();
+    const state = await ChatState.load(store, { logger, now: () => now, retryMs: 10 });
+    state.claim(post('p1', now - 1_000));
+    await state.flushed();
+    expect(attempts).toHaveLength(3);
+    expect(Object.keys(saved()?.posts ?? {})).toEqual(['p1']);
+    expect(logger.lines.filter((l) => l.includes('saving'))).toHaveLength(2);
+  });
+
+  it('catches up from shortly before the last time a leader was listening, never before the kept window', async () => {
+    let now = Date.now();
+    const { store } = memoryStore();
+    const state = await ChatState.load(store, { logger: recordingLogger(), now: () => now });
+    expect(state.catchUpFrom()).toBeUndefined(); // no leader ever listened: nothing to catch up
+    state.markListening();
+    await state.flushed();
+    const listenedAt = now;
+    now += 10 * 60_000;
+    const next = await ChatState.load(store, { logger: recordingLogger(), now: () => now });
+    const from = next.catchUpFrom() ?? 0;
+    expect(from).toBeLessThan(listenedAt);
+    expect(from).toBeGreaterThan(listenedAt - 5 * 60_000);
+    now += 3 * 24 * hour;
+    expect(next.catchUpFrom()).toBeGreaterThanOrEqual(now - 24 * hour);
+  });
+});
