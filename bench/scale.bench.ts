@@ -16,7 +16,8 @@ import { silentLogger } from '../src/core/ports/logger.ts';
 import { createApp } from '../src/main.ts';
 import { createKubeDirectory } from '../src/adapters/kubernetes/kube-directory.ts';
 import { toEvent } from '../src/adapters/kubernetes/event-audit-log.ts';
-import { leaseName, toLease } from '../src/adapters/kubernetes/lease-lock-manager.ts';
+import { lockLeaseName, toLease } from '../src/adapters/kubernetes/lock-lease.ts';
+import { createHmacSigner } from '../src/adapters/crypto/hmac-signer.ts';
 import { leaseResource } from '../src/adapters/kubernetes/lease-object.ts';
 import type { AuditPhase } from '../src/core/ports/audit-log.ts';
 import { createInstallation, waitStable } from '../test/sandbox/installations.ts';
@@ -83,9 +84,12 @@ await withSandbox(async (env) => {
   const entry = { operationId: 'rawbench', verb: 'scale', requester: 'bench', via: 'terminal', cluster: 'sandbox-bot', namespace, installation: 'bench' };
   const event = (phase: AuditPhase): Promise<unknown> => rawSteps.time(`audit ${phase}`, () => core.createNamespacedEvent({ namespace,
     body: toEvent({ ...entry, at: new Date(), phase, detail: `replicas ${n === 3 ? 4 : 3} -> ${n}` }) }));
+  // Locks live in the state namespace and carry a signed record, as the pipeline's do.
+  const lockSettings = { namespace: app.config.stateNamespace, durationSeconds: 30, signer: createHmacSigner('bench key') };
+  const leaseRef = { ...leaseResource, namespace: lockSettings.namespace, name: lockLeaseName(namespace, 'raw-bench') };
   const lease = (): object => {
     const record = { ...entry, name: 'bench', until: 'stable' as const, generation: 2, summary: `replicas -> ${n}`, startedAt: new Date().toISOString(), deadline: new Date().toISOString() };
-    return toLease({ cluster: 'sandbox-bot', namespace, name: 'raw-bench' }, { operationId: 'rawbench', verb: 'scale', requester: 'bench', startedAt: new Date(), record }, new Date(), 30);
+    return toLease(lockSettings, { cluster: 'sandbox-bot', namespace, name: 'raw-bench' }, { operationId: 'rawbench', verb: 'scale', requester: 'bench', startedAt: new Date(), record }, new Date());
   };
 
   let n = 3;
@@ -103,13 +107,13 @@ await withSandbox(async (env) => {
     const body = { spec: { replicas: n }, metadata: { resourceVersion: current.metadata.resourceVersion } };
     await rawSteps.time('dry-run patch', () => custom.patchNamespacedCustomObject({ ...mm, namespace, name: 'bench', body, dryRun: 'All' }, merge));
     await event('requested');
-    await rawSteps.time('lock', () => custom.createNamespacedCustomObject({ ...leaseResource, namespace, body: lease() }));
+    await rawSteps.time('lock', () => custom.createNamespacedCustomObject({ ...leaseResource, namespace: lockSettings.namespace, body: lease() }));
     await rawSteps.time('patch', () => custom.patchNamespacedCustomObject({ ...mm, namespace, name: 'bench', body }, merge));
     await event('applied');
     await event('succeeded');
     await rawSteps.time('release', async () => {
-      const held = await custom.getNamespacedCustomObject({ ...leaseResource, namespace, name: leaseName('raw-bench') }) as { metadata: { resourceVersion: string } };
-      await custom.deleteNamespacedCustomObject({ ...leaseResource, namespace, name: leaseName('raw-bench'), body: { preconditions: { resourceVersion: held.metadata.resourceVersion } } });
+      const held = await custom.getNamespacedCustomObject(leaseRef) as { metadata: { resourceVersion: string } };
+      await custom.deleteNamespacedCustomObject({ ...leaseRef, body: { preconditions: { resourceVersion: held.metadata.resourceVersion } } });
     });
   };
 

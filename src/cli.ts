@@ -12,7 +12,8 @@ import { loadConfig, redactedConfig } from './config/load-config.ts';
 import { loadPolicy } from './config/load-policy.ts';
 import { writeFileSync } from 'node:fs';
 import { register } from './adapters/mattermost/register.ts';
-import { resumeInFlight } from './core/change/resume.ts';
+import { resumeEveryCluster } from './core/change/resume.ts';
+import { resumeTargets } from './resume-targets.ts';
 import { serve } from './serve.ts';
 import { isMatteropsError } from './core/errors.ts';
 import { autocompleteData } from './core/grammar/autocomplete-data.ts';
@@ -59,17 +60,17 @@ async function runOnce(command: string, output: string): Promise<number> {
   return outcome.reply.error ? 1 : 0;
 }
 
-/** Follows what a stopped matterops left in flight on the default cluster, reports each outcome, exits. */
+/** Follows what a stopped matterops left in flight on every cluster it serves, reports each outcome, exits. */
 async function resume(): Promise<number> {
   const app = createApp(loadConfig());
-  const cluster = app.clusters.defaultContext;
-  const gateway = app.clusters.get(cluster);
-  if (!gateway) return 1;
+  if (!app.config.signingKey) process.stderr.write('MATTEROPS_SIGNING_KEY is not set: what a stopped matterops left cannot be verified, so nothing is resumed; set the key it ran with\n');
   const waitMs = app.config.changes.lockSeconds * 1000 + 2_000;
-  const reports = await resumeInFlight(app.changeDeps, { cluster, gateway, waitMs }, (record, text) => process.stderr.write(`... ${record.verb} ${record.namespace}/${record.name}: ${text}\n`));
-  if (!reports.length) console.log('nothing was left in flight');
+  const { reports, failed } = await resumeEveryCluster(app.changeDeps, resumeTargets(app.clusters, waitMs),
+    (record, text) => process.stderr.write(`... ${record.verb} ${record.namespace}/${record.name}: ${text}\n`));
+  for (const f of failed) process.stderr.write(`could not look for changes left in flight on cluster ${f.cluster}: ${f.error}\n`);
+  if (!reports.length && !failed.length) console.log('nothing was left in flight');
   for (const r of reports) console.log(renderTerminal(r.reply, { color: Boolean(process.stdout.isTTY) }));
-  return reports.some((r) => r.reply.tone !== 'good') ? 1 : 0;
+  return failed.length || reports.some((r) => r.reply.tone !== 'good') ? 1 : 0;
 }
 
 /**

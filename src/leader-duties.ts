@@ -6,14 +6,18 @@
  * A term counts leaderships, so one that ended while its listener was still starting does not
  * start listening late. A new term waits until the previous one has saved what it handled, then
  * loads what the previous leader saved, so no post is answered twice across a hand-over.
+ *
+ * A leader whose websocket stays down for longer than its Lease is deaf: it asks to step down
+ * (`stepDown`), so a replica that can hear takes over the mentions.
  */
 import { ChatState, type ChatStateStore } from './adapters/mattermost/chat-state.ts';
 import type { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
 import { startMentionListener, type Mention, type MentionListener } from './adapters/mattermost/mention-listener.ts';
 import type { Poster } from './adapters/mattermost/poster.ts';
-import { resumeInFlight } from './core/change/resume.ts';
-import type { ClusterGateway } from './core/ports/cluster-gateway.ts';
+import { watchConnection } from './connection-watchdog.ts';
+import { resumeEveryCluster } from './core/change/resume.ts';
 import type { App } from './main.ts';
+import { resumeTargets } from './resume-targets.ts';
 
 export interface LeaderDutiesOptions {
   app: App;
@@ -22,11 +26,11 @@ export interface LeaderDutiesOptions {
   bot: { id: string; username: string };
   chatState: ChatStateStore;
   poster: Poster;
-  /** The bot's own gateway on its default cluster, where leftovers are resumed. */
-  gateway: ClusterGateway | undefined;
   onMention: (m: Mention) => void;
   /** Whether this replica still leads (a failed start is retried only while it does). */
   isLeading: () => boolean;
+  /** Gives leadership up for a while (leader-election's stepDown): this leader cannot hear mentions. */
+  stepDown: () => Promise<void>;
 }
 
 export interface LeaderDuties {
@@ -43,12 +47,13 @@ export function createLeaderDuties(o: LeaderDutiesOptions): LeaderDuties {
   let term = 0;
   let stopping: Promise<void> = Promise.resolve();
   let orphanSweep: NodeJS.Timeout | undefined;
+  let deafness: { stop(): void } | undefined;
   let resuming = false;
 
   const resumeOrphans = (waitMs: number): void => {
-    if (!o.gateway || resuming) return;
+    if (resuming) return;
     resuming = true;
-    resumeLeftovers(o.app, o.gateway, o.poster, waitMs)
+    resumeLeftovers(o.app, o.poster, waitMs)
       .catch((e: unknown) => logger.error({ err: (e as Error).message }, 'resuming in-flight changes failed'))
       .finally(() => { resuming = false; });
   };
@@ -60,6 +65,10 @@ export function createLeaderDuties(o: LeaderDutiesOptions): LeaderDuties {
     if (mine !== term) return;
     const listener = startMentionListener({ api: o.api, token: o.botToken, bot: o.bot, state, logger, onMention: o.onMention });
     mentions = { listener, state };
+    deafness = watchConnection({ connected: () => listener.connected, limitMs: config.leaderSeconds * 1000, onDown: () => {
+      logger.warn({ downForSeconds: config.leaderSeconds }, 'the websocket stayed down longer than the leader Lease: stepping down so another replica hears mentions');
+      o.stepDown().catch((e: unknown) => logger.error({ err: (e as Error).message }, 'stepping down failed'));
+    } });
     // Posts made while no matterops was listening are read back by the listener itself, once its
     // websocket stands (so none falls between); slash commands are served meanwhile.
     // Changes a dead replica left in flight: at first waiting for their locks to expire, then
@@ -83,6 +92,7 @@ export function createLeaderDuties(o: LeaderDutiesOptions): LeaderDuties {
     stop() {
       term++;
       clearInterval(orphanSweep);
+      deafness?.stop();
       const ended = mentions;
       mentions = undefined;
       if (ended) {
@@ -95,9 +105,9 @@ export function createLeaderDuties(o: LeaderDutiesOptions): LeaderDuties {
   };
 }
 
-/** Reports the outcome of changes a dead matterops left in flight, where they were asked for. */
-async function resumeLeftovers(app: App, gateway: ClusterGateway, poster: Poster, waitMs: number): Promise<void> {
-  const reports = await resumeInFlight(app.changeDeps, { cluster: app.clusters.defaultContext, gateway, waitMs }, () => undefined);
+/** Reports the outcome of changes a dead matterops left in flight, on every cluster, where they were asked for. */
+async function resumeLeftovers(app: App, poster: Poster, waitMs: number): Promise<void> {
+  const { reports } = await resumeEveryCluster(app.changeDeps, resumeTargets(app.clusters, waitMs), () => undefined);
   await Promise.all(reports.map(async (r) => {
     const [channelId, rootId] = (r.record.replyTo ?? '').split(':');
     if (channelId) await poster.post({ channelId, ...(rootId ? { rootId } : {}) }, r.reply);

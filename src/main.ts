@@ -75,7 +75,10 @@ function memo<T>(make: (key: string) => T): (key: string) => T {
 type PendingInCluster = (signingKey: Uint8Array, logger: Logger) => PendingStore;
 type KubeState = Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit' | 'chatState'>> & Required<Pick<App, 'elect'>> & { pendingInCluster: PendingInCluster };
 
-function kubeState(config: Config, clock: Clock): KubeState {
+/** What the lock Leases need besides the kubeconfig: a clock to judge expiry, the key that signs in-flight records, a log for skipped ones. */
+interface LockPorts { clock: Clock; signer: Signer; logger: Logger }
+
+function kubeState(config: Config, ports: LockPorts): KubeState {
   // Only the configured contexts are exposed (default: the default one), never the whole kubeconfig.
   const directory = createKubeDirectory({
     ...(config.kubernetes.kubeconfig ? { kubeconfig: config.kubernetes.kubeconfig } : {}),
@@ -86,7 +89,8 @@ function kubeState(config: Config, clock: Clock): KubeState {
   const home = directory.kubeConfigFor(directory.defaultContext);
   return {
     clusters: directory,
-    locks: memo((c) => createLeaseLockManager(directory.kubeConfigFor(c), c, { durationSeconds: config.changes.lockSeconds, clock })),
+    // Every cluster keeps its locks in its own state namespace (deploy/rbac.yaml grants Leases there only).
+    locks: memo((c) => createLeaseLockManager(directory.kubeConfigFor(c), c, { ...ports, namespace: config.stateNamespace, durationSeconds: config.changes.lockSeconds })),
     audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
     chatState: createConfigMapStateStore(home, config.stateNamespace),
     pendingInCluster: (signingKey, logger) => createConfigMapPendingStore(home, { namespace: config.stateNamespace, signingKey, logger }),
@@ -108,18 +112,18 @@ function changeDepsFor(config: Config, overrides: AppOverrides, base: ChangeBase
 }
 
 /** Tests and benchmarks that bring their own clusters, locks and audit get no kubeconfig read. */
-function kubeOrOverrides(config: Config, o: AppOverrides, clock: Clock): Pick<AppOverrides, 'chatState'> & Pick<App, 'elect'> & Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit'>> & { pendingInCluster?: PendingInCluster } {
+function kubeOrOverrides(config: Config, o: AppOverrides, ports: LockPorts): Pick<AppOverrides, 'chatState'> & Pick<App, 'elect'> & Required<Pick<AppOverrides, 'clusters' | 'locks' | 'audit'>> & { pendingInCluster?: PendingInCluster } {
   if (o.clusters && o.locks && o.audit) return { clusters: o.clusters, locks: o.locks, audit: o.audit, ...(o.chatState ? { chatState: o.chatState } : {}) };
-  return kubeState(config, clock);
+  return kubeState(config, ports);
 }
 
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const registry = createRegistry(allVerbs);
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createPinoLogger(config.logLevel);
-  const kube = kubeOrOverrides(config, overrides, clock);
   // Without a configured key, a random one: confirmations then live and die with this process.
   const signingKey = config.signingKey ? Buffer.from(config.signingKey) : crypto.getRandomValues(Buffer.alloc(32));
+  const kube = kubeOrOverrides(config, overrides, { clock, logger, signer: overrides.signer ?? createHmacSigner(signingKey) });
   const pendingStore = overrides.pendingStore
     ?? (overrides.pendingInCluster && kube.pendingInCluster ? kube.pendingInCluster(signingKey, logger) : new MemoryPendingStore());
   const changeDeps = changeDepsFor(config, overrides, { locks: kube.locks, audit: kube.audit, clock, logger, signingKey, pendingStore });

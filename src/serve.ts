@@ -49,7 +49,7 @@ export async function serve(app: App): Promise<RunningBot> {
   // Every replica answers HTTP; only the leader listens for mentions and resumes leftovers.
   const duties = createLeaderDuties({
     app, api, botToken: required(config.mattermost.botToken, 'MM_BOT_TOKEN'), bot: { id: me.id, username: me.username },
-    chatState, poster, gateway, onMention, isLeading: () => election.leading,
+    chatState, poster, onMention, isLeading: () => election.leading, stepDown: () => election.stepDown(),
   });
   const election = elect({
     name: 'matterops-leader', identity: `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`, logger,

@@ -18,6 +18,7 @@ import { waitFor } from '../sandbox/wait.ts';
 import { installationPods, waitForReadyPods } from '../support/pods.ts';
 import { env, kubeConfig, testNamespace } from '../support/sandbox.ts';
 import { markPodFailed, patchInstallation, readyHeldPods, runnerLabel, waitForBoundPod } from '../support/steer.ts';
+import { lockLeaseName } from '../../src/adapters/kubernetes/lock-lease.ts';
 
 const admin = kubeConfig();
 const caller = { id: 'terminal:tester', name: 'tester', via: 'terminal' as const };
@@ -25,7 +26,9 @@ let namespace = '';
 
 function configFor(extra: Record<string, string> = {}): Record<string, string> {
   return { MATTEROPS_KUBECONFIG: env('KUBECONFIG'), MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_NAMESPACE: namespace,
-    MATTEROPS_POLICY: env('MATTEROPS_POLICY'), MATTEROPS_FOLLOW_TIMEOUT: '90s', MATTEROPS_LOCK_SECONDS: '3', ...extra };
+    MATTEROPS_POLICY: env('MATTEROPS_POLICY'), MATTEROPS_FOLLOW_TIMEOUT: '90s', MATTEROPS_LOCK_SECONDS: '3',
+    // The key in-flight records are signed with: a resumer trusts only those it can verify.
+    MATTEROPS_SIGNING_KEY: env('MATTEROPS_SIGNING_KEY'), ...extra };
 }
 const newApp = (): App => createApp(loadConfig(configFor()), { logger: silentLogger });
 let app: App;
@@ -138,7 +141,7 @@ describe('change verbs against the real operator', () => {
     // While it follows, the resumer renews the lock, so nobody else resumes the same change.
     await new Promise((r) => setTimeout(r, 4_000));
     const lease = await admin.makeApiClient(CustomObjectsApi).getNamespacedCustomObject(
-      { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespace, name: 'matterops-lock-held' }) as { spec?: { renewTime?: string } };
+      { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespace: 'matterops', name: lockLeaseName(namespace, 'held') }) as { spec?: { renewTime?: string } };
     expect(Date.now() - new Date(lease.spec?.renewTime ?? 0).getTime()).toBeLessThan(3_000);
     await waitFor(async () => (await readyHeldPods(admin, namespace, 'held')) > 0 || undefined, { what: 'marking the new pod Ready', timeoutMs: 20_000 });
     const code = await exited;

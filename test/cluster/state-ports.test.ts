@@ -1,7 +1,10 @@
 /** The Lease lock manager and the Events audit log against the real apiserver, as the bot. */
 import { beforeAll } from 'vitest';
 import { createEventAuditLog } from '../../src/adapters/kubernetes/event-audit-log.ts';
+import { createHmacSigner } from '../../src/adapters/crypto/hmac-signer.ts';
 import { createLeaseLockManager } from '../../src/adapters/kubernetes/lease-lock-manager.ts';
+import type { LockManager } from '../../src/core/ports/lock-manager.ts';
+import { silentLogger } from '../../src/core/ports/logger.ts';
 import { auditLogContract } from '../contract/audit-log.contract.ts';
 import { lockManagerContract } from '../contract/lock-manager.contract.ts';
 import { kubeConfig, testNamespace } from '../support/sandbox.ts';
@@ -10,10 +13,14 @@ let namespace = '';
 let offsetMs = 0;
 const clock = { now: () => new Date(Date.now() + offsetMs) };
 const bot = kubeConfig('sandbox-bot');
-const locks = createLeaseLockManager(bot, 'sandbox-bot', { durationSeconds: 30, clock });
+// This file's own namespace is the state namespace too, so its locks meet nobody else's.
+let locks: LockManager;
 const audit = createEventAuditLog(bot, 'sandbox-bot');
 
-beforeAll(async () => { namespace = await testNamespace('state'); });
+beforeAll(async () => {
+  namespace = await testNamespace('state');
+  locks = createLeaseLockManager(bot, 'sandbox-bot', { namespace, durationSeconds: 30, clock, signer: createHmacSigner('a key for the contract'), logger: silentLogger });
+});
 
 lockManagerContract('Leases on the real apiserver', () => ({ locks, namespace, cluster: 'sandbox-bot', advance: (s) => { offsetMs += s * 1000; } }));
 auditLogContract('Events on the real apiserver', () => ({ audit, namespace }));

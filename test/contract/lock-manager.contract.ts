@@ -1,5 +1,5 @@
 /** The LockManager contract, run by the fake (unit) and the Lease adapter (cluster). */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { LockHolder, LockManager } from '../../src/core/ports/lock-manager.ts';
 
 export interface LockSubject {
@@ -10,14 +10,17 @@ export interface LockSubject {
   advance(seconds: number): void;
 }
 
+// The record names the cluster it was written in, as the pipeline's do (a Lease adapter resumes only those).
+let cluster = 'c';
 const holder = (operationId: string, requester: string, namespace: string, name: string): LockHolder => ({
   operationId, verb: 'scale', requester, startedAt: new Date('2026-11-27T09:00:00Z'),
-  record: { operationId, verb: 'scale', requester, via: 'terminal', cluster: 'c', namespace, name, until: 'stable', generation: 3,
+  record: { operationId, verb: 'scale', requester, via: 'terminal', cluster, namespace, name, until: 'stable', generation: 3,
     summary: 'replicas 2 -> 5', startedAt: '2026-11-27T09:00:00.000Z', deadline: '2026-11-27T09:10:00.000Z' },
 });
 
 export function lockManagerContract(label: string, subject: () => LockSubject): void {
   describe(`LockManager contract: ${label}`, () => {
+    beforeEach(() => { cluster = subject().cluster; });
     it('gives the lock to one operation and tells the next who holds it', async () => {
       const { locks, namespace, cluster } = subject();
       const target = { cluster, namespace, name: 'one' };

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { inject } from 'vitest';
+import { grantStateRights } from './state-rights.ts';
 
 export function sandboxEnv(): Record<string, string> {
   return inject('sandboxEnv');
@@ -21,9 +22,14 @@ export function kubeConfig(context = 'sandbox'): KubeConfig {
   return kc;
 }
 
-/** A fresh namespace for one test file, so files that change things never meet. */
+/**
+ * A fresh namespace for one test file, so files that change things never meet. The bot gets the
+ * state rights there (deploy/rbac.yaml grants them in the state namespace only), so a test may use
+ * it as its state namespace too.
+ */
 export async function testNamespace(prefix: string): Promise<string> {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
   await kubeConfig().makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name, labels: { 'matterops.io/test': 'true' } } } });
+  await grantStateRights(kubeConfig(), kubeConfig('sandbox-bot'), name);
   return name;
 }

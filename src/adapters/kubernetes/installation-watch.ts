@@ -27,6 +27,9 @@ export function watchInstallation(target: WatchTarget, onChange: (i: Installatio
       abort = await new Watch(target.kc).watch(path, { fieldSelector: `metadata.name=${target.name}` },
         (type: string, object: unknown) => onChange(type === 'DELETED' ? undefined : toInstallation(object)),
         () => restart());
+      // Stopped while the watch was being opened (a follow that was done at the first read): close
+      // it now, or its connection keeps the process (`matterops resume`) alive until it times out.
+      if (stopped) abort.abort();
     } catch {
       restart();
     }

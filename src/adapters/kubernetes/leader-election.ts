@@ -8,12 +8,14 @@
  * renewal has succeeded for two thirds of the duration (a renewal can hang on a dead connection),
  * so it has stopped listening before any follower may take over: better a short gap than two
  * listeners. Stopping deletes the Lease, so a follower takes over on its next try instead of
- * waiting out the duration.
+ * waiting out the duration. A leader that cannot do its duties (its websocket stays down) steps
+ * down: it gives the Lease up and sits out two durations, so a healthy replica takes over.
  */
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../core/ports/logger.ts';
 import { isNotFound } from './kube-errors.ts';
 import { leaseResource, microTime, type LeaseObject } from './lease-object.ts';
+import { createLeaseObserver } from './lease-observer.ts';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -32,6 +34,11 @@ export interface LeaderElection {
   readonly settled: boolean;
   /** Stops trying, and gives the Lease up if held. */
   stop(): Promise<void>;
+  /**
+   * Stops leading now, gives the Lease up, and stays out of the election for two durations, so
+   * another replica takes over; then campaigns again (and leads again if none did).
+   */
+  stepDown(): Promise<void>;
 }
 
 
@@ -50,8 +57,11 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
-  /** The Lease's resourceVersion as last seen, and when it was first seen. */
-  let observed = { resourceVersion: '', at: 0 };
+  /** How long the Lease has stood still as this process saw it (the lock Leases are judged alike). */
+  const observer = createLeaseObserver(() => Date.now());
+  /** Until then this replica sat out the election after stepping down. */
+  let sittingOutUntil = 0;
+  const sittingOut = (): boolean => Date.now() < sittingOutUntil;
   const renewDeadlineMs = (o.durationSeconds * 1000 * 2) / 3;
   let renewedAt = 0;
   // Steps down when renewals stop succeeding, even while one of them is still hanging.
@@ -62,11 +72,7 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
     ({ holderIdentity: o.identity, leaseDurationSeconds: o.durationSeconds, acquireTime: acquired ?? microTime(now), renewTime: microTime(now) });
 
   /** Whether the Lease has stood still for its whole duration, by this process's clock. */
-  function expiredAsSeen(lease: LeaseObject): boolean {
-    const resourceVersion = lease.metadata?.resourceVersion ?? '';
-    if (resourceVersion !== observed.resourceVersion) observed = { resourceVersion, at: Date.now() };
-    return Date.now() - observed.at > (lease.spec?.leaseDurationSeconds ?? o.durationSeconds) * 1000;
-  }
+  const expiredAsSeen = (lease: LeaseObject): boolean => observer.expired(lease, o.durationSeconds);
 
   /** True when this process holds the Lease after the attempt. */
   async function attempt(): Promise<boolean> {
@@ -96,9 +102,10 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
 
   async function tick(): Promise<void> {
     try {
-      const holds = await within(renewDeadlineMs, attempt());
+      const holds = sittingOut() ? false : await within(renewDeadlineMs, attempt());
       if (holds) renewedAt = Date.now();
-      if (!stopped) setLeading(holds);
+      // An attempt that began before a step-down must not make this replica lead again.
+      if (!stopped) setLeading(holds && !sittingOut());
     } catch (error) {
       // A 409 means another replica wrote first; anything else means we cannot be sure we lead.
       if ((error as { code?: number }).code !== 409) o.logger.warn({ err: (error as Error).message }, 'leader election: the Lease could not be read or written');
@@ -109,6 +116,19 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
   }
   running = tick();
 
+  /** Deletes the Lease if this replica still holds it, so the next one need not wait it out. */
+  async function giveUp(): Promise<void> {
+    try {
+      await within(renewDeadlineMs, (async () => {
+        const lease = await api.getNamespacedCustomObject(ref) as LeaseObject;
+        if (lease.spec?.holderIdentity !== o.identity) return;
+        await api.deleteNamespacedCustomObject({ ...ref, body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
+      })());
+    } catch (error) {
+      if (!isNotFound(error)) o.logger.warn({ err: (error as Error).message }, 'leader election: could not give the Lease up; another replica takes over when it expires');
+    }
+  }
+
   return {
     get leading() { return leading; },
     get settled() { return settled; },
@@ -118,15 +138,14 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
       clearInterval(watchdog);
       await running; // an attempt under way may just have taken the Lease: give that up too
       setLeading(false);
-      try {
-        await within(renewDeadlineMs, (async () => {
-          const lease = await api.getNamespacedCustomObject(ref) as LeaseObject;
-          if (lease.spec?.holderIdentity !== o.identity) return;
-          await api.deleteNamespacedCustomObject({ ...ref, body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
-        })());
-      } catch (error) {
-        if (!isNotFound(error)) o.logger.warn({ err: (error as Error).message }, 'leader election: could not give the Lease up; another replica takes over when it expires');
-      }
+      await giveUp();
+    },
+    async stepDown() {
+      if (stopped) return;
+      sittingOutUntil = Date.now() + o.durationSeconds * 2_000;
+      setLeading(false);
+      await running; // a renewal under way may just have written the Lease: give that up too
+      await giveUp();
     },
   };
 }

@@ -33,7 +33,7 @@ async function takeOver(deps: ChangeDeps, found: FoundLock, waitMs: number): Pro
   }
 }
 
-/** Resumes every orphaned change on one cluster; `waitMs` bounds how long to wait for a lock to expire. */
+/** One cluster to resume on. */
 export interface ResumeTarget {
   cluster: string;
   /** The bot's own gateway on that cluster: following needs no impersonation. */
@@ -42,16 +42,49 @@ export interface ResumeTarget {
   waitMs: number;
 }
 
+/** Resumes one orphaned change; undefined when a live replica holds it after all, or it ended meanwhile. */
+async function resumeOne(deps: ChangeDeps, target: ResumeTarget, found: FoundLock, progress: (record: InFlightRecord, text: string) => void): Promise<ResumeReport | undefined> {
+  if (!(await takeOver(deps, found, target.waitMs))) return undefined;
+  const record = found.holder.record;
+  // Renewed while followed: otherwise the lock would expire again and another replica, starting
+  // meanwhile, would resume (and report) the same change a second time.
+  const outcome = await whileHolding(deps, { target: found.target, holder: found.holder }, (lost) => followAndAudit(target.gateway, deps, record, { progress: (t) => progress(record, t), lost }));
+  return { record, reply: resumedReply(record, outcome) };
+}
+
+const isReport = (r: ResumeReport | undefined): r is ResumeReport => r !== undefined;
+
+/**
+ * Resumes every orphaned change on one cluster, side by side (one long follow does not hold the
+ * others back). One that cannot be resumed (its installation unreadable, its lock taken meanwhile)
+ * is logged and the others go on.
+ */
 export async function resumeInFlight(deps: ChangeDeps, target: ResumeTarget, progress: (record: InFlightRecord, text: string) => void): Promise<ResumeReport[]> {
-  const { cluster, gateway, waitMs } = target;
-  const reports: ResumeReport[] = [];
-  for (const found of await deps.locks(cluster).list()) {
-    if (!(await takeOver(deps, found, waitMs))) continue;
-    const record = found.holder.record;
-    // Renewed while followed: otherwise the lock would expire again and another replica, starting
-    // meanwhile, would resume (and report) the same change a second time.
-    const outcome = await whileHolding(deps, { target: found.target, holder: found.holder }, () => followAndAudit(gateway, deps, record, (t) => progress(record, t)));
-    reports.push({ record, reply: resumedReply(record, outcome) });
-  }
-  return reports;
+  const found = await deps.locks(target.cluster).list();
+  const reports = await Promise.all(found.map((f) => resumeOne(deps, target, f, progress).catch((error: unknown) => {
+    deps.logger.error({ cluster: target.cluster, operation: f.holder.operationId, installation: `${f.target.namespace}/${f.target.name}`,
+      err: (error as Error).message }, 'could not resume a change left in flight; the next sweep tries again');
+    return undefined;
+  })));
+  return reports.filter(isReport);
+}
+
+/** What a sweep over every cluster found: the reports, and the clusters it could not look in (and why). */
+export interface SweepResult { reports: ResumeReport[]; failed: { cluster: string; error: string }[] }
+
+/**
+ * Resumes what was left in flight on every cluster given (every context matterops serves, not only
+ * the default one); a cluster that cannot be listed is logged and reported, the others still resumed.
+ */
+export async function resumeEveryCluster(deps: ChangeDeps, targets: readonly ResumeTarget[], progress: (record: InFlightRecord, text: string) => void): Promise<SweepResult> {
+  const result: SweepResult = { reports: [], failed: [] };
+  await Promise.all(targets.map(async (t) => {
+    try {
+      result.reports.push(...await resumeInFlight(deps, t, progress));
+    } catch (error) {
+      deps.logger.error({ cluster: t.cluster, err: (error as Error).message }, 'could not look for changes left in flight on this cluster');
+      result.failed.push({ cluster: t.cluster, error: (error as Error).message });
+    }
+  }));
+  return result;
 }

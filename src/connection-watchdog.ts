@@ -1,0 +1,32 @@
+/**
+ * Tells when a connection has stayed down too long: the leading replica's websocket, which alone
+ * hears mentions. A leader that stays deaf for longer than its Lease steps down so a healthy replica
+ * takes over (issue 9, item 15); a short blip (a reconnect) does not count.
+ */
+export interface ConnectionWatchdogOptions {
+  connected: () => boolean;
+  /** How long the connection may stay down before `onDown`. */
+  limitMs: number;
+  onDown: () => void;
+  /** How often to look (default 1 s). */
+  everyMs?: number;
+  now?: () => number;
+}
+
+/** Calls `onDown` once the connection has been down for longer than `limitMs`; then stops watching. */
+export function watchConnection(o: ConnectionWatchdogOptions): { stop(): void } {
+  const now = o.now ?? Date.now;
+  let downSince: number | undefined;
+  const timer = setInterval(() => {
+    if (o.connected()) {
+      downSince = undefined;
+      return;
+    }
+    downSince ??= now();
+    if (now() - downSince <= o.limitMs) return;
+    clearInterval(timer);
+    o.onDown();
+  }, o.everyMs ?? 1_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
