@@ -3,11 +3,16 @@
  * proxy that stalls: connections stay open and nothing passes, as when an apiserver hangs. The call
  * is abandoned at its deadline and named; once the path flows again, the next call works.
  */
+import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchInstallation } from '../../src/adapters/kubernetes/installation-watch.ts';
 import { KeepAliveKubeConfig } from '../../src/adapters/kubernetes/keep-alive-kube-config.ts';
 import { createKubeGateway } from '../../src/adapters/kubernetes/kube-gateway.ts';
 import { MatteropsError } from '../../src/core/errors.ts';
+import type { Installation } from '../../src/core/model/installation.ts';
 import type { ClusterGateway } from '../../src/core/ports/cluster-gateway.ts';
+import { mattermostCrd } from '../sandbox/installations.ts';
+import { waitFor } from '../sandbox/wait.ts';
 import { env, kubeConfig } from '../support/sandbox.ts';
 import { startStallingProxy, type StallingProxy } from '../support/stalling-proxy.ts';
 
@@ -54,6 +59,26 @@ describe('a Kubernetes call on a stalled path', () => {
     for (const r of results) {
       expect(r.status).toBe('rejected');
       expect(((r as PromiseRejectedResult).reason as MatteropsError).code).toBe('unavailable');
+    }
+  });
+});
+
+describe('a watch under the same deadline', () => {
+  it('is not cut by the call deadline: it stays open past it and delivers a later change', async () => {
+    let reads = 0;
+    const seen: Installation[] = [];
+    const subscription = watchInstallation({ kc, namespace: 'chat', name: 'mattermost', read: () => { reads++; return gateway.getInstallation('chat', 'mattermost'); } },
+      (i) => { if (i) seen.push(i); });
+    try {
+      await new Promise((r) => setTimeout(r, 2_500)); // more than twice the 1 s deadline
+      const mark = String(Date.now());
+      // A metadata annotation: the watch sees it, the operator has nothing to do.
+      await kubeConfig().makeApiClient(CustomObjectsApi).patchNamespacedCustomObject({ ...mattermostCrd, namespace: 'chat', name: 'mattermost',
+        body: { metadata: { annotations: { 'matterops.io/watch-test': mark } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await waitFor(() => seen.some((i) => i.resourceVersion !== seen[0]?.resourceVersion), { what: 'the watch to deliver the change', timeoutMs: 10_000 });
+      expect(reads).toBe(1); // never restarted: the one read is the one made when it opened
+    } finally {
+      subscription.stop();
     }
   });
 });
