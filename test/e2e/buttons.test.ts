@@ -28,6 +28,10 @@ async function botPosts(since: number): Promise<Post[]> {
 }
 const botPost = (since: number, match: RegExp, timeoutMs = 30_000): Promise<Post> =>
   waitFor(async () => (await botPosts(since)).find((p) => match.test(fullText(p))), { what: `a bot post matching ${match}`, timeoutMs, intervalMs: 250 });
+/** A plan post once its buttons are on (they are added right after it is posted: they sign its id). */
+const planPost = (since: number): Promise<Post> =>
+  waitFor(async () => (await botPosts(since)).find((p) => /\(danger/.test(fullText(p)) && p.props?.attachments?.[0]?.actions?.length),
+    { what: 'a plan post with buttons', timeoutMs: 30_000, intervalMs: 250 });
 const replicas = async (): Promise<number | undefined> => (await readInstallation(admin, 'chat', 'mattermost')).spec?.replicas;
 const click = (tokenVar: string, post: Post, action: string): Promise<unknown> => as(tokenVar).call('POST', `/posts/${post.id}/actions/${action}`, {});
 async function deniedBy(requester: string, since: Date): Promise<string[]> {
@@ -54,10 +58,10 @@ describe('buttons', () => {
     const applied = await botPost(since, new RegExp(`done, stable ${up}/${up}`), 60_000); // a change, not danger: applied at once
     expect(applied.root_id).toBe(mention.id);
     const down = await as('MM_TOKEN_ALICE').call<Post>('POST', '/posts', { channel_id: env('MM_CHANNEL_OPS'), root_id: mention.id, message: '@matterops scale mattermost 1' });
-    const planPost = await botPost(since, /scale chat\/mattermost \(danger/);
-    expect(planPost.root_id).toBe(mention.id);
-    expect(planPost.props?.attachments?.[0]?.actions?.map((a) => a.name)).toEqual(['Confirm', 'Cancel']);
-    await click('MM_TOKEN_ALICE', planPost, 'confirm');
+    const plan = await planPost(since);
+    expect(plan.root_id).toBe(mention.id);
+    expect(plan.props?.attachments?.[0]?.actions?.map((a) => a.name)).toEqual(['Confirm', 'Cancel']);
+    await click('MM_TOKEN_ALICE', plan, 'confirm');
     const outcome = await botPost(since, /scale chat\/mattermost: done, stable 1\/1/, 60_000);
     expect(outcome.root_id).toBe(mention.id);
     expect(down.root_id).toBe(mention.id);
@@ -68,7 +72,7 @@ describe('buttons', () => {
     const since = Date.now();
     const sinceDate = new Date(Math.floor(since / 1000) * 1000);
     await as('MM_TOKEN_ALICE').call('POST', '/commands/execute', { channel_id: env('MM_CHANNEL_OPS'), team_id: env('MM_TEAM_ID'), command: '/k8s scale mattermost 0' });
-    const plan = await botPost(since, /scale chat\/mattermost \(danger/);
+    const plan = await planPost(since);
     await click('MM_TOKEN_BOB', plan, 'confirm');
     expect(await bob.waitForEphemeral(/only @alice can confirm this scale/)).toBeTruthy();
     expect(await replicas()).toBe(1);
@@ -89,7 +93,7 @@ describe('buttons', () => {
     await click('MM_TOKEN_ALICE', plan, 'cancel');
     await botPost(since, /Cancelled: scale chat\/mattermost/);
     const replay = await toBot({ ...base, user_id: env('MM_USER_ID_ALICE') });
-    expect(((await replay.json()) as { ephemeral_text: string }).ephemeral_text).toMatch(/no pending operation/);
+    expect(((await replay.json()) as { ephemeral_text: string }).ephemeral_text).toMatch(/this confirmation is not valid|no pending operation/);
     expect(await replicas()).toBe(1);
   });
 

@@ -56,7 +56,8 @@ describe('the bot in Mattermost', () => {
   it('a danger plan gets buttons that alice confirms; a forged body changes nothing (more in buttons.test.ts)', async () => {
     const since = Date.now();
     await slash('MM_TOKEN_ALICE', '/k8s scale mattermost 2');
-    const plan = await botPost(env('MM_CHANNEL_OPS'), since, /scale chat\/mattermost \(danger/);
+    const plan = await waitFor(async () => (await postsIn(env('MM_CHANNEL_OPS'), since)).find((p) => p.user_id === botId && /\(danger/.test(fullText(p)) && p.props?.attachments?.[0]?.actions?.length),
+      { what: 'a plan post with its buttons', timeoutMs: 30_000, intervalMs: 250 });
     const actions = plan.props?.attachments?.[0]?.actions ?? [];
     expect(actions.map((a) => a.name)).toEqual(['Confirm', 'Cancel']);
     // A forged body straight to the bot: no valid signature.
