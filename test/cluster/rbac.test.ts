@@ -1,16 +1,129 @@
 /**
- * Proof test (d): the bot's least-privilege identity and the sandbox users' rights are exactly what
- * the design promises, checked with real calls (server-side dry runs for changes) and, for the users,
- * through impersonation by the bot, the path impersonation mode will take.
+ * deploy/rbac.yaml is least privilege, checked on the real apiserver (issue 9, item 17): the
+ * manifests are applied as they are (the sandbox then has what a fresh one has), then asked with
+ * SubjectAccessReviews for the deployed ServiceAccount and the sandbox bot user, and tried with
+ * real calls (server-side dry runs for writes). Also the sandbox users' own rights, checked through
+ * impersonation by the bot, the path impersonation mode takes.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderMiddleware, type ConfigurationOptions,
+  AppsV1Api, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, loadAllYaml, setHeaderMiddleware,
+  type ConfigurationOptions, type KubernetesObject, type V1ClusterRole, type V1ResourceAttributes,
 } from '@kubernetes/client-node';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mattermostCrd } from '../sandbox/installations.ts';
+import { deployDir } from '../sandbox/paths.ts';
 import { kubeConfig } from '../support/sandbox.ts';
 
+const admin = kubeConfig();
 const bot = kubeConfig('sandbox-bot');
+const objects = KubernetesObjectApi.makeApiClient(admin);
+const manifest = (file: string): KubernetesObject[] => loadAllYaml(readFileSync(file, 'utf8')) as KubernetesObject[];
+const deployed = ['rbac.yaml', 'impersonation.yaml'].flatMap((f) => manifest(join(deployDir, f)));
+const laptop = manifest(join(deployDir, 'laptop-binding.yaml'));
+
+/** Creates the object, or replaces it as written when it exists (what a fresh sandbox would hold). */
+async function upsert(object: KubernetesObject): Promise<void> {
+  try {
+    await objects.create(object);
+  } catch (error) {
+    if ((error as { code?: number }).code !== 409) throw error;
+    const current = await objects.read({ apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.metadata?.name ?? '', namespace: object.metadata?.namespace } });
+    await objects.replace({ ...object, metadata: { ...object.metadata, resourceVersion: current.metadata?.resourceVersion } });
+  }
+}
+
+beforeAll(async () => {
+  for (const object of [...deployed, ...manifest(join(import.meta.dirname, '..', 'sandbox', 'rbac.yaml')), ...laptop]) await upsert(object);
+});
+afterAll(async () => { for (const object of laptop) await objects.delete(object).catch(() => undefined); });
+
+type Subject = { user: string; groups?: string[] };
+const serviceAccount: Subject = { user: 'system:serviceaccount:matterops:matterops', groups: ['system:serviceaccounts', 'system:serviceaccounts:matterops', 'system:authenticated'] };
+const sandboxBot: Subject = { user: 'matterops', groups: ['system:authenticated'] };
+
+async function allowed(who: Subject, attributes: V1ResourceAttributes): Promise<boolean> {
+  const review = await admin.makeApiClient(AuthorizationV1Api).createSubjectAccessReview({ body: {
+    apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: who.user, groups: who.groups ?? [], resourceAttributes: attributes },
+  } });
+  return review.status?.allowed ?? false;
+}
+
+/** `verb resource[/sub] [in namespace] [named name]` as a SubjectAccessReview attribute set. */
+const can = (verb: string, resource: string, namespace?: string, group = '', name?: string): V1ResourceAttributes => {
+  const [main, subresource] = resource.split('/');
+  return { verb, resource: main, group, ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) };
+};
+const mm = 'installation.mattermost.com';
+const coord = 'coordination.k8s.io';
+
+/** What the bot must be able to do: every call its adapters make. */
+const needed: [string, V1ResourceAttributes][] = [
+  ...['get', 'list', 'watch', 'create', 'patch', 'delete'].map((v): [string, V1ResourceAttributes] => [`${v} mattermosts`, can(v, 'mattermosts', 'chat', mm)]),
+  ['list mattermosts in every namespace', can('list', 'mattermosts', undefined, mm)],
+  ['list pods', can('list', 'pods', 'chat')], ['get pods/log', can('get', 'pods/log', 'chat')], ['get secrets', can('get', 'secrets', 'chat')],
+  ['list jobs', can('list', 'jobs', 'chat', 'batch')], ['list events', can('list', 'events', 'chat')], ['list events in every namespace', can('list', 'events')],
+  ['create events on installations', can('create', 'events', 'chat')],
+  ...['get', 'list', 'create', 'update', 'delete'].flatMap((v): [string, V1ResourceAttributes][] => [
+    [`${v} leases in the state namespace`, can(v, 'leases', 'matterops', coord)], [`${v} configmaps in the state namespace`, can(v, 'configmaps', 'matterops')]]),
+];
+/** What it must not: state outside the state namespace, rewriting Events, Jobs, secrets' contents, Deployments, impersonating admins. */
+const refused: [string, V1ResourceAttributes][] = [
+  ['create leases where installations live', can('create', 'leases', 'chat', coord)], ['list leases in every namespace', can('list', 'leases', undefined, coord)],
+  ['update leases where installations live', can('update', 'leases', 'staging', coord)], ['create configmaps where installations live', can('create', 'configmaps', 'chat')],
+  ['list configmaps in every namespace', can('list', 'configmaps')],
+  ['patch events', can('patch', 'events', 'chat')], ['update events', can('update', 'events', 'chat')], ['delete events', can('delete', 'events', 'chat')],
+  ['create events.k8s.io events', can('create', 'events', 'chat', 'events.k8s.io')],
+  ['create jobs', can('create', 'jobs', 'chat', 'batch')], ['delete jobs', can('delete', 'jobs', 'chat', 'batch')],
+  ['list secrets', can('list', 'secrets', 'chat')], ['watch secrets', can('watch', 'secrets', 'chat')], ['create secrets', can('create', 'secrets', 'chat')],
+  ['patch deployments', can('patch', 'deployments', 'chat', 'apps')], ['delete namespaces', can('delete', 'namespaces')],
+  ['update mattermosts (patch is enough)', can('update', 'mattermosts', 'chat', mm)],
+  ['impersonate system:masters', can('impersonate', 'groups', undefined, '', 'system:masters')],
+  ['impersonate the admin user', can('impersonate', 'users', undefined, '', 'admin')],
+  ['impersonate any user', can('impersonate', 'users')], ['impersonate service accounts', can('impersonate', 'serviceaccounts', 'kube-system', '', 'default')],
+  ['escalate roles', can('escalate', 'clusterroles', undefined, 'rbac.authorization.k8s.io')],
+];
+
+describe.each([['the deployed ServiceAccount', serviceAccount], ['the sandbox bot user', sandboxBot]])('%s (deploy/rbac.yaml, deploy/impersonation.yaml)', (_label, who) => {
+  it('may do everything matterops does', async () => {
+    const missing = [];
+    for (const [what, attributes] of needed) if (!(await allowed(who, attributes))) missing.push(what);
+    expect(missing).toEqual([]);
+  });
+
+  it('may do nothing more: no state outside the state namespace, no Event edits, no Jobs, no secret reads, no admin impersonation', async () => {
+    const granted = [];
+    for (const [what, attributes] of refused) if (await allowed(who, attributes)) granted.push(what);
+    expect(granted).toEqual([]);
+  });
+
+  it('may impersonate exactly the users and groups deploy/impersonation.yaml names', async () => {
+    expect(await allowed(who, can('impersonate', 'users', undefined, '', 'alice'))).toBe(true);
+    expect(await allowed(who, can('impersonate', 'users', undefined, '', 'bob'))).toBe(true);
+    expect(await allowed(who, can('impersonate', 'groups', undefined, '', 'matterops-chat-users'))).toBe(true);
+    expect(await allowed(who, can('impersonate', 'users', undefined, '', 'carol'))).toBe(false);
+  });
+});
+
+describe('the manifests themselves', () => {
+  it('grant no wildcard, and name every user and group the bot may impersonate', () => {
+    const roles = deployed.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role') as V1ClusterRole[];
+    for (const rule of roles.flatMap((r) => r.rules ?? [])) {
+      expect([...(rule.verbs ?? []), ...(rule.resources ?? []), ...(rule.apiGroups ?? [])]).not.toContain('*');
+      if (rule.verbs?.includes('impersonate')) expect(rule.resourceNames?.length).toBeGreaterThan(0);
+      expect(rule.resourceNames ?? []).not.toContain('system:masters');
+    }
+  });
+
+  it('the laptop example binds a User and a Group to the same rights as the ServiceAccount', async () => {
+    for (const who of [{ user: 'jane@example.com' }, { user: 'someone-else', groups: ['matterops-operators'] }]) {
+      expect(await allowed(who, can('patch', 'mattermosts', 'chat', mm))).toBe(true);
+      expect(await allowed(who, can('create', 'leases', 'matterops', coord))).toBe(true);
+      expect(await allowed(who, can('create', 'leases', 'chat', coord))).toBe(false);
+    }
+  });
+});
 
 /** The HTTP status of a call: 200 when it succeeds. */
 async function statusOf(call: () => Promise<unknown>): Promise<number> {
@@ -24,23 +137,31 @@ async function statusOf(call: () => Promise<unknown>): Promise<number> {
   }
 }
 
-const asUser = (user?: string, mergePatch = false): ConfigurationOptions => ({
+const asUser = (user?: string, mergePatch = false, groups: string[] = []): ConfigurationOptions => ({
   middleware: [
     ...(mergePatch ? [setHeaderMiddleware('Content-Type', PatchStrategy.MergePatch)] : []),
     ...(user ? [setHeaderMiddleware('Impersonate-User', user)] : []),
+    ...groups.map((g) => setHeaderMiddleware('Impersonate-Group', g)),
   ],
   middlewareMergeStrategy: 'append',
 });
 
 const crs = bot.makeApiClient(CustomObjectsApi);
-const listInstallations = (user?: string) => () => crs.listClusterCustomObject({ ...mattermostCrd }, asUser(user));
+const listInstallations = (user?: string, groups?: string[]) => () => crs.listClusterCustomObject({ ...mattermostCrd }, asUser(user, false, groups));
 const scaleDryRun = (namespace: string, name: string, user?: string) => () => crs.patchNamespacedCustomObject(
   { ...mattermostCrd, namespace, name, body: { spec: { replicas: 3 } }, dryRun: 'All' }, asUser(user, true));
+const leaseDryRun = (namespace: string) => () => crs.createNamespacedCustomObject({ group: coord, version: 'v1', plural: 'leases', namespace, dryRun: 'All',
+  body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'rbac-probe' }, spec: {} } });
 
-describe('the bot identity (deploy/rbac.yaml)', () => {
+describe('the bot identity, with real calls', () => {
   it('reads and changes Mattermost installations (server-side dry run)', async () => {
     expect(await statusOf(listInstallations())).toBe(200);
     expect(await statusOf(scaleDryRun('chat', 'mattermost'))).toBe(200);
+  });
+
+  it('writes Leases in the state namespace only', async () => {
+    expect(await statusOf(leaseDryRun('matterops'))).toBe(200);
+    expect(await statusOf(leaseDryRun('chat'))).toBe(403);
   });
 
   it('gets 403 where its RBAC does not reach: listing secrets, deployments, namespaces', async () => {
@@ -49,6 +170,11 @@ describe('the bot identity (deploy/rbac.yaml)', () => {
     expect(await statusOf(() => bot.makeApiClient(AppsV1Api).patchNamespacedDeployment(
       { namespace: 'chat', name: 'mattermost', body: { spec: { replicas: 9 } }, dryRun: 'All' }, asUser(undefined, true)))).toBe(403);
     expect(await statusOf(() => bot.makeApiClient(CoreV1Api).deleteNamespace({ name: 'staging', dryRun: 'All' }))).toBe(403);
+  });
+
+  it('cannot make itself an admin by impersonation', async () => {
+    expect(await statusOf(listInstallations('alice', ['system:masters']))).toBe(403);
+    expect(await statusOf(listInstallations('admin'))).toBe(403);
   });
 });
 
