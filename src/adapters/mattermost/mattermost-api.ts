@@ -89,7 +89,7 @@ export class MattermostApi {
 
   /** A multipart upload (the bot icon). */
   async upload(path: string, form: FormData): Promise<void> {
-    const response = await fetch(`${this.url}/api/v4${path}`, { method: 'POST', headers: { Authorization: `Bearer ${this.token}` }, body: form });
+    const response = await fetch(`${this.url}/api/v4${path}`, { method: 'POST', headers: { Authorization: `Bearer ${this.token}` }, body: form, signal: AbortSignal.timeout(this.timeoutMs * 4) });
     if (!response.ok) throw new MattermostApiError(response.status, `Mattermost POST ${path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
   }
 

@@ -3,6 +3,7 @@ import type { AuditLog, AuditPhase } from '../ports/audit-log.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { InstallationRef } from '../ports/lock-manager.ts';
+import { redactSecrets } from '../text/redact.ts';
 import type { Caller } from '../verb-context.ts';
 
 export interface AuditStep {
@@ -26,9 +27,10 @@ export async function recordStep(deps: AuditDeps, step: AuditStep): Promise<void
   const { logger, clock } = deps;
   const entry = {
     at: clock.now(), operationId: step.operationId, phase: step.phase, verb: step.verb, requester: step.requester,
-    via: step.via, cluster: step.target.cluster, namespace: step.target.namespace, installation: step.target.name, detail: step.detail,
+    // Details carry error messages too: masked here, so no secret reaches the Event or the log line.
+    via: step.via, cluster: step.target.cluster, namespace: step.target.namespace, installation: step.target.name, detail: redactSecrets(step.detail),
   };
-  logger.info({ audit: true, ...entry, at: entry.at.toISOString() }, `${step.phase}: ${step.requester} ${step.detail}`);
+  logger.info({ audit: true, ...entry, at: entry.at.toISOString() }, `${step.phase}: ${step.requester} ${entry.detail}`);
   try {
     await deps.audit(step.target.cluster).record(entry);
   } catch (error) {
