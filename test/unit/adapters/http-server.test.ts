@@ -86,7 +86,7 @@ describe('errors and limits', () => {
   });
 
   it('answers a failing handler with 500, short JSON, no stack or path', async () => {
-    const res = await post('/hooks/slash', 'application/x-www-form-urlencoded', 'token=slash-token&user_id=u1&channel_id=c1&text=version');
+    const res = await post('/hooks/slash', 'application/x-www-form-urlencoded', `token=slash-token&user_id=${'u'.repeat(26)}&channel_id=${'c'.repeat(26)}&text=version`);
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(text).not.toMatch(/secret\/path|\.ts:\d+|\bat /);
