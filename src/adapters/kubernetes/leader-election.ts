@@ -9,7 +9,8 @@
  * so it has stopped listening before any follower may take over: better a short gap than two
  * listeners. Stopping deletes the Lease, so a follower takes over on its next try instead of
  * waiting out the duration. A leader that cannot do its duties (its websocket stays down) steps
- * down: it gives the Lease up and sits out two durations, so a healthy replica takes over.
+ * down: it gives the Lease up and sits out four renewal periods (a third of the duration each),
+ * so a healthy replica, trying every period, takes over; a lone replica leads again after that.
  */
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../core/ports/logger.ts';
@@ -35,7 +36,7 @@ export interface LeaderElection {
   /** Stops trying, and gives the Lease up if held. */
   stop(): Promise<void>;
   /**
-   * Stops leading now, gives the Lease up, and stays out of the election for two durations, so
+   * Stops leading now, gives the Lease up, and stays out of the election for four renewal periods, so
    * another replica takes over; then campaigns again (and leads again if none did).
    */
   stepDown(): Promise<void>;
@@ -142,7 +143,7 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
     },
     async stepDown() {
       if (stopped) return;
-      sittingOutUntil = Date.now() + o.durationSeconds * 2_000;
+      sittingOutUntil = Date.now() + (o.durationSeconds * 4_000) / 3;
       setLeading(false);
       await running; // a renewal under way may just have written the Lease: give that up too
       await giveUp();
