@@ -108,7 +108,10 @@ async function run(args: string[]): Promise<number> {
 
 /** Runs the bot for Mattermost until SIGINT or SIGTERM. */
 async function serveForever(): Promise<number> {
-  const bot = await serve(createApp(loadConfig(), { pendingInCluster: true }));
+  const app = createApp(loadConfig(), { pendingInCluster: true });
+  // A promise nobody awaited must not take the bot down for every other user: log it and keep serving.
+  process.on('unhandledRejection', (reason) => app.logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection (kept serving)'));
+  const bot = await serve(app);
   console.log(`matterops serves Mattermost; slash commands and buttons at ${bot.url}`);
   await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
   await bot.close();

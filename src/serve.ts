@@ -32,7 +32,7 @@ export async function serve(app: App): Promise<RunningBot> {
   const [host = '127.0.0.1', port = '8080'] = config.http.listen.split(':');
   const publicUrl = (config.http.publicUrl ?? `http://${config.http.listen}`).replace(/\/$/, '');
   const queue = new PostQueue({ minIntervalMs: 1000 / config.mattermost.postsPerSecond, maxRetries: 8, logger });
-  const poster = createPoster(api, queue);
+  const poster = createPoster(api, queue, { userId: me.id });
   const responder = createChatResponder({ pipeline: app.pipeline, poster, signer: app.changeDeps.signer, publicUrl, logger });
   const chatState = app.chatState;
   const elect = app.elect;

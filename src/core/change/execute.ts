@@ -102,7 +102,7 @@ async function acquire(deps: ChangeDeps, plan: ChangePlan, record: InFlightRecor
   if (result.ok) return result.lock;
   const age = formatAge(deps.clock.now().getTime() - result.holder.startedAt.getTime());
   throw new MatteropsError('conflict', `${result.holder.verb} in progress on ${plan.draft.target.name} by ${result.holder.requester}, started ${age} ago`,
-    'wait for it to finish (type status to watch it), then try again');
+    'wait for it to finish (type status to watch it), then try again; if the matterops that started it is gone, matterops resume takes it over once its lock expires');
 }
 
 /** Follows an applied change to its end and audits the outcome; shared with resume after a restart. */
