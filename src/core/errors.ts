@@ -1,5 +1,5 @@
 /**
- * The closed set of error codes (../shared/style.md, Errors) and the one error type the core throws.
+ * The closed set of error codes and the one error type the core throws.
  * Every message is safe to show to a user and says what to do next.
  */
 export const errorCodes = ['usage', 'forbidden', 'not_found', 'conflict', 'invalid', 'unavailable', 'internal'] as const;

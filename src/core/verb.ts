@@ -1,5 +1,5 @@
 /**
- * A verb is a declarative spec (../shared/style.md: hubot CommandBus): its grammar, its help and its
+ * A verb is a declarative spec (in the manner of hubot's CommandBus): its grammar, its help and its
  * risk live in one file with its handler, so help, completion, autocomplete and `can-i` are generated
  * from the registry and never written twice. Read verbs answer; change verbs only plan, and the
  * change pipeline (core/change/) authorises, previews, confirms, locks, applies, follows and audits.

@@ -1,6 +1,6 @@
 /**
  * The one place that maps Kubernetes API and network failures to matterops errors
- * (../shared/style.md, Errors). A 403 repeats the apiserver's own sentence, which names the verb,
+ * (the closed error codes of core/errors.ts). A 403 repeats the apiserver's own sentence, which names the verb,
  * resource and namespace that are missing; an unreachable cluster names its context and URL.
  */
 import { ApiException } from '@kubernetes/client-node';

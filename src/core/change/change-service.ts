@@ -1,5 +1,5 @@
 /**
- * The change pipeline (../shared/design.md, Safety model): authorise, plan with a server-side dry
+ * The change pipeline (docs/policy.md, Risk and confirmation): authorise, plan with a server-side dry
  * run, confirm when risky, then execute (lock, apply, follow, audit). Adapters reach it through
  * `VerbContext.changes`; verbs only draft.
  */

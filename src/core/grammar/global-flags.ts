@@ -1,4 +1,4 @@
-/** Flags every verb takes (../shared/design.md, command grammar). */
+/** Flags every verb takes (README, Commands: global flags). */
 import type { FlagSpec } from '../verb.ts';
 
 export const globalFlags: FlagSpec[] = [

@@ -30,7 +30,7 @@ export function verbHelp(verb: Verb): Reply {
     text(`examples:\n${verb.examples.map((e) => `  ${e}`).join('\n')}`));
 }
 
-/** Only the verbs the caller may use somewhere (../shared/design.md: help lists what you can do). */
+/** Only the verbs the caller may use somewhere: help lists what you can do. */
 export function overview(registry: Registry, mayUse: (verb: string) => boolean): Reply {
   const rows = registry.verbs.filter((v) => mayUse(v.name)).map((v) => [v.usage, v.summary]);
   return reply('info', heading('matterops: run Mattermost on Kubernetes from here'), table(['command', 'what it does'], rows),
