@@ -22,6 +22,9 @@ const objects = KubernetesObjectApi.makeApiClient(admin);
 const manifest = (file: string): KubernetesObject[] => loadAllYaml(readFileSync(file, 'utf8')) as KubernetesObject[];
 const deployed = ['rbac.yaml', 'impersonation.yaml'].flatMap((f) => manifest(join(deployDir, f)));
 const laptop = manifest(join(deployDir, 'laptop-binding.yaml'));
+/** deploy/create-in-namespace.yaml as an operator would apply it for the namespace `chat`. */
+const createInChat = manifest(join(deployDir, 'create-in-namespace.yaml'))
+  .map((o) => ({ ...o, metadata: { ...o.metadata, name: 'matterops-secret-keys-serviceaccount', namespace: 'chat' } }));
 
 /** Creates the object, or replaces it as written when it exists (what a fresh sandbox would hold). */
 async function upsert(object: KubernetesObject): Promise<void> {
@@ -35,7 +38,7 @@ async function upsert(object: KubernetesObject): Promise<void> {
 }
 
 beforeAll(async () => {
-  for (const object of [...deployed, ...manifest(join(import.meta.dirname, '..', 'sandbox', 'rbac.yaml')), ...laptop]) await upsert(object);
+  for (const object of [...deployed, ...createInChat, ...manifest(join(import.meta.dirname, '..', 'sandbox', 'rbac.yaml')), ...laptop]) await upsert(object);
 });
 afterAll(async () => { for (const object of laptop) await objects.delete(object).catch(() => undefined); });
 
@@ -77,6 +80,7 @@ const refused: [string, V1ResourceAttributes][] = [
   ['create events.k8s.io events', can('create', 'events', 'chat', 'events.k8s.io')],
   ['create jobs', can('create', 'jobs', 'chat', 'batch')], ['delete jobs', can('delete', 'jobs', 'chat', 'batch')],
   ['list secrets', can('list', 'secrets', 'chat')], ['watch secrets', can('watch', 'secrets', 'chat')], ['create secrets', can('create', 'secrets', 'chat')],
+  ['get secrets where no installation is created (kube-system)', can('get', 'secrets', 'kube-system')], ['get secrets in every namespace', can('get', 'secrets')],
   ['patch deployments', can('patch', 'deployments', 'chat', 'apps')], ['delete namespaces', can('delete', 'namespaces')],
   ['update mattermosts (patch is enough)', can('update', 'mattermosts', 'chat', mm)],
   ['impersonate system:masters', can('impersonate', 'groups', undefined, '', 'system:masters')],
@@ -92,7 +96,7 @@ describe.each([['the deployed ServiceAccount', serviceAccount], ['the sandbox bo
     expect(missing).toEqual([]);
   });
 
-  it('may do nothing more: no state outside the state namespace, no Event edits, no Jobs, no secret reads, no admin impersonation', async () => {
+  it('may do nothing more: no state outside the state namespace, no Event edits, no Jobs, secrets only where create is bound, no admin impersonation', async () => {
     const granted = [];
     for (const [what, attributes] of refused) if (await allowed(who, attributes)) granted.push(what);
     expect(granted).toEqual([]);

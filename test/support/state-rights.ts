@@ -1,6 +1,7 @@
 /**
  * Gives the sandbox bot in one namespace exactly what deploy/rbac.yaml gives it in its state
- * namespace (the `matterops-state` Role, read from that file), so a test can use its own namespace
+ * namespace (the `matterops-state` Role, read from that file) and what deploy/create-in-namespace.yaml
+ * gives it where it creates installations, so a test can use its own namespace
  * as the state namespace without the bot holding Lease or ConfigMap rights anywhere else.
  */
 import { readFileSync } from 'node:fs';
@@ -24,6 +25,12 @@ export async function grantStateRights(admin: KubeConfig, bot: KubeConfig, names
   await rbac.createNamespacedRoleBinding({ namespace, body: {
     metadata: { name: 'matterops-state', namespace },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'matterops-state' },
+    subjects: [{ kind: 'User', name: 'matterops', apiGroup: 'rbac.authorization.k8s.io' }],
+  } });
+  // Tests create installations in their own namespace: the bot may check secret keys there (deploy/create-in-namespace.yaml).
+  await rbac.createNamespacedRoleBinding({ namespace, body: {
+    metadata: { name: 'matterops-secret-keys', namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'matterops-secret-keys' },
     subjects: [{ kind: 'User', name: 'matterops', apiGroup: 'rbac.authorization.k8s.io' }],
   } });
   // RBAC reaches the authorizer through an informer: wait until the bot may really write there.
