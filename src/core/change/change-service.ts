@@ -14,7 +14,7 @@ import type { ChangeDeps, RunOptions } from './change-deps.ts';
 import { confirmReply, dryRunReply } from './change-replies.ts';
 import type { ConfirmRequest } from './confirmations.ts';
 import { auditDenied } from './denied.ts';
-import { execute } from './execute.ts';
+import { execute, LockBusyError } from './execute.ts';
 import type { ChangePlan } from './plan.ts';
 import { checkLimits, preview } from './preview.ts';
 
@@ -76,20 +76,21 @@ export function createChangeService(deps: ChangeDeps): ChangeService {
     },
 
     async confirm(ctx, request) {
-      const plan = await deps.pending.take(request, ctx.caller, deps.clock.now()).catch(async (error: unknown) => {
+      const mayApprove = (plan: ChangePlan): void => {
+        const decision = authorize(deps.policy, ctx.caller, plan.verb, plan.draft.target);
+        if (!decision.allowed) throw new MatteropsError('forbidden', `${ctx.caller.name} cannot approve: ${decision.reason}`, undefined, plan.draft.target);
+      };
+      const taken = await deps.pending.take(request, ctx.caller, deps.clock.now(), mayApprove).catch(async (error: unknown) => {
         await auditDenied(deps, { verb: 'confirm', caller: ctx.caller, cluster: ctx.scope.cluster }, error);
         throw error;
       });
-      if (plan.needsApprover) {
-        const decision = authorize(deps.policy, ctx.caller, plan.verb, plan.draft.target);
-        if (!decision.allowed) {
-          const refusal = new MatteropsError('forbidden', `${ctx.caller.name} cannot approve: ${decision.reason}`, undefined, plan.draft.target);
-          await auditDenied(deps, { verb: plan.verb, caller: ctx.caller, cluster: plan.draft.target.cluster, operationId: plan.id }, refusal);
-          throw refusal;
-        }
-      }
+      const { plan } = taken;
       await recordStep(deps, { ...stepOf(plan, ctx.caller), phase: 'confirmed', detail: plan.draft.summary });
-      return await execute(ctx, deps, plan, ctx.options);
+      return await execute(ctx, deps, plan, ctx.options).catch(async (error: unknown) => {
+        // Nothing was written while another change held the installation: the plan waits on.
+        if (error instanceof LockBusyError) await deps.pending.restore(taken);
+        throw error;
+      });
     },
 
     async cancel(ctx, codeOrToken) {

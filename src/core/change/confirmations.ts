@@ -41,6 +41,9 @@ function checkWithin(code: string, plan: ChangePlan, within: ConfirmRequest['wit
   }
 }
 
+/** A plan taken for execution, and the code it waited under. */
+export interface Taken { code: string; plan: ChangePlan }
+
 const alreadyTaken = (code: string): MatteropsError =>
   new MatteropsError('not_found', `no pending operation ${code}: it was already confirmed, cancelled, or never existed`, 'run the command again');
 
@@ -90,8 +93,11 @@ export class PendingConfirmations {
     }
   }
 
-  /** Takes the plan for execution (single use), or throws why it cannot be. */
-  async take(request: ConfirmRequest, caller: Caller, now: Date): Promise<ChangePlan> {
+  /**
+   * Takes the plan for execution (single use), or throws why it cannot be. `mayApprove` throws when
+   * the caller may not approve it; it runs before the plan is removed, so a refused try leaves it waiting.
+   */
+  async take(request: ConfirmRequest, caller: Caller, now: Date, mayApprove: (plan: ChangePlan) => void): Promise<Taken> {
     const { typedWord } = request;
     const { code, plan } = await this.find(request.codeOrToken);
     if (plan.expiresAt.getTime() < now.getTime()) {
@@ -100,13 +106,19 @@ export class PendingConfirmations {
     }
     this.checkCaller(plan, caller);
     checkWithin(code, plan, request.within);
+    if (plan.needsApprover) mayApprove(plan);
     if (plan.draft.confirmWord !== undefined && typedWord !== plan.draft.confirmWord) {
       throw new MatteropsError('usage', `to confirm, type the installation's name: confirm ${code} ${plan.draft.confirmWord}`,
         typedWord === undefined ? undefined : `you typed "${typedWord}"`);
     }
     // Two replicas may both have read the plan: only the one whose removal succeeds applies it.
     if (!(await this.plans.remove(code))) throw alreadyTaken(code);
-    return plan;
+    return { code, plan };
+  }
+
+  /** Puts a taken plan back under its code, when it could not start (another change holds the installation). */
+  async restore(taken: Taken): Promise<void> {
+    await this.plans.put(taken.code, taken.plan);
   }
 
   async cancel(codeOrToken: string, caller: Caller): Promise<ChangePlan> {

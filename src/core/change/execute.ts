@@ -101,8 +101,16 @@ async function acquire(deps: ChangeDeps, plan: ChangePlan, record: InFlightRecor
   const result = await deps.locks(plan.draft.target.cluster).acquire(plan.draft.target, holder);
   if (result.ok) return result.lock;
   const age = formatAge(deps.clock.now().getTime() - result.holder.startedAt.getTime());
-  throw new MatteropsError('conflict', `${result.holder.verb} in progress on ${plan.draft.target.name} by ${result.holder.requester}, started ${age} ago`,
+  throw new LockBusyError(`${result.holder.verb} in progress on ${plan.draft.target.name} by ${result.holder.requester}, started ${age} ago`,
     'wait for it to finish (type status to watch it), then try again; if the matterops that started it is gone, matterops resume takes it over once its lock expires');
+}
+
+/** Another change holds the installation: nothing was written, so a confirmed plan may wait on. */
+export class LockBusyError extends MatteropsError {
+  constructor(message: string, hint: string) {
+    super('conflict', message, hint);
+    this.name = 'LockBusyError';
+  }
 }
 
 /** Follows an applied change to its end and audits the outcome; shared with resume after a restart. */
