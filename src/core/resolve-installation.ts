@@ -33,6 +33,10 @@ function refusal(ctx: VerbContext, namespace: string, name: string, reason: stri
 /** Whether the caller may use the verb on this installation (what it may "see" with that verb). */
 const visibleTo = (ctx: VerbContext) => (i: Installation): boolean => ctx.access.decide(ctx.verb, i.namespace, i.name).allowed;
 
+/** Whether the caller may look at the installation at all (`list` or `status` it). */
+const mayRead = (ctx: VerbContext, i: Installation): boolean =>
+  ['list', 'status'].some((verb) => ctx.access.decide(verb, i.namespace, i.name).allowed);
+
 /** A found installation the caller may not act on with this verb is refused, naming the right. */
 function allowed(ctx: VerbContext, installation: Installation): Installation {
   const decision = ctx.access.decide(ctx.verb, installation.namespace, installation.name);
@@ -68,9 +72,11 @@ async function anywhere(ctx: VerbContext, name: string): Promise<Installation> {
     const namespaces = seen.map((i) => i.namespace).sort();
     throw usageError(`"${name}" exists in namespaces ${namespaces.join(', ')}`, `say which: -n ${namespaces[0] ?? 'namespace'}`);
   }
-  // Only installations the caller may not use with this verb carry the name: `allowed` refuses it.
-  const hidden = preferred ?? matches[0];
-  if (hidden) return hidden;
+  // Only installations the caller may not use with this verb carry the name. One they may read is
+  // refused by name (`allowed`), telling them which right to ask for; one they may not even read is
+  // answered as a miss, exactly like a name that does not exist.
+  const readable = [preferred, ...matches].find((i) => i !== undefined && mayRead(ctx, i));
+  if (readable) return readable;
   throw missing(name, `in cluster ${scope.cluster}`, all.filter(visible));
 }
 

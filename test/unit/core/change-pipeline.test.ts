@@ -244,7 +244,9 @@ describe('bad input gets a clear message and changes nothing', () => {
   });
 
   it('in a namespace outside the role, the change is denied and audited', async () => {
-    const h = createHarness({ policy: PolicySchema.parse({ roles: { op: { verbs: ['scale', 'status'] } }, bindings: [{ role: 'op', subjects: [{ user: 'alice' }], scope: { namespaces: ['chat'] } }] }) });
+    // alice may look at staging (else it would be answered as a miss) but change only chat.
+    const h = createHarness({ policy: PolicySchema.parse({ roles: { op: { verbs: ['scale', 'status'] }, reader: { verbs: ['status'] } },
+      bindings: [{ role: 'op', subjects: [{ user: 'alice' }], scope: { namespaces: ['chat'] } }, { role: 'reader', subjects: [{ user: 'alice' }] }] }) });
     h.gateway.seed('staging', 'mattermost-staging', { replicas: 1 });
     const before = rv(h, 'mattermost-staging', 'staging');
     const { text } = await h.run('scale mattermost-staging 2', chatUser('alice'));

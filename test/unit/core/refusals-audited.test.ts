@@ -11,7 +11,9 @@ const codeOf = (text: string): string => /confirm ([0-9a-f]{8})/.exec(text)?.[1]
 
 describe('refusals are audited', () => {
   it('a change the policy refuses on a found installation writes a denied Event and log line', async () => {
-    const policy = PolicySchema.parse({ roles: { scaler: { verbs: ['scale'] } }, bindings: [{ role: 'scaler', subjects: [{ terminal: '*' }], scope: { namespaces: ['staging'] } }] });
+    // Scale only in staging, but status everywhere: chat/mattermost is visible, so it is refused by name.
+    const policy = PolicySchema.parse({ roles: { scaler: { verbs: ['scale'] }, reader: { verbs: ['status'] } },
+      bindings: [{ role: 'scaler', subjects: [{ terminal: '*' }], scope: { namespaces: ['staging'] } }, { role: 'reader', subjects: [{ terminal: '*' }] }] });
     const h = createHarness({ policy });
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
     const { reply } = await h.run('scale mattermost 3', alice);
