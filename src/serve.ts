@@ -60,7 +60,7 @@ export async function serve(app: App): Promise<RunningBot> {
   let server: Server;
   try {
     server = await startHttpServer({
-      responder, identity, slashTokens, signer: app.changeDeps.signer, api, logger,
+      responder, identity, slashTokens, signer: app.changeDeps.signer, api, poster, logger,
       readiness: {
         cluster: async () => Boolean(await gateway?.serverVersion()),
         mattermost: async () => Boolean((await api.me()).id),

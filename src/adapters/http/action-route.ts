@@ -10,10 +10,11 @@ import { verifyButton, type ButtonClaims } from '../mattermost/button-context.ts
 import type { ChatIdentity } from '../mattermost/chat-identity.ts';
 import type { ChatResponder } from '../mattermost/chat-responder.ts';
 import { MattermostApiError, type MattermostApi, type Post } from '../mattermost/mattermost-api.ts';
+import type { Poster } from '../mattermost/poster.ts';
 import { renderMarkdown, type Attachment } from '../mattermost/render-post.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 
-export interface ActionDeps { responder: ChatResponder; identity: ChatIdentity; signer: Signer; api: MattermostApi; logger: Logger }
+export interface ActionDeps { responder: ChatResponder; identity: ChatIdentity; signer: Signer; api: MattermostApi; poster: Poster; logger: Logger }
 
 const field = (body: Record<string, unknown>, key: string): string => (typeof body[key] === 'string' ? body[key] : '');
 
@@ -49,7 +50,9 @@ export async function actionRoute(deps: ActionDeps, req: Request, res: Response)
     res.status(403).json({ ephemeral_text: 'This button is not valid.' });
     return;
   }
-  const { early, accepted } = deps.responder.respond({ caller, target: { channelId: claims.channel, rootId: claims.root }, text: `${claims.action} ${claims.token}` }, true, 2_000);
+  const code = claims.token.split('.')[0] ?? '';
+  const { early, accepted } = deps.responder.respond({ caller, target: { channelId: claims.channel, rootId: claims.root },
+    text: `${claims.action} ${claims.token}`, shown: `${claims.action} ${code}` }, true, 2_000);
   const answer = await early;
   if (answer.kind === 'reply' && !answer.posted) {
     res.json({ ephemeral_text: renderMarkdown(answer.reply) });
@@ -63,6 +66,8 @@ export async function actionRoute(deps: ActionDeps, req: Request, res: Response)
   // Not accepted yet: the buttons stay until it is; an error then reaches the clicker privately.
   res.json({ ephemeral_text: 'Working on it...' });
   void accepted.then(async (ok) => {
-    if (ok) await deps.api.patchPost(claims.post, await settledPlan(deps.api, claims.post, line));
+    if (!ok) return;
+    const settled = await settledPlan(deps.api, claims.post, line);
+    await deps.poster.editText(claims.post, settled.message, settled.props.attachments as unknown[]);
   }).catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, 'could not mark the plan as settled'));
 }

@@ -23,6 +23,8 @@ export interface ChatRequest {
   text: string;
   /** Shows a reply to the requester alone after the request was answered (a slash command's response_url). */
   privately?: Privately;
+  /** What progress posts echo instead of `text` (a button's command carries its whole token). */
+  shown?: string;
 }
 
 /**
@@ -67,7 +69,7 @@ export function createChatResponder(deps: ResponderDeps) {
     const timer = setTimeout(() => resolveEarly({ kind: 'waiting' }), earlyMs);
     const progress = (step: string): void => {
       // Masked and escaped before the first post: Mattermost keeps every edit's old text (reference/mattermost.md D.x).
-      const line = `:hourglass_flowing_sand: **${escapeText(echoCommand(request.text))}** (${request.caller.name}): ${escapeText(step)}`;
+      const line = `:hourglass_flowing_sand: **${escapeText(echoCommand(request.shown ?? request.text))}** (${request.caller.name}): ${escapeText(step)}`;
       if (!progressId) {
         // A progress post that fails is logged and left: the outcome is then posted afresh.
         progressId = deps.poster.text(request.target, line).catch((error: unknown) => {

@@ -21,6 +21,7 @@ const stubDeps = (): HttpDeps => ({
   slashTokens: ['slash-token'],
   signer: createHmacSigner('key'),
   api: {} as HttpDeps['api'],
+  poster: {} as HttpDeps['poster'],
   logger: silentLogger,
   readiness: {
     cluster: () => { calls.cluster++; return Promise.resolve(clusterUp); },
