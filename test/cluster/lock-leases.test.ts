@@ -4,7 +4,7 @@
  * judged by how long its Lease stood still as this process saw it, never by the holder's clock.
  */
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHmacSigner } from '../../src/adapters/crypto/hmac-signer.ts';
 import { createLeaseLockManager } from '../../src/adapters/kubernetes/lease-lock-manager.ts';
 import { lockLeaseName } from '../../src/adapters/kubernetes/lock-lease.ts';
@@ -32,6 +32,7 @@ afterAll(async () => {
 });
 
 const shifted = (ms: number): Clock => ({ now: () => new Date(Date.now() + ms) });
+const systemClockFor = (): Clock => shifted(0);
 /** The lock manager of a bot whose clock is `skewMs` off, keeping locks in this file's namespace. */
 const lockManager = (skewMs = 0, signingKey = key, durationSeconds = 2) =>
   createLeaseLockManager(bot, 'sandbox-bot', { namespace, durationSeconds, clock: shifted(skewMs), signer: createHmacSigner(signingKey), logger: silentLogger });
@@ -75,12 +76,88 @@ describe('lock expiry, judged by local observation', () => {
   });
 });
 
+/**
+ * A bot whose next Lease PUT is preceded by `beforePut` (awaited): another write lands between the
+ * renewal's read and its replace, as a renewal abandoned at its deadline may still land late.
+ */
+function botWithWriteBefore(): { kc: ReturnType<typeof kubeConfig>; beforeNextPut: (write: () => Promise<void>) => void } {
+  const kc = kubeConfig('sandbox-bot');
+  let pending: (() => Promise<void>) | undefined;
+  const apply = kc.applySecurityAuthentication.bind(kc);
+  kc.applySecurityAuthentication = async (context) => {
+    await apply(context);
+    const write = pending;
+    if (context.getHttpMethod() === 'PUT' && write) { pending = undefined; await write(); }
+  };
+  return { kc, beforeNextPut: (write) => { pending = write; } };
+}
+
+/** Rewrites a lock Lease as admin: `holderIdentity` unchanged unless given, renewTime now. */
+async function rewriteLease(name: string, holderIdentity?: string): Promise<void> {
+  const ref = { ...leases, namespace, name: lockLeaseName(namespace, name) };
+  const lease = await admin.getNamespacedCustomObject(ref) as { spec: Record<string, unknown> };
+  lease.spec = { ...lease.spec, ...(holderIdentity ? { holderIdentity } : {}), renewTime: new Date().toISOString().replace(/Z$/, '000Z') };
+  await admin.replaceNamespacedCustomObject({ ...ref, body: lease });
+}
+
+/** Deletes a lock Lease a test left (the resume test below lists this namespace). */
+const forget = (name: string): Promise<unknown> =>
+  admin.deleteNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, name) }).catch(() => undefined);
+
+const holderOfLease = async (name: string): Promise<string> =>
+  (await admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, name) }) as { spec: { holderIdentity: string } }).spec.holderIdentity;
+
+describe('a renewal that meets a moved Lease', () => {
+  afterEach(async () => { await Promise.all(['late', 'taken'].map(forget)); });
+  it('a 409 from a late write of its own holder is renewed again, not reported as a takeover', async () => {
+    const { kc, beforeNextPut } = botWithWriteBefore();
+    const locks = createLeaseLockManager(kc, 'sandbox-bot', { namespace, durationSeconds: 30, clock: systemClockFor(), signer: createHmacSigner(key), logger: silentLogger });
+    const held = await locks.acquire(target('late'), holder('late1', 'late'));
+    if (!held.ok) throw new Error('no lock');
+    const identity = await holderOfLease('late');
+    beforeNextPut(() => rewriteLease('late')); // the abandoned renewal's PUT lands now: same holder
+    await locks.renew(held.lock);
+    expect(await holderOfLease('late')).toBe(identity);
+    await locks.release(held.lock);
+    await expect(admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, 'late') })).rejects.toMatchObject({ code: 404 });
+  });
+
+  it('a renewal aborted at its deadline sends no write after it', async () => {
+    const { kc, beforeNextPut } = botWithWriteBefore();
+    const locks = createLeaseLockManager(kc, 'sandbox-bot', { namespace, durationSeconds: 30, clock: systemClockFor(), signer: createHmacSigner(key), logger: silentLogger });
+    const held = await locks.acquire(target('late'), holder('late2', 'late'));
+    if (!held.ok) throw new Error('no lock');
+    const version = async (): Promise<string> =>
+      (await admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, 'late') }) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    const before = await version();
+    const deadline = new AbortController();
+    // The deadline passes after the renewal read the Lease, before its write went out.
+    beforeNextPut(() => { deadline.abort(new DOMException('a lock renewal took longer than 5000 ms', 'TimeoutError')); return Promise.resolve(); });
+    await expect(locks.renew(held.lock, { signal: deadline.signal })).rejects.toMatchObject({ code: 'unavailable' });
+    await sleep(300);
+    expect(await version()).toBe(before);
+    await locks.release(held.lock);
+  });
+
+  it('a 409 from another holder taking the Lease over is a takeover', async () => {
+    const { kc, beforeNextPut } = botWithWriteBefore();
+    const locks = createLeaseLockManager(kc, 'sandbox-bot', { namespace, durationSeconds: 30, clock: systemClockFor(), signer: createHmacSigner(key), logger: silentLogger });
+    const held = await locks.acquire(target('taken'), holder('taken1', 'taken'));
+    if (!held.ok) throw new Error('no lock');
+    beforeNextPut(() => rewriteLease('taken', 'someone-else'));
+    await expect(locks.renew(held.lock)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('taken over') as unknown });
+    await locks.release(held.lock);
+    expect(await holderOfLease('taken')).toBe('someone-else'); // its release left the new holder's Lease alone
+  });
+});
+
 describe('resume trusts only what matterops signed', () => {
   it('resumes the genuine record and skips forged, unsigned, garbled and moved ones, with a log line each', async () => {
     // Five Leases a dead bot (or someone else) left: only the first is what this bot wrote.
     const dead = lockManager();
     expect((await dead.acquire(target('gone'), holder('genuine1', 'gone'))).ok).toBe(true);
     expect((await lockManager(0, 'another key entirely, another bot').acquire(target('forged'), holder('forged1', 'forged'))).ok).toBe(true);
+    const forgedHolder = await holderOfLease('forged'); // forged1's token
     const genuine = await admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, 'gone') }) as { metadata: { annotations: Record<string, string>; labels: Record<string, string> } };
     const raw = (name: string, annotations: Record<string, string>, holderIdentity: string) => admin.createNamespacedCustomObject({ ...leases, namespace, body: {
       apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: lockLeaseName(namespace, name), labels: genuine.metadata.labels, annotations },
@@ -102,7 +179,7 @@ describe('resume trusts only what matterops signed', () => {
     expect(warnings.filter((w) => w.startsWith('error'))).toEqual([]);
     expect(warnings.sort()).toEqual(['forged', 'garbled', 'moved', 'unsigned'].map((n) => `${namespace}/${lockLeaseName(namespace, n)}`));
     // The untrusted Leases were not taken over: their holders are as they were left.
-    for (const [name, holderIdentity] of [['forged', 'forged1'], ['unsigned', 'unsigned1'], ['garbled', 'garbled1'], ['moved', 'genuine1']]) {
+    for (const [name, holderIdentity] of [['forged', forgedHolder], ['unsigned', 'unsigned1'], ['garbled', 'garbled1'], ['moved', 'genuine1']]) {
       const lease = await admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, name!) }) as { spec: { holderIdentity: string } };
       expect(lease.spec.holderIdentity).toBe(holderIdentity);
     }

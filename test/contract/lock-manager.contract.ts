@@ -45,15 +45,39 @@ export function lockManagerContract(label: string, subject: () => LockSubject): 
       expect(listed).toMatchObject({ expired: false, holder: { operationId: 'op4', record: { summary: 'replicas 2 -> 5', generation: 3 } } });
       advance(120);
       expect((await locks.list()).find((l) => l.target.namespace === namespace && l.target.name === 'two')?.expired).toBe(true);
-      expect((await locks.acquire(target, holder('op5', '@bob', namespace, 'two'))).ok).toBe(true);
+      const next = await locks.acquire(target, holder('op5', '@bob', namespace, 'two'));
+      if (!next.ok) throw new Error('the expired lock was not taken over');
       // The old holder can no longer renew, and releasing it does not free the new holder's lock.
       if (first.ok) {
         await expect(locks.renew(first.lock)).rejects.toMatchObject({ code: 'conflict' });
         await locks.release(first.lock);
       }
       expect(await locks.acquire(target, holder('op6', '@carol', namespace, 'two'))).toMatchObject({ ok: false, holder: { operationId: 'op5' } });
-      await locks.release({ target, holder: holder('op5', '@bob', namespace, 'two') });
+      await locks.release(next.lock);
       expect((await locks.list()).some((l) => l.target.namespace === namespace)).toBe(false);
+    });
+
+    // Resume takes a lock over for the very operation that held it: the original process may only
+    // have been cut off, and must find out it lost the lock when it comes back.
+    it("a taken-over lock: the old holder's renew fails as taken over and its release leaves the new holder's lock alone", async () => {
+      const { locks, namespace, cluster } = subject();
+      const target = { cluster, namespace, name: 'three' };
+      const original = holder('op7', '@alice', namespace, 'three');
+      const first = await locks.acquire(target, original);
+      if (!first.ok) throw new Error('the first acquire failed');
+      subject().advance(120);
+      expect((await locks.list()).find((l) => l.target.namespace === namespace && l.target.name === 'three')?.expired).toBe(true);
+      const resumed = await locks.acquire(target, original); // the same operation, by whoever resumes it
+      if (!resumed.ok) throw new Error('the expired lock was not taken over');
+      await expect(locks.renew(first.lock)).rejects.toMatchObject({ code: 'conflict' });
+      await locks.release(first.lock);
+      expect(await locks.acquire(target, holder('op8', '@carol', namespace, 'three'))).toMatchObject({ ok: false, holder: { operationId: 'op7' } });
+      await locks.renew(resumed.lock);
+      expect((await locks.list()).find((l) => l.target.namespace === namespace && l.target.name === 'three')).toMatchObject({
+        expired: false, holder: { operationId: 'op7', record: { operationId: 'op7' } },
+      });
+      await locks.release(resumed.lock);
+      expect((await locks.list()).some((l) => l.target.namespace === namespace && l.target.name === 'three')).toBe(false);
     });
   });
 }

@@ -1,14 +1,16 @@
 /** In-memory LockManager with lease expiry on a given clock; passes test/contract/lock-manager.contract.ts. */
 import type { Clock } from '../../src/core/ports/clock.ts';
-import type { AcquireResult, FoundLock, HeldLock, InstallationRef, LockHolder, LockManager } from '../../src/core/ports/lock-manager.ts';
+import type { AcquireResult, FoundLock, HeldLock, InstallationRef, LockHolder, LockManager, RenewOptions } from '../../src/core/ports/lock-manager.ts';
 import { MatteropsError } from '../../src/core/errors.ts';
 
-interface Entry { target: InstallationRef; holder: LockHolder; renewedAt: number }
+/** `token` is the holder identity of this acquire (a fresh one each time, like the Lease adapter's). */
+interface Entry { target: InstallationRef; holder: LockHolder; token: string; renewedAt: number }
 
 export class FakeLockManager implements LockManager {
   readonly entries = new Map<string, Entry>();
   private readonly clock: Clock;
   private readonly durationMs: number;
+  private acquired = 0;
 
   constructor(clock: Clock, durationSeconds = 30) {
     this.clock = clock;
@@ -22,20 +24,21 @@ export class FakeLockManager implements LockManager {
     await Promise.resolve();
     const existing = this.entries.get(this.key(target));
     if (existing && !this.expired(existing)) return { ok: false, holder: existing.holder };
-    this.entries.set(this.key(target), { target, holder, renewedAt: this.clock.now().getTime() });
-    return { ok: true, lock: { target, holder } };
+    const token = `${holder.operationId}.${++this.acquired}`;
+    this.entries.set(this.key(target), { target, holder, token, renewedAt: this.clock.now().getTime() });
+    return { ok: true, lock: { target, holder, token } };
   }
 
-  async renew(lock: HeldLock): Promise<void> {
+  async renew(lock: HeldLock, _options?: RenewOptions): Promise<void> {
     await Promise.resolve();
     const entry = this.entries.get(this.key(lock.target));
-    if (entry?.holder.operationId !== lock.holder.operationId) throw new MatteropsError('conflict', `the lock on ${lock.target.namespace}/${lock.target.name} was taken over by another operation`);
+    if (entry?.token !== lock.token) throw new MatteropsError('conflict', `the lock on ${lock.target.namespace}/${lock.target.name} was taken over by another holder`);
     entry.renewedAt = this.clock.now().getTime();
   }
 
   async release(lock: HeldLock): Promise<void> {
     await Promise.resolve();
-    if (this.entries.get(this.key(lock.target))?.holder.operationId === lock.holder.operationId) this.entries.delete(this.key(lock.target));
+    if (this.entries.get(this.key(lock.target))?.token === lock.token) this.entries.delete(this.key(lock.target));
   }
 
   async list(): Promise<FoundLock[]> {

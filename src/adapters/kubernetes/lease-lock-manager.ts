@@ -4,8 +4,15 @@
  * renewing (it died) loses the lock once its Lease has stood still for `durationSeconds` as this
  * process saw it (lease-observer.ts); its signed in-flight record stays on the Lease for whoever
  * resumes it. Leases whose record does not verify are never offered for resuming.
+ *
+ * Each acquire holds the Lease under a token of its own (its holderIdentity), and renew and
+ * release compare against that token, never against the operation id alone: resume acquires the
+ * lock of the same operation again, under a new token, and the process it took over from must see
+ * that. A renewal whose replace meets a 409 reads the Lease again: a write of its own holder that
+ * landed late (a renewal abandoned at its deadline, its PUT still under way) only moved the
+ * resourceVersion, and the renewal is simply made again; only another holderIdentity is a takeover.
  */
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, Observable, type KubeConfig, type ObservableMiddleware } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { AcquireResult, FoundLock, HeldLock, InstallationRef, LockHolder, LockManager } from '../../core/ports/lock-manager.ts';
@@ -14,7 +21,7 @@ import type { Signer } from '../../core/ports/signer.ts';
 import { isNotFound, toMatteropsError } from './kube-errors.ts';
 import { leaseResource, microTime, type LeaseObject } from './lease-object.ts';
 import { createLeaseObserver } from './lease-observer.ts';
-import { lockLabel, lockLeaseName, readHolder, toLease, unverifiedHolder, type LockLeaseSettings } from './lock-lease.ts';
+import { holderToken, lockLabel, lockLeaseName, readHolder, toLease, unverifiedHolder, type LockLeaseSettings } from './lock-lease.ts';
 
 export interface LeaseLockOptions {
   /** The state namespace: where this cluster's lock Leases live. */
@@ -28,15 +35,35 @@ export interface LeaseLockOptions {
 
 const codeOf = (error: unknown): number | undefined => (error as { code?: number }).code;
 
+/** How often a renewal whose replace met a 409 from its own holder tries again. */
+const renewAttempts = 3;
+
+/**
+ * Per-call options that make a request stop when `signal` aborts (as well as at the call deadline
+ * the KubeConfig gives every request): an abandoned renewal's calls end with it.
+ */
+function stoppedBy(signal: AbortSignal | undefined): { middleware: ObservableMiddleware[]; middlewareMergeStrategy: 'append' } | undefined {
+  if (!signal) return undefined;
+  const pre: ObservableMiddleware['pre'] = (context) => {
+    const own = context.getSignal();
+    context.setSignal(own ? AbortSignal.any([own, signal]) : signal);
+    return new Observable(Promise.resolve(context));
+  };
+  return { middleware: [{ pre, post: (response) => new Observable(Promise.resolve(response)) }], middlewareMergeStrategy: 'append' };
+}
+
 export function createLeaseLockManager(kc: KubeConfig, context: string, options: LeaseLockOptions): LockManager {
   const api = kc.makeApiClient(CustomObjectsApi);
   const where = { context, server: kc.getCurrentCluster()?.server ?? '' };
   const settings: LockLeaseSettings = { namespace: options.namespace, durationSeconds: options.durationSeconds, signer: options.signer };
   const observer = createLeaseObserver(() => options.clock.now().getTime());
   const ref = (t: InstallationRef) => ({ ...leaseResource, namespace: options.namespace, name: lockLeaseName(t.namespace, t.name) });
-  const read = async (t: InstallationRef): Promise<LeaseObject> => await api.getNamespacedCustomObject(ref(t)) as LeaseObject;
+  const read = async (t: InstallationRef, signal?: AbortSignal): Promise<LeaseObject> => await api.getNamespacedCustomObject(ref(t), stoppedBy(signal)) as LeaseObject;
   const wrote = (lease: unknown): void => observer.wrote(lease as LeaseObject);
-  const replace = async (t: InstallationRef, body: LeaseObject): Promise<void> => wrote(await api.replaceNamespacedCustomObject({ ...ref(t), body }));
+  const replace = async (t: InstallationRef, body: LeaseObject, signal?: AbortSignal): Promise<void> =>
+    wrote(await api.replaceNamespacedCustomObject({ ...ref(t), body }, stoppedBy(signal)));
+  const takenOver = (t: InstallationRef): MatteropsError =>
+    new MatteropsError('conflict', `the lock on ${t.namespace}/${t.name} was taken over by another holder`);
   const expired = (lease: LeaseObject): boolean => observer.expired(lease, options.durationSeconds);
   /** Who holds a Lease, for telling the next requester: a record we cannot trust names nobody. */
   const holderFor = (lease: LeaseObject, target: InstallationRef): LockHolder => {
@@ -44,13 +71,13 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
     return read.ok ? read.holder : unverifiedHolder(lease, target, options.clock.now());
   };
 
-  async function takeOver(target: InstallationRef, holder: LockHolder, now: Date): Promise<AcquireResult> {
+  async function takeOver(target: InstallationRef, holder: LockHolder, token: string, now: Date): Promise<AcquireResult> {
     const existing = await read(target);
     if (!expired(existing)) return { ok: false, holder: holderFor(existing, target) };
-    const replacement = toLease(settings, target, holder, now);
+    const replacement = toLease(settings, target, { ...holder, token }, now);
     replacement.metadata = { ...replacement.metadata, resourceVersion: existing.metadata?.resourceVersion };
     await replace(target, replacement);
-    return { ok: true, lock: { target, holder } };
+    return { ok: true, lock: { target, holder, token } };
   }
 
   /** Skips a Lease resume must not trust, saying why once per version of it. */
@@ -68,27 +95,38 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
   return {
     async acquire(target, holder) {
       const now = options.clock.now();
+      const token = holderToken(holder.operationId);
       try {
-        wrote(await api.createNamespacedCustomObject({ ...leaseResource, namespace: options.namespace, body: toLease(settings, target, holder, now) }));
-        return { ok: true, lock: { target, holder } };
+        wrote(await api.createNamespacedCustomObject({ ...leaseResource, namespace: options.namespace, body: toLease(settings, target, { ...holder, token }, now) }));
+        return { ok: true, lock: { target, holder, token } };
       } catch (error) {
         if (codeOf(error) !== 409) throw toMatteropsError(error, where);
       }
       try {
-        return await takeOver(target, holder, now);
+        return await takeOver(target, holder, token, now);
       } catch (error) {
         // Lost a race for an expired lock: whoever won holds it now.
         if (codeOf(error) === 409) return { ok: false, holder: holderFor(await read(target), target) };
         throw toMatteropsError(error, where);
       }
     },
-    async renew(lock: HeldLock) {
-      const lease = await read(lock.target).catch((e: unknown) => { throw toMatteropsError(e, where); });
-      if (lease.spec?.holderIdentity !== lock.holder.operationId) {
-        throw new MatteropsError('conflict', `the lock on ${lock.target.namespace}/${lock.target.name} was taken over by another operation`);
+    async renew(lock: HeldLock, renewOptions = {}) {
+      const { signal } = renewOptions;
+      for (let attempt = 1; ; attempt++) {
+        const lease = await read(lock.target, signal).catch((e: unknown) => { throw toMatteropsError(e, where); });
+        if (lease.spec?.holderIdentity !== lock.token) throw takenOver(lock.target);
+        lease.spec = { ...lease.spec, renewTime: microTime(options.clock.now()) };
+        try {
+          await replace(lock.target, lease, signal);
+          return;
+        } catch (error) {
+          // The Lease moved between our read and our write: read it again to see who holds it.
+          if (codeOf(error) !== 409) throw toMatteropsError(error, where);
+          if (attempt >= renewAttempts || signal?.aborted) {
+            throw new MatteropsError('unavailable', `the lock Lease of ${lock.target.namespace}/${lock.target.name} kept changing under its renewal`, 'it is tried again at the next renewal');
+          }
+        }
       }
-      lease.spec = { ...lease.spec, renewTime: microTime(options.clock.now()) };
-      await replace(lock.target, lease).catch((e: unknown) => { throw toMatteropsError(e, where); });
     },
     async release(lock: HeldLock) {
       // The precondition keeps us from deleting a lock someone took over; a 409 only means the
@@ -96,7 +134,7 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
       for (let attempt = 0; ; attempt++) {
         try {
           const lease = await read(lock.target);
-          if (lease.spec?.holderIdentity !== lock.holder.operationId) return;
+          if (lease.spec?.holderIdentity !== lock.token) return;
           await api.deleteNamespacedCustomObject({ ...ref(lock.target), body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
           return;
         } catch (error) {

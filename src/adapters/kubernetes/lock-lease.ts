@@ -2,7 +2,13 @@
  * The Lease a per-installation lock is. Every lock of a cluster lives in matterops' state namespace
  * (so the bot needs Lease rights there only, deploy/rbac.yaml), named after the installation's
  * namespace and name; its annotation carries the signed in-flight record that `resume` trusts.
+ *
+ * Its holderIdentity is the token of one acquire, `<operationId>.<random>`, fresh each time: when
+ * resume takes a lock over for the same operation, the process that held it before (only cut off
+ * from the apiserver, perhaps) no longer matches it, so its renewals fail and its release deletes
+ * nothing.
  */
+import { randomBytes } from 'node:crypto';
 import { openInFlight, sealInFlight, type InFlightRecord, type RecordPlace } from '../../core/change/in-flight.ts';
 import type { InstallationRef, LockHolder } from '../../core/ports/lock-manager.ts';
 import type { Signer } from '../../core/ports/signer.ts';
@@ -26,8 +32,18 @@ export interface LockLeaseSettings {
   signer: Signer;
 }
 
-/** The Lease a lock is (exported for the benchmark's raw baseline, which sends the same). */
-export function toLease(s: LockLeaseSettings, target: InstallationRef, holder: LockHolder, now: Date): LeaseObject & { apiVersion: string; kind: string } {
+/** A fresh holder token for one acquire of `operationId`'s lock. */
+export const holderToken = (operationId: string): string => `${operationId}.${randomBytes(6).toString('hex')}`;
+
+/** Whether a Lease's holderIdentity is a token of `operationId` (or, as older versions wrote it, the id itself). */
+const heldBy = (identity: string | undefined, operationId: string): boolean =>
+  identity === operationId || (identity?.startsWith(`${operationId}.`) ?? false);
+
+/**
+ * The Lease a lock is, held under `holder.token` (exported for the benchmark's raw baseline, which
+ * sends the same but without a token: its holderIdentity is then the operation id).
+ */
+export function toLease(s: LockLeaseSettings, target: InstallationRef, holder: LockHolder & { token?: string }, now: Date): LeaseObject & { apiVersion: string; kind: string } {
   const name = lockLeaseName(target.namespace, target.name);
   const sealed = sealInFlight(s.signer, { namespace: s.namespace, name }, holder.record);
   return {
@@ -37,15 +53,15 @@ export function toLease(s: LockLeaseSettings, target: InstallationRef, holder: L
       annotations: { [recordAnnotation]: sealed.json, [signatureAnnotation]: sealed.signature },
     },
     apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
-    spec: { holderIdentity: holder.operationId, leaseDurationSeconds: s.durationSeconds, acquireTime: microTime(now), renewTime: microTime(now) },
+    spec: { holderIdentity: holder.token ?? holder.operationId, leaseDurationSeconds: s.durationSeconds, acquireTime: microTime(now), renewTime: microTime(now) },
   };
 }
 
 /** `foreign`: a genuine record, written through another context of the same cluster (resumed there). */
 export type ReadHolder = { ok: true; holder: LockHolder } | { ok: false; reason: string; foreign?: boolean };
 
-const holderOf = (lease: LeaseObject, record: InFlightRecord): LockHolder =>
-  ({ operationId: lease.spec?.holderIdentity ?? '', verb: record.verb, requester: record.requester, startedAt: new Date(record.startedAt), record });
+const holderOf = (record: InFlightRecord): LockHolder =>
+  ({ operationId: record.operationId, verb: record.verb, requester: record.requester, startedAt: new Date(record.startedAt), record });
 
 /**
  * The holder of a lock Lease, if its record verifies under our key and names this very Lease and
@@ -64,8 +80,8 @@ export function readHolder(s: LockLeaseSettings, lease: LeaseObject, context: st
     return { ok: false, reason: `its in-flight record is for ${record.namespace}/${record.name}, another Lease` };
   }
   if (record.cluster !== context) return { ok: false, reason: `its in-flight record was written through context ${record.cluster}`, foreign: true };
-  if (lease.spec?.holderIdentity !== record.operationId) return { ok: false, reason: 'its holder is not the operation its record names' };
-  return { ok: true, holder: holderOf(lease, record) };
+  if (!heldBy(lease.spec?.holderIdentity, record.operationId)) return { ok: false, reason: 'its holder is not the operation its record names' };
+  return { ok: true, holder: holderOf(record) };
 }
 
 /** Who to name when a lock is held by a Lease whose record cannot be trusted: nobody in particular. */

@@ -132,46 +132,82 @@ export async function followAndAudit(gateway: ClusterGateway, deps: ChangeDeps, 
   return outcome;
 }
 
-/** Waits at most `ms` for `work`; a renewal that hangs is abandoned rather than waited for. */
-function within<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
+/**
+ * Waits at most `ms` for `work`. At the deadline its signal aborts (so the calls it has under way
+ * stop too) and the wait is abandoned, whatever `work` still does: a renewal that hangs is never
+ * waited for.
+ */
+function within<T>(ms: number, work: (signal: AbortSignal) => Promise<T>, what: string): Promise<T> {
+  const deadline = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms); });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new DOMException(`${what} took longer than ${ms} ms`, 'TimeoutError');
+      deadline.abort(error);
+      reject(error);
+    }, ms);
+  });
+  return Promise.race([work(deadline.signal), late]).finally(() => clearTimeout(timer));
 }
 
 /**
  * Runs `work` while holding `lock`: renews it every `lockRenewMs` and releases it afterwards.
- * Renewals are chained, so the release waits for the last one instead of racing it (a renewal that
- * landed between the release's read and delete made the delete fail, leaving the lock held until it
- * expired: seen as "scale in progress" on the next command). A renewal that hangs is abandoned at
- * the next tick; when none has succeeded for 2.5 renewal periods (the Lease lasts 3), or the lock
- * was taken over, the lock is lost: `work`'s signal aborts, so it stops before writing again.
+ *
+ * The Lease lasts three renewal periods (main.ts), and another matterops may take it over once it
+ * has stood still that long. So the change must have stopped before then, whatever its renewals do:
+ * - a watchdog, independent of the renewals, gives the lock up once no renewal has succeeded for
+ *   two thirds of the Lease (two periods), counted from when the last good one began (its write
+ *   landed after that) or from the acquire;
+ * - each renewal has half a period (below the Kubernetes call deadline with the defaults): at its
+ *   deadline its calls are aborted and it is abandoned; a failed one is tried again a quarter
+ *   period later, so a single hang leaves time for another try before the watchdog;
+ * - a renewal refused because another holder took the lock over loses it at once.
+ * A lost lock aborts `work`'s signal, so it stops before writing again. One renewal runs at a time,
+ * and the release waits for it instead of racing it (a renewal that landed between the release's
+ * read and delete made the delete fail, leaving the lock held until it expired: seen as "scale in
+ * progress" on the next command).
  */
 export async function whileHolding<T>(deps: ChangeDeps, lock: HeldLock, work: (lost: AbortSignal) => Promise<T>): Promise<T> {
   const locks = deps.locks(lock.target.cluster);
   const operationId = lock.holder.operationId;
   const lost = new AbortController();
   const where = `${lock.target.namespace}/${lock.target.name}`;
-  let lastRenewed = deps.clock.now().getTime();
+  const period = deps.lockRenewMs;
+  /** When the last renewal that succeeded began (at first, the acquire): the Lease is fresh from then on. */
+  let renewedFrom = deps.clock.now().getTime();
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const loseLock = (why: string): void => {
     if (lost.signal.aborted) return;
     deps.logger.error({ operationId, target: where }, `lock lost: ${why}`);
     lost.abort(new MatteropsError('conflict', `matterops lost its lock on ${where} (${why}); it stopped here`, 'type status to see where the installation stands'));
   };
+  const watchdog = setInterval(() => {
+    if (deps.clock.now().getTime() - renewedFrom > 2 * period) loseLock('it could not be renewed in time');
+  }, Math.max(1, Math.min(250, period / 10)));
   let renewing: Promise<void> = Promise.resolve();
-  const renew = setInterval(() => {
-    renewing = renewing.then(() => within(deps.lockRenewMs, locks.renew(lock), 'a lock renewal'))
-      .then(() => { lastRenewed = deps.clock.now().getTime(); })
-      .catch((e: unknown) => {
-        deps.logger.warn({ operationId, err: String(e) }, 'lock renewal failed');
-        if (isMatteropsError(e) && e.code === 'conflict') loseLock('another operation took it over');
-        else if (deps.clock.now().getTime() - lastRenewed >= deps.lockRenewMs * 2.5) loseLock('it could not be renewed in time');
-      });
-  }, deps.lockRenewMs);
+  const renewLater = (ms: number): void => {
+    if (!stopped && !lost.signal.aborted) timer = setTimeout(() => { renewing = renewOnce(); }, ms);
+  };
+  async function renewOnce(): Promise<void> {
+    const began = deps.clock.now().getTime();
+    try {
+      await within(period / 2, (signal) => locks.renew(lock, { signal }), 'a lock renewal');
+      renewedFrom = began;
+      renewLater(period);
+    } catch (e: unknown) {
+      deps.logger.warn({ operationId, err: String(e) }, 'lock renewal failed');
+      if (isMatteropsError(e) && e.code === 'conflict') loseLock('another holder took it over');
+      else renewLater(period / 4);
+    }
+  }
+  renewLater(period);
   try {
     return await work(lost.signal);
   } finally {
-    clearInterval(renew);
+    stopped = true;
+    clearTimeout(timer);
+    clearInterval(watchdog);
     await renewing;
     await locks.release(lock).catch((e: unknown) => deps.logger.warn({ operationId, err: String(e) }, 'lock release failed'));
   }

@@ -4,7 +4,7 @@
  * renewed belong to a live replica and are left alone.
  */
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
-import type { FoundLock } from '../ports/lock-manager.ts';
+import type { FoundLock, HeldLock } from '../ports/lock-manager.ts';
 import { code, heading, reply, text, type Reply } from '../reply.ts';
 import type { ChangeDeps } from './change-deps.ts';
 import { followAndAudit, whileHolding } from './execute.ts';
@@ -22,13 +22,21 @@ function resumedReply(record: InFlightRecord, outcome: FollowOutcome): Reply {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function takeOver(deps: ChangeDeps, found: FoundLock, waitMs: number): Promise<boolean> {
+/**
+ * Acquires the lock of an orphaned change once it has expired. The acquire holds it under a token of
+ * its own: the matterops that held it before may only have been cut off, and when it comes back its
+ * renewals fail as taken over and its release leaves this lock alone.
+ */
+async function takeOver(deps: ChangeDeps, found: FoundLock, waitMs: number): Promise<HeldLock | undefined> {
   const locks = deps.locks(found.target.cluster);
   for (let waited = 0; ; waited += 1_000) {
     const current = (await locks.list()).find((l) => l.holder.operationId === found.holder.operationId);
-    if (!current) return false; // finished or released meanwhile
-    if (current.expired) return (await locks.acquire(found.target, found.holder)).ok;
-    if (waited >= waitMs) return false; // renewed all along: a live replica follows it
+    if (!current) return undefined; // finished or released meanwhile
+    if (current.expired) {
+      const acquired = await locks.acquire(found.target, found.holder);
+      return acquired.ok ? acquired.lock : undefined;
+    }
+    if (waited >= waitMs) return undefined; // renewed all along: a live replica follows it
     await sleep(1_000);
   }
 }
@@ -44,11 +52,12 @@ export interface ResumeTarget {
 
 /** Resumes one orphaned change; undefined when a live replica holds it after all, or it ended meanwhile. */
 async function resumeOne(deps: ChangeDeps, target: ResumeTarget, found: FoundLock, progress: (record: InFlightRecord, text: string) => void): Promise<ResumeReport | undefined> {
-  if (!(await takeOver(deps, found, target.waitMs))) return undefined;
+  const lock = await takeOver(deps, found, target.waitMs);
+  if (!lock) return undefined;
   const record = found.holder.record;
-  // Renewed while followed: otherwise the lock would expire again and another replica, starting
-  // meanwhile, would resume (and report) the same change a second time.
-  const outcome = await whileHolding(deps, { target: found.target, holder: found.holder }, (lost) => followAndAudit(target.gateway, deps, record, { progress: (t) => progress(record, t), lost }));
+  // Renewed while followed (under this acquire's own token): otherwise the lock would expire again
+  // and another replica, starting meanwhile, would resume (and report) the same change a second time.
+  const outcome = await whileHolding(deps, lock, (lost) => followAndAudit(target.gateway, deps, record, { progress: (t) => progress(record, t), lost }));
   return { record, reply: resumedReply(record, outcome) };
 }
 

@@ -1,0 +1,63 @@
+/**
+ * Resume takes a lock over for the operation that held it (issue 9, item 15, after review). The
+ * matterops that started it may only have been cut off from the apiserver: when it comes back, its
+ * renewal must be refused as taken over and its release must leave the resumer's lock alone, or both
+ * would follow and report the same change and a third operation could take the installation meanwhile.
+ */
+import { describe, expect, it } from 'vitest';
+import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
+import type { ChangeDeps } from '../../../src/core/change/change-deps.ts';
+import type { InFlightRecord } from '../../../src/core/change/in-flight.ts';
+import { resumeInFlight } from '../../../src/core/change/resume.ts';
+import type { LockHolder } from '../../../src/core/ports/lock-manager.ts';
+import { silentLogger } from '../../../src/core/ports/logger.ts';
+import { FakeAuditLog } from '../../fakes/fake-audit-log.ts';
+import { FakeClusterGateway } from '../../fakes/fake-cluster-gateway.ts';
+import { FakeLockManager } from '../../fakes/fake-lock-manager.ts';
+import { fixedNow, openPolicy } from '../../support/core-harness.ts';
+
+const waitFor = async (what: string, ok: () => boolean | Promise<boolean>): Promise<void> => {
+  for (let i = 0; i < 500; i++) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+describe('a resumed change owns its lock alone', () => {
+  it("the cut-off original's renewal is refused as taken over and its release leaves the resumer's lock", async () => {
+    let now = fixedNow.getTime();
+    const clock = { now: () => new Date(now) };
+    const locks = new FakeLockManager(clock, 30);
+    const gateway = new FakeClusterGateway('c');
+    gateway.seed('chat', 'mattermost', { replicas: 3, state: 'reconciling' });
+    const target = { cluster: 'c', namespace: 'chat', name: 'mattermost' };
+    const record: InFlightRecord = {
+      operationId: 'op1', verb: 'scale', requester: '@alice', via: 'mattermost', cluster: 'c', namespace: 'chat', name: 'mattermost', until: 'stable',
+      generation: 2, summary: 'replicas 2 -> 3', startedAt: clock.now().toISOString(), deadline: new Date(now + 3_600_000).toISOString(),
+    };
+    const holder: LockHolder = { operationId: 'op1', verb: 'scale', requester: '@alice', startedAt: clock.now(), record };
+    const original = await locks.acquire(target, holder);
+    if (!original.ok) throw new Error('the original did not get its lock');
+    now += 31_000; // the original stopped renewing: cut off, or dead
+
+    const deps = {
+      policy: openPolicy, locks: () => locks, audit: () => new FakeAuditLog(), signer: createHmacSigner('unit-test-signing-key'), clock,
+      logger: silentLogger, followTimeoutMs: 60_000, confirmTtlMs: 60_000, lockRenewMs: 10_000,
+    } as unknown as ChangeDeps;
+    const resuming = resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
+    await waitFor('the resumer to take the lock over', async () => (await locks.list()).some((l) => !l.expired));
+
+    // The original comes back.
+    await expect(locks.renew(original.lock)).rejects.toMatchObject({ code: 'conflict' });
+    await locks.release(original.lock);
+    expect(await locks.list()).toMatchObject([{ expired: false, holder: { operationId: 'op1' } }]);
+    expect(await locks.acquire(target, { ...holder, operationId: 'op2', record: { ...record, operationId: 'op2' } }))
+      .toMatchObject({ ok: false, holder: { operationId: 'op1' } });
+
+    gateway.settle('chat', 'mattermost');
+    const reports = await resuming;
+    expect(reports.map((r) => [r.record.operationId, r.reply.tone])).toEqual([['op1', 'good']]);
+    expect(await locks.list()).toEqual([]); // the resumer released its own lock
+  });
+});
