@@ -1,17 +1,32 @@
 /**
  * Issue 9, item 14: the chat state in its ConfigMap on the real apiserver: what one leader saves the
  * next one loads; two writers at once lose nothing (a conflict is merged, not overwritten); the
- * document stays bounded; the state of an older matterops is read as a starting point.
+ * document stays bounded; the state of an older matterops is read as a starting point; a document
+ * nobody can read does not keep a new leader deaf.
  */
 import { CoreV1Api } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createConfigMapStateStore } from '../../src/adapters/kubernetes/configmap-state-store.ts';
+import { ChatState } from '../../src/adapters/mattermost/chat-state.ts';
+import type { Logger } from '../../src/core/ports/logger.ts';
 import { kubeConfig, testNamespace } from '../support/sandbox.ts';
 
 const kc = kubeConfig();
 const now = Date.now();
 const posts = (prefix: string, n: number, at = now): Record<string, number> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, at - i]));
 let namespace = '';
+
+/** Records the error lines, with their fields. */
+function errorLines(): Logger & { errors: { fields: Record<string, unknown>; message: string }[] } {
+  const errors: { fields: Record<string, unknown>; message: string }[] = [];
+  const ignore = (): void => undefined;
+  return { errors, info: ignore, warn: ignore, error: (fields, message) => { errors.push({ fields, message }); } };
+}
+
+async function corruptStateIn(ns: string, data: Record<string, string>): Promise<void> {
+  await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'matterops-chat-state' }, data } });
+}
+
 beforeAll(async () => { namespace = await testNamespace('chatstate'); });
 
 describe('the chat state ConfigMap', () => {
@@ -54,5 +69,33 @@ describe('the chat state ConfigMap', () => {
     expect(await store.load()).toEqual({ posts: {}, floor: now - 10_000, listeningUntil: now - 10_000 });
     await store.save({ posts: { p1: now }, floor: 0, listeningUntil: now });
     expect(await store.load()).toEqual({ posts: { p1: now }, floor: now - 10_000, listeningUntil: now });
+  });
+
+  it('lets a new leader listen when the stored document is not JSON: read as empty, one error line naming it, overwritten on the next save', async () => {
+    const ns = await testNamespace('chatstate');
+    await corruptStateIn(ns, { 'handled.json': '{"posts": {"p1": 17' });
+    const logger = errorLines();
+    const state = await ChatState.load(createConfigMapStateStore(kc, ns), { logger });
+    expect(logger.errors).toHaveLength(1);
+    const line = JSON.stringify(logger.errors[0]);
+    expect(line).toContain(`${ns}/matterops-chat-state`);
+    expect(line).toContain('handled.json');
+    expect(state.catchUpFrom()).toBeUndefined(); // nothing known: no catch-up from a made-up time
+    expect(state.claim({ id: 'p2', create_at: now })).toBe(true);
+    await state.flushed();
+    expect(await createConfigMapStateStore(kc, ns).load()).toEqual({ posts: { p2: now }, floor: 0, listeningUntil: 0 });
+    expect(logger.errors).toHaveLength(1);
+  });
+
+  it('lets a new leader listen when the state an older matterops left is unreadable', async () => {
+    const ns = await testNamespace('chatstate');
+    await corruptStateIn(ns, { 'last-handled.json': 'null' });
+    const logger = errorLines();
+    const state = await ChatState.load(createConfigMapStateStore(kc, ns), { logger });
+    expect(logger.errors).toHaveLength(1);
+    expect(JSON.stringify(logger.errors[0])).toContain('last-handled.json');
+    state.markListening();
+    await state.flushed();
+    expect((await createConfigMapStateStore(kc, ns).load()).listeningUntil).toBeGreaterThan(0);
   });
 });

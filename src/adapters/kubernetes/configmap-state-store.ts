@@ -3,11 +3,12 @@
  * bot's namespace, written with optimistic concurrency: on a conflict the stored snapshot is read
  * again and merged, so two leaders in a hand-over lose nothing. Bounded (entries expire, the count
  * is capped), so the ConfigMap stays far below its 1 MiB limit. Errors are thrown to the caller,
- * which logs and retries them (chat-state.ts).
+ * which logs and retries them (chat-state.ts); a document that cannot be read (not JSON, say after
+ * a hand edit) is reported by `load` as UnreadableChatState and overwritten by the next `save`.
  */
 import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
-import { mergeSnapshots, parseSnapshot, type ChatSnapshot } from '../mattermost/chat-snapshot.ts';
-import type { ChatStateStore } from '../mattermost/chat-state.ts';
+import { emptySnapshot, mergeSnapshots, parseSnapshot, type ChatSnapshot } from '../mattermost/chat-snapshot.ts';
+import { UnreadableChatState, type ChatStateStore } from '../mattermost/chat-state.ts';
 import { isNotFound } from './kube-errors.ts';
 
 const name = 'matterops-chat-state';
@@ -16,13 +17,22 @@ const key = 'handled.json';
 const legacyKey = 'last-handled.json';
 const conflictAttempts = 5;
 
+type Stored = { snapshot: ChatSnapshot } | { unreadable: { key: string; reason: string } };
+
 /** The stored snapshot; one of the old shape becomes a heartbeat at its newest post, and the floor. */
-function parsed(map: V1ConfigMap | undefined): ChatSnapshot {
+function parsed(map: V1ConfigMap | undefined): Stored {
   const data = map?.data ?? {};
-  if (data[key]) return parseSnapshot(JSON.parse(data[key]));
-  if (!data[legacyKey]) return parseSnapshot(undefined);
-  const newest = Math.max(0, ...Object.values(JSON.parse(data[legacyKey]) as Record<string, number>));
-  return { posts: {}, floor: newest, listeningUntil: newest };
+  const json = (k: string): unknown => JSON.parse(data[k] ?? '');
+  try {
+    if (data[key]) return { snapshot: parseSnapshot(json(key)) };
+    if (!data[legacyKey]) return { snapshot: parseSnapshot(undefined) };
+    const legacy = json(legacyKey);
+    if (typeof legacy !== 'object' || legacy === null) throw new Error('not an object');
+    const newest = Math.max(0, ...Object.values(legacy).filter((at): at is number => typeof at === 'number'));
+    return { snapshot: { posts: {}, floor: newest, listeningUntil: newest } };
+  } catch (error) {
+    return { unreadable: { key: data[key] ? key : legacyKey, reason: (error as Error).message } };
+  }
 }
 
 export function createConfigMapStateStore(kc: KubeConfig, namespace: string, now: () => number = Date.now): ChatStateStore {
@@ -42,12 +52,18 @@ export function createConfigMapStateStore(kc: KubeConfig, namespace: string, now
     else await core.createNamespacedConfigMap({ namespace, body });
   };
   return {
-    load: async () => parsed(await read()),
+    async load() {
+      const stored = parsed(await read());
+      if ('snapshot' in stored) return stored.snapshot;
+      throw new UnreadableChatState({ configMap: `${namespace}/${name}`, key: stored.unreadable.key }, stored.unreadable.reason);
+    },
     async save(snapshot) {
       for (let attempt = 1; ; attempt++) {
         const current = await read();
+        const stored = parsed(current);
         try {
-          await write(current, mergeSnapshots(parsed(current), snapshot, now()));
+          // An unreadable document is overwritten: load reported it, and nothing in it can be kept.
+          await write(current, mergeSnapshots('snapshot' in stored ? stored.snapshot : emptySnapshot(), snapshot, now()));
           return;
         } catch (error) {
           // 409: another replica wrote in between (or created it first): merge again.

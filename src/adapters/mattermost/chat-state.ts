@@ -6,12 +6,27 @@
  * running it twice. Saves are coalesced; a failed save is logged and retried, never swallowed.
  */
 import type { Logger } from '../../core/ports/logger.ts';
-import { defaultLimits, parseSnapshot, pruneSnapshot, type ChatSnapshot, type ChatSnapshotLimits } from './chat-snapshot.ts';
+import { defaultLimits, emptySnapshot, parseSnapshot, pruneSnapshot, type ChatSnapshot, type ChatSnapshotLimits } from './chat-snapshot.ts';
 
-/** Where the snapshot lives; `save` merges with what is stored (another leader may have written). */
+/**
+ * Where the snapshot lives; `save` merges with what is stored (another leader may have written).
+ * `load` throws UnreadableChatState when what is stored cannot be read at all, and `save` then
+ * overwrites it; any other error of either is a failure to reach the store.
+ */
 export interface ChatStateStore {
   load(): Promise<ChatSnapshot>;
   save(snapshot: ChatSnapshot): Promise<void>;
+}
+
+/** The stored document is not a snapshot (not JSON, or not of its shape); `where` names it. */
+export class UnreadableChatState extends Error {
+  readonly where: Record<string, string>;
+
+  constructor(where: Record<string, string>, reason: string) {
+    super(`the stored chat state (${Object.values(where).join(', ')}) is unreadable: ${reason}`);
+    this.name = 'UnreadableChatState';
+    this.where = where;
+  }
 }
 
 export interface ChatStateOptions extends Partial<ChatSnapshotLimits> {
@@ -41,8 +56,20 @@ export class ChatState {
     this.snapshot = pruneSnapshot(snapshot, this.options.now(), this.options);
   }
 
+  /**
+   * What the store holds. An unreadable document must not keep a leader from listening (it would
+   * retry forever while holding the Lease): it counts as empty, with one error line, and the next
+   * save overwrites it. Posts it named may then be answered again, and no catch-up runs (nobody
+   * knows since when), which is less harm than a deaf bot. Other errors are thrown (retried).
+   */
   static async load(store: ChatStateStore, options: ChatStateOptions): Promise<ChatState> {
-    return new ChatState(store, parseSnapshot(await store.load()), options);
+    try {
+      return new ChatState(store, parseSnapshot(await store.load()), options);
+    } catch (error) {
+      if (!(error instanceof UnreadableChatState)) throw error;
+      options.logger.error({ ...error.where, err: error.message }, 'the stored chat state is unreadable: starting from an empty one, overwritten on the next save');
+      return new ChatState(store, emptySnapshot(), options);
+    }
   }
 
   /** True the first time a post is seen (and then remembered); false for every repeat. */

@@ -3,7 +3,7 @@
  * cluster, not the newest create time per channel; saving it never fails silently.
  */
 import { describe, expect, it } from 'vitest';
-import { ChatState, type ChatStateStore } from '../../../src/adapters/mattermost/chat-state.ts';
+import { ChatState, UnreadableChatState, type ChatStateStore } from '../../../src/adapters/mattermost/chat-state.ts';
 import type { Logger } from '../../../src/core/ports/logger.ts';
 
 const hour = 3_600_000;
@@ -94,5 +94,18 @@ describe('the chat state', () => {
     expect(from).toBeGreaterThan(listenedAt - 5 * 60_000);
     now += 3 * 24 * hour;
     expect(next.catchUpFrom()).toBeGreaterThanOrEqual(now - 24 * hour);
+  });
+
+  it('starts empty from a document the store cannot read, but never from a store it cannot reach', async () => {
+    const now = Date.now();
+    const unreadable = { load: () => Promise.reject(new UnreadableChatState({ configMap: 'ns/matterops-chat-state', key: 'handled.json' }, 'not JSON')), save: () => Promise.resolve() };
+    const logger = recordingLogger();
+    const state = await ChatState.load(unreadable, { logger, now: () => now });
+    expect(state.catchUpFrom()).toBeUndefined();
+    expect(state.claim(post('p1', now - 1_000))).toBe(true);
+    expect(logger.lines).toHaveLength(1);
+    // Unreachable is not unreadable: taking it for empty would answer handled posts again.
+    const unreachable = { load: () => Promise.reject(new Error('connect ECONNREFUSED')), save: () => Promise.resolve() };
+    await expect(ChatState.load(unreachable, { logger, now: () => now })).rejects.toThrow('ECONNREFUSED');
   });
 });
