@@ -1,7 +1,8 @@
 /**
  * Issue 9, item 14, against the real Mattermost 9.9: the listener's catch-up reads every channel and
  * DM the bot is a member of (not only channels it answered in before), and a live post handled
- * while the catch-up runs does not hide an older missed post of its channel.
+ * while the catch-up runs does not hide an older missed post of its channel. Once the listener is
+ * closed (leadership ended) its catch-up answers nothing more: those posts are the next leader's.
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -99,5 +100,38 @@ describe('the catch-up', () => {
     await answered(missed.id);
     await new Promise((r) => setTimeout(r, 500));
     expect(seen.filter((m) => m.post.channel_id === channel).map((m) => m.post.id)).toEqual([live.id, missed.id]);
+  });
+
+  it('answers and claims nothing, and reads no further channel, once closed during a catch-up: the next leader owns those posts', async () => {
+    const channels = [await newChannel(), await newChannel()];
+    const missed: Post[] = [];
+    for (const channel of channels) missed.push(await alice().call<Post>('POST', '/posts', { channel_id: channel, message: '@matterops version' }));
+    // The first channel read of the catch-up waits until the listener was closed.
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => { open = resolve; });
+    let gatedRead: Promise<unknown> | undefined;
+    const readsAfterClose: string[] = [];
+    let closed = false;
+    class GatedApi extends MattermostApi {
+      override call<T>(method: string, path: string, body?: unknown): Promise<T> {
+        if (!/^\/channels\/\w+\/posts\?since=/.test(path)) return super.call<T>(method, path, body);
+        if (closed) readsAfterClose.push(path);
+        if (gatedRead) return super.call<T>(method, path, body);
+        const read = gate.then(() => super.call<T>(method, path, body));
+        gatedRead = read.catch(() => undefined);
+        return read;
+      }
+    }
+    const store = storeListenedAgo(30_000);
+    const { listener, seen } = await listen(store, new GatedApi(env('MM_URL'), env('MM_BOT_TOKEN')));
+    await waitFor(() => gatedRead !== undefined, { what: 'the catch-up to read a channel', timeoutMs: 20_000 });
+    listener.close();
+    closed = true;
+    open();
+    await gatedRead;
+    await new Promise((r) => setTimeout(r, 500)); // what the pass would do next, it does now
+    expect(seen.filter((m) => missed.some((p) => p.id === m.post.id))).toEqual([]);
+    expect(readsAfterClose).toEqual([]);
+    expect(Object.keys(store.saved().posts).filter((id) => missed.some((p) => p.id === id))).toEqual([]);
   });
 });
