@@ -1,6 +1,6 @@
 /**
- * `logs <name> [--pod p] [--tail N] [--since 10m] [--previous]`: pod logs through the API, redacted,
- * cut to what a chat post can hold (the end is kept: the newest lines matter most).
+ * `logs <name> [--pod p] [--tail N] [--since 10m] [--previous]`: pod logs through the API, cut to
+ * what a chat post can hold (the end is kept: the newest lines matter most), then redacted.
  */
 import { z } from 'zod';
 import { notFound } from '../errors.ts';
@@ -42,6 +42,24 @@ export function keepTail(log: string, maxChars: number): { text: string; cutLine
   return { text: whole, cutLines };
 }
 
+/**
+ * Characters read before the shown tail and redacted with it, then dropped, so a secret that
+ * starts up to this far before the cut is seen whole: an `Authorization: Bearer` split over two
+ * lines, a URL or token in a line too long for the post that is cut inside it.
+ */
+const redactMargin = 2_048;
+
+/**
+ * The newest lines that fit in `maxChars`, redacted. Cut first, then redacted: the redaction's
+ * work is bounded by the post, not by what the pod wrote. Cut again after, since a mask (`***`)
+ * may be longer than a short value it hides.
+ */
+export function redactedTail(log: string, maxChars: number): { text: string; cutLines: number } {
+  const wide = keepTail(log, maxChars + redactMargin);
+  const shown = keepTail(redactSecrets(wide.text), maxChars);
+  return { text: shown.text, cutLines: wide.cutLines + shown.cutLines };
+}
+
 export const logs = defineVerb<LogsOperation>({
   name: 'logs',
   aliases: ['log'],
@@ -66,7 +84,7 @@ export const logs = defineVerb<LogsOperation>({
       pod: pod.name, tailLines: Math.min(op.tail ?? 100, ctx.limits.maxLogLines), previous: op.previous ?? false,
       ...(op.since ? { sinceSeconds: Math.ceil(parseDuration(op.since, '--since') / 1000) } : {}),
     });
-    const { text: body, cutLines } = keepTail(redactSecrets(raw), ctx.limits.maxLogChars);
+    const { text: body, cutLines } = redactedTail(raw, ctx.limits.maxLogChars);
     const others = pods.filter((p) => p.name !== pod.name).map((p) => p.name);
     return reply('info',
       text(`Logs of ${pod.name}${op.previous ? ' (previous container)' : ''}${cutLines ? `, oldest ${cutLines} lines cut` : ''}:`),

@@ -1,0 +1,46 @@
+/**
+ * Whether a function's time grows linearly with its input, judged without wall-clock bounds that a
+ * loaded 2-core CI could miss: the same work is timed on an input and on one four times as long, in
+ * the same test, and the ratio is compared. Linear work gives about 4, quadratic about 16.
+ */
+
+function timed(work: () => unknown, reps: number): number {
+  const started = performance.now();
+  for (let r = 0; r < reps; r++) work();
+  return performance.now() - started;
+}
+
+/**
+ * One measurement: small and large runs alternate, so a load spike from elsewhere hits both, and
+ * the fastest run of each counts (the one least disturbed by GC or other processes).
+ */
+function measure(small: () => unknown, large: () => unknown, reps: number, trials: number): number {
+  let smallBest = Number.POSITIVE_INFINITY;
+  let largeBest = Number.POSITIVE_INFINITY;
+  for (let t = 0; t < trials; t++) {
+    smallBest = Math.min(smallBest, timed(small, reps));
+    largeBest = Math.min(largeBest, timed(large, reps));
+  }
+  return largeBest / Math.max(smallBest, 0.001);
+}
+
+/**
+ * time(work(build(4 * size))) / time(work(build(size))). Fast calls are repeated until the small
+ * input takes about 3 ms, so timer resolution does not decide the ratio. A ratio of 8 or more is
+ * measured again (at most 3 times in all) and the lowest counts: noise passes, a quadratic stays
+ * near 16 every time.
+ */
+export function growthOver4x(build: (size: number) => string, work: (input: string) => unknown, size = 8_192, trials = 5): number {
+  const smallInput = build(size);
+  const largeInput = build(4 * size);
+  const small = (): unknown => work(smallInput);
+  const large = (): unknown => work(largeInput);
+  const once = Math.min(timed(small, 1), timed(small, 1));
+  const reps = Math.max(1, Math.min(1_000, Math.ceil(3 / Math.max(once, 0.001))));
+  let lowest = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < 3 && lowest >= 8; attempt++) lowest = Math.min(lowest, measure(small, large, reps, trials));
+  return lowest;
+}
+
+/** A string of about `size` characters: `unit` repeated. */
+export const repeated = (unit: string) => (size: number): string => unit.repeat(Math.ceil(size / unit.length));
