@@ -3,7 +3,8 @@
  * that look secret and entries taken from secrets are never shown, in the list, the plan or audit.
  */
 import { z } from 'zod';
-import { quoted } from '../text/excerpt.ts';
+import { excerpt, quoted } from '../text/excerpt.ts';
+import { secretMask } from '../text/redact.ts';
 import { ChangeScopeSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import { usageError } from '../errors.ts';
@@ -29,7 +30,10 @@ export const EnvSchema = ChangeScopeSchema.extend({
 function argProblem(action: string, arg: string): string | undefined {
   if (action === 'set' && !arg.includes('=')) return `env set takes KEY=VALUE, got ${quoted(arg)}`;
   const key = action === 'set' ? arg.split('=')[0] ?? '' : arg;
-  return envName.test(key) ? undefined : `env names are letters, digits and _, not starting with a digit, got ${quoted(key)}`;
+  if (!envName.test(key)) return `env names are letters, digits and _, not starting with a digit, got ${quoted(key)}`;
+  // A line recalled from the prompt's history (or copied from a post) holds the mask, not the value.
+  if (action === 'set' && arg.slice(key.length + 1) === secretMask) return `${excerpt(key)}=${secretMask}: ${secretMask} is how matterops hides a value; type the real value`;
+  return undefined;
 }
 
 function envProblems(action: string, name: string, args: string[]): string[] {
