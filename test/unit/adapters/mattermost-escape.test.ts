@@ -13,7 +13,7 @@ import { silentLogger } from '../../../src/core/ports/logger.ts';
 import type { Pipeline } from '../../../src/core/pipeline.ts';
 import { code, fields, heading, reply, table, text, type Reply } from '../../../src/core/reply.ts';
 
-const hostile = 'hi @here and @ALL and @channel, see [click](http://evil.example/x) or https://evil.example or www.evil.example, mail a@evil.example';
+const hostile = 'hi @here and @ALL and @channel and @sre-team and @alice.b, or @_ops_, see [click](http://evil.example/x) or https://evil.example or www.evil.example, mail a@evil.example';
 const everything = (r: Reply): string => { const p = renderPost(r); return [p.message, ...p.props.attachments.map((a) => a.text)].join('\n'); };
 
 /** What Mattermost would turn into a notification or a link, outside code. */
@@ -23,6 +23,8 @@ function expectInert(markdown: string): void {
   expect(markdown).not.toMatch(/\bwww\./);
   expect(markdown).not.toMatch(/(?<!\\)\](?=\()/);
   expect(markdown).not.toMatch(/[a-z]@[a-z]/i);
+  // Any @name outside code: a user, or a custom group on a licensed server (@sre-team).
+  expect(markdown.replace(/^(`{3,})\n[\s\S]*?\n\1$/gm, '')).not.toMatch(/@[\\A-Za-z0-9._-]/);
 }
 
 describe('user text in posts', () => {
@@ -64,8 +66,22 @@ describe('user text in posts', () => {
     expect(rows[2]).toBe('| x \\| y z \\`w\\` | ok |');
   });
 
-  it('leaves mentions of real users made by the bot itself', () => {
-    expect(renderMarkdown(reply('info', fields([{ label: 'by', value: '@alice' }])))).toBe('**by:** @alice');
+  it('makes no group or user mention: every @name gets the separator, the bot\'s own @alice too', () => {
+    expect(renderMarkdown(reply('info', text('ask @sre-team or @on_call.team')))).toBe('ask @\u200Bsre-team or @\u200Bon_call.team');
+    expect(renderMarkdown(reply('info', fields([{ label: 'by', value: '@alice' }])))).toBe('**by:** @\u200Balice');
+    // An escape after the @ is no way round: Mattermost reads @\_ops as @_ops.
+    expect(renderMarkdown(reply('info', text('@_ops_')))).toBe('@\u200B\\_ops\\_');
+  });
+
+  it('mentions in a code block are inert, e-mail addresses and annotations in logs stay as they were', () => {
+    const rendered = renderMarkdown(reply('info', code('paged @sre-team, x.@here\n@Override by alice@example.com')));
+    expect(rendered).toBe('```\npaged @\u200Bsre-team, x.@\u200Bhere\n@\u200BOverride by alice@example.com\n```');
+  });
+
+  it('escapes an underscore by the characters around it, not by those of the text before escaping', () => {
+    expect(renderMarkdown(reply('info', text('``_italic_')))).toBe('\\`\\`\\_italic\\_');
+    expect(renderMarkdown(reply('info', text('**_bold italic_**')))).toBe('\\*\\*\\_bold italic\\_\\*\\*');
+    expect(renderMarkdown(reply('info', text('MM_SQLSETTINGS and `a`_b')))).toBe('MM_SQLSETTINGS and \\`a\\`\\_b');
   });
 });
 
