@@ -83,7 +83,7 @@ describe('buttons', () => {
     const base = { channel_id: env('MM_CHANNEL_OPS'), post_id: plan.id, context };
     // Another real user's id in a body with the genuine context: refused by the core, audited.
     const mallory = await toBot({ ...base, user_id: env('MM_USER_ID_MALLORY') });
-    expect(((await mallory.json()) as { ephemeral_text: string }).ephemeral_text).toContain('only @alice can confirm this scale');
+    expect(((await mallory.json()) as { ephemeral_text: string }).ephemeral_text.replaceAll('\u200B', '')).toContain('only @alice can confirm this scale');
     // The genuine context moved to another post or channel: not valid.
     expect((await toBot({ ...base, user_id: env('MM_USER_ID_ALICE'), post_id: 'a'.repeat(26) })).status).toBe(403);
     expect((await toBot({ ...base, user_id: env('MM_USER_ID_ALICE'), channel_id: env('MM_CHANNEL_TOWN_SQUARE') })).status).toBe(403);
