@@ -36,7 +36,7 @@ async function write(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Prom
 /**
  * Writes the plan with its resourceVersion precondition. On a conflict the change is planned again
  * from the installation as it now is. The operator writes status all the time, and every status
- * write moves the resourceVersion: such conflicts are retried without a word (a few times). When
+ * write moves the resourceVersion: such conflicts are retried without a word, backing off. When
  * the spec itself changed under the user, the new plan is applied once and the reply says what
  * changed; a second such change is refused. Nothing is written once the lock is lost.
  */
@@ -48,8 +48,10 @@ async function writeWithReplan(ctx: VerbContext, deps: ChangeDeps, plan: ChangeP
     try {
       return { plan: current, written: await write(ctx, deps, current), notes };
     } catch (error) {
-      if (!isMatteropsError(error) || error.code !== 'conflict' || current.draft.write.kind === 'create' || attempt >= 5) throw error;
+      if (!isMatteropsError(error) || error.code !== 'conflict' || current.draft.write.kind === 'create' || attempt >= maxWriteAttempts) throw error;
     }
+    // Back off a little: during a rollout the operator writes status several times a second.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** (attempt - 1))));
     const next = await replan(ctx, deps, current);
     if (next.note && notes.length) {
       throw new MatteropsError('conflict', `${plan.draft.target.name} changed again while this ${plan.verb} was being applied`, 'run the command again to see a fresh plan');
@@ -58,6 +60,9 @@ async function writeWithReplan(ctx: VerbContext, deps: ChangeDeps, plan: ChangeP
     current = next.plan;
   }
 }
+
+/** Conflicts from status churn are retried this often (about 3.5 s of backing off in all). */
+const maxWriteAttempts = 8;
 
 const sameTarget = (a: ChangePlan['draft']['target'], b: ChangePlan['draft']['target']): boolean =>
   a.cluster === b.cluster && a.namespace === b.namespace && a.name === b.name;

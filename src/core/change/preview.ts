@@ -40,13 +40,17 @@ export function actingGateway(ctx: VerbContext, deps: ChangeDeps): ClusterGatewa
   return ctx.gateway.impersonate(mode.user.replace('{username}', usernameOf(ctx.caller)), mode.groups);
 }
 
+/**
+ * The server-side dry run, without a resourceVersion precondition: the operator writes status all
+ * the time, and a precondition here failed plans and re-plans on nothing but that churn. The real
+ * write carries the precondition, so what is applied is still exactly what was planned against.
+ */
 async function dryRun(gateway: ClusterGateway, draft: ChangeDraft): Promise<Installation | undefined> {
   const { namespace, name } = draft.target;
-  const rv = draft.before?.resourceVersion;
   switch (draft.write.kind) {
-    case 'patch': return await gateway.patchInstallation(namespace, name, draft.write.patch, { dryRun: true, ...(rv ? { resourceVersion: rv } : {}) });
+    case 'patch': return await gateway.patchInstallation(namespace, name, draft.write.patch, { dryRun: true });
     case 'create': return await gateway.createInstallation(namespace, draft.write.body, { dryRun: true });
-    case 'delete': await gateway.deleteInstallation(namespace, name, { dryRun: true, ...(rv ? { resourceVersion: rv } : {}) }); return undefined;
+    case 'delete': await gateway.deleteInstallation(namespace, name, { dryRun: true }); return undefined;
   }
 }
 
