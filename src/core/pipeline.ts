@@ -5,7 +5,6 @@
  */
 import type { AuditLog } from './ports/audit-log.ts';
 import type { ChangeFlags, ChangeService } from './change/change-service.ts';
-import type { RunOptions } from './change/change-deps.ts';
 import { auditDenied } from './change/denied.ts';
 import { MatteropsError, usageError } from './errors.ts';
 import { errorReply } from './error-reply.ts';
@@ -20,7 +19,9 @@ import type { Logger } from './ports/logger.ts';
 import type { Registry } from './registry.ts';
 import type { Reply } from './reply.ts';
 import { suggest } from './text/did-you-mean.ts';
-import type { Caller, Limits, VerbContext } from './verb-context.ts';
+import type { Caller } from './model/caller.ts';
+import type { RunOptions } from './run-options.ts';
+import type { Limits, VerbContext } from './verb-context.ts';
 
 export interface PipelineDeps {
   registry: Registry;

@@ -6,7 +6,7 @@
 import { MatteropsError, usageError } from './errors.ts';
 import type { Installation } from './model/installation.ts';
 import { suggest } from './text/did-you-mean.ts';
-import type { InstallationRef } from './ports/lock-manager.ts';
+import type { InstallationRef } from './model/installation-ref.ts';
 import type { VerbContext } from './verb-context.ts';
 
 /** A miss: no installation of that name among those the caller may see with the verb. */

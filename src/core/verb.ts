@@ -6,10 +6,9 @@
  */
 import type { z } from 'zod';
 import type { Draft } from './change/draft.ts';
+import type { Risk } from './model/risk.ts';
 import type { Reply } from './reply.ts';
 import type { VerbContext } from './verb-context.ts';
-
-export type Risk = 'read' | 'change' | 'danger';
 
 export interface PositionalSpec {
   name: string;

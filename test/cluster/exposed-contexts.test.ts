@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { renderTerminal } from '../../src/adapters/terminal/render-terminal.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
-import type { Caller } from '../../src/core/verb-context.ts';
+import type { Caller } from '../../src/core/model/caller.ts';
 import { createApp, type App } from '../../src/main.ts';
 import { env } from '../support/sandbox.ts';
 

@@ -1,6 +1,7 @@
 /** In-memory LockManager with lease expiry on a given clock; passes test/contract/lock-manager.contract.ts. */
 import type { Clock } from '../../src/core/ports/clock.ts';
-import type { AcquireResult, FoundLock, HeldLock, InstallationRef, LockHolder, LockManager, RenewOptions } from '../../src/core/ports/lock-manager.ts';
+import type { InstallationRef } from '../../src/core/model/installation-ref.ts';
+import type { AcquireResult, FoundLock, HeldLock, LockHolder, LockManager, RenewOptions } from '../../src/core/ports/lock-manager.ts';
 import { MatteropsError } from '../../src/core/errors.ts';
 
 /** `token` is the holder identity of this acquire (a fresh one each time, like the Lease adapter's). */

@@ -5,14 +5,14 @@
 import { createHmacSigner } from '../../src/adapters/crypto/hmac-signer.ts';
 import { MemoryPendingStore } from '../../src/core/ports/pending-store.ts';
 import { renderTerminal } from '../../src/adapters/terminal/render-terminal.ts';
-import type { RunOptions } from '../../src/core/change/change-deps.ts';
+import type { RunOptions } from '../../src/core/run-options.ts';
 import { createChangeService } from '../../src/core/change/change-service.ts';
 import { PendingConfirmations } from '../../src/core/change/confirmations.ts';
 import { createPipeline, type Outcome, type Pipeline } from '../../src/core/pipeline.ts';
 import { PolicySchema, type Policy } from '../../src/core/policy/policy-schema.ts';
 import type { Logger } from '../../src/core/ports/logger.ts';
 import { createRegistry } from '../../src/core/registry.ts';
-import type { Caller } from '../../src/core/verb-context.ts';
+import type { Caller } from '../../src/core/model/caller.ts';
 import { allVerbs } from '../../src/core/verbs/index.ts';
 import { FakeAuditLog } from '../fakes/fake-audit-log.ts';
 import { FakeClusterGateway, fakeDirectory } from '../fakes/fake-cluster-gateway.ts';

@@ -15,7 +15,8 @@
 import { CustomObjectsApi, Observable, type KubeConfig, type ObservableMiddleware } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports/clock.ts';
-import type { AcquireResult, FoundLock, HeldLock, InstallationRef, LockHolder, LockManager } from '../../core/ports/lock-manager.ts';
+import type { InstallationRef } from '../../core/model/installation-ref.ts';
+import type { AcquireResult, FoundLock, HeldLock, LockHolder, LockManager } from '../../core/ports/lock-manager.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Signer } from '../../core/ports/signer.ts';
 import { isNotFound, toMatteropsError } from './kube-errors.ts';

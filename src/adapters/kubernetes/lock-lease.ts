@@ -10,7 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { openInFlight, sealInFlight, type InFlightRecord, type RecordPlace } from '../../core/change/in-flight.ts';
-import type { InstallationRef, LockHolder } from '../../core/ports/lock-manager.ts';
+import type { InstallationRef } from '../../core/model/installation-ref.ts';
+import type { LockHolder } from '../../core/ports/lock-manager.ts';
 import type { Signer } from '../../core/ports/signer.ts';
 import { microTime, type LeaseObject } from './lease-object.ts';
 

@@ -14,7 +14,7 @@
  * group binding can match, which is said once in the log rather than on every command.
  */
 import type { Logger } from '../../core/ports/logger.ts';
-import type { Caller } from '../../core/verb-context.ts';
+import type { Caller } from '../../core/model/caller.ts';
 import { MattermostApiError, type MattermostApi } from './mattermost-api.ts';
 
 export interface ChatIdentityOptions {

@@ -9,7 +9,7 @@ import type { Pipeline } from '../../core/pipeline.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Signer } from '../../core/ports/signer.ts';
 import type { Reply } from '../../core/reply.ts';
-import type { Caller } from '../../core/verb-context.ts';
+import type { Caller } from '../../core/model/caller.ts';
 import { echoCommand } from '../../core/text/redact.ts';
 import { signButton } from './button-context.ts';
 import type { Privately } from './command-response.ts';

@@ -2,9 +2,9 @@
 import type { AuditLog, AuditPhase } from '../ports/audit-log.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { InstallationRef } from '../ports/lock-manager.ts';
+import type { InstallationRef } from '../model/installation-ref.ts';
 import { redactSecrets } from '../text/redact.ts';
-import type { Caller } from '../verb-context.ts';
+import type { Caller } from '../model/caller.ts';
 
 export interface AuditStep {
   operationId: string;

@@ -23,12 +23,3 @@ export interface ChangeDeps {
   /** How often a held lock is renewed (well under the Lease duration). */
   lockRenewMs: number;
 }
-
-/** How the adapter runs a command: progress goes back to it; the terminal confirms changes too. */
-export interface RunOptions {
-  progress?: (text: string) => void;
-  /** Ask before applying `change` risk (the terminal); chat applies them after showing the plan. */
-  confirmChanges?: boolean;
-  /** Where a restarted bot reports, opaque to the core (a chat channel and post). */
-  replyTo?: string;
-}

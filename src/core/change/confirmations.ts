@@ -6,7 +6,7 @@
 import { MatteropsError } from '../errors.ts';
 import type { PendingStore } from '../ports/pending-store.ts';
 import type { Signer } from '../ports/signer.ts';
-import type { Caller } from '../verb-context.ts';
+import type { Caller } from '../model/caller.ts';
 import { planFingerprint, type ChangePlan } from './plan.ts';
 
 export interface PendingConfirmation {

@@ -4,7 +4,7 @@
  * JSON log line always.
  */
 import { isMatteropsError } from '../errors.ts';
-import type { Caller } from '../verb-context.ts';
+import type { Caller } from '../model/caller.ts';
 import { recordStep, viaOf, type AuditDeps } from './audit-trail.ts';
 
 export interface Refused {

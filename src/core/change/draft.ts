@@ -3,9 +3,9 @@
  * exact write, the target, how risky it is, and what "done" means.
  */
 import type { Installation } from '../model/installation.ts';
-import type { InstallationRef } from '../ports/lock-manager.ts';
+import type { InstallationRef } from '../model/installation-ref.ts';
 import type { Reply } from '../reply.ts';
-import type { Risk } from '../verb.ts';
+import type { Risk } from '../model/risk.ts';
 
 export type Write =
   | { kind: 'patch'; patch: object }

@@ -1,7 +1,7 @@
 /** A previewed change: the draft, the dry-run diff, who asked, and until when it may be confirmed. */
 import type { Installation } from '../model/installation.ts';
 import type { Operation } from '../operation.ts';
-import type { Caller } from '../verb-context.ts';
+import type { Caller } from '../model/caller.ts';
 import type { ChangeDraft } from './draft.ts';
 
 export interface ChangePlan {

@@ -1,5 +1,5 @@
 /** The caller's rights for one request, as verbs see them (built from the policy by the pipeline). */
-import type { Caller } from '../verb-context.ts';
+import type { Caller } from '../model/caller.ts';
 import { authorize, verbsAnywhere, type Decision } from './authorize.ts';
 import type { Policy } from './policy-schema.ts';
 

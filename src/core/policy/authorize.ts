@@ -2,7 +2,7 @@
  * Deny-by-default authorisation: which bindings grant a verb to a caller on a target, with the
  * most permissive limits among them. Pure: the policy and the caller are data.
  */
-import { usernameOf, type Caller } from '../verb-context.ts';
+import { usernameOf, type Caller } from '../model/caller.ts';
 import { alwaysAllowed, type Limits, type Policy, type Subject } from './policy-schema.ts';
 
 export interface Target { cluster: string; namespace: string; name?: string }

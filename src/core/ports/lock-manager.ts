@@ -3,12 +3,7 @@
  * Lease) so two bot replicas cannot race and a restarted bot finds what was in flight.
  */
 import type { InFlightRecord } from '../change/in-flight.ts';
-
-export interface InstallationRef {
-  cluster: string;
-  namespace: string;
-  name: string;
-}
+import type { InstallationRef } from '../model/installation-ref.ts';
 
 export interface LockHolder {
   operationId: string;

@@ -11,7 +11,7 @@ import { usageError } from '../errors.ts';
 import type { ChangeDraft, Draft } from '../change/draft.ts';
 import { envValueShown } from '../change/diff.ts';
 import type { EnvVar, Installation } from '../model/installation.ts';
-import type { InstallationRef } from '../ports/lock-manager.ts';
+import type { InstallationRef } from '../model/installation-ref.ts';
 import { reply, table, text } from '../reply.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
