@@ -4,12 +4,12 @@
  * Adapters render the reply; nothing here knows about terminals or chat.
  */
 import type { AuditLog } from './ports/audit-log.ts';
-import type { ChangeFlags, ChangeService } from './change/change-service.ts';
+import type { ChangeService } from './change/change-service.ts';
 import { auditDenied } from './change/denied.ts';
 import { MatteropsError, usageError } from './errors.ts';
 import { errorReply } from './error-reply.ts';
+import type { ChangeFlags } from './grammar/change-flags.ts';
 import { parseCommand } from './grammar/parse.ts';
-import type { Operation } from './operation.ts';
 import { createAccess } from './policy/access.ts';
 import { clustersFor } from './policy/authorize.ts';
 import type { Policy } from './policy/policy-schema.ts';
@@ -21,6 +21,7 @@ import type { Reply } from './reply.ts';
 import { suggest } from './text/did-you-mean.ts';
 import type { Caller } from './model/caller.ts';
 import type { RunOptions } from './run-options.ts';
+import type { OperationBase } from './verb.ts';
 import type { Limits, VerbContext } from './verb-context.ts';
 
 export interface PipelineDeps {
@@ -40,7 +41,7 @@ export interface PipelineDeps {
 export interface Outcome {
   reply: Reply;
   /** The parsed operation, when parsing succeeded. */
-  operation?: Operation;
+  operation?: OperationBase;
   durationMs: number;
 }
 
@@ -76,7 +77,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       version: deps.version, limits: deps.limits, verb: parsed.verb.name, access, changes: deps.changes, audit: deps.audit(cluster), options,
       scope: { cluster, namespace: parsed.operation.namespace, defaultNamespace: deps.defaultNamespace },
     };
-    const operation = parsed.operation as Operation & ChangeFlags;
+    const operation = parsed.operation as OperationBase & ChangeFlags;
     return parsed.verb.kind === 'read'
       ? await parsed.verb.run(ctx, operation)
       : await deps.changes.start(ctx, parsed.verb, operation, options);
@@ -85,11 +86,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   return {
     async run(input, caller, options = {}) {
       const started = performance.now();
-      let operation: Operation | undefined;
+      let operation: OperationBase | undefined;
       let reply: Reply;
       try {
         const parsed = parseCommand(input, deps.registry);
-        operation = parsed.operation as Operation;
+        operation = parsed.operation;
         reply = await dispatch(input, caller, options, parsed);
       } catch (error) {
         reply = errorReply(error, deps.logger, { input, caller: caller.id, verb: operation?.verb });

@@ -2,7 +2,6 @@
  * The platform-neutral reply model: every verb answers with blocks, and each adapter (terminal,
  * Mattermost) renders them its own way, so the core never formats for a platform.
  */
-import type { PendingConfirmation } from './change/confirmations.ts';
 import type { ErrorCode } from './errors.ts';
 
 /** Colour of a reply, from the state it reports. */
@@ -18,6 +17,21 @@ export type Block =
   | { kind: 'table'; columns: string[]; rows: string[][] }
   | { kind: 'code'; text: string }
   | { kind: 'actions'; actions: Action[] };
+
+/**
+ * A plan waiting for its confirmation, as a reply offers it (change/confirmations.ts makes one):
+ * what to type, or the token a button carries.
+ */
+export interface PendingConfirmation {
+  code: string;
+  /** `code.expiry.signature`, for buttons and other untyped paths. */
+  token: string;
+  expiresAt: Date;
+  confirmWord: string | undefined;
+  needsApprover: boolean;
+  /** What to add to the command to apply it without a question (`--yes`, `--confirm <name>`). */
+  flag: string;
+}
 
 export interface Reply {
   tone: Tone;

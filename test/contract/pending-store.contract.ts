@@ -14,7 +14,7 @@ const installation = (replicas: number): Installation => ({
 /** A plan as `env set` makes one: with a secret value in what it will write. */
 export function samplePlan(id: string, expiresAt = new Date(Date.now() + 5 * 60_000)): ChangePlan {
   return {
-    id, verb: 'env', operation: { verb: 'env' } as ChangePlan['operation'],
+    id, verb: 'env', operation: { verb: 'env' },
     draft: {
       kind: 'change', target: { cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' }, before: installation(2),
       write: { kind: 'patch', patch: { spec: { mattermostEnv: [{ name: 'MM_SQLSETTINGS_DATASOURCE', value: 'postgres://mm:hunter2@db/mm' }] } } },

@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type CompleterResult } from 'node:readline';
-import type { PendingConfirmation } from '../../core/change/confirmations.ts';
+import type { PendingConfirmation } from '../../core/reply.ts';
 import { complete } from '../../core/grammar/complete.ts';
 import type { App } from '../../main.ts';
 import { openHistory } from './history-file.ts';

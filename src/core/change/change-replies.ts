@@ -1,6 +1,5 @@
 /** Replies of the change pipeline: the plan, the confirmation request, the outcome. */
-import { code, fields, heading, reply, text, type Block, type Reply } from '../reply.ts';
-import type { PendingConfirmation } from './confirmations.ts';
+import { code, fields, heading, reply, text, type Block, type PendingConfirmation, type Reply } from '../reply.ts';
 import type { FollowOutcome } from './follow.ts';
 import type { ChangePlan } from './plan.ts';
 

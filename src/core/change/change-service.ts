@@ -4,10 +4,10 @@
  * `VerbContext.changes`; verbs only draft.
  */
 import { MatteropsError } from '../errors.ts';
-import type { Operation } from '../operation.ts';
+import type { ChangeFlags } from '../grammar/change-flags.ts';
 import { authorize } from '../policy/authorize.ts';
 import { reply, text, type Reply } from '../reply.ts';
-import type { ChangeVerb } from '../verb.ts';
+import type { ChangeVerb, OperationBase } from '../verb.ts';
 import type { Caller } from '../model/caller.ts';
 import type { RunOptions } from '../run-options.ts';
 import type { VerbContext } from '../verb-context.ts';
@@ -20,11 +20,8 @@ import { execute, LockBusyError } from './execute.ts';
 import type { ChangePlan } from './plan.ts';
 import { checkLimits, preview } from './preview.ts';
 
-/** Flags every change verb takes (see grammar/change-flags.ts). */
-export interface ChangeFlags { dryRun?: boolean; yes?: boolean; confirm?: string }
-
 export interface ChangeService {
-  start(ctx: VerbContext, verb: ChangeVerb, operation: Operation & ChangeFlags, options: RunOptions): Promise<Reply>;
+  start(ctx: VerbContext, verb: ChangeVerb, operation: OperationBase & ChangeFlags, options: RunOptions): Promise<Reply>;
   /** Applies a waiting plan where it was planned; `ctx` only says who confirms. */
   confirm(ctx: VerbContext, request: ConfirmRequest): Promise<Reply>;
   cancel(ctx: VerbContext, codeOrToken: string): Promise<Reply>;
@@ -43,7 +40,7 @@ function confirmedByFlags(plan: ChangePlan, flags: ChangeFlags): boolean {
 type Authorised = { kind: 'no-change'; reply: Reply } | { kind: 'plan'; plan: ChangePlan };
 
 /** The verb's draft, authorised by the policy and previewed; a no-change draft is only authorised. */
-async function authorisedPlan(ctx: VerbContext, deps: ChangeDeps, verb: ChangeVerb, operation: Operation): Promise<Authorised> {
+async function authorisedPlan(ctx: VerbContext, deps: ChangeDeps, verb: ChangeVerb, operation: OperationBase): Promise<Authorised> {
   const draft = await verb.plan(ctx, operation);
   const right = draft.kind === 'no-change' ? draft.authorizeAs : verb.name;
   const decision = authorize(deps.policy, ctx.caller, right, draft.target);

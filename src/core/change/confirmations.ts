@@ -6,19 +6,9 @@
 import { MatteropsError } from '../errors.ts';
 import type { PendingStore } from '../ports/pending-store.ts';
 import type { Signer } from '../ports/signer.ts';
+import type { PendingConfirmation } from '../reply.ts';
 import type { Caller } from '../model/caller.ts';
 import { planFingerprint, type ChangePlan } from './plan.ts';
-
-export interface PendingConfirmation {
-  code: string;
-  /** `code.expiry.signature`, for buttons and other untyped paths. */
-  token: string;
-  expiresAt: Date;
-  confirmWord: string | undefined;
-  needsApprover: boolean;
-  /** What to add to the command to apply it without a question (`--yes`, `--confirm <name>`). */
-  flag: string;
-}
 
 const invalid = (): MatteropsError => new MatteropsError('forbidden', 'this confirmation is not valid', 'run the command again to get a new one');
 

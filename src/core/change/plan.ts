@@ -1,13 +1,14 @@
 /** A previewed change: the draft, the dry-run diff, who asked, and until when it may be confirmed. */
 import type { Installation } from '../model/installation.ts';
-import type { Operation } from '../operation.ts';
 import type { Caller } from '../model/caller.ts';
+import type { OperationBase } from '../verb.ts';
 import type { ChangeDraft } from './draft.ts';
 
 export interface ChangePlan {
   id: string;
   verb: string;
-  operation: Operation;
+  /** The operation as parsed, so the plan can be made again from it (replan on a conflict). */
+  operation: OperationBase;
   draft: ChangeDraft;
   /** The installation as the dry run says it will be (absent for delete). */
   preview: Installation | undefined;

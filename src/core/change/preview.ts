@@ -3,11 +3,11 @@
  */
 import { MatteropsError, usageError } from '../errors.ts';
 import type { Installation } from '../model/installation.ts';
-import type { Operation } from '../operation.ts';
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import { requiresTwoPersons } from '../policy/authorize.ts';
 import type { Limits } from '../policy/policy-schema.ts';
 import { usernameOf } from '../model/caller.ts';
+import type { OperationBase } from '../verb.ts';
 import type { VerbContext } from '../verb-context.ts';
 import type { ChangeDeps } from './change-deps.ts';
 import { describeChange, describeNew } from './diff.ts';
@@ -61,7 +61,7 @@ function diffOf(draft: ChangeDraft, preview: Installation | undefined): string[]
   return draft.before ? describeChange(draft.before, preview) : describeNew(preview);
 }
 
-export async function preview(ctx: VerbContext, deps: ChangeDeps, draft: ChangeDraft, operation: Operation): Promise<ChangePlan> {
+export async function preview(ctx: VerbContext, deps: ChangeDeps, draft: ChangeDraft, operation: OperationBase): Promise<ChangePlan> {
   const gateway = actingGateway(ctx, deps);
   const after = await dryRun(gateway, draft);
   const diff = diffOf(draft, after);

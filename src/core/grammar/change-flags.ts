@@ -9,8 +9,12 @@ export const changeFlags: FlagSpec[] = [
   { name: 'confirm', kind: 'string', placeholder: 'name', description: 'apply a danger operation without asking: type the installation name' },
 ];
 
-export const ChangeScopeSchema = ScopeSchema.extend({
+/** The change flags as operation fields (`--dry-run` becomes `dryRun`). */
+export const ChangeFlagsSchema = z.object({
   dryRun: z.boolean().optional(),
   yes: z.boolean().optional(),
   confirm: z.string().optional(),
 });
+export type ChangeFlags = z.infer<typeof ChangeFlagsSchema>;
+
+export const ChangeScopeSchema = ScopeSchema.extend(ChangeFlagsSchema.shape);

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..', '..');
 const core = join(root, 'src', 'core');
 // Lowered step by step to 3 (the mutually recursive spec types) as the core is reshaped.
-const largestAllowed = 36;
+const largestAllowed = 13;
 
 function coreFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
