@@ -4,6 +4,7 @@
  * Adapters render the reply; nothing here knows about terminals or chat.
  */
 import type { AuditLog } from './ports/audit-log.ts';
+import type { ChangeContext } from './change/change-context.ts';
 import type { ChangeService } from './change/change-service.ts';
 import { auditDenied } from './change/denied.ts';
 import { MatteropsError, usageError } from './errors.ts';
@@ -22,7 +23,7 @@ import { suggest } from './text/did-you-mean.ts';
 import type { Caller } from './model/caller.ts';
 import type { RunOptions } from './run-options.ts';
 import type { OperationBase } from './verb.ts';
-import type { Limits, VerbContext } from './verb-context.ts';
+import type { Limits } from './verb-context.ts';
 
 export interface PipelineDeps {
   registry: Registry;
@@ -72,15 +73,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (parsed.verb.kind === 'change') await auditDenied({ audit: deps.audit, logger: deps.logger, clock: deps.clock }, { verb: parsed.verb.name, caller, cluster }, refusal);
       throw refusal;
     }
-    const ctx: VerbContext = {
+    const ctx: ChangeContext = {
       gateway: deps.clusters.get(cluster)!, clusters: deps.clusters, caller, clock: deps.clock, registry: deps.registry,
-      version: deps.version, limits: deps.limits, verb: parsed.verb.name, access, changes: deps.changes, audit: deps.audit(cluster), options,
+      version: deps.version, limits: deps.limits, verb: parsed.verb.name, access, audit: deps.audit(cluster), options,
       scope: { cluster, namespace: parsed.operation.namespace, defaultNamespace: deps.defaultNamespace },
+      // `confirm` and `cancel` reach waiting plans as the caller of this very command.
+      confirmations: { confirm: (request) => deps.changes.confirm(ctx, request), cancel: (codeOrToken) => deps.changes.cancel(ctx, codeOrToken) },
     };
     const operation = parsed.operation as OperationBase & ChangeFlags;
     return parsed.verb.kind === 'read'
       ? await parsed.verb.run(ctx, operation)
-      : await deps.changes.start(ctx, parsed.verb, operation, options);
+      : await deps.changes.start(ctx, parsed.verb, operation);
   }
 
   return {

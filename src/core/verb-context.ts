@@ -1,12 +1,11 @@
 /** Everything a verb's handler may use: ports, the resolved scope, the caller. No transports. */
-import type { ChangeService } from './change/change-service.ts';
 import type { Access } from './policy/access.ts';
 import type { AuditLog } from './ports/audit-log.ts';
 import type { Clock } from './ports/clock.ts';
-import type { ClusterDirectory, ClusterGateway } from './ports/cluster-gateway.ts';
+import type { ClusterGateway } from './ports/cluster-gateway.ts';
+import type { Confirmations } from './ports/confirmations.ts';
 import type { Caller } from './model/caller.ts';
 import type { Registry } from './registry.ts';
-import type { RunOptions } from './run-options.ts';
 
 export interface Scope {
   cluster: string;
@@ -24,7 +23,6 @@ export interface Limits {
 
 export interface VerbContext {
   gateway: ClusterGateway;
-  clusters: ClusterDirectory;
   scope: Scope;
   caller: Caller;
   clock: Clock;
@@ -34,7 +32,7 @@ export interface VerbContext {
   /** The verb being run (for authorisation checks inside shared helpers). */
   verb: string;
   access: Access;
-  changes: ChangeService;
+  /** What `confirm` and `cancel` use: plans waiting for a confirmation, bound to this command. */
+  confirmations: Confirmations;
   audit: AuditLog;
-  options: RunOptions;
 }

@@ -1,30 +1,30 @@
 /**
  * The change pipeline (docs/policy.md, Risk and confirmation): authorise, plan with a server-side dry
- * run, confirm when risky, then execute (lock, apply, follow, audit). Adapters reach it through
- * `VerbContext.changes`; verbs only draft.
+ * run, confirm when risky, then execute (lock, apply, follow, audit). The pipeline starts changes;
+ * `confirm` and `cancel` reach the rest through the narrow `Confirmations` port; verbs only draft.
  */
 import { MatteropsError } from '../errors.ts';
 import type { ChangeFlags } from '../grammar/change-flags.ts';
+import type { ConfirmRequest } from '../ports/confirmations.ts';
 import { authorize } from '../policy/authorize.ts';
 import { reply, text, type Reply } from '../reply.ts';
 import type { ChangeVerb, OperationBase } from '../verb.ts';
 import type { Caller } from '../model/caller.ts';
-import type { RunOptions } from '../run-options.ts';
 import type { VerbContext } from '../verb-context.ts';
 import { recordStep, viaOf } from './audit-trail.ts';
+import type { ChangeContext } from './change-context.ts';
 import type { ChangeDeps } from './change-deps.ts';
 import { confirmReply, dryRunReply } from './change-replies.ts';
-import type { ConfirmRequest } from './confirmations.ts';
 import { auditDenied } from './denied.ts';
 import { execute, LockBusyError } from './execute.ts';
 import type { ChangePlan } from './plan.ts';
 import { checkLimits, preview } from './preview.ts';
 
 export interface ChangeService {
-  start(ctx: VerbContext, verb: ChangeVerb, operation: OperationBase & ChangeFlags, options: RunOptions): Promise<Reply>;
-  /** Applies a waiting plan where it was planned; `ctx` only says who confirms. */
-  confirm(ctx: VerbContext, request: ConfirmRequest): Promise<Reply>;
-  cancel(ctx: VerbContext, codeOrToken: string): Promise<Reply>;
+  start(ctx: ChangeContext, verb: ChangeVerb, operation: OperationBase & ChangeFlags): Promise<Reply>;
+  /** Applies a waiting plan where it was planned; `ctx` only says who confirms (and how the adapter runs it). */
+  confirm(ctx: ChangeContext, request: ConfirmRequest): Promise<Reply>;
+  cancel(ctx: ChangeContext, codeOrToken: string): Promise<Reply>;
 }
 
 const stepOf = (plan: ChangePlan, caller: Caller): { operationId: string; verb: string; requester: string; via: string; target: ChangePlan['draft']['target'] } =>
@@ -59,7 +59,7 @@ const refusalOn = (error: unknown, target: ChangePlan['draft']['target']): unkno
 
 export function createChangeService(deps: ChangeDeps): ChangeService {
   return {
-    async start(ctx, verb, operation, options) {
+    async start(ctx, verb, operation) {
       const authorised = await authorisedPlan(ctx, deps, verb, operation).catch(async (error: unknown) => {
         await auditDenied(deps, { verb: verb.name, caller: ctx.caller, cluster: ctx.scope.cluster }, error);
         throw error;
@@ -69,9 +69,9 @@ export function createChangeService(deps: ChangeDeps): ChangeService {
       const { draft } = plan;
       await recordStep(deps, { ...stepOf(plan, ctx.caller), phase: 'requested', detail: `${draft.summary} (${draft.risk})` });
       if (operation.dryRun) return dryRunReply(plan);
-      const mustConfirm = plan.needsApprover || draft.risk === 'danger' || options.confirmChanges === true;
+      const mustConfirm = plan.needsApprover || draft.risk === 'danger' || ctx.options.confirmChanges === true;
       if (mustConfirm && !confirmedByFlags(plan, operation)) return confirmReply(plan, await deps.pending.put(plan));
-      return await execute(ctx, deps, plan, options);
+      return await execute(ctx, deps, plan, ctx.options);
     },
 
     async confirm(ctx, request) {

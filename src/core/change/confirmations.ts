@@ -4,6 +4,7 @@
  * (or, under the two-person rule, to anyone but the requester) and to the exact plan.
  */
 import { MatteropsError } from '../errors.ts';
+import type { ConfirmRequest } from '../ports/confirmations.ts';
 import type { PendingStore } from '../ports/pending-store.ts';
 import type { Signer } from '../ports/signer.ts';
 import type { PendingConfirmation } from '../reply.ts';
@@ -11,14 +12,6 @@ import type { Caller } from '../model/caller.ts';
 import { planFingerprint, type ChangePlan } from './plan.ts';
 
 const invalid = (): MatteropsError => new MatteropsError('forbidden', 'this confirmation is not valid', 'run the command again to get a new one');
-
-/** What a `confirm` names: the code or token, the typed word, and any --cluster/-n it was given. */
-export interface ConfirmRequest {
-  codeOrToken: string;
-  typedWord: string | undefined;
-  /** --cluster and -n on `confirm` may only narrow: a plan for elsewhere is refused, not redirected. */
-  within: { cluster?: string | undefined; namespace?: string | undefined };
-}
 
 /** Refuses a confirmation whose --cluster or -n names somewhere other than the plan's target. */
 function checkWithin(code: string, plan: ChangePlan, within: ConfirmRequest['within']): void {

@@ -13,6 +13,7 @@ import { formatAge } from '../text/duration.ts';
 import type { VerbContext } from '../verb-context.ts';
 import { recordStep, viaOf } from './audit-trail.ts';
 import type { RunOptions } from '../run-options.ts';
+import type { ChangeContext } from './change-context.ts';
 import type { ChangeDeps } from './change-deps.ts';
 import { outcomeReply } from './change-replies.ts';
 import { describeChange } from './diff.ts';
@@ -220,7 +221,7 @@ export async function whileHolding<T>(deps: ChangeDeps, lock: HeldLock, work: (l
 }
 
 /** Applies a confirmed plan exactly where it was planned (its cluster, namespace and name), whoever confirms it. */
-export async function execute(commandCtx: VerbContext, deps: ChangeDeps, plan: ChangePlan, options: RunOptions): Promise<Reply> {
+export async function execute(commandCtx: ChangeContext, deps: ChangeDeps, plan: ChangePlan, options: RunOptions): Promise<Reply> {
   const ctx = planContext(commandCtx, deps, plan);
   const progress = options.progress ?? ((): void => undefined);
   const lock = await acquire(deps, plan, inFlightRecord(ctx, deps, plan, options));

@@ -5,11 +5,11 @@
  */
 import { MatteropsError } from '../errors.ts';
 import { createAccess } from '../policy/access.ts';
-import type { VerbContext } from '../verb-context.ts';
+import type { ChangeContext } from './change-context.ts';
 import type { ChangeDeps } from './change-deps.ts';
 import type { ChangePlan } from './plan.ts';
 
-export function planContext(ctx: VerbContext, deps: Pick<ChangeDeps, 'policy' | 'audit'>, plan: ChangePlan): VerbContext {
+export function planContext(ctx: ChangeContext, deps: Pick<ChangeDeps, 'policy' | 'audit'>, plan: ChangePlan): ChangeContext {
   const { cluster, namespace } = plan.draft.target;
   const gateway = ctx.clusters.get(cluster);
   if (!gateway) throw new MatteropsError('conflict', `this plan is for cluster ${cluster}, which matterops no longer serves`, 'run the command again');

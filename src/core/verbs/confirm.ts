@@ -23,7 +23,7 @@ export const confirm = defineVerb<ConfirmOperation>({
   ],
   flags: [],
   schema: ConfirmSchema,
-  run: (ctx, op) => ctx.changes.confirm(ctx, { codeOrToken: op.code, typedWord: op.word, within: { cluster: op.cluster, namespace: op.namespace } }),
+  run: (ctx, op) => ctx.confirmations.confirm({ codeOrToken: op.code, typedWord: op.word, within: { cluster: op.cluster, namespace: op.namespace } }),
 });
 
 export const cancel = defineVerb<CancelOperation>({
@@ -35,5 +35,5 @@ export const cancel = defineVerb<CancelOperation>({
   positionals: [{ name: 'code', description: 'the code shown with the plan', required: true }],
   flags: [],
   schema: CancelSchema,
-  run: (ctx, op) => ctx.changes.cancel(ctx, op.code),
+  run: (ctx, op) => ctx.confirmations.cancel(op.code),
 });

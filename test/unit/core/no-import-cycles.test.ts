@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const core = join(root, 'src', 'core');
-// Lowered step by step to 3 (the mutually recursive spec types) as the core is reshaped.
-const largestAllowed = 13;
+// The one cycle left is the mutually recursive spec types: verb.ts, verb-context.ts, registry.ts.
+const largestAllowed = 3;
 
 function coreFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
