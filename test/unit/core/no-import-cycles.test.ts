@@ -1,7 +1,7 @@
 /**
  * The core reads in layers, model ← ports ← change ← verbs ← pipeline (issue 10, item 1): no import
- * cycle in src/core is larger than the mutually recursive spec types. Every import and export-from
- * counts, type-only ones included, since a type cycle still ties the files into one unit to read.
+ * cycle in src/core is larger than the mutually recursive spec types. Every import, export-from and
+ * `import('...')` counts, type-only ones included: a type cycle still ties the files into one unit.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -21,14 +21,25 @@ function coreFiles(dir: string): string[] {
   });
 }
 
+/** The module a node names, if it imports one: `import`, `export ... from`, `import('...')` in a type or a call. */
+function moduleOf(node: ts.Node): ts.Node | undefined {
+  if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return node.moduleSpecifier;
+  if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) return node.argument.literal;
+  if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) return node.arguments[0];
+  return undefined;
+}
+
 /** The relative modules a file imports or re-exports, as absolute paths. */
 function importsOf(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  const specifiers = source.statements.flatMap((statement) => {
-    const specifier = ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement) ? statement.moduleSpecifier : undefined;
-    return specifier && ts.isStringLiteral(specifier) && specifier.text.startsWith('.') ? [specifier.text] : [];
-  });
-  return specifiers.map((specifier) => resolve(dirname(file), specifier));
+  const found: string[] = [];
+  const walk = (node: ts.Node): void => {
+    const specifier = moduleOf(node);
+    if (specifier && ts.isStringLiteral(specifier) && specifier.text.startsWith('.')) found.push(resolve(dirname(file), specifier.text));
+    ts.forEachChild(node, walk);
+  };
+  walk(source);
+  return found;
 }
 
 /** Tarjan's strongly connected components of the import graph. */
