@@ -63,7 +63,7 @@ export async function actionRoute(deps: ActionDeps, req: Request, res: Response)
     res.json({ update: await settledPlan(deps.api, claims.post, line) });
     return;
   }
-  // Not accepted yet: the buttons stay until it is; an error then reaches the clicker privately.
+  // Not accepted yet: the buttons stay until it is; an error then is posted in the plan's thread.
   res.json({ ephemeral_text: 'Working on it...' });
   void accepted.then(async (ok) => {
     if (!ok) return;
