@@ -6,7 +6,8 @@
  * slow link or a busy server would. It can also make that upgrade ask for a new connection (no
  * connection id), as after a server restart: the server then starts a fresh stream and replays nothing.
  */
-import { createConnection, createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { forwardEnds, startLoopbackProxy } from './loopback-proxy.ts';
 
 export interface HoldingProxy {
   port: number;
@@ -20,21 +21,29 @@ export interface HoldingProxy {
 
 const headerEnd = Buffer.from('\r\n\r\n');
 
+/** A held upgrade: the server's answer headers passed, what follows waits for `release`. */
+interface Hold { headersDone: boolean; pending: Buffer[]; released: boolean }
+
+/** Sends the server's bytes to the client, keeping back what follows a held upgrade's 101 headers. */
+function fromServer(client: Socket, hold: () => Hold | undefined) {
+  return (chunk: Buffer): void => {
+    const h = hold();
+    if (!h || h.released) { client.write(chunk); return; }
+    if (h.headersDone) { h.pending.push(chunk); return; }
+    const at = chunk.indexOf(headerEnd);
+    if (at < 0) { client.write(chunk); return; } // the 101 answer, not yet whole
+    h.headersDone = true;
+    client.write(chunk.subarray(0, at + headerEnd.length));
+    if (at + headerEnd.length < chunk.length) h.pending.push(chunk.subarray(at + headerEnd.length));
+  };
+}
+
 export async function startHoldingProxy(targetPort: number): Promise<HoldingProxy> {
-  const sockets = new Set<Socket>();
   const held: (() => void)[] = [];
-  let open = true;
   let armed: { freshStream: boolean } | undefined;
-  const server = createServer((client) => {
-    if (!open) { client.destroy(); return; }
-    const upstream = createConnection(targetPort, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => { client.destroy(); upstream.destroy(); });
-    }
+  const proxy = await startLoopbackProxy(targetPort, (client, upstream) => {
     let first = true;
-    let hold: { headersDone: boolean; pending: Buffer[]; released: boolean } | undefined;
+    let hold: Hold | undefined;
     client.on('data', (chunk: Buffer) => {
       if (first) {
         first = false;
@@ -45,33 +54,19 @@ export async function startHoldingProxy(targetPort: number): Promise<HoldingProx
             chunk = Buffer.from(text.replace(line, line.replace(/connection_id=[^&\s]*/, 'connection_id=')), 'latin1');
           }
           armed = undefined;
-          const h = { headersDone: false, pending: [] as Buffer[], released: false };
+          const h: Hold = { headersDone: false, pending: [], released: false };
           hold = h;
           held.push(() => { h.released = true; for (const b of h.pending.splice(0)) client.write(b); });
         }
       }
       upstream.write(chunk);
     });
-    upstream.on('data', (chunk: Buffer) => {
-      if (!hold || hold.released) { client.write(chunk); return; }
-      if (hold.headersDone) { hold.pending.push(chunk); return; }
-      const at = chunk.indexOf(headerEnd);
-      if (at < 0) { client.write(chunk); return; } // the 101 answer, not yet whole
-      hold.headersDone = true;
-      client.write(chunk.subarray(0, at + headerEnd.length));
-      if (at + headerEnd.length < chunk.length) hold.pending.push(chunk.subarray(at + headerEnd.length));
-    });
-    client.on('end', () => upstream.end());
-    upstream.on('end', () => client.end());
+    upstream.on('data', fromServer(client, () => hold));
+    forwardEnds(client, upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
   return {
-    port: typeof address === 'object' && address ? address.port : 0,
-    cut() { open = false; for (const s of sockets) s.destroy(); },
-    restore() { open = true; },
+    port: proxy.port, cut: proxy.cut, restore: proxy.restore, close: proxy.close,
     holdNextUpgrade(options = {}) { armed = { freshStream: options.freshStream ?? false }; },
     release() { for (const r of held.splice(0)) r(); },
-    close: () => new Promise((resolve) => { open = false; for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
   };
 }

@@ -4,7 +4,7 @@
  * holds every answer that long, as with a slow apiserver. Works under TLS and HTTP/2 (it never looks
  * at the bytes): a stall only pauses reading, so `flow()` delivers what waited, in order.
  */
-import { createConnection, createServer, type Socket } from 'node:net';
+import { startLoopbackProxy } from './loopback-proxy.ts';
 
 export interface StallingProxy { port: number; stall(): void; flow(): void; close(): Promise<void> }
 
@@ -14,28 +14,18 @@ export interface StallingProxyOptions {
 }
 
 export async function startStallingProxy(targetPort: number, options: StallingProxyOptions = {}): Promise<StallingProxy> {
-  const sockets = new Set<Socket>();
   let stalled = false;
   const delayMs = options.delayMs ?? 0;
-  const server = createServer((client) => {
-    const upstream = createConnection(targetPort, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => { client.destroy(); upstream.destroy(); });
-      if (stalled) s.pause();
-    }
+  const proxy = await startLoopbackProxy(targetPort, (client, upstream) => {
+    if (stalled) { client.pause(); upstream.pause(); }
     client.pipe(upstream);
     // Timers of one delay fire in the order they were set, so the bytes stay in order.
     if (delayMs > 0) upstream.on('data', (chunk: Buffer) => { setTimeout(() => { if (!client.destroyed) client.write(chunk); }, delayMs); });
     else upstream.pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
   return {
-    port: typeof address === 'object' && address ? address.port : 0,
-    stall() { stalled = true; for (const s of sockets) s.pause(); },
-    flow() { stalled = false; for (const s of sockets) s.resume(); },
-    close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+    port: proxy.port, close: proxy.close,
+    stall() { stalled = true; for (const s of proxy.sockets) s.pause(); },
+    flow() { stalled = false; for (const s of proxy.sockets) s.resume(); },
   };
 }

@@ -3,7 +3,7 @@
  * tell to swallow the response to one HTTP request (the request itself reaches the server), so
  * the client meets a real timeout after the server did the work.
  */
-import { createConnection, createServer, type Socket } from 'node:net';
+import { forwardEnds, startLoopbackProxy } from './loopback-proxy.ts';
 
 export interface TcpProxy {
   port: number;
@@ -23,18 +23,9 @@ const requestLineOf = (chunk: Buffer): string | undefined => {
 };
 
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
-  const sockets = new Set<Socket>();
   const swallows: { pattern: RegExp; forwarded: () => void }[] = [];
-  let open = true;
-  const server = createServer((client) => {
-    if (!open) { client.destroy(); return; }
-    const upstream = createConnection(targetPort, '127.0.0.1');
+  const proxy = await startLoopbackProxy(targetPort, (client, upstream) => {
     let swallowing = false;
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => { client.destroy(); upstream.destroy(); });
-    }
     client.on('data', (chunk: Buffer) => {
       const line = requestLineOf(chunk);
       const index = line === undefined ? -1 : swallows.findIndex((s) => s.pattern.test(line));
@@ -43,16 +34,10 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       upstream.write(chunk, () => armed?.forwarded());
     });
     upstream.on('data', (chunk: Buffer) => { if (!swallowing) client.write(chunk); });
-    client.on('end', () => upstream.end());
-    upstream.on('end', () => client.end());
+    forwardEnds(client, upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
   return {
-    port: typeof address === 'object' && address ? address.port : 0,
-    cut() { open = false; for (const s of sockets) s.destroy(); },
-    restore() { open = true; },
+    port: proxy.port, cut: proxy.cut, restore: proxy.restore, close: proxy.close,
     swallowResponse: (pattern) => new Promise((forwarded) => { swallows.push({ pattern, forwarded }); }),
-    close: () => new Promise((resolve) => { open = false; for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
   };
 }
