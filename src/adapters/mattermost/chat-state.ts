@@ -7,6 +7,7 @@
  */
 import type { Logger } from '../../core/ports/logger.ts';
 import { defaultLimits, emptySnapshot, parseSnapshot, pruneSnapshot, type ChatSnapshot, type ChatSnapshotLimits } from './chat-snapshot.ts';
+import { sleep } from '../../core/sleep.ts';
 
 /**
  * Where the snapshot lives; `save` merges with what is stored (another leader may have written).
@@ -40,7 +41,6 @@ export interface ChatStateOptions extends Partial<ChatSnapshotLimits> {
 const catchUpMarginMs = 2 * 60_000;
 /** Attempts at the last save once the state is closing, so shutting down cannot hang on it. */
 const closingAttempts = 3;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class ChatState {
   private snapshot: ChatSnapshot;

@@ -7,6 +7,7 @@
  */
 import type { Logger } from '../../core/ports/logger.ts';
 import { MattermostApiError } from './mattermost-api.ts';
+import { sleep } from '../../core/sleep.ts';
 
 export interface PostQueueOptions {
   /** At least this long between two sends of any lane (1000 / per-second limit). */
@@ -15,7 +16,6 @@ export interface PostQueueOptions {
   logger: Logger;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const isTransient = (e: unknown): boolean => !(e instanceof MattermostApiError) || e.status === 0 || e.status === 429 || e.status >= 500;
 
 export class PostQueue {

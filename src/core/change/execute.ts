@@ -22,6 +22,7 @@ import type { InFlightRecord } from './in-flight.ts';
 import type { ChangePlan } from './plan.ts';
 import { planContext } from './plan-context.ts';
 import { actingGateway, checkLimits, preview } from './preview.ts';
+import { sleep } from '../sleep.ts';
 
 async function write(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Promise<Installation | undefined> {
   const gateway = actingGateway(ctx, deps);
@@ -53,7 +54,7 @@ async function writeWithReplan(ctx: VerbContext, deps: ChangeDeps, plan: ChangeP
       if (!isMatteropsError(error) || error.code !== 'conflict' || current.draft.write.kind === 'create' || attempt >= maxWriteAttempts) throw error;
     }
     // Back off a little: during a rollout the operator writes status several times a second.
-    await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** (attempt - 1))));
+    await sleep(Math.min(1_000, 50 * 2 ** (attempt - 1)));
     const next = await replan(ctx, deps, current);
     if (next.note && notes.length) {
       throw new MatteropsError('conflict', `${plan.draft.target.name} changed again while this ${plan.verb} was being applied`, 'run the command again to see a fresh plan');

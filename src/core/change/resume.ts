@@ -10,6 +10,7 @@ import type { ChangeDeps } from './change-deps.ts';
 import { followAndAudit, whileHolding } from './execute.ts';
 import type { FollowOutcome } from './follow.ts';
 import type { InFlightRecord } from './in-flight.ts';
+import { sleep } from '../sleep.ts';
 
 export interface ResumeReport { record: InFlightRecord; reply: Reply }
 
@@ -20,7 +21,6 @@ function resumedReply(record: InFlightRecord, outcome: FollowOutcome): Reply {
   return reply(tone, heading(`${what}: ${words} after a matterops restart`), text(record.summary), code(outcome.text));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Acquires the lock of an orphaned change once it has expired. The acquire holds it under a token of
