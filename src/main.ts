@@ -98,11 +98,11 @@ function kubeState(config: Config, ports: LockPorts): KubeState {
   };
 }
 
-interface ChangeBase extends Pick<ChangeDeps, 'locks' | 'audit' | 'clock' | 'logger'> { signingKey: Uint8Array; pendingStore: PendingStore }
+interface ChangeBase extends Pick<ChangeDeps, 'locks' | 'audit' | 'clock' | 'logger' | 'signer'> { pendingStore: PendingStore }
 
 function changeDepsFor(config: Config, overrides: AppOverrides, base: ChangeBase): ChangeDeps {
-  const { signingKey, pendingStore, ...ports } = base;
-  const signer = overrides.signer ?? createHmacSigner(Buffer.from(signingKey));
+  const { pendingStore, ...ports } = base;
+  const { signer } = ports;
   return {
     ...ports, policy: overrides.policy ?? loadPolicy(config.policyFile), signer, pending: new PendingConfirmations(signer, pendingStore),
     followTimeoutMs: parseDuration(config.changes.followTimeout, 'changes.followTimeout'),
@@ -123,10 +123,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const logger = overrides.logger ?? createPinoLogger(config.logLevel);
   // Without a configured key, a random one: confirmations then live and die with this process.
   const signingKey = config.signingKey ? Buffer.from(config.signingKey) : crypto.getRandomValues(Buffer.alloc(32));
-  const kube = kubeOrOverrides(config, overrides, { clock, logger, signer: overrides.signer ?? createHmacSigner(signingKey) });
+  // One signer for confirmations, buttons and the in-flight records on lock Leases.
+  const signer = overrides.signer ?? createHmacSigner(signingKey);
+  const kube = kubeOrOverrides(config, overrides, { clock, logger, signer });
   const pendingStore = overrides.pendingStore
     ?? (overrides.pendingInCluster && kube.pendingInCluster ? kube.pendingInCluster(signingKey, logger) : new MemoryPendingStore());
-  const changeDeps = changeDepsFor(config, overrides, { locks: kube.locks, audit: kube.audit, clock, logger, signingKey, pendingStore });
+  const changeDeps = changeDepsFor(config, overrides, { locks: kube.locks, audit: kube.audit, clock, logger, signer, pendingStore });
   const pipeline = createPipeline({
     registry, clusters: kube.clusters, logger, clock, version: matteropsVersion,
     defaultNamespace: config.defaults.namespace,
