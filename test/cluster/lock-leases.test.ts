@@ -11,7 +11,7 @@ import { lockLeaseName } from '../../src/adapters/kubernetes/lock-lease.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { InFlightRecord } from '../../src/core/change/in-flight.ts';
 import { resumeInFlight } from '../../src/core/change/resume.ts';
-import type { Clock } from '../../src/core/ports/clock.ts';
+import { systemClock, type Clock } from '../../src/core/ports/clock.ts';
 import type { LockHolder } from '../../src/core/ports/lock-manager.ts';
 import type { Logger } from '../../src/core/ports/logger.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
@@ -31,7 +31,7 @@ afterAll(async () => {
   await Promise.all(left.items.map((l) => admin.deleteNamespacedCustomObject({ ...leases, namespace, name: l.metadata.name })));
 });
 
-const shifted = (ms: number): Clock => ({ now: () => new Date(Date.now() + ms) });
+const shifted = (ms: number): Clock => ({ ...systemClock, now: () => new Date(Date.now() + ms) });
 const systemClockFor = (): Clock => shifted(0);
 /** The lock manager of a bot whose clock is `skewMs` off, keeping locks in this file's namespace. */
 const lockManager = (skewMs = 0, signingKey = key, durationSeconds = 2) =>

@@ -9,11 +9,11 @@ interface Entry { target: InstallationRef; holder: LockHolder; token: string; re
 
 export class FakeLockManager implements LockManager {
   readonly entries = new Map<string, Entry>();
-  private readonly clock: Clock;
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly durationMs: number;
   private acquired = 0;
 
-  constructor(clock: Clock, durationSeconds = 30) {
+  constructor(clock: Pick<Clock, 'now'>, durationSeconds = 30) {
     this.clock = clock;
     this.durationMs = durationSeconds * 1000;
   }

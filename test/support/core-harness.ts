@@ -10,6 +10,7 @@ import { createChangeService } from '../../src/core/change/change-service.ts';
 import { PendingConfirmations } from '../../src/core/change/confirmations.ts';
 import { createPipeline, type Outcome, type Pipeline } from '../../src/core/pipeline.ts';
 import { PolicySchema, type Policy } from '../../src/core/policy/policy-schema.ts';
+import { systemClock } from '../../src/core/ports/clock.ts';
 import type { Logger } from '../../src/core/ports/logger.ts';
 import { createRegistry } from '../../src/core/registry.ts';
 import type { Caller } from '../../src/core/model/caller.ts';
@@ -56,7 +57,8 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const gateway = new FakeClusterGateway('sandbox-bot', 'https://127.0.0.1:6443');
   const other = new FakeClusterGateway('staging-cluster');
   let now = fixedNow.getTime();
-  const clock = { now: () => new Date(now), advance: (ms: number) => { now += ms; } };
+  // "now" is fixed and moved by hand; timers are still real (follow polls, lock renewals).
+  const clock = { ...systemClock, now: () => new Date(now), advance: (ms: number) => { now += ms; } };
   const logged: Harness['logged'] = [];
   const record = (fields: Record<string, unknown>, message: string): void => { logged.push({ fields, message }); };
   const logger: Logger = { info: record, warn: record, error: record };

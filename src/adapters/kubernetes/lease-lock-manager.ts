@@ -28,7 +28,8 @@ export interface LeaseLockOptions {
   /** The state namespace: where this cluster's lock Leases live. */
   namespace: string;
   durationSeconds: number;
-  clock: Clock;
+  /** Only "now": expiry is judged by this process's own clock. */
+  clock: Pick<Clock, 'now'>;
   /** Signs and verifies in-flight records (the bot's signing key). */
   signer: Signer;
   logger: Logger;

@@ -2,6 +2,7 @@
  * follow() on the fake gateway: a delete is done only once the object was seen gone, evaluations
  * never overlap (a slow read must not stack up more reads), and an abort signal ends it at once.
  */
+import { systemClock } from '../../../src/core/ports/clock.ts';
 import { describe, expect, it } from 'vitest';
 import { follow, type FollowOutcome, type FollowRequest } from '../../../src/core/change/follow.ts';
 import type { Installation } from '../../../src/core/model/installation.ts';
@@ -26,7 +27,7 @@ function lateWatch(fake: FakeClusterGateway, delayMs: number): ClusterGateway {
 function request(gateway: ClusterGateway, over: Partial<FollowRequest> = {}): FollowRequest {
   return {
     gateway, namespace: 'chat', name: 'mattermost', until: 'stable', generation: 2,
-    deadline: new Date(Date.now() + 5_000), clock: { now: () => new Date() }, onProgress: () => undefined, pollMs: 5, ...over,
+    deadline: new Date(Date.now() + 5_000), clock: systemClock, onProgress: () => undefined, pollMs: 5, ...over,
   };
 }
 
