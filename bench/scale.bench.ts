@@ -13,7 +13,8 @@ import { loadConfig } from '../src/config/load-config.ts';
 import type { Installation } from '../src/core/model/installation.ts';
 import type { ClusterDirectory, ClusterGateway } from '../src/core/ports/cluster-gateway.ts';
 import { silentLogger } from '../src/core/ports/logger.ts';
-import { createApp } from '../src/main.ts';
+import { createCore } from '../src/core/create-core.ts';
+import { coreSettings, terminalPorts } from '../src/main.ts';
 import { createKubeDirectory } from '../src/adapters/kubernetes/kube-directory.ts';
 import { toEvent } from '../src/adapters/kubernetes/event-audit-log.ts';
 import { lockLeaseName, toLease } from '../src/adapters/kubernetes/lock-lease.ts';
@@ -70,10 +71,10 @@ await withSandbox(async (env) => {
   await waitStable(admin, namespace, 'bench');
   const config = loadConfig({ MATTEROPS_KUBECONFIG: env.KUBECONFIG, MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_NAMESPACE: namespace, MATTEROPS_POLICY: env.MATTEROPS_POLICY });
   const directory = createKubeDirectory({ kubeconfig: env.KUBECONFIG ?? '', defaultContext: 'sandbox-bot' });
-  const real = createApp(config, { logger: silentLogger });
+  const real = terminalPorts(config, { logger: silentLogger });
   const [botSteps, rawSteps] = [new StepTimer(), new StepTimer()];
-  const app = createApp(config, { logger: silentLogger, clusters: withoutOperatorWait(directory, botSteps),
-    locks: (c) => botSteps.wrap(real.changeDeps.locks(c), lockStep), audit: (c) => botSteps.wrap(real.changeDeps.audit(c), auditStep) });
+  const app = createCore({ ...real, clusters: withoutOperatorWait(directory, botSteps),
+    locks: (c) => botSteps.wrap(real.locks(c), lockStep), audit: (c) => botSteps.wrap(real.audit(c), auditStep) }, coreSettings(config));
   const caller = { id: 'bench', name: 'bench', via: 'terminal' as const };
 
   kc.setCurrentContext('sandbox-bot');
@@ -85,7 +86,7 @@ await withSandbox(async (env) => {
   const event = (phase: AuditPhase): Promise<unknown> => rawSteps.time(`audit ${phase}`, () => core.createNamespacedEvent({ namespace,
     body: toEvent({ ...entry, at: new Date(), phase, detail: `replicas ${n === 3 ? 4 : 3} -> ${n}` }) }));
   // Locks live in the state namespace and carry a signed record, as the pipeline's do.
-  const lockSettings = { namespace: app.config.stateNamespace, durationSeconds: 30, signer: createHmacSigner('bench key') };
+  const lockSettings = { namespace: config.stateNamespace, durationSeconds: 30, signer: createHmacSigner('bench key') };
   const leaseRef = { ...leaseResource, namespace: lockSettings.namespace, name: lockLeaseName(namespace, 'raw-bench') };
   const lease = (): object => {
     const record = { ...entry, name: 'bench', until: 'stable' as const, generation: 2, summary: `replicas -> ${n}`, startedAt: new Date().toISOString(), deadline: new Date().toISOString() };

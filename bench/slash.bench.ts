@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { silentLogger } from '../src/core/ports/logger.ts';
 import { createRegistry } from '../src/core/registry.ts';
 import { allVerbs } from '../src/core/verbs/index.ts';
-import { createApp } from '../src/main.ts';
+import { createServeApp } from '../src/main.ts';
 import { serve } from '../src/serve.ts';
 import { MattermostRest } from '../test/sandbox/mattermost-rest.ts';
 import { freePort } from '../test/sandbox/ports.ts';
@@ -32,7 +32,7 @@ await withSandbox(async (env) => {
     MATTEROPS_KUBECONFIG: env.KUBECONFIG, MATTEROPS_LOG_LEVEL: 'silent',
     // The send queue spaces posts at this rate on purpose (default 5/s); measure the pipeline, not the spacing.
     MM_POSTS_PER_SECOND: '100' });
-  const bot = await serve(createApp(config, { logger: silentLogger }));
+  const bot = await serve(createServeApp(config, { logger: silentLogger }));
   const form = new URLSearchParams({ token: registration.slashToken, text: 'status mattermost', command: '/k8s', user_id: env.MM_USER_ID_ALICE ?? '', user_name: 'alice',
     channel_id: channel.id, channel_name: 'bench', team_domain: 'ops', team_id: env.MM_TEAM_ID ?? '' }).toString();
   const slash = async (): Promise<void> => {

@@ -20,7 +20,7 @@ import { autocompleteData } from './core/grammar/autocomplete-data.ts';
 import { createRegistry } from './core/registry.ts';
 import { allVerbs } from './core/verbs/index.ts';
 import { stringify } from 'yaml';
-import { createApp, matteropsVersion } from './main.ts';
+import { createApp, createServeApp, matteropsVersion } from './main.ts';
 
 const usage = `usage:
   matterops                          interactive prompt on the default cluster
@@ -108,7 +108,7 @@ async function run(args: string[]): Promise<number> {
 
 /** Runs the bot for Mattermost until SIGINT or SIGTERM. */
 async function serveForever(): Promise<number> {
-  const app = createApp(loadConfig(), { pendingInCluster: true });
+  const app = createServeApp(loadConfig());
   // A promise nobody awaited must not take the bot down for every other user: log it and keep serving.
   process.on('unhandledRejection', (reason) => app.logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection (kept serving)'));
   const bot = await serve(app);

@@ -15,7 +15,7 @@ import { PostQueue } from './adapters/mattermost/post-queue.ts';
 import { createPoster } from './adapters/mattermost/poster.ts';
 import { MatteropsError } from './core/errors.ts';
 import { createLeaderDuties } from './leader-duties.ts';
-import type { App } from './main.ts';
+import type { ServeApp } from './main.ts';
 
 export interface RunningBot { url: string; close(): Promise<void> }
 
@@ -24,7 +24,7 @@ function required(value: string | undefined, what: string): string {
   return value;
 }
 
-export async function serve(app: App): Promise<RunningBot> {
+export async function serve(app: ServeApp): Promise<RunningBot> {
   const { config, logger } = app;
   const api = new MattermostApi(required(config.mattermost.url, 'MM_URL'), required(config.mattermost.botToken, 'MM_BOT_TOKEN'));
   const slashTokens = required(config.mattermost.slashTokens, 'MM_SLASH_TOKEN').split(',').map((t) => t.trim()).filter(Boolean);
@@ -34,9 +34,7 @@ export async function serve(app: App): Promise<RunningBot> {
   const queue = new PostQueue({ minIntervalMs: 1000 / config.mattermost.postsPerSecond, maxRetries: 8, logger });
   const poster = createPoster(api, queue, { userId: me.id });
   const responder = createChatResponder({ pipeline: app.pipeline, poster, signer: app.changeDeps.signer, publicUrl, logger });
-  const chatState = app.chatState;
-  const elect = app.elect;
-  if (!chatState || !elect) throw new MatteropsError('internal', 'serve needs the chat state store and leader election that createApp builds with the cluster adapters');
+  const { chatState, elect } = app;
   const identity = createChatIdentity(api, { groups: bindsGroups(app.changeDeps.policy.bindings), logger });
   // Mentions are answered in a thread: the post's own, or the one it belongs to.
   const onMention = (m: Mention): void => {

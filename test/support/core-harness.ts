@@ -1,20 +1,17 @@
 /**
- * The whole pipeline on fakes (gateway, locks, audit) with a fixed clock: what unit tests run
- * commands through, as any caller, with any policy.
+ * The whole pipeline on fakes (gateway, locks, audit) with a fixed clock, built by the same
+ * createCore as src/main.ts: what unit tests run commands through, as any caller, with any policy.
  */
 import { createHmacSigner } from '../../src/adapters/crypto/hmac-signer.ts';
 import { MemoryPendingStore } from '../../src/core/ports/pending-store.ts';
 import { renderTerminal } from '../../src/adapters/terminal/render-terminal.ts';
 import type { RunOptions } from '../../src/core/run-options.ts';
-import { createChangeService } from '../../src/core/change/change-service.ts';
-import { PendingConfirmations } from '../../src/core/change/confirmations.ts';
-import { createPipeline, type Outcome, type Pipeline } from '../../src/core/pipeline.ts';
+import { createCore } from '../../src/core/create-core.ts';
+import type { Outcome, Pipeline } from '../../src/core/pipeline.ts';
 import { PolicySchema, type Policy } from '../../src/core/policy/policy-schema.ts';
 import { systemClock } from '../../src/core/ports/clock.ts';
 import type { Logger } from '../../src/core/ports/logger.ts';
-import { createRegistry } from '../../src/core/registry.ts';
 import type { Caller } from '../../src/core/model/caller.ts';
-import { allVerbs } from '../../src/core/verbs/index.ts';
 import { FakeAuditLog } from '../fakes/fake-audit-log.ts';
 import { FakeClusterGateway, fakeDirectory } from '../fakes/fake-cluster-gateway.ts';
 import { FakeLockManager } from '../fakes/fake-lock-manager.ts';
@@ -65,15 +62,13 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const locks = new FakeLockManager(clock, 30);
   const audit = new FakeAuditLog();
   const signer = createHmacSigner('unit-test-signing-key');
-  const policy = options.policy ?? openPolicy;
-  const changes = createChangeService({
-    policy, locks: () => locks, audit: () => audit, signer, clock, logger, pending: new PendingConfirmations(signer, new MemoryPendingStore()),
-    followTimeoutMs: options.followTimeoutMs ?? 2_000, confirmTtlMs: 5 * 60_000, lockRenewMs: options.lockRenewMs ?? 10_000,
-  });
-  const pipeline = createPipeline({
-    registry: createRegistry(allVerbs), clusters: fakeDirectory(gateway, other),
-    clock, logger, version: '0.1.0', defaultNamespace: options.defaultNamespace ?? 'chat',
-    limits: options.limits ?? { maxLogLines: 1000, maxLogChars: 12_000 }, policy, changes, audit: () => audit,
+  // The same wiring as src/main.ts, on fakes.
+  const { pipeline } = createCore({
+    clusters: fakeDirectory(gateway, other), locks: () => locks, audit: () => audit, pendingStore: new MemoryPendingStore(),
+    signer, clock, logger, policy: options.policy ?? openPolicy,
+  }, {
+    defaultNamespace: options.defaultNamespace ?? 'chat', limits: options.limits ?? { maxLogLines: 1000, maxLogChars: 12_000 },
+    followTimeoutMs: options.followTimeoutMs ?? 2_000, confirmTtlMs: 5 * 60_000, lockRenewMs: options.lockRenewMs ?? 10_000, version: '0.1.0',
   });
   return {
     gateway, other, locks, audit, logged, clock, pipeline,

@@ -1,0 +1,63 @@
+/**
+ * The one wiring of the core: registry, change service, pending confirmations and pipeline, from
+ * ports and plain settings. `src/main.ts` calls it with the real adapters, the unit-test harness
+ * and the benchmarks with theirs; nothing else builds a pipeline (issue 10, item 2).
+ */
+import type { ChangeDeps } from './change/change-deps.ts';
+import { createChangeService } from './change/change-service.ts';
+import { PendingConfirmations } from './change/confirmations.ts';
+import type { CoreSettings } from './core-settings.ts';
+import { createPipeline, type Pipeline } from './pipeline.ts';
+import type { Policy } from './policy/policy-schema.ts';
+import type { AuditLog } from './ports/audit-log.ts';
+import type { Clock } from './ports/clock.ts';
+import type { ClusterDirectory } from './ports/cluster-gateway.ts';
+import type { LockManager } from './ports/lock-manager.ts';
+import type { Logger } from './ports/logger.ts';
+import type { PendingStore } from './ports/pending-store.ts';
+import type { Signer } from './ports/signer.ts';
+import { createRegistry, type Registry } from './registry.ts';
+import { allVerbs } from './verbs/index.ts';
+
+/** What the core needs from outside, all as ports. */
+export interface CorePorts {
+  clusters: ClusterDirectory;
+  /** Locks and audit live in each cluster: one of each per kubeconfig context. */
+  locks: (cluster: string) => LockManager;
+  audit: (cluster: string) => AuditLog;
+  /** Where plans wait for their confirmation (this process, or the cluster for `serve`). */
+  pendingStore: PendingStore;
+  /** Signs confirmations, buttons and in-flight records alike. */
+  signer: Signer;
+  clock: Clock;
+  logger: Logger;
+  policy: Policy;
+}
+
+export interface Core {
+  registry: Registry;
+  clusters: ClusterDirectory;
+  pipeline: Pipeline;
+  /** What resuming a change left in flight needs (and the chat adapter's signer and policy). */
+  changeDeps: ChangeDeps;
+}
+
+/** ChangeDeps are assembled here only, so a change to their fields is one edit. */
+function changeDepsFor(ports: CorePorts, settings: CoreSettings): ChangeDeps {
+  const { locks, audit, signer, clock, logger, policy, pendingStore } = ports;
+  return {
+    policy, locks, audit, signer, clock, logger, pending: new PendingConfirmations(signer, pendingStore),
+    followTimeoutMs: settings.followTimeoutMs, confirmTtlMs: settings.confirmTtlMs, lockRenewMs: settings.lockRenewMs,
+  };
+}
+
+export function createCore(ports: CorePorts, settings: CoreSettings): Core {
+  const registry = createRegistry(allVerbs);
+  const changeDeps = changeDepsFor(ports, settings);
+  const pipeline = createPipeline({
+    registry, clusters: ports.clusters, logger: ports.logger, clock: ports.clock, version: settings.version,
+    defaultNamespace: settings.defaultNamespace, limits: settings.limits,
+    policy: ports.policy, changes: createChangeService(changeDeps), audit: ports.audit,
+  });
+  return { registry, clusters: ports.clusters, pipeline, changeDeps };
+}
