@@ -1,0 +1,90 @@
+/**
+ * What matterops keeps between restarts and shares between replicas (handled chat posts today;
+ * schedules, notification routes, mutes, open incidents next): named documents, each with a zod
+ * schema, read whole and updated with compare-and-swap, so two replicas never lose each other's
+ * writes. `serve` keeps them in ConfigMaps of the state namespace (docs/state.md); unit tests use
+ * test/fakes/fake-state-store.ts. Both pass test/contract/state-store.contract.ts.
+ */
+import type { z } from 'zod';
+import { MatteropsError } from '../errors.ts';
+
+/**
+ * A document: its name, the shape it must have, and its value before anything was stored.
+ *
+ * A name is `<group>/<item>`, each a lowercase DNS label (`chat-state/handled`). Documents of one
+ * group are kept together (one ConfigMap): they share its size limit, and an update of one may
+ * conflict with an update of another (and is then re-applied), so unrelated documents belong in
+ * groups of their own.
+ */
+export interface StateDocument<T> {
+  readonly name: string;
+  readonly schema: z.ZodType<T>;
+  readonly initial: () => T;
+}
+
+/** A document's value and the stored version it was read at (undefined: nothing is stored yet). */
+export interface Versioned<T> {
+  readonly value: T;
+  readonly version: string | undefined;
+}
+
+export interface UpdateOptions {
+  /**
+   * When what is stored cannot be read, start from `initial()` and overwrite it, instead of
+   * throwing UnreadableDocument. Only for documents whose loss is less harm than being stuck
+   * (the handled chat posts: a deaf leader is worse than a post answered twice).
+   */
+  overwriteUnreadable?: boolean;
+}
+
+export interface StateStore {
+  /** The stored value, or `initial()` when nothing is stored; throws UnreadableDocument. */
+  read<T>(doc: StateDocument<T>): Promise<Versioned<T>>;
+  /**
+   * Reads the document, applies `change` and writes the result if nothing was written since the
+   * read; on a conflict it reads again and re-applies `change` (so `change` must be pure), a
+   * bounded number of times (then a `conflict` MatteropsError). Resolves with the value written.
+   * Throws UnreadableDocument (unless `overwriteUnreadable`), and refuses with `invalid` a result
+   * that fails the schema or would make its group larger than `maxStateGroupBytes`: nothing is
+   * written then.
+   */
+  update<T>(doc: StateDocument<T>, change: (current: T) => T, options?: UpdateOptions): Promise<T>;
+}
+
+/**
+ * The most a group of documents may take, serialised. A ConfigMap holds at most 1 MiB; half of it
+ * leaves room for metadata and for a document that grows between two prunes.
+ */
+export const maxStateGroupBytes = 512 * 1024;
+
+/** How many times `update` re-reads after a conflict before giving up. */
+export const stateUpdateAttempts = 8;
+
+const label = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
+const documentName = new RegExp(`^(${label})/(${label})$`);
+
+/** A document name split into its group and item; throws on a name that is not `<group>/<item>`. */
+export function documentPlace(name: string): { group: string; item: string } {
+  const match = documentName.exec(name);
+  if (!match?.[1] || !match[3]) throw new Error(`state document name ${JSON.stringify(name)} is not <group>/<item> of lowercase DNS labels`);
+  return { group: match[1], item: match[3] };
+}
+
+/**
+ * What is stored under a document's name is not a value of its schema (not JSON, or of another
+ * shape, say after a hand edit). `where` says where it is, in the store's own terms.
+ */
+export class UnreadableDocument extends MatteropsError {
+  readonly document: string;
+  readonly where: Record<string, string>;
+  readonly reason: string;
+
+  constructor(document: string, where: Record<string, string>, reason: string) {
+    super('internal', `the stored state document ${document} (${Object.values(where).join(', ')}) is unreadable: ${reason}`,
+      'fix or delete it (docs/state.md says where it is kept)');
+    this.name = 'UnreadableDocument';
+    this.document = document;
+    this.where = where;
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * What every StateStore promises (issue 10, item 4), run against the ConfigMap adapter on the real
+ * apiserver (test/cluster/state-store.test.ts) and the fake (test/unit/fake-state-store.test.ts).
+ * Each test uses groups of its own, so the cluster run can share one namespace.
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { maxStateGroupBytes, UnreadableDocument, type StateDocument, type StateStore } from '../../src/core/ports/state-store.ts';
+
+export interface StateStoreUnderTest {
+  /** Two stores over the same storage, as two replicas have. */
+  stores: readonly [StateStore, StateStore];
+  /** Stores `text` under a document's name as it is, past the store (a hand edit). */
+  plant: (document: string, text: string) => Promise<void>;
+}
+
+const TallySchema = z.object({ count: z.number().int(), seen: z.array(z.string()) });
+type Tally = z.infer<typeof TallySchema>;
+
+/** A document of a group nobody else uses. */
+const tally = (item = 'tally', group = `g${randomBytes(4).toString('hex')}`): StateDocument<Tally> => ({
+  name: `${group}/${item}`, schema: TallySchema, initial: () => ({ count: 0, seen: [] }),
+});
+const see = (who: string) => (t: Tally): Tally => ({ count: t.count + 1, seen: [...t.seen, who] });
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(() => { throw new Error('expected a rejection'); }, (error: unknown) => error);
+}
+
+export function stateStoreContract(label: string, make: () => StateStoreUnderTest): void {
+  describe(`StateStore contract: ${label}`, () => {
+    it('reads an absent document as its initial value, not stored yet', async () => {
+      const { stores: [store] } = make();
+      expect(await store.read(tally())).toEqual({ value: { count: 0, seen: [] }, version: undefined });
+    });
+
+    it('reads back what an update wrote, from another store too', async () => {
+      const { stores: [a, b] } = make();
+      const doc = tally();
+      expect(await a.update(doc, see('a'))).toEqual({ count: 1, seen: ['a'] });
+      expect(await a.update(doc, see('a2'))).toEqual({ count: 2, seen: ['a', 'a2'] });
+      const read = await b.read(doc);
+      expect(read.value).toEqual({ count: 2, seen: ['a', 'a2'] });
+      expect(read.version).toEqual(expect.any(String));
+    });
+
+    it('loses no update when two stores update one document at the same time', async () => {
+      const { stores: [a, b] } = make();
+      const doc = tally();
+      const writers = ['a1', 'b1', 'a2', 'b2', 'a3', 'b3'];
+      await Promise.all(writers.map((w) => (w.startsWith('a') ? a : b).update(doc, see(w))));
+      const { value } = await a.read(doc);
+      expect(value.count).toBe(writers.length);
+      expect([...value.seen].sort()).toEqual([...writers].sort());
+    });
+
+    it('reports a stored document that is not JSON, without quoting it, and overwrites it only when told', async () => {
+      const { stores: [store], plant } = make();
+      const doc = tally();
+      await plant(doc.name, '{"count": 1, "seen": ["hunter2"');
+      const error = await rejection(store.read(doc));
+      expect(error).toBeInstanceOf(UnreadableDocument);
+      expect((error as UnreadableDocument).document).toBe(doc.name);
+      expect((error as UnreadableDocument).reason).toBe('not JSON');
+      expect((error as Error).message).not.toContain('hunter2');
+      expect(await rejection(store.update(doc, see('x')))).toBeInstanceOf(UnreadableDocument);
+      expect(await rejection(store.read(doc))).toBeInstanceOf(UnreadableDocument); // the update wrote nothing
+      expect(await store.update(doc, see('x'), { overwriteUnreadable: true })).toEqual({ count: 1, seen: ['x'] });
+      expect((await store.read(doc)).value).toEqual({ count: 1, seen: ['x'] });
+    });
+
+    it('reports a stored document that fails its schema, naming the field and not the value', async () => {
+      const { stores: [store], plant } = make();
+      const doc = tally();
+      await plant(doc.name, JSON.stringify({ count: 'hunter2', seen: [] }));
+      const error = await rejection(store.read(doc));
+      expect(error).toBeInstanceOf(UnreadableDocument);
+      expect((error as UnreadableDocument).reason).toContain('count');
+      expect((error as Error).message).not.toContain('hunter2');
+    });
+
+    it('refuses to write a value that fails the schema, and keeps what was stored', async () => {
+      const { stores: [store] } = make();
+      const doc = tally();
+      await store.update(doc, see('a'));
+      const error = await rejection(store.update(doc, (t) => ({ ...t, count: 1.5 })));
+      expect(error).toMatchObject({ code: 'invalid' });
+      expect((await store.read(doc)).value).toEqual({ count: 1, seen: ['a'] });
+    });
+
+    it(`refuses a group larger than ${maxStateGroupBytes / 1024} KiB, and keeps what was stored`, async () => {
+      const { stores: [store] } = make();
+      const doc = tally();
+      await store.update(doc, see('a'));
+      const big = 'x'.repeat(maxStateGroupBytes);
+      const error = await rejection(store.update(doc, (t) => ({ ...t, seen: [...t.seen, big] })));
+      expect(error).toMatchObject({ code: 'invalid' });
+      expect((error as Error).message).toContain(doc.name);
+      expect((await store.read(doc)).value).toEqual({ count: 1, seen: ['a'] });
+    });
+
+    it('writes nothing for an update that changes nothing', async () => {
+      const { stores: [store] } = make();
+      const doc = tally();
+      await store.update(doc, see('a'));
+      const before = await store.read(doc);
+      expect(await store.update(doc, (t) => t)).toEqual(before.value);
+      expect((await store.read(doc)).version).toBe(before.version);
+    });
+
+    it('keeps documents apart by name: other groups, and other items of the same group', async () => {
+      const { stores: [a, b] } = make();
+      const group = `g${randomBytes(4).toString('hex')}`;
+      const [one, two, elsewhere] = [tally('one', group), tally('two', group), tally('one')];
+      await Promise.all([a.update(one, see('a')), b.update(two, see('b')), a.update(elsewhere, see('e'))]);
+      expect((await b.read(one)).value).toEqual({ count: 1, seen: ['a'] });
+      expect((await a.read(two)).value).toEqual({ count: 1, seen: ['b'] });
+      expect((await b.read(elsewhere)).value).toEqual({ count: 1, seen: ['e'] });
+      expect((await a.read(tally('three', group))).value).toEqual({ count: 0, seen: [] });
+    });
+
+    it('refuses a name that is not <group>/<item>', async () => {
+      const { stores: [store] } = make();
+      for (const name of ['tally', 'Chat/state', 'a/b/c', '-a/b', 'a/']) {
+        await expect(store.read({ ...tally(), name })).rejects.toThrow('is not <group>/<item>');
+      }
+    });
+  });
+}
