@@ -15,21 +15,37 @@ export const postKeyProp = 'matterops_post_key';
 const serverDedupeMs = 25_000;
 
 /** A pending post id like the web app's (`<user id>:<ms>`), with random bits: the server's key is global. */
-export function newPendingPostId(userId = 'matterops'): string {
-  return `${userId}:${Date.now()}:${randomBytes(6).toString('hex')}`;
+export function newPendingPostId(userId = 'matterops', now = Date.now()): string {
+  return `${userId}:${now}:${randomBytes(6).toString('hex')}`;
 }
 
-/** A send function for the post queue: the same body on every attempt. */
+/** The body every attempt of one logical post sends: its key as pending_post_id and in its props. */
+export function keyedPost(post: NewPost, key: string): NewPost {
+  return { ...post, pending_post_id: key, props: { ...post.props, [postKeyProp]: key } };
+}
+
+export interface CreateAttempt {
+  /** When the first attempt was sent (ms epoch). */
+  firstAt: number;
+  /** Whether an attempt was sent before this one. */
+  retry: boolean;
+  now: number;
+}
+
+/** One attempt at a keyed create: after the server's dedupe window, the post a lost answer made is found first. */
+export async function createOnce(api: Pick<MattermostApi, 'createPost' | 'postsSince'>, body: NewPost, attempt: CreateAttempt): Promise<Post> {
+  if (attempt.retry && attempt.now - attempt.firstAt > serverDedupeMs) {
+    const key = body.pending_post_id;
+    const made = (await api.postsSince(body.channel_id, attempt.firstAt - 1_000)).find((p) => p.props?.[postKeyProp] === key);
+    if (made) return made;
+  }
+  return await api.createPost(body);
+}
+
+/** A send function: the same body on every attempt. */
 export function idempotentCreate(api: MattermostApi, post: NewPost, userId?: string): () => Promise<Post> {
-  const key = newPendingPostId(userId);
-  const body: NewPost = { ...post, pending_post_id: key, props: { ...post.props, [postKeyProp]: key } };
+  const body = keyedPost(post, newPendingPostId(userId));
   const firstAt = Date.now();
   let attempts = 0;
-  return async () => {
-    if (attempts++ > 0 && Date.now() - firstAt > serverDedupeMs) {
-      const made = (await api.postsSince(body.channel_id, firstAt - 1_000)).find((p) => p.props?.[postKeyProp] === key);
-      if (made) return made;
-    }
-    return api.createPost(body);
-  };
+  return () => createOnce(api, body, { firstAt, retry: attempts++ > 0, now: Date.now() });
 }

@@ -1,0 +1,125 @@
+/**
+ * The Notifier port over Mattermost's REST API: replies rendered as posts (render-post.ts), split
+ * under the size limit, threaded, edited in place, all through the outbox (outbox.ts), one lane per
+ * channel. A ref names its post by a key (the create's pending_post_id) until the server has made
+ * it; a later edit of it, or a reply under it, looks the key up when its turn comes, which is
+ * always after the create's (same lane). Creates are idempotent (idempotent-create.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../core/ports/clock.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+import { existingPostId, type Delivery, type Notifier, type PostAddress, type PostRef } from '../../core/ports/notifier.ts';
+import type { Reply } from '../../core/reply.ts';
+import { createOnce, keyedPost, newPendingPostId } from './idempotent-create.ts';
+import type { MattermostApi, NewPost, Post } from './mattermost-api.ts';
+import { Outbox, Undeliverable, type OutboxEntry } from './outbox.ts';
+import { renderPost, type ActionContext } from './render-post.ts';
+import { splitMessage } from './split-message.ts';
+
+export interface PostPatch { message: string; props: Record<string, unknown> }
+
+/** What the outbox keeps for Mattermost: plain data, resolved against the posts made when sent. */
+export type NotifierOp =
+  | { kind: 'create'; post: NewPost; /** The key of the post whose thread this joins. */ thread?: string }
+  | { kind: 'edit'; /** The key of the post to edit. */ post: string; patch: PostPatch };
+
+/** The port, plus what the chat adapter needs beyond a reply: plain progress lines and buttons. */
+export interface MattermostNotifier extends Notifier {
+  /** `actions` signs the buttons of a plan (they carry the id of the post they are on). */
+  edit(post: PostRef, reply: Reply, actions?: ActionContext): Promise<Delivery>;
+  /** A post of one markdown line the caller escaped itself (a command's progress). */
+  postText(to: PostAddress, message: string): PostRef;
+  editText(post: PostRef, message: string, attachments?: unknown[]): Promise<Delivery>;
+  /** Sends retried after a 429. */
+  readonly rateLimited: number;
+  /** Stops retrying; logs what is left undelivered. */
+  close(): void;
+}
+
+export interface MattermostNotifierOptions {
+  api: Pick<MattermostApi, 'createPost' | 'patchPost' | 'postsSince'>;
+  clock: Clock;
+  logger: Logger;
+  /** The bot's user id, the first part of its pending post ids (as the web app does). */
+  userId?: string;
+  /** At least this long between two sends (1000 / posts per second). */
+  minIntervalMs: number;
+  maxAgeMs?: number;
+  maxDepth?: number;
+}
+
+/** Replies longer than this become plain parts; shorter ones keep their attachment (colour, buttons). */
+const splitAbove = 16_000;
+/** How many made posts are remembered by key: far more than can wait behind one another. */
+const rememberedPosts = 10_000;
+
+/** Keys of the posts made, with where they sit, so later entries can name them by key. */
+class MadePosts {
+  private readonly byKey = new Map<string, { id: string; root: string }>();
+
+  remember(key: string, post: Post): void {
+    this.byKey.set(key, { id: post.id, root: post.root_id });
+    if (this.byKey.size > rememberedPosts) this.byKey.delete(this.byKey.keys().next().value ?? '');
+  }
+
+  /** The server id of the post `key` names. */
+  idOf(key: string): string {
+    const id = existingPostId({ key }) ?? this.byKey.get(key)?.id;
+    if (id === undefined) throw new Undeliverable('the post it refers to was never made');
+    return id;
+  }
+
+  /** The root of the thread `key` is in: the post itself, or its root when it is a reply. */
+  rootOf(key: string): string {
+    const made = this.byKey.get(key);
+    return made?.root || this.idOf(key);
+  }
+}
+
+export function createMattermostNotifier(o: MattermostNotifierOptions): MattermostNotifier {
+  const made = new MadePosts();
+  const now = (): number => o.clock.now().getTime();
+
+  const deliver = async (entry: OutboxEntry<NotifierOp>): Promise<string> => {
+    const op = entry.op;
+    if (op.kind === 'edit') {
+      const id = made.idOf(op.post);
+      await o.api.patchPost(id, op.patch);
+      return id;
+    }
+    const body = op.thread ? { ...op.post, root_id: made.rootOf(op.thread) } : op.post;
+    const post = await createOnce(o.api, body, { firstAt: entry.firstTriedAt ?? now(), retry: entry.attempts > 1, now: now() });
+    made.remember(entry.key, post);
+    return post.id;
+  };
+  const outbox = new Outbox<NotifierOp>({ clock: o.clock, logger: o.logger, deliver, minIntervalMs: o.minIntervalMs,
+    ...(o.maxAgeMs !== undefined ? { maxAgeMs: o.maxAgeMs } : {}), ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}) });
+
+  const create = (to: PostAddress, post: Omit<NewPost, 'channel_id'>): PostRef => {
+    const key = newPendingPostId(o.userId, now());
+    const op: NotifierOp = { kind: 'create', post: keyedPost({ ...post, channel_id: to.channel }, key), ...(to.thread ? { thread: to.thread.key } : {}) };
+    return { key, channel: to.channel, delivery: outbox.enqueue(key, to.channel, op) };
+  };
+  const patch = (post: PostRef, body: PostPatch): Promise<Delivery> =>
+    outbox.enqueue(`edit:${randomBytes(6).toString('hex')}`, post.channel, { kind: 'edit', post: post.key, patch: body });
+
+  return {
+    post(to, reply) {
+      const rendered = renderPost(reply);
+      const full = [rendered.message, ...rendered.props.attachments.map((a) => a.text)].join('\n\n');
+      if (full.length <= splitAbove) return create(to, { message: rendered.message, props: rendered.props });
+      // Parts in order, each a logical post of its own; the ref names the first.
+      const parts = splitMessage(full).map((part) => create(to, { message: part }));
+      return parts[0] ?? create(to, { message: '' });
+    },
+    edit(post, reply, actions) {
+      const rendered = renderPost(reply, actions);
+      return patch(post, { message: rendered.message, props: rendered.props });
+    },
+    postText: (to, message) => create(to, { message }),
+    editText: (post, message, attachments) => patch(post, { message, props: { attachments: attachments ?? [] } }),
+    get depth() { return outbox.depth; },
+    get rateLimited() { return outbox.rateLimited; },
+    close: () => outbox.close(),
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * What every Notifier promises (issue 10, item 4), run against the Mattermost adapter on the real
+ * server (test/chat/notifier.test.ts) and the fake (test/unit/fake-notifier.test.ts): a ref usable
+ * at once, as a thread and for edits, before its post exists; order kept within a thread; a post
+ * the server refuses reported, never thrown.
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { existingPost, type Notifier } from '../../src/core/ports/notifier.ts';
+import { reply, text, type Reply } from '../../src/core/reply.ts';
+
+/** A post as read back from where the notifier delivered it, oldest first. */
+export interface SeenPost { id: string; root: string; text: string }
+
+export interface NotifierSubject {
+  notifier: Notifier;
+  /** A channel the notifier may post to. */
+  channel: string;
+  /** A channel id that does not exist: posts to it are refused. */
+  missingChannel: string;
+  /** Every post in `channel`, oldest first. */
+  read(channel: string): Promise<SeenPost[]>;
+}
+
+const says = (words: string): Reply => reply('info', text(words));
+/** Words no other test (or earlier run) uses, so reading the channel back finds only this test's posts. */
+const tagged = (): ((what: string) => string) => {
+  const tag = randomBytes(4).toString('hex');
+  return (what) => `${what} ${tag}`;
+};
+
+export function notifierContract(name: string, make: () => NotifierSubject): void {
+  describe(`Notifier contract: ${name}`, () => {
+    const mine = async (s: NotifierSubject, words: (w: string) => string): Promise<SeenPost[]> =>
+      (await s.read(s.channel)).filter((p) => p.text.endsWith(words('')));
+
+    it('posts a reply, and its delivery says the post id', async () => {
+      const s = make();
+      const words = tagged();
+      const ref = s.notifier.post({ channel: s.channel }, says(words('hello')));
+      expect(ref.channel).toBe(s.channel);
+      const delivery = await ref.delivery;
+      expect(delivery.ok).toBe(true);
+      expect(await mine(s, words)).toEqual([{ id: delivery.ok ? delivery.postId : '', root: '', text: words('hello') }]);
+    });
+
+    it('replies in the thread of a post queued a moment ago, and under a reply in its root\'s thread', async () => {
+      const s = make();
+      const words = tagged();
+      const root = s.notifier.post({ channel: s.channel }, says(words('root')));
+      const first = s.notifier.post({ channel: s.channel, thread: root }, says(words('first reply')));
+      const second = s.notifier.post({ channel: s.channel, thread: first }, says(words('second reply')));
+      const outcomes = await Promise.all([root.delivery, first.delivery, second.delivery]);
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      const [rootPost, ...replies] = await mine(s, words);
+      expect(rootPost?.root).toBe('');
+      expect(replies.map((p) => [p.text, p.root])).toEqual([[words('first reply'), rootPost?.id], [words('second reply'), rootPost?.id]]);
+    });
+
+    it('replies in the thread of a post already on the server', async () => {
+      const s = make();
+      const words = tagged();
+      const delivery = await s.notifier.post({ channel: s.channel }, says(words('made earlier'))).delivery;
+      const rootId = delivery.ok ? delivery.postId : '';
+      expect((await s.notifier.post({ channel: s.channel, thread: existingPost(s.channel, rootId) }, says(words('under it'))).delivery).ok).toBe(true);
+      expect((await mine(s, words)).map((p) => [p.text, p.root])).toEqual([[words('made earlier'), ''], [words('under it'), rootId]]);
+    });
+
+    it('edits a delivered post in place', async () => {
+      const s = make();
+      const words = tagged();
+      const ref = s.notifier.post({ channel: s.channel }, says(words('before')));
+      await ref.delivery;
+      const edited = await s.notifier.edit(ref, says(words('after')));
+      expect(edited).toEqual(await ref.delivery);
+      expect((await mine(s, words)).map((p) => p.text)).toEqual([words('after')]);
+    });
+
+    it('edits a post queued but not yet delivered: the edit waits behind its create', async () => {
+      const s = make();
+      const words = tagged();
+      const ref = s.notifier.post({ channel: s.channel }, says(words('draft')));
+      const edits = [s.notifier.edit(ref, says(words('edit one'))), s.notifier.edit(ref, says(words('edit two')))];
+      expect(s.notifier.depth).toBeGreaterThanOrEqual(1);
+      expect((await Promise.all(edits)).every((e) => e.ok)).toBe(true);
+      expect((await mine(s, words)).map((p) => p.text)).toEqual([words('edit two')]);
+      expect(s.notifier.depth).toBe(0);
+    });
+
+    it('keeps the order within a thread, replies and edits alike', async () => {
+      const s = make();
+      const words = tagged();
+      const root = s.notifier.post({ channel: s.channel }, says(words('thread')));
+      const replies = [1, 2, 3, 4, 5].map((n) => s.notifier.post({ channel: s.channel, thread: root }, says(words(`reply ${n}`))));
+      const edit = s.notifier.edit(replies[1]!, says(words('reply 2 edited')));
+      await Promise.all([edit, ...replies.map((r) => r.delivery)]);
+      const seen = await mine(s, words);
+      expect(seen.map((p) => p.text)).toEqual([words('thread'), words('reply 1'), words('reply 2 edited'), words('reply 3'), words('reply 4'), words('reply 5')]);
+    });
+
+    it('reports a post the server refuses, and an edit of it, as not delivered', async () => {
+      const s = make();
+      const ref = s.notifier.post({ channel: s.missingChannel }, says('nowhere'));
+      const edit = s.notifier.edit(ref, says('nowhere, edited'));
+      expect(await ref.delivery).toMatchObject({ ok: false });
+      expect(await edit).toMatchObject({ ok: false });
+    });
+  });
+}
