@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const transportModules = [
   'node:http', 'node:https', 'node:net', 'node:tls', 'node:dgram', 'node:child_process', 'node:fs', 'node:fs/promises',
   'http', 'https', 'net', 'tls', 'dgram', 'child_process', 'fs', 'fs/promises',
-  'express', 'ws', 'pino', 'yaml', '@kubernetes/client-node', '@mattermost/client', '@mattermost/types', 'undici',
+  'express', 'ws', 'pino', 'prom-client', 'yaml', '@kubernetes/client-node', '@mattermost/client', '@mattermost/types', 'undici',
 ];
 
 export default tseslint.config(
