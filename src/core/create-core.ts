@@ -14,6 +14,7 @@ import type { Clock } from './ports/clock.ts';
 import type { ClusterDirectory } from './ports/cluster-gateway.ts';
 import type { LockManager } from './ports/lock-manager.ts';
 import type { Logger } from './ports/logger.ts';
+import type { Metrics } from './ports/metrics.ts';
 import type { PendingStore } from './ports/pending-store.ts';
 import type { Signer } from './ports/signer.ts';
 import { createRegistry, type Registry } from './registry.ts';
@@ -31,6 +32,8 @@ export interface CorePorts {
   signer: Signer;
   clock: Clock;
   logger: Logger;
+  /** What the core counts and times (metrics-catalog.ts); `serve` exports it on /metrics. */
+  metrics: Metrics;
   policy: Policy;
 }
 
@@ -44,9 +47,9 @@ export interface Core {
 
 /** ChangeDeps are assembled here only, so a change to their fields is one edit. */
 function changeDepsFor(ports: CorePorts, settings: CoreSettings): ChangeDeps {
-  const { locks, audit, signer, clock, logger, policy, pendingStore } = ports;
+  const { locks, audit, signer, clock, logger, metrics, policy, pendingStore } = ports;
   return {
-    policy, locks, audit, signer, clock, logger, pending: new PendingConfirmations(signer, pendingStore),
+    policy, locks, audit, signer, clock, logger, metrics, pending: new PendingConfirmations(signer, pendingStore),
     followTimeoutMs: settings.followTimeoutMs, confirmTtlMs: settings.confirmTtlMs, lockRenewMs: settings.lockRenewMs,
   };
 }
@@ -57,7 +60,7 @@ export function createCore(ports: CorePorts, settings: CoreSettings): Core {
   const pipeline = createPipeline({
     registry, clusters: ports.clusters, logger: ports.logger, clock: ports.clock, version: settings.version,
     defaultNamespace: settings.defaultNamespace, limits: settings.limits,
-    policy: ports.policy, changes: createChangeService(changeDeps), audit: ports.audit,
+    policy: ports.policy, changes: createChangeService(changeDeps), audit: ports.audit, metrics: ports.metrics,
   });
   return { registry, clusters: ports.clusters, pipeline, changeDeps };
 }

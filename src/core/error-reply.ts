@@ -3,7 +3,9 @@
  * hint; anything else is logged with a reference the user can quote, and shown only as that.
  */
 import { isMatteropsError, type ErrorCode } from './errors.ts';
+import { errorsTotal } from './metrics-catalog.ts';
 import type { Logger } from './ports/logger.ts';
+import type { Metrics } from './ports/metrics.ts';
 import { reply, text, type Reply, type Tone } from './reply.ts';
 import { redactSecrets } from './text/redact.ts';
 
@@ -12,7 +14,9 @@ const toneByCode: Record<ErrorCode, Tone> = {
   forbidden: 'danger', unavailable: 'danger', internal: 'danger',
 };
 
-export function errorReply(error: unknown, logger: Logger, context: Record<string, unknown>): Reply {
+export function errorReply(error: unknown, deps: { logger: Logger; metrics: Metrics }, context: Record<string, unknown>): Reply {
+  const { logger } = deps;
+  deps.metrics.inc(errorsTotal, { code: isMatteropsError(error) ? error.code : 'internal' });
   if (isMatteropsError(error)) {
     const blocks = [text(redactSecrets(error.message)), ...(error.hint ? [text(redactSecrets(error.hint))] : [])];
     return { ...reply(toneByCode[error.code], ...blocks), error: error.code };

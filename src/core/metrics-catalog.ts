@@ -3,7 +3,8 @@
  * exactly these; the core records them where the thing happens: commands in pipeline.ts, change
  * phases in change/audit-trail.ts, errors in error-reply.ts, the chat queue where serve builds it.
  */
-import type { CounterSpec, GaugeSpec, HistogramSpec, MetricSpec } from './ports/metrics.ts';
+import type { CounterSpec, GaugeSpec, HistogramSpec, MetricSpec, Metrics } from './ports/metrics.ts';
+import type { Reply } from './reply.ts';
 
 /** Outcome of a command: `ok`, `pending` (a plan waits for its confirmation), or an error code. */
 export const commandsTotal: CounterSpec<'verb' | 'outcome'> = {
@@ -42,7 +43,16 @@ export const metricsCatalog: readonly MetricSpec[] = [
   commandsTotal, commandDurationSeconds, changePhasesTotal, errorsTotal, chatOutboxDepth, chatRateLimitedTotal,
 ];
 
-/** The label of a verb: its registered name, else `unknown`, so nothing a user typed becomes a series. */
-export function verbLabel(word: string | undefined, isVerb: (word: string) => boolean): string {
-  return word !== undefined && isVerb(word) ? word : 'unknown';
+/**
+ * The label of a command's verb: the registered name that `word` (a name or an alias) finds, else
+ * `unknown`, so nothing a user typed becomes a series.
+ */
+export function verbLabel(word: string | undefined, find: (word: string) => { name: string } | undefined): string {
+  return (word === undefined ? undefined : find(word)?.name) ?? 'unknown';
+}
+
+/** Counts one answered command and its duration: `pending` when a plan waits, else its error code or `ok`. */
+export function recordCommand(metrics: Metrics, verb: string, reply: Pick<Reply, 'error' | 'pending'>, seconds: number): void {
+  metrics.inc(commandsTotal, { verb, outcome: reply.error ?? (reply.pending ? 'pending' : 'ok') });
+  metrics.observe(commandDurationSeconds, { verb }, seconds);
 }

@@ -17,6 +17,8 @@ import type { Policy } from './policy/policy-schema.ts';
 import type { Clock } from './ports/clock.ts';
 import type { ClusterDirectory } from './ports/cluster-gateway.ts';
 import type { Logger } from './ports/logger.ts';
+import type { Metrics } from './ports/metrics.ts';
+import { recordCommand, verbLabel } from './metrics-catalog.ts';
 import type { Registry } from './registry.ts';
 import type { Reply } from './reply.ts';
 import { suggest } from './text/did-you-mean.ts';
@@ -37,6 +39,7 @@ export interface PipelineDeps {
   policy: Policy;
   changes: ChangeService;
   audit: (cluster: string) => AuditLog;
+  metrics: Metrics;
 }
 
 export interface Outcome {
@@ -70,7 +73,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (!access.mayUse(parsed.verb.name)) {
       const refusal = new MatteropsError('forbidden', `${caller.name} may not use ${parsed.verb.name}: no role in the matterops policy grants it`,
         'type help to see what you may do, or ask an admin to grant you a role');
-      if (parsed.verb.kind === 'change') await auditDenied({ audit: deps.audit, logger: deps.logger, clock: deps.clock }, { verb: parsed.verb.name, caller, cluster }, refusal);
+      if (parsed.verb.kind === 'change') await auditDenied(deps, { verb: parsed.verb.name, caller, cluster }, refusal);
       throw refusal;
     }
     const ctx: ChangeContext = {
@@ -96,9 +99,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         operation = parsed.operation;
         reply = await dispatch(input, caller, options, parsed);
       } catch (error) {
-        reply = errorReply(error, deps.logger, { input, caller: caller.id, verb: operation?.verb });
+        reply = errorReply(error, deps, { input, caller: caller.id, verb: operation?.verb });
       }
-      return { reply, ...(operation ? { operation } : {}), durationMs: performance.now() - started };
+      const durationMs = performance.now() - started;
+      recordCommand(deps.metrics, verbLabel(operation?.verb ?? input.trim().split(/\s+/, 1)[0], (word) => deps.registry.find(word)), reply, durationMs / 1000);
+      return { reply, ...(operation ? { operation } : {}), durationMs };
     },
   };
 }

@@ -11,8 +11,8 @@ import type { CounterSpec, GaugeSpec, HistogramSpec, LabelValues, Metrics } from
 export interface MetricsUnderTest {
   metrics: Metrics;
   /** A counter's or gauge's value as a reader of this recorder sees it (0 when the series is absent). */
-  value<L extends string>(metric: CounterSpec<L> | GaugeSpec, labels: LabelValues<L>): Promise<number>;
-  observations<L extends string>(histogram: HistogramSpec<L>, labels: LabelValues<L>): Promise<{ count: number; sum: number }>;
+  value: <L extends string>(metric: CounterSpec<L> | GaugeSpec, labels: LabelValues<L>) => Promise<number>;
+  observations: <L extends string>(histogram: HistogramSpec<L>, labels: LabelValues<L>) => Promise<{ count: number; sum: number }>;
 }
 
 /** A metric no catalog declares: a recorder must refuse it rather than invent its series. */

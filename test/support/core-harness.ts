@@ -11,10 +11,12 @@ import type { Outcome, Pipeline } from '../../src/core/pipeline.ts';
 import { PolicySchema, type Policy } from '../../src/core/policy/policy-schema.ts';
 import { systemClock } from '../../src/core/ports/clock.ts';
 import type { Logger } from '../../src/core/ports/logger.ts';
+import type { Metrics } from '../../src/core/ports/metrics.ts';
 import type { Caller } from '../../src/core/model/caller.ts';
 import { FakeAuditLog } from '../fakes/fake-audit-log.ts';
 import { FakeClusterGateway, fakeDirectory } from '../fakes/fake-cluster-gateway.ts';
 import { FakeLockManager } from '../fakes/fake-lock-manager.ts';
+import { FakeMetrics } from '../fakes/fake-metrics.ts';
 
 export const fixedNow = new Date('2026-11-27T09:00:00Z');
 export const minutesAgo = (m: number): Date => new Date(fixedNow.getTime() - m * 60_000);
@@ -35,6 +37,8 @@ export interface HarnessOptions {
   followTimeoutMs?: number;
   /** How often held locks are renewed (real timers). */
   lockRenewMs?: number;
+  /** Where the core records its metrics instead of the harness's fake (an adapter under test). */
+  metrics?: Metrics;
 }
 
 export interface Harness {
@@ -43,6 +47,8 @@ export interface Harness {
   other: FakeClusterGateway;
   locks: FakeLockManager;
   audit: FakeAuditLog;
+  /** What the core recorded (unless `options.metrics` took its place). */
+  metrics: FakeMetrics;
   logged: { fields: Record<string, unknown>; message: string }[];
   clock: { now: () => Date; advance(ms: number): void };
   /** The pipeline itself, for adapters under test. */
@@ -62,16 +68,17 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const locks = new FakeLockManager(clock, 30);
   const audit = new FakeAuditLog();
   const signer = createHmacSigner('unit-test-signing-key');
+  const metrics = new FakeMetrics();
   // The same wiring as src/main.ts, on fakes.
   const { pipeline } = createCore({
     clusters: fakeDirectory(gateway, other), locks: () => locks, audit: () => audit, pendingStore: new MemoryPendingStore(),
-    signer, clock, logger, policy: options.policy ?? openPolicy,
+    signer, clock, logger, metrics: options.metrics ?? metrics, policy: options.policy ?? openPolicy,
   }, {
     defaultNamespace: options.defaultNamespace ?? 'chat', limits: options.limits ?? { maxLogLines: 1000, maxLogChars: 12_000 },
     followTimeoutMs: options.followTimeoutMs ?? 2_000, confirmTtlMs: 5 * 60_000, lockRenewMs: options.lockRenewMs ?? 10_000, version: '0.1.0',
   });
   return {
-    gateway, other, locks, audit, logged, clock, pipeline,
+    gateway, other, locks, audit, metrics, logged, clock, pipeline,
     async run(input, as = alice, runOptions = {}) {
       const outcome = await pipeline.run(input, as, runOptions);
       return { ...outcome, text: renderTerminal(outcome.reply, { color: false }) };

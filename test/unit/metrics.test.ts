@@ -5,7 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createPromMetrics } from '../../src/adapters/metrics/prom-metrics.ts';
+import { errorCodes } from '../../src/core/errors.ts';
 import { commandsTotal, metricsCatalog, verbLabel } from '../../src/core/metrics-catalog.ts';
+import { auditPhases } from '../../src/core/ports/audit-log.ts';
+import { createRegistry } from '../../src/core/registry.ts';
+import { allVerbs } from '../../src/core/verbs/index.ts';
 import { metricsContract } from '../contract/metrics.contract.ts';
 import { FakeMetrics } from '../fakes/fake-metrics.ts';
 import { seriesValue } from '../support/prom-text.ts';
@@ -42,11 +46,19 @@ describe('the metrics catalog', () => {
     expect(new Set(metricsCatalog.map((s) => s.name)).size).toBe(metricsCatalog.length);
   });
 
-  it('labels a word that names no verb "unknown"', () => {
-    const isVerb = (w: string): boolean => w === 'scale';
-    expect(verbLabel('scale', isVerb)).toBe('scale');
-    expect(verbLabel('DROP TABLE users', isVerb)).toBe('unknown');
-    expect(verbLabel(undefined, isVerb)).toBe('unknown');
+  it('labels a verb by its name (aliases too), and a word that names no verb "unknown"', () => {
+    const registry = createRegistry(allVerbs);
+    const find = (word: string): { name: string } | undefined => registry.find(word);
+    expect(verbLabel('scale', find)).toBe('scale');
+    expect(verbLabel('ls', find)).toBe('list');
+    expect(verbLabel('DROP TABLE users', find)).toBe('unknown');
+    expect(verbLabel(undefined, find)).toBe('unknown');
+  });
+
+  it('takes label values every recorder accepts: each verb name, outcome, phase and error code', () => {
+    const words = [...allVerbs.map((v) => v.name), 'unknown', 'ok', 'pending', ...auditPhases, ...errorCodes];
+    const fake = new FakeMetrics();
+    for (const word of words) expect(() => fake.inc(commandsTotal, { verb: word, outcome: word })).not.toThrow();
   });
 });
 

@@ -2,6 +2,8 @@
 import type { AuditLog, AuditPhase } from '../ports/audit-log.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { Metrics } from '../ports/metrics.ts';
+import { changePhasesTotal } from '../metrics-catalog.ts';
 import type { InstallationRef } from '../model/installation-ref.ts';
 import { redactSecrets } from '../text/redact.ts';
 import type { Caller } from '../model/caller.ts';
@@ -21,7 +23,7 @@ export interface AuditStep {
 export const viaOf = (caller: Pick<Caller, 'via' | 'channel'>): string => (caller.channel ? `${caller.via} ~${caller.channel}` : caller.via);
 
 /** Writes one step; an audit failure is logged loudly but does not undo the change it records. */
-export interface AuditDeps { audit: (cluster: string) => AuditLog; logger: Logger; clock: Clock }
+export interface AuditDeps { audit: (cluster: string) => AuditLog; logger: Logger; clock: Clock; metrics: Metrics }
 
 export async function recordStep(deps: AuditDeps, step: AuditStep): Promise<void> {
   const { logger, clock } = deps;
@@ -31,6 +33,7 @@ export async function recordStep(deps: AuditDeps, step: AuditStep): Promise<void
     via: step.via, cluster: step.target.cluster, namespace: step.target.namespace, installation: step.target.name, detail: redactSecrets(step.detail),
   };
   logger.info({ audit: true, ...entry, at: entry.at.toISOString() }, `${step.phase}: ${step.requester} ${entry.detail}`);
+  deps.metrics.inc(changePhasesTotal, { verb: step.verb, phase: step.phase });
   try {
     await deps.audit(step.target.cluster).record(entry);
   } catch (error) {

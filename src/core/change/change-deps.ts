@@ -3,6 +3,7 @@ import type { AuditLog } from '../ports/audit-log.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { LockManager } from '../ports/lock-manager.ts';
 import type { Logger } from '../ports/logger.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import type { Signer } from '../ports/signer.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import type { PendingConfirmations } from './confirmations.ts';
@@ -15,6 +16,7 @@ export interface ChangeDeps {
   signer: Signer;
   clock: Clock;
   logger: Logger;
+  metrics: Metrics;
   pending: PendingConfirmations;
   /** How long a change is followed before it is reported stuck. */
   followTimeoutMs: number;

@@ -14,6 +14,7 @@ import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { FakeAuditLog } from '../../fakes/fake-audit-log.ts';
 import { FakeClusterGateway } from '../../fakes/fake-cluster-gateway.ts';
 import { FakeLockManager } from '../../fakes/fake-lock-manager.ts';
+import { FakeMetrics } from '../../fakes/fake-metrics.ts';
 import { fixedNow, openPolicy } from '../../support/core-harness.ts';
 
 const waitFor = async (what: string, ok: () => boolean | Promise<boolean>): Promise<void> => {
@@ -43,7 +44,7 @@ describe('a resumed change owns its lock alone', () => {
 
     const deps = {
       policy: openPolicy, locks: () => locks, audit: () => new FakeAuditLog(), signer: createHmacSigner('unit-test-signing-key'), clock,
-      logger: silentLogger, followTimeoutMs: 60_000, confirmTtlMs: 60_000, lockRenewMs: 10_000,
+      logger: silentLogger, metrics: new FakeMetrics(), followTimeoutMs: 60_000, confirmTtlMs: 60_000, lockRenewMs: 10_000,
     } as unknown as ChangeDeps;
     const resuming = resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
     await waitFor('the resumer to take the lock over', async () => (await locks.list()).some((l) => !l.expired));
