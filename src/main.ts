@@ -14,13 +14,16 @@ import { createKubeDirectory, type KubeDirectory } from './adapters/kubernetes/k
 import { startLeaderElection, type LeaderElection, type LeaderElectionOptions } from './adapters/kubernetes/leader-election.ts';
 import { createLeaseLockManager } from './adapters/kubernetes/lease-lock-manager.ts';
 import { createPinoLogger } from './adapters/logging/pino-logger.ts';
+import { createPromMetrics, type PromMetrics } from './adapters/metrics/prom-metrics.ts';
 import type { ChatStateStore } from './adapters/mattermost/chat-state.ts';
 import type { Config } from './config/config-schema.ts';
 import { loadPolicy } from './config/load-policy.ts';
 import type { CoreSettings } from './core/core-settings.ts';
 import { createCore, type Core, type CorePorts } from './core/create-core.ts';
+import { metricsCatalog } from './core/metrics-catalog.ts';
 import { systemClock } from './core/ports/clock.ts';
 import type { Logger } from './core/ports/logger.ts';
+import { noMetrics } from './core/ports/metrics.ts';
 import { MemoryPendingStore, type PendingStore } from './core/ports/pending-store.ts';
 import { parseDuration } from './core/text/duration.ts';
 
@@ -36,6 +39,8 @@ export interface ServeApp extends App {
   chatState: ChatStateStore;
   /** Leader election among `serve` replicas, on a Lease in the state namespace. */
   elect: (options: Omit<LeaderElectionOptions, 'namespace' | 'durationSeconds'>) => LeaderElection;
+  /** What the core records, with the process metrics, for /metrics; serve adds the chat queue's. */
+  metrics: PromMetrics;
 }
 
 /** What tests and benchmarks may choose: only where the log goes (a quiet or a recording one). */
@@ -67,7 +72,7 @@ export function coreSettings(config: Config): CoreSettings {
 
 /** The ports every app shares, and what the cluster-kept ones of `serve` are made from. */
 interface Base {
-  ports: Omit<CorePorts, 'pendingStore'>;
+  ports: Omit<CorePorts, 'pendingStore' | 'metrics'>;
   directory: KubeDirectory;
   signingKey: Uint8Array;
 }
@@ -98,9 +103,9 @@ function base(config: Config, options: AppOptions): Base {
   };
 }
 
-/** The terminal's ports: plans wait for their confirmation in this process. */
+/** The terminal's ports: plans wait for their confirmation in this process; nothing scrapes its metrics. */
 export function terminalPorts(config: Config, options: AppOptions = {}): CorePorts {
-  return { ...base(config, options).ports, pendingStore: new MemoryPendingStore() };
+  return { ...base(config, options).ports, pendingStore: new MemoryPendingStore(), metrics: noMetrics };
 }
 
 export function createApp(config: Config, options: AppOptions = {}): App {
@@ -116,8 +121,9 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
   const { ports, directory, signingKey } = base(config, options);
   const home = directory.kubeConfigFor(directory.defaultContext);
   const pendingStore: PendingStore = createConfigMapPendingStore(home, { namespace: config.stateNamespace, signingKey, logger: ports.logger });
+  const metrics = createPromMetrics(metricsCatalog, { processMetrics: true });
   return {
-    config, logger: ports.logger, ...createCore({ ...ports, pendingStore }, coreSettings(config)),
+    config, logger: ports.logger, metrics, ...createCore({ ...ports, pendingStore, metrics }, coreSettings(config)),
     chatState: createConfigMapStateStore(home, config.stateNamespace),
     elect: (o) => startLeaderElection(home, { ...o, namespace: config.stateNamespace, durationSeconds: config.leaderSeconds }),
   };

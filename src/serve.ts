@@ -14,6 +14,7 @@ import type { Mention } from './adapters/mattermost/mention-listener.ts';
 import { PostQueue } from './adapters/mattermost/post-queue.ts';
 import { createPoster } from './adapters/mattermost/poster.ts';
 import { MatteropsError } from './core/errors.ts';
+import { chatRateLimitedTotal } from './core/metrics-catalog.ts';
 import { createLeaderDuties } from './leader-duties.ts';
 import type { ServeApp } from './main.ts';
 
@@ -32,6 +33,8 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
   const [host = '127.0.0.1', port = '8080'] = config.http.listen.split(':');
   const publicUrl = (config.http.publicUrl ?? `http://${config.http.listen}`).replace(/\/$/, '');
   const queue = new PostQueue({ minIntervalMs: 1000 / config.mattermost.postsPerSecond, maxRetries: 8, logger });
+  const { metrics } = app;
+  metrics.sample(chatRateLimitedTotal, () => queue.rateLimited);
   const poster = createPoster(api, queue, { userId: me.id });
   const responder = createChatResponder({ pipeline: app.pipeline, poster, signer: app.changeDeps.signer, publicUrl, logger });
   const { chatState, elect } = app;
@@ -67,6 +70,7 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
         websocket: () => Promise.resolve(election.settled && (!election.leading || duties.connected)),
       },
       role: () => (election.leading ? 'leader' : 'follower'),
+      metrics,
     }, host, Number(port));
   } catch (error) {
     await election.stop(); // no HTTP, no replica: do not go on leading

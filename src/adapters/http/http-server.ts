@@ -1,6 +1,7 @@
 /**
  * The bot's HTTP side (express 5): `/hooks/slash` (token-checked), `/hooks/action` (contexts the bot
- * signed itself), `/healthz`, `/readyz`. Thin: requests become ChatRequests for the responder.
+ * signed itself), `/healthz`, `/readyz`, `/metrics` (Prometheus text, no auth: its labels are verbs,
+ * outcomes and codes, never user text or secrets). Thin: requests become ChatRequests for the responder.
  */
 import express, { type Request, type Response } from 'express';
 import type { Server } from 'node:http';
@@ -31,6 +32,13 @@ export interface HttpDeps {
   readinessEveryMs?: number;
   /** Shown by /readyz: whether this replica is the one listening for mentions. */
   role: () => 'leader' | 'follower';
+  metrics: MetricsEndpoint;
+}
+
+/** What `/metrics` serves (the prom-client adapter is one): a scrape and its content type. */
+export interface MetricsEndpoint {
+  readonly contentType: string;
+  scrape(): Promise<string>;
 }
 
 /** Mattermost's slash and button payloads are a few KB; nothing legitimate comes near this. */
@@ -53,6 +61,7 @@ export function startHttpServer(deps: HttpDeps, host: string, port: number): Pro
     const checks = readiness.snapshot();
     res.status(Object.values(checks).every(Boolean) ? 200 : 503).json({ ...checks, role: deps.role() });
   });
+  app.get('/metrics', guarded(async (d, _req, res) => { res.type(d.metrics.contentType).send(await d.metrics.scrape()); }));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return new Promise((resolve, reject) => {

@@ -8,12 +8,19 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
 import { startHttpServer, type HttpDeps } from '../../../src/adapters/http/http-server.ts';
+import { createPromMetrics } from '../../../src/adapters/metrics/prom-metrics.ts';
+import { createChatResponder } from '../../../src/adapters/mattermost/chat-responder.ts';
+import { errorsTotal, metricsCatalog } from '../../../src/core/metrics-catalog.ts';
+import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
+import { chatUser, createHarness } from '../../support/core-harness.ts';
+import { seriesValue } from '../../support/prom-text.ts';
 
 let server: Server;
 let base = '';
 const calls = { cluster: 0, hanging: 0 };
 let clusterUp = true;
+const metrics = createPromMetrics(metricsCatalog, { processMetrics: true });
 
 const stubDeps = (): HttpDeps => ({
   responder: {} as HttpDeps['responder'],
@@ -30,6 +37,7 @@ const stubDeps = (): HttpDeps => ({
   },
   readinessEveryMs: 100,
   role: () => 'leader',
+  metrics,
 });
 
 const get = (path: string): Promise<Response> => fetch(`${base}${path}`, { signal: AbortSignal.timeout(2_000) });
@@ -68,6 +76,50 @@ describe('/readyz', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await (await get('/readyz')).json()).toMatchObject({ cluster: false });
     clusterUp = true;
+  });
+});
+
+describe('/metrics', () => {
+  it('serves the registry in the Prometheus text format, without auth', async () => {
+    metrics.inc(errorsTotal, { code: 'conflict' });
+    const res = await get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toContain('# TYPE matterops_commands_total counter');
+    expect(text).toMatch(/^matterops_errors_total\{code="conflict"\} 1$/m);
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+  });
+});
+
+describe('/metrics after commands through /hooks/slash', () => {
+  it('counts each command by verb and outcome, and a word that names no verb as unknown, never as typed', async () => {
+    const prom = createPromMetrics(metricsCatalog, { processMetrics: false });
+    const policy = PolicySchema.parse({ roles: { reader: { verbs: ['status'] } }, bindings: [{ role: 'reader', subjects: [{ user: '*' }] }] });
+    const h = createHarness({ metrics: prom, policy });
+    h.gateway.seed('chat', 'mattermost', { replicas: 2 });
+    const poster = { post: () => Promise.resolve(['p1']), edit: () => Promise.resolve(), text: () => Promise.resolve('p1'), editText: () => Promise.resolve() };
+    const responder = createChatResponder({ pipeline: h.pipeline, poster, signer: createHmacSigner('key'), publicUrl: 'http://bot', logger: silentLogger });
+    const chat = await startHttpServer({ ...stubDeps(), readiness: {}, responder, identity: { callerFor: () => Promise.resolve(chatUser('alice')) }, metrics: prom }, '127.0.0.1', 0);
+    const url = `http://127.0.0.1:${(chat.address() as AddressInfo).port}`;
+    try {
+      const slash = async (text: string): Promise<void> => {
+        const body = new URLSearchParams({ token: 'slash-token', user_id: 'u'.repeat(26), channel_id: 'c'.repeat(26), text });
+        const res = await fetch(`${url}/hooks/slash`, { method: 'POST', body, signal: AbortSignal.timeout(5_000) });
+        expect(res.status).toBe(200);
+      };
+      await slash('status mattermost');
+      await slash('st mattermost');
+      await slash('exfiltrate MM_SQLSETTINGS_DATASOURCE=postgres://u:hunter2@db');
+      const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) })).text();
+      expect(seriesValue(text, 'matterops_commands_total', { verb: 'status', outcome: 'ok' })).toBe(2);
+      expect(seriesValue(text, 'matterops_command_duration_seconds_count', { verb: 'status' })).toBe(2);
+      expect(seriesValue(text, 'matterops_commands_total', { verb: 'unknown', outcome: 'usage' })).toBe(1);
+      expect(seriesValue(text, 'matterops_errors_total', { code: 'usage' })).toBe(1);
+      expect(text).not.toMatch(/exfiltrate|hunter2|alice/);
+    } finally {
+      await new Promise((resolve) => chat.close(resolve));
+    }
   });
 });
 
