@@ -10,12 +10,13 @@
  * A leader whose websocket stays down for longer than its Lease is deaf: it asks to step down
  * (`stepDown`), so a replica that can hear takes over the mentions.
  */
-import { ChatState, type ChatStateStore } from './adapters/mattermost/chat-state.ts';
+import { ChatState } from './adapters/mattermost/chat-state.ts';
 import type { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
 import { startMentionListener, type Mention, type MentionListener } from './adapters/mattermost/mention-listener.ts';
 import type { Poster } from './adapters/mattermost/poster.ts';
 import { watchConnection } from './connection-watchdog.ts';
 import { resumeEveryCluster } from './core/change/resume.ts';
+import type { StateStore } from './core/ports/state-store.ts';
 import type { App } from './main.ts';
 import { resumeTargets } from './resume-targets.ts';
 
@@ -24,7 +25,7 @@ export interface LeaderDutiesOptions {
   api: MattermostApi;
   botToken: string;
   bot: { id: string; username: string };
-  chatState: ChatStateStore;
+  chatState: StateStore;
   poster: Poster;
   onMention: (m: Mention) => void;
   /** Whether this replica still leads (a failed start is retried only while it does). */

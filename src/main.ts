@@ -15,7 +15,6 @@ import { startLeaderElection, type LeaderElection, type LeaderElectionOptions } 
 import { createLeaseLockManager } from './adapters/kubernetes/lease-lock-manager.ts';
 import { createPinoLogger } from './adapters/logging/pino-logger.ts';
 import { createPromMetrics, type PromMetrics } from './adapters/metrics/prom-metrics.ts';
-import type { ChatStateStore } from './adapters/mattermost/chat-state.ts';
 import type { Config } from './config/config-schema.ts';
 import { loadPolicy } from './config/load-policy.ts';
 import type { CoreSettings } from './core/core-settings.ts';
@@ -25,6 +24,7 @@ import { systemClock } from './core/ports/clock.ts';
 import type { Logger } from './core/ports/logger.ts';
 import { noMetrics } from './core/ports/metrics.ts';
 import { MemoryPendingStore, type PendingStore } from './core/ports/pending-store.ts';
+import type { StateStore } from './core/ports/state-store.ts';
 import { parseDuration } from './core/text/duration.ts';
 
 /** What the terminal runs: the core on the configured clusters, and what it was built from. */
@@ -35,8 +35,8 @@ export interface App extends Core {
 
 /** What `matterops serve` runs: the app with plans kept in the cluster, and what only serving needs. */
 export interface ServeApp extends App {
-  /** Where the mention listener keeps the last handled chat post per channel. */
-  chatState: ChatStateStore;
+  /** Where the mention listener keeps the chat posts it handled (the StateStore of the state namespace). */
+  chatState: StateStore;
   /** Leader election among `serve` replicas, on a Lease in the state namespace. */
   elect: (options: Omit<LeaderElectionOptions, 'namespace' | 'durationSeconds'>) => LeaderElection;
   /** What the core records, with the process metrics, for /metrics; serve adds the chat queue's. */

@@ -6,11 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChatState, type ChatStateStore } from '../../src/adapters/mattermost/chat-state.ts';
 import type { ChatSnapshot } from '../../src/adapters/mattermost/chat-snapshot.ts';
+import { handledPostsDocument } from '../../src/adapters/mattermost/chat-state-document.ts';
+import { ChatState } from '../../src/adapters/mattermost/chat-state.ts';
 import { MattermostApi, type Post } from '../../src/adapters/mattermost/mattermost-api.ts';
 import { startMentionListener, type Mention, type MentionListener } from '../../src/adapters/mattermost/mention-listener.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
+import type { StateStore } from '../../src/core/ports/state-store.ts';
+import { FakeStateStore } from '../fakes/fake-state-store.ts';
 import { MattermostRest } from '../sandbox/mattermost-rest.ts';
 import { waitFor } from '../sandbox/wait.ts';
 import { env } from '../support/sandbox.ts';
@@ -22,13 +25,10 @@ const listeners: MentionListener[] = [];
 afterEach(() => { for (const l of listeners.splice(0)) l.close(); });
 
 /** A state store in memory that says a leader last listened `agoMs` ago. */
-function storeListenedAgo(agoMs: number): ChatStateStore & { saved: () => ChatSnapshot } {
-  let saved: ChatSnapshot = { posts: {}, floor: 0, listeningUntil: Date.now() - agoMs };
-  return {
-    load: () => Promise.resolve(structuredClone(saved)),
-    save: (s) => { saved = structuredClone(s); return Promise.resolve(); },
-    saved: () => saved,
-  };
+function storeListenedAgo(agoMs: number): StateStore & { saved: () => ChatSnapshot } {
+  const store = new FakeStateStore();
+  store.backend.plant(handledPostsDocument.name, JSON.stringify({ posts: {}, floor: 0, listeningUntil: Date.now() - agoMs }));
+  return Object.assign(store, { saved: () => store.peek(handledPostsDocument) ?? handledPostsDocument.initial() });
 }
 
 /** A channel of the ops team with the bot and alice in it, that the bot has never posted in. */
@@ -38,7 +38,7 @@ async function newChannel(type: 'O' | 'P' = 'O'): Promise<string> {
   return id;
 }
 
-async function listen(store: ChatStateStore, api: MattermostApi = new MattermostApi(env('MM_URL'), env('MM_BOT_TOKEN'))) {
+async function listen(store: StateStore, api: MattermostApi = new MattermostApi(env('MM_URL'), env('MM_BOT_TOKEN'))) {
   const seen: Mention[] = [];
   const state = await ChatState.load(store, { logger: silentLogger });
   const listener = startMentionListener({ api, token: env('MM_BOT_TOKEN'), bot: { id: env('MM_BOT_USER_ID'), username: 'matterops' }, state, logger: silentLogger, onMention: (m) => seen.push(m) });

@@ -7,11 +7,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChatState, type ChatStateStore } from '../../src/adapters/mattermost/chat-state.ts';
 import type { ChatSnapshot } from '../../src/adapters/mattermost/chat-snapshot.ts';
+import { handledPostsDocument } from '../../src/adapters/mattermost/chat-state-document.ts';
+import { ChatState } from '../../src/adapters/mattermost/chat-state.ts';
 import { MattermostApi, type Post } from '../../src/adapters/mattermost/mattermost-api.ts';
 import { startMentionListener, type Mention, type MentionListener } from '../../src/adapters/mattermost/mention-listener.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
+import type { StateStore } from '../../src/core/ports/state-store.ts';
+import { FakeStateStore } from '../fakes/fake-state-store.ts';
 import { MattermostRest } from '../sandbox/mattermost-rest.ts';
 import { waitFor } from '../sandbox/wait.ts';
 import { startHoldingProxy, type HoldingProxy } from '../support/holding-proxy.ts';
@@ -37,13 +40,18 @@ async function listenBehind(proxy: HoldingProxy) {
   const seen: Mention[] = [];
   let gap: Post | undefined;
   const saves: { listeningUntil: number; gapSeen: boolean }[] = [];
-  let saved: ChatSnapshot = { posts: {}, floor: 0, listeningUntil: Date.now() - 30_000 };
-  const store: ChatStateStore = {
-    load: () => Promise.resolve(structuredClone(saved)),
-    save: (s) => {
-      saved = structuredClone(s);
-      saves.push({ listeningUntil: s.listeningUntil, gapSeen: gap !== undefined && seen.some((m) => m.post.id === gap?.id) });
-      return Promise.resolve();
+  const fake = new FakeStateStore();
+  fake.backend.plant(handledPostsDocument.name, JSON.stringify({ posts: {}, floor: 0, listeningUntil: Date.now() - 30_000 }));
+  const store: StateStore = {
+    read: (doc) => fake.read(doc),
+    update: (doc, change, options) => {
+      // Whether the gap's post had been handed to the bot when this save was asked for.
+      const gapSeen = gap !== undefined && seen.some((m) => m.post.id === gap?.id);
+      return fake.update(doc, (current) => {
+        const next = change(current);
+        if (doc.name === handledPostsDocument.name) saves.push({ listeningUntil: (next as unknown as ChatSnapshot).listeningUntil, gapSeen });
+        return next;
+      }, options);
     },
   };
   const state = await ChatState.load(store, { logger: silentLogger });

@@ -35,6 +35,13 @@ export class FakeStateStore implements StateStore {
     this.backend = backend;
   }
 
+  /** What is stored for `doc` right now, for a test to look at without awaiting; undefined when nothing is. */
+  peek<T>(doc: StateDocument<T>): T | undefined {
+    const { group, item } = documentPlace(doc.name);
+    const text = this.backend.groups.get(group)?.data[item];
+    return text === undefined ? undefined : decodeDocument(doc, text, { group, item });
+  }
+
   async read<T>(doc: StateDocument<T>): Promise<{ value: T; version: string | undefined }> {
     await Promise.resolve();
     const { group, item } = documentPlace(doc.name);

@@ -1,75 +1,99 @@
 /**
- * The chat state (handled post ids, the listening heartbeat: chat-snapshot.ts) in a ConfigMap of the
- * bot's namespace, written with optimistic concurrency: on a conflict the stored snapshot is read
- * again and merged, so two leaders in a hand-over lose nothing. Bounded (entries expire, the count
- * is capped), so the ConfigMap stays far below its 1 MiB limit. Errors are thrown to the caller,
- * which logs and retries them (chat-state.ts); a document that cannot be read (not JSON, say after
- * a hand edit) is reported by `load` as UnreadableChatState and overwritten by the next `save`.
+ * The StateStore port over ConfigMaps of the state namespace (docs/state.md). A document
+ * `<group>/<item>` is the data key `<item>.json` of the ConfigMap `matterops-<group>`, as JSON, so
+ * `kubectl get configmap matterops-<group> -o yaml` shows it. (The handled chat posts,
+ * `chat-state/handled`, are thereby where matterops has always kept them: `handled.json` of
+ * `matterops-chat-state`.)
+ *
+ * Updates are compare-and-swap on the ConfigMap's resourceVersion: a 409 (someone wrote since the
+ * read, or created it first) or a 404 (deleted since) means read again and re-apply the change.
+ * The other keys of the ConfigMap, its labels and annotations are kept as they are. A write that
+ * would make the ConfigMap's data larger than maxStateGroupBytes (half of the 1 MiB a ConfigMap
+ * may hold) is refused before it is sent, and the stored document stays as it was.
  */
 import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
-import { emptySnapshot, mergeSnapshots, parseSnapshot, type ChatSnapshot } from '../mattermost/chat-snapshot.ts';
-import { UnreadableChatState, type ChatStateStore } from '../mattermost/chat-state.ts';
-import { isNotFound } from './kube-errors.ts';
+import { MatteropsError } from '../../core/errors.ts';
+import { checkGroupSize, decodeDocument, encodeDocument } from '../../core/ports/state-codec.ts';
+import { documentPlace, stateUpdateAttempts, UnreadableDocument, type StateDocument, type StateStore } from '../../core/ports/state-store.ts';
+import { isConflict, isNotFound, toMatteropsError } from './kube-errors.ts';
 
-const name = 'matterops-chat-state';
-const key = 'handled.json';
-/** Before issue 9: the create time of the last handled post, per channel. */
-const legacyKey = 'last-handled.json';
-const conflictAttempts = 5;
+/** Every ConfigMap of the state store carries it: `kubectl get configmap -l matterops.io/state`. */
+const stateLabel = 'matterops.io/state';
 
-type Stored = { snapshot: ChatSnapshot } | { unreadable: { key: string; reason: string } };
+/** Waiting plans are ConfigMaps `matterops-pending-<code>` (configmap-pending-store.ts): no group may look like one. */
+const reservedGroup = /^pending(-|$)/;
 
-/** The stored snapshot; one of the old shape becomes a heartbeat at its newest post, and the floor. */
-function parsed(map: V1ConfigMap | undefined): Stored {
-  const data = map?.data ?? {};
-  const json = (k: string): unknown => JSON.parse(data[k] ?? '');
-  try {
-    if (data[key]) return { snapshot: parseSnapshot(json(key)) };
-    if (!data[legacyKey]) return { snapshot: parseSnapshot(undefined) };
-    const legacy = json(legacyKey);
-    if (typeof legacy !== 'object' || legacy === null) throw new Error('not an object');
-    const newest = Math.max(0, ...Object.values(legacy).filter((at): at is number => typeof at === 'number'));
-    return { snapshot: { posts: {}, floor: newest, listeningUntil: newest } };
-  } catch (error) {
-    return { unreadable: { key: data[key] ? key : legacyKey, reason: (error as Error).message } };
-  }
+/** Where a document is kept: the one mapping of names to ConfigMaps. */
+export function configMapPlace(document: string): { configMap: string; key: string } {
+  const { group, item } = documentPlace(document);
+  if (reservedGroup.test(group)) throw new Error(`state document ${document}: the group ${group} would be kept where waiting plans are (matterops-pending-*)`);
+  return { configMap: `matterops-${group}`, key: `${item}.json` };
 }
 
-export function createConfigMapStateStore(kc: KubeConfig, namespace: string, now: () => number = Date.now): ChatStateStore {
+export function createConfigMapStateStore(kc: KubeConfig, namespace: string): StateStore {
   const core = kc.makeApiClient(CoreV1Api);
-  const read = async (): Promise<V1ConfigMap | undefined> => {
+  const where = { context: kc.getCurrentContext(), server: kc.getCurrentCluster()?.server ?? '' };
+
+  const get = async (name: string): Promise<V1ConfigMap | undefined> => {
     try {
       return await core.readNamespacedConfigMap({ namespace, name });
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw error;
+      throw toMatteropsError(error, where);
     }
   };
-  const write = async (current: V1ConfigMap | undefined, snapshot: ChatSnapshot): Promise<void> => {
-    const resourceVersion = current?.metadata?.resourceVersion;
-    const body: V1ConfigMap = { metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) }, data: { [key]: JSON.stringify(snapshot) } };
-    if (current) await core.replaceNamespacedConfigMap({ namespace, name, body });
-    else await core.createNamespacedConfigMap({ namespace, body });
-  };
-  return {
-    async load() {
-      const stored = parsed(await read());
-      if ('snapshot' in stored) return stored.snapshot;
-      throw new UnreadableChatState({ configMap: `${namespace}/${name}`, key: stored.unreadable.key }, stored.unreadable.reason);
-    },
-    async save(snapshot) {
-      for (let attempt = 1; ; attempt++) {
-        const current = await read();
-        const stored = parsed(current);
-        try {
-          // An unreadable document is overwritten: load reported it, and nothing in it can be kept.
-          await write(current, mergeSnapshots('snapshot' in stored ? stored.snapshot : emptySnapshot(), snapshot, now()));
-          return;
-        } catch (error) {
-          // 409: another replica wrote in between (or created it first): merge again.
-          if ((error as { code?: number }).code !== 409 || attempt >= conflictAttempts) throw error;
-        }
+
+  /** The document's value in `map`: initial when absent; unreadable throws, or counts as absent when the caller overwrites it. */
+  function valueIn<T>(doc: StateDocument<T>, map: V1ConfigMap | undefined, overwriteUnreadable: boolean): T {
+    const { configMap, key } = configMapPlace(doc.name);
+    const text = map?.data?.[key];
+    if (text === undefined) return doc.initial();
+    try {
+      return decodeDocument(doc, text, { configMap: `${namespace}/${configMap}`, key });
+    } catch (error) {
+      if (overwriteUnreadable && error instanceof UnreadableDocument) return doc.initial();
+      throw error;
+    }
+  }
+
+  /** Writes `data` if `map` is still the stored version; false when it is not (409, or deleted meanwhile). */
+  async function swap(name: string, map: V1ConfigMap | undefined, data: Record<string, string>): Promise<boolean> {
+    try {
+      if (!map) {
+        await core.createNamespacedConfigMap({ namespace, body: { metadata: { name, namespace, labels: { [stateLabel]: 'true' } }, data } });
+        return true;
       }
+      // managedFields are the apiserver's to keep; everything else of the object stays as it is.
+      const metadata = { ...map.metadata, managedFields: undefined, labels: { ...map.metadata?.labels, [stateLabel]: 'true' } };
+      const body: V1ConfigMap = { ...map, metadata, data };
+      await core.replaceNamespacedConfigMap({ namespace, name, body });
+      return true;
+    } catch (error) {
+      if (isConflict(error) || (map && isNotFound(error))) return false;
+      throw toMatteropsError(error, where);
+    }
+  }
+
+  return {
+    async read(doc) {
+      const { configMap, key } = configMapPlace(doc.name);
+      const map = await get(configMap);
+      const value = valueIn(doc, map, false);
+      return { value, version: map?.data?.[key] === undefined ? undefined : map.metadata?.resourceVersion };
+    },
+
+    async update(doc, change, options = {}) {
+      const { configMap, key } = configMapPlace(doc.name);
+      for (let attempt = 1; attempt <= stateUpdateAttempts; attempt++) {
+        const map = await get(configMap);
+        const next = change(valueIn(doc, map, options.overwriteUnreadable ?? false));
+        const text = encodeDocument(doc, next);
+        if (map?.data?.[key] === text) return next; // unchanged: nothing to write
+        const data = { ...map?.data, [key]: text };
+        checkGroupSize(doc.name, data);
+        if (await swap(configMap, map, data)) return next;
+      }
+      throw new MatteropsError('conflict', `state document ${doc.name} changed under every one of ${stateUpdateAttempts} attempts to update it`, 'try again in a moment');
     },
   };
 }

@@ -81,3 +81,5 @@ export function toMatteropsError(error: unknown, where: KubeErrorContext): unkno
 }
 
 export const isNotFound = (error: unknown): error is ApiException<unknown> => error instanceof ApiException && error.code === 404;
+/** 409: the object changed since it was read (a stale resourceVersion), or already exists on create. */
+export const isConflict = (error: unknown): error is ApiException<unknown> => error instanceof ApiException && error.code === 409;

@@ -2,17 +2,22 @@
  * What the leader keeps about chat posts, as one document (issue 9, item 14): the ids of the posts
  * it handled (with their create times, so they expire), a floor below which everything counts as
  * handled (raised when entries are dropped for the count), and until when a leader was listening,
- * which is where the next leader's catch-up starts. Pure: merged by the store, pruned by both.
+ * which is where the next leader's catch-up starts. Pure: merged on every save, pruned by both.
+ * Kept as the StateStore document `chat-state/handled` (chat-state-document.ts).
  */
+import { z } from 'zod';
 
-export interface ChatSnapshot {
-  /** Handled post ids and their `create_at` (ms epoch, server time). */
-  posts: Record<string, number>;
+/** Tolerant of missing or odd fields, as the stored JSON of every matterops since issue 9 is read. */
+export const ChatSnapshotSchema = z.object({
+  /** Handled post ids and their `create_at` (ms epoch, server time); entries that are not numbers are dropped. */
+  posts: z.record(z.string(), z.unknown()).catch({})
+    .transform((posts) => Object.fromEntries(Object.entries(posts).filter((entry): entry is [string, number] => typeof entry[1] === 'number'))),
   /** Posts created at or before this count as handled (entries past the count limit were dropped). */
-  floor: number;
+  floor: z.coerce.number().catch(0),
   /** Until when a leader was listening with nothing left to catch up (ms epoch); 0 if never. */
-  listeningUntil: number;
-}
+  listeningUntil: z.coerce.number().catch(0),
+});
+export type ChatSnapshot = z.infer<typeof ChatSnapshotSchema>;
 
 export interface ChatSnapshotLimits {
   /** Entries older than this expire (a post that old is not answered any more). */
@@ -40,11 +45,4 @@ export function mergeSnapshots(a: ChatSnapshot, b: ChatSnapshot, now: number, li
     floor: Math.max(a.floor, b.floor),
     listeningUntil: Math.max(a.listeningUntil, b.listeningUntil),
   }, now, limits);
-}
-
-/** A snapshot from stored JSON, tolerant of missing fields; anything else is not one. */
-export function parseSnapshot(value: unknown): ChatSnapshot {
-  const v = (value ?? {}) as Partial<ChatSnapshot>;
-  const posts = typeof v.posts === 'object' && v.posts !== null ? Object.fromEntries(Object.entries(v.posts).filter(([, at]) => typeof at === 'number')) : {};
-  return { posts, floor: Number(v.floor) || 0, listeningUntil: Number(v.listeningUntil) || 0 };
 }

@@ -4,31 +4,13 @@
  * by post id (issue 9, item 14): a live post handled during a catch-up never hides an older
  * missed one. A post is marked before its command runs: a crash mid-command loses it rather than
  * running it twice. Saves are coalesced; a failed save is logged and retried, never swallowed.
+ * Kept in the StateStore (chat-state-document.ts).
  */
 import type { Logger } from '../../core/ports/logger.ts';
-import { defaultLimits, emptySnapshot, parseSnapshot, pruneSnapshot, type ChatSnapshot, type ChatSnapshotLimits } from './chat-snapshot.ts';
+import { UnreadableDocument, type StateStore } from '../../core/ports/state-store.ts';
 import { sleep } from '../../core/sleep.ts';
-
-/**
- * Where the snapshot lives; `save` merges with what is stored (another leader may have written).
- * `load` throws UnreadableChatState when what is stored cannot be read at all, and `save` then
- * overwrites it; any other error of either is a failure to reach the store.
- */
-export interface ChatStateStore {
-  load(): Promise<ChatSnapshot>;
-  save(snapshot: ChatSnapshot): Promise<void>;
-}
-
-/** The stored document is not a snapshot (not JSON, or not of its shape); `where` names it. */
-export class UnreadableChatState extends Error {
-  readonly where: Record<string, string>;
-
-  constructor(where: Record<string, string>, reason: string) {
-    super(`the stored chat state (${Object.values(where).join(', ')}) is unreadable: ${reason}`);
-    this.name = 'UnreadableChatState';
-    this.where = where;
-  }
-}
+import { defaultLimits, emptySnapshot, pruneSnapshot, type ChatSnapshot, type ChatSnapshotLimits } from './chat-snapshot.ts';
+import { loadChatSnapshot, saveChatSnapshot } from './chat-state-document.ts';
 
 export interface ChatStateOptions extends Partial<ChatSnapshotLimits> {
   logger: Logger;
@@ -44,13 +26,13 @@ const closingAttempts = 3;
 
 export class ChatState {
   private snapshot: ChatSnapshot;
-  private readonly store: ChatStateStore;
+  private readonly store: StateStore;
   private readonly options: ChatStateOptions & ChatSnapshotLimits & { now: () => number };
   private dirty = false;
   private saving: Promise<void> | undefined;
   private closing = false;
 
-  private constructor(store: ChatStateStore, snapshot: ChatSnapshot, options: ChatStateOptions) {
+  private constructor(store: StateStore, snapshot: ChatSnapshot, options: ChatStateOptions) {
     this.store = store;
     this.options = { ...defaultLimits, now: Date.now, ...options };
     this.snapshot = pruneSnapshot(snapshot, this.options.now(), this.options);
@@ -62,11 +44,11 @@ export class ChatState {
    * save overwrites it. Posts it named may then be answered again, and no catch-up runs (nobody
    * knows since when), which is less harm than a deaf bot. Other errors are thrown (retried).
    */
-  static async load(store: ChatStateStore, options: ChatStateOptions): Promise<ChatState> {
+  static async load(store: StateStore, options: ChatStateOptions): Promise<ChatState> {
     try {
-      return new ChatState(store, parseSnapshot(await store.load()), options);
+      return new ChatState(store, await loadChatSnapshot(store, (options.now ?? Date.now)()), options);
     } catch (error) {
-      if (!(error instanceof UnreadableChatState)) throw error;
+      if (!(error instanceof UnreadableDocument)) throw error;
       options.logger.error({ ...error.where, err: error.message }, 'the stored chat state is unreadable: starting from an empty one, overwritten on the next save');
       return new ChatState(store, emptySnapshot(), options);
     }
@@ -117,7 +99,8 @@ export class ChatState {
       for (let failures = 0; this.dirty;) {
         this.dirty = false;
         try {
-          await this.store.save(pruneSnapshot(this.snapshot, this.options.now(), this.options));
+          const now = this.options.now();
+          await saveChatSnapshot(this.store, pruneSnapshot(this.snapshot, now, this.options), now);
           failures = 0;
         } catch (error) {
           this.dirty = true;

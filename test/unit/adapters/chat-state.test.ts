@@ -3,26 +3,28 @@
  * cluster, not the newest create time per channel; saving it never fails silently.
  */
 import { describe, expect, it } from 'vitest';
-import { ChatState, UnreadableChatState, type ChatStateStore } from '../../../src/adapters/mattermost/chat-state.ts';
+import { ChatState } from '../../../src/adapters/mattermost/chat-state.ts';
 import type { Logger } from '../../../src/core/ports/logger.ts';
+import type { StateStore } from '../../../src/core/ports/state-store.ts';
+import { FakeStateStore } from '../../fakes/fake-state-store.ts';
 
 const hour = 3_600_000;
 const post = (id: string, createAt: number, channel = 'c1') => ({ id, channel_id: channel, create_at: createAt });
 
-/** A store in memory that can be made to fail, and records what it was asked to save. */
+/** A state store in memory that can be made to fail, and records how often it was asked to save. */
 function memoryStore(failures = 0) {
-  let saved: unknown;
-  const attempts: unknown[] = [];
-  const store = {
-    load: () => Promise.resolve(saved),
-    save: (snapshot: unknown) => {
-      attempts.push(structuredClone(snapshot));
+  const fake = new FakeStateStore();
+  const attempts: string[] = [];
+  const store: StateStore = {
+    read: (doc) => fake.read(doc),
+    update: (doc, change, options) => {
+      attempts.push(doc.name);
       if (failures-- > 0) return Promise.reject(new Error('configmaps "matterops-chat-state" is forbidden'));
-      saved = structuredClone(snapshot);
-      return Promise.resolve();
+      return fake.update(doc, change, options);
     },
-  } as unknown as ChatStateStore;
-  return { store, saved: () => saved as { posts: Record<string, number> } | undefined, attempts };
+  };
+  const stored = (): string | undefined => fake.backend.groups.get('chat-state')?.data['handled'];
+  return { store, saved: () => JSON.parse(stored() ?? 'null') as { posts: Record<string, number> } | undefined, attempts };
 }
 
 function recordingLogger(): Logger & { lines: string[] } {
@@ -98,14 +100,15 @@ describe('the chat state', () => {
 
   it('starts empty from a document the store cannot read, but never from a store it cannot reach', async () => {
     const now = Date.now();
-    const unreadable = { load: () => Promise.reject(new UnreadableChatState({ configMap: 'ns/matterops-chat-state', key: 'handled.json' }, 'not JSON')), save: () => Promise.resolve() };
+    const unreadable = new FakeStateStore();
+    unreadable.backend.plant('chat-state/handled', '{"posts": {"p1": 17');
     const logger = recordingLogger();
     const state = await ChatState.load(unreadable, { logger, now: () => now });
     expect(state.catchUpFrom()).toBeUndefined();
     expect(state.claim(post('p1', now - 1_000))).toBe(true);
     expect(logger.lines).toHaveLength(1);
     // Unreachable is not unreadable: taking it for empty would answer handled posts again.
-    const unreachable = { load: () => Promise.reject(new Error('connect ECONNREFUSED')), save: () => Promise.resolve() };
+    const unreachable: StateStore = { read: () => Promise.reject(new Error('connect ECONNREFUSED')), update: () => Promise.reject(new Error('connect ECONNREFUSED')) };
     await expect(ChatState.load(unreachable, { logger, now: () => now })).rejects.toThrow('ECONNREFUSED');
   });
 });

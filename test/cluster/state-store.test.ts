@@ -1,0 +1,54 @@
+/**
+ * The ConfigMap StateStore on the real apiserver, as the bot identity, in a namespace of its own
+ * used as the state namespace: the StateStore contract, and where the documents are kept.
+ */
+import { CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { configMapPlace, createConfigMapStateStore } from '../../src/adapters/kubernetes/configmap-state-store.ts';
+import { stateStoreContract } from '../contract/state-store.contract.ts';
+import { kubeConfig, testNamespace } from '../support/sandbox.ts';
+
+const bot = kubeConfig('sandbox-bot');
+const admin = kubeConfig().makeApiClient(CoreV1Api);
+let namespace = '';
+beforeAll(async () => { namespace = await testNamespace('statestore'); });
+
+/** Writes one key of a document's ConfigMap as the admin, as a hand edit would. */
+async function plant(document: string, text: string): Promise<void> {
+  const { configMap, key } = configMapPlace(document);
+  const current = await admin.readNamespacedConfigMap({ namespace, name: configMap }).catch(() => undefined);
+  const body: V1ConfigMap = { ...current, metadata: { ...current?.metadata, name: configMap }, data: { ...current?.data, [key]: text } };
+  if (current) await admin.replaceNamespacedConfigMap({ namespace, name: configMap, body });
+  else await admin.createNamespacedConfigMap({ namespace, body });
+}
+
+stateStoreContract('ConfigMaps on the real apiserver', () => ({
+  stores: [createConfigMapStateStore(bot, namespace), createConfigMapStateStore(bot, namespace)],
+  plant,
+}));
+
+describe('where the ConfigMap store keeps a document', () => {
+  const doc = { name: 'notes/today', schema: z.object({ text: z.string() }), initial: () => ({ text: '' }) };
+
+  it('is the key <item>.json of the ConfigMap matterops-<group>, labelled, as JSON', async () => {
+    await createConfigMapStateStore(bot, namespace).update(doc, () => ({ text: 'hello' }));
+    const map = await admin.readNamespacedConfigMap({ namespace, name: 'matterops-notes' });
+    expect(map.data).toEqual({ 'today.json': '{"text":"hello"}' });
+    expect(map.metadata?.labels).toEqual({ 'matterops.io/state': 'true' });
+  });
+
+  it('keeps the other keys, labels and annotations of a ConfigMap it updates', async () => {
+    await admin.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'matterops-kept', labels: { team: 'ops' }, annotations: { note: 'by hand' } }, data: { 'README': 'do not touch' } } });
+    await createConfigMapStateStore(bot, namespace).update({ ...doc, name: 'kept/doc' }, () => ({ text: 'hi' }));
+    const map = await admin.readNamespacedConfigMap({ namespace, name: 'matterops-kept' });
+    expect(map.data).toEqual({ README: 'do not touch', 'doc.json': '{"text":"hi"}' });
+    expect(map.metadata?.labels).toEqual({ team: 'ops', 'matterops.io/state': 'true' });
+    expect(map.metadata?.annotations).toEqual({ note: 'by hand' });
+  });
+
+
+  it('refuses a group whose ConfigMap would look like a waiting plan (matterops-pending-<code>)', async () => {
+    await expect(createConfigMapStateStore(bot, namespace).read({ ...doc, name: 'pending-0badc0de/doc' })).rejects.toThrow('where waiting plans are');
+  });
+});
