@@ -10,7 +10,7 @@
  */
 import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { loadConfig } from '../src/config/load-config.ts';
-import type { Installation } from '../src/core/model/installation.ts';
+import { toInstallation, type Installation } from '../src/core/model/installation.ts';
 import type { ClusterDirectory, ClusterGateway } from '../src/core/ports/cluster-gateway.ts';
 import { silentLogger } from '../src/core/ports/logger.ts';
 import { createCore } from '../src/core/create-core.ts';
@@ -32,7 +32,7 @@ const mm = { group: 'installation.mattermost.com', version: 'v1beta1', plural: '
 
 /** Names the pipeline's port calls after the raw steps they stand for. */
 const gatewayStep = (method: string, args: unknown[]): string =>
-  method === 'patchInstallation' ? ((args[3] as { dryRun?: boolean }).dryRun ? 'dry-run patch' : 'patch') : method === 'getInstallation' ? 'read' : method;
+  method === 'write' ? ((args[1] as { dryRun?: boolean }).dryRun ? 'dry-run patch' : 'patch') : method === 'getInstallation' ? 'read' : method;
 const auditStep = (_method: string, args: unknown[]): string => `audit ${(args[0] as { phase: string }).phase}`;
 const lockStep = (method: string): string => (method === 'acquire' ? 'lock' : method);
 
@@ -45,9 +45,9 @@ function withoutOperatorWait(directory: ClusterDirectory, timer: StepTimer): Clu
     let written: Installation | undefined;
     const gateway: ClusterGateway = {
       ...real,
-      patchInstallation: async (ns, name, patch, options) => {
-        const result = await real.patchInstallation(ns, name, patch, options);
-        if (!options.dryRun) written = result;
+      write: async (request, options) => {
+        const result = await real.write(request, options);
+        if (!options.dryRun && result) written = toInstallation(result.object);
         return result;
       },
       watchInstallation: (_ns, _name, onChange) => {
@@ -89,7 +89,7 @@ await withSandbox(async (env) => {
   const lockSettings = { namespace: config.stateNamespace, durationSeconds: 30, signer: createHmacSigner('bench key') };
   const leaseRef = { ...leaseResource, namespace: lockSettings.namespace, name: lockLeaseName(namespace, 'raw-bench') };
   const lease = (): object => {
-    const record = { ...entry, name: 'bench', until: 'stable' as const, generation: 2, summary: `replicas -> ${n}`, startedAt: new Date().toISOString(), deadline: new Date().toISOString() };
+    const record = { ...entry, name: 'bench', steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: namespace, name: 'bench', generation: 2 }], step: 0, summary: `replicas -> ${n}`, startedAt: new Date().toISOString(), deadline: new Date().toISOString() };
     return toLease(lockSettings, { cluster: 'sandbox-bot', namespace, name: 'raw-bench' }, { operationId: 'rawbench', verb: 'scale', requester: 'bench', startedAt: new Date(), record }, new Date());
   };
 

@@ -9,7 +9,7 @@ import { createHmacSigner } from '../../src/adapters/crypto/hmac-signer.ts';
 import { createLeaseLockManager } from '../../src/adapters/kubernetes/lease-lock-manager.ts';
 import { lockLeaseName } from '../../src/adapters/kubernetes/lock-lease.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
-import type { InFlightRecord } from '../../src/core/change/in-flight.ts';
+import type { InFlightRecord } from '../../src/core/model/in-flight-record.ts';
 import { resumeInFlight } from '../../src/core/change/resume.ts';
 import { systemClock, type Clock } from '../../src/core/ports/clock.ts';
 import type { LockHolder } from '../../src/core/ports/lock-manager.ts';
@@ -40,7 +40,7 @@ const lockManager = (skewMs = 0, signingKey = key, durationSeconds = 2) =>
 function holder(operationId: string, name: string, extra: Partial<InFlightRecord> = {}): LockHolder {
   const now = new Date();
   const record: InFlightRecord = {
-    operationId, verb: 'delete', requester: '@alice', via: 'terminal', cluster: 'sandbox-bot', namespace, name, until: 'deleted', generation: 1,
+    operationId, verb: 'delete', requester: '@alice', via: 'terminal', cluster: 'sandbox-bot', namespace, name, steps: [{ kind: 'wait' as const, until: 'deleted' as const, namespace: namespace, name: name, generation: 1 }], step: 0,
     summary: `delete ${name}`, startedAt: now.toISOString(), deadline: new Date(now.getTime() + 60_000).toISOString(), ...extra,
   };
   return { operationId, verb: record.verb, requester: record.requester, startedAt: now, record };

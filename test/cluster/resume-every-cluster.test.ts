@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHmacSigner } from '../../src/adapters/crypto/hmac-signer.ts';
 import { createLeaseLockManager } from '../../src/adapters/kubernetes/lease-lock-manager.ts';
 import { lockLeaseName } from '../../src/adapters/kubernetes/lock-lease.ts';
-import type { InFlightRecord } from '../../src/core/change/in-flight.ts';
+import type { InFlightRecord } from '../../src/core/model/in-flight-record.ts';
 import { systemClock } from '../../src/core/ports/clock.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
 import { repoRoot } from '../sandbox/paths.ts';
@@ -53,8 +53,8 @@ it('matterops resume follows a change left in flight through a second context, e
   away.setCurrentContext('away');
   const now = new Date();
   const record: InFlightRecord = {
-    operationId: 'awayop1', verb: 'delete', requester: 'tester', via: 'terminal', cluster: 'away', namespace, name: 'left-away', until: 'deleted',
-    generation: 1, summary: 'delete left-away', startedAt: now.toISOString(), deadline: new Date(now.getTime() + 60_000).toISOString(),
+    operationId: 'awayop1', verb: 'delete', requester: 'tester', via: 'terminal', cluster: 'away', namespace, name: 'left-away',
+    steps: [{ kind: 'wait' as const, until: 'deleted' as const, namespace: namespace, name: 'left-away', generation: 1 }], step: 0, summary: 'delete left-away', startedAt: now.toISOString(), deadline: new Date(now.getTime() + 60_000).toISOString(),
   };
   // What a bot killed mid-change through `away` leaves: its lock, never renewed again.
   const dead = createLeaseLockManager(away, 'away', { namespace, durationSeconds: 2, clock: systemClock, signer: createHmacSigner(key), logger: silentLogger });

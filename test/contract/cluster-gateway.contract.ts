@@ -4,8 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MatteropsError } from '../../src/core/errors.ts';
-import type { Installation } from '../../src/core/model/installation.ts';
-import type { ClusterGateway } from '../../src/core/ports/cluster-gateway.ts';
+import { toInstallation, type Installation } from '../../src/core/model/installation.ts';
+import { kinds } from '../../src/core/model/resource.ts';
+import type { ClusterGateway, WriteOptions } from '../../src/core/ports/cluster-gateway.ts';
+
+const cr = (namespace: string, name: string) => ({ resource: kinds.mattermost, namespace, name });
+/** A merge patch of the Mattermost CR through the generic write, as the installation it leaves. */
+async function patchCR(gateway: ClusterGateway, namespace: string, name: string, patch: Record<string, unknown>, options: WriteOptions): Promise<Installation> {
+  return toInstallation((await gateway.write({ ...cr(namespace, name), action: { kind: 'patch', patch } }, options))?.object);
+}
 
 export interface ContractSubject {
   gateway: ClusterGateway;
@@ -89,12 +96,13 @@ export function clusterGatewayContract(label: string, subject: () => ContractSub
     it('writes nothing in a dry run: patch, create and delete (regression: a dry-run delete once deleted)', async () => {
       const { gateway, seeded } = subject();
       const before = await gateway.getInstallation(seeded.namespace, seeded.name);
-      const patched = await gateway.patchInstallation(seeded.namespace, seeded.name, { spec: { replicas: seeded.replicas + 3 } }, { dryRun: true });
+      const patched = await patchCR(gateway, seeded.namespace, seeded.name, { spec: { replicas: seeded.replicas + 3 } }, { dryRun: true });
       expect(patched.spec.replicas).toBe(seeded.replicas + 3);
       expect(patched.generation).toBe((before?.generation ?? 0) + 1);
-      await gateway.deleteInstallation(seeded.namespace, seeded.name, { dryRun: true, resourceVersion: before?.resourceVersion ?? '' });
+      expect(await gateway.write({ ...cr(seeded.namespace, seeded.name), action: { kind: 'delete' } }, { dryRun: true, resourceVersion: before?.resourceVersion ?? '' })).toBeUndefined();
       const body = { apiVersion: 'installation.mattermost.com/v1beta1', kind: 'Mattermost', metadata: { name: 'dry-run-only' }, spec: { ingress: { enabled: false } } };
-      expect((await gateway.createInstallation(seeded.namespace, body, { dryRun: true })).name).toBe('dry-run-only');
+      const created = await gateway.write({ ...cr(seeded.namespace, 'dry-run-only'), action: { kind: 'create', body } }, { dryRun: true });
+      expect(toInstallation(created?.object).name).toBe('dry-run-only');
       const after = await gateway.getInstallation(seeded.namespace, seeded.name);
       expect(after?.resourceVersion).toBe(before?.resourceVersion);
       expect(await gateway.getInstallation(seeded.namespace, 'dry-run-only')).toBeUndefined();
@@ -102,8 +110,24 @@ export function clusterGatewayContract(label: string, subject: () => ContractSub
 
     it('refuses a write whose resourceVersion precondition is stale, as a conflict', async () => {
       const { gateway, seeded } = subject();
-      const error = await rejection(gateway.patchInstallation(seeded.namespace, seeded.name, { spec: { replicas: seeded.replicas } }, { resourceVersion: '1' }));
+      const error = await rejection(patchCR(gateway, seeded.namespace, seeded.name, { spec: { replicas: seeded.replicas } }, { resourceVersion: '1' }));
       expect(error.code).toBe('conflict');
+    });
+
+    it('writes other kinds too: a ConfigMap created (dry run first), refused when stale, deleted', async () => {
+      const { gateway, seeded } = subject();
+      const name = `contract-${Date.now().toString(36)}`;
+      const configMap = { resource: kinds.configMap, namespace: seeded.namespace, name };
+      const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: seeded.namespace }, data: { note: 'from the contract' } };
+      await gateway.write({ ...configMap, action: { kind: 'create', body } }, { dryRun: true });
+      const gone = await rejection(gateway.write({ ...configMap, action: { kind: 'delete' } }, {}));
+      expect(gone.code).toBe('not_found'); // the dry run stored nothing
+      const created = await gateway.write({ ...configMap, action: { kind: 'create', body } }, {});
+      expect(created?.resourceVersion).toMatch(/^\d+$/);
+      expect((await rejection(gateway.write({ ...configMap, action: { kind: 'create', body } }, {}))).code).toBe('conflict');
+      expect((await rejection(gateway.write({ ...configMap, action: { kind: 'delete' } }, { resourceVersion: '1' }))).code).toBe('conflict');
+      await gateway.write({ ...configMap, action: { kind: 'delete' } }, { resourceVersion: created?.resourceVersion ?? '' });
+      expect((await rejection(gateway.write({ ...configMap, action: { kind: 'delete' } }, {}))).code).toBe('not_found');
     });
 
     it('reads the key names of a secret, and undefined for a missing one', async () => {
@@ -130,7 +154,7 @@ export function clusterGatewayContract(label: string, subject: () => ContractSub
       try {
         const before = await gateway.getInstallation(seeded.namespace, seeded.name);
         // An ingress annotation: a spec change the operator reconciles without replacing any pod.
-        const written = await gateway.patchInstallation(seeded.namespace, seeded.name,
+        const written = await patchCR(gateway, seeded.namespace, seeded.name,
           { spec: { ingress: { annotations: { 'matterops.io/contract': String(Date.now()) } } } }, { resourceVersion: before?.resourceVersion ?? '' });
         expect(written.resourceVersion).not.toBe(before?.resourceVersion);
         // What the write returns is the object as written: the operator has not seen it yet.

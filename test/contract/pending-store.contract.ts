@@ -1,5 +1,6 @@
 /** The PendingStore contract, run by the memory store (unit) and the ConfigMap adapter (cluster). */
 import { describe, expect, it } from 'vitest';
+import { writeThenWait } from '../../src/core/change/installation-steps.ts';
 import type { ChangePlan } from '../../src/core/change/plan.ts';
 import type { Installation } from '../../src/core/model/installation.ts';
 import type { PendingStore } from '../../src/core/ports/pending-store.ts';
@@ -17,8 +18,9 @@ export function samplePlan(id: string, expiresAt = new Date(Date.now() + 5 * 60_
     id, verb: 'env', operation: { verb: 'env' },
     draft: {
       kind: 'change', target: { cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' }, before: installation(2),
-      write: { kind: 'patch', patch: { spec: { mattermostEnv: [{ name: 'MM_SQLSETTINGS_DATASOURCE', value: 'postgres://mm:hunter2@db/mm' }] } } },
-      risk: 'change', summary: 'env chat/mattermost: ~MM_SQLSETTINGS_DATASOURCE', notes: [], until: 'stable',
+      steps: writeThenWait({ cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' },
+        { kind: 'patch', patch: { spec: { mattermostEnv: [{ name: 'MM_SQLSETTINGS_DATASOURCE', value: 'postgres://mm:hunter2@db/mm' }] } } }, installation(2), 'stable'),
+      risk: 'change', summary: 'env chat/mattermost: ~MM_SQLSETTINGS_DATASOURCE', notes: [],
     },
     preview: installation(2), diff: ['env ~MM_SQLSETTINGS_DATASOURCE'],
     requester: { id: 'u-alice', name: '@alice', via: 'mattermost', team: 'ops', channel: 'ops' },

@@ -5,6 +5,7 @@
 import { MatteropsError } from '../../src/core/errors.ts';
 import { toInstallation, type Installation } from '../../src/core/model/installation.ts';
 import { concernsInstallation, type EventInfo, type JobInfo, type LogRequest, type PodInfo } from '../../src/core/model/workload.ts';
+import { kinds, sameKind, type ResourceWrite, type WrittenObject } from '../../src/core/model/resource.ts';
 import type { ClusterDirectory, ClusterGateway, ClusterIdentity, Subscription, WriteOptions } from '../../src/core/ports/cluster-gateway.ts';
 import { mergePatch } from './merge-patch.ts';
 
@@ -39,6 +40,8 @@ export class FakeClusterGateway implements ClusterGateway {
   /** Raw custom resources, as the apiserver stores them. */
   readonly objects = new Map<Key, Raw>();
   readonly secrets = new Map<Key, string[]>();
+  /** Objects of other kinds the change pipeline wrote: `apiVersion/plural/namespace/name`. */
+  readonly others = new Map<string, Raw>();
   /** When set, the fake operator takes every change to stable on its own (after one tick of reconciling). */
   autoSettle = true;
   /** Simulated RBAC for impersonation: user -> namespaces where it may write. */
@@ -191,46 +194,90 @@ export class FakeClusterGateway implements ClusterGateway {
     return raw;
   }
 
-  async patchInstallation(namespace: string, name: string, patch: object, options: WriteOptions): Promise<Installation> {
+  /** Writes like the apiserver: the Mattermost CR into `objects` (the fake operator reconciles it), other kinds into `others`. */
+  async write(request: ResourceWrite, options: WriteOptions): Promise<WrittenObject | undefined> {
     await this.check();
-    this.checkWrite(namespace, 'patch');
+    this.checkWrite(request.namespace, request.action.kind);
+    const raw = sameKind(request.resource, kinds.mattermost) ? this.writeInstallation(request, options) : this.writeOther(request, options);
+    return raw && { object: raw, generation: raw.metadata.generation, resourceVersion: raw.metadata.resourceVersion };
+  }
+
+  /** Test helpers: the same writes, as the Mattermost CR they leave. */
+  async patchInstallation(namespace: string, name: string, patch: object, options: WriteOptions): Promise<Installation> {
+    return toInstallation((await this.write({ resource: kinds.mattermost, namespace, name, action: { kind: 'patch', patch: patch as Record<string, unknown> } }, options))?.object);
+  }
+
+  async deleteInstallation(namespace: string, name: string, options: WriteOptions): Promise<void> {
+    await this.write({ resource: kinds.mattermost, namespace, name, action: { kind: 'delete' } }, options);
+  }
+
+  private writeInstallation(request: ResourceWrite, options: WriteOptions): Raw | undefined {
+    const { namespace, name, action } = request;
+    switch (action.kind) {
+      case 'patch': return this.patchRaw(namespace, name, action.patch, options);
+      case 'create': return this.createRaw(namespace, action.body, options);
+      case 'delete': this.deleteRaw(namespace, name, options); return undefined;
+    }
+  }
+
+  private patchRaw(namespace: string, name: string, patch: object, options: WriteOptions): Raw {
     const raw = this.preconditions(this.objects.get(key(namespace, name)), namespace, name, options);
     const next = mergePatch(raw, patch) as Raw;
     const specChanged = JSON.stringify(next.spec) !== JSON.stringify(raw.spec);
     next.metadata = { ...raw.metadata, generation: raw.metadata.generation + (specChanged ? 1 : 0), resourceVersion: String(this.counter.value + 1) };
-    if (options.dryRun) return toInstallation(next);
+    if (options.dryRun) return next;
     this.counter.value++;
     this.objects.set(key(namespace, name), next);
-    const written = toInstallation(next); // as written: the operator's status write comes after
+    const written = structuredClone(next); // as written: the operator's status write comes after
     this.notify(namespace, name);
     if (specChanged) this.reconcile(namespace, name);
     return written;
   }
 
-  async createInstallation(namespace: string, body: object, options: WriteOptions): Promise<Installation> {
-    await this.check();
-    this.checkWrite(namespace, 'create');
+  private createRaw(namespace: string, body: object, options: WriteOptions): Raw {
     const given = body as { metadata: { name: string }; spec: Record<string, unknown> };
     const name = given.metadata.name;
     if (this.objects.has(key(namespace, name))) throw new MatteropsError('conflict', `cluster ${this.context}: mattermosts.installation.mattermost.com "${name}" already exists`);
     const raw: Raw = { metadata: { name, namespace, generation: 1, resourceVersion: String(this.counter.value + 1), creationTimestamp: new Date().toISOString() }, spec: given.spec, status: {} };
-    if (options.dryRun) return toInstallation(raw);
+    if (options.dryRun) return raw;
     this.counter.value++;
     this.objects.set(key(namespace, name), raw);
-    const written = toInstallation(raw);
+    const written = structuredClone(raw);
     this.notify(namespace, name);
     this.reconcile(namespace, name);
     return written;
   }
 
-  async deleteInstallation(namespace: string, name: string, options: WriteOptions): Promise<void> {
-    await this.check();
-    this.checkWrite(namespace, 'delete');
+  private deleteRaw(namespace: string, name: string, options: WriteOptions): void {
     this.preconditions(this.objects.get(key(namespace, name)), namespace, name, options);
     if (options.dryRun) return;
     this.objects.delete(key(namespace, name));
     this.pods.delete(key(namespace, name));
     setTimeout(() => this.notify(namespace, name), 1);
+  }
+
+  /** Any other kind (Jobs, ConfigMaps, Secrets): stored as given, with a generation bumped by spec or data changes. */
+  private writeOther(request: ResourceWrite, options: WriteOptions): Raw | undefined {
+    const { namespace, name, action } = request;
+    const k = `${request.resource.apiVersion}/${request.resource.plural}/${namespace}/${name}`;
+    const what = `${request.resource.plural} "${name}"`;
+    const existing = this.others.get(k);
+    if (action.kind !== 'create') {
+      if (!existing) throw new MatteropsError('not_found', `cluster ${this.context}: ${what} not found`);
+      if (options.resourceVersion && options.resourceVersion !== existing.metadata.resourceVersion) {
+        throw new MatteropsError('conflict', `cluster ${this.context}: Operation cannot be fulfilled on ${what}: the object has been modified; please apply your changes to the latest version and try again`, 'it changed meanwhile; run the command again');
+      }
+    } else if (existing) throw new MatteropsError('conflict', `cluster ${this.context}: ${what} already exists`);
+    if (action.kind === 'delete') {
+      if (!options.dryRun) this.others.delete(k);
+      return undefined;
+    }
+    const base = action.kind === 'create' ? { ...action.body, metadata: { ...(action.body.metadata as object), name, namespace, generation: 0 } } : mergePatch(existing, action.patch);
+    const next = { ...(base as Raw), metadata: { ...(base as Raw).metadata, generation: ((base as Raw).metadata.generation ?? 0) + 1, resourceVersion: String(this.counter.value + 1) } };
+    if (options.dryRun) return next;
+    this.counter.value++;
+    this.others.set(k, next);
+    return structuredClone(next);
   }
 
   async secretKeys(namespace: string, name: string): Promise<string[] | undefined> {

@@ -30,11 +30,12 @@ export class FakeLockManager implements LockManager {
     return { ok: true, lock: { target, holder, token } };
   }
 
-  async renew(lock: HeldLock, _options?: RenewOptions): Promise<void> {
+  async renew(lock: HeldLock, options: RenewOptions = {}): Promise<void> {
     await Promise.resolve();
     const entry = this.entries.get(this.key(lock.target));
     if (entry?.token !== lock.token) throw new MatteropsError('conflict', `the lock on ${lock.target.namespace}/${lock.target.name} was taken over by another holder`);
     entry.renewedAt = this.clock.now().getTime();
+    if (options.record) entry.holder = { ...entry.holder, record: options.record };
   }
 
   async release(lock: HeldLock): Promise<void> {

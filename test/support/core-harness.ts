@@ -9,7 +9,7 @@ import type { RunOptions } from '../../src/core/run-options.ts';
 import { createCore } from '../../src/core/create-core.ts';
 import type { Outcome, Pipeline } from '../../src/core/pipeline.ts';
 import { PolicySchema, type Policy } from '../../src/core/policy/policy-schema.ts';
-import { systemClock } from '../../src/core/ports/clock.ts';
+import { handMovedClock } from './hand-moved-clock.ts';
 import type { Logger } from '../../src/core/ports/logger.ts';
 import type { Metrics } from '../../src/core/ports/metrics.ts';
 import type { Caller } from '../../src/core/model/caller.ts';
@@ -59,9 +59,8 @@ export interface Harness {
 export function createHarness(options: HarnessOptions = {}): Harness {
   const gateway = new FakeClusterGateway('sandbox-bot', 'https://127.0.0.1:6443');
   const other = new FakeClusterGateway('staging-cluster');
-  let now = fixedNow.getTime();
   // "now" is fixed and moved by hand; timers are still real (follow polls, lock renewals).
-  const clock = { ...systemClock, now: () => new Date(now), advance: (ms: number) => { now += ms; } };
+  const clock = handMovedClock(fixedNow);
   const logged: Harness['logged'] = [];
   const record = (fields: Record<string, unknown>, message: string): void => { logged.push({ fields, message }); };
   const logger: Logger = { info: record, warn: record, error: record };

@@ -13,6 +13,7 @@ import { concernsInstallation } from '../../core/model/workload.ts';
 import { isNotFound, statusBody, toMatteropsError } from './kube-errors.ts';
 import { appContainerName, describeTermination, toEventInfo, toJobInfo, toPodInfo } from './kube-mappers.ts';
 import { watchInstallation } from './installation-watch.ts';
+import { createResourceWriter } from './resource-writer.ts';
 
 /** Where Mattermost custom resources live (reference/mattermost.md A.1). */
 export const mattermostResource = { group: 'installation.mattermost.com', version: 'v1beta1', plural: 'mattermosts' } as const;
@@ -33,8 +34,6 @@ function callOptions(as: Impersonation | undefined, mergePatch = false): Configu
   return { middleware, middlewareMergeStrategy: 'append' };
 }
 
-const dryRunOf = (dryRun: boolean | undefined): { dryRun?: string } => (dryRun ? { dryRun: 'All' } : {});
-
 export function createKubeGateway(kc: KubeConfig, context: string, as?: Impersonation): ClusterGateway {
   const server = kc.getCluster(kc.getContextObject(context)?.cluster ?? '')?.server ?? 'unknown server';
   const where = { context, server };
@@ -42,6 +41,7 @@ export function createKubeGateway(kc: KubeConfig, context: string, as?: Imperson
   const core = kc.makeApiClient(CoreV1Api);
   const batch = kc.makeApiClient(BatchV1Api);
   const opts = callOptions(as);
+  const write = createResourceWriter(kc, { call: opts, mergePatch: callOptions(as, true) });
 
   async function guard<T>(call: () => Promise<T>): Promise<T> {
     try {
@@ -95,21 +95,7 @@ export function createKubeGateway(kc: KubeConfig, context: string, as?: Imperson
       return { username: review.status?.userInfo?.username ?? 'unknown', groups: review.status?.userInfo?.groups ?? [] };
     }),
     serverVersion: () => guard(async () => (await kc.makeApiClient(VersionApi).getCode()).gitVersion),
-    patchInstallation: (namespace, name, patch, options) => guard(async () => {
-      // A resourceVersion in a merge patch is a precondition: the apiserver answers 409 if it moved.
-      const body = options.resourceVersion ? { ...patch, metadata: { resourceVersion: options.resourceVersion } } : patch;
-      return toInstallation(await custom.patchNamespacedCustomObject(
-        { ...mattermostResource, namespace, name, body, ...dryRunOf(options.dryRun) }, callOptions(as, true)));
-    }),
-    createInstallation: (namespace, body, options) => guard(async () => toInstallation(
-      await custom.createNamespacedCustomObject({ ...mattermostResource, namespace, body, ...dryRunOf(options.dryRun) }, opts))),
-    deleteInstallation: (namespace, name, options) => guard(async () => {
-      // With a body, the apiserver reads DeleteOptions from it and ignores the dryRun query
-      // parameter: a dry run must say so in the body, or it really deletes (seen in tests).
-      await custom.deleteNamespacedCustomObject({ ...mattermostResource, namespace, name, body: {
-        ...(options.dryRun ? { dryRun: ['All'] } : {}), propagationPolicy: 'Background',
-        ...(options.resourceVersion ? { preconditions: { resourceVersion: options.resourceVersion } } : {}) } }, opts);
-    }),
+    write: (request, options) => guard(() => write(request, options)),
     secretKeys: async (namespace, name) => {
       try {
         const secret = await core.readNamespacedSecret({ namespace, name }, opts);

@@ -15,6 +15,7 @@
 import { CustomObjectsApi, Observable, type KubeConfig, type ObservableMiddleware } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports/clock.ts';
+import type { InFlightRecord } from '../../core/model/in-flight-record.ts';
 import type { InstallationRef } from '../../core/model/installation-ref.ts';
 import type { AcquireResult, FoundLock, HeldLock, LockHolder, LockManager } from '../../core/ports/lock-manager.ts';
 import type { Logger } from '../../core/ports/logger.ts';
@@ -94,6 +95,15 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
     return undefined;
   }
 
+  /** Moves renewTime to now, and seals a new record (the step the change has reached) onto the Lease, as at the acquire. */
+  function renewed(lease: LeaseObject, lock: HeldLock, record: InFlightRecord | undefined): void {
+    const now = options.clock.now();
+    lease.spec = { ...lease.spec, renewTime: microTime(now) };
+    if (!record) return;
+    const sealed = toLease(settings, lock.target, { ...lock.holder, record, token: lock.token }, now).metadata?.annotations;
+    lease.metadata = { ...lease.metadata, annotations: { ...lease.metadata?.annotations, ...sealed } };
+  }
+
   return {
     async acquire(target, holder) {
       const now = options.clock.now();
@@ -117,7 +127,7 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
       for (let attempt = 1; ; attempt++) {
         const lease = await read(lock.target, signal).catch((e: unknown) => { throw toMatteropsError(e, where); });
         if (lease.spec?.holderIdentity !== lock.token) throw takenOver(lock.target);
-        lease.spec = { ...lease.spec, renewTime: microTime(options.clock.now()) };
+        renewed(lease, lock, renewOptions.record);
         try {
           await replace(lock.target, lease, signal);
           return;

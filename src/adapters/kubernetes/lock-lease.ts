@@ -9,7 +9,8 @@
  * nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { openInFlight, sealInFlight, type InFlightRecord, type RecordPlace } from '../../core/change/in-flight.ts';
+import { openInFlight, sealInFlight, type RecordPlace } from '../../core/change/in-flight.ts';
+import type { InFlightRecord } from '../../core/model/in-flight-record.ts';
 import type { InstallationRef } from '../../core/model/installation-ref.ts';
 import type { LockHolder } from '../../core/ports/lock-manager.ts';
 import type { Signer } from '../../core/ports/signer.ts';
@@ -92,6 +93,6 @@ export function unverifiedHolder(lease: LeaseObject, target: InstallationRef, no
   return {
     operationId, verb: 'a change', requester: 'an unverified holder', startedAt: now,
     record: { operationId, verb: 'a change', requester: 'an unverified holder', via: 'unknown', cluster: target.cluster, namespace: target.namespace,
-      name: target.name, until: 'stable', generation: 0, summary: '', startedAt: at, deadline: at },
+      name: target.name, steps: [{ kind: 'wait', until: 'stable', namespace: target.namespace, name: target.name }], step: 0, summary: '', startedAt: at, deadline: at },
   };
 }

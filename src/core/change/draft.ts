@@ -1,23 +1,21 @@
 /**
- * What a change verb proposes, before the pipeline previews it with a server-side dry run: the
- * exact write, the target, how risky it is, and what "done" means.
+ * What a change verb proposes, before the pipeline previews it with a server-side dry run: its
+ * steps (the exact writes, and the waits that say when each is done), the installation it is about,
+ * and how risky it is.
  */
 import type { Installation } from '../model/installation.ts';
 import type { InstallationRef } from '../model/installation-ref.ts';
 import type { Reply } from '../reply.ts';
 import type { Risk } from '../model/risk.ts';
-
-export type Write =
-  | { kind: 'patch'; patch: object }
-  | { kind: 'create'; body: object }
-  | { kind: 'delete' };
+import type { Step } from '../model/step.ts';
 
 export interface ChangeDraft {
   kind: 'change';
   target: InstallationRef;
   /** The installation as it is now (absent for create). */
   before: Installation | undefined;
-  write: Write;
+  /** Done in order; every write is dry-run first (installation-steps.ts builds the usual ones). */
+  steps: Step[];
   risk: Exclude<Risk, 'read'>;
   /** One line for audit and progress: "scale chat/mattermost: replicas 2 -> 5". */
   summary: string;
@@ -25,7 +23,6 @@ export interface ChangeDraft {
   notes: string[];
   /** The word to type to confirm (delete asks for the installation's name). */
   confirmWord?: string;
-  until: 'stable' | 'deleted';
   /** Policy limits this change must respect, checked after authorisation. */
   limits?: { replicas?: number; version?: string };
 }

@@ -147,10 +147,10 @@ export function follow(req: FollowRequest): Promise<FollowOutcome> {
       seen = i ? { kind: 'present', installation: i } : { kind: 'absent' };
       evaluate();
     });
-    const poll = setInterval(evaluate, req.pollMs ?? 1_000);
-    const timer = setTimeout(() => {
+    const poll = req.clock.every(req.pollMs ?? 1_000, evaluate);
+    const timer = req.clock.at(req.deadline, () => {
       void stuckReport(req, seen).catch(() => 'could not read the installation').then((text) => finish({ status: 'timed-out', text }));
-    }, Math.max(0, req.deadline.getTime() - req.clock.now().getTime()));
-    cleanups.push(() => subscription.stop(), () => clearInterval(poll), () => clearTimeout(timer));
+    });
+    cleanups.push(() => subscription.stop(), () => poll.cancel(), () => timer.cancel());
   });
 }

@@ -1,28 +1,9 @@
 /**
- * What a change leaves in the cluster while it is followed (on its Lease), so a restarted bot can
- * resume following it and report the outcome to the same place.
+ * Seals the in-flight record (model/in-flight-record.ts) onto its lock and opens it again: resume
+ * trusts only a record this signing key sealed onto this very Lease.
  */
-import { z } from 'zod';
+import { InFlightRecordSchema, type InFlightRecord } from '../model/in-flight-record.ts';
 import type { Signer } from '../ports/signer.ts';
-
-export const InFlightRecordSchema = z.object({
-  operationId: z.string(),
-  verb: z.string(),
-  requester: z.string(),
-  via: z.string(),
-  cluster: z.string(),
-  namespace: z.string(),
-  name: z.string(),
-  /** Done when the operator has observed at least this generation and says stable (or the CR is gone). */
-  until: z.enum(['stable', 'deleted']),
-  generation: z.number(),
-  summary: z.string(),
-  startedAt: z.string(),
-  deadline: z.string(),
-  /** Where to report (a chat channel and post), opaque to the core. */
-  replyTo: z.string().optional(),
-});
-export type InFlightRecord = z.infer<typeof InFlightRecordSchema>;
 
 /** Where a record is kept: the namespace and name of the Lease it sits on. */
 export interface RecordPlace { namespace: string; name: string }

@@ -22,5 +22,5 @@ export interface ChangePlan {
 
 /** A stable fingerprint of what will be written, bound into confirmation tokens. */
 export function planFingerprint(plan: ChangePlan): string {
-  return JSON.stringify([plan.id, plan.verb, plan.draft.target, plan.draft.write, plan.draft.before?.resourceVersion ?? '']);
+  return JSON.stringify([plan.id, plan.verb, plan.draft.target, plan.draft.steps]);
 }

@@ -3,14 +3,18 @@
  * is taken over, followed to its end, audited and reported where it was asked. Locks that are still
  * renewed belong to a live replica and are left alone.
  */
+import type { InFlightRecord } from '../model/in-flight-record.ts';
+import { describeObject } from '../model/resource.ts';
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import type { FoundLock, HeldLock } from '../ports/lock-manager.ts';
 import { code, heading, reply, text, type Reply } from '../reply.ts';
+import { alreadyWritten } from './already-written.ts';
 import type { ChangeDeps } from './change-deps.ts';
-import { followAndAudit, whileHolding } from './execute.ts';
+import { auditOutcome, auditedWrite } from './execute.ts';
 import type { FollowOutcome } from './follow.ts';
-import type { InFlightRecord } from './in-flight.ts';
-import { sleep } from '../sleep.ts';
+import { whileHolding } from './hold-lock.ts';
+import { runSteps } from './run-steps.ts';
+import { writeStep } from './write-step.ts';
 
 export interface ResumeReport { record: InFlightRecord; reply: Reply }
 
@@ -37,7 +41,7 @@ async function takeOver(deps: ChangeDeps, found: FoundLock, waitMs: number): Pro
       return acquired.ok ? acquired.lock : undefined;
     }
     if (waited >= waitMs) return undefined; // renewed all along: a live replica follows it
-    await sleep(1_000);
+    await deps.clock.sleep(1_000);
   }
 }
 
@@ -57,7 +61,20 @@ async function resumeOne(deps: ChangeDeps, target: ResumeTarget, found: FoundLoc
   const record = found.holder.record;
   // Renewed while followed (under this acquire's own token): otherwise the lock would expire again
   // and another replica, starting meanwhile, would resume (and report) the same change a second time.
-  const outcome = await whileHolding(deps, lock, (lost) => followAndAudit(target.gateway, deps, record, { progress: (t) => progress(record, t), lost }));
+  const outcome = await whileHolding(deps, lock, async (holding) => {
+    const result = await runSteps(deps, {
+      follower: target.gateway, holding, progress: (t) => progress(record, t),
+      // A write the dead matterops may have made just before it died is not made twice.
+      async write(step) {
+        const found = await alreadyWritten(target.gateway, step);
+        if (found) return { written: found };
+        const written = await auditedWrite(deps, record, () => writeStep(target.gateway, step, 'apply'), () => `${step.action.kind} ${describeObject(step)} (after a restart)`);
+        return { written };
+      },
+    }, record);
+    await auditOutcome(deps, record, result);
+    return result;
+  });
   return { record, reply: resumedReply(record, outcome) };
 }
 

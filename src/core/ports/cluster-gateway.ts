@@ -3,6 +3,7 @@
  * apiserver; the fake in test/fakes implements it in memory; both pass test/contract.
  */
 import type { Installation } from '../model/installation.ts';
+import type { ResourceWrite, WrittenObject } from '../model/resource.ts';
 import type { EventInfo, JobInfo, LogRequest, PodInfo } from '../model/workload.ts';
 
 export interface ClusterIdentity {
@@ -37,10 +38,12 @@ export interface ClusterGateway {
   readLog(namespace: string, request: LogRequest): Promise<string>;
   whoAmI(): Promise<ClusterIdentity>;
   serverVersion(): Promise<string>;
-  /** Merge-patches the Mattermost CR; returns the object as stored (or as it would be, in a dry run). */
-  patchInstallation(namespace: string, name: string, patch: object, options: WriteOptions): Promise<Installation>;
-  createInstallation(namespace: string, body: object, options: WriteOptions): Promise<Installation>;
-  deleteInstallation(namespace: string, name: string, options: WriteOptions): Promise<void>;
+  /**
+   * Writes one object of any kind matterops writes (model/resource.ts `kinds`): a merge patch, a
+   * create or a delete. Returns the object as stored (or as it would be, in a dry run); undefined
+   * for a delete.
+   */
+  write(request: ResourceWrite, options: WriteOptions): Promise<WrittenObject | undefined>;
   /** The key names of a Secret (never its values), or undefined when it does not exist. */
   secretKeys(namespace: string, name: string): Promise<string[] | undefined>;
   /** Calls `onChange` with every new version of the installation (undefined once deleted). */

@@ -2,7 +2,7 @@
  * One mutating operation per installation at a time, held in the cluster (a coordination.k8s.io
  * Lease) so two bot replicas cannot race and a restarted bot finds what was in flight.
  */
-import type { InFlightRecord } from '../change/in-flight.ts';
+import type { InFlightRecord } from '../model/in-flight-record.ts';
 import type { InstallationRef } from '../model/installation-ref.ts';
 
 export interface LockHolder {
@@ -39,6 +39,8 @@ export interface FoundLock {
 export interface RenewOptions {
   /** Aborted at the renewal's deadline: the calls still under way stop too. */
   signal?: AbortSignal;
+  /** Carry this record from now on: the step the change has reached, for resume. */
+  record?: InFlightRecord;
 }
 
 export interface LockManager {

@@ -11,6 +11,7 @@ import { MatteropsError, usageError } from '../errors.ts';
 import type { ChangeDraft } from '../change/draft.ts';
 import type { VerbContext } from '../verb-context.ts';
 import { defineChange } from '../verb.ts';
+import { writeThenWait } from '../change/installation-steps.ts';
 import { ReplicasSchema } from './scale.ts';
 
 export const sizes = ['100users', '1000users', '5000users', '10000users', '25000users', 'miniSingleton', 'miniHA'] as const;
@@ -46,7 +47,7 @@ async function requireKeys(ctx: VerbContext, namespace: string, secret: string, 
   if (missing.length) throw new MatteropsError('invalid', `secret ${namespace}/${secret} lacks ${missing.join(' and ')}`, `the operator needs ${keys.join(' and ')} in it`);
 }
 
-function body(op: CreateOperation, namespace: string): object {
+function body(op: CreateOperation, namespace: string): Record<string, unknown> {
   const fileStore = op.filestorePvc
     ? { externalVolume: { volumeClaimName: op.filestorePvc } }
     : { external: { url: op.s3Url, bucket: op.bucket, secret: op.filestoreSecret } };
@@ -100,9 +101,9 @@ export const create = defineChange<CreateOperation>({
     if (op.filestoreSecret) await requireKeys(ctx, namespace, op.filestoreSecret, ['accesskey', 'secretkey']);
     return {
       kind: 'change', target: { cluster: ctx.scope.cluster, namespace, name: op.name }, before: undefined,
-      write: { kind: 'create', body: body(op, namespace) }, risk: 'change',
+      steps: writeThenWait({ cluster: ctx.scope.cluster, namespace, name: op.name }, { kind: 'create', body: body(op, namespace) }, undefined, 'stable'), risk: 'change',
       summary: `create ${namespace}/${op.name} (${op.version}, ${op.size ?? `${op.replicas ?? 2} replicas`})`,
-      notes: op.host ? [] : ['No ingress: reach it through the Service, or add --host.'], until: 'stable',
+      notes: op.host ? [] : ['No ingress: reach it through the Service, or add --host.'],
       ...(op.replicas !== undefined ? { limits: { replicas: op.replicas, version: op.version } } : { limits: { version: op.version } }),
     };
   },

@@ -8,6 +8,7 @@ import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
+import { writeThenWait } from '../change/installation-steps.ts';
 
 export const DeleteSchema = ChangeScopeSchema.extend({ verb: z.literal('delete'), name: InstallationNameSchema });
 export type DeleteOperation = z.infer<typeof DeleteSchema>;
@@ -25,12 +26,12 @@ export const remove = defineChange<DeleteOperation>({
     const before = await resolveInstallation(ctx, op.name);
     return {
       kind: 'change', target: targetOf(ctx, before), before,
-      write: { kind: 'delete' }, risk: 'danger', summary: `delete ${before.namespace}/${before.name}`,
+      steps: writeThenWait(targetOf(ctx, before), { kind: 'delete' }, before, 'deleted'), risk: 'danger', summary: `delete ${before.namespace}/${before.name}`,
       notes: [
         `The operator removes the Deployment, pods, Service, Ingress and RBAC of ${before.name}: Mattermost stops for everyone using it.`,
         `It keeps the database (${before.spec.database}) and the filestore (${before.spec.fileStore}); delete them yourself if you mean to.`,
       ],
-      confirmWord: before.name, until: 'deleted',
+      confirmWord: before.name,
     };
   },
 });

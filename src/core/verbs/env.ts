@@ -15,6 +15,7 @@ import type { InstallationRef } from '../model/installation-ref.ts';
 import { reply, table, text } from '../reply.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
+import { writeThenWait } from '../change/installation-steps.ts';
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -85,9 +86,9 @@ export const env = defineChange<EnvOperation>({
     const draft: ChangeDraft = {
       kind: 'change', target: targetOf(ctx, before), before,
       // A merge patch replaces the whole list, so the patch carries every entry, kept ones included.
-      write: { kind: 'patch', patch: { spec: { mattermostEnv: next.map(toSpec) } } },
+      steps: writeThenWait(targetOf(ctx, before), { kind: 'patch', patch: { spec: { mattermostEnv: next.map(toSpec) } } }, before, 'stable'),
       risk: 'change', summary: `env ${op.action} ${before.namespace}/${before.name}: ${op.args.map((a) => a.split('=')[0]).join(', ')}`,
-      notes: ['Changing the environment restarts every pod, one at a time.'], until: 'stable',
+      notes: ['Changing the environment restarts every pod, one at a time.'],
     };
     return draft;
   },

@@ -8,6 +8,7 @@ import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
+import { writeThenWait } from '../change/installation-steps.ts';
 
 export const restartAnnotation = 'matterops.io/restarted-at';
 
@@ -28,10 +29,9 @@ export const restart = defineChange<RestartOperation>({
     const stamp = ctx.clock.now().toISOString();
     return {
       kind: 'change', target: targetOf(ctx, before), before,
-      write: { kind: 'patch', patch: { spec: { podTemplate: { extraAnnotations: { [restartAnnotation]: stamp } } } } },
+      steps: writeThenWait(targetOf(ctx, before), { kind: 'patch', patch: { spec: { podTemplate: { extraAnnotations: { [restartAnnotation]: stamp } } } } }, before, 'stable'),
       risk: 'change', summary: `restart ${before.namespace}/${before.name}`,
       notes: [`Pods are replaced one at a time (maxSurge 1, maxUnavailable 0): ${before.spec.replicas ?? 1} stay serving throughout.`],
-      until: 'stable',
     };
   },
 });

@@ -9,6 +9,7 @@ import { InstallationNameSchema, WholeNumberSchema } from '../grammar/common-sch
 import type { ChangeDraft } from '../change/draft.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
+import { writeThenWait } from '../change/installation-steps.ts';
 
 export const ReplicasSchema = WholeNumberSchema('replicas', { min: 0, max: 1000, example: '3' });
 
@@ -37,10 +38,9 @@ export const scale = defineChange<ScaleOperation>({
     const from = before.spec.replicas ?? 1;
     return {
       kind: 'change', target: targetOf(ctx, before), before,
-      write: { kind: 'patch', patch: { spec: { replicas: op.replicas } } }, risk: scaleRisk(from, op.replicas),
+      steps: writeThenWait(targetOf(ctx, before), { kind: 'patch', patch: { spec: { replicas: op.replicas } } }, before, 'stable'), risk: scaleRisk(from, op.replicas),
       summary: `scale ${before.namespace}/${before.name}: replicas ${from} -> ${op.replicas}`,
-      notes: op.replicas === 0 ? ['Scaling to 0 stops Mattermost: nobody can use it until it is scaled up again.'] : [],
-      until: 'stable', limits: { replicas: op.replicas },
+      notes: op.replicas === 0 ? ['Scaling to 0 stops Mattermost: nobody can use it until it is scaled up again.'] : [], limits: { replicas: op.replicas },
     };
   },
 });

@@ -10,6 +10,7 @@ import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
+import { writeThenWait } from '../change/installation-steps.ts';
 import { isImageRepository } from './image-repository.ts';
 
 const semver = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
@@ -48,8 +49,8 @@ export const upgrade = defineChange<UpgradeOperation>({
     if (semver.test(from) && compare(op.version, from) < 0) notes.push(`This is a downgrade (${from} -> ${op.version}): Mattermost does not support running an older version on a migrated database.`);
     return {
       kind: 'change', target: targetOf(ctx, before), before,
-      write: { kind: 'patch', patch: { spec: { version: op.version, ...(op.image ? { image: op.image } : {}) } } },
-      risk: 'danger', summary: `upgrade ${before.namespace}/${before.name}: ${from} -> ${op.version}`, notes, until: 'stable',
+      steps: writeThenWait(targetOf(ctx, before), { kind: 'patch', patch: { spec: { version: op.version, ...(op.image ? { image: op.image } : {}) } } }, before, 'stable'),
+      risk: 'danger', summary: `upgrade ${before.namespace}/${before.name}: ${from} -> ${op.version}`, notes,
       limits: { version: op.version },
     };
   },

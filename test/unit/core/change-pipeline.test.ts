@@ -61,7 +61,7 @@ describe('scale', () => {
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
     await h.locks.acquire({ cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' }, {
       operationId: 'feedbeef', verb: 'scale', requester: '@alice', startedAt: new Date(h.clock.now().getTime() - 40_000),
-      record: { operationId: 'feedbeef', verb: 'scale', requester: '@alice', via: 'mattermost', cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost', until: 'stable', generation: 3, summary: '', startedAt: '', deadline: '' },
+      record: { operationId: 'feedbeef', verb: 'scale', requester: '@alice', via: 'mattermost', cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost', steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: 'chat', name: 'mattermost', generation: 3 }], step: 0, summary: '', startedAt: '', deadline: '' },
     });
     const before = rv(h);
     const { text, reply } = await h.run('scale mattermost 4');
@@ -84,11 +84,11 @@ describe('scale', () => {
     const h = createHarness();
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
     // Three status writes land, each just before one of our writes: three conflicts in a row.
-    const patch = h.gateway.patchInstallation.bind(h.gateway);
+    const write = h.gateway.write.bind(h.gateway);
     let churn = 3;
-    h.gateway.patchInstallation = (ns, name, body, options) => {
-      if (!options.dryRun && churn-- > 0) h.gateway.settle(ns, name);
-      return patch(ns, name, body, options);
+    h.gateway.write = (request, options) => {
+      if (!options.dryRun && churn-- > 0) h.gateway.settle(request.namespace, request.name);
+      return write(request, options);
     };
     const done = await h.run('scale mattermost 3 --yes');
     expect(done.reply.error).toBeUndefined();

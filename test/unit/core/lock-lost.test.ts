@@ -5,7 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChangeDeps } from '../../../src/core/change/change-deps.ts';
-import { whileHolding } from '../../../src/core/change/execute.ts';
+import { whileHolding } from '../../../src/core/change/hold-lock.ts';
+import { systemClock } from '../../../src/core/ports/clock.ts';
 import type { HeldLock, LockManager } from '../../../src/core/ports/lock-manager.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { createHarness } from '../../support/core-harness.ts';
@@ -54,13 +55,13 @@ function holding(renew: LockManager['renew']) {
   const locks: LockManager = {
     acquire: () => Promise.reject(new Error('not used')), renew, release: () => Promise.resolve(), list: () => Promise.resolve([]),
   };
-  const deps = { locks: () => locks, clock: { now: () => new Date() }, logger: silentLogger, lockRenewMs: period } as unknown as ChangeDeps;
+  const deps = { locks: () => locks, clock: systemClock, logger: silentLogger, lockRenewMs: period } as unknown as ChangeDeps;
   const lock = { target: { cluster: 'c', namespace: 'chat', name: 'mattermost' }, token: 'op1.t', holder: { operationId: 'op1' } } as unknown as HeldLock;
   const start = Date.now();
   let lostAt: number | undefined;
   let reason = '';
   let finish = (): void => undefined;
-  const done = whileHolding(deps, lock, (lost) => new Promise<void>((resolve) => {
+  const done = whileHolding(deps, lock, ({ lost }) => new Promise<void>((resolve) => {
     finish = resolve;
     lost.addEventListener('abort', () => { lostAt = Date.now() - start; reason = String((lost.reason as Error).message); resolve(); });
   }));

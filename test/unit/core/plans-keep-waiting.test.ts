@@ -35,7 +35,7 @@ describe('plans keep waiting', () => {
     const code = codeOf(plan.text);
     const target = { cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' };
     const holder = { operationId: 'feedbeef', verb: 'restart', requester: '@bob', startedAt: h.clock.now(),
-      record: { operationId: 'feedbeef', verb: 'restart', requester: '@bob', via: 'terminal', cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost', until: 'stable' as const, generation: 3, summary: '', startedAt: '', deadline: '' } };
+      record: { operationId: 'feedbeef', verb: 'restart', requester: '@bob', via: 'terminal', cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost', steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: 'chat', name: 'mattermost', generation: 3 }], step: 0, summary: '', startedAt: '', deadline: '' } };
     const held = await h.locks.acquire(target, holder);
     const busy = await h.run(`confirm ${code}`, chatUser('alice'));
     expect(busy.text).toContain('restart in progress on mattermost by @bob');

@@ -7,12 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
 import type { ChangeDeps } from '../../../src/core/change/change-deps.ts';
-import type { InFlightRecord } from '../../../src/core/change/in-flight.ts';
+import type { InFlightRecord } from '../../../src/core/model/in-flight-record.ts';
 import { resumeInFlight } from '../../../src/core/change/resume.ts';
 import type { LockHolder } from '../../../src/core/ports/lock-manager.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { FakeAuditLog } from '../../fakes/fake-audit-log.ts';
 import { FakeClusterGateway } from '../../fakes/fake-cluster-gateway.ts';
+import { handMovedClock } from '../../support/hand-moved-clock.ts';
 import { FakeLockManager } from '../../fakes/fake-lock-manager.ts';
 import { FakeMetrics } from '../../fakes/fake-metrics.ts';
 import { fixedNow, openPolicy } from '../../support/core-harness.ts';
@@ -27,20 +28,20 @@ const waitFor = async (what: string, ok: () => boolean | Promise<boolean>): Prom
 
 describe('a resumed change owns its lock alone', () => {
   it("the cut-off original's renewal is refused as taken over and its release leaves the resumer's lock", async () => {
-    let now = fixedNow.getTime();
-    const clock = { now: () => new Date(now) };
+    const clock = handMovedClock(fixedNow);
+    const now = fixedNow.getTime();
     const locks = new FakeLockManager(clock, 30);
     const gateway = new FakeClusterGateway('c');
     gateway.seed('chat', 'mattermost', { replicas: 3, state: 'reconciling' });
     const target = { cluster: 'c', namespace: 'chat', name: 'mattermost' };
     const record: InFlightRecord = {
-      operationId: 'op1', verb: 'scale', requester: '@alice', via: 'mattermost', cluster: 'c', namespace: 'chat', name: 'mattermost', until: 'stable',
-      generation: 2, summary: 'replicas 2 -> 3', startedAt: clock.now().toISOString(), deadline: new Date(now + 3_600_000).toISOString(),
+      operationId: 'op1', verb: 'scale', requester: '@alice', via: 'mattermost', cluster: 'c', namespace: 'chat', name: 'mattermost',
+      steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: 'chat', name: 'mattermost', generation: 2 }], step: 0, summary: 'replicas 2 -> 3', startedAt: clock.now().toISOString(), deadline: new Date(now + 3_600_000).toISOString(),
     };
     const holder: LockHolder = { operationId: 'op1', verb: 'scale', requester: '@alice', startedAt: clock.now(), record };
     const original = await locks.acquire(target, holder);
     if (!original.ok) throw new Error('the original did not get its lock');
-    now += 31_000; // the original stopped renewing: cut off, or dead
+    clock.advance(31_000); // the original stopped renewing: cut off, or dead
 
     const deps = {
       policy: openPolicy, locks: () => locks, audit: () => new FakeAuditLog(), signer: createHmacSigner('unit-test-signing-key'), clock,

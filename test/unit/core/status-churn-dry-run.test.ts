@@ -4,6 +4,7 @@
  * status churn). The dry run carries no resourceVersion precondition; the write still does.
  */
 import { describe, expect, it } from 'vitest';
+import type { ResourceWrite } from '../../../src/core/model/resource.ts';
 import type { WriteOptions } from '../../../src/core/ports/cluster-gateway.ts';
 import { createHarness } from '../../support/core-harness.ts';
 
@@ -11,16 +12,16 @@ describe('status churn before the dry run', () => {
   it('a status write landing between the read and the dry run does not fail the plan', async () => {
     const h = createHarness();
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
-    const patch = h.gateway.patchInstallation.bind(h.gateway);
+    const write = h.gateway.write.bind(h.gateway);
     let churned = false;
-    h.gateway.patchInstallation = async (namespace: string, name: string, body: object, options: WriteOptions) => {
-      const raw = h.gateway.objects.get(`${namespace}/${name}`);
+    h.gateway.write = async (request: ResourceWrite, options: WriteOptions) => {
+      const raw = h.gateway.objects.get(`${request.namespace}/${request.name}`);
       // One status write of the operator, just before the first dry run: only the resourceVersion moves.
       if (options.dryRun && raw && !churned) {
         churned = true;
         raw.metadata.resourceVersion = String(Number(raw.metadata.resourceVersion) + 1_000);
       }
-      return await patch(namespace, name, body, options);
+      return await write(request, options);
     };
     const { text, reply } = await h.run('scale mattermost 3');
     expect(reply.error).toBeUndefined();

@@ -1,0 +1,20 @@
+/**
+ * The one authorisation of a change: the requester's right to the verb on the draft's target, and
+ * the policy's limits on what it writes. Made when the change is planned, and again, against the
+ * policy as it is then, when a conflict makes it planned anew (a narrowed role must not be
+ * bypassed by a plan that waited).
+ */
+import { MatteropsError } from '../errors.ts';
+import type { Caller } from '../model/caller.ts';
+import { authorize } from '../policy/authorize.ts';
+import type { Policy } from '../policy/policy-schema.ts';
+import type { ChangeDraft } from './draft.ts';
+import { checkLimits } from './preview.ts';
+
+export function authoriseDraft(policy: Policy, requester: Caller, verb: string, draft: ChangeDraft): void {
+  const decision = authorize(policy, requester, verb, draft.target);
+  if (!decision.allowed) {
+    throw new MatteropsError('forbidden', decision.reason, `ask an admin to bind you to a role with "${verb}" in the matterops policy`, draft.target);
+  }
+  checkLimits(draft, decision.limits, draft.target.namespace);
+}

@@ -1,0 +1,54 @@
+/**
+ * Carries out a plan's steps from the one its record has reached, in order, saving on the lock
+ * which step is next after each (so a resumed change continues there): writes through the
+ * caller's `write` (execute's, or resume's), waits through waits.ts. Stops at the first wait that
+ * does not succeed, or when the lock is lost.
+ */
+import { kinds, sameKind, type WrittenObject } from '../model/resource.ts';
+import type { InFlightRecord } from '../model/in-flight-record.ts';
+import type { Step, WriteStep } from '../model/step.ts';
+import type { ClusterGateway } from '../ports/cluster-gateway.ts';
+import type { ChangeDeps } from './change-deps.ts';
+import type { FollowOutcome } from './follow.ts';
+import type { Holding } from './hold-lock.ts';
+import { waitFor } from './waits.ts';
+
+export interface StepRun {
+  /** The gateway waits read through (the bot's own on the plan's cluster). */
+  follower: ClusterGateway;
+  holding: Holding;
+  progress: (text: string) => void;
+  /**
+   * Applies one write step (and audits it). `steps`, when given, replaces the plan's steps: the
+   * first write may have planned the change again.
+   */
+  write: (step: WriteStep, index: number) => Promise<{ written: WrittenObject | undefined; steps?: Step[] }>;
+}
+
+/** After a write to an installation, the `stable` waits on it that follow wait for what it wrote. */
+function withGeneration(steps: Step[], from: number, step: WriteStep, written: WrittenObject | undefined): Step[] {
+  if (!written || !sameKind(step.resource, kinds.mattermost)) return steps;
+  return steps.map((s, i) => (i > from && s.kind === 'wait' && s.until === 'stable' && s.namespace === step.namespace && s.name === step.name && s.generation === undefined
+    ? { ...s, generation: written.generation } : s));
+}
+
+export async function runSteps(deps: Pick<ChangeDeps, 'clock'>, run: StepRun, start: InFlightRecord): Promise<FollowOutcome> {
+  let record = start;
+  let outcome: FollowOutcome = { status: 'succeeded', text: 'done' };
+  for (let i = start.step; i < record.steps.length; i++) {
+    const step = record.steps[i]!;
+    if (run.holding.lost.aborted) return { status: 'failed', text: (run.holding.lost.reason as Error).message };
+    if (step.kind === 'write') {
+      const { written, steps } = await run.write(step, i);
+      record = { ...record, steps: withGeneration(steps ?? record.steps, i, step, written) };
+    } else {
+      outcome = await waitFor({ gateway: run.follower, clock: deps.clock, deadline: new Date(record.deadline), onProgress: run.progress, signal: run.holding.lost }, step);
+      if (outcome.status !== 'succeeded') return outcome;
+    }
+    if (i + 1 < record.steps.length) {
+      record = { ...record, step: i + 1 };
+      await run.holding.saveProgress(record);
+    }
+  }
+  return outcome;
+}

@@ -1,0 +1,41 @@
+/**
+ * A change is a list of steps (docs/adr/0003-step-based-changes.md): writes to any object, and
+ * waits until the cluster has done what was written. Data only, kept in the in-flight record, so a
+ * resumed change continues at the step it had reached.
+ */
+import { z } from 'zod';
+import { ResourceWriteSchema } from './resource.ts';
+
+export const WriteStepSchema = ResourceWriteSchema.extend({
+  kind: z.literal('write'),
+  /**
+   * The resourceVersion the plan was made against: the real write carries it as a precondition,
+   * so what is applied is exactly what was previewed (dry runs carry none: status churn).
+   */
+  resourceVersion: z.string().optional(),
+});
+export type WriteStep = z.infer<typeof WriteStepSchema>;
+
+export const waitConditions = ['stable', 'deleted', 'job-complete', 'replicas-gone'] as const;
+export type WaitCondition = (typeof waitConditions)[number];
+
+export const WaitStepSchema = z.object({
+  kind: z.literal('wait'),
+  /**
+   * `stable`: the operator observed at least `generation` of the installation and says stable;
+   * `deleted`: the installation is gone; `job-complete`: the Job succeeded (a failed one fails the
+   * change); `replicas-gone`: no pod of the installation is left.
+   */
+  until: z.enum(waitConditions),
+  namespace: z.string(),
+  /** The installation, or the Job for `job-complete`. */
+  name: z.string(),
+  /** For `stable`: filled in from the write before it, when that write has happened. */
+  generation: z.number().optional(),
+});
+export type WaitStep = z.infer<typeof WaitStepSchema>;
+
+export const StepSchema = z.discriminatedUnion('kind', [WriteStepSchema, WaitStepSchema]);
+export type Step = z.infer<typeof StepSchema>;
+
+export const isWrite = (s: Step): s is WriteStep => s.kind === 'write';
