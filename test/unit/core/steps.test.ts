@@ -20,6 +20,7 @@ import { FakeAuditLog } from '../../fakes/fake-audit-log.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { FakeClusterGateway } from '../../fakes/fake-cluster-gateway.ts';
 import { FakeLockManager } from '../../fakes/fake-lock-manager.ts';
+import { FakeMetrics } from '../../fakes/fake-metrics.ts';
 import { openPolicy } from '../../support/core-harness.ts';
 
 const job = (over: Partial<JobInfo>): JobInfo => ({ name: 'backup-1', owner: undefined, active: 1, succeeded: 0, failed: 0, createdAt: undefined, failureReason: undefined, ...over });
@@ -112,7 +113,7 @@ describe('changes made of steps', () => {
     await clock.advance(31_000); // its matterops died: the lock expired
     const audit = new FakeAuditLog();
     const deps = {
-      policy: openPolicy, locks: () => locks, audit: () => audit, signer: createHmacSigner('k'), clock, logger: silentLogger,
+      policy: openPolicy, locks: () => locks, audit: () => audit, signer: createHmacSigner('k'), clock, logger: silentLogger, metrics: new FakeMetrics(),
       followTimeoutMs: 60_000, confirmTtlMs: 60_000, lockRenewMs: 10_000,
     } as unknown as ChangeDeps;
     const resumed = resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
@@ -137,7 +138,7 @@ describe('changes made of steps', () => {
     await locks.acquire({ cluster: 'c', namespace: 'chat', name: 'mattermost' }, { operationId: 'op1', verb: 'scale', requester: '@alice', startedAt: clock.now(), record: { ...record, step: 2 } });
     await clock.advance(31_000);
     const audit = new FakeAuditLog();
-    const deps = { policy: openPolicy, locks: () => locks, audit: () => audit, clock, logger: silentLogger, followTimeoutMs: 60_000, lockRenewMs: 10_000 } as unknown as ChangeDeps;
+    const deps = { policy: openPolicy, locks: () => locks, audit: () => audit, clock, logger: silentLogger, metrics: new FakeMetrics(), followTimeoutMs: 60_000, lockRenewMs: 10_000 } as unknown as ChangeDeps;
     const resumed = resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
     let done = false;
     void resumed.then(() => { done = true; });
