@@ -99,6 +99,7 @@ class Informer<T extends WatchedObject> implements Watching<T> {
     let goneInARow = 0;
     while (!this.stopped) {
       if (needList && !(await this.relist())) continue;
+      if (this.stopped) break;
       const ending = await this.watchOnce();
       if (this.stopped) break;
       if (ending.healthy) this.attempt = 0;

@@ -1,0 +1,83 @@
+/**
+ * The client-node ClusterWatch on the real apiserver: the contract on ConfigMaps (as admin: the
+ * bot's Role grants no `watch` on ConfigMaps, and needs none), and the restart after an error on
+ * which client-node's own ListWatch stops for good: a watch refused with 403 (the bot may list
+ * ConfigMaps in its state namespace but not watch them), which goes on once RBAC grants `watch`.
+ */
+import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKubeClusterWatch } from '../../src/adapters/kubernetes/cluster-watch.ts';
+import { resourceKinds, type WatchEvent, type WatchLifecycle } from '../../src/core/ports/cluster-watch.ts';
+import { clusterWatchContract, versions } from '../contract/cluster-watch.contract.ts';
+import { waitFor } from '../sandbox/wait.ts';
+import { kubeConfig, testNamespace } from '../support/sandbox.ts';
+
+const admin = kubeConfig();
+const core = admin.makeApiClient(CoreV1Api);
+let namespace = '';
+let otherNamespace = '';
+
+beforeAll(async () => {
+  [namespace, otherNamespace] = await Promise.all([testNamespace('watch'), testNamespace('watch-other')]);
+});
+
+afterAll(async () => {
+  await Promise.all([namespace, otherNamespace].filter(Boolean).map((name) => core.deleteNamespace({ name }).catch(() => undefined)));
+});
+
+/** Creates the ConfigMap, or replaces its labels and data if it is there. */
+async function put(ns: string, name: string, labels: Record<string, string>): Promise<string> {
+  const body = { metadata: { name, namespace: ns, labels }, data: { written: `${Date.now()}-${Math.random()}` } };
+  try {
+    return (await core.createNamespacedConfigMap({ namespace: ns, body })).metadata?.resourceVersion ?? '';
+  } catch (error) {
+    if ((error as { code?: number }).code !== 409) throw error;
+    return (await core.replaceNamespacedConfigMap({ namespace: ns, name, body })).metadata?.resourceVersion ?? '';
+  }
+}
+
+const eventually = async (done: () => boolean, what: string): Promise<void> => { await waitFor(done, { what, timeoutMs: 15_000 }); };
+
+clusterWatchContract('client-node on the real apiserver', () => ({
+  watch: createKubeClusterWatch(admin),
+  resource: resourceKinds.configMap,
+  namespace,
+  otherNamespace,
+  put,
+  remove: async (ns, name) => { await core.deleteNamespacedConfigMap({ namespace: ns, name }); },
+  truth: async (labelSelector) => versions((await core.listConfigMapForAllNamespaces({ labelSelector })).items.map((c) => ({
+    metadata: { name: c.metadata?.name ?? '', namespace: c.metadata?.namespace ?? '', resourceVersion: c.metadata?.resourceVersion ?? '' } }))),
+  eventually,
+  pause: () => new Promise((resolve) => setTimeout(resolve, 1_000)),
+}));
+
+describe('a watch refused with 403, on which client-node\'s ListWatch would stop', () => {
+  it('is tried again with backoff and delivers changes once RBAC grants watch', async () => {
+    const notes: WatchLifecycle[] = [];
+    const events: WatchEvent[] = [];
+    const bot = createKubeClusterWatch(kubeConfig('sandbox-bot'), { backoff: { initialMs: 200, maxMs: 1_000 } });
+    const watching = bot.watch({ resource: resourceKinds.configMap, namespace, labelSelector: 'matterops.io/refused=yes',
+      onLifecycle: (n) => notes.push(n) }, (e) => events.push(e));
+    const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+    try {
+      await watching.synced; // the list is allowed (the state Role)
+      await eventually(() => notes.filter((n) => n.kind === 'failed').length >= 3, 'three refused watches');
+      const refusal = notes.find((n) => n.kind === 'failed');
+      expect(refusal).toMatchObject({ kind: 'failed', during: 'watch', message: 'Forbidden' });
+      await rbac.createNamespacedRole({ namespace, body: { metadata: { name: 'watch-configmaps' },
+        rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['watch'] }] } });
+      await rbac.createNamespacedRoleBinding({ namespace, body: { metadata: { name: 'watch-configmaps' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'watch-configmaps' },
+        subjects: [{ kind: 'User', name: 'matterops', apiGroup: 'rbac.authorization.k8s.io' }] } });
+      // Writes until one arrives: RBAC reaches the authorizer a moment after it is stored.
+      await waitFor(async () => {
+        await put(namespace, 'refused-then-allowed', { 'matterops.io/refused': 'yes' });
+        return events.length > 0;
+      }, { what: 'a change through the watch once it is allowed', timeoutMs: 20_000, intervalMs: 500 });
+      expect(events[0]?.type).toBe('added');
+      expect(events.every((e) => e.object.metadata.name === 'refused-then-allowed')).toBe(true);
+    } finally {
+      await watching.stop();
+    }
+  });
+});
