@@ -1,49 +1,33 @@
 /**
- * Follows one Mattermost CR through a watch. client-node's watch ends on any error or server
- * timeout, so this restarts it (after a short pause) until stopped, and re-reads the object on each
- * restart so no change between two watches is missed.
+ * Follows one Mattermost CR through a ClusterWatch (cluster-watch.ts), so the follow resumes from
+ * its resourceVersion after a watch ends, re-lists on 410 and retries every error with backoff,
+ * like every other watch. The first list says whether the installation exists: absent, the
+ * follower is told `undefined` once synced.
  */
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { toInstallation, type Installation } from '../../core/model/installation.ts';
 import type { Subscription } from '../../core/ports/cluster-gateway.ts';
+import { resourceKinds, type WatchLifecycle } from '../../core/ports/cluster-watch.ts';
+import { createKubeClusterWatch } from './cluster-watch.ts';
 
 export interface WatchTarget {
   kc: KubeConfig;
   namespace: string;
   name: string;
-  read: () => Promise<Installation | undefined>;
+  /** Told when the watch lists, opens or fails (tests). */
+  onLifecycle?: (note: WatchLifecycle) => void;
 }
 
 export function watchInstallation(target: WatchTarget, onChange: (i: Installation | undefined) => void): Subscription {
-  let stopped = false;
-  let abort: AbortController | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const path = `/apis/installation.mattermost.com/v1beta1/namespaces/${target.namespace}/mattermosts`;
-
-  const start = async (): Promise<void> => {
-    if (stopped) return;
-    try {
-      onChange(await target.read());
-      abort = await new Watch(target.kc).watch(path, { fieldSelector: `metadata.name=${target.name}` },
-        (type: string, object: unknown) => onChange(type === 'DELETED' ? undefined : toInstallation(object)),
-        () => restart());
-      // Stopped while the watch was being opened (a follow that was done at the first read): close
-      // it now, or its connection keeps the process (`matterops resume`) alive until it times out.
-      if (stopped) abort.abort();
-    } catch {
-      restart();
-    }
-  };
-  const restart = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => void start(), 500);
-  };
-  void start();
+  const { namespace, name } = target;
+  const watching = createKubeClusterWatch(target.kc).watch({
+    resource: resourceKinds.mattermost, namespace, fieldSelector: `metadata.name=${name}`,
+    ...(target.onLifecycle ? { onLifecycle: target.onLifecycle } : {}),
+  }, (event) => onChange(event.type === 'deleted' ? undefined : toInstallation(event.object)));
+  watching.synced.then(() => { if (!watching.get(namespace, name)) onChange(undefined); }, () => undefined);
   return {
-    stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      abort?.abort();
-    },
+    // Stopping closes the watch at once (also one still opening), so a one-shot process such as
+    // `matterops resume` is not kept alive by it.
+    stop: () => { void watching.stop(); },
   };
 }

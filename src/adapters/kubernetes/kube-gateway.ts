@@ -105,7 +105,7 @@ export function createKubeGateway(kc: KubeConfig, context: string, as?: Imperson
         throw toMatteropsError(error, where);
       }
     },
-    watchInstallation: (namespace, name, onChange) => watchInstallation({ kc, namespace, name, read: () => getInstallation(namespace, name) }, onChange),
+    watchInstallation: (namespace, name, onChange) => watchInstallation({ kc, namespace, name }, onChange),
     impersonate: (user, groups) => createKubeGateway(kc, context, { user, groups }),
   };
 }
