@@ -3,6 +3,7 @@
  * cluster, not the newest create time per channel; saving it never fails silently.
  */
 import { describe, expect, it } from 'vitest';
+import { handledPostsDocument } from '../../../src/adapters/mattermost/chat-state-document.ts';
 import { ChatState } from '../../../src/adapters/mattermost/chat-state.ts';
 import type { Logger } from '../../../src/core/ports/logger.ts';
 import type { StateStore } from '../../../src/core/ports/state-store.ts';
@@ -110,5 +111,20 @@ describe('the chat state', () => {
     // Unreachable is not unreadable: taking it for empty would answer handled posts again.
     const unreachable: StateStore = { read: () => Promise.reject(new Error('connect ECONNREFUSED')), update: () => Promise.reject(new Error('connect ECONNREFUSED')) };
     await expect(ChatState.load(unreachable, { logger, now: () => now })).rejects.toThrow('ECONNREFUSED');
+  });
+
+  it('starts from what a matterops before issue 9 kept (the last handled post per channel), migrated into the snapshot once', async () => {
+    const now = Date.now();
+    const store = new FakeStateStore();
+    store.backend.plant('chat-state/last-handled', JSON.stringify({ c1: now - 60_000, c2: now - 10_000 }));
+    const state = await ChatState.load(store, { logger: recordingLogger(), now: () => now });
+    expect(store.peek(handledPostsDocument)).toEqual({ posts: {}, floor: now - 10_000, listeningUntil: now - 10_000 });
+    expect(state.claim(post('old', now - 10_000))).toBe(false); // at or below the old state's newest post
+    expect(state.claim(post('new', now - 5_000))).toBe(true);
+    await state.flushed();
+    // The old state is read no more once the snapshot exists, however it changes.
+    store.backend.plant('chat-state/last-handled', JSON.stringify({ c1: now }));
+    const next = await ChatState.load(store, { logger: recordingLogger(), now: () => now });
+    expect(next.claim(post('newer', now - 1_000))).toBe(true);
   });
 });
