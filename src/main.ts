@@ -5,6 +5,7 @@
  * `createServeApp` adds what `matterops serve` needs: plans kept in the cluster, leader election,
  * and the chat state of the mention listener.
  */
+import type { ChangePlan } from './core/change/plan.ts';
 import { readFileSync } from 'node:fs';
 import { createHmacSigner } from './adapters/crypto/hmac-signer.ts';
 import { createEventAuditLog } from './adapters/kubernetes/event-audit-log.ts';
@@ -120,7 +121,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 export function createServeApp(config: Config, options: AppOptions = {}): ServeApp {
   const { ports, directory, signingKey } = base(config, options);
   const home = directory.kubeConfigFor(directory.defaultContext);
-  const pendingStore: PendingStore = createConfigMapPendingStore(home, { namespace: config.stateNamespace, signingKey, logger: ports.logger });
+  const pendingStore: PendingStore<ChangePlan> = createConfigMapPendingStore(home, { namespace: config.stateNamespace, signingKey, logger: ports.logger });
   const metrics = createPromMetrics(metricsCatalog, { processMetrics: true });
   return {
     config, logger: ports.logger, metrics, ...createCore({ ...ports, pendingStore, metrics }, coreSettings(config)),

@@ -3,6 +3,7 @@
  * ports and plain settings. `src/main.ts` calls it with the real adapters, the unit-test harness
  * and the benchmarks with theirs; nothing else builds a pipeline (issue 10, item 2).
  */
+import type { ChangePlan } from './change/plan.ts';
 import type { ChangeDeps } from './change/change-deps.ts';
 import { createChangeService } from './change/change-service.ts';
 import { PendingConfirmations } from './change/confirmations.ts';
@@ -27,7 +28,7 @@ export interface CorePorts {
   locks: (cluster: string) => LockManager;
   audit: (cluster: string) => AuditLog;
   /** Where plans wait for their confirmation (this process, or the cluster for `serve`). */
-  pendingStore: PendingStore;
+  pendingStore: PendingStore<ChangePlan>;
   /** Signs confirmations, buttons and in-flight records alike. */
   signer: Signer;
   clock: Clock;

@@ -3,6 +3,7 @@
  * then what only the cluster store must do: keep a plan's secrets sealed, refuse a plan sealed
  * under another key, and sweep plans whose time is up.
  */
+import type { ChangePlan } from '../../src/core/change/plan.ts';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { beforeAll, expect, it } from 'vitest';
 import { createConfigMapPendingStore } from '../../src/adapters/kubernetes/configmap-pending-store.ts';
@@ -13,7 +14,7 @@ import { waitFor } from '../sandbox/wait.ts';
 import { kubeConfig, testNamespace } from '../support/sandbox.ts';
 
 let namespace = '';
-let store: PendingStore;
+let store: PendingStore<ChangePlan>;
 const key = Buffer.from('a signing key of the sandbox bot, 32+');
 const bot = kubeConfig('sandbox-bot');
 const core = bot.makeApiClient(CoreV1Api);

@@ -28,7 +28,7 @@ export function samplePlan(id: string, expiresAt = new Date(Date.now() + 5 * 60_
   };
 }
 
-export function pendingStoreContract(label: string, store: () => PendingStore): void {
+export function pendingStoreContract(label: string, store: () => PendingStore<ChangePlan>): void {
   describe(`PendingStore contract: ${label}`, () => {
     it('gives back the plan it keeps, dates and all', async () => {
       const plan = samplePlan('p1');

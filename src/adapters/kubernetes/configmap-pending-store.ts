@@ -67,7 +67,7 @@ function sealer(signingKey: Uint8Array): { seal(place: string, text: string): st
 
 export interface ConfigMapPendingOptions { namespace: string; signingKey: Uint8Array; logger: Logger }
 
-export function createConfigMapPendingStore(kc: KubeConfig, options: ConfigMapPendingOptions): PendingStore {
+export function createConfigMapPendingStore(kc: KubeConfig, options: ConfigMapPendingOptions): PendingStore<ChangePlan> {
   const { namespace, logger } = options;
   const sealed = sealer(options.signingKey);
   const core = kc.makeApiClient(CoreV1Api);

@@ -31,10 +31,10 @@ const alreadyTaken = (code: string): MatteropsError =>
   new MatteropsError('not_found', `no pending operation ${code}: it was already confirmed, cancelled, or never existed`, 'run the command again');
 
 export class PendingConfirmations {
-  private readonly plans: PendingStore;
+  private readonly plans: PendingStore<ChangePlan>;
   private readonly signer: Signer;
 
-  constructor(signer: Signer, store: PendingStore) {
+  constructor(signer: Signer, store: PendingStore<ChangePlan>) {
     this.signer = signer;
     this.plans = store;
   }

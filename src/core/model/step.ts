@@ -1,5 +1,5 @@
 /**
- * A change is a list of steps (docs/adr/0003-step-based-changes.md): writes to any object, and
+ * A change is a list of steps (docs/adr/0004-changes-are-steps.md): writes to any object, and
  * waits until the cluster has done what was written. Data only, kept in the in-flight record, so a
  * resumed change continues at the step it had reached.
  */

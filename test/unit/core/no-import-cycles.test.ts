@@ -85,4 +85,23 @@ describe('the core import graph', () => {
     console.log(`largest import cycle in src/core: ${files.length} files`);
     expect(files.length, `largest import cycle in src/core (${files.length} files):\n  ${files.join('\n  ')}`).toBeLessThanOrEqual(largestAllowed);
   });
+
+  it('imports only downwards: model <- ports <- change <- verbs <- pipeline', () => {
+    // A layer may import its own layer and the ones below it, never one above.
+    const layerOf = (file: string): number | undefined => {
+      const path = relative(core, file);
+      if (path.startsWith('model/')) return 0;
+      if (path.startsWith('ports/')) return 1;
+      if (path.startsWith('change/')) return 2;
+      if (path.startsWith('verbs/')) return 3;
+      return path === 'pipeline.ts' || path === 'create-core.ts' ? 4 : undefined;
+    };
+    const names = ['model', 'ports', 'change', 'verbs', 'pipeline'];
+    const upwards = coreFiles(core).flatMap((file) => importsOf(file).flatMap((imported) => {
+      const from = layerOf(file);
+      const to = layerOf(`${imported.replace(/\.ts$/, '')}.ts`);
+      return from !== undefined && to !== undefined && to > from ? [`${relative(root, file)} (${names[from]}) imports ${relative(root, imported)} (${names[to]})`] : [];
+    }));
+    expect(upwards, upwards.join('\n')).toEqual([]);
+  });
 });
