@@ -13,9 +13,9 @@
 import { ChatState } from './adapters/mattermost/chat-state.ts';
 import type { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
 import { startMentionListener, type Mention, type MentionListener } from './adapters/mattermost/mention-listener.ts';
-import type { Poster } from './adapters/mattermost/poster.ts';
 import { watchConnection } from './connection-watchdog.ts';
 import { resumeEveryCluster } from './core/change/resume.ts';
+import { existingPost, type Notifier } from './core/ports/notifier.ts';
 import type { StateStore } from './core/ports/state-store.ts';
 import type { App } from './main.ts';
 import { resumeTargets } from './resume-targets.ts';
@@ -26,7 +26,7 @@ export interface LeaderDutiesOptions {
   botToken: string;
   bot: { id: string; username: string };
   chatState: StateStore;
-  poster: Poster;
+  notifier: Notifier;
   onMention: (m: Mention) => void;
   /** Whether this replica still leads (a failed start is retried only while it does). */
   isLeading: () => boolean;
@@ -54,7 +54,7 @@ export function createLeaderDuties(o: LeaderDutiesOptions): LeaderDuties {
   const resumeOrphans = (waitMs: number): void => {
     if (resuming) return;
     resuming = true;
-    resumeLeftovers(o.app, o.poster, waitMs)
+    resumeLeftovers(o.app, o.notifier, waitMs)
       .catch((e: unknown) => logger.error({ err: (e as Error).message }, 'resuming in-flight changes failed'))
       .finally(() => { resuming = false; });
   };
@@ -107,10 +107,11 @@ export function createLeaderDuties(o: LeaderDutiesOptions): LeaderDuties {
 }
 
 /** Reports the outcome of changes a dead matterops left in flight, on every cluster, where they were asked for. */
-async function resumeLeftovers(app: App, poster: Poster, waitMs: number): Promise<void> {
+async function resumeLeftovers(app: App, notifier: Notifier, waitMs: number): Promise<void> {
   const { reports } = await resumeEveryCluster(app.changeDeps, resumeTargets(app.clusters, waitMs), () => undefined);
   await Promise.all(reports.map(async (r) => {
     const [channelId, rootId] = (r.record.replyTo ?? '').split(':');
-    if (channelId) await poster.post({ channelId, ...(rootId ? { rootId } : {}) }, r.reply);
+    // Through the outbox, which logs a report it has to give up.
+    if (channelId) await notifier.post({ channel: channelId, ...(rootId ? { thread: existingPost(channelId, rootId) } : {}) }, r.reply).delivery;
   }));
 }

@@ -1,6 +1,6 @@
 /**
- * `matterops serve`: the bot for Mattermost. Wires the chat adapters to the app: the REST poster
- * and its queue, the slash and action routes, who callers are, and leader election, whose leader
+ * `matterops serve`: the bot for Mattermost. Wires the chat adapters to the app: the notifier and
+ * its outbox, the slash and action routes, who callers are, and leader election, whose leader
  * listens for mentions and resumes what a dead matterops left in flight (leader-duties.ts).
  */
 import { randomBytes } from 'node:crypto';
@@ -11,10 +11,9 @@ import { bindsGroups, createChatIdentity } from './adapters/mattermost/chat-iden
 import { createChatResponder } from './adapters/mattermost/chat-responder.ts';
 import { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
 import type { Mention } from './adapters/mattermost/mention-listener.ts';
-import { PostQueue } from './adapters/mattermost/post-queue.ts';
-import { createPoster } from './adapters/mattermost/poster.ts';
+import { createMattermostNotifier } from './adapters/mattermost/mattermost-notifier.ts';
 import { MatteropsError } from './core/errors.ts';
-import { chatRateLimitedTotal } from './core/metrics-catalog.ts';
+import { chatOutboxDepth, chatRateLimitedTotal } from './core/metrics-catalog.ts';
 import { createLeaderDuties } from './leader-duties.ts';
 import type { ServeApp } from './main.ts';
 
@@ -32,11 +31,11 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
   const me = await api.me();
   const [host = '127.0.0.1', port = '8080'] = config.http.listen.split(':');
   const publicUrl = (config.http.publicUrl ?? `http://${config.http.listen}`).replace(/\/$/, '');
-  const queue = new PostQueue({ minIntervalMs: 1000 / config.mattermost.postsPerSecond, maxRetries: 8, logger });
+  const notifier = createMattermostNotifier({ api, clock: app.changeDeps.clock, logger, userId: me.id, minIntervalMs: 1000 / config.mattermost.postsPerSecond });
   const { metrics } = app;
-  metrics.sample(chatRateLimitedTotal, () => queue.rateLimited);
-  const poster = createPoster(api, queue, { userId: me.id });
-  const responder = createChatResponder({ pipeline: app.pipeline, poster, signer: app.changeDeps.signer, publicUrl, logger });
+  metrics.sample(chatRateLimitedTotal, () => notifier.rateLimited);
+  metrics.sample(chatOutboxDepth, () => notifier.depth);
+  const responder = createChatResponder({ pipeline: app.pipeline, notifier, signer: app.changeDeps.signer, publicUrl, logger });
   const { chatState, elect } = app;
   const identity = createChatIdentity(api, { groups: bindsGroups(app.changeDeps.policy.bindings), logger });
   // Mentions are answered in a thread: the post's own, or the one it belongs to.
@@ -50,7 +49,7 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
   // Every replica answers HTTP; only the leader listens for mentions and resumes leftovers.
   const duties = createLeaderDuties({
     app, api, botToken: required(config.mattermost.botToken, 'MM_BOT_TOKEN'), bot: { id: me.id, username: me.username },
-    chatState, poster, onMention, isLeading: () => election.leading, stepDown: () => election.stepDown(),
+    chatState, notifier, onMention, isLeading: () => election.leading, stepDown: () => election.stepDown(),
   });
   const election = elect({
     name: 'matterops-leader', identity: `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`, logger,
@@ -61,7 +60,7 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
   let server: Server;
   try {
     server = await startHttpServer({
-      responder, identity, slashTokens, signer: app.changeDeps.signer, api, poster, logger,
+      responder, identity, slashTokens, signer: app.changeDeps.signer, api, notifier, logger,
       readiness: {
         cluster: async () => Boolean(await gateway?.serverVersion()),
         mattermost: async () => Boolean((await api.me()).id),
@@ -86,6 +85,7 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
       await duties.stop(); // stop listening and save what was handled, before the next leader reads it
       await election.stop(); // then hand the Lease over at once
       await new Promise((resolve) => server.close(resolve));
+      notifier.close(); // what still waits is logged: the outbox is kept in this process only
     },
   };
 }

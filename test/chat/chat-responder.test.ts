@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../sandbox/ports.ts';
 import { createChatResponder } from '../../src/adapters/mattermost/chat-responder.ts';
 import { MattermostApi } from '../../src/adapters/mattermost/mattermost-api.ts';
-import { PostQueue } from '../../src/adapters/mattermost/post-queue.ts';
-import { createPoster } from '../../src/adapters/mattermost/poster.ts';
+import { createMattermostNotifier } from '../../src/adapters/mattermost/mattermost-notifier.ts';
 import { commandResponse } from '../../src/adapters/mattermost/command-response.ts';
 import { createHmacSigner } from '../../src/adapters/crypto/hmac-signer.ts';
 import type { Pipeline } from '../../src/core/pipeline.ts';
+import { systemClock } from '../../src/core/ports/clock.ts';
 import { MattermostRest } from '../sandbox/mattermost-rest.ts';
 import { alice as terminalAlice, createHarness } from '../support/core-harness.ts';
 import { env } from '../support/sandbox.ts';
@@ -22,8 +22,8 @@ import { openUserSocket } from '../support/user-socket.ts';
 function responderOn(pipeline: Pipeline, logged: string[]): ReturnType<typeof createChatResponder> {
   const api = new MattermostApi(env('MM_URL'), env('MM_BOT_TOKEN'));
   const logger = { info: () => undefined, warn: (_: object, m: string) => { logged.push(m); }, error: (_: object, m: string) => { logged.push(m); } };
-  const poster = createPoster(api, new PostQueue({ minIntervalMs: 50, maxRetries: 0, logger }));
-  return createChatResponder({ pipeline, poster, signer: createHmacSigner('chat-test-key'), publicUrl: 'http://127.0.0.1:1', logger });
+  const notifier = createMattermostNotifier({ api, clock: systemClock, logger, minIntervalMs: 50 });
+  return createChatResponder({ pipeline, notifier, signer: createHmacSigner('chat-test-key'), publicUrl: 'http://127.0.0.1:1', logger });
 }
 
 describe('the chat responder', () => {

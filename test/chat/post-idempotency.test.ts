@@ -1,15 +1,16 @@
 /**
  * Issue 9, item 13, against the real Mattermost 9.9: a create repeated with the same
- * `pending_post_id` makes one post (what the poster relies on), and a create whose answer is held
- * past the client's timeout is retried by the queue and still makes exactly one post.
+ * `pending_post_id` makes one post (what the notifier relies on), and a create whose answer is held
+ * past the client's timeout is retried by the outbox and still makes exactly one post.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MattermostApi, type Post } from '../../src/adapters/mattermost/mattermost-api.ts';
 import { newPendingPostId } from '../../src/adapters/mattermost/idempotent-create.ts';
-import { PostQueue } from '../../src/adapters/mattermost/post-queue.ts';
-import { createPoster } from '../../src/adapters/mattermost/poster.ts';
+import { createMattermostNotifier } from '../../src/adapters/mattermost/mattermost-notifier.ts';
+import { systemClock } from '../../src/core/ports/clock.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
+import { deliveredId } from '../../src/core/ports/notifier.ts';
 import { env } from '../support/sandbox.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
@@ -32,7 +33,7 @@ afterAll(async () => { await proxy.close(); });
 describe('Mattermost 9.9 with pending_post_id', () => {
   it.each([
     ['the web app format <user id>:<ms>', () => `${env('MM_BOT_USER_ID')}:${Date.now()}`],
-    ['the poster format <user id>:<ms>:<random>', () => newPendingPostId(env('MM_BOT_USER_ID'))],
+    ['the notifier format <user id>:<ms>:<random>', () => newPendingPostId(env('MM_BOT_USER_ID'))],
   ])('answers a repeated create with the post it made, for %s', async (_, pendingId) => {
     const message = `once ${randomBytes(4).toString('hex')}`;
     const body = { channel_id: channel, message, pending_post_id: pendingId() };
@@ -51,13 +52,13 @@ describe('Mattermost 9.9 with pending_post_id', () => {
   });
 });
 
-describe('the poster', () => {
+describe('the notifier', () => {
   it('makes exactly one post when the answer to its create is held past the client timeout', async () => {
     const api = new MattermostApi(`http://127.0.0.1:${proxy.port}`, env('MM_BOT_TOKEN'), { timeoutMs: 1_500 });
-    const poster = createPoster(api, new PostQueue({ minIntervalMs: 0, maxRetries: 4, logger: silentLogger }));
+    const notifier = createMattermostNotifier({ api, clock: systemClock, logger: silentLogger, userId: env('MM_BOT_USER_ID'), minIntervalMs: 0 });
     const message = `held ${randomBytes(4).toString('hex')}`;
     const forwarded = proxy.swallowResponse(/^POST \/api\/v4\/posts HTTP/);
-    const id = await poster.text({ channelId: channel }, message);
+    const id = await deliveredId(notifier.postText({ channel }, message));
     await forwarded; // the held create really reached the server
     const posts = await postsWith(message);
     expect(posts.map((p) => p.id)).toEqual([id]);

@@ -10,11 +10,12 @@ import { verifyButton, type ButtonClaims } from '../mattermost/button-context.ts
 import type { ChatIdentity } from '../mattermost/chat-identity.ts';
 import type { ChatResponder } from '../mattermost/chat-responder.ts';
 import { MattermostApiError, type MattermostApi, type Post } from '../mattermost/mattermost-api.ts';
-import type { Poster } from '../mattermost/poster.ts';
+import type { MattermostNotifier } from '../mattermost/mattermost-notifier.ts';
 import { renderMarkdown, type Attachment } from '../mattermost/render-post.ts';
 import type { Logger } from '../../core/ports/logger.ts';
+import { existingPost } from '../../core/ports/notifier.ts';
 
-export interface ActionDeps { responder: ChatResponder; identity: ChatIdentity; signer: Signer; api: MattermostApi; poster: Poster; logger: Logger }
+export interface ActionDeps { responder: ChatResponder; identity: ChatIdentity; signer: Signer; api: MattermostApi; notifier: Pick<MattermostNotifier, 'editText'>; logger: Logger }
 
 const field = (body: Record<string, unknown>, key: string): string => (typeof body[key] === 'string' ? body[key] : '');
 
@@ -68,6 +69,7 @@ export async function actionRoute(deps: ActionDeps, req: Request, res: Response)
   void accepted.then(async (ok) => {
     if (!ok) return;
     const settled = await settledPlan(deps.api, claims.post, line);
-    await deps.poster.editText(claims.post, settled.message, settled.props.attachments as unknown[]);
+    // Queued behind the plan's thread in the outbox; a failure there is logged by it.
+    await deps.notifier.editText(existingPost(claims.channel, claims.post), settled.message, settled.props.attachments as unknown[]);
   }).catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, 'could not mark the plan as settled'));
 }

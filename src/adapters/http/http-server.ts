@@ -10,7 +10,7 @@ import type { Signer } from '../../core/ports/signer.ts';
 import type { ChatIdentity } from '../mattermost/chat-identity.ts';
 import type { ChatResponder } from '../mattermost/chat-responder.ts';
 import type { MattermostApi } from '../mattermost/mattermost-api.ts';
-import type { Poster } from '../mattermost/poster.ts';
+import type { MattermostNotifier } from '../mattermost/mattermost-notifier.ts';
 import { actionRoute } from './action-route.ts';
 import { errorHandler, notFound } from './http-errors.ts';
 import { startReadinessCache } from './readiness-cache.ts';
@@ -23,8 +23,8 @@ export interface HttpDeps {
   slashTokens: readonly string[];
   signer: Signer;
   api: MattermostApi;
-  /** Where late edits of plan posts go: through the post queue, in order and under the rate limit. */
-  poster: Poster;
+  /** Where late edits of plan posts go: through the outbox, in order and under the rate limit. */
+  notifier: Pick<MattermostNotifier, 'editText'>;
   logger: Logger;
   /** Each check resolves true when that dependency answers. */
   readiness: Record<string, () => Promise<boolean>>;

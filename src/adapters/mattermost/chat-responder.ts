@@ -3,19 +3,25 @@
  * progress in one post edited in place, the outcome as the last edit, plans with signed
  * Confirm/Cancel buttons. `early` resolves as soon as the adapter can answer Mattermost's HTTP
  * request (the command was accepted, the reply came, or the wait ran out), while the work goes on;
- * whatever comes after that answer still reaches the requester (issue 9, item 10).
+ * whatever comes after that answer still reaches the requester (issue 9, item 10). Every post and
+ * edit goes through the notifier's outbox, so the progress edits and the outcome queue behind the
+ * progress post even before Mattermost has made it.
  */
 import type { Pipeline } from '../../core/pipeline.ts';
 import type { Logger } from '../../core/ports/logger.ts';
+import { deliveredId, existingPost, type Delivery, type PostAddress, type PostRef } from '../../core/ports/notifier.ts';
 import type { Signer } from '../../core/ports/signer.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Caller } from '../../core/model/caller.ts';
 import { echoCommand } from '../../core/text/redact.ts';
 import { signButton } from './button-context.ts';
 import type { Privately } from './command-response.ts';
-import type { Poster, Target } from './poster.ts';
 import { escapeText } from './escape-markdown.ts';
+import type { MattermostNotifier } from './mattermost-notifier.ts';
 import type { ActionContext } from './render-post.ts';
+
+/** Where a chat command came from and is answered: a channel, and the root of its thread. */
+export interface Target { channelId: string; rootId?: string }
 
 export interface ChatRequest {
   caller: Caller;
@@ -33,7 +39,10 @@ export interface ChatRequest {
  */
 export type Early = { kind: 'reply'; reply: Reply; posted: boolean } | { kind: 'accepted' } | { kind: 'waiting' };
 
-export interface ResponderDeps { pipeline: Pipeline; poster: Poster; signer: Signer; publicUrl: string; logger: Logger }
+export interface ResponderDeps { pipeline: Pipeline; notifier: ChatNotifier; signer: Signer; publicUrl: string; logger: Logger }
+
+/** What the responder posts through: the notifier, with plain progress lines and signed buttons. */
+export type ChatNotifier = Pick<MattermostNotifier, 'post' | 'edit' | 'postText' | 'editText'>;
 
 export interface Responding {
   early: Promise<Early>;
@@ -52,17 +61,27 @@ export function actionContextFor(deps: Pick<ResponderDeps, 'signer' | 'publicUrl
   return (actionId) => ({ url: `${deps.publicUrl}/hooks/action`, context: signButton(deps.signer, { ...claims, action: actionId === 'cancel' ? 'cancel' : 'confirm' }) });
 }
 
+const addressOf = (target: Target): PostAddress =>
+  ({ channel: target.channelId, ...(target.rootId ? { thread: existingPost(target.channelId, target.rootId) } : {}) });
+
+/** Throws when a post or edit was given up, so the command's end reports it (logged, `done` undefined). */
+async function delivered(outcome: Promise<Delivery>): Promise<void> {
+  const end = await outcome;
+  if (!end.ok) throw new Error(`could not post the reply: ${end.reason}`);
+}
+
 export function createChatResponder(deps: ResponderDeps) {
+  const { notifier } = deps;
   /** Posts a plan, then adds its buttons: they sign the id of the post that carries them. */
-  async function postPlan(request: ChatRequest, reply: Reply, progressPost: string | undefined): Promise<void> {
-    const postId = progressPost ?? (await deps.poster.post(request.target, { ...reply, blocks: reply.blocks.filter((b) => b.kind !== 'actions') }))[0];
-    if (postId === undefined) return;
-    await deps.poster.edit(postId, reply, actionContextFor(deps, reply, { requester: request.caller.id, postId, target: request.target }));
+  async function postPlan(request: ChatRequest, reply: Reply, progressPost: PostRef | undefined): Promise<void> {
+    const post = progressPost ?? notifier.post(addressOf(request.target), { ...reply, blocks: reply.blocks.filter((b) => b.kind !== 'actions') });
+    const postId = await deliveredId(post);
+    await delivered(notifier.edit(post, reply, actionContextFor(deps, reply, { requester: request.caller.id, postId, target: request.target })));
   }
 
   /** Runs the command; posts progress, plan or outcome; errors go back privately when `privateErrors`. */
   function respond(request: ChatRequest, privateErrors: boolean, earlyMs = 2_500): Responding {
-    let progressId: Promise<string | undefined> | undefined;
+    let progressPost: PostRef | undefined;
     let answered = false;
     let resolveEarly: (e: Early) => void = () => undefined;
     const early = new Promise<Early>((resolve) => { resolveEarly = (e) => { answered = true; resolve(e); }; });
@@ -70,28 +89,26 @@ export function createChatResponder(deps: ResponderDeps) {
     const progress = (step: string): void => {
       // Masked and escaped before the first post: Mattermost keeps every edit's old text (reference/mattermost.md D.x).
       const line = `:hourglass_flowing_sand: **${escapeText(echoCommand(request.shown ?? request.text))}** (${request.caller.name}): ${escapeText(step)}`;
-      if (!progressId) {
-        // A progress post that fails is logged and left: the outcome is then posted afresh.
-        progressId = deps.poster.text(request.target, line).catch((error: unknown) => {
-          deps.logger.warn({ err: (error as Error).message }, 'could not post progress');
-          return undefined;
-        });
-        resolveEarly({ kind: 'accepted' });
-      } else {
-        void progressId.then((id) => (id ? deps.poster.editText(id, line) : undefined)).catch(() => undefined);
+      if (progressPost) {
+        void notifier.editText(progressPost, line); // queued behind the progress post; a failure is logged by the outbox
+        return;
       }
+      progressPost = notifier.postText(addressOf(request.target), line);
+      // A progress post that fails is logged and left: the outcome is then posted afresh.
+      void progressPost.delivery.then((d) => { if (!d.ok) deps.logger.warn({ err: d.reason }, 'could not post progress'); });
+      resolveEarly({ kind: 'accepted' });
     };
     const deliver = async (reply: Reply): Promise<void> => {
-      const progressPost = await progressId;
-      if (reply.pending) return await postPlan(request, reply, progressPost);
-      if (progressPost) return await deps.poster.edit(progressPost, reply);
+      const progressMade = progressPost && (await progressPost.delivery).ok ? progressPost : undefined;
+      if (reply.pending) return await postPlan(request, reply, progressMade);
+      if (progressMade) return await delivered(notifier.edit(progressMade, reply));
       if (reply.error && privateErrors) {
         if (!answered) return resolveEarly({ kind: 'reply', reply, posted: false });
         // Mattermost was already told "working on it": the error must still reach the requester,
         // privately where the request allows it, else in its thread.
         if (request.privately && (await request.privately(reply))) return;
       }
-      await deps.poster.post(request.target, reply);
+      await delivered(notifier.post(addressOf(request.target), reply).delivery);
     };
     let accept: (ok: boolean) => void = () => undefined;
     const accepted = new Promise<boolean>((resolve) => { accept = resolve; });

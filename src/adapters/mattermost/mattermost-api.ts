@@ -1,6 +1,6 @@
 /**
  * The Mattermost REST calls the bot makes, over fetch. Not @mattermost/client's Client4: its
- * ClientError loses the status of a 429 (reference/mattermost.md), and the poster needs it and
+ * ClientError loses the status of a 429 (reference/mattermost.md), and the outbox needs it and
  * Retry-After to stay under the server's rate limit.
  */
 export interface Post {
@@ -51,7 +51,7 @@ export class MattermostApi {
   /**
    * One REST call. A GET refused with 429 is waited out (Retry-After, at most three times): reads
    * such as the catch-up after a restart come in bursts too, and repeating them changes nothing.
-   * Writes are not retried here; the post queue owns their order and retries.
+   * Writes are not retried here; the outbox (outbox.ts) owns their order and retries.
    */
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     for (let attempt = 0; ; attempt++) {

@@ -13,6 +13,7 @@ import { createChatResponder } from '../../../src/adapters/mattermost/chat-respo
 import { errorsTotal, metricsCatalog } from '../../../src/core/metrics-catalog.ts';
 import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
+import { existingPost } from '../../../src/core/ports/notifier.ts';
 import { chatUser, createHarness } from '../../support/core-harness.ts';
 import { seriesValue } from '../../support/prom-text.ts';
 
@@ -28,7 +29,7 @@ const stubDeps = (): HttpDeps => ({
   slashTokens: ['slash-token'],
   signer: createHmacSigner('key'),
   api: {} as HttpDeps['api'],
-  poster: {} as HttpDeps['poster'],
+  notifier: {} as HttpDeps['notifier'],
   logger: silentLogger,
   readiness: {
     cluster: () => { calls.cluster++; return Promise.resolve(clusterUp); },
@@ -98,8 +99,9 @@ describe('/metrics after commands through /hooks/slash', () => {
     const policy = PolicySchema.parse({ roles: { reader: { verbs: ['status'] } }, bindings: [{ role: 'reader', subjects: [{ user: '*' }] }] });
     const h = createHarness({ metrics: prom, policy });
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
-    const poster = { post: () => Promise.resolve(['p1']), edit: () => Promise.resolve(), text: () => Promise.resolve('p1'), editText: () => Promise.resolve() };
-    const responder = createChatResponder({ pipeline: h.pipeline, poster, signer: createHmacSigner('key'), publicUrl: 'http://bot', logger: silentLogger });
+    const delivered = Promise.resolve({ ok: true as const, postId: 'p1' });
+    const notifier = { post: () => existingPost('c1', 'p1'), edit: () => delivered, postText: () => existingPost('c1', 'p1'), editText: () => delivered };
+    const responder = createChatResponder({ pipeline: h.pipeline, notifier, signer: createHmacSigner('key'), publicUrl: 'http://bot', logger: silentLogger });
     const chat = await startHttpServer({ ...stubDeps(), readiness: {}, responder, identity: { callerFor: () => Promise.resolve(chatUser('alice')) }, metrics: prom }, '127.0.0.1', 0);
     const url = `http://127.0.0.1:${(chat.address() as AddressInfo).port}`;
     try {

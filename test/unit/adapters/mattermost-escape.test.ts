@@ -4,8 +4,8 @@
  * from the bot, code fences cannot be closed from inside, table cells cannot break their table.
  */
 import { describe, expect, it } from 'vitest';
-import { createChatResponder } from '../../../src/adapters/mattermost/chat-responder.ts';
-import type { Poster, Target } from '../../../src/adapters/mattermost/poster.ts';
+import { createChatResponder, type ChatNotifier } from '../../../src/adapters/mattermost/chat-responder.ts';
+import { existingPost } from '../../../src/core/ports/notifier.ts';
 import { renderMarkdown, renderPost } from '../../../src/adapters/mattermost/render-post.ts';
 import { splitMessage } from '../../../src/adapters/mattermost/split-message.ts';
 import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
@@ -102,10 +102,11 @@ describe('long messages with long fences', () => {
 describe('the progress post of a command', () => {
   it('echoes the command masked and escaped, before its first post', async () => {
     const made: string[] = [];
-    const poster: Poster = {
-      post: () => Promise.resolve(['p1']), edit: () => Promise.resolve(),
-      text: (_t: Target, message: string) => { made.push(message); return Promise.resolve('p1'); },
-      editText: (_id: string, message: string) => { made.push(message); return Promise.resolve(); },
+    const delivered = Promise.resolve({ ok: true as const, postId: 'p1' });
+    const notifier: ChatNotifier = {
+      post: () => existingPost('c1', 'p1'), edit: () => delivered,
+      postText: (_to, message) => { made.push(message); return existingPost('c1', 'p1'); },
+      editText: (_post, message) => { made.push(message); return delivered; },
     };
     const pipeline: Pipeline = { run: (_input, _caller, options) => {
       options?.progress?.('applied: env ~MM_X=***');
@@ -113,7 +114,7 @@ describe('the progress post of a command', () => {
       return Promise.resolve({ reply: reply('good', text('done')), durationMs: 1 });
     } };
     // Only the progress line is under test: the rest of the responder's deps are inert stand-ins.
-    const deps = { pipeline, poster, signer: createHmacSigner('k'), publicUrl: 'http://bot', logger: silentLogger, tellPrivately: () => Promise.resolve(true) };
+    const deps = { pipeline, notifier, signer: createHmacSigner('k'), publicUrl: 'http://bot', logger: silentLogger, tellPrivately: () => Promise.resolve(true) };
     const responder = createChatResponder(deps);
     const { done } = responder.respond({ caller: { id: 'u1', name: '@alice', via: 'mattermost' } as never, target: { channelId: 'c1' },
       text: 'env mattermost set MM_SQLSETTINGS_DATASOURCE=postgres://u:EchoPw1@db/x MM_PLAIN=@here' }, false);

@@ -1,12 +1,9 @@
-/** Golden files for every kind of post, the split of long messages, and the send queue under 429s. */
+/** Golden files for every kind of post and the split of long messages (the outbox under 429s: outbox.test.ts). */
 import { describe, expect, it } from 'vitest';
-import { MattermostApiError } from '../../../src/adapters/mattermost/mattermost-api.ts';
-import { PostQueue } from '../../../src/adapters/mattermost/post-queue.ts';
 import { renderMarkdown, renderPost } from '../../../src/adapters/mattermost/render-post.ts';
 import { postLimit, splitMessage } from '../../../src/adapters/mattermost/split-message.ts';
 import { actionContextFor } from '../../../src/adapters/mattermost/chat-responder.ts';
 import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
-import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { createHarness, chatUser } from '../../support/core-harness.ts';
 import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
 
@@ -58,31 +55,5 @@ describe('long messages', () => {
       expect(part.endsWith(`_(part ${i + 1}/${parts.length})_`)).toBe(true);
     }
     expect(parts.join('\n')).toContain('line 2999');
-  });
-});
-
-describe('the post queue', () => {
-  it('waits out 429 Retry-After and keeps the order', async () => {
-    const queue = new PostQueue({ minIntervalMs: 0, maxRetries: 3, logger: silentLogger });
-    const sent: number[] = [];
-    let failures = 1;
-    const send = (n: number) => async (): Promise<number> => {
-      await Promise.resolve();
-      if (n === 1 && failures-- > 0) throw new MattermostApiError(429, 'slow down', 50);
-      sent.push(n);
-      return n;
-    };
-    const t0 = Date.now();
-    expect(await Promise.all([1, 2, 3].map((n) => queue.enqueue(`m${n}`, send(n))))).toEqual([1, 2, 3]);
-    expect(sent).toEqual([1, 2, 3]);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
-    expect(queue.rateLimited).toBe(1);
-  });
-
-  it('gives up on a permanent error at once and logs the message id', async () => {
-    const logged: string[] = [];
-    const queue = new PostQueue({ minIntervalMs: 0, maxRetries: 3, logger: { ...silentLogger, error: (f) => { logged.push(String(f.message)); } } });
-    await expect(queue.enqueue('post#7', () => Promise.reject(new MattermostApiError(403, 'no permission')))).rejects.toThrow('no permission');
-    expect(logged).toEqual(['post#7']);
   });
 });
