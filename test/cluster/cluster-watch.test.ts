@@ -4,13 +4,15 @@
  * which client-node's own ListWatch stops for good: a watch refused with 403 (the bot may list
  * ConfigMaps in its state namespace but not watch them), which goes on once RBAC grants `watch`.
  */
+import { spawn } from 'node:child_process';
 import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClusterWatch } from '../../src/adapters/kubernetes/cluster-watch.ts';
 import { resourceKinds, type WatchEvent, type WatchLifecycle } from '../../src/core/ports/cluster-watch.ts';
 import { clusterWatchContract, versions } from '../contract/cluster-watch.contract.ts';
+import { repoRoot } from '../sandbox/paths.ts';
 import { waitFor } from '../sandbox/wait.ts';
-import { kubeConfig, testNamespace } from '../support/sandbox.ts';
+import { env, kubeConfig, testNamespace } from '../support/sandbox.ts';
 
 const admin = kubeConfig();
 const core = admin.makeApiClient(CoreV1Api);
@@ -79,5 +81,41 @@ describe('a watch refused with 403, on which client-node\'s ListWatch would stop
     } finally {
       await watching.stop();
     }
+  });
+});
+
+/**
+ * A process that stopped its watches exits by itself: no socket, no backoff timer is left.
+ * One watch is live (Mattermost CRs in chat), one is in its backoff (ConfigMaps in staging, which
+ * the bot may not list).
+ */
+const childScript = `
+import { KubeConfig } from '@kubernetes/client-node';
+import { createKubeClusterWatch } from './src/adapters/kubernetes/cluster-watch.ts';
+import { resourceKinds } from './src/core/ports/cluster-watch.ts';
+const kc = new KubeConfig();
+kc.loadFromFile(process.env.KUBECONFIG);
+kc.setCurrentContext('sandbox-bot');
+const notes = [];
+const watch = createKubeClusterWatch(kc);
+const live = watch.watch({ resource: resourceKinds.mattermost, namespace: 'chat' }, () => undefined);
+const refused = watch.watch({ resource: resourceKinds.configMap, namespace: 'staging', onLifecycle: (n) => notes.push(n.kind) }, () => undefined);
+await live.synced;
+while (!notes.includes('failed')) await new Promise((r) => setTimeout(r, 50));
+await Promise.all([live.stop(), refused.stop()]);
+console.log('stopped with', live.list().length, 'cached');
+`;
+
+describe('stop', () => {
+  it('leaves nothing that keeps the process alive, also for a watch waiting out its backoff', async () => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', childScript], { cwd: repoRoot, env: { ...process.env, KUBECONFIG: env('KUBECONFIG') } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
+    if (code === 'still running') child.kill('SIGKILL');
+    expect(out).toContain('stopped with 1 cached');
+    expect(code).toBe(0);
   });
 });
