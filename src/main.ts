@@ -63,7 +63,7 @@ function memo<T>(make: (key: string) => T): (key: string) => T {
 export function coreSettings(config: Config): CoreSettings {
   return {
     defaultNamespace: config.defaults.namespace,
-    limits: { maxLogLines: config.limits.maxLogLines, maxLogChars: config.limits.maxReplyChars },
+    logLimits: { maxLogLines: config.limits.maxLogLines, maxLogChars: config.limits.maxReplyChars },
     followTimeoutMs: parseDuration(config.changes.followTimeout, 'changes.followTimeout'),
     confirmTtlMs: config.changes.confirmMinutes * 60_000,
     lockRenewMs: Math.max(500, (config.changes.lockSeconds * 1000) / 3),

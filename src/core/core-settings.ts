@@ -2,13 +2,13 @@
  * The plain values the core is built with (no ports, no config file shapes): the composition root
  * derives them from its configuration, the unit-test harness writes them out.
  */
-import type { Limits } from './verb-context.ts';
+import type { LogLimits } from './verb-context.ts';
 
 export interface CoreSettings {
   /** Namespace used when a command names none. */
   defaultNamespace: string;
   /** How much of a log a reply may carry. */
-  limits: Limits;
+  logLimits: LogLimits;
   /** How long a change is followed before it is reported stuck. */
   followTimeoutMs: number;
   /** How long a plan may wait for its confirmation. */

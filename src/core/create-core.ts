@@ -60,7 +60,7 @@ export function createCore(ports: CorePorts, settings: CoreSettings): Core {
   const changeDeps = changeDepsFor(ports, settings);
   const pipeline = createPipeline({
     registry, clusters: ports.clusters, logger: ports.logger, clock: ports.clock, version: settings.version,
-    defaultNamespace: settings.defaultNamespace, limits: settings.limits,
+    defaultNamespace: settings.defaultNamespace, logLimits: settings.logLimits,
     policy: ports.policy, changes: createChangeService(changeDeps), audit: ports.audit, metrics: ports.metrics,
   });
   return { registry, clusters: ports.clusters, pipeline, changeDeps };

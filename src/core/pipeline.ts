@@ -25,7 +25,7 @@ import { suggest } from './text/did-you-mean.ts';
 import type { Caller } from './model/caller.ts';
 import type { RunOptions } from './run-options.ts';
 import type { OperationBase } from './verb.ts';
-import type { Limits } from './verb-context.ts';
+import type { LogLimits } from './verb-context.ts';
 
 export interface PipelineDeps {
   registry: Registry;
@@ -33,7 +33,7 @@ export interface PipelineDeps {
   clock: Clock;
   logger: Logger;
   version: string;
-  limits: Limits;
+  logLimits: LogLimits;
   /** Namespace used when a command names none. */
   defaultNamespace: string;
   policy: Policy;
@@ -78,7 +78,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
     const ctx: ChangeContext = {
       gateway: deps.clusters.get(cluster)!, clusters: deps.clusters, caller, clock: deps.clock, registry: deps.registry,
-      version: deps.version, limits: deps.limits, verb: parsed.verb.name, access, audit: deps.audit(cluster), options,
+      version: deps.version, logLimits: deps.logLimits, verb: parsed.verb.name, access, audit: deps.audit(cluster), options,
       scope: { cluster, namespace: parsed.operation.namespace, defaultNamespace: deps.defaultNamespace },
       // `confirm` and `cancel` reach waiting plans as the caller of this very command.
       confirmations: { confirm: (request) => deps.changes.confirm(ctx, request), cancel: (codeOrToken) => deps.changes.cancel(ctx, codeOrToken) },

@@ -15,7 +15,7 @@ export interface Scope {
   defaultNamespace: string;
 }
 
-export interface Limits {
+export interface LogLimits {
   maxLogLines: number;
   /** Replies longer than this are cut (chat posts have a size limit). */
   maxLogChars: number;
@@ -28,7 +28,7 @@ export interface VerbContext {
   clock: Clock;
   registry: Registry;
   version: string;
-  limits: Limits;
+  logLimits: LogLimits;
   /** The verb being run (for authorisation checks inside shared helpers). */
   verb: string;
   access: Access;

@@ -73,7 +73,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     clusters: fakeDirectory(gateway, other), locks: () => locks, audit: () => audit, pendingStore: new MemoryPendingStore(),
     signer, clock, logger, metrics: options.metrics ?? metrics, policy: options.policy ?? openPolicy,
   }, {
-    defaultNamespace: options.defaultNamespace ?? 'chat', limits: options.limits ?? { maxLogLines: 1000, maxLogChars: 12_000 },
+    defaultNamespace: options.defaultNamespace ?? 'chat', logLimits: options.limits ?? { maxLogLines: 1000, maxLogChars: 12_000 },
     followTimeoutMs: options.followTimeoutMs ?? 2_000, confirmTtlMs: 5 * 60_000, lockRenewMs: options.lockRenewMs ?? 10_000, version: '0.1.0',
   });
   return {

@@ -1,7 +1,7 @@
 /** Flags every change verb takes, and the schema fields they become. */
 import { z } from 'zod';
 import type { FlagSpec } from '../verb.ts';
-import { ScopeSchema } from './common-schemas.ts';
+import { PlaceFlagsSchema } from './common-schemas.ts';
 
 export const changeFlags: FlagSpec[] = [
   { name: 'dry-run', kind: 'boolean', description: 'show the plan (server-side dry run) and change nothing' },
@@ -17,4 +17,4 @@ export const ChangeFlagsSchema = z.object({
 });
 export type ChangeFlags = z.infer<typeof ChangeFlagsSchema>;
 
-export const ChangeScopeSchema = ScopeSchema.extend(ChangeFlagsSchema.shape);
+export const ChangeVerbFlagsSchema = PlaceFlagsSchema.extend(ChangeFlagsSchema.shape);

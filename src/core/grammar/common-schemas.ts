@@ -1,13 +1,12 @@
 /** Schemas shared by verbs, each with a message that says what to type instead. */
+import { dnsLabel, duration } from '../model/patterns.ts';
 import { z } from 'zod';
 import { excerpt, quoted } from '../text/excerpt.ts';
-
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Installation and namespace names are DNS-1123 labels, as Kubernetes requires. */
 export const NameSchema = (what: string) => z.string({ error: `${what} is missing` })
   .max(63, { error: `${what} must be at most 63 characters` })
-  .regex(dns1123Label, { error: (issue) => `${what} must be lowercase letters, digits and '-' (a DNS-1123 label), got ${quoted(issue.input)}` });
+  .regex(dnsLabel, { error: (issue) => `${what} must be lowercase letters, digits and '-' (a DNS-1123 label), got ${quoted(issue.input)}` });
 
 export const InstallationNameSchema = NameSchema('the installation name');
 
@@ -16,7 +15,7 @@ export const ContextSchema = z.string().max(253, { error: 'a cluster is a kubeco
   .regex(/^\S+$/, { error: 'a cluster is a kubeconfig context name without spaces' });
 
 /** Global flags every verb accepts. */
-export const ScopeSchema = z.object({
+export const PlaceFlagsSchema = z.object({
   cluster: ContextSchema.optional(),
   namespace: NameSchema('the namespace').optional(),
 });
@@ -28,7 +27,7 @@ export const ScopeSchema = z.object({
 export const VerbWordSchema = (missing: string) => z.string({ error: missing })
   .max(32, { error: (issue) => `there is no command ${quoted(issue.input)}` });
 
-export const DurationTextSchema = z.string().regex(/^(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, {
+export const DurationTextSchema = z.string().regex(duration, {
   error: (issue) => `a duration looks like 30s, 10m, 1h or 1h30m, got ${quoted(issue.input)}`,
 }).refine((s) => s !== '', { error: 'a duration looks like 30s, 10m, 1h or 1h30m' });
 

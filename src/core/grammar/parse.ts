@@ -13,8 +13,8 @@ import { globalFlags } from './global-flags.ts';
 import { ourWording } from './issue-wording.ts';
 import { tokenize, type Token } from './tokenize.ts';
 
-export interface Scope { cluster?: string; namespace?: string }
-export type ParsedOperation = OperationBase & Scope;
+export interface PlaceFlags { cluster?: string; namespace?: string }
+export type ParsedOperation = OperationBase & PlaceFlags;
 
 export interface ParsedCommand {
   verb: Verb;

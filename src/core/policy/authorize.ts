@@ -5,7 +5,8 @@
 import { usernameOf, type Caller } from '../model/caller.ts';
 import { alwaysAllowed, type Limits, type Policy, type Subject } from './policy-schema.ts';
 
-export interface Target { cluster: string; namespace: string; name?: string }
+/** Where a right is asked for: a namespace of a cluster, or one installation in it. */
+export interface Place { cluster: string; namespace: string; name?: string }
 
 export type Decision =
   | { allowed: true; roles: string[]; limits: Limits }
@@ -38,9 +39,9 @@ function mergeLimits(all: Limits[]): Limits {
   };
 }
 
-const where = (t: Target): string => `${t.name ? `${t.namespace}/${t.name}` : `namespace ${t.namespace}`} on cluster ${t.cluster}`;
+const where = (t: Place): string => `${t.name ? `${t.namespace}/${t.name}` : `namespace ${t.namespace}`} on cluster ${t.cluster}`;
 
-export function authorize(policy: Policy, caller: Caller, verb: string, target: Target): Decision {
+export function authorize(policy: Policy, caller: Caller, verb: string, target: Place): Decision {
   if (alwaysAllowed.has(verb)) return { allowed: true, roles: [], limits: {} };
   const granting = policy.bindings.filter((b) => {
     const role = policy.roles[b.role];

@@ -5,6 +5,7 @@
  * writes. `serve` keeps them in ConfigMaps of the state namespace (docs/state.md); unit tests use
  * test/fakes/fake-state-store.ts. Both pass test/contract/state-store.contract.ts.
  */
+import { dnsLabelSource } from '../model/patterns.ts';
 import type { z } from 'zod';
 import { MatteropsError } from '../errors.ts';
 
@@ -60,8 +61,7 @@ export const maxStateGroupBytes = 512 * 1024;
 /** How many times `update` re-reads after a conflict before giving up. */
 export const stateUpdateAttempts = 8;
 
-const label = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
-const documentName = new RegExp(`^(${label})/(${label})$`);
+const documentName = new RegExp(`^(${dnsLabelSource})/(${dnsLabelSource})$`);
 
 /** A document name split into its group and item; throws on a name that is not `<group>/<item>`. */
 export function documentPlace(name: string): { group: string; item: string } {

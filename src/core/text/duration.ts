@@ -1,12 +1,12 @@
 /** Strict durations (`90s`, `10m`, `1h30m`, `2d`) and short ages for tables (`5m`, `3h`, `2d`). */
+import { duration } from '../model/patterns.ts';
 import { usageError } from '../errors.ts';
 
 const unitMs = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const durationPattern = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /** Parses a duration or throws a usage error that shows the accepted forms. */
 export function parseDuration(input: string, what = 'duration'): number {
-  const match = durationPattern.exec(input.trim());
+  const match = duration.exec(input.trim());
   if (!match || input.trim() === '') {
     throw usageError(`${what} must look like 30s, 10m, 1h or 1h30m, got "${input}"`);
   }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { quoted } from '../text/excerpt.ts';
 import { MatteropsError } from '../errors.ts';
-import { DurationTextSchema, InstallationNameSchema, ScopeSchema } from '../grammar/common-schemas.ts';
+import { DurationTextSchema, InstallationNameSchema, PlaceFlagsSchema } from '../grammar/common-schemas.ts';
 import { reply, table, text } from '../reply.ts';
 import { resolveInstallation } from '../resolve-installation.ts';
 import { parseDuration } from '../text/duration.ts';
@@ -10,7 +10,7 @@ import { defineVerb } from '../verb.ts';
 
 const userError = (i: { input: unknown }): string => `--user is a user name like alice, got ${quoted(i.input)}`;
 
-export const AuditSchema = ScopeSchema.extend({
+export const AuditSchema = PlaceFlagsSchema.extend({
   verb: z.literal('audit'),
   name: InstallationNameSchema.optional(),
   since: DurationTextSchema.default('24h'),

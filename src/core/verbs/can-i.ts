@@ -1,7 +1,7 @@
 /** `can-i <verb> [name]`: whether the policy lets you, on which role, with which limits. */
 import { z } from 'zod';
 import { isMatteropsError, usageError } from '../errors.ts';
-import { InstallationNameSchema, ScopeSchema, VerbWordSchema } from '../grammar/common-schemas.ts';
+import { InstallationNameSchema, PlaceFlagsSchema, VerbWordSchema } from '../grammar/common-schemas.ts';
 import type { Installation } from '../model/installation.ts';
 import type { Decision } from '../policy/authorize.ts';
 import { fields, reply, text, type Reply } from '../reply.ts';
@@ -10,7 +10,7 @@ import { suggest } from '../text/did-you-mean.ts';
 import { defineVerb, type Verb } from '../verb.ts';
 import type { VerbContext } from '../verb-context.ts';
 
-export const CanISchema = ScopeSchema.extend({ verb: z.literal('can-i'), action: VerbWordSchema('can-i needs a command, like can-i scale mattermost'), name: InstallationNameSchema.optional() });
+export const CanISchema = PlaceFlagsSchema.extend({ verb: z.literal('can-i'), action: VerbWordSchema('can-i needs a command, like can-i scale mattermost'), name: InstallationNameSchema.optional() });
 export type CanIOperation = z.infer<typeof CanISchema>;
 
 /**

@@ -3,9 +3,10 @@
  * the operator assumes ingress and fails for lack of a host), after checking that the database and
  * filestore secrets exist and hold the keys the operator needs (never reading their values).
  */
+import { dnsName, semver } from '../model/patterns.ts';
 import { z } from 'zod';
 import { quoted } from '../text/excerpt.ts';
-import { ChangeScopeSchema } from '../grammar/change-flags.ts';
+import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema, NameSchema } from '../grammar/common-schemas.ts';
 import { MatteropsError, usageError } from '../errors.ts';
 import type { ChangeDraft } from '../change/draft.ts';
@@ -16,13 +17,13 @@ import { ReplicasSchema } from './scale.ts';
 
 export const sizes = ['100users', '1000users', '5000users', '10000users', '25000users', 'miniSingleton', 'miniHA'] as const;
 
-export const CreateSchema = ChangeScopeSchema.extend({
+export const CreateSchema = ChangeVerbFlagsSchema.extend({
   verb: z.literal('create'),
   name: InstallationNameSchema,
-  version: z.string({ error: 'create needs --version, like --version 11.1.0' }).regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, { error: (i) => `--version must look like 11.1.0, got ${quoted(i.input)}` }),
+  version: z.string({ error: 'create needs --version, like --version 11.1.0' }).regex(semver, { error: (i) => `--version must look like 11.1.0, got ${quoted(i.input)}` }),
   size: z.enum(sizes, { error: (i) => `--size must be one of ${sizes.join(', ')}, got ${quoted(i.input)}` }).optional(),
   replicas: ReplicasSchema.optional(),
-  host: z.string().regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: (i) => `--host must be a DNS name like chat.example.com, got ${quoted(i.input)}` }).optional(),
+  host: z.string().regex(dnsName, { error: (i) => `--host must be a DNS name like chat.example.com, got ${quoted(i.input)}` }).optional(),
   noIngress: z.boolean().optional(),
   dbSecret: NameSchema('--db-secret'),
   filestoreSecret: NameSchema('--filestore-secret').optional(),

@@ -3,14 +3,14 @@
  * removes and what stays, since the database and the filestore outlive the installation.
  */
 import { z } from 'zod';
-import { ChangeScopeSchema } from '../grammar/change-flags.ts';
+import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 import { writeThenWait } from '../change/installation-steps.ts';
 
-export const DeleteSchema = ChangeScopeSchema.extend({ verb: z.literal('delete'), name: InstallationNameSchema });
+export const DeleteSchema = ChangeVerbFlagsSchema.extend({ verb: z.literal('delete'), name: InstallationNameSchema });
 export type DeleteOperation = z.infer<typeof DeleteSchema>;
 
 export const remove = defineChange<DeleteOperation>({

@@ -2,10 +2,11 @@
  * `env <name> list | set KEY=VALUE... | unset KEY...`: edits `spec.mattermostEnv`. Values of keys
  * that look secret and entries taken from secrets are never shown, in the list, the plan or audit.
  */
+import { envName } from '../model/patterns.ts';
 import { z } from 'zod';
 import { excerpt, quoted } from '../text/excerpt.ts';
 import { secretMask } from '../text/redact.ts';
-import { ChangeScopeSchema } from '../grammar/change-flags.ts';
+import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import { usageError } from '../errors.ts';
 import type { ChangeDraft, Draft } from '../change/draft.ts';
@@ -17,9 +18,8 @@ import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 import { writeThenWait } from '../change/installation-steps.ts';
 
-const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export const EnvSchema = ChangeScopeSchema.extend({
+export const EnvSchema = ChangeVerbFlagsSchema.extend({
   verb: z.literal('env'),
   name: InstallationNameSchema,
   action: z.enum(['list', 'set', 'unset'], { error: (i) => `env needs list, set or unset after the name, got ${quoted(i.input)}` }),

@@ -1,12 +1,12 @@
 /** `events <name> [--since 1h] [--all]`: warning events (or all) of the installation and its pods. */
 import { z } from 'zod';
-import { DurationTextSchema, InstallationNameSchema, ScopeSchema } from '../grammar/common-schemas.ts';
+import { DurationTextSchema, InstallationNameSchema, PlaceFlagsSchema } from '../grammar/common-schemas.ts';
 import { reply, table, text } from '../reply.ts';
 import { resolveInstallation } from '../resolve-installation.ts';
 import { ageSince, parseDuration } from '../text/duration.ts';
 import { defineVerb } from '../verb.ts';
 
-export const EventsSchema = ScopeSchema.extend({
+export const EventsSchema = PlaceFlagsSchema.extend({
   verb: z.literal('events'),
   name: InstallationNameSchema,
   since: DurationTextSchema.default('1h'),

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { usageError } from '../errors.ts';
 import { changeFlags } from '../grammar/change-flags.ts';
 import { globalFlags } from '../grammar/global-flags.ts';
-import { ScopeSchema, VerbWordSchema } from '../grammar/common-schemas.ts';
+import { PlaceFlagsSchema, VerbWordSchema } from '../grammar/common-schemas.ts';
 import { code, fields, heading, reply, table, text, type Reply } from '../reply.ts';
 import type { Registry } from '../registry.ts';
 import { suggest } from '../text/did-you-mean.ts';
 import { defineVerb, type FlagSpec, type Verb } from '../verb.ts';
 
-export const HelpSchema = ScopeSchema.extend({
+export const HelpSchema = PlaceFlagsSchema.extend({
   verb: z.literal('help'),
   topic: VerbWordSchema('help takes a command, like help scale').optional(),
 });

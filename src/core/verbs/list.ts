@@ -1,14 +1,14 @@
 /** `list [-n ns | -A]`: every installation with state, version, ready/desired, age and endpoint. */
 import { z } from 'zod';
 import { MatteropsError } from '../errors.ts';
-import { ScopeSchema } from '../grammar/common-schemas.ts';
+import { PlaceFlagsSchema } from '../grammar/common-schemas.ts';
 import { toneOfState } from '../model/verdict.ts';
 import type { Installation } from '../model/installation.ts';
 import { reply, table, text, type Tone } from '../reply.ts';
 import { ageSince } from '../text/duration.ts';
 import { defineVerb } from '../verb.ts';
 
-export const ListSchema = ScopeSchema.extend({
+export const ListSchema = PlaceFlagsSchema.extend({
   verb: z.literal('list'),
   allNamespaces: z.boolean().optional(),
 });

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { notFound } from '../errors.ts';
-import { DurationTextSchema, InstallationNameSchema, NameSchema, ScopeSchema, WholeNumberSchema } from '../grammar/common-schemas.ts';
+import { DurationTextSchema, InstallationNameSchema, NameSchema, PlaceFlagsSchema, WholeNumberSchema } from '../grammar/common-schemas.ts';
 import type { PodInfo } from '../model/workload.ts';
 import { code, reply, text } from '../reply.ts';
 import { resolveInstallation } from '../resolve-installation.ts';
@@ -13,7 +13,7 @@ import { redactSecrets } from '../text/redact.ts';
 import { defineVerb } from '../verb.ts';
 
 const maxTail = 5_000;
-export const LogsSchema = ScopeSchema.extend({
+export const LogsSchema = PlaceFlagsSchema.extend({
   verb: z.literal('logs'),
   name: InstallationNameSchema,
   pod: NameSchema('the pod name').optional(),
@@ -81,10 +81,10 @@ export const logs = defineVerb<LogsOperation>({
     const pods = await ctx.gateway.listPods(installation.namespace, installation.name);
     const pod = choosePod(pods, op.pod, where);
     const raw = await ctx.gateway.readLog(installation.namespace, {
-      pod: pod.name, tailLines: Math.min(op.tail ?? 100, ctx.limits.maxLogLines), previous: op.previous ?? false,
+      pod: pod.name, tailLines: Math.min(op.tail ?? 100, ctx.logLimits.maxLogLines), previous: op.previous ?? false,
       ...(op.since ? { sinceSeconds: Math.ceil(parseDuration(op.since, '--since') / 1000) } : {}),
     });
-    const { text: body, cutLines } = redactedTail(raw, ctx.limits.maxLogChars);
+    const { text: body, cutLines } = redactedTail(raw, ctx.logLimits.maxLogChars);
     const others = pods.filter((p) => p.name !== pod.name).map((p) => p.name);
     return reply('info',
       text(`Logs of ${pod.name}${op.previous ? ' (previous container)' : ''}${cutLines ? `, oldest ${cutLines} lines cut` : ''}:`),

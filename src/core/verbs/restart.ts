@@ -3,7 +3,7 @@
  * only way that survives the operator, which reverts edits of its Deployment.
  */
 import { z } from 'zod';
-import { ChangeScopeSchema } from '../grammar/change-flags.ts';
+import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
@@ -12,7 +12,7 @@ import { writeThenWait } from '../change/installation-steps.ts';
 
 export const restartAnnotation = 'matterops.io/restarted-at';
 
-export const RestartSchema = ChangeScopeSchema.extend({ verb: z.literal('restart'), name: InstallationNameSchema });
+export const RestartSchema = ChangeVerbFlagsSchema.extend({ verb: z.literal('restart'), name: InstallationNameSchema });
 export type RestartOperation = z.infer<typeof RestartSchema>;
 
 export const restart = defineChange<RestartOperation>({

@@ -4,7 +4,7 @@
  * Scaling to 0 or down by more than half is a danger operation.
  */
 import { z } from 'zod';
-import { ChangeScopeSchema } from '../grammar/change-flags.ts';
+import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema, WholeNumberSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
@@ -13,7 +13,7 @@ import { writeThenWait } from '../change/installation-steps.ts';
 
 export const ReplicasSchema = WholeNumberSchema('replicas', { min: 0, max: 1000, example: '3' });
 
-export const ScaleSchema = ChangeScopeSchema.extend({ verb: z.literal('scale'), name: InstallationNameSchema, replicas: ReplicasSchema });
+export const ScaleSchema = ChangeVerbFlagsSchema.extend({ verb: z.literal('scale'), name: InstallationNameSchema, replicas: ReplicasSchema });
 export type ScaleOperation = z.infer<typeof ScaleSchema>;
 
 /** Danger when it stops the installation or removes more than half of its pods at once. */

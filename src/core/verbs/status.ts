@@ -3,7 +3,7 @@
  * secret's value), endpoint, and a one-line verdict.
  */
 import { z } from 'zod';
-import { InstallationNameSchema, ScopeSchema } from '../grammar/common-schemas.ts';
+import { InstallationNameSchema, PlaceFlagsSchema } from '../grammar/common-schemas.ts';
 import type { Installation } from '../model/installation.ts';
 import { verdictOf } from '../model/verdict.ts';
 import type { EventInfo, PodInfo } from '../model/workload.ts';
@@ -12,7 +12,7 @@ import { resolveInstallation } from '../resolve-installation.ts';
 import { ageSince } from '../text/duration.ts';
 import { defineVerb } from '../verb.ts';
 
-export const StatusSchema = ScopeSchema.extend({ verb: z.literal('status'), name: InstallationNameSchema });
+export const StatusSchema = PlaceFlagsSchema.extend({ verb: z.literal('status'), name: InstallationNameSchema });
 export type StatusOperation = z.infer<typeof StatusSchema>;
 
 const wantedVsRunning = (wanted: string | undefined, running: string | undefined): string =>

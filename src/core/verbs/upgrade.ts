@@ -3,9 +3,10 @@
  * first runs the `mattermost-update-check` Job (db migrate), then rolls the pods. Always danger:
  * database migrations do not roll back.
  */
+import { semver } from '../model/patterns.ts';
 import { z } from 'zod';
 import { quoted } from '../text/excerpt.ts';
-import { ChangeScopeSchema } from '../grammar/change-flags.ts';
+import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../change/draft.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
@@ -13,14 +14,13 @@ import { defineChange } from '../verb.ts';
 import { writeThenWait } from '../change/installation-steps.ts';
 import { isImageRepository } from './image-repository.ts';
 
-const semver = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 const compare = (a: string, b: string): number => {
   const [x, y] = [a, b].map((v) => v.split(/[.-]/).slice(0, 3).map(Number));
   for (let i = 0; i < 3; i++) if ((x?.[i] ?? 0) !== (y?.[i] ?? 0)) return (x?.[i] ?? 0) - (y?.[i] ?? 0);
   return 0;
 };
 
-export const UpgradeSchema = ChangeScopeSchema.extend({
+export const UpgradeSchema = ChangeVerbFlagsSchema.extend({
   verb: z.literal('upgrade'),
   name: InstallationNameSchema,
   version: z.string({ error: 'upgrade needs a version, like 11.1.0' })

@@ -1,10 +1,10 @@
 /** `version`: matterops and the cluster's Kubernetes version. */
 import { z } from 'zod';
-import { ScopeSchema } from '../grammar/common-schemas.ts';
+import { PlaceFlagsSchema } from '../grammar/common-schemas.ts';
 import { fields, reply } from '../reply.ts';
 import { defineVerb } from '../verb.ts';
 
-export const VersionSchema = ScopeSchema.extend({ verb: z.literal('version') });
+export const VersionSchema = PlaceFlagsSchema.extend({ verb: z.literal('version') });
 export type VersionOperation = z.infer<typeof VersionSchema>;
 
 export const version = defineVerb<VersionOperation>({

@@ -1,11 +1,11 @@
 /** `whoami`: who matterops thinks you are, which cluster identity acts for you, and your defaults. */
 import { z } from 'zod';
-import { ScopeSchema } from '../grammar/common-schemas.ts';
+import { PlaceFlagsSchema } from '../grammar/common-schemas.ts';
 import { alwaysAllowed } from '../policy/policy-schema.ts';
 import { fields, reply, text } from '../reply.ts';
 import { defineVerb } from '../verb.ts';
 
-export const WhoamiSchema = ScopeSchema.extend({ verb: z.literal('whoami') });
+export const WhoamiSchema = PlaceFlagsSchema.extend({ verb: z.literal('whoami') });
 export type WhoamiOperation = z.infer<typeof WhoamiSchema>;
 
 export const whoami = defineVerb<WhoamiOperation>({
