@@ -3,7 +3,8 @@
  * and hands them, as ports, to `createCore` (src/core/create-core.ts), the one wiring of the core
  * that the unit-test harness and the benchmarks share. `createApp` is what the terminal runs;
  * `createServeApp` adds what `matterops serve` needs: plans kept in the cluster, leader election,
- * and the chat state of the mention listener.
+ * and the list of what only the leader runs (`leaderRunnables`: a new leader-only duty is one
+ * file in src/leader/ and one line in that list).
  */
 import type { ChangePlan } from './core/change/plan.ts';
 import { readFileSync } from 'node:fs';
@@ -21,27 +22,31 @@ import { loadPolicy } from './config/load-policy.ts';
 import type { CoreSettings } from './core/core-settings.ts';
 import { createCore, type Core, type CorePorts } from './core/create-core.ts';
 import { metricsCatalog } from './core/metrics-catalog.ts';
-import { systemClock } from './core/ports/clock.ts';
+import { systemClock, type Clock } from './core/ports/clock.ts';
 import type { Logger } from './core/ports/logger.ts';
 import { noMetrics } from './core/ports/metrics.ts';
 import { MemoryPendingStore, type PendingStore } from './core/ports/pending-store.ts';
-import type { StateStore } from './core/ports/state-store.ts';
 import { parseDuration } from './core/text/duration.ts';
+import type { LeaderContext } from './leader/leader-context.ts';
+import { leftoverSweep } from './leader/leftover-sweep.ts';
+import { mentionListenerRunnable } from './leader/mention-listener-runnable.ts';
+import type { Runnable } from './leader/runnable.ts';
 
 /** What the terminal runs: the core on the configured clusters, and what it was built from. */
 export interface App extends Core {
   config: Config;
+  clock: Clock;
   logger: Logger;
 }
 
 /** What `matterops serve` runs: the app with plans kept in the cluster, and what only serving needs. */
 export interface ServeApp extends App {
-  /** Where the mention listener keeps the chat posts it handled (the StateStore of the state namespace). */
-  chatState: StateStore;
   /** Leader election among `serve` replicas, on a Lease in the state namespace. */
   elect: (options: Omit<LeaderElectionOptions, 'namespace' | 'durationSeconds'>) => LeaderElection;
   /** What the core records, with the process metrics, for /metrics; serve adds the chat queue's. */
   metrics: PromMetrics;
+  /** What only the leading replica runs, given what `serve` builds for them. */
+  leaderRunnables: (chat: LeaderContext) => Runnable[];
 }
 
 /** What tests and benchmarks may choose: only where the log goes (a quiet or a recording one). */
@@ -111,7 +116,7 @@ export function terminalPorts(config: Config, options: AppOptions = {}): CorePor
 
 export function createApp(config: Config, options: AppOptions = {}): App {
   const ports = terminalPorts(config, options);
-  return { config, logger: ports.logger, ...createCore(ports, coreSettings(config)) };
+  return { config, clock: ports.clock, logger: ports.logger, ...createCore(ports, coreSettings(config)) };
 }
 
 /**
@@ -123,9 +128,16 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
   const home = directory.kubeConfigFor(directory.defaultContext);
   const pendingStore: PendingStore<ChangePlan> = createConfigMapPendingStore(home, { namespace: config.stateNamespace, signingKey, logger: ports.logger });
   const metrics = createPromMetrics(metricsCatalog, { processMetrics: true });
+  const chatState = createConfigMapStateStore(home, config.stateNamespace);
+  const app: App = { config, clock: ports.clock, logger: ports.logger, ...createCore({ ...ports, pendingStore, metrics }, coreSettings(config)) };
+  const { clock, logger } = app;
   return {
-    config, logger: ports.logger, metrics, ...createCore({ ...ports, pendingStore, metrics }, coreSettings(config)),
-    chatState: createConfigMapStateStore(home, config.stateNamespace),
+    ...app, metrics,
     elect: (o) => startLeaderElection(home, { ...o, namespace: config.stateNamespace, durationSeconds: config.leaderSeconds }),
+    // The leader-only duties. A new one is a file in src/leader/ and a line here.
+    leaderRunnables: (chat) => [
+      mentionListenerRunnable({ chat, chatState, clock, logger, deafAfterMs: config.leaderSeconds * 1000 }),
+      leftoverSweep({ changeDeps: app.changeDeps, clusters: app.clusters, notifier: chat.notifier, clock, logger, lockSeconds: config.changes.lockSeconds }),
+    ],
   };
 }

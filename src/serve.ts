@@ -1,7 +1,8 @@
 /**
  * `matterops serve`: the bot for Mattermost. Wires the chat adapters to the app: the notifier and
  * its outbox, the slash and action routes, who callers are, and leader election, whose leader
- * listens for mentions and resumes what a dead matterops left in flight (leader-duties.ts).
+ * runs the app's leader runnables (listening for mentions, resuming what a dead matterops left in
+ * flight) through the leader manager (src/leader/).
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -14,7 +15,7 @@ import type { Mention } from './adapters/mattermost/mention-listener.ts';
 import { createMattermostNotifier } from './adapters/mattermost/mattermost-notifier.ts';
 import { MatteropsError } from './core/errors.ts';
 import { chatOutboxDepth, chatRateLimitedTotal } from './core/metrics-catalog.ts';
-import { createLeaderDuties } from './leader-duties.ts';
+import { createLeaderManager } from './leader/leader-manager.ts';
 import type { ServeApp } from './main.ts';
 
 export interface RunningBot { url: string; close(): Promise<void> }
@@ -36,7 +37,6 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
   metrics.sample(chatRateLimitedTotal, () => notifier.rateLimited);
   metrics.sample(chatOutboxDepth, () => notifier.depth);
   const responder = createChatResponder({ pipeline: app.pipeline, notifier, signer: app.changeDeps.signer, publicUrl, logger });
-  const { chatState, elect } = app;
   const identity = createChatIdentity(api, { groups: bindsGroups(app.changeDeps.policy.bindings), logger });
   // Mentions are answered in a thread: the post's own, or the one it belongs to.
   const onMention = (m: Mention): void => {
@@ -46,15 +46,15 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
   };
   const gateway = app.clusters.get(app.clusters.defaultContext);
 
-  // Every replica answers HTTP; only the leader listens for mentions and resumes leftovers.
-  const duties = createLeaderDuties({
-    app, api, botToken: required(config.mattermost.botToken, 'MM_BOT_TOKEN'), bot: { id: me.id, username: me.username },
-    chatState, notifier, onMention, isLeading: () => election.leading, stepDown: () => election.stepDown(),
-  });
-  const election = elect({
+  // Every replica answers HTTP; only the leader runs the leader runnables.
+  const leader = createLeaderManager({ clock: app.clock, logger, runnables: app.leaderRunnables({
+    api, botToken: required(config.mattermost.botToken, 'MM_BOT_TOKEN'), bot: { id: me.id, username: me.username },
+    notifier, onMention, stepDown: () => election.stepDown(),
+  }) });
+  const election = app.elect({
     name: 'matterops-leader', identity: `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`, logger,
-    onStartedLeading: () => duties.start(),
-    onStoppedLeading: () => { duties.stop().catch((e: unknown) => logger.error({ err: (e as Error).message }, 'stopping the mention listener failed')); },
+    onStartedLeading: () => leader.lead(),
+    onStoppedLeading: () => void leader.stop(),
   });
 
   let server: Server;
@@ -66,7 +66,7 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
         mattermost: async () => Boolean((await api.me()).id),
         // Not before the election has spoken (a mention posted then would go unheard); then a
         // follower has no websocket to wait for, and the leader must be connected.
-        websocket: () => Promise.resolve(election.settled && (!election.leading || duties.connected)),
+        websocket: () => Promise.resolve(election.settled && (!election.leading || leader.ready)),
       },
       role: () => (election.leading ? 'leader' : 'follower'),
       metrics,
@@ -82,7 +82,7 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
   return {
     url: publicUrl,
     async close() {
-      await duties.stop(); // stop listening and save what was handled, before the next leader reads it
+      await leader.stop(); // stop listening and save what was handled, before the next leader reads it
       await election.stop(); // then hand the Lease over at once
       await new Promise((resolve) => server.close(resolve));
       notifier.close(); // what still waits is logged: the outbox is kept in this process only
