@@ -8,14 +8,17 @@ import { expect, it, vi } from 'vitest';
 import type { Poster, Target } from '../../../src/adapters/mattermost/poster.ts';
 import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
 import type { ChangeDeps } from '../../../src/core/change/change-deps.ts';
+import { PendingConfirmations } from '../../../src/core/change/confirmations.ts';
 import type { InFlightRecord } from '../../../src/core/change/in-flight.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
+import { MemoryPendingStore } from '../../../src/core/ports/pending-store.ts';
 import type { Reply } from '../../../src/core/reply.ts';
 import { leftoverSweep } from '../../../src/leader/leftover-sweep.ts';
 import { FakeAuditLog } from '../../fakes/fake-audit-log.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { FakeClusterGateway, fakeDirectory } from '../../fakes/fake-cluster-gateway.ts';
 import { FakeLockManager } from '../../fakes/fake-lock-manager.ts';
+import { FakeMetrics } from '../../fakes/fake-metrics.ts';
 import { openPolicy } from '../../support/core-harness.ts';
 
 const lockSeconds = 30;
@@ -31,10 +34,12 @@ it('resumes leftovers when leading begins and every two lock durations after, po
     posted.push({ target, heading: reply.blocks.find((b) => b.kind === 'heading')?.text ?? '' });
     return Promise.resolve([]);
   } } as unknown as Poster;
-  const deps = {
-    policy: openPolicy, locks: () => locks, audit: () => new FakeAuditLog(), signer: createHmacSigner('unit-test-signing-key'), clock,
-    logger: silentLogger, followTimeoutMs: 60_000, confirmTtlMs: 60_000, lockRenewMs: 10_000,
-  } as unknown as ChangeDeps;
+  const signer = createHmacSigner('unit-test-signing-key');
+  // Typed in full (no cast): a field ChangeDeps gains is a compile error here, not a silent failure.
+  const deps: ChangeDeps = {
+    policy: openPolicy, locks: () => locks, audit: () => new FakeAuditLog(), signer, clock, logger: silentLogger, metrics: new FakeMetrics(),
+    pending: new PendingConfirmations(signer, new MemoryPendingStore()), followTimeoutMs: 60_000, confirmTtlMs: 60_000, lockRenewMs: 10_000,
+  };
   /** What a replica that dies mid-change leaves: its lock, never renewed again. */
   const leave = async (name: string, replyTo: string): Promise<void> => {
     gateway.seed('chat', name, { replicas: 3 });
@@ -50,7 +55,7 @@ it('resumes leftovers when leading begins and every two lock durations after, po
   const sweep = leftoverSweep({ changeDeps: deps, clusters: fakeDirectory(gateway), poster, clock, logger: silentLogger, lockSeconds });
   const leading = new AbortController();
   const running = sweep.start(leading.signal);
-  await vi.waitFor(() => expect(posted).toHaveLength(1));
+  await vi.waitFor(() => expect(posted).toHaveLength(1), { timeout: 5_000 });
   expect(posted[0]).toEqual({ target: { channelId: 'ops-channel', rootId: 'first-root' }, heading: 'scale chat/first (op op-first, asked by @alice): done after a matterops restart' });
 
   await leave('second', 'ops-channel:second-root'); // a replica that dies now
@@ -58,7 +63,7 @@ it('resumes leftovers when leading begins and every two lock durations after, po
   await new Promise((r) => setTimeout(r, 50));
   expect(posted).toHaveLength(1); // long expired, but the next sweep is due two lock durations after the start
   await clock.advance(1);
-  await vi.waitFor(() => expect(posted).toHaveLength(2));
+  await vi.waitFor(() => expect(posted).toHaveLength(2), { timeout: 5_000 });
   expect(posted[1]?.target).toEqual({ channelId: 'ops-channel', rootId: 'second-root' });
 
   leading.abort();
