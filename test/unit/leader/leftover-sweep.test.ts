@@ -9,7 +9,7 @@ import type { Poster, Target } from '../../../src/adapters/mattermost/poster.ts'
 import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
 import type { ChangeDeps } from '../../../src/core/change/change-deps.ts';
 import { PendingConfirmations } from '../../../src/core/change/confirmations.ts';
-import type { InFlightRecord } from '../../../src/core/change/in-flight.ts';
+import type { InFlightRecord } from '../../../src/core/model/in-flight-record.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { MemoryPendingStore } from '../../../src/core/ports/pending-store.ts';
 import type { Reply } from '../../../src/core/reply.ts';
@@ -44,8 +44,9 @@ it('resumes leftovers when leading begins and every two lock durations after, po
   const leave = async (name: string, replyTo: string): Promise<void> => {
     gateway.seed('chat', name, { replicas: 3 });
     const record: InFlightRecord = {
-      operationId: `op-${name}`, verb: 'scale', requester: '@alice', via: 'mattermost', cluster: 'c', namespace: 'chat', name, until: 'stable',
-      generation: 2, summary: 'replicas 2 -> 3', startedAt: clock.now().toISOString(), deadline: new Date(clock.now().getTime() + 3_600_000).toISOString(), replyTo,
+      operationId: `op-${name}`, verb: 'scale', requester: '@alice', via: 'mattermost', cluster: 'c', namespace: 'chat', name,
+      steps: [{ kind: 'wait', until: 'stable', namespace: 'chat', name, generation: 2 }], step: 0, summary: 'replicas 2 -> 3',
+      startedAt: clock.now().toISOString(), deadline: new Date(clock.now().getTime() + 3_600_000).toISOString(), replyTo,
     };
     await locks.acquire({ cluster: 'c', namespace: 'chat', name }, { operationId: record.operationId, verb: 'scale', requester: '@alice', startedAt: clock.now(), record });
   };
