@@ -5,20 +5,19 @@
  * sweep's schedule and the locks' expiry run on the fake clock.
  */
 import { expect, it, vi } from 'vitest';
-import type { Poster, Target } from '../../../src/adapters/mattermost/poster.ts';
 import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
 import type { ChangeDeps } from '../../../src/core/change/change-deps.ts';
 import { PendingConfirmations } from '../../../src/core/change/confirmations.ts';
 import type { InFlightRecord } from '../../../src/core/model/in-flight-record.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { MemoryPendingStore } from '../../../src/core/ports/pending-store.ts';
-import type { Reply } from '../../../src/core/reply.ts';
 import { leftoverSweep } from '../../../src/leader/leftover-sweep.ts';
 import { FakeAuditLog } from '../../fakes/fake-audit-log.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { FakeClusterGateway, fakeDirectory } from '../../fakes/fake-cluster-gateway.ts';
 import { FakeLockManager } from '../../fakes/fake-lock-manager.ts';
 import { FakeMetrics } from '../../fakes/fake-metrics.ts';
+import { FakeNotifier } from '../../fakes/fake-notifier.ts';
 import { openPolicy } from '../../support/core-harness.ts';
 
 const lockSeconds = 30;
@@ -29,11 +28,9 @@ it('resumes leftovers when leading begins and every two lock durations after, po
   const clock = new FakeClock();
   const locks = new FakeLockManager(clock, fakeLockSeconds);
   const gateway = new FakeClusterGateway('c');
-  const posted: { target: Target; heading: string }[] = [];
-  const poster = { post: (target: Target, reply: Reply) => {
-    posted.push({ target, heading: reply.blocks.find((b) => b.kind === 'heading')?.text ?? '' });
-    return Promise.resolve([]);
-  } } as unknown as Poster;
+  const notifier = new FakeNotifier(['ops-channel']);
+  const posted = notifier.posts;
+  const heading = (i: number): string | undefined => posted[i]?.reply.blocks.find((b) => b.kind === 'heading')?.text;
   const signer = createHmacSigner('unit-test-signing-key');
   // Typed in full (no cast): a field ChangeDeps gains is a compile error here, not a silent failure.
   const deps: ChangeDeps = {
@@ -53,11 +50,12 @@ it('resumes leftovers when leading begins and every two lock durations after, po
 
   await leave('first', 'ops-channel:first-root');
   await clock.advance((fakeLockSeconds + 1) * 1000); // its holder is dead by now
-  const sweep = leftoverSweep({ changeDeps: deps, clusters: fakeDirectory(gateway), poster, clock, logger: silentLogger, lockSeconds });
+  const sweep = leftoverSweep({ changeDeps: deps, clusters: fakeDirectory(gateway), notifier, clock, logger: silentLogger, lockSeconds });
   const leading = new AbortController();
   const running = sweep.start(leading.signal);
   await vi.waitFor(() => expect(posted).toHaveLength(1), { timeout: 5_000 });
-  expect(posted[0]).toEqual({ target: { channelId: 'ops-channel', rootId: 'first-root' }, heading: 'scale chat/first (op op-first, asked by @alice): done after a matterops restart' });
+  expect(posted[0]).toMatchObject({ channel: 'ops-channel', root: 'first-root' });
+  expect(heading(0)).toBe('scale chat/first (op op-first, asked by @alice): done after a matterops restart');
 
   await leave('second', 'ops-channel:second-root'); // a replica that dies now
   await clock.advance(2 * lockSeconds * 1000 - 1);
@@ -65,7 +63,7 @@ it('resumes leftovers when leading begins and every two lock durations after, po
   expect(posted).toHaveLength(1); // long expired, but the next sweep is due two lock durations after the start
   await clock.advance(1);
   await vi.waitFor(() => expect(posted).toHaveLength(2), { timeout: 5_000 });
-  expect(posted[1]?.target).toEqual({ channelId: 'ops-channel', rootId: 'second-root' });
+  expect(posted[1]).toMatchObject({ channel: 'ops-channel', root: 'second-root' });
 
   leading.abort();
   await running;
