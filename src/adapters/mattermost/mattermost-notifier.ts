@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
-import { existingPostId, type Delivery, type Notifier, type PostAddress, type PostRef } from '../../core/ports/notifier.ts';
+import { existingPost, existingPostId, type Delivery, type Notifier, type PostAddress, type PostRef } from '../../core/ports/notifier.ts';
 import type { Reply } from '../../core/reply.ts';
 import { createOnce, keyedPost, newPendingPostId } from './idempotent-create.ts';
 import type { MattermostApi, NewPost, Post } from './mattermost-api.ts';
@@ -50,16 +50,42 @@ export interface MattermostNotifierOptions {
 
 /** Replies longer than this become plain parts; shorter ones keep their attachment (colour, buttons). */
 const splitAbove = 16_000;
-/** How many made posts are remembered by key: far more than can wait behind one another. */
+/** How many made posts are remembered by key alone: more than can wait behind one another (the outbox's depth). */
 const rememberedPosts = 10_000;
 
-/** Keys of the posts made, with where they sit, so later entries can name them by key. */
+interface Made { id: string; root: string }
+
+/**
+ * The posts made, by key, so later entries can name them by key: the latest ones by count, and
+ * every one whose ref someone still holds (a progress post edited long after), by that ref.
+ */
 class MadePosts {
-  private readonly byKey = new Map<string, { id: string; root: string }>();
+  private readonly byKey = new Map<string, Made>();
+  private readonly byRef = new WeakMap<PostRef, Made>();
+  private readonly waiting = new Map<string, PostRef>();
+
+  /** A ref whose post is not made yet: it learns its post when it is. */
+  expect(ref: PostRef): void {
+    this.waiting.set(ref.key, ref);
+  }
 
   remember(key: string, post: Post): void {
-    this.byKey.set(key, { id: post.id, root: post.root_id });
+    const made = { id: post.id, root: post.root_id };
+    this.byKey.set(key, made);
     if (this.byKey.size > rememberedPosts) this.byKey.delete(this.byKey.keys().next().value ?? '');
+    const ref = this.waiting.get(key);
+    if (ref) this.byRef.set(ref, made);
+  }
+
+  /** Its post was made or given up: nothing waits for it any more. */
+  settle(key: string): void {
+    this.waiting.delete(key);
+  }
+
+  /** What a new entry keeps to name `ref`'s post: its server id once it is made, else its key (made before the entry's turn). */
+  settled(ref: PostRef, as: 'post' | 'thread'): string {
+    const made = this.byRef.get(ref) ?? this.byKey.get(ref.key);
+    return made ? existingPost(ref.channel, as === 'thread' ? made.root || made.id : made.id).key : ref.key;
   }
 
   /** The server id of the post `key` names. */
@@ -97,11 +123,14 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
 
   const create = (to: PostAddress, post: Omit<NewPost, 'channel_id'>): PostRef => {
     const key = newPendingPostId(o.userId, now());
-    const op: NotifierOp = { kind: 'create', post: keyedPost({ ...post, channel_id: to.channel }, key), ...(to.thread ? { thread: to.thread.key } : {}) };
-    return { key, channel: to.channel, delivery: outbox.enqueue(key, to.channel, op) };
+    const op: NotifierOp = { kind: 'create', post: keyedPost({ ...post, channel_id: to.channel }, key), ...(to.thread ? { thread: made.settled(to.thread, 'thread') } : {}) };
+    const delivery = outbox.enqueue(key, to.channel, op).finally(() => made.settle(key));
+    const ref = { key, channel: to.channel, delivery };
+    made.expect(ref); // in time: the outbox never sends within enqueue itself
+    return ref;
   };
   const patch = (post: PostRef, body: PostPatch): Promise<Delivery> =>
-    outbox.enqueue(`edit:${randomBytes(6).toString('hex')}`, post.channel, { kind: 'edit', post: post.key, patch: body });
+    outbox.enqueue(`edit:${randomBytes(6).toString('hex')}`, post.channel, { kind: 'edit', post: made.settled(post, 'post'), patch: body });
 
   return {
     post(to, reply) {

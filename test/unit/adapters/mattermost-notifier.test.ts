@@ -127,6 +127,21 @@ describe('refs before their posts exist', () => {
       .toEqual([['reply', rootId], ['under the reply', rootId], ['root, edited', rootId]]);
   });
 
+  it('edits a post and replies in its thread after more posts than it remembers keys of were made', async () => {
+    const clock = new FakeClock();
+    const { api, sent } = fakeApi(clock);
+    const notifier = notifierOn(api, clock);
+    const old = notifier.postText({ channel: 'ops' }, 'old');
+    const reply = notifier.postText({ channel: 'ops', thread: old }, 'old reply');
+    await clock.advance(10);
+    const oldId = (await old.delivery).ok ? 'p1' : '';
+    const many = Array.from({ length: 10_050 }, (_, i) => notifier.postText({ channel: 'busy' }, `busy ${i}`));
+    await Promise.all(many.map((r) => r.delivery));
+    expect(await notifier.editText(old, 'old, edited')).toEqual({ ok: true, postId: oldId });
+    expect((await notifier.postText({ channel: 'ops', thread: reply }, 'late reply').delivery).ok).toBe(true);
+    expect((sent.at(-1)?.body as NewPost).root_id).toBe(oldId);
+  });
+
   it('gives up an edit and a reply of a post the server refused, without sending them', async () => {
     const clock = new FakeClock();
     const logged: unknown[] = [];
