@@ -10,7 +10,7 @@ import { auditDenied } from './change/denied.ts';
 import { MatteropsError, usageError } from './errors.ts';
 import { errorReply } from './error-reply.ts';
 import type { ChangeFlags } from './grammar/change-flags.ts';
-import { parseCommand } from './grammar/parse.ts';
+import { parseCommand, parseOperation } from './grammar/parse.ts';
 import { createAccess } from './policy/access.ts';
 import { clustersFor } from './policy/authorize.ts';
 import type { Policy } from './policy/policy-schema.ts';
@@ -51,6 +51,8 @@ export interface Outcome {
 
 export interface Pipeline {
   run(input: string, caller: Caller, options?: RunOptions): Promise<Outcome>;
+  /** The same for an operation an adapter built (a button click): checked by its verb's schema, never re-typed as text. */
+  runOperation(operation: OperationBase, caller: Caller, options?: RunOptions): Promise<Outcome>;
 }
 
 /**
@@ -89,21 +91,25 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       : await deps.changes.start(ctx, parsed.verb, operation);
   }
 
+  /** Parses (or checks) and dispatches; every failure becomes a reply, and the command is counted. */
+  async function runParsed(parse: () => ReturnType<typeof parseCommand>, input: string, caller: Caller, options: RunOptions): Promise<Outcome> {
+    const started = performance.now();
+    let operation: OperationBase | undefined;
+    let reply: Reply;
+    try {
+      const parsed = parse();
+      operation = parsed.operation;
+      reply = await dispatch(input, caller, options, parsed);
+    } catch (error) {
+      reply = errorReply(error, deps, { input, caller: caller.id, verb: operation?.verb });
+    }
+    const durationMs = performance.now() - started;
+    recordCommand(deps.metrics, verbLabel(operation?.verb ?? input.trim().split(/\s+/, 1)[0], (word) => deps.registry.find(word)), reply, durationMs / 1000);
+    return { reply, ...(operation ? { operation } : {}), durationMs };
+  }
+
   return {
-    async run(input, caller, options = {}) {
-      const started = performance.now();
-      let operation: OperationBase | undefined;
-      let reply: Reply;
-      try {
-        const parsed = parseCommand(input, deps.registry);
-        operation = parsed.operation;
-        reply = await dispatch(input, caller, options, parsed);
-      } catch (error) {
-        reply = errorReply(error, deps, { input, caller: caller.id, verb: operation?.verb });
-      }
-      const durationMs = performance.now() - started;
-      recordCommand(deps.metrics, verbLabel(operation?.verb ?? input.trim().split(/\s+/, 1)[0], (word) => deps.registry.find(word)), reply, durationMs / 1000);
-      return { reply, ...(operation ? { operation } : {}), durationMs };
-    },
+    run: (input, caller, options = {}) => runParsed(() => parseCommand(input, deps.registry), input, caller, options),
+    runOperation: (operation, caller, options = {}) => runParsed(() => parseOperation(operation, deps.registry), operation.verb, caller, options),
   };
 }

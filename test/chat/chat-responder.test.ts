@@ -41,7 +41,7 @@ describe('the chat responder', () => {
 
   it('an error after the early answer is sent to the requester alone, through the slash command\'s response_url', async () => {
     const h = createHarness();
-    const slow: Pipeline = { run: async (...args) => { await new Promise((r) => setTimeout(r, 300)); return await h.pipeline.run(...args); } };
+    const slow: Pipeline = { ...h.pipeline, run: async (...args) => { await new Promise((r) => setTimeout(r, 300)); return await h.pipeline.run(...args); } };
     const responseUrl = await slashResponseUrl();
     const privately = commandResponse(env('MM_URL'), responseUrl);
     expect(privately).toBeDefined();

@@ -6,6 +6,7 @@
  */
 import type { Request, Response } from 'express';
 import type { Signer } from '../../core/ports/signer.ts';
+import type { OperationBase } from '../../core/verb.ts';
 import { verifyButton, type ButtonClaims } from '../mattermost/button-context.ts';
 import type { ChatIdentity } from '../mattermost/chat-identity.ts';
 import type { ChatResponder } from '../mattermost/chat-responder.ts';
@@ -52,8 +53,9 @@ export async function actionRoute(deps: ActionDeps, req: Request, res: Response)
     return;
   }
   const code = claims.token.split('.')[0] ?? '';
+  // The click is the confirm (or cancel) itself: the core gets the operation, no command text to parse.
   const { early, accepted } = deps.responder.respond({ caller, target: { channelId: claims.channel, rootId: claims.root },
-    text: `${claims.action} ${claims.token}`, shown: `${claims.action} ${code}` }, true, 2_000);
+    text: `${claims.action} ${code}`, operation: { verb: claims.action, code: claims.token } as OperationBase }, true, 2_000);
   const answer = await early;
   if (answer.kind === 'reply' && !answer.posted) {
     res.json({ ephemeral_text: renderMarkdown(answer.reply) });

@@ -7,6 +7,7 @@
  * edit goes through the notifier's outbox, so the progress edits and the outcome queue behind the
  * progress post even before Mattermost has made it.
  */
+import type { OperationBase } from '../../core/verb.ts';
 import type { Pipeline } from '../../core/pipeline.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { deliveredId, existingPost, type Delivery, type PostAddress, type PostRef } from '../../core/ports/notifier.ts';
@@ -31,6 +32,8 @@ export interface ChatRequest {
   privately?: Privately;
   /** What progress posts echo instead of `text` (a button's command carries its whole token). */
   shown?: string;
+  /** An operation the adapter built (a button click): run as it is, `text` only names it. */
+  operation?: OperationBase;
 }
 
 /**
@@ -114,7 +117,10 @@ export function createChatResponder(deps: ResponderDeps) {
     const accepted = new Promise<boolean>((resolve) => { accept = resolve; });
     early.then((e) => { if (e.kind === 'accepted') accept(true); }, () => undefined);
     const done = (async (): Promise<Reply | undefined> => {
-      const { reply } = await deps.pipeline.run(request.text, request.caller, { progress, replyTo: `${request.target.channelId}:${request.target.rootId ?? ''}` });
+      const options = { progress, replyTo: `${request.target.channelId}:${request.target.rootId ?? ''}` };
+      const { reply } = request.operation
+        ? await deps.pipeline.runOperation(request.operation, request.caller, options)
+        : await deps.pipeline.run(request.text, request.caller, options);
       clearTimeout(timer);
       accept(!reply.error);
       await deliver(reply);

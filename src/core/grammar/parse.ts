@@ -133,6 +133,17 @@ export function parseCommand(input: string, registry: Registry): ParsedCommand {
   return { verb, operation: result.data };
 }
 
+/**
+ * An operation an adapter built itself (a button's confirm or cancel), checked by its verb's
+ * schema exactly as a typed command is: no command string is made up and parsed again.
+ */
+export function parseOperation(operation: OperationBase, registry: Registry): ParsedCommand {
+  const verb = findVerb(operation.verb, registry);
+  const result = verb.schema.safeParse(operation, { error: (issue) => ourWording(issue, verb) });
+  if (!result.success) throw usageError(firstIssue(result.error), usageHint(verb));
+  return { verb, operation: result.data };
+}
+
 /** True when token i is the value of a preceding string flag (`-n chat` before the verb). */
 function isFlagValue(tokens: Token[], i: number): boolean {
   const previous = tokens[i - 1];

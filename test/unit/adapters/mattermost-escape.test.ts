@@ -10,7 +10,8 @@ import { renderMarkdown, renderPost } from '../../../src/adapters/mattermost/ren
 import { splitMessage } from '../../../src/adapters/mattermost/split-message.ts';
 import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
-import type { Pipeline } from '../../../src/core/pipeline.ts';
+import type { Outcome, Pipeline } from '../../../src/core/pipeline.ts';
+import type { RunOptions } from '../../../src/core/run-options.ts';
 import { code, fields, heading, reply, table, text, type Reply } from '../../../src/core/reply.ts';
 
 const hostile = 'hi @here and @ALL and @channel and @sre-team and @alice.b, or @_ops_, see [click](http://evil.example/x) or https://evil.example or www.evil.example, mail a@evil.example';
@@ -108,11 +109,12 @@ describe('the progress post of a command', () => {
       postText: (_to, message) => { made.push(message); return existingPost('c1', 'p1'); },
       editText: (_post, message) => { made.push(message); return delivered; },
     };
-    const pipeline: Pipeline = { run: (_input, _caller, options) => {
+    const run = (_input: unknown, _caller: unknown, options?: RunOptions): Promise<Outcome> => {
       options?.progress?.('applied: env ~MM_X=***');
       options?.progress?.('ready 1/2');
       return Promise.resolve({ reply: reply('good', text('done')), durationMs: 1 });
-    } };
+    };
+    const pipeline: Pipeline = { run, runOperation: run };
     // Only the progress line is under test: the rest of the responder's deps are inert stand-ins.
     const deps = { pipeline, notifier, signer: createHmacSigner('k'), publicUrl: 'http://bot', logger: silentLogger, tellPrivately: () => Promise.resolve(true) };
     const responder = createChatResponder(deps);
