@@ -19,7 +19,8 @@ import { createKubeDirectory } from '../src/adapters/kubernetes/kube-directory.t
 import { toEvent } from '../src/adapters/kubernetes/event-audit-log.ts';
 import { lockLeaseName, toLease } from '../src/adapters/kubernetes/lock-lease.ts';
 import { createHmacSigner } from '../src/adapters/crypto/hmac-signer.ts';
-import { leaseResource } from '../src/adapters/kubernetes/lease-object.ts';
+import { leaseResource, type LeaseObject } from '../src/adapters/kubernetes/lease-object.ts';
+import { writeThenWait } from '../src/core/change/installation-steps.ts';
 import type { AuditPhase } from '../src/core/ports/audit-log.ts';
 import { createInstallation, waitStable } from '../test/sandbox/installations.ts';
 import { compare, interleave, ms, percentile } from './stats.ts';
@@ -34,7 +35,7 @@ const mm = { group: 'installation.mattermost.com', version: 'v1beta1', plural: '
 const gatewayStep = (method: string, args: unknown[]): string =>
   method === 'write' ? ((args[1] as { dryRun?: boolean }).dryRun ? 'dry-run patch' : 'patch') : method === 'getInstallation' ? 'read' : method;
 const auditStep = (_method: string, args: unknown[]): string => `audit ${(args[0] as { phase: string }).phase}`;
-const lockStep = (method: string): string => (method === 'acquire' ? 'lock' : method);
+const lockStep = (method: string): string => (method === 'acquire' ? 'lock' : method === 'renew' ? 'save step' : method);
 
 /** The real gateway, timed, except that following ends as soon as the write is known: no operator wait. */
 function withoutOperatorWait(directory: ClusterDirectory, timer: StepTimer): ClusterDirectory {
@@ -88,8 +89,10 @@ await withSandbox(async (env) => {
   // Locks live in the state namespace and carry a signed record, as the pipeline's do.
   const lockSettings = { namespace: config.stateNamespace, durationSeconds: 30, signer: createHmacSigner('bench key') };
   const leaseRef = { ...leaseResource, namespace: lockSettings.namespace, name: lockLeaseName(namespace, 'raw-bench') };
-  const lease = (): object => {
-    const record = { ...entry, name: 'bench', steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: namespace, name: 'bench', generation: 2 }], step: 0, summary: `replicas -> ${n}`, startedAt: new Date().toISOString(), deadline: new Date().toISOString() };
+  // The record names the plan's steps and the one reached: the write at first, then the wait.
+  const lease = (step: number): LeaseObject => {
+    const steps = writeThenWait({ cluster: 'sandbox-bot', namespace, name: 'bench' }, { kind: 'patch', patch: { spec: { replicas: n } } }, undefined, 'stable');
+    const record = { ...entry, name: 'bench', steps, step, summary: `replicas -> ${n}`, startedAt: new Date().toISOString(), deadline: new Date().toISOString() };
     return toLease(lockSettings, { cluster: 'sandbox-bot', namespace, name: 'raw-bench' }, { operationId: 'rawbench', verb: 'scale', requester: 'bench', startedAt: new Date(), record }, new Date());
   };
 
@@ -102,14 +105,19 @@ await withSandbox(async (env) => {
     ownTime.push(performance.now() - t0 - botSteps.inSteps);
     if (reply.error) throw new Error(JSON.stringify(reply.blocks));
   };
-  // The calls the pipeline must make: read, dry-run patch, audit, Lease, patch, audit twice, release.
+  // The calls the pipeline must make: read, dry-run patch, audit, Lease, patch, save the step, audit twice, release.
   const raw = async (): Promise<void> => {
     const current = await rawSteps.time('read', () => custom.getNamespacedCustomObject({ ...mm, namespace, name: 'bench' })) as { metadata: { resourceVersion: string } };
     const body = { spec: { replicas: n }, metadata: { resourceVersion: current.metadata.resourceVersion } };
     await rawSteps.time('dry-run patch', () => custom.patchNamespacedCustomObject({ ...mm, namespace, name: 'bench', body, dryRun: 'All' }, merge));
     await event('requested');
-    await rawSteps.time('lock', () => custom.createNamespacedCustomObject({ ...leaseResource, namespace: lockSettings.namespace, body: lease() }));
+    await rawSteps.time('lock', () => custom.createNamespacedCustomObject({ ...leaseResource, namespace: lockSettings.namespace, body: lease(0) }));
     await rawSteps.time('patch', () => custom.patchNamespacedCustomObject({ ...mm, namespace, name: 'bench', body }, merge));
+    // The step reached goes onto the Lease (so resume continues at the wait): read, then replace.
+    await rawSteps.time('save step', async () => {
+      const held = await custom.getNamespacedCustomObject(leaseRef) as LeaseObject;
+      await custom.replaceNamespacedCustomObject({ ...leaseRef, body: { ...lease(1), metadata: { ...lease(1).metadata, resourceVersion: held.metadata?.resourceVersion } } });
+    });
     await event('applied');
     await event('succeeded');
     await rawSteps.time('release', async () => {
