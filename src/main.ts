@@ -128,7 +128,8 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
   const home = directory.kubeConfigFor(directory.defaultContext);
   const pendingStore: PendingStore<ChangePlan> = createConfigMapPendingStore(home, { namespace: config.stateNamespace, signingKey, logger: ports.logger });
   const metrics = createPromMetrics(metricsCatalog, { processMetrics: true });
-  const chatState = createConfigMapStateStore(home, config.stateNamespace);
+  // The state namespace's documents (docs/state.md): one store, for every duty that keeps any.
+  const stateStore = createConfigMapStateStore(home, config.stateNamespace);
   const app: App = { config, clock: ports.clock, logger: ports.logger, ...createCore({ ...ports, pendingStore, metrics }, coreSettings(config)) };
   const { clock, logger } = app;
   return {
@@ -136,7 +137,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
     elect: (o) => startLeaderElection(home, { ...o, namespace: config.stateNamespace, durationSeconds: config.leaderSeconds }),
     // The leader-only duties. A new one is a file in src/leader/ and a line here.
     leaderRunnables: (chat) => [
-      mentionListenerRunnable({ chat, chatState, clock, logger, deafAfterMs: config.leaderSeconds * 1000 }),
+      mentionListenerRunnable({ chat, chatState: stateStore, clock, logger, deafAfterMs: config.leaderSeconds * 1000 }),
       leftoverSweep({ changeDeps: app.changeDeps, clusters: app.clusters, notifier: chat.notifier, clock, logger, lockSeconds: config.changes.lockSeconds }),
     ],
   };
