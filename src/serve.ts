@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { startHttpServer } from './adapters/http/http-server.ts';
+import { startHttpServer } from './adapters/mattermost/webhook/http-server.ts';
 import { bindsGroups, createChatIdentity } from './adapters/mattermost/chat-identity.ts';
 import { createChatResponder } from './adapters/mattermost/chat-responder.ts';
 import { MattermostApi } from './adapters/mattermost/mattermost-api.ts';

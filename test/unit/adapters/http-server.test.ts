@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
-import { startHttpServer, type HttpDeps } from '../../../src/adapters/http/http-server.ts';
+import { startHttpServer, type HttpDeps } from '../../../src/adapters/mattermost/webhook/http-server.ts';
 import { createPromMetrics } from '../../../src/adapters/metrics/prom-metrics.ts';
 import { createChatResponder } from '../../../src/adapters/mattermost/chat-responder.ts';
 import { errorsTotal, metricsCatalog } from '../../../src/core/metrics-catalog.ts';

@@ -3,7 +3,7 @@
  * short JSON body with a status, never Express's HTML page with a stack trace and file paths.
  */
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from '../../core/ports/logger.ts';
+import type { Logger } from '../../../core/ports/logger.ts';
 
 /** Body parser errors carry the status to answer (400 bad JSON, 413 too large, 415 charset...). */
 const statusOf = (error: unknown): number => {

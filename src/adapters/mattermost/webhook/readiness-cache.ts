@@ -3,7 +3,7 @@
  * from the last refresh, so a probe (or a flood of requests) never turns into live calls to the
  * cluster and Mattermost, and a dependency that hangs makes the answer "not ready", not a hang.
  */
-import type { Logger } from '../../core/ports/logger.ts';
+import type { Logger } from '../../../core/ports/logger.ts';
 
 export interface ReadinessCache {
   /** The last known state of every check (false until a check first answered true). */

@@ -3,11 +3,11 @@
  * answered by the responder. A bare `/k8s` gets the help privately, never in the channel.
  */
 import type { Request, Response } from 'express';
-import { isMattermostId } from '../mattermost/mattermost-id.ts';
-import type { ChatIdentity } from '../mattermost/chat-identity.ts';
-import type { ChatResponder } from '../mattermost/chat-responder.ts';
-import { commandResponse } from '../mattermost/command-response.ts';
-import { renderMarkdown } from '../mattermost/render-post.ts';
+import { isMattermostId } from '../mattermost-id.ts';
+import type { ChatIdentity } from '../chat-identity.ts';
+import type { ChatResponder } from '../chat-responder.ts';
+import { commandResponse } from '../command-response.ts';
+import { renderMarkdown } from '../render-post.ts';
 import { isKnownToken, slashToken } from './verify-token.ts';
 
 export interface SlashDeps {

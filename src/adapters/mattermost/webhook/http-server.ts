@@ -5,12 +5,12 @@
  */
 import express, { type Request, type Response } from 'express';
 import type { Server } from 'node:http';
-import type { Logger } from '../../core/ports/logger.ts';
-import type { Signer } from '../../core/ports/signer.ts';
-import type { ChatIdentity } from '../mattermost/chat-identity.ts';
-import type { ChatResponder } from '../mattermost/chat-responder.ts';
-import type { MattermostApi } from '../mattermost/mattermost-api.ts';
-import type { MattermostNotifier } from '../mattermost/mattermost-notifier.ts';
+import type { Logger } from '../../../core/ports/logger.ts';
+import type { Signer } from '../../../core/ports/signer.ts';
+import type { ChatIdentity } from '../chat-identity.ts';
+import type { ChatResponder } from '../chat-responder.ts';
+import type { MattermostApi } from '../mattermost-api.ts';
+import type { MattermostNotifier } from '../mattermost-notifier.ts';
 import { actionRoute } from './action-route.ts';
 import { errorHandler, notFound } from './http-errors.ts';
 import { startReadinessCache } from './readiness-cache.ts';

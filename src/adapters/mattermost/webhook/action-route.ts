@@ -5,16 +5,16 @@
  * loses its buttons only once the change was really accepted (issue 9, item 10).
  */
 import type { Request, Response } from 'express';
-import type { Signer } from '../../core/ports/signer.ts';
-import type { OperationBase } from '../../core/verb.ts';
-import { verifyButton, type ButtonClaims } from '../mattermost/button-context.ts';
-import type { ChatIdentity } from '../mattermost/chat-identity.ts';
-import type { ChatResponder } from '../mattermost/chat-responder.ts';
-import { MattermostApiError, type MattermostApi, type Post } from '../mattermost/mattermost-api.ts';
-import type { MattermostNotifier } from '../mattermost/mattermost-notifier.ts';
-import { renderMarkdown, type Attachment } from '../mattermost/render-post.ts';
-import type { Logger } from '../../core/ports/logger.ts';
-import { existingPost } from '../../core/ports/notifier.ts';
+import type { Signer } from '../../../core/ports/signer.ts';
+import type { OperationBase } from '../../../core/verb.ts';
+import { verifyButton, type ButtonClaims } from '../button-context.ts';
+import type { ChatIdentity } from '../chat-identity.ts';
+import type { ChatResponder } from '../chat-responder.ts';
+import { MattermostApiError, type MattermostApi, type Post } from '../mattermost-api.ts';
+import type { MattermostNotifier } from '../mattermost-notifier.ts';
+import { renderMarkdown, type Attachment } from '../render-post.ts';
+import type { Logger } from '../../../core/ports/logger.ts';
+import { existingPost } from '../../../core/ports/notifier.ts';
 
 export interface ActionDeps { responder: ChatResponder; identity: ChatIdentity; signer: Signer; api: MattermostApi; notifier: Pick<MattermostNotifier, 'editText'>; logger: Logger }
 
