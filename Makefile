@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 PEERS_DIR ?= $(or $(MATTEROPS_PEERS_DIR),$(HOME)/.cache/matterops-peers)
 
 .DEFAULT_GOAL := help
-.PHONY: help install build check test test-unit test-cluster test-chat test-e2e peers sandbox sandbox-down bench run chat clean
+.PHONY: help install build check format test test-unit test-cluster test-chat test-e2e peers sandbox sandbox-down bench run chat clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -19,10 +19,14 @@ install: node_modules/.installed ## install npm dependencies (Node 24 included)
 build: install ## compile src/ to dist/
 	npm run --silent build
 
-check: install ## typecheck, lint and unit tests (no peers needed)
+check: install ## typecheck, lint, format check and unit tests (no peers needed)
 	npm run --silent typecheck
 	npm run --silent lint
+	npm run --silent format:check
 	npm run --silent test:unit
+
+format: install ## format every source file with Biome (make check refuses unformatted code)
+	npm run --silent format
 
 test: check peers ## every test suite: unit, cluster, chat and end-to-end (starts the sandbox unless one runs)
 	vitest run --project cluster --project chat
