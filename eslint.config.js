@@ -3,9 +3,31 @@ import tseslint from 'typescript-eslint';
 
 /** Modules the pure core must never import: it talks to nothing (../shared/style.md, Shape). */
 const transportModules = [
-  'node:http', 'node:https', 'node:net', 'node:tls', 'node:dgram', 'node:child_process', 'node:fs', 'node:fs/promises',
-  'http', 'https', 'net', 'tls', 'dgram', 'child_process', 'fs', 'fs/promises',
-  'express', 'ws', 'pino', 'prom-client', 'yaml', '@kubernetes/client-node', '@mattermost/client', '@mattermost/types', 'undici',
+  'node:http',
+  'node:https',
+  'node:net',
+  'node:tls',
+  'node:dgram',
+  'node:child_process',
+  'node:fs',
+  'node:fs/promises',
+  'http',
+  'https',
+  'net',
+  'tls',
+  'dgram',
+  'child_process',
+  'fs',
+  'fs/promises',
+  'express',
+  'ws',
+  'pino',
+  'prom-client',
+  'yaml',
+  '@kubernetes/client-node',
+  '@mattermost/client',
+  '@mattermost/types',
+  'undici',
 ];
 
 export default tseslint.config(
@@ -27,10 +49,13 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: transportModules.map((name) => ({ name, message: 'src/core is pure: put transports in src/adapters/ and pass them in as ports.' })),
-        patterns: [{ group: ['**/adapters/**', '@kubernetes/*', '@mattermost/*'], message: 'src/core must not import adapters or transport libraries.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: transportModules.map((name) => ({ name, message: 'src/core is pure: put transports in src/adapters/ and pass them in as ports.' })),
+          patterns: [{ group: ['**/adapters/**', '@kubernetes/*', '@mattermost/*'], message: 'src/core must not import adapters or transport libraries.' }],
+        },
+      ],
     },
   },
   {

@@ -39,26 +39,31 @@ const lockStep = (method: string): string => (method === 'acquire' ? 'lock' : me
 
 /** The real gateway, timed, except that following ends as soon as the write is known: no operator wait. */
 function withoutOperatorWait(directory: ClusterDirectory, timer: StepTimer): ClusterDirectory {
-  return { ...directory, get(context) {
-    const found = directory.get(context);
-    if (!found) return undefined;
-    const real = timer.wrap(found, gatewayStep);
-    let written: Installation | undefined;
-    const gateway: ClusterGateway = {
-      ...real,
-      write: async (request, options) => {
-        const result = await real.write(request, options);
-        if (!options.dryRun && result) written = toInstallation(result.object);
-        return result;
-      },
-      watchInstallation: (_ns, _name, onChange) => {
-        const w = written;
-        setImmediate(() => onChange(w && { ...w, status: { ...w.status, state: 'stable', observedGeneration: w.generation, updatedReplicas: w.spec.replicas } }));
-        return { stop: () => undefined };
-      },
-    };
-    return gateway;
-  } };
+  return {
+    ...directory,
+    get(context) {
+      const found = directory.get(context);
+      if (!found) return undefined;
+      const real = timer.wrap(found, gatewayStep);
+      let written: Installation | undefined;
+      const gateway: ClusterGateway = {
+        ...real,
+        write: async (request, options) => {
+          const result = await real.write(request, options);
+          if (!options.dryRun && result) written = toInstallation(result.object);
+          return result;
+        },
+        watchInstallation: (_ns, _name, onChange) => {
+          const w = written;
+          setImmediate(() =>
+            onChange(w && { ...w, status: { ...w.status, state: 'stable', observedGeneration: w.generation, updatedReplicas: w.spec.replicas } }),
+          );
+          return { stop: () => undefined };
+        },
+      };
+      return gateway;
+    },
+  };
 }
 
 await withSandbox(async (env) => {
@@ -70,12 +75,24 @@ await withSandbox(async (env) => {
   admin.setCurrentContext('sandbox');
   await createInstallation(admin, { namespace, name: 'bench', version: '9.9.0', replicas: 3, databaseUrl: env.PGURL ?? '', ingress: false });
   await waitStable(admin, namespace, 'bench');
-  const config = loadConfig({ MATTEROPS_KUBECONFIG: env.KUBECONFIG, MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_NAMESPACE: namespace, MATTEROPS_POLICY: env.MATTEROPS_POLICY });
+  const config = loadConfig({
+    MATTEROPS_KUBECONFIG: env.KUBECONFIG,
+    MATTEROPS_KUBE_CONTEXT: 'sandbox-bot',
+    MATTEROPS_NAMESPACE: namespace,
+    MATTEROPS_POLICY: env.MATTEROPS_POLICY,
+  });
   const directory = createKubeDirectory({ kubeconfig: env.KUBECONFIG ?? '', defaultContext: 'sandbox-bot' });
   const real = terminalPorts(config, { logger: silentLogger });
   const [botSteps, rawSteps] = [new StepTimer(), new StepTimer()];
-  const app = createCore({ ...real, clusters: withoutOperatorWait(directory, botSteps),
-    locks: (c) => botSteps.wrap(real.locks(c), lockStep), audit: (c) => botSteps.wrap(real.audit(c), auditStep) }, coreSettings(config));
+  const app = createCore(
+    {
+      ...real,
+      clusters: withoutOperatorWait(directory, botSteps),
+      locks: (c) => botSteps.wrap(real.locks(c), lockStep),
+      audit: (c) => botSteps.wrap(real.audit(c), auditStep),
+    },
+    coreSettings(config),
+  );
   const caller = { id: 'bench', name: 'bench', via: 'terminal' as const };
 
   kc.setCurrentContext('sandbox-bot');
@@ -84,16 +101,31 @@ await withSandbox(async (env) => {
   const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   // The raw calls carry what the pipeline's must carry (audit annotations, the in-flight record).
   const entry = { operationId: 'rawbench', verb: 'scale', requester: 'bench', via: 'terminal', cluster: 'sandbox-bot', namespace, installation: 'bench' };
-  const event = (phase: AuditPhase): Promise<unknown> => rawSteps.time(`audit ${phase}`, () => core.createNamespacedEvent({ namespace,
-    body: toEvent({ ...entry, at: new Date(), phase, detail: `replicas ${n === 3 ? 4 : 3} -> ${n}` }) }));
+  const event = (phase: AuditPhase): Promise<unknown> =>
+    rawSteps.time(`audit ${phase}`, () =>
+      core.createNamespacedEvent({ namespace, body: toEvent({ ...entry, at: new Date(), phase, detail: `replicas ${n === 3 ? 4 : 3} -> ${n}` }) }),
+    );
   // Locks live in the state namespace and carry a signed record, as the pipeline's do.
   const lockSettings = { namespace: config.stateNamespace, durationSeconds: 30, signer: createHmacSigner('bench key') };
   const leaseRef = { ...leaseResource, namespace: lockSettings.namespace, name: lockLeaseName(namespace, 'raw-bench') };
   // The record names the plan's steps and the one reached: the write at first, then the wait.
   const lease = (step: number): LeaseObject => {
     const steps = writeThenWait({ cluster: 'sandbox-bot', namespace, name: 'bench' }, { kind: 'patch', patch: { spec: { replicas: n } } }, undefined, 'stable');
-    const record = { ...entry, name: 'bench', steps, step, summary: `replicas -> ${n}`, startedAt: new Date().toISOString(), deadline: new Date().toISOString() };
-    return toLease(lockSettings, { cluster: 'sandbox-bot', namespace, name: 'raw-bench' }, { operationId: 'rawbench', verb: 'scale', requester: 'bench', startedAt: new Date(), record }, new Date());
+    const record = {
+      ...entry,
+      name: 'bench',
+      steps,
+      step,
+      summary: `replicas -> ${n}`,
+      startedAt: new Date().toISOString(),
+      deadline: new Date().toISOString(),
+    };
+    return toLease(
+      lockSettings,
+      { cluster: 'sandbox-bot', namespace, name: 'raw-bench' },
+      { operationId: 'rawbench', verb: 'scale', requester: 'bench', startedAt: new Date(), record },
+      new Date(),
+    );
   };
 
   let n = 3;
@@ -107,7 +139,9 @@ await withSandbox(async (env) => {
   };
   // The calls the pipeline must make: read, dry-run patch, audit, Lease, patch, save the step, audit twice, release.
   const raw = async (): Promise<void> => {
-    const current = await rawSteps.time('read', () => custom.getNamespacedCustomObject({ ...mm, namespace, name: 'bench' })) as { metadata: { resourceVersion: string } };
+    const current = (await rawSteps.time('read', () => custom.getNamespacedCustomObject({ ...mm, namespace, name: 'bench' }))) as {
+      metadata: { resourceVersion: string };
+    };
     const body = { spec: { replicas: n }, metadata: { resourceVersion: current.metadata.resourceVersion } };
     await rawSteps.time('dry-run patch', () => custom.patchNamespacedCustomObject({ ...mm, namespace, name: 'bench', body, dryRun: 'All' }, merge));
     await event('requested');
@@ -115,13 +149,16 @@ await withSandbox(async (env) => {
     await rawSteps.time('patch', () => custom.patchNamespacedCustomObject({ ...mm, namespace, name: 'bench', body }, merge));
     // The step reached goes onto the Lease (so resume continues at the wait): read, then replace.
     await rawSteps.time('save step', async () => {
-      const held = await custom.getNamespacedCustomObject(leaseRef) as LeaseObject;
-      await custom.replaceNamespacedCustomObject({ ...leaseRef, body: { ...lease(1), metadata: { ...lease(1).metadata, resourceVersion: held.metadata?.resourceVersion } } });
+      const held = (await custom.getNamespacedCustomObject(leaseRef)) as LeaseObject;
+      await custom.replaceNamespacedCustomObject({
+        ...leaseRef,
+        body: { ...lease(1), metadata: { ...lease(1).metadata, resourceVersion: held.metadata?.resourceVersion } },
+      });
     });
     await event('applied');
     await event('succeeded');
     await rawSteps.time('release', async () => {
-      const held = await custom.getNamespacedCustomObject(leaseRef) as { metadata: { resourceVersion: string } };
+      const held = (await custom.getNamespacedCustomObject(leaseRef)) as { metadata: { resourceVersion: string } };
       await custom.deleteNamespacedCustomObject({ ...leaseRef, body: { preconditions: { resourceVersion: held.metadata.resourceVersion } } });
     });
   };

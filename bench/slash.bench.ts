@@ -23,21 +23,53 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 200);
 await withSandbox(async (env) => {
   const listen = `127.0.0.1:${await freePort()}`;
   const url = env.MM_URL ?? '';
-  const registration = await register({ url, adminToken: env.MM_ADMIN_TOKEN ?? '', team: 'ops', channels: ['ops'], publicUrl: `http://${listen}`,
-    botToken: env.MM_BOT_TOKEN ?? '', iconFile: new URL('../assets/icon.svg', import.meta.url).pathname, registry: createRegistry(allVerbs) });
+  const registration = await register({
+    url,
+    adminToken: env.MM_ADMIN_TOKEN ?? '',
+    team: 'ops',
+    channels: ['ops'],
+    publicUrl: `http://${listen}`,
+    botToken: env.MM_BOT_TOKEN ?? '',
+    iconFile: new URL('../assets/icon.svg', import.meta.url).pathname,
+    registry: createRegistry(allVerbs),
+  });
   const admin = new MattermostRest(url, env.MM_ADMIN_TOKEN);
-  const channel = await admin.call<{ id: string }>('POST', '/channels', { team_id: env.MM_TEAM_ID, name: `bench-${Date.now().toString(36)}`, display_name: 'bench', type: 'O' });
+  const channel = await admin.call<{ id: string }>('POST', '/channels', {
+    team_id: env.MM_TEAM_ID,
+    name: `bench-${Date.now().toString(36)}`,
+    display_name: 'bench',
+    type: 'O',
+  });
   await admin.call('POST', `/channels/${channel.id}/members`, { user_id: registration.botUserId });
-  const config = loadConfig({ ...env, MM_BOT_TOKEN: registration.botToken, MM_SLASH_TOKEN: registration.slashToken, MATTEROPS_HTTP_LISTEN: listen,
-    MATTEROPS_KUBECONFIG: env.KUBECONFIG, MATTEROPS_LOG_LEVEL: 'silent',
+  const config = loadConfig({
+    ...env,
+    MM_BOT_TOKEN: registration.botToken,
+    MM_SLASH_TOKEN: registration.slashToken,
+    MATTEROPS_HTTP_LISTEN: listen,
+    MATTEROPS_KUBECONFIG: env.KUBECONFIG,
+    MATTEROPS_LOG_LEVEL: 'silent',
     // The send queue spaces posts at this rate on purpose (default 5/s); measure the pipeline, not the spacing.
-    MM_POSTS_PER_SECOND: '100' });
+    MM_POSTS_PER_SECOND: '100',
+  });
   const bot = await serve(createServeApp(config, { logger: silentLogger }));
-  const form = new URLSearchParams({ token: registration.slashToken, text: 'status mattermost', command: '/k8s', user_id: env.MM_USER_ID_ALICE ?? '', user_name: 'alice',
-    channel_id: channel.id, channel_name: 'bench', team_domain: 'ops', team_id: env.MM_TEAM_ID ?? '' }).toString();
+  const form = new URLSearchParams({
+    token: registration.slashToken,
+    text: 'status mattermost',
+    command: '/k8s',
+    user_id: env.MM_USER_ID_ALICE ?? '',
+    user_name: 'alice',
+    channel_id: channel.id,
+    channel_name: 'bench',
+    team_domain: 'ops',
+    team_id: env.MM_TEAM_ID ?? '',
+  }).toString();
   const slash = async (): Promise<void> => {
-    const response = await fetch(`${bot.url}/hooks/slash`, { method: 'POST', headers: { Authorization: `Token ${registration.slashToken}`, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form });
-    const answer = await response.json() as { text: string };
+    const response = await fetch(`${bot.url}/hooks/slash`, {
+      method: 'POST',
+      headers: { Authorization: `Token ${registration.slashToken}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
+    const answer = (await response.json()) as { text: string };
     if (answer.text !== '') throw new Error(`unexpected answer: ${answer.text}`);
   };
   const kc = new KeepAliveKubeConfig(); // the transport the bot uses: the comparison is of matterops's own work
@@ -46,9 +78,18 @@ await withSandbox(async (env) => {
   const [custom, core, batch] = [kc.makeApiClient(CustomObjectsApi), kc.makeApiClient(CoreV1Api), kc.makeApiClient(BatchV1Api)];
   const poster = new MattermostRest(url, registration.botToken);
   const raw = async (): Promise<void> => {
-    await custom.getNamespacedCustomObject({ group: 'installation.mattermost.com', version: 'v1beta1', plural: 'mattermosts', namespace: 'chat', name: 'mattermost' });
-    await Promise.all([core.listNamespacedPod({ namespace: 'chat', labelSelector: 'installation.mattermost.com/installation=mattermost' }),
-      core.listNamespacedEvent({ namespace: 'chat' }), batch.listNamespacedJob({ namespace: 'chat' })]);
+    await custom.getNamespacedCustomObject({
+      group: 'installation.mattermost.com',
+      version: 'v1beta1',
+      plural: 'mattermosts',
+      namespace: 'chat',
+      name: 'mattermost',
+    });
+    await Promise.all([
+      core.listNamespacedPod({ namespace: 'chat', labelSelector: 'installation.mattermost.com/installation=mattermost' }),
+      core.listNamespacedEvent({ namespace: 'chat' }),
+      batch.listNamespacedJob({ namespace: 'chat' }),
+    ]);
     await poster.call('POST', '/posts', { channel_id: channel.id, message: 'raw baseline post' });
   };
   try {

@@ -5,7 +5,14 @@ export function percentile(samples: number[], p: number): number {
   return sorted[index] ?? Number.NaN;
 }
 
-export interface Comparison { p50: number; p99: number; baselineP50: number; baselineP99: number; ratioP50: number; ratioP99: number }
+export interface Comparison {
+  p50: number;
+  p99: number;
+  baselineP50: number;
+  baselineP99: number;
+  ratioP50: number;
+  ratioP99: number;
+}
 
 export function compare(subject: number[], baseline: number[]): Comparison {
   const p50 = percentile(subject, 50);
@@ -16,11 +23,24 @@ export function compare(subject: number[], baseline: number[]): Comparison {
 }
 
 /** Runs subject and baseline alternately so both see the same machine and cluster state. */
-export async function interleave(rounds: number, subject: () => Promise<unknown>, baseline: () => Promise<unknown>, settle?: () => Promise<unknown>): Promise<{ subject: number[]; baseline: number[] }> {
+export async function interleave(
+  rounds: number,
+  subject: () => Promise<unknown>,
+  baseline: () => Promise<unknown>,
+  settle?: () => Promise<unknown>,
+): Promise<{ subject: number[]; baseline: number[] }> {
   const out = { subject: [] as number[], baseline: [] as number[] };
   for (let i = 0; i < rounds; i++) {
     const first = i % 2 === 0;
-    for (const [fn, bucket] of first ? [[subject, out.subject], [baseline, out.baseline]] as const : [[baseline, out.baseline], [subject, out.subject]] as const) {
+    for (const [fn, bucket] of first
+      ? ([
+          [subject, out.subject],
+          [baseline, out.baseline],
+        ] as const)
+      : ([
+          [baseline, out.baseline],
+          [subject, out.subject],
+        ] as const)) {
       await settle?.(); // untimed: let the system come to rest so both sides start alike
       const t0 = performance.now();
       await fn();

@@ -16,7 +16,9 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 300);
 const warmup = 30;
 
 await withSandbox(async (env) => {
-  const app = createApp(loadConfig({ MATTEROPS_KUBECONFIG: env.KUBECONFIG, MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_NAMESPACE: 'chat' }), { logger: silentLogger });
+  const app = createApp(loadConfig({ MATTEROPS_KUBECONFIG: env.KUBECONFIG, MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_NAMESPACE: 'chat' }), {
+    logger: silentLogger,
+  });
   const caller = { id: 'bench', name: 'bench', via: 'terminal' as const };
   const kc = new KeepAliveKubeConfig(); // the transport the bot uses: the comparison is of matterops's own work
   kc.loadFromFile(env.KUBECONFIG ?? '');

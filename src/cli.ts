@@ -41,7 +41,9 @@ const needsConfirmation = 3;
 
 async function runOnce(command: string, output: string): Promise<number> {
   const app = createApp(loadConfig());
-  const progress = (text: string): void => { process.stderr.write(`... ${text}\n`); };
+  const progress = (text: string): void => {
+    process.stderr.write(`... ${text}\n`);
+  };
   const outcome = await app.pipeline.run(command, terminalCaller(), { confirmChanges: true, progress });
   if (output === 'json') {
     process.stdout.write(`${JSON.stringify({ ok: !outcome.reply.error, operation: outcome.operation, ...outcome.reply }, null, 2)}\n`);
@@ -52,9 +54,11 @@ async function runOnce(command: string, output: string): Promise<number> {
   }
   const pending = outcome.reply.pending;
   if (pending) {
-    process.stderr.write(pending.needsApprover
-      ? 'not applied: the two-person rule applies here; a second person must confirm it\n'
-      : `not applied: add ${pending.flag} to apply\n`);
+    process.stderr.write(
+      pending.needsApprover
+        ? 'not applied: the two-person rule applies here; a second person must confirm it\n'
+        : `not applied: add ${pending.flag} to apply\n`,
+    );
     return needsConfirmation;
   }
   return outcome.reply.error ? 1 : 0;
@@ -63,10 +67,14 @@ async function runOnce(command: string, output: string): Promise<number> {
 /** Follows what a stopped matterops left in flight on every cluster it serves, reports each outcome, exits. */
 async function resume(): Promise<number> {
   const app = createApp(loadConfig());
-  if (!app.config.signingKey) process.stderr.write('MATTEROPS_SIGNING_KEY is not set: what a stopped matterops left cannot be verified, so nothing is resumed; set the key it ran with\n');
+  if (!app.config.signingKey)
+    process.stderr.write(
+      'MATTEROPS_SIGNING_KEY is not set: what a stopped matterops left cannot be verified, so nothing is resumed; set the key it ran with\n',
+    );
   const waitMs = app.config.changes.lockSeconds * 1000 + 2_000;
-  const { reports, failed } = await resumeEveryCluster(app.changeDeps, resumeTargets(app.clusters, waitMs),
-    (record, text) => process.stderr.write(`... ${record.verb} ${record.namespace}/${record.name}: ${text}\n`));
+  const { reports, failed } = await resumeEveryCluster(app.changeDeps, resumeTargets(app.clusters, waitMs), (record, text) =>
+    process.stderr.write(`... ${record.verb} ${record.namespace}/${record.name}: ${text}\n`),
+  );
   for (const f of failed) process.stderr.write(`could not look for changes left in flight on cluster ${f.cluster}: ${f.error}\n`);
   if (!reports.length && !failed.length) console.log('nothing was left in flight');
   for (const r of reports) console.log(renderTerminal(r.reply, { color: Boolean(process.stdout.isTTY) }));
@@ -88,14 +96,16 @@ function splitRun(rest: string[]): { command: string; output: string } {
   }
   // One word is the whole command (`run "scale x 5"`); several are re-quoted where the shell unquoted them.
   const quote = (w: string): string => (/\s/.test(w) ? `"${w.replaceAll('"', '\\"')}"` : w);
-  return { command: words.length === 1 ? words[0] ?? '' : words.map(quote).join(' '), output };
+  return { command: words.length === 1 ? (words[0] ?? '') : words.map(quote).join(' '), output };
 }
 
 function configCheck(rest: string[]): number {
   if (rest[0] !== 'check') return (console.error(usage), 2);
   const config = loadConfig();
   const policy = loadPolicy(config.policyFile);
-  console.log(`configuration is valid:\n${stringify(redactedConfig(config))}policy: ${config.policyFile ?? 'none (terminal users may read; nothing may change)'} (${Object.keys(policy.roles).length} roles, ${policy.bindings.length} bindings)`);
+  console.log(
+    `configuration is valid:\n${stringify(redactedConfig(config))}policy: ${config.policyFile ?? 'none (terminal users may read; nothing may change)'} (${Object.keys(policy.roles).length} roles, ${policy.bindings.length} bindings)`,
+  );
   return 0;
 }
 
@@ -110,29 +120,47 @@ async function run(args: string[]): Promise<number> {
 async function serveForever(): Promise<number> {
   const app = createServeApp(loadConfig());
   // A promise nobody awaited must not take the bot down for every other user: log it and keep serving.
-  process.on('unhandledRejection', (reason) => app.logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection (kept serving)'));
+  process.on('unhandledRejection', (reason) =>
+    app.logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection (kept serving)'),
+  );
   const bot = await serve(app);
   console.log(`matterops serves Mattermost; slash commands and buttons at ${bot.url}`);
-  await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   await bot.close();
   return 0;
 }
 
 async function registerBot(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, strict: true, options: {
-    url: { type: 'string', default: process.env.MM_URL }, 'admin-token': { type: 'string', default: process.env.MM_ADMIN_TOKEN },
-    team: { type: 'string', default: process.env.MM_TEAM ?? 'ops' }, channels: { type: 'string', default: 'ops,incidents' },
-    'public-url': { type: 'string', default: process.env.MATTEROPS_PUBLIC_URL ?? `http://${process.env.MATTEROPS_HTTP_LISTEN ?? '127.0.0.1:8080'}` },
-    'write-env': { type: 'string' },
-  } });
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      url: { type: 'string', default: process.env.MM_URL },
+      'admin-token': { type: 'string', default: process.env.MM_ADMIN_TOKEN },
+      team: { type: 'string', default: process.env.MM_TEAM ?? 'ops' },
+      channels: { type: 'string', default: 'ops,incidents' },
+      'public-url': { type: 'string', default: process.env.MATTEROPS_PUBLIC_URL ?? `http://${process.env.MATTEROPS_HTTP_LISTEN ?? '127.0.0.1:8080'}` },
+      'write-env': { type: 'string' },
+    },
+  });
   if (!values.url || !values['admin-token']) return (console.error('register needs --url and --admin-token (or MM_URL and MM_ADMIN_TOKEN)'), 2);
   const result = await register({
-    url: values.url, adminToken: values['admin-token'], team: values.team, channels: values.channels.split(',').filter(Boolean),
-    publicUrl: values['public-url'].replace(/\/$/, ''), iconFile: new URL('../assets/icon.svg', import.meta.url).pathname,
-    registry: createRegistry(allVerbs), ...(process.env.MM_BOT_TOKEN ? { botToken: process.env.MM_BOT_TOKEN } : {}),
+    url: values.url,
+    adminToken: values['admin-token'],
+    team: values.team,
+    channels: values.channels.split(',').filter(Boolean),
+    publicUrl: values['public-url'].replace(/\/$/, ''),
+    iconFile: new URL('../assets/icon.svg', import.meta.url).pathname,
+    registry: createRegistry(allVerbs),
+    ...(process.env.MM_BOT_TOKEN ? { botToken: process.env.MM_BOT_TOKEN } : {}),
   });
   const vars = { MM_URL: values.url, MM_BOT_TOKEN: result.botToken, MM_SLASH_TOKEN: result.slashToken, MATTEROPS_PUBLIC_URL: values['public-url'] };
-  const env = Object.entries(vars).map(([k, v]) => `export ${k}='${v.replaceAll("'", `'\\''`)}'`).join('\n');
+  const env = Object.entries(vars)
+    .map(([k, v]) => `export ${k}='${v.replaceAll("'", `'\\''`)}'`)
+    .join('\n');
   if (values['write-env']) writeFileSync(values['write-env'], `${env}\n`, { mode: 0o600 });
   console.error(result.changes.length ? `changed: ${result.changes.join('; ')}` : 'nothing to change: the bot and /k8s are as they should be');
   console.log(values['write-env'] ? `environment written to ${values['write-env']} (tokens inside; source it)` : env);
@@ -144,7 +172,9 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'run') return await run(argv.slice(1));
   if (argv[0] === 'register') return await registerBot(argv.slice(1));
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: { version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.version) return (console.log(matteropsVersion), 0);
@@ -169,12 +199,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
-  if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    console.error(`${(error as Error).message}\n${usage}`);
-    process.exitCode = 2;
-    return;
-  }
-  console.error(isMatteropsError(error) ? `${error.message}${error.hint ? `\n${error.hint}` : ''}` : error);
-  process.exitCode = isMatteropsError(error) ? 1 : 70;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${(error as Error).message}\n${usage}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(isMatteropsError(error) ? `${error.message}${error.hint ? `\n${error.hint}` : ''}` : error);
+    process.exitCode = isMatteropsError(error) ? 1 : 70;
+  },
+);

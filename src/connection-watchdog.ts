@@ -21,15 +21,19 @@ export function watchConnection(o: ConnectionWatchdogOptions): { stop(): void } 
   const clock = o.clock ?? systemClock;
   const now = (): number => clock.now().getTime();
   let downSince: number | undefined;
-  const timer = clock.every(o.everyMs ?? 1_000, () => {
-    if (o.connected()) {
-      downSince = undefined;
-      return;
-    }
-    downSince ??= now();
-    if (now() - downSince <= o.limitMs) return;
-    timer.cancel();
-    o.onDown();
-  }, { background: true });
+  const timer = clock.every(
+    o.everyMs ?? 1_000,
+    () => {
+      if (o.connected()) {
+        downSince = undefined;
+        return;
+      }
+      downSince ??= now();
+      if (now() - downSince <= o.limitMs) return;
+      timer.cancel();
+      o.onDown();
+    },
+    { background: true },
+  );
   return { stop: () => timer.cancel() };
 }

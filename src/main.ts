@@ -55,8 +55,7 @@ export interface AppOptions {
 }
 
 /** The version in package.json (src/ and dist/ both sit one level below it). */
-export const matteropsVersion: string =
-  (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const matteropsVersion: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** One instance per key, made on first use. */
 function memo<T>(make: (key: string) => T): (key: string) => T {
@@ -99,9 +98,14 @@ function base(config: Config, options: AppOptions): Base {
   });
   const lockPorts = { clock, signer, logger, namespace: config.stateNamespace, durationSeconds: config.changes.lockSeconds };
   return {
-    directory, signingKey,
+    directory,
+    signingKey,
     ports: {
-      clusters: directory, clock, logger, signer, policy: loadPolicy(config.policyFile),
+      clusters: directory,
+      clock,
+      logger,
+      signer,
+      policy: loadPolicy(config.policyFile),
       // Every cluster keeps its locks in its own state namespace (deploy/rbac.yaml grants Leases there only).
       locks: memo((c) => createLeaseLockManager(directory.kubeConfigFor(c), c, lockPorts)),
       audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
@@ -133,7 +137,8 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
   const app: App = { config, clock: ports.clock, logger: ports.logger, ...createCore({ ...ports, pendingStore, metrics }, coreSettings(config)) };
   const { clock, logger } = app;
   return {
-    ...app, metrics,
+    ...app,
+    metrics,
     elect: (o) => startLeaderElection(home, { ...o, namespace: config.stateNamespace, durationSeconds: config.leaderSeconds }),
     // The leader-only duties. A new one is a file in src/leader/ and a line here.
     leaderRunnables: (chat) => [

@@ -18,21 +18,38 @@ import { chatOutboxDepth, chatRateLimitedTotal } from './core/metrics-catalog.ts
 import { createLeaderManager } from './leader/leader-manager.ts';
 import type { ServeApp } from './main.ts';
 
-export interface RunningBot { url: string; close(): Promise<void> }
+export interface RunningBot {
+  url: string;
+  close(): Promise<void>;
+}
 
 function required(value: string | undefined, what: string): string {
-  if (!value) throw new MatteropsError('invalid', `matterops serve needs ${what}`, 'run matterops register first and use the environment it prints (or source .sandbox/env)');
+  if (!value)
+    throw new MatteropsError(
+      'invalid',
+      `matterops serve needs ${what}`,
+      'run matterops register first and use the environment it prints (or source .sandbox/env)',
+    );
   return value;
 }
 
 export async function serve(app: ServeApp): Promise<RunningBot> {
   const { config, logger } = app;
   const api = new MattermostApi(required(config.mattermost.url, 'MM_URL'), required(config.mattermost.botToken, 'MM_BOT_TOKEN'));
-  const slashTokens = required(config.mattermost.slashTokens, 'MM_SLASH_TOKEN').split(',').map((t) => t.trim()).filter(Boolean);
+  const slashTokens = required(config.mattermost.slashTokens, 'MM_SLASH_TOKEN')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const me = await api.me();
   const [host = '127.0.0.1', port = '8080'] = config.http.listen.split(':');
   const publicUrl = (config.http.publicUrl ?? `http://${config.http.listen}`).replace(/\/$/, '');
-  const notifier = createMattermostNotifier({ api, clock: app.changeDeps.clock, logger, userId: me.id, minIntervalMs: 1000 / config.mattermost.postsPerSecond });
+  const notifier = createMattermostNotifier({
+    api,
+    clock: app.changeDeps.clock,
+    logger,
+    userId: me.id,
+    minIntervalMs: 1000 / config.mattermost.postsPerSecond,
+  });
   const { metrics } = app;
   metrics.sample(chatRateLimitedTotal, () => notifier.rateLimited);
   metrics.sample(chatOutboxDepth, () => notifier.depth);
@@ -40,43 +57,69 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
   const identity = createChatIdentity(api, { groups: bindsGroups(app.changeDeps.policy.bindings), logger });
   // Mentions are answered in a thread: the post's own, or the one it belongs to.
   const onMention = (m: Mention): void => {
-    identity.callerFor(m.post.user_id, m.post.channel_id).then((caller) => {
-      responder.respond({ caller, target: { channelId: m.post.channel_id, rootId: m.post.root_id || m.post.id }, text: m.text || 'help' }, false);
-    }).catch((e: unknown) => logger.error({ post: m.post.id, err: (e as Error).message }, 'could not answer a mention'));
+    identity
+      .callerFor(m.post.user_id, m.post.channel_id)
+      .then((caller) => {
+        responder.respond({ caller, target: { channelId: m.post.channel_id, rootId: m.post.root_id || m.post.id }, text: m.text || 'help' }, false);
+      })
+      .catch((e: unknown) => logger.error({ post: m.post.id, err: (e as Error).message }, 'could not answer a mention'));
   };
   const gateway = app.clusters.get(app.clusters.defaultContext);
 
   // Every replica answers HTTP; only the leader runs the leader runnables.
-  const leader = createLeaderManager({ clock: app.clock, logger, runnables: app.leaderRunnables({
-    api, botToken: required(config.mattermost.botToken, 'MM_BOT_TOKEN'), bot: { id: me.id, username: me.username },
-    notifier, onMention, stepDown: () => election.stepDown(),
-  }) });
+  const leader = createLeaderManager({
+    clock: app.clock,
+    logger,
+    runnables: app.leaderRunnables({
+      api,
+      botToken: required(config.mattermost.botToken, 'MM_BOT_TOKEN'),
+      bot: { id: me.id, username: me.username },
+      notifier,
+      onMention,
+      stepDown: () => election.stepDown(),
+    }),
+  });
   const election = app.elect({
-    name: 'matterops-leader', identity: `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`, logger,
+    name: 'matterops-leader',
+    identity: `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`,
+    logger,
     onStartedLeading: () => leader.lead(),
     onStoppedLeading: () => void leader.stop(),
   });
 
   let server: Server;
   try {
-    server = await startHttpServer({
-      responder, identity, slashTokens, signer: app.changeDeps.signer, api, notifier, logger,
-      readiness: {
-        cluster: async () => Boolean(await gateway?.serverVersion()),
-        mattermost: async () => Boolean((await api.me()).id),
-        // Not before the election has spoken (a mention posted then would go unheard); then a
-        // follower has no websocket to wait for, and the leader must be connected.
-        websocket: () => Promise.resolve(election.settled && (!election.leading || leader.ready)),
+    server = await startHttpServer(
+      {
+        responder,
+        identity,
+        slashTokens,
+        signer: app.changeDeps.signer,
+        api,
+        notifier,
+        logger,
+        readiness: {
+          cluster: async () => Boolean(await gateway?.serverVersion()),
+          mattermost: async () => Boolean((await api.me()).id),
+          // Not before the election has spoken (a mention posted then would go unheard); then a
+          // follower has no websocket to wait for, and the leader must be connected.
+          websocket: () => Promise.resolve(election.settled && (!election.leading || leader.ready)),
+        },
+        role: () => (election.leading ? 'leader' : 'follower'),
+        metrics,
       },
-      role: () => (election.leading ? 'leader' : 'follower'),
-      metrics,
-    }, host, Number(port));
+      host,
+      Number(port),
+    );
   } catch (error) {
     await election.stop(); // no HTTP, no replica: do not go on leading
     throw error;
   }
   if (!config.signingKey) {
-    logger.warn({}, 'MATTEROPS_SIGNING_KEY is not set: a random key is used, so waiting plans and buttons die with this process and other replicas cannot confirm them');
+    logger.warn(
+      {},
+      'MATTEROPS_SIGNING_KEY is not set: a random key is used, so waiting plans and buttons die with this process and other replicas cannot confirm them',
+    );
   }
   logger.info({ listen: config.http.listen, publicUrl, bot: me.username }, 'matterops serves Mattermost');
   return {

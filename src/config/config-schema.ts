@@ -6,60 +6,93 @@ import { z } from 'zod';
 
 /** A list given as `a,b,c` in the environment or as a YAML list. */
 const commaList = (value: unknown): unknown =>
-  (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value);
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : value;
 
 export const ConfigSchema = z.object({
-  kubernetes: z.object({
-    /** A kubeconfig file; without it KUBECONFIG, ~/.kube/config or the in-cluster account. */
-    kubeconfig: z.string().min(1).optional(),
-    /**
-     * The context used when a command names none; default: the first of `contexts`, else the
-     * kubeconfig's current context.
-     */
-    defaultContext: z.string().min(1).optional(),
-    /**
-     * The kubeconfig contexts commands may use (`--cluster`); default: only the default context.
-     * Any other context of the kubeconfig (a laptop's admin context, say) stays out of reach.
-     */
-    contexts: z.preprocess(commaList, z.array(z.string().min(1)).min(1, { error: 'kubernetes.contexts (MATTEROPS_KUBE_CONTEXTS) must name at least one context, like sandbox-bot,sandbox-alice' })).optional(),
-    /** Seconds one Kubernetes call may take before it is abandoned (watches stay open; they restart when idle). */
-    requestTimeoutSeconds: z.coerce.number().min(1).max(300).default(10),
-  }).default({ requestTimeoutSeconds: 10 }),
-  defaults: z.object({
-    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'defaults.namespace must be a DNS-1123 label' }).default('default'),
-  }).default({ namespace: 'default' }),
-  mattermost: z.object({
-    url: z.url({ error: 'mattermost.url (MM_URL) must be a URL like https://chat.example.com' }).optional(),
-    botToken: z.string().min(20, { error: 'mattermost.botToken (MM_BOT_TOKEN) looks too short to be a token' }).optional(),
-    team: z.string().optional(),
-    /** Tokens of the /k8s slash commands allowed to call us (comma-separated in MM_SLASH_TOKEN). */
-    slashTokens: z.string().optional(),
-    /** Sends per second, kept under the server's rate limit (its default is 10). */
-    postsPerSecond: z.coerce.number().min(0.5).max(100).default(5),
-  }).default({ postsPerSecond: 5 }),
-  http: z.object({
-    /** Where `matterops serve` listens, host:port. */
-    listen: z.string().regex(/^[^:]+:\d+$/, { error: 'http.listen (MATTEROPS_HTTP_LISTEN) is host:port, like 127.0.0.1:8080' }).default('127.0.0.1:8080'),
-    /** The URL Mattermost uses to reach us (slash command and buttons); default http://<listen>. */
-    publicUrl: z.url().optional(),
-  }).default({ listen: '127.0.0.1:8080' }),
+  kubernetes: z
+    .object({
+      /** A kubeconfig file; without it KUBECONFIG, ~/.kube/config or the in-cluster account. */
+      kubeconfig: z.string().min(1).optional(),
+      /**
+       * The context used when a command names none; default: the first of `contexts`, else the
+       * kubeconfig's current context.
+       */
+      defaultContext: z.string().min(1).optional(),
+      /**
+       * The kubeconfig contexts commands may use (`--cluster`); default: only the default context.
+       * Any other context of the kubeconfig (a laptop's admin context, say) stays out of reach.
+       */
+      contexts: z
+        .preprocess(
+          commaList,
+          z
+            .array(z.string().min(1))
+            .min(1, { error: 'kubernetes.contexts (MATTEROPS_KUBE_CONTEXTS) must name at least one context, like sandbox-bot,sandbox-alice' }),
+        )
+        .optional(),
+      /** Seconds one Kubernetes call may take before it is abandoned (watches stay open; they restart when idle). */
+      requestTimeoutSeconds: z.coerce.number().min(1).max(300).default(10),
+    })
+    .default({ requestTimeoutSeconds: 10 }),
+  defaults: z
+    .object({
+      namespace: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'defaults.namespace must be a DNS-1123 label' })
+        .default('default'),
+    })
+    .default({ namespace: 'default' }),
+  mattermost: z
+    .object({
+      url: z.url({ error: 'mattermost.url (MM_URL) must be a URL like https://chat.example.com' }).optional(),
+      botToken: z.string().min(20, { error: 'mattermost.botToken (MM_BOT_TOKEN) looks too short to be a token' }).optional(),
+      team: z.string().optional(),
+      /** Tokens of the /k8s slash commands allowed to call us (comma-separated in MM_SLASH_TOKEN). */
+      slashTokens: z.string().optional(),
+      /** Sends per second, kept under the server's rate limit (its default is 10). */
+      postsPerSecond: z.coerce.number().min(0.5).max(100).default(5),
+    })
+    .default({ postsPerSecond: 5 }),
+  http: z
+    .object({
+      /** Where `matterops serve` listens, host:port. */
+      listen: z
+        .string()
+        .regex(/^[^:]+:\d+$/, { error: 'http.listen (MATTEROPS_HTTP_LISTEN) is host:port, like 127.0.0.1:8080' })
+        .default('127.0.0.1:8080'),
+      /** The URL Mattermost uses to reach us (slash command and buttons); default http://<listen>. */
+      publicUrl: z.url().optional(),
+    })
+    .default({ listen: '127.0.0.1:8080' }),
   /** Namespace of the bot's own state (handled chat posts, waiting plans, the leader Lease). */
   stateNamespace: z.string().default('matterops'),
   /** Leader Lease duration: of several `serve` replicas, only the leader listens for mentions. */
   leaderSeconds: z.coerce.number().int().min(3).max(600).default(15),
-  limits: z.object({
-    maxLogLines: z.coerce.number().int().min(1).max(5_000).default(1_000),
-    maxReplyChars: z.coerce.number().int().min(1_000).max(16_000).default(12_000),
-  }).default({ maxLogLines: 1_000, maxReplyChars: 12_000 }),
+  limits: z
+    .object({
+      maxLogLines: z.coerce.number().int().min(1).max(5_000).default(1_000),
+      maxReplyChars: z.coerce.number().int().min(1_000).max(16_000).default(12_000),
+    })
+    .default({ maxLogLines: 1_000, maxReplyChars: 12_000 }),
   /** The access policy file (YAML); without one, terminal users may read and nobody may change anything. */
   policyFile: z.string().min(1).optional(),
   /** Key for signing confirmations; without one a random key is made per process. */
   signingKey: z.string().min(16, { error: 'signingKey (MATTEROPS_SIGNING_KEY) must be at least 16 characters' }).optional(),
-  changes: z.object({
-    followTimeout: z.string().regex(/^(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, { error: 'changes.followTimeout must look like 10m or 1h30m' }).default('10m'),
-    lockSeconds: z.coerce.number().int().min(2).max(600).default(30),
-    confirmMinutes: z.coerce.number().int().min(1).max(60).default(5),
-  }).default({ followTimeout: '10m', lockSeconds: 30, confirmMinutes: 5 }),
+  changes: z
+    .object({
+      followTimeout: z
+        .string()
+        .regex(/^(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, { error: 'changes.followTimeout must look like 10m or 1h30m' })
+        .default('10m'),
+      lockSeconds: z.coerce.number().int().min(2).max(600).default(30),
+      confirmMinutes: z.coerce.number().int().min(1).max(60).default(5),
+    })
+    .default({ followTimeout: '10m', lockSeconds: 30, confirmMinutes: 5 }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

@@ -20,7 +20,7 @@ function readFile(path: string | undefined): Tree {
   if (!path) return {};
   try {
     const parsed: unknown = parse(readFileSync(path, 'utf8'));
-    return typeof parsed === 'object' && parsed !== null ? parsed as Tree : {};
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Tree) : {};
   } catch (error) {
     throw new MatteropsError('invalid', `cannot read config file ${path}: ${(error as Error).message}`);
   }
@@ -36,8 +36,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = ConfigSchema.safeParse(tree);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  - ${i.path.join('.') || 'config'}: ${i.message}`).join('\n');
-    throw new MatteropsError('invalid', `configuration has ${result.error.issues.length} problem(s):\n${problems}`,
-      'fix them in the environment or in the file named by MATTEROPS_CONFIG');
+    throw new MatteropsError(
+      'invalid',
+      `configuration has ${result.error.issues.length} problem(s):\n${problems}`,
+      'fix them in the environment or in the file named by MATTEROPS_CONFIG',
+    );
   }
   return Object.freeze(result.data);
 }

@@ -50,8 +50,17 @@ export interface Core {
 function changeDepsFor(ports: CorePorts, settings: CoreSettings): ChangeDeps {
   const { locks, audit, signer, clock, logger, metrics, policy, pendingStore } = ports;
   return {
-    policy, locks, audit, signer, clock, logger, metrics, pending: new PendingConfirmations(signer, pendingStore),
-    followTimeoutMs: settings.followTimeoutMs, confirmTtlMs: settings.confirmTtlMs, lockRenewMs: settings.lockRenewMs,
+    policy,
+    locks,
+    audit,
+    signer,
+    clock,
+    logger,
+    metrics,
+    pending: new PendingConfirmations(signer, pendingStore),
+    followTimeoutMs: settings.followTimeoutMs,
+    confirmTtlMs: settings.confirmTtlMs,
+    lockRenewMs: settings.lockRenewMs,
   };
 }
 
@@ -59,9 +68,17 @@ export function createCore(ports: CorePorts, settings: CoreSettings): Core {
   const registry = createRegistry(allVerbs);
   const changeDeps = changeDepsFor(ports, settings);
   const pipeline = createPipeline({
-    registry, clusters: ports.clusters, logger: ports.logger, clock: ports.clock, version: settings.version,
-    defaultNamespace: settings.defaultNamespace, logLimits: settings.logLimits,
-    policy: ports.policy, changes: createChangeService(changeDeps), audit: ports.audit, metrics: ports.metrics,
+    registry,
+    clusters: ports.clusters,
+    logger: ports.logger,
+    clock: ports.clock,
+    version: settings.version,
+    defaultNamespace: settings.defaultNamespace,
+    logLimits: settings.logLimits,
+    policy: ports.policy,
+    changes: createChangeService(changeDeps),
+    audit: ports.audit,
+    metrics: ports.metrics,
   });
   return { registry, clusters: ports.clusters, pipeline, changeDeps };
 }

@@ -10,8 +10,13 @@ import { reply, text, type Reply, type Tone } from './reply.ts';
 import { redactSecrets } from './text/redact.ts';
 
 const toneByCode: Record<ErrorCode, Tone> = {
-  usage: 'warning', invalid: 'warning', not_found: 'warning', conflict: 'warning',
-  forbidden: 'danger', unavailable: 'danger', internal: 'danger',
+  usage: 'warning',
+  invalid: 'warning',
+  not_found: 'warning',
+  conflict: 'warning',
+  forbidden: 'danger',
+  unavailable: 'danger',
+  internal: 'danger',
 };
 
 export function errorReply(error: unknown, deps: { logger: Logger; metrics: Metrics }, context: Record<string, unknown>): Reply {

@@ -6,7 +6,11 @@ export const errorCodes = ['usage', 'forbidden', 'not_found', 'conflict', 'inval
 export type ErrorCode = (typeof errorCodes)[number];
 
 /** The installation a refused command was aimed at, so the refusal is audited on it. */
-export interface RefusedTarget { cluster: string; namespace: string; name: string }
+export interface RefusedTarget {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
 
 export class MatteropsError extends Error {
   readonly code: ErrorCode;

@@ -8,39 +8,56 @@ import type { Reply } from './reply.ts';
 
 /** Outcome of a command: `ok`, `pending` (a plan waits for its confirmation), or an error code. */
 export const commandsTotal: CounterSpec<'verb' | 'outcome'> = {
-  kind: 'counter', name: 'matterops_commands_total', labels: ['verb', 'outcome'],
+  kind: 'counter',
+  name: 'matterops_commands_total',
+  labels: ['verb', 'outcome'],
   help: 'Commands answered, by verb and outcome (ok, pending confirmation, or the error code).',
 };
 
 /** From parsing to the reply; a change that is followed counts until its outcome, so buckets reach minutes. */
 export const commandDurationSeconds: HistogramSpec<'verb'> = {
-  kind: 'histogram', name: 'matterops_command_duration_seconds', labels: ['verb'],
+  kind: 'histogram',
+  name: 'matterops_command_duration_seconds',
+  labels: ['verb'],
   help: 'Time from receiving a command to its reply, by verb.',
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
 };
 
 export const changePhasesTotal: CounterSpec<'verb' | 'phase'> = {
-  kind: 'counter', name: 'matterops_change_phases_total', labels: ['verb', 'phase'],
+  kind: 'counter',
+  name: 'matterops_change_phases_total',
+  labels: ['verb', 'phase'],
   help: 'Audited steps of changes (requested, confirmed, applied, succeeded, failed, timed-out, denied, cancelled), by verb.',
 };
 
 export const errorsTotal: CounterSpec<'code'> = {
-  kind: 'counter', name: 'matterops_errors_total', labels: ['code'],
+  kind: 'counter',
+  name: 'matterops_errors_total',
+  labels: ['code'],
   help: 'Failures turned into replies, by error code (internal ones are in the log with their reference).',
 };
 
 export const chatOutboxDepth: GaugeSpec = {
-  kind: 'gauge', name: 'matterops_chat_outbox_depth', labels: [],
+  kind: 'gauge',
+  name: 'matterops_chat_outbox_depth',
+  labels: [],
   help: 'Posts and edits waiting to be delivered to Mattermost.',
 };
 
 export const chatRateLimitedTotal: CounterSpec = {
-  kind: 'counter', name: 'matterops_chat_rate_limited_total', labels: [],
+  kind: 'counter',
+  name: 'matterops_chat_rate_limited_total',
+  labels: [],
   help: 'Sends to Mattermost that were answered 429 (rate limited) and retried after Retry-After.',
 };
 
 export const metricsCatalog: readonly MetricSpec[] = [
-  commandsTotal, commandDurationSeconds, changePhasesTotal, errorsTotal, chatOutboxDepth, chatRateLimitedTotal,
+  commandsTotal,
+  commandDurationSeconds,
+  changePhasesTotal,
+  errorsTotal,
+  chatOutboxDepth,
+  chatRateLimitedTotal,
 ];
 
 /**

@@ -73,22 +73,32 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const cluster = pickCluster(deps.clusters, parsed.operation.cluster, usable);
     const access = createAccess(deps.policy, caller, cluster, usable);
     if (!access.mayUse(parsed.verb.name)) {
-      const refusal = new MatteropsError('forbidden', `${caller.name} may not use ${parsed.verb.name}: no role in the matterops policy grants it`,
-        'type help to see what you may do, or ask an admin to grant you a role');
+      const refusal = new MatteropsError(
+        'forbidden',
+        `${caller.name} may not use ${parsed.verb.name}: no role in the matterops policy grants it`,
+        'type help to see what you may do, or ask an admin to grant you a role',
+      );
       if (parsed.verb.kind === 'change') await auditDenied(deps, { verb: parsed.verb.name, caller, cluster }, refusal);
       throw refusal;
     }
     const ctx: ChangeContext = {
-      gateway: deps.clusters.get(cluster)!, clusters: deps.clusters, caller, clock: deps.clock, registry: deps.registry,
-      version: deps.version, logLimits: deps.logLimits, verb: parsed.verb.name, access, audit: deps.audit(cluster), options,
+      gateway: deps.clusters.get(cluster)!,
+      clusters: deps.clusters,
+      caller,
+      clock: deps.clock,
+      registry: deps.registry,
+      version: deps.version,
+      logLimits: deps.logLimits,
+      verb: parsed.verb.name,
+      access,
+      audit: deps.audit(cluster),
+      options,
       scope: { cluster, namespace: parsed.operation.namespace, defaultNamespace: deps.defaultNamespace },
       // `confirm` and `cancel` reach waiting plans as the caller of this very command.
       confirmations: { confirm: (request) => deps.changes.confirm(ctx, request), cancel: (codeOrToken) => deps.changes.cancel(ctx, codeOrToken) },
     };
     const operation = parsed.operation as OperationBase & ChangeFlags;
-    return parsed.verb.kind === 'read'
-      ? await parsed.verb.run(ctx, operation)
-      : await deps.changes.start(ctx, parsed.verb, operation);
+    return parsed.verb.kind === 'read' ? await parsed.verb.run(ctx, operation) : await deps.changes.start(ctx, parsed.verb, operation);
   }
 
   /** Parses (or checks) and dispatches; every failure becomes a reply, and the command is counted. */
@@ -104,7 +114,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       reply = errorReply(error, deps, { input, caller: caller.id, verb: operation?.verb });
     }
     const durationMs = performance.now() - started;
-    recordCommand(deps.metrics, verbLabel(operation?.verb ?? input.trim().split(/\s+/, 1)[0], (word) => deps.registry.find(word)), reply, durationMs / 1000);
+    recordCommand(
+      deps.metrics,
+      verbLabel(operation?.verb ?? input.trim().split(/\s+/, 1)[0], (word) => deps.registry.find(word)),
+      reply,
+      durationMs / 1000,
+    );
     return { reply, ...(operation ? { operation } : {}), durationMs };
   }
 

@@ -7,8 +7,15 @@ import type { ErrorCode } from './errors.ts';
 /** Colour of a reply, from the state it reports. */
 export type Tone = 'good' | 'warning' | 'danger' | 'info' | 'neutral';
 
-export interface Field { label: string; value: string }
-export interface Action { id: string; label: string; style: 'primary' | 'danger' | 'default' }
+export interface Field {
+  label: string;
+  value: string;
+}
+export interface Action {
+  id: string;
+  label: string;
+  style: 'primary' | 'danger' | 'default';
+}
 
 export type Block =
   | { kind: 'heading'; text: string }

@@ -21,21 +21,28 @@ function missing(name: string, where: string, visible: Installation[]): Matterop
   const close = suggest(name, names);
   const hint = close.length
     ? `did you mean ${close.join(' or ')}?`
-    : names.length ? `installations there: ${names.sort().join(', ')}` : 'there are none; type list -A to see every namespace';
+    : names.length
+      ? `installations there: ${names.sort().join(', ')}`
+      : 'there are none; type list -A to see every namespace';
   return new MissingInstallation('not_found', `no installation "${name}" ${where}`, hint);
 }
 
 function refusal(ctx: VerbContext, namespace: string, name: string, reason: string): MatteropsError {
-  return new MatteropsError('forbidden', reason, 'ask an admin to grant you a role for it in the matterops policy',
-    { cluster: ctx.scope.cluster, namespace, name });
+  return new MatteropsError('forbidden', reason, 'ask an admin to grant you a role for it in the matterops policy', {
+    cluster: ctx.scope.cluster,
+    namespace,
+    name,
+  });
 }
 
 /** Whether the caller may use the verb on this installation (what it may "see" with that verb). */
-const visibleTo = (ctx: VerbContext) => (i: Installation): boolean => ctx.access.decide(ctx.verb, i.namespace, i.name).allowed;
+const visibleTo =
+  (ctx: VerbContext) =>
+  (i: Installation): boolean =>
+    ctx.access.decide(ctx.verb, i.namespace, i.name).allowed;
 
 /** Whether the caller may look at the installation at all (`list` or `status` it). */
-const mayRead = (ctx: VerbContext, i: Installation): boolean =>
-  ['list', 'status'].some((verb) => ctx.access.decide(verb, i.namespace, i.name).allowed);
+const mayRead = (ctx: VerbContext, i: Installation): boolean => ['list', 'status'].some((verb) => ctx.access.decide(verb, i.namespace, i.name).allowed);
 
 /** A found installation the caller may not act on with this verb is refused, naming the right. */
 function allowed(ctx: VerbContext, installation: Installation): Installation {
@@ -81,5 +88,8 @@ async function anywhere(ctx: VerbContext, name: string): Promise<Installation> {
 }
 
 /** Where a change to this installation goes: the command's cluster, the installation's namespace. */
-export const targetOf = (ctx: VerbContext, installation: Installation): InstallationRef =>
-  ({ cluster: ctx.scope.cluster, namespace: installation.namespace, name: installation.name });
+export const targetOf = (ctx: VerbContext, installation: Installation): InstallationRef => ({
+  cluster: ctx.scope.cluster,
+  namespace: installation.namespace,
+  name: installation.name,
+});

@@ -28,7 +28,9 @@ export interface FlagSpec {
   placeholder?: string;
 }
 
-export interface OperationBase { verb: string }
+export interface OperationBase {
+  verb: string;
+}
 
 interface VerbSpecBase<Op extends OperationBase> {
   name: Op['verb'];

@@ -29,7 +29,10 @@ export interface LeaderManager {
   readonly ready: boolean;
 }
 
-interface Backoff { firstMs: number; maxMs: number }
+interface Backoff {
+  firstMs: number;
+  maxMs: number;
+}
 
 /** Runs it once; says why it failed, or undefined when it ended without an error. */
 async function runOnce(r: Runnable, signal: AbortSignal): Promise<string | undefined> {

@@ -28,11 +28,13 @@ export interface LeftoverSweepDeps {
 /** Reports the outcome of every leftover resumed, in the thread it was asked in. */
 async function sweep(d: LeftoverSweepDeps, waitMs: number): Promise<void> {
   const { reports } = await resumeEveryCluster(d.changeDeps, resumeTargets(d.clusters, waitMs), () => undefined);
-  await Promise.all(reports.map(async (r) => {
-    const [channelId, rootId] = (r.record.replyTo ?? '').split(':');
-    // Through the outbox, which logs a report it has to give up.
-    if (channelId) await d.notifier.post({ channel: channelId, ...(rootId ? { thread: existingPost(channelId, rootId) } : {}) }, r.reply).delivery;
-  }));
+  await Promise.all(
+    reports.map(async (r) => {
+      const [channelId, rootId] = (r.record.replyTo ?? '').split(':');
+      // Through the outbox, which logs a report it has to give up.
+      if (channelId) await d.notifier.post({ channel: channelId, ...(rootId ? { thread: existingPost(channelId, rootId) } : {}) }, r.reply).delivery;
+    }),
+  );
 }
 
 export function leftoverSweep(d: LeftoverSweepDeps): Runnable {
@@ -41,7 +43,9 @@ export function leftoverSweep(d: LeftoverSweepDeps): Runnable {
   const sweepUnlessRunning = (waitMs: number): void => {
     running ??= sweep(d, waitMs)
       .catch((e: unknown) => d.logger.error({ err: (e as Error).message }, 'resuming in-flight changes failed'))
-      .finally(() => { running = undefined; });
+      .finally(() => {
+        running = undefined;
+      });
   };
   return {
     name: 'leftover sweep',

@@ -29,12 +29,19 @@ export function mentionListenerRunnable(d: MentionListenerDeps): Runnable {
   const { chat, logger } = d;
   let listening: MentionListener | undefined;
 
-  const watchDeafness = (listener: MentionListener): { stop(): void } => watchConnection({
-    connected: () => listener.connected, limitMs: d.deafAfterMs, clock: d.clock, onDown: () => {
-      logger.warn({ downForSeconds: d.deafAfterMs / 1000 }, 'the websocket stayed down longer than the leader Lease: stepping down so another replica hears mentions');
-      chat.stepDown().catch((e: unknown) => logger.error({ err: (e as Error).message }, 'stepping down failed'));
-    },
-  });
+  const watchDeafness = (listener: MentionListener): { stop(): void } =>
+    watchConnection({
+      connected: () => listener.connected,
+      limitMs: d.deafAfterMs,
+      clock: d.clock,
+      onDown: () => {
+        logger.warn(
+          { downForSeconds: d.deafAfterMs / 1000 },
+          'the websocket stayed down longer than the leader Lease: stepping down so another replica hears mentions',
+        );
+        chat.stepDown().catch((e: unknown) => logger.error({ err: (e as Error).message }, 'stepping down failed'));
+      },
+    });
 
   return {
     name: 'mention listener',

@@ -22,7 +22,9 @@ const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'
 const admin = (): MattermostRest => as('MM_ADMIN_TOKEN');
 const alice = (): MattermostRest => as('MM_TOKEN_ALICE');
 const listeners: MentionListener[] = [];
-afterEach(() => { for (const l of listeners.splice(0)) l.close(); });
+afterEach(() => {
+  for (const l of listeners.splice(0)) l.close();
+});
 
 /** A state store in memory that says a leader last listened `agoMs` ago. */
 function storeListenedAgo(agoMs: number): StateStore & { saved: () => ChatSnapshot } {
@@ -33,7 +35,14 @@ function storeListenedAgo(agoMs: number): StateStore & { saved: () => ChatSnapsh
 
 /** A channel of the ops team with the bot and alice in it, that the bot has never posted in. */
 async function newChannel(type: 'O' | 'P' = 'O'): Promise<string> {
-  const id = (await admin().call<{ id: string }>('POST', '/channels', { team_id: env('MM_TEAM_ID'), name: `catch-${randomBytes(3).toString('hex')}`, display_name: 'catch-up', type })).id;
+  const id = (
+    await admin().call<{ id: string }>('POST', '/channels', {
+      team_id: env('MM_TEAM_ID'),
+      name: `catch-${randomBytes(3).toString('hex')}`,
+      display_name: 'catch-up',
+      type,
+    })
+  ).id;
   for (const user of [env('MM_BOT_USER_ID'), env('MM_USER_ID_ALICE')]) await admin().call('POST', `/channels/${id}/members`, { user_id: user });
   return id;
 }
@@ -41,22 +50,41 @@ async function newChannel(type: 'O' | 'P' = 'O'): Promise<string> {
 async function listen(store: StateStore, api: MattermostApi = new MattermostApi(env('MM_URL'), env('MM_BOT_TOKEN'))) {
   const seen: Mention[] = [];
   const state = await ChatState.load(store, { logger: silentLogger });
-  const listener = startMentionListener({ api, token: env('MM_BOT_TOKEN'), bot: { id: env('MM_BOT_USER_ID'), username: 'matterops' }, state, logger: silentLogger, onMention: (m) => seen.push(m) });
+  const listener = startMentionListener({
+    api,
+    token: env('MM_BOT_TOKEN'),
+    bot: { id: env('MM_BOT_USER_ID'), username: 'matterops' },
+    state,
+    logger: silentLogger,
+    onMention: (m) => seen.push(m),
+  });
   listeners.push(listener);
-  const answered = (id: string): Promise<Mention> => waitFor(() => seen.find((m) => m.post.id === id), { what: `the listener to take post ${id}`, timeoutMs: 20_000 });
+  const answered = (id: string): Promise<Mention> =>
+    waitFor(() => seen.find((m) => m.post.id === id), { what: `the listener to take post ${id}`, timeoutMs: 20_000 });
   return { seen, listener, answered, state };
 }
 
 describe('the bot on Mattermost 9.9', () => {
   it('finds every channel it is in with GET /users/me/channels: other teams, private channels, DMs and group messages', async () => {
-    const team = (await admin().call<{ id: string }>('POST', '/teams', { name: `t${randomBytes(4).toString('hex')}`, display_name: 'second team', type: 'O' })).id;
+    const team = (await admin().call<{ id: string }>('POST', '/teams', { name: `t${randomBytes(4).toString('hex')}`, display_name: 'second team', type: 'O' }))
+      .id;
     await admin().call('POST', `/teams/${team}/members`, { team_id: team, user_id: env('MM_BOT_USER_ID') });
-    const otherTeamChannel = (await admin().call<{ id: string }>('POST', '/channels', { team_id: team, name: `other-${randomBytes(3).toString('hex')}`, display_name: 'other team', type: 'O' })).id;
+    const otherTeamChannel = (
+      await admin().call<{ id: string }>('POST', '/channels', {
+        team_id: team,
+        name: `other-${randomBytes(3).toString('hex')}`,
+        display_name: 'other team',
+        type: 'O',
+      })
+    ).id;
     await admin().call('POST', `/channels/${otherTeamChannel}/members`, { user_id: env('MM_BOT_USER_ID') });
     const privateChannel = await newChannel('P');
     const dm = (await alice().call<{ id: string }>('POST', '/channels/direct', [env('MM_USER_ID_ALICE'), env('MM_BOT_USER_ID')])).id;
     const gm = (await alice().call<{ id: string }>('POST', '/channels/group', [env('MM_USER_ID_ALICE'), env('MM_USER_ID_BOB'), env('MM_BOT_USER_ID')])).id;
-    const listed = await new MattermostApi(env('MM_URL'), env('MM_BOT_TOKEN')).call<{ id: string; type: string; last_post_at: number }[]>('GET', '/users/me/channels');
+    const listed = await new MattermostApi(env('MM_URL'), env('MM_BOT_TOKEN')).call<{ id: string; type: string; last_post_at: number }[]>(
+      'GET',
+      '/users/me/channels',
+    );
     const types = new Map(listed.map((c) => [c.id, c.type]));
     expect(types.get(otherTeamChannel)).toBe('O');
     expect(types.get(privateChannel)).toBe('P');
@@ -85,7 +113,9 @@ describe('the catch-up', () => {
     const missed = await alice().call<Post>('POST', '/posts', { channel_id: channel, message: '@matterops version' });
     // The catch-up waits, once connected, until the live post was taken: the order that lost posts.
     let open: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => { open = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
     class GatedApi extends MattermostApi {
       override async call<T>(method: string, path: string, body?: unknown): Promise<T> {
         if (path === '/users/me/channels') await gate;
@@ -108,7 +138,9 @@ describe('the catch-up', () => {
     for (const channel of channels) missed.push(await alice().call<Post>('POST', '/posts', { channel_id: channel, message: '@matterops version' }));
     // The first channel read of the catch-up waits until the listener was closed.
     let open: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => { open = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
     let gatedRead: Promise<unknown> | undefined;
     const readsAfterClose: string[] = [];
     let closed = false;

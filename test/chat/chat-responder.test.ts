@@ -21,7 +21,15 @@ import { openUserSocket } from '../support/user-socket.ts';
 
 function responderOn(pipeline: Pipeline, logged: string[]): ReturnType<typeof createChatResponder> {
   const api = new MattermostApi(env('MM_URL'), env('MM_BOT_TOKEN'));
-  const logger = { info: () => undefined, warn: (_: object, m: string) => { logged.push(m); }, error: (_: object, m: string) => { logged.push(m); } };
+  const logger = {
+    info: () => undefined,
+    warn: (_: object, m: string) => {
+      logged.push(m);
+    },
+    error: (_: object, m: string) => {
+      logged.push(m);
+    },
+  };
   const notifier = createMattermostNotifier({ api, clock: systemClock, logger, minIntervalMs: 50 });
   return createChatResponder({ pipeline, notifier, signer: createHmacSigner('chat-test-key'), publicUrl: 'http://127.0.0.1:1', logger });
 }
@@ -32,27 +40,43 @@ describe('the chat responder', () => {
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
     const logged: string[] = [];
     // A channel id of the right shape that does not exist: every post to it is refused.
-    const { done } = responderOn(h.pipeline, logged).respond({ caller: terminalAlice, target: { channelId: 'x'.repeat(26) }, text: 'scale mattermost 3' }, true);
+    const { done } = responderOn(h.pipeline, logged).respond(
+      { caller: terminalAlice, target: { channelId: 'x'.repeat(26) }, text: 'scale mattermost 3' },
+      true,
+    );
     const reply = await done;
     expect(reply).toBeUndefined(); // the outcome could not be posted either: logged, nothing thrown
     expect(logged).toContain('could not post progress');
     expect(h.gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(3);
   });
 
-  it('an error after the early answer is sent to the requester alone, through the slash command\'s response_url', async () => {
+  it("an error after the early answer is sent to the requester alone, through the slash command's response_url", async () => {
     const h = createHarness();
-    const slow: Pipeline = { ...h.pipeline, run: async (...args) => { await new Promise((r) => setTimeout(r, 300)); return await h.pipeline.run(...args); } };
+    const slow: Pipeline = {
+      ...h.pipeline,
+      run: async (...args) => {
+        await new Promise((r) => setTimeout(r, 300));
+        return await h.pipeline.run(...args);
+      },
+    };
     const responseUrl = await slashResponseUrl();
     const privately = commandResponse(env('MM_URL'), responseUrl);
     expect(privately).toBeDefined();
     const alice = await openUserSocket(env('MM_URL'), env('MM_TOKEN_ALICE'));
     const since = Date.now();
     try {
-      const responding = responderOn(slow, []).respond({ caller: terminalAlice, target: { channelId: env('MM_CHANNEL_OPS') }, text: 'status nosuch', ...(privately ? { privately } : {}) }, true, 20);
+      const responding = responderOn(slow, []).respond(
+        { caller: terminalAlice, target: { channelId: env('MM_CHANNEL_OPS') }, text: 'status nosuch', ...(privately ? { privately } : {}) },
+        true,
+        20,
+      );
       expect((await responding.early).kind).toBe('waiting');
       await responding.done;
       expect(await alice.waitForEphemeral(/no installation "nosuch"/)).toBeTruthy();
-      const recent = await new MattermostRest(env('MM_URL'), env('MM_ADMIN_TOKEN')).call<{ posts: Record<string, { message: string }> }>('GET', `/channels/${env('MM_CHANNEL_OPS')}/posts?since=${since}`);
+      const recent = await new MattermostRest(env('MM_URL'), env('MM_ADMIN_TOKEN')).call<{ posts: Record<string, { message: string }> }>(
+        'GET',
+        `/channels/${env('MM_CHANNEL_OPS')}/posts?since=${since}`,
+      );
       expect(Object.values(recent.posts).filter((p) => p.message.includes('nosuch'))).toEqual([]);
     } finally {
       alice.close();
@@ -72,14 +96,28 @@ async function slashResponseUrl(): Promise<string> {
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => { responseUrl = new URLSearchParams(body).get('response_url') ?? ''; res.setHeader('Content-Type', 'application/json'); res.end('{}'); });
+    req.on('end', () => {
+      responseUrl = new URLSearchParams(body).get('response_url') ?? '';
+      res.setHeader('Content-Type', 'application/json');
+      res.end('{}');
+    });
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   try {
     const trigger = `late${randomBytes(3).toString('hex')}`;
     const admin = new MattermostRest(env('MM_URL'), env('MM_ADMIN_TOKEN'));
-    await admin.call('POST', '/commands', { team_id: env('MM_TEAM_ID'), trigger, method: 'P', url: `http://127.0.0.1:${port}/hooks/slash`, display_name: 'late' });
-    await new MattermostRest(env('MM_URL'), env('MM_TOKEN_ALICE')).call('POST', '/commands/execute', { channel_id: env('MM_CHANNEL_OPS'), team_id: env('MM_TEAM_ID'), command: `/${trigger} status` });
+    await admin.call('POST', '/commands', {
+      team_id: env('MM_TEAM_ID'),
+      trigger,
+      method: 'P',
+      url: `http://127.0.0.1:${port}/hooks/slash`,
+      display_name: 'late',
+    });
+    await new MattermostRest(env('MM_URL'), env('MM_TOKEN_ALICE')).call('POST', '/commands/execute', {
+      channel_id: env('MM_CHANNEL_OPS'),
+      team_id: env('MM_TEAM_ID'),
+      command: `/${trigger} status`,
+    });
     return responseUrl;
   } finally {
     server.close();

@@ -22,12 +22,21 @@ import { env } from '../support/sandbox.ts';
 
 const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'), env(tokenVar));
 const cleanups: (() => unknown)[] = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function newChannel(): Promise<string> {
   const admin = as('MM_ADMIN_TOKEN');
-  const id = (await admin.call<{ id: string }>('POST', '/channels', { team_id: env('MM_TEAM_ID'), name: `beat-${randomBytes(3).toString('hex')}`, display_name: 'heartbeat', type: 'O' })).id;
+  const id = (
+    await admin.call<{ id: string }>('POST', '/channels', {
+      team_id: env('MM_TEAM_ID'),
+      name: `beat-${randomBytes(3).toString('hex')}`,
+      display_name: 'heartbeat',
+      type: 'O',
+    })
+  ).id;
   for (const user of [env('MM_BOT_USER_ID'), env('MM_USER_ID_ALICE')]) await admin.call('POST', `/channels/${id}/members`, { user_id: user });
   return id;
 }
@@ -47,23 +56,36 @@ async function listenBehind(proxy: HoldingProxy) {
     update: (doc, change, options) => {
       // Whether the gap's post had been handed to the bot when this save was asked for.
       const gapSeen = gap !== undefined && seen.some((m) => m.post.id === gap?.id);
-      return fake.update(doc, (current) => {
-        const next = change(current);
-        if (doc.name === handledPostsDocument.name) saves.push({ listeningUntil: (next as unknown as ChatSnapshot).listeningUntil, gapSeen });
-        return next;
-      }, options);
+      return fake.update(
+        doc,
+        (current) => {
+          const next = change(current);
+          if (doc.name === handledPostsDocument.name) saves.push({ listeningUntil: (next as unknown as ChatSnapshot).listeningUntil, gapSeen });
+          return next;
+        },
+        options,
+      );
     },
   };
   const state = await ChatState.load(store, { logger: silentLogger });
   const listener: MentionListener = startMentionListener({
-    api: new MattermostApi(`http://127.0.0.1:${proxy.port}`, env('MM_BOT_TOKEN')), token: env('MM_BOT_TOKEN'),
-    bot: { id: env('MM_BOT_USER_ID'), username: 'matterops' }, state, logger: silentLogger, onMention: (m) => seen.push(m), heartbeatMs: 50,
+    api: new MattermostApi(`http://127.0.0.1:${proxy.port}`, env('MM_BOT_TOKEN')),
+    token: env('MM_BOT_TOKEN'),
+    bot: { id: env('MM_BOT_USER_ID'), username: 'matterops' },
+    state,
+    logger: silentLogger,
+    onMention: (m) => seen.push(m),
+    heartbeatMs: 50,
   });
   cleanups.push(() => listener.close());
   await waitFor(() => listener.caughtUp, { what: 'the listener to be caught up', timeoutMs: 20_000 });
   return {
-    listener, seen, saves,
-    setGap: (post: Post) => { gap = post; },
+    listener,
+    seen,
+    saves,
+    setGap: (post: Post) => {
+      gap = post;
+    },
     /** Heartbeats that claimed the gap's time before its post was read: must be none. */
     beatsPastTheUnreadGap: () => saves.filter((s) => gap !== undefined && s.listeningUntil >= gap.create_at && !s.gapSeen),
   };

@@ -16,7 +16,12 @@ import { env } from '../support/sandbox.ts';
 const { WebSocketClient } = mattermostClient;
 const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'), env(tokenVar));
 
-interface Post { id: string; message: string; user_id: string; props?: Record<string, unknown> }
+interface Post {
+  id: string;
+  message: string;
+  user_id: string;
+  props?: Record<string, unknown>;
+}
 
 describe('Mattermost 9.9.0', () => {
   const servers: Server[] = [];
@@ -47,10 +52,16 @@ describe('Mattermost 9.9.0', () => {
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     const trigger = `proof${randomBytes(3).toString('hex')}`;
     const command = await as('MM_ADMIN_TOKEN').call<{ token: string }>('POST', '/commands', {
-      team_id: env('MM_TEAM_ID'), trigger, method: 'P', url: `http://127.0.0.1:${port}/hooks/slash`, display_name: 'proof',
+      team_id: env('MM_TEAM_ID'),
+      trigger,
+      method: 'P',
+      url: `http://127.0.0.1:${port}/hooks/slash`,
+      display_name: 'proof',
     });
     await as('MM_TOKEN_ALICE').call('POST', '/commands/execute', {
-      channel_id: env('MM_CHANNEL_OPS'), team_id: env('MM_TEAM_ID'), command: `/${trigger} status mattermost`,
+      channel_id: env('MM_CHANNEL_OPS'),
+      team_id: env('MM_TEAM_ID'),
+      command: `/${trigger} status mattermost`,
     });
     expect(received).toHaveLength(1);
     const [request] = received;
@@ -60,7 +71,9 @@ describe('Mattermost 9.9.0', () => {
     expect(request?.body.get('channel_name')).toBe('ops');
     expect(request?.body.get('token')).toBe(command.token);
     const posts = await as('MM_TOKEN_ALICE').call<{ order: string[]; posts: Record<string, Post> }>(
-      'GET', `/channels/${env('MM_CHANNEL_OPS')}/posts?per_page=5`);
+      'GET',
+      `/channels/${env('MM_CHANNEL_OPS')}/posts?per_page=5`,
+    );
     expect(posts.order.map((id) => posts.posts[id]?.message)).toContain('pong from the loopback hook');
   });
 
@@ -71,11 +84,13 @@ describe('Mattermost 9.9.0', () => {
       newWebSocketFn: (url: string) => new NodeWebSocket(url, { headers: { Authorization: `Bearer ${env('MM_BOT_TOKEN')}` } }) as unknown as WebSocket,
     });
     let connected = false;
-    client.addFirstConnectListener(() => { connected = true; });
+    client.addFirstConnectListener(() => {
+      connected = true;
+    });
     client.addMessageListener((msg) => {
       if (String(msg.event) !== 'posted') return;
       const data = msg.data as { post: string; mentions?: string };
-      seen.push({ post: JSON.parse(data.post) as Post, mentions: data.mentions ? JSON.parse(data.mentions) as string[] : [] });
+      seen.push({ post: JSON.parse(data.post) as Post, mentions: data.mentions ? (JSON.parse(data.mentions) as string[]) : [] });
     });
     client.initialize(`${env('MM_URL').replace('http', 'ws')}/api/v4/websocket`, env('MM_BOT_TOKEN'));
     try {

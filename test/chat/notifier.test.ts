@@ -22,8 +22,13 @@ let proxy: TcpProxy;
 const notifiers: MattermostNotifier[] = [];
 
 function notifierOn(url: string): MattermostNotifier {
-  const notifier = createMattermostNotifier({ api: new MattermostApi(url, env('MM_BOT_TOKEN'), { timeoutMs: 3_000 }), clock: systemClock,
-    logger: silentLogger, userId: env('MM_BOT_USER_ID'), minIntervalMs: 20 });
+  const notifier = createMattermostNotifier({
+    api: new MattermostApi(url, env('MM_BOT_TOKEN'), { timeoutMs: 3_000 }),
+    clock: systemClock,
+    logger: silentLogger,
+    userId: env('MM_BOT_USER_ID'),
+    minIntervalMs: 20,
+  });
   notifiers.push(notifier);
   return notifier;
 }
@@ -31,13 +36,22 @@ function notifierOn(url: string): MattermostNotifier {
 /** The bot's posts in `id`, oldest first, as a reader sees their words. */
 async function read(id: string): Promise<SeenPost[]> {
   const page = await bot().call<{ posts: Record<string, Read> }>('GET', `/channels/${id}/posts?per_page=200`);
-  return Object.values(page.posts).filter((p) => !p.type && p.user_id === env('MM_BOT_USER_ID')).sort((a, b) => a.create_at - b.create_at)
+  return Object.values(page.posts)
+    .filter((p) => !p.type && p.user_id === env('MM_BOT_USER_ID'))
+    .sort((a, b) => a.create_at - b.create_at)
     .map((p) => ({ id: p.id, root: p.root_id, text: [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].filter(Boolean).join('\n\n') }));
 }
 
 beforeAll(async () => {
   // A channel of its own, so reading it back reads only this file's posts.
-  channel = (await bot().call<{ id: string }>('POST', '/channels', { team_id: env('MM_TEAM_ID'), name: `notifier-${randomBytes(3).toString('hex')}`, display_name: 'notifier', type: 'O' })).id;
+  channel = (
+    await bot().call<{ id: string }>('POST', '/channels', {
+      team_id: env('MM_TEAM_ID'),
+      name: `notifier-${randomBytes(3).toString('hex')}`,
+      display_name: 'notifier',
+      type: 'O',
+    })
+  ).id;
   proxy = await startTcpProxy(Number(env('PORT_MATTERMOST')));
 });
 afterAll(async () => {

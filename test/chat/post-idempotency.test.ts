@@ -25,10 +25,19 @@ async function postsWith(message: string): Promise<Post[]> {
 
 beforeAll(async () => {
   // A channel of its own, so counting posts there counts only this file's.
-  channel = (await bot().call<{ id: string }>('POST', '/channels', { team_id: env('MM_TEAM_ID'), name: `idem-${randomBytes(3).toString('hex')}`, display_name: 'idempotency', type: 'O' })).id;
+  channel = (
+    await bot().call<{ id: string }>('POST', '/channels', {
+      team_id: env('MM_TEAM_ID'),
+      name: `idem-${randomBytes(3).toString('hex')}`,
+      display_name: 'idempotency',
+      type: 'O',
+    })
+  ).id;
   proxy = await startTcpProxy(Number(env('PORT_MATTERMOST')));
 });
-afterAll(async () => { await proxy.close(); });
+afterAll(async () => {
+  await proxy.close();
+});
 
 describe('Mattermost 9.9 with pending_post_id', () => {
   it.each([

@@ -13,14 +13,30 @@ import { env } from '../support/sandbox.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const options = () => ({
-  url: env('MM_URL'), adminToken: env('MM_ADMIN_TOKEN'), team: 'ops', channels: ['ops', 'incidents'], publicUrl: 'http://127.0.0.1:9',
-  iconFile: `${repoRoot}/assets/icon.svg`, registry: createRegistry(allVerbs), botName: `mops-${suffix}`, trigger: `k8s${suffix}`,
+  url: env('MM_URL'),
+  adminToken: env('MM_ADMIN_TOKEN'),
+  team: 'ops',
+  channels: ['ops', 'incidents'],
+  publicUrl: 'http://127.0.0.1:9',
+  iconFile: `${repoRoot}/assets/icon.svg`,
+  registry: createRegistry(allVerbs),
+  botName: `mops-${suffix}`,
+  trigger: `k8s${suffix}`,
 });
 
 describe('matterops register', () => {
   it('sets up a bot and its command in one step, and a second run changes nothing', async () => {
     const first = await register(options());
-    expect(first.changes).toEqual(expect.arrayContaining(['created the bot account', 'added the bot to team ops', 'added the bot to ~ops', 'added the bot to ~incidents', 'created a bot token', `created the /k8s${suffix} slash command`]));
+    expect(first.changes).toEqual(
+      expect.arrayContaining([
+        'created the bot account',
+        'added the bot to team ops',
+        'added the bot to ~ops',
+        'added the bot to ~incidents',
+        'created a bot token',
+        `created the /k8s${suffix} slash command`,
+      ]),
+    );
     const me = await new MattermostRest(env('MM_URL'), first.botToken).call<{ id: string; is_bot: boolean }>('GET', '/users/me');
     expect(me).toMatchObject({ id: first.botUserId, is_bot: true });
     const again = await register({ ...options(), botToken: first.botToken });

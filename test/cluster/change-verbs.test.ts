@@ -25,10 +25,17 @@ const caller = { id: 'terminal:tester', name: 'tester', via: 'terminal' as const
 let namespace = '';
 
 function configFor(extra: Record<string, string> = {}): Record<string, string> {
-  return { MATTEROPS_KUBECONFIG: env('KUBECONFIG'), MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_NAMESPACE: namespace,
-    MATTEROPS_POLICY: env('MATTEROPS_POLICY'), MATTEROPS_FOLLOW_TIMEOUT: '90s', MATTEROPS_LOCK_SECONDS: '3',
+  return {
+    MATTEROPS_KUBECONFIG: env('KUBECONFIG'),
+    MATTEROPS_KUBE_CONTEXT: 'sandbox-bot',
+    MATTEROPS_NAMESPACE: namespace,
+    MATTEROPS_POLICY: env('MATTEROPS_POLICY'),
+    MATTEROPS_FOLLOW_TIMEOUT: '90s',
+    MATTEROPS_LOCK_SECONDS: '3',
     // The key in-flight records are signed with: a resumer trusts only those it can verify.
-    MATTEROPS_SIGNING_KEY: env('MATTEROPS_SIGNING_KEY'), ...extra };
+    MATTEROPS_SIGNING_KEY: env('MATTEROPS_SIGNING_KEY'),
+    ...extra,
+  };
 }
 const newApp = (): App => createApp(loadConfig(configFor()), { logger: silentLogger });
 let app: App;
@@ -39,8 +46,9 @@ async function run(input: string, on: App = app): Promise<{ text: string; error:
   return { text: renderTerminal(reply, { color: false }), error: reply.error, progress };
 }
 const create = (name: string, replicas = 2, extra: object = {}): Promise<void> =>
-  createInstallation(admin, { namespace, name, version: '9.9.0', replicas, databaseUrl: env('PGURL'), ingress: false })
-    .then(() => (Object.keys(extra).length ? patchInstallation(admin, namespace, name, extra) : undefined));
+  createInstallation(admin, { namespace, name, version: '9.9.0', replicas, databaseUrl: env('PGURL'), ingress: false }).then(() =>
+    Object.keys(extra).length ? patchInstallation(admin, namespace, name, extra) : undefined,
+  );
 
 beforeAll(async () => {
   namespace = await testNamespace('changes');
@@ -80,27 +88,35 @@ describe('change verbs against the real operator', () => {
   });
 
   it('env set and unset show on the Deployment the operator owns', async () => {
-    const deploymentEnv = async (): Promise<Record<string, string | undefined>> => Object.fromEntries(
-      ((await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace, name: 'envd' })).spec?.template.spec?.containers[0]?.env ?? []).map((e) => [e.name, e.value]));
+    const deploymentEnv = async (): Promise<Record<string, string | undefined>> =>
+      Object.fromEntries(
+        ((await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace, name: 'envd' })).spec?.template.spec?.containers[0]?.env ?? []).map(
+          (e) => [e.name, e.value],
+        ),
+      );
     expect((await run('env envd set MM_LOGSETTINGS_CONSOLELEVEL=DEBUG MM_EXTRA_TOKEN=s3cret')).text).not.toContain('s3cret');
     await waitFor(async () => (await deploymentEnv()).MM_LOGSETTINGS_CONSOLELEVEL === 'DEBUG', { what: 'env on the Deployment' });
     const unset = await run('env envd unset MM_LOGSETTINGS_CONSOLELEVEL');
     expect(unset.error, unset.text).toBeUndefined();
-    await waitFor(async () => !('MM_LOGSETTINGS_CONSOLELEVEL' in await deploymentEnv()), { what: 'env gone from the Deployment' });
+    await waitFor(async () => !('MM_LOGSETTINGS_CONSOLELEVEL' in (await deploymentEnv())), { what: 'env gone from the Deployment' });
     expect((await deploymentEnv()).MM_EXTRA_TOKEN).toBe('s3cret');
     expect((await run('env envd list')).text).toMatch(/MM_EXTRA_TOKEN\s+\*\*\*/);
   });
 
   it('create -> stable -> delete', async () => {
     await createSecrets(admin, { namespace, name: 'fresh', version: '9.9.0', replicas: 1, databaseUrl: env('PGURL') });
-    const created = await run('create fresh --version 9.9.0 --replicas 1 --db-secret fresh-db --filestore-secret fresh-filestore --bucket fresh --s3-url s3.sandbox.test --yes');
+    const created = await run(
+      'create fresh --version 9.9.0 --replicas 1 --db-secret fresh-db --filestore-secret fresh-filestore --bucket fresh --s3-url s3.sandbox.test --yes',
+    );
     expect(created.text.split('\n')[0]).toBe(`create ${namespace}/fresh: done, stable 1/1`);
     const wrongName = await run('delete fresh --confirm frsh');
     expect(wrongName.text).toContain('delete');
     expect(await readInstallation(admin, namespace, 'fresh')).toBeDefined();
     const deleted = await run('delete fresh --confirm fresh');
     expect(deleted.text.split('\n')[0]).toBe(`delete ${namespace}/fresh: done, deleted`);
-    await expect(admin.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ ...mattermostCrd, namespace, name: 'fresh' })).rejects.toMatchObject({ code: 404 });
+    await expect(admin.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ ...mattermostCrd, namespace, name: 'fresh' })).rejects.toMatchObject({
+      code: 404,
+    });
   });
 
   it('two concurrent scales from two bot replicas: one wins, the other is told who holds the lock', async () => {
@@ -131,7 +147,12 @@ describe('change verbs against the real operator', () => {
     const processEnv = { ...process.env, ...configFor(), KUBECONFIG: env('KUBECONFIG') };
     const first = spawn(process.execPath, ['src/cli.ts', 'run', 'scale held 2 --yes'], { cwd: repoRoot, env: processEnv, stdio: 'ignore' });
     await waitFor(async () => (await readInstallation(admin, namespace, 'held')).spec?.replicas === 2 || undefined, { what: 'the scale to be applied' });
-    await waitFor(async () => (await admin.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: 'installation.mattermost.com/installation=held' })).items.length === 2 || undefined, { what: 'the new pod' });
+    await waitFor(
+      async () =>
+        (await admin.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: 'installation.mattermost.com/installation=held' })).items.length ===
+          2 || undefined,
+      { what: 'the new pod' },
+    );
     first.kill('SIGKILL');
     const resumed = spawn(process.execPath, ['src/cli.ts', 'resume'], { cwd: repoRoot, env: processEnv });
     let out = '';
@@ -140,12 +161,19 @@ describe('change verbs against the real operator', () => {
     await new Promise((r) => setTimeout(r, 4_000)); // the dead holder's 3 s lease runs out; resume takes it over
     // While it follows, the resumer renews the lock, so nobody else resumes the same change.
     await new Promise((r) => setTimeout(r, 4_000));
-    const lease = await admin.makeApiClient(CustomObjectsApi).getNamespacedCustomObject(
-      { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespace: 'matterops', name: lockLeaseName(namespace, 'held') }) as { spec?: { renewTime?: string } };
+    const lease = (await admin
+      .makeApiClient(CustomObjectsApi)
+      .getNamespacedCustomObject({
+        group: 'coordination.k8s.io',
+        version: 'v1',
+        plural: 'leases',
+        namespace: 'matterops',
+        name: lockLeaseName(namespace, 'held'),
+      })) as { spec?: { renewTime?: string } };
     expect(Date.now() - new Date(lease.spec?.renewTime ?? 0).getTime()).toBeLessThan(3_000);
     await waitFor(async () => (await readyHeldPods(admin, namespace, 'held')) > 0 || undefined, { what: 'marking the new pod Ready', timeoutMs: 20_000 });
     const code = await exited;
-    expect(out).toContain("done after a matterops restart");
+    expect(out).toContain('done after a matterops restart');
     expect(code).toBe(0);
     expect(out).toContain(`scale ${namespace}/held`);
     expect(out).toContain('done after a matterops restart');
@@ -157,7 +185,10 @@ describe('change verbs against the real operator', () => {
 
   it('in impersonation mode the cluster RBAC has the last word: bob is allowed by the policy, refused by RBAC', async () => {
     const policyFile = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.yaml');
-    writeFileSync(policyFile, 'roles: { op: { verbs: [scale, status] } }\nbindings: [{ role: op, subjects: [{ user: bob }] }]\nimpersonation: { enabled: true }\n');
+    writeFileSync(
+      policyFile,
+      'roles: { op: { verbs: [scale, status] } }\nbindings: [{ role: op, subjects: [{ user: bob }] }]\nimpersonation: { enabled: true }\n',
+    );
     const impersonating = createApp(loadConfig(configFor({ MATTEROPS_POLICY: policyFile })), { logger: silentLogger });
     const before = (await readInstallation(admin, namespace, 'raced')).metadata.resourceVersion;
     const { reply } = await impersonating.pipeline.run('scale raced 5', { id: 'mm-bob', name: '@bob', via: 'mattermost' });

@@ -17,21 +17,31 @@ import { kubeConfig, testNamespace } from '../support/sandbox.ts';
 const kc = kubeConfig();
 const bot = kubeConfig('sandbox-bot');
 const now = Date.now();
-const posts = (prefix: string, n: number, at = now): Record<string, number> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, at - i]));
+const posts = (prefix: string, n: number, at = now): Record<string, number> =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, at - i]));
 let namespace = '';
 
 /** Records the error lines, with their fields. */
 function errorLines(): Logger & { errors: { fields: Record<string, unknown>; message: string }[] } {
   const errors: { fields: Record<string, unknown>; message: string }[] = [];
   const ignore = (): void => undefined;
-  return { errors, info: ignore, warn: ignore, error: (fields, message) => { errors.push({ fields, message }); } };
+  return {
+    errors,
+    info: ignore,
+    warn: ignore,
+    error: (fields, message) => {
+      errors.push({ fields, message });
+    },
+  };
 }
 
 async function corruptStateIn(ns: string, data: Record<string, string>): Promise<void> {
   await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'matterops-chat-state' }, data } });
 }
 
-beforeAll(async () => { namespace = await testNamespace('chatstate'); });
+beforeAll(async () => {
+  namespace = await testNamespace('chatstate');
+});
 
 /** The chat state's load and save over the ConfigMap StateStore of `ns`, as the bot. */
 function chatStateIn(ns: string) {
@@ -78,7 +88,12 @@ describe('the chat state ConfigMap', () => {
 
   it('starts from the state an older matterops left: its newest handled post', async () => {
     const ns = await testNamespace('chatstate');
-    await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'matterops-chat-state' }, data: { 'last-handled.json': JSON.stringify({ c1: now - 60_000, c2: now - 10_000 }) } } });
+    await kc
+      .makeApiClient(CoreV1Api)
+      .createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: 'matterops-chat-state' }, data: { 'last-handled.json': JSON.stringify({ c1: now - 60_000, c2: now - 10_000 }) } },
+      });
     const store = chatStateIn(ns);
     expect(await store.load()).toEqual({ posts: {}, floor: now - 10_000, listeningUntil: now - 10_000 });
     await store.save({ posts: { p1: now }, floor: 0, listeningUntil: now });
@@ -117,7 +132,12 @@ describe('the chat state ConfigMap', () => {
     const ns = await testNamespace('chatstate');
     const before = { posts: { p1: now - 5_000, p2: now - 4_000 }, floor: now - 60_000, listeningUntil: now - 1_000 };
     // Exactly what that bot's save wrote: one key, no labels.
-    await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'matterops-chat-state', namespace: ns }, data: { 'handled.json': JSON.stringify(before) } } });
+    await kc
+      .makeApiClient(CoreV1Api)
+      .createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: 'matterops-chat-state', namespace: ns }, data: { 'handled.json': JSON.stringify(before) } },
+      });
     const logger = errorLines();
     const state = await ChatState.load(createConfigMapStateStore(bot, ns), { logger, now: () => now });
     expect(logger.errors).toEqual([]);

@@ -38,7 +38,9 @@ function kubeConfigFor(port: number): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'private', server: `https://127.0.0.1:${port}`, caFile: pki.caCert }],
-    users: [{ name: 'admin', token }], contexts: [{ name: 'private', cluster: 'private', user: 'admin' }], currentContext: 'private',
+    users: [{ name: 'admin', token }],
+    contexts: [{ name: 'private', cluster: 'private', user: 'admin' }],
+    currentContext: 'private',
   });
   return kc;
 }
@@ -61,7 +63,7 @@ async function compactEtcd(): Promise<number> {
     if (!response.ok) throw new Error(`etcd ${path}: ${response.status} ${await response.text()}`);
     return response.json();
   };
-  const range = await post('/v3/kv/range', { key: Buffer.from('/registry').toString('base64') }) as { header: { revision: string } };
+  const range = (await post('/v3/kv/range', { key: Buffer.from('/registry').toString('base64') })) as { header: { revision: string } };
   const revision = Number(range.header.revision);
   await post('/v3/kv/compaction', { revision: String(revision), physical: true });
   return revision;
@@ -92,7 +94,10 @@ const written: string[] = [];
 
 async function put(name: string, round: string): Promise<void> {
   const body = { metadata: { name, namespace }, data: { round } };
-  const exists = await writer.readNamespacedConfigMap({ namespace, name }).then(() => true, () => false);
+  const exists = await writer.readNamespacedConfigMap({ namespace, name }).then(
+    () => true,
+    () => false,
+  );
   const stored = exists ? await writer.replaceNamespacedConfigMap({ namespace, name, body }) : await writer.createNamespacedConfigMap({ namespace, body });
   written.push(`${exists ? 'updated' : 'added'} ${name}@${stored.metadata?.resourceVersion ?? ''}`);
 }
@@ -103,7 +108,8 @@ async function remove(name: string): Promise<void> {
 }
 
 /** A delete carries no version the test can know (the last one seen, or the deletion's). */
-const described = (e: WatchEvent): string => (e.type === 'deleted' ? `deleted ${e.object.metadata.name}` : `${e.type} ${e.object.metadata.name}@${e.object.metadata.resourceVersion}`);
+const described = (e: WatchEvent): string =>
+  e.type === 'deleted' ? `deleted ${e.object.metadata.name}` : `${e.type} ${e.object.metadata.name}@${e.object.metadata.resourceVersion}`;
 
 describe('a ClusterWatch on a private apiserver that restarts, and on an etcd that compacts', () => {
   it('sees every change once, in order where it watched live, through a restart and a forced 410', async () => {
@@ -111,19 +117,27 @@ describe('a ClusterWatch on a private apiserver that restarts, and on an etcd th
     const notes: WatchLifecycle[] = [];
     const watch = createKubeClusterWatch(kubeConfigFor(portsA.apiserver), { backoff: { initialMs: 200, maxMs: 2_000 } });
     const watching: Watching = watch.watch({ resource: resourceKinds.configMap, namespace, onLifecycle: (n) => notes.push(n) }, (e) => seen.push(described(e)));
-    const caughtUp = (what: string): Promise<unknown> => waitFor(() => seen.length >= written.length, { what, timeoutMs: 60_000, log: join(logsA, 'kube-apiserver.log') });
+    const caughtUp = (what: string): Promise<unknown> =>
+      waitFor(() => seen.length >= written.length, { what, timeoutMs: 60_000, log: join(logsA, 'kube-apiserver.log') });
     try {
       await watching.synced;
 
       // Live: the handler sees exactly the writes, in their order.
-      await put('a', '1'); await put('b', '1'); await put('c', '1'); await put('a', '2'); await remove('b'); await put('d', '1');
+      await put('a', '1');
+      await put('b', '1');
+      await put('c', '1');
+      await put('a', '2');
+      await remove('b');
+      await put('d', '1');
       await caughtUp('the live changes');
       expect(seen).toEqual(written);
 
       // A restarts while changes happen (one per object, so a re-list can tell them all).
       await stopA();
       const beforeRestart = written.length;
-      await put('c', '2'); await remove('d'); await put('e', '1');
+      await put('c', '2');
+      await remove('d');
+      await put('e', '1');
       await startA();
       await caughtUp('the changes made while A was down');
       expect(seen.slice(beforeRestart).sort()).toEqual(written.slice(beforeRestart).sort());
@@ -132,7 +146,10 @@ describe('a ClusterWatch on a private apiserver that restarts, and on an etcd th
       await stopA();
       const beforeCompaction = written.length;
       const relistsBefore = notes.filter((n) => n.kind === 'listed').length;
-      await put('a', '3'); await remove('c'); await put('f', '1'); await put('e', '2');
+      await put('a', '3');
+      await remove('c');
+      await put('f', '1');
+      await put('e', '2');
       await compactEtcd();
       await startA();
       await caughtUp('the changes made before the compaction');
@@ -141,7 +158,8 @@ describe('a ClusterWatch on a private apiserver that restarts, and on an etcd th
 
       // Live again after all that.
       const afterAll = written.length;
-      await put('f', '2'); await put('g', '1');
+      await put('f', '2');
+      await put('g', '1');
       await caughtUp('the changes after the 410');
       expect(seen.slice(afterAll)).toEqual(written.slice(afterAll));
 
@@ -150,7 +168,9 @@ describe('a ClusterWatch on a private apiserver that restarts, and on an etcd th
       expect(seen).toHaveLength(written.length);
       expect(new Set(seen).size).toBe(seen.length);
       const truth = await writer.listNamespacedConfigMap({ namespace });
-      expect(versions(watching.list())).toEqual(versions(truth.items.map((c) => ({ metadata: { name: c.metadata?.name ?? '', namespace, resourceVersion: c.metadata?.resourceVersion ?? '' } }))));
+      expect(versions(watching.list())).toEqual(
+        versions(truth.items.map((c) => ({ metadata: { name: c.metadata?.name ?? '', namespace, resourceVersion: c.metadata?.resourceVersion ?? '' } }))),
+      );
       expect(notes.some((n) => n.kind === 'failed')).toBe(true);
     } finally {
       await watching.stop();

@@ -38,7 +38,9 @@ async function put(ns: string, name: string, labels: Record<string, string>): Pr
   }
 }
 
-const eventually = async (done: () => boolean, what: string): Promise<void> => { await waitFor(done, { what, timeoutMs: 15_000 }); };
+const eventually = async (done: () => boolean, what: string): Promise<void> => {
+  await waitFor(done, { what, timeoutMs: 15_000 });
+};
 
 clusterWatchContract('client-node on the real apiserver', () => ({
   watch: createKubeClusterWatch(admin),
@@ -46,36 +48,54 @@ clusterWatchContract('client-node on the real apiserver', () => ({
   namespace,
   otherNamespace,
   put,
-  remove: async (ns, name) => { await core.deleteNamespacedConfigMap({ namespace: ns, name }); },
-  truth: async (labelSelector) => versions((await core.listConfigMapForAllNamespaces({ labelSelector })).items.map((c) => ({
-    metadata: { name: c.metadata?.name ?? '', namespace: c.metadata?.namespace ?? '', resourceVersion: c.metadata?.resourceVersion ?? '' } }))),
+  remove: async (ns, name) => {
+    await core.deleteNamespacedConfigMap({ namespace: ns, name });
+  },
+  truth: async (labelSelector) =>
+    versions(
+      (await core.listConfigMapForAllNamespaces({ labelSelector })).items.map((c) => ({
+        metadata: { name: c.metadata?.name ?? '', namespace: c.metadata?.namespace ?? '', resourceVersion: c.metadata?.resourceVersion ?? '' },
+      })),
+    ),
   eventually,
   pause: () => new Promise((resolve) => setTimeout(resolve, 1_000)),
 }));
 
-describe('a watch refused with 403, on which client-node\'s ListWatch would stop', () => {
+describe("a watch refused with 403, on which client-node's ListWatch would stop", () => {
   it('is tried again with backoff and delivers changes once RBAC grants watch', async () => {
     const notes: WatchLifecycle[] = [];
     const events: WatchEvent[] = [];
     const bot = createKubeClusterWatch(kubeConfig('sandbox-bot'), { backoff: { initialMs: 200, maxMs: 1_000 } });
-    const watching = bot.watch({ resource: resourceKinds.configMap, namespace, labelSelector: 'matterops.io/refused=yes',
-      onLifecycle: (n) => notes.push(n) }, (e) => events.push(e));
+    const watching = bot.watch(
+      { resource: resourceKinds.configMap, namespace, labelSelector: 'matterops.io/refused=yes', onLifecycle: (n) => notes.push(n) },
+      (e) => events.push(e),
+    );
     const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
     try {
       await watching.synced; // the list is allowed (the state Role)
       await eventually(() => notes.filter((n) => n.kind === 'failed').length >= 3, 'three refused watches');
       const refusal = notes.find((n) => n.kind === 'failed');
       expect(refusal).toMatchObject({ kind: 'failed', during: 'watch', message: 'Forbidden' });
-      await rbac.createNamespacedRole({ namespace, body: { metadata: { name: 'watch-configmaps' },
-        rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['watch'] }] } });
-      await rbac.createNamespacedRoleBinding({ namespace, body: { metadata: { name: 'watch-configmaps' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'watch-configmaps' },
-        subjects: [{ kind: 'User', name: 'matterops', apiGroup: 'rbac.authorization.k8s.io' }] } });
+      await rbac.createNamespacedRole({
+        namespace,
+        body: { metadata: { name: 'watch-configmaps' }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['watch'] }] },
+      });
+      await rbac.createNamespacedRoleBinding({
+        namespace,
+        body: {
+          metadata: { name: 'watch-configmaps' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'watch-configmaps' },
+          subjects: [{ kind: 'User', name: 'matterops', apiGroup: 'rbac.authorization.k8s.io' }],
+        },
+      });
       // Writes until one arrives: RBAC reaches the authorizer a moment after it is stored.
-      await waitFor(async () => {
-        await put(namespace, 'refused-then-allowed', { 'matterops.io/refused': 'yes' });
-        return events.length > 0;
-      }, { what: 'a change through the watch once it is allowed', timeoutMs: 20_000, intervalMs: 500 });
+      await waitFor(
+        async () => {
+          await put(namespace, 'refused-then-allowed', { 'matterops.io/refused': 'yes' });
+          return events.length > 0;
+        },
+        { what: 'a change through the watch once it is allowed', timeoutMs: 20_000, intervalMs: 500 },
+      );
       expect(events[0]?.type).toBe('added');
       expect(events.every((e) => e.object.metadata.name === 'refused-then-allowed')).toBe(true);
     } finally {
@@ -108,7 +128,10 @@ console.log('stopped with', live.list().length, 'cached');
 
 describe('stop', () => {
   it('leaves nothing that keeps the process alive, also for a watch waiting out its backoff', async () => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', childScript], { cwd: repoRoot, env: { ...process.env, KUBECONFIG: env('KUBECONFIG') } });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', childScript], {
+      cwd: repoRoot,
+      env: { ...process.env, KUBECONFIG: env('KUBECONFIG') },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

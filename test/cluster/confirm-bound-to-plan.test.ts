@@ -28,9 +28,19 @@ const codeOf = (text: string): string => /confirm ([0-9a-f]{8})/.exec(text)?.[1]
 
 beforeAll(async () => {
   [planned, other] = await Promise.all([testNamespace('planned'), testNamespace('other')]);
-  app = createApp(loadConfig({ MATTEROPS_KUBECONFIG: env('KUBECONFIG'), MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_NAMESPACE: other,
-    MATTEROPS_POLICY: env('MATTEROPS_POLICY'), MATTEROPS_FOLLOW_TIMEOUT: '90s', MATTEROPS_LOCK_SECONDS: '3' }), { logger: silentLogger });
-  for (const namespace of [planned, other]) await createInstallation(admin, { namespace, name: 'bound', version: '9.9.0', replicas: 4, databaseUrl: env('PGURL'), ingress: false });
+  app = createApp(
+    loadConfig({
+      MATTEROPS_KUBECONFIG: env('KUBECONFIG'),
+      MATTEROPS_KUBE_CONTEXT: 'sandbox-bot',
+      MATTEROPS_NAMESPACE: other,
+      MATTEROPS_POLICY: env('MATTEROPS_POLICY'),
+      MATTEROPS_FOLLOW_TIMEOUT: '90s',
+      MATTEROPS_LOCK_SECONDS: '3',
+    }),
+    { logger: silentLogger },
+  );
+  for (const namespace of [planned, other])
+    await createInstallation(admin, { namespace, name: 'bound', version: '9.9.0', replicas: 4, databaseUrl: env('PGURL'), ingress: false });
   await Promise.all([waitStable(admin, planned, 'bound'), waitStable(admin, other, 'bound')]);
 }, 120_000);
 

@@ -26,15 +26,19 @@ let namespace = '';
 let slow: StallingProxy;
 let slowKubeconfig = '';
 
-interface Meta { metadata: { finalizers?: string[]; deletionTimestamp?: string } }
+interface Meta {
+  metadata: { finalizers?: string[]; deletionTimestamp?: string };
+}
 const read = async (name: string): Promise<Meta | undefined> =>
   await (custom.getNamespacedCustomObject({ ...mattermostCrd, namespace, name }) as Promise<Meta>).catch((e: unknown) => {
     if ((e as { code?: number }).code === 404) return undefined;
     throw e;
   });
 const setFinalizers = async (name: string, finalizers: string[]): Promise<void> => {
-  await custom.patchNamespacedCustomObject({ ...mattermostCrd, namespace, name, body: { metadata: { finalizers } } },
-    setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+  await custom.patchNamespacedCustomObject(
+    { ...mattermostCrd, namespace, name, body: { metadata: { finalizers } } },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
 };
 
 beforeAll(async () => {
@@ -49,26 +53,44 @@ beforeAll(async () => {
   writeFileSync(slowKubeconfig, bot.exportConfig());
 }, 120_000);
 
-afterAll(async () => { await slow.close(); });
+afterAll(async () => {
+  await slow.close();
+});
 
 describe('delete follows until the installation is really gone', () => {
   it('does not say deleted while a finalizer holds the CR (even when the cluster answers slowly), and completes once it is removed', async () => {
-    const app = createApp(loadConfig({ MATTEROPS_KUBECONFIG: slowKubeconfig, MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_NAMESPACE: namespace,
-      MATTEROPS_POLICY: env('MATTEROPS_POLICY'), MATTEROPS_FOLLOW_TIMEOUT: '90s' }), { logger: silentLogger });
+    const app = createApp(
+      loadConfig({
+        MATTEROPS_KUBECONFIG: slowKubeconfig,
+        MATTEROPS_KUBE_CONTEXT: 'sandbox-bot',
+        MATTEROPS_NAMESPACE: namespace,
+        MATTEROPS_POLICY: env('MATTEROPS_POLICY'),
+        MATTEROPS_FOLLOW_TIMEOUT: '90s',
+      }),
+      { logger: silentLogger },
+    );
     let settled = false;
     const progress: string[] = [];
-    const deleting = app.pipeline.run('delete held-delete --confirm held-delete', { id: 'terminal:tester', name: 'tester', via: 'terminal' },
-      { progress: (p) => progress.push(p) }).finally(() => { settled = true; });
+    const deleting = app.pipeline
+      .run('delete held-delete --confirm held-delete', { id: 'terminal:tester', name: 'tester', via: 'terminal' }, { progress: (p) => progress.push(p) })
+      .finally(() => {
+        settled = true;
+      });
     await waitFor(() => progress.some((p) => p.startsWith('applied')) || settled, { what: 'the delete to be applied', timeoutMs: 60_000 });
     expect((await read('held-delete'))?.metadata.deletionTimestamp).toBeDefined();
     await new Promise((r) => setTimeout(r, 8_000)); // the follow runs: poll ticks, the slow first watch event, the CR still there
     expect(await read('held-delete')).toBeDefined();
     // Nothing said it was done: no reply yet, and no `succeeded` step in the audit (an Event on the CR).
     expect(settled).toBe(false);
-    const steps = await admin.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.name=held-delete,reason=MatteropsDelete' });
+    const steps = await admin
+      .makeApiClient(CoreV1Api)
+      .listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.name=held-delete,reason=MatteropsDelete' });
     expect(steps.items.map((e) => e.action)).not.toContain('succeeded');
     const finalizers = (await read('held-delete'))?.metadata.finalizers ?? [];
-    await setFinalizers('held-delete', finalizers.filter((f) => f !== hold));
+    await setFinalizers(
+      'held-delete',
+      finalizers.filter((f) => f !== hold),
+    );
     const { reply } = await deleting;
     expect(renderTerminal(reply, { color: false }).split('\n')[0]).toBe(`delete ${namespace}/held-delete: done, deleted`);
     expect(await read('held-delete')).toBeUndefined();

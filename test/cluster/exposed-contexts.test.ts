@@ -14,8 +14,16 @@ import { env } from '../support/sandbox.ts';
 const alice: Caller = { id: 'mm-alice', name: '@alice', via: 'mattermost', team: 'ops', channel: 'ops' };
 
 function appWith(extra: Record<string, string> = {}): App {
-  return createApp(loadConfig({ MATTEROPS_KUBECONFIG: env('KUBECONFIG'), MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_NAMESPACE: 'chat',
-    MATTEROPS_POLICY: env('MATTEROPS_POLICY'), ...extra }), { logger: silentLogger });
+  return createApp(
+    loadConfig({
+      MATTEROPS_KUBECONFIG: env('KUBECONFIG'),
+      MATTEROPS_KUBE_CONTEXT: 'sandbox-bot',
+      MATTEROPS_NAMESPACE: 'chat',
+      MATTEROPS_POLICY: env('MATTEROPS_POLICY'),
+      ...extra,
+    }),
+    { logger: silentLogger },
+  );
 }
 
 async function run(app: App, input: string, as: Caller = alice): Promise<{ text: string; error: string | undefined }> {
@@ -47,6 +55,7 @@ describe('only configured kubeconfig contexts are exposed', () => {
 
   it('a named context the kubeconfig does not have stops the start, with every problem at once', () => {
     expect(() => appWith({ MATTEROPS_KUBE_CONTEXTS: 'sandbox-bot,prod,staging' })).toThrow(
-      /the Kubernetes configuration has 2 problems:\n {2}- kubernetes.contexts \(MATTEROPS_KUBE_CONTEXTS\) names "prod".*\n {2}- .*"staging"/);
+      /the Kubernetes configuration has 2 problems:\n {2}- kubernetes.contexts \(MATTEROPS_KUBE_CONTEXTS\) names "prod".*\n {2}- .*"staging"/,
+    );
   });
 });

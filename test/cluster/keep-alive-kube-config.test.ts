@@ -10,7 +10,9 @@ import { KeepAliveKubeConfig } from '../../src/adapters/kubernetes/keep-alive-ku
 import { env } from '../support/sandbox.ts';
 
 let connections = 0;
-const onConnected = (): void => { connections++; };
+const onConnected = (): void => {
+  connections++;
+};
 afterEach(() => unsubscribe('undici:client:connected', onConnected));
 
 async function connectionsFor(kc: KubeConfig, calls: number): Promise<{ opened: number; names: string[][] }> {
@@ -43,11 +45,17 @@ it('keeps users apart: each user of one KubeConfig gets its own connection and i
   connections = 0;
   const whoami = async (context: string): Promise<string | undefined> => {
     kc.setCurrentContext(context);
-    const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    const review = await kc
+      .makeApiClient(AuthenticationV1Api)
+      .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
     return review.status?.userInfo?.username;
   };
-  expect([await whoami('sandbox-bot'), await whoami('sandbox-alice'), await whoami('sandbox-bot'), await whoami('sandbox-alice')])
-    .toEqual(['matterops', 'alice', 'matterops', 'alice']);
+  expect([await whoami('sandbox-bot'), await whoami('sandbox-alice'), await whoami('sandbox-bot'), await whoami('sandbox-alice')]).toEqual([
+    'matterops',
+    'alice',
+    'matterops',
+    'alice',
+  ]);
   unsubscribe('undici:client:connected', onConnected);
   expect(connections).toBe(2);
   await kc.closeConnections();

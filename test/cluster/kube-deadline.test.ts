@@ -26,7 +26,9 @@ beforeAll(async () => {
   kc = new KeepAliveKubeConfig(undefined, 1_000);
   kc.loadFromOptions({
     clusters: sandbox.clusters.map((c) => ({ ...c, server: `https://127.0.0.1:${proxy.port}` })),
-    users: sandbox.users, contexts: sandbox.contexts, currentContext: 'sandbox-bot',
+    users: sandbox.users,
+    contexts: sandbox.contexts,
+    currentContext: 'sandbox-bot',
   });
   gateway = createKubeGateway(kc, 'sandbox-bot');
 });
@@ -41,7 +43,10 @@ describe('a Kubernetes call on a stalled path', () => {
     expect((await gateway.listInstallations('chat')).map((i) => i.name)).toContain('mattermost');
     proxy.stall();
     const started = Date.now();
-    const error = await gateway.getInstallation('chat', 'mattermost').then(() => undefined, (e: unknown) => e);
+    const error = await gateway.getInstallation('chat', 'mattermost').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const took = Date.now() - started;
     expect(error).toBeInstanceOf(MatteropsError);
     expect((error as MatteropsError).code).toBe('unavailable');
@@ -67,14 +72,29 @@ describe('a watch under the same deadline', () => {
   it('is not cut by the call deadline: it stays open past it and delivers a later change', async () => {
     let opened = 0;
     const seen: Installation[] = [];
-    const subscription = watchInstallation({ kc, namespace: 'chat', name: 'mattermost', onLifecycle: (n) => { if (n.kind === 'watching') opened++; } },
-      (i) => { if (i) seen.push(i); });
+    const subscription = watchInstallation(
+      {
+        kc,
+        namespace: 'chat',
+        name: 'mattermost',
+        onLifecycle: (n) => {
+          if (n.kind === 'watching') opened++;
+        },
+      },
+      (i) => {
+        if (i) seen.push(i);
+      },
+    );
     try {
       await new Promise((r) => setTimeout(r, 2_500)); // more than twice the 1 s deadline
       const mark = String(Date.now());
       // A metadata annotation: the watch sees it, the operator has nothing to do.
-      await kubeConfig().makeApiClient(CustomObjectsApi).patchNamespacedCustomObject({ ...mattermostCrd, namespace: 'chat', name: 'mattermost',
-        body: { metadata: { annotations: { 'matterops.io/watch-test': mark } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await kubeConfig()
+        .makeApiClient(CustomObjectsApi)
+        .patchNamespacedCustomObject(
+          { ...mattermostCrd, namespace: 'chat', name: 'mattermost', body: { metadata: { annotations: { 'matterops.io/watch-test': mark } } } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        );
       await waitFor(() => seen.some((i) => i.resourceVersion !== seen[0]?.resourceVersion), { what: 'the watch to deliver the change', timeoutMs: 10_000 });
       expect(opened).toBe(1); // never restarted: the one watch is the one opened after the first list
     } finally {

@@ -24,12 +24,16 @@ beforeAll(async () => {
   const closed = new KubeConfig();
   closed.loadFromOptions({
     clusters: [{ name: 'down', server: `https://127.0.0.1:${await freePort()}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'x' }], contexts: [{ name: 'down', cluster: 'down', user: 'u' }], currentContext: 'down',
+    users: [{ name: 'u', token: 'x' }],
+    contexts: [{ name: 'down', cluster: 'down', user: 'u' }],
+    currentContext: 'down',
   });
   unreachable = createKubeGateway(closed, 'down');
 });
 
 clusterGatewayContract('client-node against the sandbox', () => ({
-  gateway, unreachable, seeded: { namespace, name: 'contract-mm', replicas: 2, version: '9.9.0' },
+  gateway,
+  unreachable,
+  seeded: { namespace, name: 'contract-mm', replicas: 2, version: '9.9.0' },
   sibling: { gateway: sibling, seeded: { namespace: 'chat', name: 'mattermost' } },
 }));

@@ -13,12 +13,19 @@ import { startTcpProxy } from '../support/tcp-proxy.ts';
 
 let namespace = '';
 const bot = kubeConfig('sandbox-bot');
-beforeAll(async () => { namespace = await testNamespace('leader'); });
+beforeAll(async () => {
+  namespace = await testNamespace('leader');
+});
 
 function replica(name: string, identity: string, events: string[], kc: KubeConfig = bot): LeaderElection {
   return startLeaderElection(kc, {
-    namespace, name, identity, durationSeconds: 3, logger: silentLogger,
-    onStartedLeading: () => events.push(`${identity} leads`), onStoppedLeading: () => events.push(`${identity} stops`),
+    namespace,
+    name,
+    identity,
+    durationSeconds: 3,
+    logger: silentLogger,
+    onStartedLeading: () => events.push(`${identity} leads`),
+    onStoppedLeading: () => events.push(`${identity} stops`),
   });
 }
 
@@ -40,8 +47,18 @@ it('lets one of two replicas lead, and the other take over when it stops', async
 it('takes over a Lease its dead holder left, once it has stood still for its duration', async () => {
   const api = bot.makeApiClient(CustomObjectsApi);
   const now = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-  await api.createNamespacedCustomObject({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespace,
-    body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'orphan' }, spec: { holderIdentity: 'dead', leaseDurationSeconds: 3, acquireTime: now, renewTime: now } } });
+  await api.createNamespacedCustomObject({
+    group: 'coordination.k8s.io',
+    version: 'v1',
+    plural: 'leases',
+    namespace,
+    body: {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'orphan' },
+      spec: { holderIdentity: 'dead', leaseDurationSeconds: 3, acquireTime: now, renewTime: now },
+    },
+  });
   const events: string[] = [];
   const started = Date.now();
   const survivor = replica('orphan', 'survivor', events);
@@ -56,14 +73,18 @@ it('steps down when its renewals fail, before the other may take over: never two
   const viaProxy = new KubeConfig();
   viaProxy.loadFromOptions({
     clusters: bot.getClusters().map((c) => ({ ...c, server: `https://127.0.0.1:${proxy.port}` })),
-    users: bot.getUsers(), contexts: bot.getContexts(), currentContext: bot.getCurrentContext(),
+    users: bot.getUsers(),
+    contexts: bot.getContexts(),
+    currentContext: bot.getCurrentContext(),
   });
   const events: string[] = [];
   const cut = replica('split', 'cut-off', events, viaProxy);
   await waitFor(() => cut.leading, { what: 'the first replica to lead', timeoutMs: 10_000 });
   const other = replica('split', 'other', events);
   let overlap = false;
-  const sampler = setInterval(() => { if (cut.leading && other.leading) overlap = true; }, 20);
+  const sampler = setInterval(() => {
+    if (cut.leading && other.leading) overlap = true;
+  }, 20);
   try {
     proxy.cut();
     await waitFor(() => other.leading, { what: 'the other replica to take over', timeoutMs: 15_000 });

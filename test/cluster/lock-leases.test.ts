@@ -24,10 +24,12 @@ const leases = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' }
 const key = 'the signing key of this test bot, 32+ chars';
 const hour = 3_600_000;
 let namespace = '';
-beforeAll(async () => { namespace = await testNamespace('locks'); });
+beforeAll(async () => {
+  namespace = await testNamespace('locks');
+});
 // The untrusted Leases stay behind otherwise; nothing else lists this namespace, but leave it clean.
 afterAll(async () => {
-  const left = await admin.listNamespacedCustomObject({ ...leases, namespace }) as { items: { metadata: { name: string } }[] };
+  const left = (await admin.listNamespacedCustomObject({ ...leases, namespace })) as { items: { metadata: { name: string } }[] };
   await Promise.all(left.items.map((l) => admin.deleteNamespacedCustomObject({ ...leases, namespace, name: l.metadata.name })));
 });
 
@@ -35,13 +37,30 @@ const shifted = (ms: number): Clock => ({ ...systemClock, now: () => new Date(Da
 const systemClockFor = (): Clock => shifted(0);
 /** The lock manager of a bot whose clock is `skewMs` off, keeping locks in this file's namespace. */
 const lockManager = (skewMs = 0, signingKey = key, durationSeconds = 2) =>
-  createLeaseLockManager(bot, 'sandbox-bot', { namespace, durationSeconds, clock: shifted(skewMs), signer: createHmacSigner(signingKey), logger: silentLogger });
+  createLeaseLockManager(bot, 'sandbox-bot', {
+    namespace,
+    durationSeconds,
+    clock: shifted(skewMs),
+    signer: createHmacSigner(signingKey),
+    logger: silentLogger,
+  });
 
 function holder(operationId: string, name: string, extra: Partial<InFlightRecord> = {}): LockHolder {
   const now = new Date();
   const record: InFlightRecord = {
-    operationId, verb: 'delete', requester: '@alice', via: 'terminal', cluster: 'sandbox-bot', namespace, name, steps: [{ kind: 'wait' as const, until: 'deleted' as const, namespace: namespace, name: name, generation: 1 }], step: 0,
-    summary: `delete ${name}`, startedAt: now.toISOString(), deadline: new Date(now.getTime() + 60_000).toISOString(), ...extra,
+    operationId,
+    verb: 'delete',
+    requester: '@alice',
+    via: 'terminal',
+    cluster: 'sandbox-bot',
+    namespace,
+    name,
+    steps: [{ kind: 'wait' as const, until: 'deleted' as const, namespace: namespace, name: name, generation: 1 }],
+    step: 0,
+    summary: `delete ${name}`,
+    startedAt: now.toISOString(),
+    deadline: new Date(now.getTime() + 60_000).toISOString(),
+    ...extra,
   };
   return { operationId, verb: record.verb, requester: record.requester, startedAt: now, record };
 }
@@ -87,15 +106,23 @@ function botWithWriteBefore(): { kc: ReturnType<typeof kubeConfig>; beforeNextPu
   kc.applySecurityAuthentication = async (context) => {
     await apply(context);
     const write = pending;
-    if (context.getHttpMethod() === 'PUT' && write) { pending = undefined; await write(); }
+    if (context.getHttpMethod() === 'PUT' && write) {
+      pending = undefined;
+      await write();
+    }
   };
-  return { kc, beforeNextPut: (write) => { pending = write; } };
+  return {
+    kc,
+    beforeNextPut: (write) => {
+      pending = write;
+    },
+  };
 }
 
 /** Rewrites a lock Lease as admin: `holderIdentity` unchanged unless given, renewTime now. */
 async function rewriteLease(name: string, holderIdentity?: string): Promise<void> {
   const ref = { ...leases, namespace, name: lockLeaseName(namespace, name) };
-  const lease = await admin.getNamespacedCustomObject(ref) as { spec: Record<string, unknown> };
+  const lease = (await admin.getNamespacedCustomObject(ref)) as { spec: Record<string, unknown> };
   lease.spec = { ...lease.spec, ...(holderIdentity ? { holderIdentity } : {}), renewTime: new Date().toISOString().replace(/Z$/, '000Z') };
   await admin.replaceNamespacedCustomObject({ ...ref, body: lease });
 }
@@ -105,13 +132,22 @@ const forget = (name: string): Promise<unknown> =>
   admin.deleteNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, name) }).catch(() => undefined);
 
 const holderOfLease = async (name: string): Promise<string> =>
-  (await admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, name) }) as { spec: { holderIdentity: string } }).spec.holderIdentity;
+  ((await admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, name) })) as { spec: { holderIdentity: string } }).spec
+    .holderIdentity;
 
 describe('a renewal that meets a moved Lease', () => {
-  afterEach(async () => { await Promise.all(['late', 'taken'].map(forget)); });
+  afterEach(async () => {
+    await Promise.all(['late', 'taken'].map(forget));
+  });
   it('a 409 from a late write of its own holder is renewed again, not reported as a takeover', async () => {
     const { kc, beforeNextPut } = botWithWriteBefore();
-    const locks = createLeaseLockManager(kc, 'sandbox-bot', { namespace, durationSeconds: 30, clock: systemClockFor(), signer: createHmacSigner(key), logger: silentLogger });
+    const locks = createLeaseLockManager(kc, 'sandbox-bot', {
+      namespace,
+      durationSeconds: 30,
+      clock: systemClockFor(),
+      signer: createHmacSigner(key),
+      logger: silentLogger,
+    });
     const held = await locks.acquire(target('late'), holder('late1', 'late'));
     if (!held.ok) throw new Error('no lock');
     const identity = await holderOfLease('late');
@@ -124,15 +160,25 @@ describe('a renewal that meets a moved Lease', () => {
 
   it('a renewal aborted at its deadline sends no write after it', async () => {
     const { kc, beforeNextPut } = botWithWriteBefore();
-    const locks = createLeaseLockManager(kc, 'sandbox-bot', { namespace, durationSeconds: 30, clock: systemClockFor(), signer: createHmacSigner(key), logger: silentLogger });
+    const locks = createLeaseLockManager(kc, 'sandbox-bot', {
+      namespace,
+      durationSeconds: 30,
+      clock: systemClockFor(),
+      signer: createHmacSigner(key),
+      logger: silentLogger,
+    });
     const held = await locks.acquire(target('late'), holder('late2', 'late'));
     if (!held.ok) throw new Error('no lock');
     const version = async (): Promise<string> =>
-      (await admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, 'late') }) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+      ((await admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, 'late') })) as { metadata: { resourceVersion: string } })
+        .metadata.resourceVersion;
     const before = await version();
     const deadline = new AbortController();
     // The deadline passes after the renewal read the Lease, before its write went out.
-    beforeNextPut(() => { deadline.abort(new DOMException('a lock renewal took longer than 5000 ms', 'TimeoutError')); return Promise.resolve(); });
+    beforeNextPut(() => {
+      deadline.abort(new DOMException('a lock renewal took longer than 5000 ms', 'TimeoutError'));
+      return Promise.resolve();
+    });
     await expect(locks.renew(held.lock, { signal: deadline.signal })).rejects.toMatchObject({ code: 'unavailable' });
     await sleep(300);
     expect(await version()).toBe(before);
@@ -141,7 +187,13 @@ describe('a renewal that meets a moved Lease', () => {
 
   it('a 409 from another holder taking the Lease over is a takeover', async () => {
     const { kc, beforeNextPut } = botWithWriteBefore();
-    const locks = createLeaseLockManager(kc, 'sandbox-bot', { namespace, durationSeconds: 30, clock: systemClockFor(), signer: createHmacSigner(key), logger: silentLogger });
+    const locks = createLeaseLockManager(kc, 'sandbox-bot', {
+      namespace,
+      durationSeconds: 30,
+      clock: systemClockFor(),
+      signer: createHmacSigner(key),
+      logger: silentLogger,
+    });
     const held = await locks.acquire(target('taken'), holder('taken1', 'taken'));
     if (!held.ok) throw new Error('no lock');
     beforeNextPut(() => rewriteLease('taken', 'someone-else'));
@@ -158,19 +210,45 @@ describe('resume trusts only what matterops signed', () => {
     expect((await dead.acquire(target('gone'), holder('genuine1', 'gone'))).ok).toBe(true);
     expect((await lockManager(0, 'another key entirely, another bot').acquire(target('forged'), holder('forged1', 'forged'))).ok).toBe(true);
     const forgedHolder = await holderOfLease('forged'); // forged1's token
-    const genuine = await admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, 'gone') }) as { metadata: { annotations: Record<string, string>; labels: Record<string, string> } };
-    const raw = (name: string, annotations: Record<string, string>, holderIdentity: string) => admin.createNamespacedCustomObject({ ...leases, namespace, body: {
-      apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: lockLeaseName(namespace, name), labels: genuine.metadata.labels, annotations },
-      spec: { holderIdentity, leaseDurationSeconds: 2 } } });
+    const genuine = (await admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, 'gone') })) as {
+      metadata: { annotations: Record<string, string>; labels: Record<string, string> };
+    };
+    const raw = (name: string, annotations: Record<string, string>, holderIdentity: string) =>
+      admin.createNamespacedCustomObject({
+        ...leases,
+        namespace,
+        body: {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: lockLeaseName(namespace, name), labels: genuine.metadata.labels, annotations },
+          spec: { holderIdentity, leaseDurationSeconds: 2 },
+        },
+      });
     const { 'matterops.io/in-flight': json = '' } = genuine.metadata.annotations;
     await raw('unsigned', { 'matterops.io/in-flight': json.replaceAll('genuine1', 'unsigned1').replaceAll('"gone"', '"unsigned"') }, 'unsigned1');
     await raw('garbled', { 'matterops.io/in-flight': 'not json{', 'matterops.io/in-flight-signature': 'x' }, 'garbled1');
     await raw('moved', genuine.metadata.annotations, 'genuine1'); // a genuine record copied onto another Lease
 
     const warnings: string[] = [];
-    const logger: Logger = { ...silentLogger, warn: (fields) => { warnings.push(String(fields.lease)); }, error: (fields, message) => { warnings.push(`error: ${message} ${JSON.stringify(fields)}`); } };
-    const app = createApp(loadConfig({ MATTEROPS_KUBECONFIG: env('KUBECONFIG'), MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_STATE_NAMESPACE: namespace,
-      MATTEROPS_LOCK_SECONDS: '2', MATTEROPS_SIGNING_KEY: key }), { logger });
+    const logger: Logger = {
+      ...silentLogger,
+      warn: (fields) => {
+        warnings.push(String(fields.lease));
+      },
+      error: (fields, message) => {
+        warnings.push(`error: ${message} ${JSON.stringify(fields)}`);
+      },
+    };
+    const app = createApp(
+      loadConfig({
+        MATTEROPS_KUBECONFIG: env('KUBECONFIG'),
+        MATTEROPS_KUBE_CONTEXT: 'sandbox-bot',
+        MATTEROPS_STATE_NAMESPACE: namespace,
+        MATTEROPS_LOCK_SECONDS: '2',
+        MATTEROPS_SIGNING_KEY: key,
+      }),
+      { logger },
+    );
     const gateway = app.clusters.get('sandbox-bot');
     if (!gateway) throw new Error('no gateway for sandbox-bot');
     const reports = await resumeInFlight(app.changeDeps, { cluster: 'sandbox-bot', gateway, waitMs: 5_000 }, () => undefined);
@@ -179,8 +257,15 @@ describe('resume trusts only what matterops signed', () => {
     expect(warnings.filter((w) => w.startsWith('error'))).toEqual([]);
     expect(warnings.sort()).toEqual(['forged', 'garbled', 'moved', 'unsigned'].map((n) => `${namespace}/${lockLeaseName(namespace, n)}`));
     // The untrusted Leases were not taken over: their holders are as they were left.
-    for (const [name, holderIdentity] of [['forged', forgedHolder], ['unsigned', 'unsigned1'], ['garbled', 'garbled1'], ['moved', 'genuine1']]) {
-      const lease = await admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, name!) }) as { spec: { holderIdentity: string } };
+    for (const [name, holderIdentity] of [
+      ['forged', forgedHolder],
+      ['unsigned', 'unsigned1'],
+      ['garbled', 'garbled1'],
+      ['moved', 'genuine1'],
+    ]) {
+      const lease = (await admin.getNamespacedCustomObject({ ...leases, namespace, name: lockLeaseName(namespace, name!) })) as {
+        spec: { holderIdentity: string };
+      };
       expect(lease.spec.holderIdentity).toBe(holderIdentity);
     }
     const audited = await app.changeDeps.audit('sandbox-bot').query({ namespace, since: new Date(Date.now() - 600_000) });

@@ -11,8 +11,9 @@ import { env, kubeConfig, testNamespace } from '../support/sandbox.ts';
 
 const kc = kubeConfig();
 const patch = (namespace: string, name: string, spec: object): Promise<object> =>
-  kc.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject(
-    { ...mattermostCrd, namespace, name, body: { spec } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+  kc
+    .makeApiClient(CustomObjectsApi)
+    .patchNamespacedCustomObject({ ...mattermostCrd, namespace, name, body: { spec } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
 
 describe('mattermost-operator v1.24.0-rc.1 on kwok nodes', () => {
   let namespace = '';
@@ -42,9 +43,14 @@ describe('mattermost-operator v1.24.0-rc.1 on kwok nodes', () => {
 
   it('(c) runs the mattermost-update-check Job on a version change and ends stable with the new image', async () => {
     const jobsSeen = new Set<string>();
-    const watch = await new Watch(kc).watch(`/apis/batch/v1/namespaces/${namespace}/jobs`, {},
-      (_type: string, job: { metadata?: { name?: string } }) => { if (job.metadata?.name) jobsSeen.add(job.metadata.name); },
-      () => undefined);
+    const watch = await new Watch(kc).watch(
+      `/apis/batch/v1/namespaces/${namespace}/jobs`,
+      {},
+      (_type: string, job: { metadata?: { name?: string } }) => {
+        if (job.metadata?.name) jobsSeen.add(job.metadata.name);
+      },
+      () => undefined,
+    );
     try {
       await patch(namespace, name, { version: '9.10.0' });
       // Right after the patch the status may still say stable for the old generation: wait for the new one.
@@ -53,10 +59,13 @@ describe('mattermost-operator v1.24.0-rc.1 on kwok nodes', () => {
       expect(jobsSeen).toContain('mattermost-update-check');
       const pods = await waitForReadyPods(kc, namespace, name, 2);
       expect(pods.map((p) => p.spec?.containers[0]?.image)).toEqual([
-        'mattermost/mattermost-enterprise-edition:9.10.0', 'mattermost/mattermost-enterprise-edition:9.10.0']);
+        'mattermost/mattermost-enterprise-edition:9.10.0',
+        'mattermost/mattermost-enterprise-edition:9.10.0',
+      ]);
       // The operator deletes the finished Job.
-      await waitFor(async () => (await kc.makeApiClient(BatchV1Api).listNamespacedJob({ namespace })).items.length === 0,
-        { what: 'the update-check Job to be removed' });
+      await waitFor(async () => (await kc.makeApiClient(BatchV1Api).listNamespacedJob({ namespace })).items.length === 0, {
+        what: 'the update-check Job to be removed',
+      });
     } finally {
       watch.abort();
     }

@@ -8,8 +8,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  AppsV1Api, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, loadAllYaml, setHeaderMiddleware,
-  type ConfigurationOptions, type KubernetesObject, type V1ClusterRole, type V1ResourceAttributes,
+  AppsV1Api,
+  AuthorizationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+  PatchStrategy,
+  loadAllYaml,
+  setHeaderMiddleware,
+  type ConfigurationOptions,
+  type KubernetesObject,
+  type V1ClusterRole,
+  type V1ResourceAttributes,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mattermostCrd } from '../sandbox/installations.ts';
@@ -23,8 +33,10 @@ const manifest = (file: string): KubernetesObject[] => loadAllYaml(readFileSync(
 const deployed = ['rbac.yaml', 'impersonation.yaml'].flatMap((f) => manifest(join(deployDir, f)));
 const laptop = manifest(join(deployDir, 'laptop-binding.yaml'));
 /** deploy/create-in-namespace.yaml as an operator would apply it for the namespace `chat`. */
-const createInChat = manifest(join(deployDir, 'create-in-namespace.yaml'))
-  .map((o) => ({ ...o, metadata: { ...o.metadata, name: 'matterops-secret-keys-serviceaccount', namespace: 'chat' } }));
+const createInChat = manifest(join(deployDir, 'create-in-namespace.yaml')).map((o) => ({
+  ...o,
+  metadata: { ...o.metadata, name: 'matterops-secret-keys-serviceaccount', namespace: 'chat' },
+}));
 
 /** Creates the object, or replaces it as written when it exists (what a fresh sandbox would hold). */
 async function upsert(object: KubernetesObject): Promise<void> {
@@ -32,7 +44,11 @@ async function upsert(object: KubernetesObject): Promise<void> {
     await objects.create(object);
   } catch (error) {
     if ((error as { code?: number }).code !== 409) throw error;
-    const current = await objects.read({ apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.metadata?.name ?? '', namespace: object.metadata?.namespace } });
+    const current = await objects.read({
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      metadata: { name: object.metadata?.name ?? '', namespace: object.metadata?.namespace },
+    });
     await objects.replace({ ...object, metadata: { ...object.metadata, resourceVersion: current.metadata?.resourceVersion } });
   }
 }
@@ -40,16 +56,25 @@ async function upsert(object: KubernetesObject): Promise<void> {
 beforeAll(async () => {
   for (const object of [...deployed, ...createInChat, ...manifest(join(import.meta.dirname, '..', 'sandbox', 'rbac.yaml')), ...laptop]) await upsert(object);
 });
-afterAll(async () => { for (const object of laptop) await objects.delete(object).catch(() => undefined); });
+afterAll(async () => {
+  for (const object of laptop) await objects.delete(object).catch(() => undefined);
+});
 
 type Subject = { user: string; groups?: string[] };
-const serviceAccount: Subject = { user: 'system:serviceaccount:matterops:matterops', groups: ['system:serviceaccounts', 'system:serviceaccounts:matterops', 'system:authenticated'] };
+const serviceAccount: Subject = {
+  user: 'system:serviceaccount:matterops:matterops',
+  groups: ['system:serviceaccounts', 'system:serviceaccounts:matterops', 'system:authenticated'],
+};
 const sandboxBot: Subject = { user: 'matterops', groups: ['system:authenticated'] };
 
 async function allowed(who: Subject, attributes: V1ResourceAttributes): Promise<boolean> {
-  const review = await admin.makeApiClient(AuthorizationV1Api).createSubjectAccessReview({ body: {
-    apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: who.user, groups: who.groups ?? [], resourceAttributes: attributes },
-  } });
+  const review = await admin.makeApiClient(AuthorizationV1Api).createSubjectAccessReview({
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: { user: who.user, groups: who.groups ?? [], resourceAttributes: attributes },
+    },
+  });
   return review.status?.allowed ?? false;
 }
 
@@ -65,31 +90,50 @@ const coord = 'coordination.k8s.io';
 const needed: [string, V1ResourceAttributes][] = [
   ...['get', 'list', 'watch', 'create', 'patch', 'delete'].map((v): [string, V1ResourceAttributes] => [`${v} mattermosts`, can(v, 'mattermosts', 'chat', mm)]),
   ['list mattermosts in every namespace', can('list', 'mattermosts', undefined, mm)],
-  ['list pods', can('list', 'pods', 'chat')], ['get pods/log', can('get', 'pods/log', 'chat')], ['get secrets', can('get', 'secrets', 'chat')],
-  ['list jobs', can('list', 'jobs', 'chat', 'batch')], ['list events', can('list', 'events', 'chat')], ['list events in every namespace', can('list', 'events')],
+  ['list pods', can('list', 'pods', 'chat')],
+  ['get pods/log', can('get', 'pods/log', 'chat')],
+  ['get secrets', can('get', 'secrets', 'chat')],
+  ['list jobs', can('list', 'jobs', 'chat', 'batch')],
+  ['list events', can('list', 'events', 'chat')],
+  ['list events in every namespace', can('list', 'events')],
   ['create events on installations', can('create', 'events', 'chat')],
   ...['get', 'list', 'create', 'update', 'delete'].flatMap((v): [string, V1ResourceAttributes][] => [
-    [`${v} leases in the state namespace`, can(v, 'leases', 'matterops', coord)], [`${v} configmaps in the state namespace`, can(v, 'configmaps', 'matterops')]]),
+    [`${v} leases in the state namespace`, can(v, 'leases', 'matterops', coord)],
+    [`${v} configmaps in the state namespace`, can(v, 'configmaps', 'matterops')],
+  ]),
 ];
 /** What it must not: state outside the state namespace, rewriting Events, Jobs, secrets' contents, Deployments, impersonating admins. */
 const refused: [string, V1ResourceAttributes][] = [
-  ['create leases where installations live', can('create', 'leases', 'chat', coord)], ['list leases in every namespace', can('list', 'leases', undefined, coord)],
-  ['update leases where installations live', can('update', 'leases', 'staging', coord)], ['create configmaps where installations live', can('create', 'configmaps', 'chat')],
+  ['create leases where installations live', can('create', 'leases', 'chat', coord)],
+  ['list leases in every namespace', can('list', 'leases', undefined, coord)],
+  ['update leases where installations live', can('update', 'leases', 'staging', coord)],
+  ['create configmaps where installations live', can('create', 'configmaps', 'chat')],
   ['list configmaps in every namespace', can('list', 'configmaps')],
-  ['patch events', can('patch', 'events', 'chat')], ['update events', can('update', 'events', 'chat')], ['delete events', can('delete', 'events', 'chat')],
+  ['patch events', can('patch', 'events', 'chat')],
+  ['update events', can('update', 'events', 'chat')],
+  ['delete events', can('delete', 'events', 'chat')],
   ['create events.k8s.io events', can('create', 'events', 'chat', 'events.k8s.io')],
-  ['create jobs', can('create', 'jobs', 'chat', 'batch')], ['delete jobs', can('delete', 'jobs', 'chat', 'batch')],
-  ['list secrets', can('list', 'secrets', 'chat')], ['watch secrets', can('watch', 'secrets', 'chat')], ['create secrets', can('create', 'secrets', 'chat')],
-  ['get secrets where no installation is created (kube-system)', can('get', 'secrets', 'kube-system')], ['get secrets in every namespace', can('get', 'secrets')],
-  ['patch deployments', can('patch', 'deployments', 'chat', 'apps')], ['delete namespaces', can('delete', 'namespaces')],
+  ['create jobs', can('create', 'jobs', 'chat', 'batch')],
+  ['delete jobs', can('delete', 'jobs', 'chat', 'batch')],
+  ['list secrets', can('list', 'secrets', 'chat')],
+  ['watch secrets', can('watch', 'secrets', 'chat')],
+  ['create secrets', can('create', 'secrets', 'chat')],
+  ['get secrets where no installation is created (kube-system)', can('get', 'secrets', 'kube-system')],
+  ['get secrets in every namespace', can('get', 'secrets')],
+  ['patch deployments', can('patch', 'deployments', 'chat', 'apps')],
+  ['delete namespaces', can('delete', 'namespaces')],
   ['update mattermosts (patch is enough)', can('update', 'mattermosts', 'chat', mm)],
   ['impersonate system:masters', can('impersonate', 'groups', undefined, '', 'system:masters')],
   ['impersonate the admin user', can('impersonate', 'users', undefined, '', 'admin')],
-  ['impersonate any user', can('impersonate', 'users')], ['impersonate service accounts', can('impersonate', 'serviceaccounts', 'kube-system', '', 'default')],
+  ['impersonate any user', can('impersonate', 'users')],
+  ['impersonate service accounts', can('impersonate', 'serviceaccounts', 'kube-system', '', 'default')],
   ['escalate roles', can('escalate', 'clusterroles', undefined, 'rbac.authorization.k8s.io')],
 ];
 
-describe.each([['the deployed ServiceAccount', serviceAccount], ['the sandbox bot user', sandboxBot]])('%s (deploy/rbac.yaml, deploy/impersonation.yaml)', (_label, who) => {
+describe.each([
+  ['the deployed ServiceAccount', serviceAccount],
+  ['the sandbox bot user', sandboxBot],
+])('%s (deploy/rbac.yaml, deploy/impersonation.yaml)', (_label, who) => {
   it('may do everything matterops does', async () => {
     const missing = [];
     for (const [what, attributes] of needed) if (!(await allowed(who, attributes))) missing.push(what);
@@ -152,10 +196,17 @@ const asUser = (user?: string, mergePatch = false, groups: string[] = []): Confi
 
 const crs = bot.makeApiClient(CustomObjectsApi);
 const listInstallations = (user?: string, groups?: string[]) => () => crs.listClusterCustomObject({ ...mattermostCrd }, asUser(user, false, groups));
-const scaleDryRun = (namespace: string, name: string, user?: string) => () => crs.patchNamespacedCustomObject(
-  { ...mattermostCrd, namespace, name, body: { spec: { replicas: 3 } }, dryRun: 'All' }, asUser(user, true));
-const leaseDryRun = (namespace: string) => () => crs.createNamespacedCustomObject({ group: coord, version: 'v1', plural: 'leases', namespace, dryRun: 'All',
-  body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'rbac-probe' }, spec: {} } });
+const scaleDryRun = (namespace: string, name: string, user?: string) => () =>
+  crs.patchNamespacedCustomObject({ ...mattermostCrd, namespace, name, body: { spec: { replicas: 3 } }, dryRun: 'All' }, asUser(user, true));
+const leaseDryRun = (namespace: string) => () =>
+  crs.createNamespacedCustomObject({
+    group: coord,
+    version: 'v1',
+    plural: 'leases',
+    namespace,
+    dryRun: 'All',
+    body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'rbac-probe' }, spec: {} },
+  });
 
 describe('the bot identity, with real calls', () => {
   it('reads and changes Mattermost installations (server-side dry run)', async () => {
@@ -170,9 +221,16 @@ describe('the bot identity, with real calls', () => {
 
   it('gets 403 where its RBAC does not reach: listing secrets, deployments, namespaces', async () => {
     expect(await statusOf(() => bot.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: 'chat' }))).toBe(403);
-    expect(await statusOf(() => bot.makeApiClient(CoreV1Api).createNamespacedSecret({ namespace: 'chat', body: { metadata: { name: 'x' } }, dryRun: 'All' }))).toBe(403);
-    expect(await statusOf(() => bot.makeApiClient(AppsV1Api).patchNamespacedDeployment(
-      { namespace: 'chat', name: 'mattermost', body: { spec: { replicas: 9 } }, dryRun: 'All' }, asUser(undefined, true)))).toBe(403);
+    expect(
+      await statusOf(() => bot.makeApiClient(CoreV1Api).createNamespacedSecret({ namespace: 'chat', body: { metadata: { name: 'x' } }, dryRun: 'All' })),
+    ).toBe(403);
+    expect(
+      await statusOf(() =>
+        bot
+          .makeApiClient(AppsV1Api)
+          .patchNamespacedDeployment({ namespace: 'chat', name: 'mattermost', body: { spec: { replicas: 9 } }, dryRun: 'All' }, asUser(undefined, true)),
+      ),
+    ).toBe(403);
     expect(await statusOf(() => bot.makeApiClient(CoreV1Api).deleteNamespace({ name: 'staging', dryRun: 'All' }))).toBe(403);
   });
 

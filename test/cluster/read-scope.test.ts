@@ -19,14 +19,25 @@ let app: App;
 
 beforeAll(() => {
   const policyFile = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.yaml');
-  writeFileSync(policyFile, [
-    'roles: { reader: { verbs: [list, status] }, creator: { verbs: [create] } }',
-    'bindings:',
-    '  - { role: reader, subjects: [{ user: alice }], scope: { clusters: [sandbox-bot], namespaces: [chat] } }',
-    '  - { role: creator, subjects: [{ user: alice }], scope: { clusters: [sandbox-bot], namespaces: [chat] } }',
-  ].join('\n'));
-  app = createApp(loadConfig({ MATTEROPS_KUBECONFIG: env('KUBECONFIG'), MATTEROPS_KUBE_CONTEXT: 'sandbox-bot', MATTEROPS_NAMESPACE: 'chat',
-    MATTEROPS_KUBE_CONTEXTS: 'sandbox-bot,sandbox-alice', MATTEROPS_POLICY: policyFile }), { logger: silentLogger });
+  writeFileSync(
+    policyFile,
+    [
+      'roles: { reader: { verbs: [list, status] }, creator: { verbs: [create] } }',
+      'bindings:',
+      '  - { role: reader, subjects: [{ user: alice }], scope: { clusters: [sandbox-bot], namespaces: [chat] } }',
+      '  - { role: creator, subjects: [{ user: alice }], scope: { clusters: [sandbox-bot], namespaces: [chat] } }',
+    ].join('\n'),
+  );
+  app = createApp(
+    loadConfig({
+      MATTEROPS_KUBECONFIG: env('KUBECONFIG'),
+      MATTEROPS_KUBE_CONTEXT: 'sandbox-bot',
+      MATTEROPS_NAMESPACE: 'chat',
+      MATTEROPS_KUBE_CONTEXTS: 'sandbox-bot,sandbox-alice',
+      MATTEROPS_POLICY: policyFile,
+    }),
+    { logger: silentLogger },
+  );
 });
 
 async function run(input: string): Promise<{ text: string; error: string | undefined }> {
@@ -34,7 +45,9 @@ async function run(input: string): Promise<{ text: string; error: string | undef
   return { text: renderTerminal(reply, { color: false }), error: reply.error };
 }
 
-const revealsNothing = (text: string): void => { for (const hidden of ['staging', 'sandbox-alice']) expect(text).not.toContain(hidden); };
+const revealsNothing = (text: string): void => {
+  for (const hidden of ['staging', 'sandbox-alice']) expect(text).not.toContain(hidden);
+};
 
 describe('read verbs show only what the caller may use', () => {
   it('list -A shows only the namespaces and installations the caller may list', async () => {

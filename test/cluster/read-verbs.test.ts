@@ -24,7 +24,9 @@ let namespace = '';
 let app: App;
 
 function appFor(context: string): App {
-  return createApp(loadConfig({ MATTEROPS_KUBECONFIG: env('KUBECONFIG'), MATTEROPS_KUBE_CONTEXT: context, MATTEROPS_NAMESPACE: namespace }), { logger: silentLogger });
+  return createApp(loadConfig({ MATTEROPS_KUBECONFIG: env('KUBECONFIG'), MATTEROPS_KUBE_CONTEXT: context, MATTEROPS_NAMESPACE: namespace }), {
+    logger: silentLogger,
+  });
 }
 
 async function run(input: string, on: App = app): Promise<{ text: string; error: string | undefined; tone: string }> {
@@ -40,14 +42,24 @@ beforeAll(async () => {
   const db = env('PGURL');
   // `rolling` has no ingress: mid-rollout, the operator (v1.24.0-rc.1) wants an ingress load balancer
   // status, which nothing fills in a kwok cluster, and would stay `reconciling` instead of `ready`.
-  await Promise.all(['steady', 'upgrading', 'rolling'].map((name) => createInstallation(admin,
-    { namespace, name, version: '9.9.0', replicas: 2, databaseUrl: db, ingress: name !== 'rolling' })));
+  await Promise.all(
+    ['steady', 'upgrading', 'rolling'].map((name) =>
+      createInstallation(admin, { namespace, name, version: '9.9.0', replicas: 2, databaseUrl: db, ingress: name !== 'rolling' }),
+    ),
+  );
   await Promise.all(['steady', 'upgrading', 'rolling'].map((name) => waitStable(admin, namespace, name)));
   // error: the database secret does not exist
-  await admin.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({ ...mattermostCrd, namespace,
-    body: { ...installationBody({ namespace, name: 'broken', version: '9.9.0', replicas: 1, databaseUrl: db }), spec: {
-      ...(installationBody({ namespace, name: 'broken', version: '9.9.0', replicas: 1, databaseUrl: db }) as { spec: object }).spec,
-      database: { external: { secret: 'no-such-secret' } } } } });
+  await admin.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    ...mattermostCrd,
+    namespace,
+    body: {
+      ...installationBody({ namespace, name: 'broken', version: '9.9.0', replicas: 1, databaseUrl: db }),
+      spec: {
+        ...(installationBody({ namespace, name: 'broken', version: '9.9.0', replicas: 1, databaseUrl: db }) as { spec: object }).spec,
+        database: { external: { secret: 'no-such-secret' } },
+      },
+    },
+  });
   // reconciling with the update job held running: its pod carries the runner label kwok skips
   await patchInstallation(admin, namespace, 'upgrading', { version: '9.10.0', updateJob: { extraLabels: { [runnerLabel]: 'held' } } });
   await waitForBoundPod(admin, namespace, 'job-name=mattermost-update-check');
@@ -55,7 +67,10 @@ beforeAll(async () => {
   await patchInstallation(admin, namespace, 'rolling', { podTemplate: { extraLabels: { [runnerLabel]: 'held' } } });
   const held = await waitForBoundPod(admin, namespace, `installation.mattermost.com/installation=rolling,${runnerLabel}=held`);
   await markPodReady(admin, namespace, held);
-  await waitFor(async () => (await readInstallation(admin, namespace, 'rolling')).status?.state === 'ready', { what: 'rolling to be ready', timeoutMs: 30_000 });
+  await waitFor(async () => (await readInstallation(admin, namespace, 'rolling')).status?.state === 'ready', {
+    what: 'rolling to be ready',
+    timeoutMs: 30_000,
+  });
   await waitFor(async () => (await readInstallation(admin, namespace, 'broken')).status?.error, { what: 'broken to report an error', timeoutMs: 30_000 });
 }, 120_000);
 
@@ -63,7 +78,15 @@ describe('read verbs against the real operator', () => {
   it('list shows each installation with its state', async () => {
     const { text, tone } = await run(`list -n ${namespace}`);
     expect(tone).toBe('warning');
-    const rows = Object.fromEntries(text.split('\n').slice(1).map((line) => { const cells = line.split(/\s{2,}/); return [cells[1], cells]; }));
+    const rows = Object.fromEntries(
+      text
+        .split('\n')
+        .slice(1)
+        .map((line) => {
+          const cells = line.split(/\s{2,}/);
+          return [cells[1], cells];
+        }),
+    );
     expect(rows.steady?.[2]).toBe('stable');
     expect(rows.rolling?.[2]).toBe('ready');
     expect(rows.upgrading?.[2]).toBe('reconciling');
@@ -134,7 +157,9 @@ describe('read verbs against the real operator', () => {
     const ok = await exec(process.execPath, ['src/cli.ts', 'run', 'status steady', '--output', 'json'], { cwd: repoRoot, env: processEnv });
     const json = JSON.parse(ok.stdout) as { ok: boolean; operation: unknown; tone: string };
     expect(json).toMatchObject({ ok: true, operation: { verb: 'status', name: 'steady' }, tone: 'good' });
-    const failed = await exec(process.execPath, ['src/cli.ts', 'run', 'status nothing-here'], { cwd: repoRoot, env: processEnv }).catch((e: unknown) => e as { code: number; stderr: string; stdout: string });
+    const failed = await exec(process.execPath, ['src/cli.ts', 'run', 'status nothing-here'], { cwd: repoRoot, env: processEnv }).catch(
+      (e: unknown) => e as { code: number; stderr: string; stdout: string },
+    );
     expect(failed).toMatchObject({ code: 1, stdout: '' });
     expect((failed as { stderr: string }).stderr).toContain('no installation "nothing-here"');
   });

@@ -28,15 +28,30 @@ let kubeconfigFile = '';
 
 /** The sandbox kubeconfig with two contexts for the bot user: `home` via the proxy, `away` direct. */
 function twoClusterKubeconfig(proxyPort: number): string {
-  const sandbox = parse(readFileSync(env('KUBECONFIG'), 'utf8')) as { clusters: { name: string; cluster: { server: string } & Record<string, unknown> }[]; users: { name: string }[] };
+  const sandbox = parse(readFileSync(env('KUBECONFIG'), 'utf8')) as {
+    clusters: { name: string; cluster: { server: string } & Record<string, unknown> }[];
+    users: { name: string }[];
+  };
   const real = sandbox.clusters[0]!.cluster;
   const file = join(mkdtempSync(join(tmpdir(), 'two-clusters-')), 'kubeconfig');
-  writeFileSync(file, stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'home',
-    clusters: [{ name: 'home', cluster: { ...real, server: `https://127.0.0.1:${proxyPort}` } }, { name: 'away', cluster: real }],
-    users: sandbox.users.filter((u) => u.name === 'matterops'),
-    contexts: [{ name: 'home', context: { cluster: 'home', user: 'matterops' } }, { name: 'away', context: { cluster: 'away', user: 'matterops' } }],
-  }), { mode: 0o600 });
+  writeFileSync(
+    file,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'home',
+      clusters: [
+        { name: 'home', cluster: { ...real, server: `https://127.0.0.1:${proxyPort}` } },
+        { name: 'away', cluster: real },
+      ],
+      users: sandbox.users.filter((u) => u.name === 'matterops'),
+      contexts: [
+        { name: 'home', context: { cluster: 'home', user: 'matterops' } },
+        { name: 'away', context: { cluster: 'away', user: 'matterops' } },
+      ],
+    }),
+    { mode: 0o600 },
+  );
   return file;
 }
 
@@ -45,7 +60,9 @@ beforeAll(async () => {
   proxy = await startTcpProxy(Number(env('PORT_APISERVER')));
   kubeconfigFile = twoClusterKubeconfig(proxy.port);
 });
-afterAll(async () => { await proxy.close(); });
+afterAll(async () => {
+  await proxy.close();
+});
 
 it('matterops resume follows a change left in flight through a second context, even with the default cluster unreachable', async () => {
   const away = new KubeConfig();
@@ -53,18 +70,45 @@ it('matterops resume follows a change left in flight through a second context, e
   away.setCurrentContext('away');
   const now = new Date();
   const record: InFlightRecord = {
-    operationId: 'awayop1', verb: 'delete', requester: 'tester', via: 'terminal', cluster: 'away', namespace, name: 'left-away',
-    steps: [{ kind: 'wait' as const, until: 'deleted' as const, namespace: namespace, name: 'left-away', generation: 1 }], step: 0, summary: 'delete left-away', startedAt: now.toISOString(), deadline: new Date(now.getTime() + 60_000).toISOString(),
+    operationId: 'awayop1',
+    verb: 'delete',
+    requester: 'tester',
+    via: 'terminal',
+    cluster: 'away',
+    namespace,
+    name: 'left-away',
+    steps: [{ kind: 'wait' as const, until: 'deleted' as const, namespace: namespace, name: 'left-away', generation: 1 }],
+    step: 0,
+    summary: 'delete left-away',
+    startedAt: now.toISOString(),
+    deadline: new Date(now.getTime() + 60_000).toISOString(),
   };
   // What a bot killed mid-change through `away` leaves: its lock, never renewed again.
   const dead = createLeaseLockManager(away, 'away', { namespace, durationSeconds: 2, clock: systemClock, signer: createHmacSigner(key), logger: silentLogger });
-  expect((await dead.acquire({ cluster: 'away', namespace, name: 'left-away' }, { operationId: 'awayop1', verb: 'delete', requester: 'tester', startedAt: now, record })).ok).toBe(true);
+  expect(
+    (
+      await dead.acquire(
+        { cluster: 'away', namespace, name: 'left-away' },
+        { operationId: 'awayop1', verb: 'delete', requester: 'tester', startedAt: now, record },
+      )
+    ).ok,
+  ).toBe(true);
   proxy.cut();
 
-  const child = spawn(process.execPath, ['src/cli.ts', 'resume'], { cwd: repoRoot, env: {
-    ...process.env, KUBECONFIG: kubeconfigFile, MATTEROPS_KUBECONFIG: kubeconfigFile, MATTEROPS_KUBE_CONTEXT: 'home', MATTEROPS_KUBE_CONTEXTS: 'home,away',
-    MATTEROPS_STATE_NAMESPACE: namespace, MATTEROPS_LOCK_SECONDS: '2', MATTEROPS_SIGNING_KEY: key, MATTEROPS_LOG_LEVEL: 'silent',
-  } });
+  const child = spawn(process.execPath, ['src/cli.ts', 'resume'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      KUBECONFIG: kubeconfigFile,
+      MATTEROPS_KUBECONFIG: kubeconfigFile,
+      MATTEROPS_KUBE_CONTEXT: 'home',
+      MATTEROPS_KUBE_CONTEXTS: 'home,away',
+      MATTEROPS_STATE_NAMESPACE: namespace,
+      MATTEROPS_LOCK_SECONDS: '2',
+      MATTEROPS_SIGNING_KEY: key,
+      MATTEROPS_LOG_LEVEL: 'silent',
+    },
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -77,7 +121,9 @@ it('matterops resume follows a change left in flight through a second context, e
   expect(code).toBe(1); // one cluster could not be looked at
   // And it exits once done: a watch opened after its follow ended kept it alive for 30 s more.
   expect(Date.now() - started).toBeLessThan(20_000);
-  const lease = await kubeConfig().makeApiClient(CustomObjectsApi).getNamespacedCustomObject(
-    { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespace, name: lockLeaseName(namespace, 'left-away') }).catch((e: unknown) => (e as { code?: number }).code);
+  const lease = await kubeConfig()
+    .makeApiClient(CustomObjectsApi)
+    .getNamespacedCustomObject({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespace, name: lockLeaseName(namespace, 'left-away') })
+    .catch((e: unknown) => (e as { code?: number }).code);
   expect(lease).toBe(404); // resumed, followed and released
 }, 60_000);

@@ -19,8 +19,21 @@ const audit = createEventAuditLog(bot, 'sandbox-bot');
 
 beforeAll(async () => {
   namespace = await testNamespace('state');
-  locks = createLeaseLockManager(bot, 'sandbox-bot', { namespace, durationSeconds: 30, clock, signer: createHmacSigner('a key for the contract'), logger: silentLogger });
+  locks = createLeaseLockManager(bot, 'sandbox-bot', {
+    namespace,
+    durationSeconds: 30,
+    clock,
+    signer: createHmacSigner('a key for the contract'),
+    logger: silentLogger,
+  });
 });
 
-lockManagerContract('Leases on the real apiserver', () => ({ locks, namespace, cluster: 'sandbox-bot', advance: (s) => { offsetMs += s * 1000; } }));
+lockManagerContract('Leases on the real apiserver', () => ({
+  locks,
+  namespace,
+  cluster: 'sandbox-bot',
+  advance: (s) => {
+    offsetMs += s * 1000;
+  },
+}));
 auditLogContract('Events on the real apiserver', () => ({ audit, namespace }));

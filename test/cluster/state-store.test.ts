@@ -12,7 +12,9 @@ import { kubeConfig, testNamespace } from '../support/sandbox.ts';
 const bot = kubeConfig('sandbox-bot');
 const admin = kubeConfig().makeApiClient(CoreV1Api);
 let namespace = '';
-beforeAll(async () => { namespace = await testNamespace('statestore'); });
+beforeAll(async () => {
+  namespace = await testNamespace('statestore');
+});
 
 /** Writes one key of a document's ConfigMap as the admin, as a hand edit would. */
 async function plant(document: string, text: string): Promise<void> {
@@ -39,14 +41,16 @@ describe('where the ConfigMap store keeps a document', () => {
   });
 
   it('keeps the other keys, labels and annotations of a ConfigMap it updates', async () => {
-    await admin.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'matterops-kept', labels: { team: 'ops' }, annotations: { note: 'by hand' } }, data: { 'README': 'do not touch' } } });
+    await admin.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'matterops-kept', labels: { team: 'ops' }, annotations: { note: 'by hand' } }, data: { README: 'do not touch' } },
+    });
     await createConfigMapStateStore(bot, namespace).update({ ...doc, name: 'kept/doc' }, () => ({ text: 'hi' }));
     const map = await admin.readNamespacedConfigMap({ namespace, name: 'matterops-kept' });
     expect(map.data).toEqual({ README: 'do not touch', 'doc.json': '{"text":"hi"}' });
     expect(map.metadata?.labels).toEqual({ team: 'ops', 'matterops.io/state': 'true' });
     expect(map.metadata?.annotations).toEqual({ note: 'by hand' });
   });
-
 
   it('refuses a group whose ConfigMap would look like a waiting plan (matterops-pending-<code>)', async () => {
     await expect(createConfigMapStateStore(bot, namespace).read({ ...doc, name: 'pending-0badc0de/doc' })).rejects.toThrow('where waiting plans are');

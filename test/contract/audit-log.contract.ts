@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry, AuditLog } from '../../src/core/ports/audit-log.ts';
 
-export interface AuditSubject { audit: AuditLog; namespace: string }
+export interface AuditSubject {
+  audit: AuditLog;
+  namespace: string;
+}
 
 export function auditLogContract(label: string, subject: () => AuditSubject): void {
   describe(`AuditLog contract: ${label}`, () => {
@@ -19,7 +22,10 @@ export function auditLogContract(label: string, subject: () => AuditSubject): vo
       for (const e of entries) await audit.record(e);
       const forMm = await audit.query({ namespace, installation: 'mm', since: t(0) });
       expect(forMm.map((e) => [e.operationId, e.phase, e.requester, e.detail])).toEqual([
-        ['a1', 'requested', '@alice', 'replicas 2 -> 5'], ['a1', 'applied', '@alice', 'replicas 2 -> 5'], ['b1', 'denied', '@mallory', 'not allowed']]);
+        ['a1', 'requested', '@alice', 'replicas 2 -> 5'],
+        ['a1', 'applied', '@alice', 'replicas 2 -> 5'],
+        ['b1', 'denied', '@mallory', 'not allowed'],
+      ]);
       expect((await audit.query({ namespace, since: t(0), requester: '@mallory' })).map((e) => e.operationId)).toEqual(['b1']);
       expect((await audit.query({ namespace, since: t(3) })).map((e) => e.operationId)).toEqual(['b1', 'c1']);
       expect(forMm[0]).toMatchObject({ verb: 'scale', via: 'terminal', cluster: 'sandbox-bot', namespace, installation: 'mm' });

@@ -5,14 +5,19 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/core/ports/clock.ts';
 
-export interface ClockUnderTest { clock: Clock; pass: (ms: number) => Promise<void> }
+export interface ClockUnderTest {
+  clock: Clock;
+  pass: (ms: number) => Promise<void>;
+}
 
 export function clockContract(name: string, make: () => ClockUnderTest): void {
   describe(`Clock contract: ${name}`, () => {
     it('resolves a sleep after its time, not before', async () => {
       const { clock, pass } = make();
       let woke = false;
-      const sleeping = clock.sleep(40).then(() => { woke = true; });
+      const sleeping = clock.sleep(40).then(() => {
+        woke = true;
+      });
       await pass(10);
       expect(woke).toBe(false);
       await pass(80);
@@ -41,9 +46,15 @@ export function clockContract(name: string, make: () => ClockUnderTest): void {
     it('repeats every period until cancelled, and a cancelled timer never runs', async () => {
       const { clock, pass } = make();
       let ticks = 0;
-      const ticking = clock.every(20, () => { ticks++; });
+      const ticking = clock.every(20, () => {
+        ticks++;
+      });
       let ran = false;
-      clock.after(10, () => { ran = true; }).cancel();
+      clock
+        .after(10, () => {
+          ran = true;
+        })
+        .cancel();
       await pass(110);
       ticking.cancel();
       const seen = ticks;

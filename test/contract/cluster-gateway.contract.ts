@@ -84,7 +84,8 @@ export function clusterGatewayContract(label: string, subject: () => ContractSub
     it('returns only events that concern the installation', async () => {
       const { gateway, seeded } = subject();
       const events = await gateway.listEvents(seeded.namespace, seeded.name);
-      for (const e of events) expect(e.objectName === seeded.name || e.objectName.startsWith(`${seeded.name}-`) || e.objectName.startsWith('mattermost-update-check')).toBe(true);
+      for (const e of events)
+        expect(e.objectName === seeded.name || e.objectName.startsWith(`${seeded.name}-`) || e.objectName.startsWith('mattermost-update-check')).toBe(true);
     });
 
     it('reports a missing pod log as not_found', async () => {
@@ -99,8 +100,18 @@ export function clusterGatewayContract(label: string, subject: () => ContractSub
       const patched = await patchCR(gateway, seeded.namespace, seeded.name, { spec: { replicas: seeded.replicas + 3 } }, { dryRun: true });
       expect(patched.spec.replicas).toBe(seeded.replicas + 3);
       expect(patched.generation).toBe((before?.generation ?? 0) + 1);
-      expect(await gateway.write({ ...cr(seeded.namespace, seeded.name), action: { kind: 'delete' } }, { dryRun: true, resourceVersion: before?.resourceVersion ?? '' })).toBeUndefined();
-      const body = { apiVersion: 'installation.mattermost.com/v1beta1', kind: 'Mattermost', metadata: { name: 'dry-run-only' }, spec: { ingress: { enabled: false } } };
+      expect(
+        await gateway.write(
+          { ...cr(seeded.namespace, seeded.name), action: { kind: 'delete' } },
+          { dryRun: true, resourceVersion: before?.resourceVersion ?? '' },
+        ),
+      ).toBeUndefined();
+      const body = {
+        apiVersion: 'installation.mattermost.com/v1beta1',
+        kind: 'Mattermost',
+        metadata: { name: 'dry-run-only' },
+        spec: { ingress: { enabled: false } },
+      };
       const created = await gateway.write({ ...cr(seeded.namespace, 'dry-run-only'), action: { kind: 'create', body } }, { dryRun: true });
       expect(toInstallation(created?.object).name).toBe('dry-run-only');
       const after = await gateway.getInstallation(seeded.namespace, seeded.name);
@@ -139,7 +150,7 @@ export function clusterGatewayContract(label: string, subject: () => ContractSub
     it('gives different objects different resourceVersions, also across the clusters of one directory', async () => {
       const { gateway, sibling } = subject();
       const seen = new Map<string, string>();
-      for (const i of [...await gateway.listInstallations(), ...await sibling.gateway.listInstallations()]) {
+      for (const i of [...(await gateway.listInstallations()), ...(await sibling.gateway.listInstallations())]) {
         const object = `${i.namespace}/${i.name}`;
         expect(seen.get(i.resourceVersion) ?? object, `resourceVersion ${i.resourceVersion}`).toBe(object);
         seen.set(i.resourceVersion, object);
@@ -150,17 +161,26 @@ export function clusterGatewayContract(label: string, subject: () => ContractSub
     it('gives every state of an object its own resourceVersion: the write, and the operator status write after it', async () => {
       const { gateway, seeded } = subject();
       const watched: Installation[] = [];
-      const subscription = gateway.watchInstallation(seeded.namespace, seeded.name, (i) => { if (i) watched.push(i); });
+      const subscription = gateway.watchInstallation(seeded.namespace, seeded.name, (i) => {
+        if (i) watched.push(i);
+      });
       try {
         const before = await gateway.getInstallation(seeded.namespace, seeded.name);
         // An ingress annotation: a spec change the operator reconciles without replacing any pod.
-        const written = await patchCR(gateway, seeded.namespace, seeded.name,
-          { spec: { ingress: { annotations: { 'matterops.io/contract': String(Date.now()) } } } }, { resourceVersion: before?.resourceVersion ?? '' });
+        const written = await patchCR(
+          gateway,
+          seeded.namespace,
+          seeded.name,
+          { spec: { ingress: { annotations: { 'matterops.io/contract': String(Date.now()) } } } },
+          { resourceVersion: before?.resourceVersion ?? '' },
+        );
         expect(written.resourceVersion).not.toBe(before?.resourceVersion);
         // What the write returns is the object as written: the operator has not seen it yet.
         expect(written.status.observedGeneration ?? 0).toBeLessThan(written.generation);
-        const reconciled = await eventually(() => watched.find((i) => (i.status.observedGeneration ?? 0) >= written.generation && i.status.state === 'stable'),
-          'the operator to report the new generation stable');
+        const reconciled = await eventually(
+          () => watched.find((i) => (i.status.observedGeneration ?? 0) >= written.generation && i.status.state === 'stable'),
+          'the operator to report the new generation stable',
+        );
         expect(reconciled.resourceVersion).not.toBe(written.resourceVersion);
         const states = new Map<string, string>();
         for (const i of [...(before ? [before] : []), written, ...watched]) {

@@ -36,9 +36,16 @@ function recorder(): { events: WatchEvent[]; handler: (e: WatchEvent) => void; n
 export function clusterWatchContract(name: string, make: () => WatchSubject): void {
   describe(`ClusterWatch contract: ${name}`, () => {
     const label = (): Record<string, string> => ({ 'matterops.io/contract': randomBytes(4).toString('hex') });
-    const selector = (l: Record<string, string>): string => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(',');
-    const spec = (s: WatchSubject, l: Record<string, string>, extra: Partial<WatchSpec> = {}): WatchSpec =>
-      ({ resource: s.resource, namespace: s.namespace, labelSelector: selector(l), ...extra });
+    const selector = (l: Record<string, string>): string =>
+      Object.entries(l)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+    const spec = (s: WatchSubject, l: Record<string, string>, extra: Partial<WatchSpec> = {}): WatchSpec => ({
+      resource: s.resource,
+      namespace: s.namespace,
+      labelSelector: selector(l),
+      ...extra,
+    });
 
     it('hands the first list to the handler as adds, then is synced, with the cache holding the same', async () => {
       const s = make();
@@ -53,7 +60,12 @@ export function clusterWatchContract(name: string, make: () => WatchSubject): vo
         expect(watching.isSynced()).toBe(true);
         expect(seen.names().sort()).toEqual(['added first-a', 'added first-b']);
         expect(watching.get(s.namespace, 'first-a')?.metadata.resourceVersion).toBe(rvA);
-        expect(watching.list(s.namespace).map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort()).toEqual([`first-a@${rvA}`, `first-b@${rvB}`]);
+        expect(
+          watching
+            .list(s.namespace)
+            .map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`)
+            .sort(),
+        ).toEqual([`first-a@${rvA}`, `first-b@${rvB}`]);
       } finally {
         await watching.stop();
       }
@@ -140,7 +152,8 @@ export function clusterWatchContract(name: string, make: () => WatchSubject): vo
         for (let i = 0; i < 12; i++) await s.put(s.namespace, `burst-${i % 5}`, { ...l, round: String(i) });
         await s.remove(s.namespace, 'burst-2');
         const truth = await s.truth(selector(l));
-        const cached = (): Map<string, string> => new Map(watching.list().map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o.metadata.resourceVersion]));
+        const cached = (): Map<string, string> =>
+          new Map(watching.list().map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o.metadata.resourceVersion]));
         await s.eventually(() => JSON.stringify([...cached()].sort()) === JSON.stringify([...truth].sort()), 'the cache to match the cluster');
         expect(truth.size).toBe(4);
       } finally {

@@ -13,14 +13,31 @@ export interface LockSubject {
 // The record names the cluster it was written in, as the pipeline's do (a Lease adapter resumes only those).
 let cluster = 'c';
 const holder = (operationId: string, requester: string, namespace: string, name: string): LockHolder => ({
-  operationId, verb: 'scale', requester, startedAt: new Date('2026-11-27T09:00:00Z'),
-  record: { operationId, verb: 'scale', requester, via: 'terminal', cluster, namespace, name, steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: namespace, name: name, generation: 3 }], step: 0,
-    summary: 'replicas 2 -> 5', startedAt: '2026-11-27T09:00:00.000Z', deadline: '2026-11-27T09:10:00.000Z' },
+  operationId,
+  verb: 'scale',
+  requester,
+  startedAt: new Date('2026-11-27T09:00:00Z'),
+  record: {
+    operationId,
+    verb: 'scale',
+    requester,
+    via: 'terminal',
+    cluster,
+    namespace,
+    name,
+    steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: namespace, name: name, generation: 3 }],
+    step: 0,
+    summary: 'replicas 2 -> 5',
+    startedAt: '2026-11-27T09:00:00.000Z',
+    deadline: '2026-11-27T09:10:00.000Z',
+  },
 });
 
 export function lockManagerContract(label: string, subject: () => LockSubject): void {
   describe(`LockManager contract: ${label}`, () => {
-    beforeEach(() => { cluster = subject().cluster; });
+    beforeEach(() => {
+      cluster = subject().cluster;
+    });
     it('gives the lock to one operation and tells the next who holds it', async () => {
       const { locks, namespace, cluster } = subject();
       const target = { cluster, namespace, name: 'one' };
@@ -42,10 +59,15 @@ export function lockManagerContract(label: string, subject: () => LockSubject): 
       const first = await locks.acquire(target, holder('op4', '@alice', namespace, 'two'));
       expect(first.ok).toBe(true);
       const listed = (await locks.list()).find((l) => l.target.namespace === namespace && l.target.name === 'two');
-      expect(listed).toMatchObject({ expired: false, holder: { operationId: 'op4', record: { summary: 'replicas 2 -> 5', step: 0, steps: [{ until: 'stable', generation: 3 }] } } });
+      expect(listed).toMatchObject({
+        expired: false,
+        holder: { operationId: 'op4', record: { summary: 'replicas 2 -> 5', step: 0, steps: [{ until: 'stable', generation: 3 }] } },
+      });
       // A renewal may carry a new record (the step the change reached): list shows it from then on.
       if (first.ok) await locks.renew(first.lock, { record: { ...first.lock.holder.record, summary: 'at the wait' } });
-      expect((await locks.list()).find((l) => l.target.namespace === namespace && l.target.name === 'two')).toMatchObject({ holder: { record: { summary: 'at the wait' } } });
+      expect((await locks.list()).find((l) => l.target.namespace === namespace && l.target.name === 'two')).toMatchObject({
+        holder: { record: { summary: 'at the wait' } },
+      });
       advance(120);
       expect((await locks.list()).find((l) => l.target.namespace === namespace && l.target.name === 'two')?.expired).toBe(true);
       const next = await locks.acquire(target, holder('op5', '@bob', namespace, 'two'));
@@ -77,7 +99,8 @@ export function lockManagerContract(label: string, subject: () => LockSubject): 
       expect(await locks.acquire(target, holder('op8', '@carol', namespace, 'three'))).toMatchObject({ ok: false, holder: { operationId: 'op7' } });
       await locks.renew(resumed.lock);
       expect((await locks.list()).find((l) => l.target.namespace === namespace && l.target.name === 'three')).toMatchObject({
-        expired: false, holder: { operationId: 'op7', record: { operationId: 'op7' } },
+        expired: false,
+        holder: { operationId: 'op7', record: { operationId: 'op7' } },
       });
       await locks.release(resumed.lock);
       expect((await locks.list()).some((l) => l.target.namespace === namespace && l.target.name === 'three')).toBe(false);

@@ -10,7 +10,11 @@ import { existingPost, type Notifier } from '../../src/core/ports/notifier.ts';
 import { reply, text, type Reply } from '../../src/core/reply.ts';
 
 /** A post as read back from where the notifier delivered it, oldest first. */
-export interface SeenPost { id: string; root: string; text: string }
+export interface SeenPost {
+  id: string;
+  root: string;
+  text: string;
+}
 
 export interface NotifierSubject {
   notifier: Notifier;
@@ -44,7 +48,7 @@ export function notifierContract(name: string, make: () => NotifierSubject): voi
       expect(await mine(s, words)).toEqual([{ id: delivery.ok ? delivery.postId : '', root: '', text: words('hello') }]);
     });
 
-    it('replies in the thread of a post queued a moment ago, and under a reply in its root\'s thread', async () => {
+    it("replies in the thread of a post queued a moment ago, and under a reply in its root's thread", async () => {
       const s = make();
       const words = tagged();
       const root = s.notifier.post({ channel: s.channel }, says(words('root')));
@@ -54,7 +58,10 @@ export function notifierContract(name: string, make: () => NotifierSubject): voi
       expect(outcomes.every((o) => o.ok)).toBe(true);
       const [rootPost, ...replies] = await mine(s, words);
       expect(rootPost?.root).toBe('');
-      expect(replies.map((p) => [p.text, p.root])).toEqual([[words('first reply'), rootPost?.id], [words('second reply'), rootPost?.id]]);
+      expect(replies.map((p) => [p.text, p.root])).toEqual([
+        [words('first reply'), rootPost?.id],
+        [words('second reply'), rootPost?.id],
+      ]);
     });
 
     it('replies in the thread of a post already on the server', async () => {
@@ -63,7 +70,10 @@ export function notifierContract(name: string, make: () => NotifierSubject): voi
       const delivery = await s.notifier.post({ channel: s.channel }, says(words('made earlier'))).delivery;
       const rootId = delivery.ok ? delivery.postId : '';
       expect((await s.notifier.post({ channel: s.channel, thread: existingPost(s.channel, rootId) }, says(words('under it'))).delivery).ok).toBe(true);
-      expect((await mine(s, words)).map((p) => [p.text, p.root])).toEqual([[words('made earlier'), ''], [words('under it'), rootId]]);
+      expect((await mine(s, words)).map((p) => [p.text, p.root])).toEqual([
+        [words('made earlier'), ''],
+        [words('under it'), rootId],
+      ]);
     });
 
     it('edits a delivered post in place', async () => {
@@ -95,7 +105,14 @@ export function notifierContract(name: string, make: () => NotifierSubject): voi
       const edit = s.notifier.edit(replies[1]!, says(words('reply 2 edited')));
       await Promise.all([edit, ...replies.map((r) => r.delivery)]);
       const seen = await mine(s, words);
-      expect(seen.map((p) => p.text)).toEqual([words('thread'), words('reply 1'), words('reply 2 edited'), words('reply 3'), words('reply 4'), words('reply 5')]);
+      expect(seen.map((p) => p.text)).toEqual([
+        words('thread'),
+        words('reply 1'),
+        words('reply 2 edited'),
+        words('reply 3'),
+        words('reply 4'),
+        words('reply 5'),
+      ]);
     });
 
     it('reports a post the server refuses, and an edit of it, as not delivered', async () => {

@@ -6,25 +6,59 @@ import type { Installation } from '../../src/core/model/installation.ts';
 import type { PendingStore } from '../../src/core/ports/pending-store.ts';
 
 const installation = (replicas: number): Installation => ({
-  namespace: 'chat', name: 'mattermost', generation: 4, resourceVersion: '812', createdAt: new Date('2026-11-01T08:00:00Z'),
-  spec: { version: '9.9.0', image: 'mattermost/mattermost-enterprise-edition', replicas, ingressHost: undefined, database: 'external', fileStore: 'local',
-    env: [{ name: 'MM_SQLSETTINGS_DATASOURCE', value: 'postgres://mm:hunter2@db/mm', fromRef: false }], podAnnotations: {} },
-  status: { state: 'stable', version: '9.9.0', image: undefined, replicas: 2, updatedReplicas: 2, observedGeneration: 4, endpoint: undefined, error: undefined },
+  namespace: 'chat',
+  name: 'mattermost',
+  generation: 4,
+  resourceVersion: '812',
+  createdAt: new Date('2026-11-01T08:00:00Z'),
+  spec: {
+    version: '9.9.0',
+    image: 'mattermost/mattermost-enterprise-edition',
+    replicas,
+    ingressHost: undefined,
+    database: 'external',
+    fileStore: 'local',
+    env: [{ name: 'MM_SQLSETTINGS_DATASOURCE', value: 'postgres://mm:hunter2@db/mm', fromRef: false }],
+    podAnnotations: {},
+  },
+  status: {
+    state: 'stable',
+    version: '9.9.0',
+    image: undefined,
+    replicas: 2,
+    updatedReplicas: 2,
+    observedGeneration: 4,
+    endpoint: undefined,
+    error: undefined,
+  },
 });
 
 /** A plan as `env set` makes one: with a secret value in what it will write. */
 export function samplePlan(id: string, expiresAt = new Date(Date.now() + 5 * 60_000)): ChangePlan {
   return {
-    id, verb: 'env', operation: { verb: 'env' },
+    id,
+    verb: 'env',
+    operation: { verb: 'env' },
     draft: {
-      kind: 'change', target: { cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' }, before: installation(2),
-      steps: writeThenWait({ cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' },
-        { kind: 'patch', patch: { spec: { mattermostEnv: [{ name: 'MM_SQLSETTINGS_DATASOURCE', value: 'postgres://mm:hunter2@db/mm' }] } } }, installation(2), 'stable'),
-      risk: 'change', summary: 'env chat/mattermost: ~MM_SQLSETTINGS_DATASOURCE', notes: [],
+      kind: 'change',
+      target: { cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' },
+      before: installation(2),
+      steps: writeThenWait(
+        { cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' },
+        { kind: 'patch', patch: { spec: { mattermostEnv: [{ name: 'MM_SQLSETTINGS_DATASOURCE', value: 'postgres://mm:hunter2@db/mm' }] } } },
+        installation(2),
+        'stable',
+      ),
+      risk: 'change',
+      summary: 'env chat/mattermost: ~MM_SQLSETTINGS_DATASOURCE',
+      notes: [],
     },
-    preview: installation(2), diff: ['env ~MM_SQLSETTINGS_DATASOURCE'],
+    preview: installation(2),
+    diff: ['env ~MM_SQLSETTINGS_DATASOURCE'],
     requester: { id: 'u-alice', name: '@alice', via: 'mattermost', team: 'ops', channel: 'ops' },
-    createdAt: new Date(), expiresAt, needsApprover: false,
+    createdAt: new Date(),
+    expiresAt,
+    needsApprover: false,
   };
 }
 

@@ -20,23 +20,36 @@ type Tally = z.infer<typeof TallySchema>;
 
 /** A document of a group nobody else uses. */
 const tally = (item = 'tally', group = `g${randomBytes(4).toString('hex')}`): StateDocument<Tally> => ({
-  name: `${group}/${item}`, schema: TallySchema, initial: () => ({ count: 0, seen: [] }),
+  name: `${group}/${item}`,
+  schema: TallySchema,
+  initial: () => ({ count: 0, seen: [] }),
 });
-const see = (who: string) => (t: Tally): Tally => ({ count: t.count + 1, seen: [...t.seen, who] });
+const see =
+  (who: string) =>
+  (t: Tally): Tally => ({ count: t.count + 1, seen: [...t.seen, who] });
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => { throw new Error('expected a rejection'); }, (error: unknown) => error);
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
 }
 
 export function stateStoreContract(label: string, make: () => StateStoreUnderTest): void {
   describe(`StateStore contract: ${label}`, () => {
     it('reads an absent document as its initial value, not stored yet', async () => {
-      const { stores: [store] } = make();
+      const {
+        stores: [store],
+      } = make();
       expect(await store.read(tally())).toEqual({ value: { count: 0, seen: [] }, version: undefined });
     });
 
     it('reads back what an update wrote, from another store too', async () => {
-      const { stores: [a, b] } = make();
+      const {
+        stores: [a, b],
+      } = make();
       const doc = tally();
       expect(await a.update(doc, see('a'))).toEqual({ count: 1, seen: ['a'] });
       expect(await a.update(doc, see('a2'))).toEqual({ count: 2, seen: ['a', 'a2'] });
@@ -46,7 +59,9 @@ export function stateStoreContract(label: string, make: () => StateStoreUnderTes
     });
 
     it('loses no update when two stores update one document at the same time', async () => {
-      const { stores: [a, b] } = make();
+      const {
+        stores: [a, b],
+      } = make();
       const doc = tally();
       const writers = ['a1', 'b1', 'a2', 'b2', 'a3', 'b3'];
       await Promise.all(writers.map((w) => (w.startsWith('a') ? a : b).update(doc, see(w))));
@@ -56,7 +71,10 @@ export function stateStoreContract(label: string, make: () => StateStoreUnderTes
     });
 
     it('reports a stored document that is not JSON, without quoting it, and overwrites it only when told', async () => {
-      const { stores: [store], plant } = make();
+      const {
+        stores: [store],
+        plant,
+      } = make();
       const doc = tally();
       await plant(doc.name, '{"count": 1, "seen": ["hunter2"');
       const error = await rejection(store.read(doc));
@@ -71,7 +89,10 @@ export function stateStoreContract(label: string, make: () => StateStoreUnderTes
     });
 
     it('reports a stored document that fails its schema, naming the field and not the value', async () => {
-      const { stores: [store], plant } = make();
+      const {
+        stores: [store],
+        plant,
+      } = make();
       const doc = tally();
       await plant(doc.name, JSON.stringify({ count: 'hunter2', seen: [] }));
       const error = await rejection(store.read(doc));
@@ -81,7 +102,9 @@ export function stateStoreContract(label: string, make: () => StateStoreUnderTes
     });
 
     it('refuses to write a value that fails the schema, and keeps what was stored', async () => {
-      const { stores: [store] } = make();
+      const {
+        stores: [store],
+      } = make();
       const doc = tally();
       await store.update(doc, see('a'));
       const error = await rejection(store.update(doc, (t) => ({ ...t, count: 1.5 })));
@@ -90,7 +113,9 @@ export function stateStoreContract(label: string, make: () => StateStoreUnderTes
     });
 
     it(`refuses a group larger than ${maxStateGroupBytes / 1024} KiB, and keeps what was stored`, async () => {
-      const { stores: [store] } = make();
+      const {
+        stores: [store],
+      } = make();
       const doc = tally();
       await store.update(doc, see('a'));
       const big = 'x'.repeat(maxStateGroupBytes);
@@ -101,7 +126,9 @@ export function stateStoreContract(label: string, make: () => StateStoreUnderTes
     });
 
     it('writes nothing for an update that changes nothing', async () => {
-      const { stores: [store] } = make();
+      const {
+        stores: [store],
+      } = make();
       const doc = tally();
       await store.update(doc, see('a'));
       const before = await store.read(doc);
@@ -110,7 +137,9 @@ export function stateStoreContract(label: string, make: () => StateStoreUnderTes
     });
 
     it('keeps documents apart by name: other groups, and other items of the same group', async () => {
-      const { stores: [a, b] } = make();
+      const {
+        stores: [a, b],
+      } = make();
       const group = `g${randomBytes(4).toString('hex')}`;
       const [one, two, elsewhere] = [tally('one', group), tally('two', group), tally('one')];
       await Promise.all([a.update(one, see('a')), b.update(two, see('b')), a.update(elsewhere, see('e'))]);
@@ -121,7 +150,9 @@ export function stateStoreContract(label: string, make: () => StateStoreUnderTes
     });
 
     it('refuses a name that is not <group>/<item>', async () => {
-      const { stores: [store] } = make();
+      const {
+        stores: [store],
+      } = make();
       for (const name of ['tally', 'Chat/state', 'a/b/c', '-a/b', 'a/']) {
         await expect(store.read({ ...tally(), name })).rejects.toThrow('is not <group>/<item>');
       }

@@ -15,7 +15,13 @@ import { buttonContext } from '../support/mattermost-db.ts';
 import { env, kubeConfig, sandboxEnv } from '../support/sandbox.ts';
 import { openUserSocket, type UserSocket } from '../support/user-socket.ts';
 
-interface Post { id: string; message: string; user_id: string; root_id: string; props?: { attachments?: { text?: string; actions?: { id: string; name: string }[] }[] } }
+interface Post {
+  id: string;
+  message: string;
+  user_id: string;
+  root_id: string;
+  props?: { attachments?: { text?: string; actions?: { id: string; name: string }[] }[] };
+}
 const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'), env(tokenVar));
 const admin = kubeConfig();
 let bot: BotProcess;
@@ -30,16 +36,26 @@ const botPost = (since: number, match: RegExp, timeoutMs = 30_000): Promise<Post
   waitFor(async () => (await botPosts(since)).find((p) => match.test(fullText(p))), { what: `a bot post matching ${match}`, timeoutMs, intervalMs: 250 });
 /** A plan post once its buttons are on (they are added right after it is posted: they sign its id). */
 const planPost = (since: number): Promise<Post> =>
-  waitFor(async () => (await botPosts(since)).find((p) => /\(danger/.test(fullText(p)) && p.props?.attachments?.[0]?.actions?.length),
-    { what: 'a plan post with buttons', timeoutMs: 30_000, intervalMs: 250 });
+  waitFor(async () => (await botPosts(since)).find((p) => /\(danger/.test(fullText(p)) && p.props?.attachments?.[0]?.actions?.length), {
+    what: 'a plan post with buttons',
+    timeoutMs: 30_000,
+    intervalMs: 250,
+  });
 const replicas = async (): Promise<number | undefined> => (await readInstallation(admin, 'chat', 'mattermost')).spec?.replicas;
 const click = (tokenVar: string, post: Post, action: string): Promise<unknown> => as(tokenVar).call('POST', `/posts/${post.id}/actions/${action}`, {});
 async function deniedBy(requester: string, since: Date): Promise<string[]> {
   const events = await kubeConfig().makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: 'chat', labelSelector: 'matterops.io/audit=true' });
-  return events.items.filter((e) => e.metadata.annotations?.['matterops.io/phase'] === 'denied' && e.metadata.annotations['matterops.io/requester'] === requester
-    && new Date(e.lastTimestamp ?? 0) >= since).map((e) => e.message ?? '');
+  return events.items
+    .filter(
+      (e) =>
+        e.metadata.annotations?.['matterops.io/phase'] === 'denied' &&
+        e.metadata.annotations['matterops.io/requester'] === requester &&
+        new Date(e.lastTimestamp ?? 0) >= since,
+    )
+    .map((e) => e.message ?? '');
 }
-const toBot = (body: object): Promise<Response> => fetch(`${bot.url}/hooks/action`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const toBot = (body: object): Promise<Response> =>
+  fetch(`${bot.url}/hooks/action`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
 beforeAll(async () => {
   bot = await startBot(sandboxEnv());
@@ -51,13 +67,20 @@ afterAll(async () => {
 });
 
 describe('buttons', () => {
-  it('a plan made by a mention is confirmed by its button, and progress and outcome go to the mention\'s thread', async () => {
+  it("a plan made by a mention is confirmed by its button, and progress and outcome go to the mention's thread", async () => {
     const since = Date.now();
     const up = (await replicas()) === 4 ? 5 : 4;
-    const mention = await as('MM_TOKEN_ALICE').call<Post>('POST', '/posts', { channel_id: env('MM_CHANNEL_OPS'), message: `@matterops scale mattermost ${up}` });
+    const mention = await as('MM_TOKEN_ALICE').call<Post>('POST', '/posts', {
+      channel_id: env('MM_CHANNEL_OPS'),
+      message: `@matterops scale mattermost ${up}`,
+    });
     const applied = await botPost(since, new RegExp(`done, stable ${up}/${up}`), 60_000); // a change, not danger: applied at once
     expect(applied.root_id).toBe(mention.id);
-    const down = await as('MM_TOKEN_ALICE').call<Post>('POST', '/posts', { channel_id: env('MM_CHANNEL_OPS'), root_id: mention.id, message: '@matterops scale mattermost 1' });
+    const down = await as('MM_TOKEN_ALICE').call<Post>('POST', '/posts', {
+      channel_id: env('MM_CHANNEL_OPS'),
+      root_id: mention.id,
+      message: '@matterops scale mattermost 1',
+    });
     const plan = await planPost(since);
     expect(plan.root_id).toBe(mention.id);
     expect(plan.props?.attachments?.[0]?.actions?.map((a) => a.name)).toEqual(['Confirm', 'Cancel']);
@@ -68,10 +91,14 @@ describe('buttons', () => {
     expect(await replicas()).toBe(1);
   });
 
-  it('a second real user\'s click reaches the bot and is refused: told privately, CR unchanged, denied step audited', async () => {
+  it("a second real user's click reaches the bot and is refused: told privately, CR unchanged, denied step audited", async () => {
     const since = Date.now();
     const sinceDate = new Date(Math.floor(since / 1000) * 1000);
-    await as('MM_TOKEN_ALICE').call('POST', '/commands/execute', { channel_id: env('MM_CHANNEL_OPS'), team_id: env('MM_TEAM_ID'), command: '/k8s scale mattermost 0' });
+    await as('MM_TOKEN_ALICE').call('POST', '/commands/execute', {
+      channel_id: env('MM_CHANNEL_OPS'),
+      team_id: env('MM_TEAM_ID'),
+      command: '/k8s scale mattermost 0',
+    });
     const plan = await planPost(since);
     await click('MM_TOKEN_BOB', plan, 'confirm');
     expect(await bob.waitForEphemeral(/only @alice can confirm this scale/)).toBeTruthy();
@@ -99,7 +126,11 @@ describe('buttons', () => {
 
   it('a bare /k8s answers with help privately and posts nothing in the channel', async () => {
     const since = Date.now();
-    const answer = await as('MM_TOKEN_ALICE').call<{ text: string }>('POST', '/commands/execute', { channel_id: env('MM_CHANNEL_OPS'), team_id: env('MM_TEAM_ID'), command: '/k8s' });
+    const answer = await as('MM_TOKEN_ALICE').call<{ text: string }>('POST', '/commands/execute', {
+      channel_id: env('MM_CHANNEL_OPS'),
+      team_id: env('MM_TEAM_ID'),
+      command: '/k8s',
+    });
     expect(answer.text).toContain('scale');
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await botPosts(since)).toEqual([]);

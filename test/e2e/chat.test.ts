@@ -9,7 +9,14 @@ import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, kubeConfig, sandboxEnv } from '../support/sandbox.ts';
 
-interface Post { id: string; message: string; user_id: string; root_id: string; channel_id: string; props?: { attachments?: { text?: string; actions?: { id: string; name: string }[] }[] } }
+interface Post {
+  id: string;
+  message: string;
+  user_id: string;
+  root_id: string;
+  channel_id: string;
+  props?: { attachments?: { text?: string; actions?: { id: string; name: string }[] }[] };
+}
 const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'), env(tokenVar));
 const admin = kubeConfig();
 let bot: BotProcess;
@@ -24,8 +31,11 @@ async function postsIn(channelId: string, since: number): Promise<Post[]> {
 }
 const fullText = (p: Post): string => [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n');
 async function botPost(channelId: string, since: number, match: RegExp, timeoutMs = 30_000): Promise<Post> {
-  return await waitFor(async () => (await postsIn(channelId, since)).find((p) => p.user_id === botId && match.test(fullText(p))),
-    { what: `a bot post matching ${match}`, timeoutMs, intervalMs: 250 });
+  return await waitFor(async () => (await postsIn(channelId, since)).find((p) => p.user_id === botId && match.test(fullText(p))), {
+    what: `a bot post matching ${match}`,
+    timeoutMs,
+    intervalMs: 250,
+  });
 }
 const replicas = async (): Promise<number | undefined> => (await readInstallation(admin, 'chat', 'mattermost')).spec?.replicas;
 
@@ -33,7 +43,9 @@ beforeAll(async () => {
   bot = await startBot(sandboxEnv());
   botId = env('MM_BOT_USER_ID');
 }, 60_000);
-afterAll(async () => { await bot.stop(); });
+afterAll(async () => {
+  await bot.stop();
+});
 
 describe('the bot in Mattermost', () => {
   it('answers /k8s status with an in-channel post by the bot', async () => {
@@ -56,13 +68,26 @@ describe('the bot in Mattermost', () => {
   it('a danger plan gets buttons that alice confirms; a forged body changes nothing (more in buttons.test.ts)', async () => {
     const since = Date.now();
     await slash('MM_TOKEN_ALICE', '/k8s scale mattermost 2');
-    const plan = await waitFor(async () => (await postsIn(env('MM_CHANNEL_OPS'), since)).find((p) => p.user_id === botId && /\(danger/.test(fullText(p)) && p.props?.attachments?.[0]?.actions?.length),
-      { what: 'a plan post with its buttons', timeoutMs: 30_000, intervalMs: 250 });
+    const plan = await waitFor(
+      async () =>
+        (await postsIn(env('MM_CHANNEL_OPS'), since)).find(
+          (p) => p.user_id === botId && /\(danger/.test(fullText(p)) && p.props?.attachments?.[0]?.actions?.length,
+        ),
+      { what: 'a plan post with its buttons', timeoutMs: 30_000, intervalMs: 250 },
+    );
     const actions = plan.props?.attachments?.[0]?.actions ?? [];
     expect(actions.map((a) => a.name)).toEqual(['Confirm', 'Cancel']);
     // A forged body straight to the bot: no valid signature.
-    const forged = await fetch(`${bot.url}/hooks/action`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user_id: env('MM_USER_ID_ALICE'), channel_id: env('MM_CHANNEL_OPS'), post_id: plan.id, context: { action: 'confirm', token: 'abcd1234', sig: 'forged' } }) });
+    const forged = await fetch(`${bot.url}/hooks/action`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        user_id: env('MM_USER_ID_ALICE'),
+        channel_id: env('MM_CHANNEL_OPS'),
+        post_id: plan.id,
+        context: { action: 'confirm', token: 'abcd1234', sig: 'forged' },
+      }),
+    });
     expect(forged.status).toBe(403);
     expect(await replicas()).toBe(5);
     await as('MM_TOKEN_ALICE').call('POST', `/posts/${plan.id}/actions/${actions[0]?.id ?? ''}`, {});
@@ -76,8 +101,11 @@ describe('the bot in Mattermost', () => {
     // The bot puts an invisible U+200B after every @ (no mention from it): read as a person does.
     expect(response.text.replaceAll('\u200B', '')).toContain('@mallory may not use scale: no role in the matterops policy grants it');
     expect(await replicas()).toBe(before);
-    const wrong = await fetch(`${bot.url}/hooks/slash`, { method: 'POST', headers: { Authorization: 'Token nope', 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ text: 'scale mattermost 3', user_id: 'x', channel_id: env('MM_CHANNEL_OPS') }).toString() });
+    const wrong = await fetch(`${bot.url}/hooks/slash`, {
+      method: 'POST',
+      headers: { Authorization: 'Token nope', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ text: 'scale mattermost 3', user_id: 'x', channel_id: env('MM_CHANNEL_OPS') }).toString(),
+    });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toBe('');
   });

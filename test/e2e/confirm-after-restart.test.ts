@@ -10,21 +10,31 @@ import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, kubeConfig, sandboxEnv } from '../support/sandbox.ts';
 
-interface Post { id: string; message: string; user_id: string; props?: { attachments?: { text?: string }[] } }
+interface Post {
+  id: string;
+  message: string;
+  user_id: string;
+  props?: { attachments?: { text?: string }[] };
+}
 const admin = kubeConfig();
 const alice = (): MattermostRest => new MattermostRest(env('MM_URL'), env('MM_TOKEN_ALICE'));
 const fullText = (p: Post): string => [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n');
 let bot: BotProcess | undefined;
-afterAll(async () => { await bot?.stop(); });
+afterAll(async () => {
+  await bot?.stop();
+});
 
 async function slash(command: string): Promise<{ text: string }> {
   return await alice().call('POST', '/commands/execute', { channel_id: env('MM_CHANNEL_OPS'), team_id: env('MM_TEAM_ID'), command });
 }
 async function botPost(since: number, match: RegExp): Promise<Post> {
-  return await waitFor(async () => {
-    const list = await alice().call<{ posts: Record<string, Post> }>('GET', `/channels/${env('MM_CHANNEL_OPS')}/posts?since=${since}`);
-    return Object.values(list.posts).find((p) => p.user_id === env('MM_BOT_USER_ID') && match.test(fullText(p)));
-  }, { what: `a bot post matching ${match}`, timeoutMs: 60_000, intervalMs: 250 });
+  return await waitFor(
+    async () => {
+      const list = await alice().call<{ posts: Record<string, Post> }>('GET', `/channels/${env('MM_CHANNEL_OPS')}/posts?since=${since}`);
+      return Object.values(list.posts).find((p) => p.user_id === env('MM_BOT_USER_ID') && match.test(fullText(p)));
+    },
+    { what: `a bot post matching ${match}`, timeoutMs: 60_000, intervalMs: 250 },
+  );
 }
 const replicas = async (): Promise<number | undefined> => (await readInstallation(admin, 'chat', 'mattermost')).spec?.replicas;
 

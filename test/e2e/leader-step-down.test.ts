@@ -10,14 +10,19 @@ import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, sandboxEnv } from '../support/sandbox.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
-interface Post { id: string; user_id: string; root_id: string }
+interface Post {
+  id: string;
+  user_id: string;
+  root_id: string;
+}
 const alice = (): MattermostRest => new MattermostRest(env('MM_URL'), env('MM_TOKEN_ALICE'));
 const replicaEnv = { MATTEROPS_LEADER_SECONDS: '4' };
 let proxy: TcpProxy;
 let deaf: BotProcess;
 let healthy: BotProcess;
 
-const readiness = async (bot: BotProcess): Promise<{ role: string; websocket: boolean }> => (await fetch(`${bot.url}/readyz`)).json() as Promise<{ role: string; websocket: boolean }>;
+const readiness = async (bot: BotProcess): Promise<{ role: string; websocket: boolean }> =>
+  (await fetch(`${bot.url}/readyz`)).json() as Promise<{ role: string; websocket: boolean }>;
 
 beforeAll(async () => {
   proxy = await startTcpProxy(Number(env('PORT_MATTERMOST')));
@@ -37,8 +42,10 @@ it('a leader whose websocket stays down longer than its Lease steps down, and th
   expect((await readiness(deaf)).role).toBe('follower');
   await waitFor(async () => (await readiness(healthy)).websocket, { what: 'the new leader to connect', timeoutMs: 20_000 });
   const mention = await alice().call<Post>('POST', '/posts', { channel_id: env('MM_CHANNEL_OPS'), message: '@matterops version' });
-  const answers = async (): Promise<Post[]> => Object.values((await alice().call<{ posts: Record<string, Post> }>('GET', `/posts/${mention.id}/thread`)).posts)
-    .filter((p) => p.user_id === env('MM_BOT_USER_ID') && p.root_id === mention.id);
+  const answers = async (): Promise<Post[]> =>
+    Object.values((await alice().call<{ posts: Record<string, Post> }>('GET', `/posts/${mention.id}/thread`)).posts).filter(
+      (p) => p.user_id === env('MM_BOT_USER_ID') && p.root_id === mention.id,
+    );
   await waitFor(async () => (await answers()).length > 0, { what: 'an answer to the mention', timeoutMs: 30_000, intervalMs: 250 });
   await new Promise((r) => setTimeout(r, 2_000)); // a second answer would have come by now
   expect(await answers()).toHaveLength(1);

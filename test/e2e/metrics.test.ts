@@ -12,8 +12,12 @@ import { env, sandboxEnv } from '../support/sandbox.ts';
 
 let bot: BotProcess;
 
-const slash = (command: string): Promise<unknown> => new MattermostRest(env('MM_URL'), env('MM_TOKEN_ALICE'))
-  .call('POST', '/commands/execute', { channel_id: env('MM_CHANNEL_OPS'), team_id: env('MM_TEAM_ID'), command });
+const slash = (command: string): Promise<unknown> =>
+  new MattermostRest(env('MM_URL'), env('MM_TOKEN_ALICE')).call('POST', '/commands/execute', {
+    channel_id: env('MM_CHANNEL_OPS'),
+    team_id: env('MM_TEAM_ID'),
+    command,
+  });
 const scrape = async (): Promise<string> => {
   const res = await fetch(`${bot.url}/metrics`, { signal: AbortSignal.timeout(5_000) });
   expect(res.status).toBe(200);
@@ -21,8 +25,12 @@ const scrape = async (): Promise<string> => {
   return await res.text();
 };
 
-beforeAll(async () => { bot = await startBot(sandboxEnv()); }, 90_000);
-afterAll(async () => { await bot.stop(); });
+beforeAll(async () => {
+  bot = await startBot(sandboxEnv());
+}, 90_000);
+afterAll(async () => {
+  await bot.stop();
+});
 
 describe('/metrics of the running bot', () => {
   it('counts a slash command by verb and outcome, a word that names no verb as unknown, and shows no user text', async () => {
@@ -31,12 +39,16 @@ describe('/metrics of the running bot', () => {
     const statusBefore = seriesValue(before, 'matterops_commands_total', { verb: 'status', outcome: 'ok' }) ?? 0;
     await slash('/k8s status mattermost');
     await slash('/k8s exfiltrate DB_PASSWORD=hunter2');
-    const after = await waitFor(async () => {
-      const text = await scrape();
-      const counted = (seriesValue(text, 'matterops_commands_total', { verb: 'status', outcome: 'ok' }) ?? 0) > statusBefore
-        && (seriesValue(text, 'matterops_commands_total', { verb: 'unknown', outcome: 'usage' }) ?? 0) >= 1;
-      return counted ? text : undefined;
-    }, { what: 'both commands counted on /metrics', timeoutMs: 30_000, intervalMs: 250 });
+    const after = await waitFor(
+      async () => {
+        const text = await scrape();
+        const counted =
+          (seriesValue(text, 'matterops_commands_total', { verb: 'status', outcome: 'ok' }) ?? 0) > statusBefore &&
+          (seriesValue(text, 'matterops_commands_total', { verb: 'unknown', outcome: 'usage' }) ?? 0) >= 1;
+        return counted ? text : undefined;
+      },
+      { what: 'both commands counted on /metrics', timeoutMs: 30_000, intervalMs: 250 },
+    );
     expect(seriesValue(after, 'matterops_command_duration_seconds_count', { verb: 'status' })).toBeGreaterThanOrEqual(1);
     expect(seriesValue(after, 'matterops_errors_total', { code: 'usage' })).toBeGreaterThanOrEqual(1);
     expect(after).not.toMatch(/exfiltrate|hunter2|DB_PASSWORD/);

@@ -17,7 +17,13 @@ import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, sandboxEnv } from '../support/sandbox.ts';
 
-interface Post { id: string; message: string; user_id: string; root_id: string; props?: { attachments?: { text?: string }[] } }
+interface Post {
+  id: string;
+  message: string;
+  user_id: string;
+  root_id: string;
+  props?: { attachments?: { text?: string }[] };
+}
 const channelName = `readers-${randomBytes(3).toString('hex')}`;
 const policy = `
 roles:
@@ -31,22 +37,32 @@ let readersChannel = '';
 
 beforeAll(async () => {
   const admin = new MattermostRest(env('MM_URL'), env('MM_ADMIN_TOKEN'));
-  readersChannel = (await admin.call<{ id: string }>('POST', '/channels', { team_id: env('MM_TEAM_ID'), name: channelName, display_name: channelName, type: 'O' })).id;
+  readersChannel = (
+    await admin.call<{ id: string }>('POST', '/channels', { team_id: env('MM_TEAM_ID'), name: channelName, display_name: channelName, type: 'O' })
+  ).id;
   for (const user of [env('MM_BOT_USER_ID'), env('MM_USER_ID_MALLORY')]) await admin.call('POST', `/channels/${readersChannel}/members`, { user_id: user });
   const file = join(mkdtempSync(join(tmpdir(), 'matterops-policy-')), 'policy.yaml');
   writeFileSync(file, policy);
   bot = await startBot(sandboxEnv(), { MATTEROPS_POLICY: file });
 }, 90_000);
-afterAll(async () => { await bot.stop(); });
+afterAll(async () => {
+  await bot.stop();
+});
 
 async function replyTo(channelId: string): Promise<string> {
   const mallory = new MattermostRest(env('MM_URL'), env('MM_TOKEN_MALLORY'));
   const mention = await mallory.call<Post>('POST', '/posts', { channel_id: channelId, message: '@matterops status mattermost' });
-  const reply = await waitFor(async () => {
-    const thread = await mallory.call<{ posts: Record<string, Post> }>('GET', `/posts/${mention.id}/thread`);
-    return Object.values(thread.posts).find((p) => p.user_id === env('MM_BOT_USER_ID'));
-  }, { what: `the bot's reply in ${channelId}`, timeoutMs: 30_000, intervalMs: 250 }).catch(async (error: unknown) => {
-    const readiness = await fetch(`${bot.url}/readyz`).then((r) => r.text(), (e: unknown) => (e as Error).message);
+  const reply = await waitFor(
+    async () => {
+      const thread = await mallory.call<{ posts: Record<string, Post> }>('GET', `/posts/${mention.id}/thread`);
+      return Object.values(thread.posts).find((p) => p.user_id === env('MM_BOT_USER_ID'));
+    },
+    { what: `the bot's reply in ${channelId}`, timeoutMs: 30_000, intervalMs: 250 },
+  ).catch(async (error: unknown) => {
+    const readiness = await fetch(`${bot.url}/readyz`).then(
+      (r) => r.text(),
+      (e: unknown) => (e as Error).message,
+    );
     throw new Error(`${(error as Error).message}; /readyz: ${readiness}; bot output:\n${bot.output()}`);
   });
   return [reply.message, ...(reply.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n');

@@ -10,7 +10,12 @@ import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, sandboxEnv } from '../support/sandbox.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
-interface Post { id: string; message: string; user_id: string; root_id: string }
+interface Post {
+  id: string;
+  message: string;
+  user_id: string;
+  root_id: string;
+}
 let bot: BotProcess;
 let proxy: TcpProxy;
 const alice = (): MattermostRest => new MattermostRest(env('MM_URL'), env('MM_TOKEN_ALICE'));
@@ -37,7 +42,10 @@ beforeAll(async () => {
   const since = Date.now();
   await answeredOnce([(await mention('version')).id], since);
 }, 90_000);
-afterAll(async () => { await bot.stop(); await proxy.close(); });
+afterAll(async () => {
+  await bot.stop();
+  await proxy.close();
+});
 
 describe('the bot when connections fail', () => {
   it('answers both mentions posted while its websocket was cut, once each', async () => {

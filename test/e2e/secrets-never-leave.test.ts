@@ -17,7 +17,13 @@ import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, kubeConfig, sandboxEnv } from '../support/sandbox.ts';
 import { patchInstallation } from '../support/steer.ts';
 
-interface Post { id: string; message: string; user_id: string; root_id: string; props?: { attachments?: { text?: string }[] } }
+interface Post {
+  id: string;
+  message: string;
+  user_id: string;
+  root_id: string;
+  props?: { attachments?: { text?: string }[] };
+}
 const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'), env(tokenVar));
 const fullText = (p: Post): string => [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n');
 const admin = kubeConfig();
@@ -32,7 +38,11 @@ let botId = '';
 let since = 0;
 
 async function slash(command: string): Promise<void> {
-  const answer = await as('MM_TOKEN_ALICE').call<{ text?: string }>('POST', '/commands/execute', { channel_id: env('MM_CHANNEL_OPS'), team_id: env('MM_TEAM_ID'), command });
+  const answer = await as('MM_TOKEN_ALICE').call<{ text?: string }>('POST', '/commands/execute', {
+    channel_id: env('MM_CHANNEL_OPS'),
+    team_id: env('MM_TEAM_ID'),
+    command,
+  });
   slashText.push(answer.text ?? '');
 }
 async function botPosts(): Promise<Post[]> {
@@ -40,7 +50,11 @@ async function botPosts(): Promise<Post[]> {
   return Object.values(list.posts).filter((p) => p.user_id === botId);
 }
 async function botPost(match: RegExp, where: (p: Post) => boolean = () => true): Promise<Post> {
-  return await waitFor(async () => (await botPosts()).find((p) => where(p) && match.test(fullText(p))), { what: `a bot post matching ${match}`, timeoutMs: 90_000, intervalMs: 300 });
+  return await waitFor(async () => (await botPosts()).find((p) => where(p) && match.test(fullText(p))), {
+    what: `a bot post matching ${match}`,
+    timeoutMs: 90_000,
+    intervalMs: 300,
+  });
 }
 async function mention(message: string): Promise<Post> {
   return await as('MM_TOKEN_ALICE').call<Post>('POST', '/posts', { channel_id: env('MM_CHANNEL_OPS'), message: `@matterops ${message}` });
@@ -51,15 +65,20 @@ const envOf = async (): Promise<{ name: string; value?: string }[]> =>
 /** Every value of the sandbox that is a password, token or key, and the database password in PGURL. */
 function sandboxSecrets(): string[] {
   const all = { ...sandboxEnv(), ...bot.env };
-  const values = Object.entries(all).filter(([k]) => /TOKEN|PASSWORD|SIGNING_KEY|SECRET/.test(k) && !/_ID$/.test(k)).map(([, v]) => v);
+  const values = Object.entries(all)
+    .filter(([k]) => /TOKEN|PASSWORD|SIGNING_KEY|SECRET/.test(k) && !/_ID$/.test(k))
+    .map(([, v]) => v);
   const dbPassword = /:\/\/[^:]+:([^@]+)@/.exec(all.PGURL ?? '')?.[1];
   return [...values, ...(dbPassword ? [dbPassword] : [])].filter((v) => v.length >= 8);
 }
 
 /** What the posts table holds for the bot: live posts and the edit history kept as deleted rows. */
 function storedBotPosts(): string {
-  return psql({ port: Number(env('PORT_POSTGRES')), dataDir: '', socketDir: '' },
-    `select coalesce(message, '') || ' ' || coalesce(props::text, '') from posts where userid = '${botId}'`, 'mattermost');
+  return psql(
+    { port: Number(env('PORT_POSTGRES')), dataDir: '', socketDir: '' },
+    `select coalesce(message, '') || ' ' || coalesce(props::text, '') from posts where userid = '${botId}'`,
+    'mattermost',
+  );
 }
 
 async function allEvents(): Promise<string> {
@@ -88,7 +107,9 @@ describe('secrets typed into env set', () => {
     await slash(`/k8s env mattermost set MM_SQLSETTINGS_DATASOURCE=postgres://u:${ours.slashPassword}@db/x MM_CUSTOM_UPSTREAM=${ours.plainNameToken}`);
     await botPost(/env chat\/mattermost: done/);
     // By mention, answered in its thread: a URL with a password under a plain name.
-    const asked = await mention(`env mattermost set MM_SQLSETTINGS_DATASOURCE=postgres://u:${ours.mentionPassword}@db/x MM_CUSTOM_PEER=https://svc:${ours.plainNamePassword}@peer.example/x`);
+    const asked = await mention(
+      `env mattermost set MM_SQLSETTINGS_DATASOURCE=postgres://u:${ours.mentionPassword}@db/x MM_CUSTOM_PEER=https://svc:${ours.plainNamePassword}@peer.example/x`,
+    );
     await botPost(/env chat\/mattermost: done/, (p) => p.root_id === asked.id);
     expect((await envOf()).find((e) => e.name === 'MM_CUSTOM_UPSTREAM')?.value).toBe(ours.plainNameToken);
 
@@ -111,7 +132,10 @@ describe('secrets typed into env set', () => {
     expect(transcript['the bot log']).toContain('"audit":true');
     const secrets = { ...ours, ...Object.fromEntries(sandboxSecrets().map((v, i) => [`sandbox secret #${i}`, v])) };
     const found = Object.entries(transcript).flatMap(([where, text]) =>
-      Object.entries(secrets).filter(([, value]) => text.includes(value)).map(([what]) => `${what} in ${where}`));
+      Object.entries(secrets)
+        .filter(([, value]) => text.includes(value))
+        .map(([what]) => `${what} in ${where}`),
+    );
     expect(found).toEqual([]);
     expect(fullText(listed)).toMatch(/\| MM_CUSTOM_UPSTREAM \| \\\*\\\*\\\* \|/);
   }, 300_000);

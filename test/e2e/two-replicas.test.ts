@@ -9,7 +9,11 @@ import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, sandboxEnv } from '../support/sandbox.ts';
 
-interface Post { id: string; user_id: string; root_id: string }
+interface Post {
+  id: string;
+  user_id: string;
+  root_id: string;
+}
 const alice = (): MattermostRest => new MattermostRest(env('MM_URL'), env('MM_TOKEN_ALICE'));
 // A short leader Lease, so a take-over after a crash would not outlast the test; a clean stop hands over at once.
 const replicaEnv = { MATTEROPS_LEADER_SECONDS: '6' };
@@ -39,13 +43,18 @@ beforeAll(async () => {
   replicas = [await startBot(sandboxEnv(), replicaEnv)];
   replicas.push(await startBot(sandboxEnv(), replicaEnv));
 }, 150_000);
-afterAll(async () => { await Promise.all(replicas.map((r) => r.stop())); });
+afterAll(async () => {
+  await Promise.all(replicas.map((r) => r.stop()));
+});
 
 it('answers a mention once with two replicas running, and again once after the leader stops', async () => {
   const [leader, follower] = await leaderAndFollower();
   await answeredOnce('version');
   await leader.stop();
   await waitFor(async () => (await roleOf(follower)) === 'leader', { what: 'the follower to lead', timeoutMs: 20_000, intervalMs: 250 });
-  await waitFor(async () => ((await (await fetch(`${follower.url}/readyz`)).json()) as { websocket: boolean }).websocket, { what: 'the new leader to connect', timeoutMs: 20_000 });
+  await waitFor(async () => ((await (await fetch(`${follower.url}/readyz`)).json()) as { websocket: boolean }).websocket, {
+    what: 'the new leader to connect',
+    timeoutMs: 20_000,
+  });
   await answeredOnce('whoami');
 }, 120_000);

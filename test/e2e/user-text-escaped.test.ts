@@ -12,7 +12,14 @@ import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, kubeConfig, sandboxEnv } from '../support/sandbox.ts';
 import { patchInstallation } from '../support/steer.ts';
 
-interface Post { id: string; message: string; user_id: string; root_id: string; create_at: number; props?: { attachments?: { text?: string }[] } }
+interface Post {
+  id: string;
+  message: string;
+  user_id: string;
+  root_id: string;
+  create_at: number;
+  props?: { attachments?: { text?: string }[] };
+}
 const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'), env(tokenVar));
 const fullText = (p: Post): string => [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n');
 const admin = kubeConfig();
@@ -21,10 +28,13 @@ let botId = '';
 let since = 0;
 
 async function botReply(rootId: string, match: RegExp): Promise<Post> {
-  return await waitFor(async () => {
-    const thread = await as('MM_ADMIN_TOKEN').call<{ posts: Record<string, Post> }>('GET', `/posts/${rootId}/thread`);
-    return Object.values(thread.posts).find((p) => p.user_id === botId && match.test(fullText(p)));
-  }, { what: `a bot reply matching ${match}`, timeoutMs: 90_000, intervalMs: 300 });
+  return await waitFor(
+    async () => {
+      const thread = await as('MM_ADMIN_TOKEN').call<{ posts: Record<string, Post> }>('GET', `/posts/${rootId}/thread`);
+      return Object.values(thread.posts).find((p) => p.user_id === botId && match.test(fullText(p)));
+    },
+    { what: `a bot reply matching ${match}`, timeoutMs: 90_000, intervalMs: 300 },
+  );
 }
 const mention = async (message: string): Promise<Post> =>
   await as('MM_TOKEN_ALICE').call<Post>('POST', '/posts', { channel_id: env('MM_CHANNEL_OPS'), message: `@matterops ${message}` });
@@ -41,18 +51,25 @@ beforeAll(async () => {
 afterAll(async () => {
   const spec = (await readInstallation(admin, 'chat', 'mattermost')) as { spec?: { mattermostEnv?: { name: string }[] } };
   const left = spec.spec?.mattermostEnv ?? [];
-  if (left.some((e) => e.name === 'MM_CUSTOM_NOTE')) await patchInstallation(admin, 'chat', 'mattermost', { mattermostEnv: left.filter((e) => e.name !== 'MM_CUSTOM_NOTE') });
+  if (left.some((e) => e.name === 'MM_CUSTOM_NOTE'))
+    await patchInstallation(admin, 'chat', 'mattermost', { mattermostEnv: left.filter((e) => e.name !== 'MM_CUSTOM_NOTE') });
   await bot?.stop();
 }, 60_000);
 
 describe("a user's words in the bot's answers", () => {
   it('a slash answer quoting @here and a link makes neither', async () => {
-    const answer = await as('MM_TOKEN_ALICE').call<{ text?: string }>('POST', '/commands/execute',
-      { channel_id: env('MM_CHANNEL_OPS'), team_id: env('MM_TEAM_ID'), command: '/k8s status @here' });
+    const answer = await as('MM_TOKEN_ALICE').call<{ text?: string }>('POST', '/commands/execute', {
+      channel_id: env('MM_CHANNEL_OPS'),
+      team_id: env('MM_TEAM_ID'),
+      command: '/k8s status @here',
+    });
     expect(answer.text).toMatch(/installation name must be/);
     expect(answer.text).not.toMatch(live);
-    const link = await as('MM_TOKEN_ALICE').call<{ text?: string }>('POST', '/commands/execute',
-      { channel_id: env('MM_CHANNEL_OPS'), team_id: env('MM_TEAM_ID'), command: '/k8s status [x](http://evil.example/a)' });
+    const link = await as('MM_TOKEN_ALICE').call<{ text?: string }>('POST', '/commands/execute', {
+      channel_id: env('MM_CHANNEL_OPS'),
+      team_id: env('MM_TEAM_ID'),
+      command: '/k8s status [x](http://evil.example/a)',
+    });
     expect(link.text).toMatch(/installation name must be/);
     expect(link.text).not.toMatch(live);
   });
@@ -67,8 +84,11 @@ describe("a user's words in the bot's answers", () => {
     const unset = await mention('env mattermost unset MM_CUSTOM_NOTE');
     await botReply(unset.id, /env chat\/mattermost: done/);
 
-    const stored = psql({ port: Number(env('PORT_POSTGRES')), dataDir: '', socketDir: '' },
-      `select coalesce(message, '') || ' ' || coalesce(props::text, '') from posts where userid = '${botId}' and (createat >= ${since} or updateat >= ${since})`, 'mattermost');
+    const stored = psql(
+      { port: Number(env('PORT_POSTGRES')), dataDir: '', socketDir: '' },
+      `select coalesce(message, '') || ' ' || coalesce(props::text, '') from posts where userid = '${botId}' and (createat >= ${since} or updateat >= ${since})`,
+      'mattermost',
+    );
     expect(stored).toContain('MM_CUSTOM_NOTE');
     expect(stored.split('\n').filter((row) => live.test(row))).toEqual([]);
   }, 240_000);

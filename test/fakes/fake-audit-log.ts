@@ -12,7 +12,13 @@ export class FakeAuditLog implements AuditLog {
   async query(q: AuditQuery): Promise<AuditEntry[]> {
     await Promise.resolve();
     return this.entries
-      .filter((e) => e.at >= q.since && (!q.namespace || e.namespace === q.namespace) && (!q.installation || e.installation === q.installation) && (!q.requester || e.requester === q.requester))
+      .filter(
+        (e) =>
+          e.at >= q.since &&
+          (!q.namespace || e.namespace === q.namespace) &&
+          (!q.installation || e.installation === q.installation) &&
+          (!q.requester || e.requester === q.requester),
+      )
       .sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 }

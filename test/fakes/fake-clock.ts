@@ -6,7 +6,13 @@
  */
 import { sleepOn, type Clock, type Timer } from '../../src/core/ports/clock.ts';
 
-interface Scheduled { due: number; seq: number; fn: () => void; everyMs?: number; cancelled: boolean }
+interface Scheduled {
+  due: number;
+  seq: number;
+  fn: () => void;
+  everyMs?: number;
+  cancelled: boolean;
+}
 
 /** Lets promise callbacks and anything queued with setImmediate run (no timers involved). */
 const settle = async (): Promise<void> => {
@@ -73,7 +79,12 @@ export class FakeClock implements Clock {
   private schedule(due: number, fn: () => void, everyMs?: number): Timer {
     const entry: Scheduled = { due, seq: this.seq++, fn, cancelled: false, ...(everyMs !== undefined ? { everyMs } : {}) };
     this.timers.push(entry);
-    return { cancel: () => { entry.cancelled = true; this.remove(entry); } };
+    return {
+      cancel: () => {
+        entry.cancelled = true;
+        this.remove(entry);
+      },
+    };
   }
 
   private nextDue(target: number): Scheduled | undefined {

@@ -9,7 +9,11 @@ import { kinds, sameKind, type ResourceWrite, type WrittenObject } from '../../s
 import type { ClusterDirectory, ClusterGateway, ClusterIdentity, Subscription, WriteOptions } from '../../src/core/ports/cluster-gateway.ts';
 import { mergePatch } from './merge-patch.ts';
 
-type Raw = { metadata: { name: string; namespace: string; generation: number; resourceVersion: string; creationTimestamp: string }; spec: Record<string, unknown>; status: Record<string, unknown> };
+type Raw = {
+  metadata: { name: string; namespace: string; generation: number; resourceVersion: string; creationTimestamp: string };
+  spec: Record<string, unknown>;
+  status: Record<string, unknown>;
+};
 
 export interface SeedOptions {
   replicas?: number;
@@ -68,17 +72,48 @@ export class FakeClusterGateway implements ClusterGateway {
     const version = options.version ?? '9.9.0';
     const generation = options.generation ?? 2;
     const raw = {
-      metadata: { name, namespace, generation, resourceVersion: String(++this.counter.value), creationTimestamp: (options.createdAt ?? new Date(0)).toISOString() },
-      spec: { version, replicas, image: 'mattermost/mattermost-enterprise-edition', ingress: { enabled: true, host: `${name}.example.com` }, database: { external: { secret: `${name}-db` } } },
-      status: { state: options.state ?? 'stable', version, image: 'mattermost/mattermost-enterprise-edition', replicas, updatedReplicas: replicas, observedGeneration: generation, endpoint: `${name}.example.com`, ...options.status },
+      metadata: {
+        name,
+        namespace,
+        generation,
+        resourceVersion: String(++this.counter.value),
+        creationTimestamp: (options.createdAt ?? new Date(0)).toISOString(),
+      },
+      spec: {
+        version,
+        replicas,
+        image: 'mattermost/mattermost-enterprise-edition',
+        ingress: { enabled: true, host: `${name}.example.com` },
+        database: { external: { secret: `${name}-db` } },
+      },
+      status: {
+        state: options.state ?? 'stable',
+        version,
+        image: 'mattermost/mattermost-enterprise-edition',
+        replicas,
+        updatedReplicas: replicas,
+        observedGeneration: generation,
+        endpoint: `${name}.example.com`,
+        ...options.status,
+      },
     };
     this.objects.set(key(namespace, name), raw);
     this.secrets.set(key(namespace, `${name}-db`), ['DB_CONNECTION_STRING']);
-    this.pods.set(key(namespace, name), Array.from({ length: replicas }, (_, i) => ({
-      name: `${name}-5d8f7c9b4-${String(i).padStart(5, 'x')}`, phase: 'Running', ready: true, restarts: 0,
-      createdAt: options.createdAt ?? new Date(0), node: `kwok-node-${i % 3}`, image: `mattermost/mattermost-enterprise-edition:${version}`,
-      waitingReason: undefined, lastTerminationReason: undefined, terminating: false,
-    })));
+    this.pods.set(
+      key(namespace, name),
+      Array.from({ length: replicas }, (_, i) => ({
+        name: `${name}-5d8f7c9b4-${String(i).padStart(5, 'x')}`,
+        phase: 'Running',
+        ready: true,
+        restarts: 0,
+        createdAt: options.createdAt ?? new Date(0),
+        node: `kwok-node-${i % 3}`,
+        image: `mattermost/mattermost-enterprise-edition:${version}`,
+        waitingReason: undefined,
+        lastTerminationReason: undefined,
+        terminating: false,
+      })),
+    );
     return toInstallation(raw);
   }
 
@@ -86,11 +121,16 @@ export class FakeClusterGateway implements ClusterGateway {
   private async check(): Promise<void> {
     this.calls++;
     await Promise.resolve();
-    if (!this.reachable) throw new MatteropsError('unavailable', `cannot reach cluster ${this.context} at ${this.server} (ECONNREFUSED)`, 'check that the apiserver is running');
+    if (!this.reachable)
+      throw new MatteropsError('unavailable', `cannot reach cluster ${this.context} at ${this.server} (ECONNREFUSED)`, 'check that the apiserver is running');
   }
 
   private checkCrd(): void {
-    if (!this.crdInstalled) throw new MatteropsError('not_found', `the Mattermost operator's CRD (mattermosts.installation.mattermost.com) is not installed in cluster ${this.context}`);
+    if (!this.crdInstalled)
+      throw new MatteropsError(
+        'not_found',
+        `the Mattermost operator's CRD (mattermosts.installation.mattermost.com) is not installed in cluster ${this.context}`,
+      );
   }
 
   async listInstallations(namespace?: string): Promise<Installation[]> {
@@ -149,7 +189,10 @@ export class FakeClusterGateway implements ClusterGateway {
   private checkWrite(namespace: string, verb: string): void {
     const who = this.impersonating;
     if (who && !this.writers.get(who.user)?.has(namespace)) {
-      throw new MatteropsError('forbidden', `cluster ${this.context} refused: mattermosts.installation.mattermost.com is forbidden: User "${who.user}" cannot ${verb} resource "mattermosts" in API group "installation.mattermost.com" in the namespace "${namespace}"`);
+      throw new MatteropsError(
+        'forbidden',
+        `cluster ${this.context} refused: mattermosts.installation.mattermost.com is forbidden: User "${who.user}" cannot ${verb} resource "mattermosts" in API group "installation.mattermost.com" in the namespace "${namespace}"`,
+      );
     }
   }
 
@@ -179,17 +222,32 @@ export class FakeClusterGateway implements ClusterGateway {
     const version = typeof raw.spec.version === 'string' ? raw.spec.version : '';
     raw.status = { ...raw.status, state: 'stable', replicas, updatedReplicas: replicas, version, observedGeneration: raw.metadata.generation };
     raw.metadata.resourceVersion = String(++this.counter.value);
-    this.pods.set(key(namespace, name), Array.from({ length: replicas }, (_, i) => ({
-      name: `${name}-6c7d8e9f0-${String(i).padStart(5, 'y')}`, phase: 'Running', ready: true, restarts: 0, createdAt: new Date(0),
-      node: `kwok-node-${i % 3}`, image: `mattermost/mattermost-enterprise-edition:${version}`, waitingReason: undefined, lastTerminationReason: undefined, terminating: false,
-    })));
+    this.pods.set(
+      key(namespace, name),
+      Array.from({ length: replicas }, (_, i) => ({
+        name: `${name}-6c7d8e9f0-${String(i).padStart(5, 'y')}`,
+        phase: 'Running',
+        ready: true,
+        restarts: 0,
+        createdAt: new Date(0),
+        node: `kwok-node-${i % 3}`,
+        image: `mattermost/mattermost-enterprise-edition:${version}`,
+        waitingReason: undefined,
+        lastTerminationReason: undefined,
+        terminating: false,
+      })),
+    );
     this.notify(namespace, name);
   }
 
   private preconditions(raw: Raw | undefined, namespace: string, name: string, options: WriteOptions): Raw {
     if (!raw) throw new MatteropsError('not_found', `cluster ${this.context}: mattermosts.installation.mattermost.com "${name}" not found`);
     if (options.resourceVersion && options.resourceVersion !== raw.metadata.resourceVersion) {
-      throw new MatteropsError('conflict', `cluster ${this.context}: Operation cannot be fulfilled on mattermosts.installation.mattermost.com "${name}": the object has been modified; please apply your changes to the latest version and try again`, 'it changed meanwhile; run the command again');
+      throw new MatteropsError(
+        'conflict',
+        `cluster ${this.context}: Operation cannot be fulfilled on mattermosts.installation.mattermost.com "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        'it changed meanwhile; run the command again',
+      );
     }
     return raw;
   }
@@ -204,7 +262,9 @@ export class FakeClusterGateway implements ClusterGateway {
 
   /** Test helpers: the same writes, as the Mattermost CR they leave. */
   async patchInstallation(namespace: string, name: string, patch: object, options: WriteOptions): Promise<Installation> {
-    return toInstallation((await this.write({ resource: kinds.mattermost, namespace, name, action: { kind: 'patch', patch: patch as Record<string, unknown> } }, options))?.object);
+    return toInstallation(
+      (await this.write({ resource: kinds.mattermost, namespace, name, action: { kind: 'patch', patch: patch as Record<string, unknown> } }, options))?.object,
+    );
   }
 
   async deleteInstallation(namespace: string, name: string, options: WriteOptions): Promise<void> {
@@ -214,9 +274,13 @@ export class FakeClusterGateway implements ClusterGateway {
   private writeInstallation(request: ResourceWrite, options: WriteOptions): Raw | undefined {
     const { namespace, name, action } = request;
     switch (action.kind) {
-      case 'patch': return this.patchRaw(namespace, name, action.patch, options);
-      case 'create': return this.createRaw(namespace, action.body, options);
-      case 'delete': this.deleteRaw(namespace, name, options); return undefined;
+      case 'patch':
+        return this.patchRaw(namespace, name, action.patch, options);
+      case 'create':
+        return this.createRaw(namespace, action.body, options);
+      case 'delete':
+        this.deleteRaw(namespace, name, options);
+        return undefined;
     }
   }
 
@@ -237,8 +301,13 @@ export class FakeClusterGateway implements ClusterGateway {
   private createRaw(namespace: string, body: object, options: WriteOptions): Raw {
     const given = body as { metadata: { name: string }; spec: Record<string, unknown> };
     const name = given.metadata.name;
-    if (this.objects.has(key(namespace, name))) throw new MatteropsError('conflict', `cluster ${this.context}: mattermosts.installation.mattermost.com "${name}" already exists`);
-    const raw: Raw = { metadata: { name, namespace, generation: 1, resourceVersion: String(this.counter.value + 1), creationTimestamp: new Date().toISOString() }, spec: given.spec, status: {} };
+    if (this.objects.has(key(namespace, name)))
+      throw new MatteropsError('conflict', `cluster ${this.context}: mattermosts.installation.mattermost.com "${name}" already exists`);
+    const raw: Raw = {
+      metadata: { name, namespace, generation: 1, resourceVersion: String(this.counter.value + 1), creationTimestamp: new Date().toISOString() },
+      spec: given.spec,
+      status: {},
+    };
     if (options.dryRun) return raw;
     this.counter.value++;
     this.objects.set(key(namespace, name), raw);
@@ -265,15 +334,25 @@ export class FakeClusterGateway implements ClusterGateway {
     if (action.kind !== 'create') {
       if (!existing) throw new MatteropsError('not_found', `cluster ${this.context}: ${what} not found`);
       if (options.resourceVersion && options.resourceVersion !== existing.metadata.resourceVersion) {
-        throw new MatteropsError('conflict', `cluster ${this.context}: Operation cannot be fulfilled on ${what}: the object has been modified; please apply your changes to the latest version and try again`, 'it changed meanwhile; run the command again');
+        throw new MatteropsError(
+          'conflict',
+          `cluster ${this.context}: Operation cannot be fulfilled on ${what}: the object has been modified; please apply your changes to the latest version and try again`,
+          'it changed meanwhile; run the command again',
+        );
       }
     } else if (existing) throw new MatteropsError('conflict', `cluster ${this.context}: ${what} already exists`);
     if (action.kind === 'delete') {
       if (!options.dryRun) this.others.delete(k);
       return undefined;
     }
-    const base = action.kind === 'create' ? { ...action.body, metadata: { ...(action.body.metadata as object), name, namespace, generation: 0 } } : mergePatch(existing, action.patch);
-    const next = { ...(base as Raw), metadata: { ...(base as Raw).metadata, generation: ((base as Raw).metadata.generation ?? 0) + 1, resourceVersion: String(this.counter.value + 1) } };
+    const base =
+      action.kind === 'create'
+        ? { ...action.body, metadata: { ...(action.body.metadata as object), name, namespace, generation: 0 } }
+        : mergePatch(existing, action.patch);
+    const next = {
+      ...(base as Raw),
+      metadata: { ...(base as Raw).metadata, generation: ((base as Raw).metadata.generation ?? 0) + 1, resourceVersion: String(this.counter.value + 1) },
+    };
     if (options.dryRun) return next;
     this.counter.value++;
     this.others.set(k, next);
@@ -290,7 +369,10 @@ export class FakeClusterGateway implements ClusterGateway {
     const set = this.listeners.get(k) ?? new Set();
     this.listeners.set(k, set);
     set.add(onChange);
-    setTimeout(() => { const raw = this.objects.get(k); if (set.has(onChange)) onChange(raw ? toInstallation(raw) : undefined); }, 0);
+    setTimeout(() => {
+      const raw = this.objects.get(k);
+      if (set.has(onChange)) onChange(raw ? toInstallation(raw) : undefined);
+    }, 0);
     return { stop: () => set.delete(onChange) };
   }
 

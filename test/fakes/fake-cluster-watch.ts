@@ -17,12 +17,25 @@ import type { ClusterWatch, ResourceKind, WatchHandler, WatchSpec, WatchedObject
 import { FakeClock } from './fake-clock.ts';
 import { matchesSelectors } from './fake-selectors.ts';
 
-interface Change { revision: number; resource: string; type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: WatchedObject; before?: WatchedObject }
+interface Change {
+  revision: number;
+  resource: string;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: WatchedObject;
+  before?: WatchedObject;
+}
 
 /** What a test writes: an object without the fields the server fills in. */
-export interface FakeObject { metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [field: string]: unknown }
+export interface FakeObject {
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [field: string]: unknown;
+}
 
-export interface FakeClusterWatchOptions { clock?: Clock; backoff?: Backoff; random?: () => number }
+export interface FakeClusterWatchOptions {
+  clock?: Clock;
+  backoff?: Backoff;
+  random?: () => number;
+}
 
 const resourceKey = (r: ResourceKind): string => `${r.group}/${r.version}/${r.plural}`;
 const objectKey = (resource: string, namespace: string, name: string): string => `${resource}|${namespace}|${name}`;
@@ -101,7 +114,9 @@ export class FakeClusterWatch implements ClusterWatch {
 
   watch<T extends WatchedObject = WatchedObject>(spec: WatchSpec, handler: WatchHandler<T>): Watching<T> {
     return startInformer(this.source, spec, handler, {
-      clock: this.clock, ...(this.options.backoff ? { backoff: this.options.backoff } : {}), ...(this.options.random ? { random: this.options.random } : {}),
+      clock: this.clock,
+      ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
+      ...(this.options.random ? { random: this.options.random } : {}),
     });
   }
 
@@ -110,8 +125,10 @@ export class FakeClusterWatch implements ClusterWatch {
     const key = resourceKey(resource);
     const namespace = object.metadata.namespace ?? '';
     const before = this.objects.get(objectKey(key, namespace, object.metadata.name));
-    const stored: WatchedObject = structuredClone({ ...object, metadata: { ...object.metadata, namespace,
-      uid: before?.metadata.uid ?? randomUUID(), resourceVersion: String(++this.revision) } });
+    const stored: WatchedObject = structuredClone({
+      ...object,
+      metadata: { ...object.metadata, namespace, uid: before?.metadata.uid ?? randomUUID(), resourceVersion: String(++this.revision) },
+    });
     this.objects.set(objectKey(key, namespace, object.metadata.name), stored);
     this.record({ revision: this.revision, resource: key, type: before ? 'MODIFIED' : 'ADDED', object: stored, ...(before ? { before } : {}) });
     return structuredClone(stored);
@@ -128,7 +145,8 @@ export class FakeClusterWatch implements ClusterWatch {
 
   /** What is stored now (the cluster's truth, for comparing a cache with). */
   stored(resource: ResourceKind, namespace?: string): WatchedObject[] {
-    return [...this.objects.entries()].filter(([k]) => k.startsWith(`${resourceKey(resource)}|${namespace === undefined ? '' : `${namespace}|`}`))
+    return [...this.objects.entries()]
+      .filter(([k]) => k.startsWith(`${resourceKey(resource)}|${namespace === undefined ? '' : `${namespace}|`}`))
       .map(([, o]) => structuredClone(o));
   }
 

@@ -5,7 +5,12 @@ import type { AcquireResult, FoundLock, HeldLock, LockHolder, LockManager, Renew
 import { MatteropsError } from '../../src/core/errors.ts';
 
 /** `token` is the holder identity of this acquire (a fresh one each time, like the Lease adapter's). */
-interface Entry { target: InstallationRef; holder: LockHolder; token: string; renewedAt: number }
+interface Entry {
+  target: InstallationRef;
+  holder: LockHolder;
+  token: string;
+  renewedAt: number;
+}
 
 export class FakeLockManager implements LockManager {
   readonly entries = new Map<string, Entry>();
@@ -33,7 +38,8 @@ export class FakeLockManager implements LockManager {
   async renew(lock: HeldLock, options: RenewOptions = {}): Promise<void> {
     await Promise.resolve();
     const entry = this.entries.get(this.key(lock.target));
-    if (entry?.token !== lock.token) throw new MatteropsError('conflict', `the lock on ${lock.target.namespace}/${lock.target.name} was taken over by another holder`);
+    if (entry?.token !== lock.token)
+      throw new MatteropsError('conflict', `the lock on ${lock.target.namespace}/${lock.target.name} was taken over by another holder`);
     entry.renewedAt = this.clock.now().getTime();
     if (options.record) entry.holder = { ...entry.holder, record: options.record };
   }

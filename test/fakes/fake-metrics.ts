@@ -3,9 +3,21 @@
  * the prom-client adapter refuses (test/contract/metrics.contract.ts runs against both).
  */
 import { metricsCatalog } from '../../src/core/metrics-catalog.ts';
-import { checkLabels, declared, type CounterSpec, type GaugeSpec, type HistogramSpec, type LabelValues, type MetricSpec, type Metrics } from '../../src/core/ports/metrics.ts';
+import {
+  checkLabels,
+  declared,
+  type CounterSpec,
+  type GaugeSpec,
+  type HistogramSpec,
+  type LabelValues,
+  type MetricSpec,
+  type Metrics,
+} from '../../src/core/ports/metrics.ts';
 
-export interface Observations { count: number; sum: number }
+export interface Observations {
+  count: number;
+  sum: number;
+}
 
 /** One series: a metric name and its label values, in the declared order. */
 const seriesKey = (spec: MetricSpec, labels: Readonly<Record<string, string>>): string =>

@@ -8,11 +8,20 @@
 import { existingPostId, type Delivery, type Notifier, type PostAddress, type PostRef } from '../../src/core/ports/notifier.ts';
 import type { Reply } from '../../src/core/reply.ts';
 
-export interface FakePost { id: string; channel: string; /** '' for a root post. */ root: string; reply: Reply; edits: number }
+export interface FakePost {
+  id: string;
+  channel: string /** '' for a root post. */;
+  root: string;
+  reply: Reply;
+  edits: number;
+}
 
 /** The words of a reply, as a reader would see them. */
 export const textOf = (reply: Reply): string =>
-  reply.blocks.map((b) => ('text' in b ? b.text : b.kind === 'fields' ? b.fields.map((f) => `${f.label}: ${f.value}`).join('\n') : '')).filter(Boolean).join('\n\n');
+  reply.blocks
+    .map((b) => ('text' in b ? b.text : b.kind === 'fields' ? b.fields.map((f) => `${f.label}: ${f.value}`).join('\n') : ''))
+    .filter(Boolean)
+    .join('\n\n');
 
 export class FakeNotifier implements Notifier {
   /** What the "server" holds, in the order it was made. */
@@ -79,12 +88,21 @@ export class FakeNotifier implements Notifier {
 
   private queue(apply: () => Delivery): Promise<Delivery> {
     this.waiting++;
-    const run = this.tail.then(() => this.whenReachable()).then(apply).finally(() => { this.waiting--; });
+    const run = this.tail
+      .then(() => this.whenReachable())
+      .then(apply)
+      .finally(() => {
+        this.waiting--;
+      });
     this.tail = run;
     return run;
   }
 
   private whenReachable(): Promise<void> {
-    return this.reachable ? Promise.resolve() : new Promise((resolve) => { this.wake = resolve; });
+    return this.reachable
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          this.wake = resolve;
+        });
   }
 }

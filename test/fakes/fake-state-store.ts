@@ -7,7 +7,10 @@ import { MatteropsError } from '../../src/core/errors.ts';
 import { checkGroupSize, decodeDocument, encodeDocument } from '../../src/core/ports/state-codec.ts';
 import { documentPlace, stateUpdateAttempts, UnreadableDocument, type StateDocument, type StateStore } from '../../src/core/ports/state-store.ts';
 
-interface Group { data: Record<string, string>; version: number }
+interface Group {
+  data: Record<string, string>;
+  version: number;
+}
 
 /** What every store on it sees: the stored text of each document, by group. */
 export class FakeStateBackend {

@@ -7,7 +7,14 @@ import { readEnvFile } from './env-file.ts';
 import { MattermostRest } from './mattermost-rest.ts';
 import { envPath } from './paths.ts';
 
-interface Post { id: string; message: string; user_id: string; root_id: string; create_at: number; props?: { attachments?: { text?: string }[] } }
+interface Post {
+  id: string;
+  message: string;
+  user_id: string;
+  root_id: string;
+  create_at: number;
+  props?: { attachments?: { text?: string }[] };
+}
 
 const env = readEnvFile(envPath);
 const [who = 'alice', command = '/k8s help', channelName = 'ops'] = process.argv.slice(2);
@@ -27,8 +34,12 @@ let last = '';
 for (let i = 0; i < 40; i++) {
   await new Promise((r) => setTimeout(r, 500));
   const list = await user.call<{ posts: Record<string, Post> }>('GET', `/channels/${channel}/posts?since=${since}`);
-  const fromBot = Object.values(list.posts).filter((p) => p.user_id === env.MM_BOT_USER_ID).sort((a, b) => a.create_at - b.create_at);
-  const text = fromBot.map((p) => [`${p.root_id ? '  (in thread) ' : ''}${p.message}`, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n')).join('\n---\n');
+  const fromBot = Object.values(list.posts)
+    .filter((p) => p.user_id === env.MM_BOT_USER_ID)
+    .sort((a, b) => a.create_at - b.create_at);
+  const text = fromBot
+    .map((p) => [`${p.root_id ? '  (in thread) ' : ''}${p.message}`, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n'))
+    .join('\n---\n');
   if (text && text === last && !/hourglass/.test(text)) break;
   last = text;
 }

@@ -13,17 +13,21 @@ export function httpsPost(url: string, json: string, caFile: string, token: stri
 
 function send(url: string, o: { method: string; caFile: string; token?: string; body?: string }): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: o.method,
-      ca: readFileSync(o.caFile),
-      headers: { ...(o.token ? { Authorization: `Bearer ${o.token}` } : {}), ...(o.body ? { 'Content-Type': 'application/json' } : {}) },
-      timeout: 10_000,
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      url,
+      {
+        method: o.method,
+        ca: readFileSync(o.caFile),
+        headers: { ...(o.token ? { Authorization: `Bearer ${o.token}` } : {}), ...(o.body ? { 'Content-Type': 'application/json' } : {}) },
+        timeout: 10_000,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`timeout on ${url}`)));
     req.on('error', reject);
     req.end(o.body);

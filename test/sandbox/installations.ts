@@ -37,12 +37,20 @@ export async function ensureNamespace(kc: KubeConfig, name: string): Promise<voi
 /** The database and filestore secrets in the shapes the operator checks (reference/mattermost.md, A.1). */
 export async function createSecrets(kc: KubeConfig, spec: InstallationSpec): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
-  await core.createNamespacedSecret({ namespace: spec.namespace, body: {
-    metadata: { name: `${spec.name}-db` }, stringData: { DB_CONNECTION_STRING: spec.databaseUrl },
-  } });
-  await core.createNamespacedSecret({ namespace: spec.namespace, body: {
-    metadata: { name: `${spec.name}-filestore` }, stringData: { accesskey: 'sandbox', secretkey: 'sandbox-secret' },
-  } });
+  await core.createNamespacedSecret({
+    namespace: spec.namespace,
+    body: {
+      metadata: { name: `${spec.name}-db` },
+      stringData: { DB_CONNECTION_STRING: spec.databaseUrl },
+    },
+  });
+  await core.createNamespacedSecret({
+    namespace: spec.namespace,
+    body: {
+      metadata: { name: `${spec.name}-filestore` },
+      stringData: { accesskey: 'sandbox', secretkey: 'sandbox-secret' },
+    },
+  });
 }
 
 export function installationBody(spec: InstallationSpec): object {
@@ -65,12 +73,14 @@ export async function createInstallation(kc: KubeConfig, spec: InstallationSpec)
   await ensureNamespace(kc, spec.namespace);
   await createSecrets(kc, spec);
   await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    ...mattermostCrd, namespace: spec.namespace, body: installationBody(spec),
+    ...mattermostCrd,
+    namespace: spec.namespace,
+    body: installationBody(spec),
   });
 }
 
 export async function readInstallation(kc: KubeConfig, namespace: string, name: string): Promise<MattermostObject> {
-  return await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ ...mattermostCrd, namespace, name }) as MattermostObject;
+  return (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ ...mattermostCrd, namespace, name })) as MattermostObject;
 }
 
 /** Done means the operator saw this generation and calls it stable (reference/mattermost.md, A.3). */
@@ -79,8 +89,11 @@ export function isStable(mm: MattermostObject): boolean {
 }
 
 export async function waitStable(kc: KubeConfig, namespace: string, name: string, timeoutMs = 60_000): Promise<MattermostObject> {
-  return await waitFor(async () => {
-    const mm = await readInstallation(kc, namespace, name);
-    return isStable(mm) ? mm : undefined;
-  }, { what: `installation ${namespace}/${name} to be stable`, timeoutMs, intervalMs: 200 });
+  return await waitFor(
+    async () => {
+      const mm = await readInstallation(kc, namespace, name);
+      return isStable(mm) ? mm : undefined;
+    },
+    { what: `installation ${namespace}/${name} to be stable`, timeoutMs, intervalMs: 200 },
+  );
 }

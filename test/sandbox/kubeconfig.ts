@@ -11,9 +11,7 @@ export interface KubeIdentity {
 }
 
 export function renderTokensCsv(identities: KubeIdentity[]): string {
-  return identities
-    .map((id, i) => `${id.token},${id.user},uid-${i}-${id.user}${id.groups.length ? `,"${id.groups.join(',')}"` : ''}`)
-    .join('\n') + '\n';
+  return identities.map((id, i) => `${id.token},${id.user},uid-${i}-${id.user}${id.groups.length ? `,"${id.groups.join(',')}"` : ''}`).join('\n') + '\n';
 }
 
 export function renderKubeconfig(server: string, caFile: string, identities: KubeIdentity[], current: string): string {

@@ -39,8 +39,14 @@ export async function startKwok(dataDir: string, logDir: string, adminKubeconfig
   writeFileSync(config, stageFiles.map(stage).join('\n---\n'));
   return startProcess('kwok', bin('kwok'), {
     log: join(logDir, 'kwok.log'),
-    args: [`--kubeconfig=${adminKubeconfig}`, `--config=${config}`, '--manage-all-nodes=true',
-      '--node-ip=127.0.0.1', '--node-lease-duration-seconds=40', `--server-address=127.0.0.1:${await freePort()}`],
+    args: [
+      `--kubeconfig=${adminKubeconfig}`,
+      `--config=${config}`,
+      '--manage-all-nodes=true',
+      '--node-ip=127.0.0.1',
+      '--node-lease-duration-seconds=40',
+      `--server-address=127.0.0.1:${await freePort()}`,
+    ],
   });
 }
 
@@ -48,14 +54,18 @@ export async function startKwok(dataDir: string, logDir: string, adminKubeconfig
 export async function createFakeNodes(kc: KubeConfig, count: number): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
   const capacity = { cpu: '32', memory: '256Gi', pods: '110' };
-  await Promise.all(Array.from({ length: count }, (_, i) => core.createNode({
-    body: {
-      metadata: {
-        name: `kwok-node-${i}`,
-        annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-        labels: { 'kubernetes.io/hostname': `kwok-node-${i}`, type: 'kwok' },
-      },
-      status: { capacity, allocatable: capacity },
-    },
-  })));
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      core.createNode({
+        body: {
+          metadata: {
+            name: `kwok-node-${i}`,
+            annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+            labels: { 'kubernetes.io/hostname': `kwok-node-${i}`, type: 'kwok' },
+          },
+          status: { capacity, allocatable: capacity },
+        },
+      }),
+    ),
+  );
 }

@@ -20,7 +20,9 @@ export interface MattermostAccounts {
 export const sandboxUsers = ['alice', 'bob', 'mallory'] as const;
 export const sandboxChannels = ['town-square', 'ops', 'incidents'] as const;
 
-interface Entity { id: string }
+interface Entity {
+  id: string;
+}
 
 async function createAdmin(anonymous: MattermostRest, password: string): Promise<MattermostRest> {
   // The first user of a new server becomes system admin (reference/mattermost.md, C).
@@ -34,9 +36,10 @@ async function createAdmin(anonymous: MattermostRest, password: string): Promise
 async function createChannels(admin: MattermostRest, teamId: string): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
   for (const name of sandboxChannels) {
-    ids[name] = name === 'town-square'
-      ? (await admin.call<Entity>('GET', `/teams/${teamId}/channels/name/town-square`)).id
-      : (await admin.call<Entity>('POST', '/channels', { team_id: teamId, name, display_name: name, type: 'O' })).id;
+    ids[name] =
+      name === 'town-square'
+        ? (await admin.call<Entity>('GET', `/teams/${teamId}/channels/name/town-square`)).id
+        : (await admin.call<Entity>('POST', '/channels', { team_id: teamId, name, display_name: name, type: 'O' })).id;
   }
   return ids;
 }
@@ -62,12 +65,20 @@ export async function bootstrapMattermost(url: string): Promise<MattermostAccoun
     userTokens[username] = (await admin.call<{ token: string }>('POST', `/users/${user.id}/tokens`, { description: 'sandbox' })).token;
   }
   const bot = await admin.call<{ user_id: string }>('POST', '/bots', {
-    username: 'matterops', display_name: 'matterops', description: 'Runs Mattermost on Kubernetes from chat: /k8s help',
+    username: 'matterops',
+    display_name: 'matterops',
+    description: 'Runs Mattermost on Kubernetes from chat: /k8s help',
   });
   await join(admin, bot.user_id, team.id, channelIds);
   const botToken = (await admin.call<{ token: string }>('POST', `/users/${bot.user_id}/tokens`, { description: 'sandbox' })).token;
   return {
-    teamId: team.id, channelIds, adminToken: admin.token ?? '', botToken, botUserId: bot.user_id,
-    userTokens, userIds, password,
+    teamId: team.id,
+    channelIds,
+    adminToken: admin.token ?? '',
+    botToken,
+    botUserId: bot.user_id,
+    userTokens,
+    userIds,
+    password,
   };
 }

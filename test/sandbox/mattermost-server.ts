@@ -66,6 +66,5 @@ export function startMattermost(options: MattermostServerOptions, logDir: string
 }
 
 export async function waitMattermostReady(port: number, log: string): Promise<void> {
-  await waitFor(() => httpOk(`http://127.0.0.1:${port}/api/v4/system/ping`),
-    { what: 'Mattermost /api/v4/system/ping', timeoutMs: 60_000, log });
+  await waitFor(() => httpOk(`http://127.0.0.1:${port}/api/v4/system/ping`), { what: 'Mattermost /api/v4/system/ping', timeoutMs: 60_000, log });
 }

@@ -16,7 +16,8 @@ import { waitFor } from './wait.ts';
  */
 export async function installOperatorCrds(kc: KubeConfig, server: string, caFile: string, token: string): Promise<void> {
   const dir = join(peersDir, 'operator-crds');
-  const crds = readdirSync(dir).filter((f) => f.endsWith('.yaml'))
+  const crds = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
     .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as { kind?: string; metadata?: { name?: string } }))
     .filter((crd) => crd?.kind === 'CustomResourceDefinition');
   for (const crd of crds) {
@@ -24,10 +25,17 @@ export async function installOperatorCrds(kc: KubeConfig, server: string, caFile
     if (status !== 201) throw new Error(`creating CRD ${crd.metadata?.name ?? '?'} answered ${status}: ${body.slice(0, 300)}`);
   }
   const api = kc.makeApiClient(ApiextensionsV1Api);
-  await Promise.all(crds.map((crd) => waitFor(async () => {
-    const current = await api.readCustomResourceDefinition({ name: crd.metadata?.name ?? '' });
-    return current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-  }, { what: `CRD ${crd.metadata?.name ?? '?'} established` })));
+  await Promise.all(
+    crds.map((crd) =>
+      waitFor(
+        async () => {
+          const current = await api.readCustomResourceDefinition({ name: crd.metadata?.name ?? '' });
+          return current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+        },
+        { what: `CRD ${crd.metadata?.name ?? '?'} established` },
+      ),
+    ),
+  );
 }
 
 export async function startOperator(logDir: string, adminKubeconfig: string): Promise<StartedProcess> {

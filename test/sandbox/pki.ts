@@ -19,16 +19,33 @@ const openssl = (args: string[]): void => {
 export function createPki(dir: string): Pki {
   const p = (f: string): string => join(dir, f);
   const pki: Pki = {
-    caCert: p('ca.crt'), caKey: p('ca.key'), serverCert: p('apiserver.crt'), serverKey: p('apiserver.key'),
-    saKey: p('sa.key'), saPub: p('sa.pub'),
+    caCert: p('ca.crt'),
+    caKey: p('ca.key'),
+    serverCert: p('apiserver.crt'),
+    serverKey: p('apiserver.key'),
+    saKey: p('sa.key'),
+    saPub: p('sa.pub'),
   };
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=matterops-sandbox-ca',
-    '-keyout', pki.caKey, '-out', pki.caCert]);
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=matterops-sandbox-ca', '-keyout', pki.caKey, '-out', pki.caCert]);
   writeFileSync(p('san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost,IP:10.0.0.1,DNS:kubernetes.default.svc\n');
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=kube-apiserver', '-keyout', pki.serverKey,
-    '-out', p('apiserver.csr')]);
-  openssl(['x509', '-req', '-in', p('apiserver.csr'), '-CA', pki.caCert, '-CAkey', pki.caKey, '-CAcreateserial',
-    '-days', '30', '-extfile', p('san.cnf'), '-out', pki.serverCert]);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=kube-apiserver', '-keyout', pki.serverKey, '-out', p('apiserver.csr')]);
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    p('apiserver.csr'),
+    '-CA',
+    pki.caCert,
+    '-CAkey',
+    pki.caKey,
+    '-CAcreateserial',
+    '-days',
+    '30',
+    '-extfile',
+    p('san.cnf'),
+    '-out',
+    pki.serverCert,
+  ]);
   openssl(['genrsa', '-out', pki.saKey, '2048']);
   openssl(['rsa', '-in', pki.saKey, '-pubout', '-out', pki.saPub]);
   return pki;

@@ -32,16 +32,30 @@ export function startPostgres(root: string, port: number): Postgres {
   if (owner) chownSync(root, owner.uid, owner.gid);
   const asOwner: ExecFileSyncOptions = { uid: owner?.uid, gid: owner?.gid, stdio: ['ignore', 'pipe', 'pipe'] };
   execFileSync(postgresBin('initdb'), ['-D', pg.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], asOwner);
-  execFileSync(postgresBin('pg_ctl'), ['-D', pg.dataDir, '-l', join(root, 'postgres.log'), '-w', 'start', '-o',
-    `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`],
-  asOwner);
+  execFileSync(
+    postgresBin('pg_ctl'),
+    [
+      '-D',
+      pg.dataDir,
+      '-l',
+      join(root, 'postgres.log'),
+      '-w',
+      'start',
+      '-o',
+      `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`,
+    ],
+    asOwner,
+  );
   return pg;
 }
 
 /** Runs SQL as the superuser; one statement per call (CREATE DATABASE cannot share a transaction). */
 export function psql(pg: Postgres, sql: string, database = 'postgres'): string {
-  return execFileSync('psql', ['-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres', '-d', database,
-    '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], { stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
+  return execFileSync('psql', ['-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+    .toString()
+    .trim();
 }
 
 export function createDatabase(pg: Postgres, name: string, owner: string): void {
@@ -49,6 +63,5 @@ export function createDatabase(pg: Postgres, name: string, owner: string): void 
 }
 
 export function stopPostgres(pg: Postgres): void {
-  execFileSync(postgresBin('pg_ctl'), ['-D', pg.dataDir, '-m', 'fast', '-w', 'stop'],
-    { uid: pg.uid, gid: pg.gid, stdio: 'ignore' });
+  execFileSync(postgresBin('pg_ctl'), ['-D', pg.dataDir, '-m', 'fast', '-w', 'stop'], { uid: pg.uid, gid: pg.gid, stdio: 'ignore' });
 }

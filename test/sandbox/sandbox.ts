@@ -37,11 +37,17 @@ function identities(): KubeIdentity[] {
 
 function assertPeersBuilt(): void {
   const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'mattermost-operator']
-    .map(bin).concat(join(mattermostHome, 'bin', 'mattermost')).filter((f) => !existsSync(f));
+    .map(bin)
+    .concat(join(mattermostHome, 'bin', 'mattermost'))
+    .filter((f) => !existsSync(f));
   if (missing.length) throw new Error(`peers are not built (missing ${missing.join(', ')}): run make peers (builds into ${peersDir})`);
 }
 
-export interface UpResult { alreadyRunning: boolean; readyMs: number; env: Record<string, string> }
+export interface UpResult {
+  alreadyRunning: boolean;
+  readyMs: number;
+  env: Record<string, string>;
+}
 
 /** Starts the sandbox, or says it is already running and changes nothing. */
 export async function up(log: (line: string) => void = console.log): Promise<UpResult> {
@@ -54,7 +60,10 @@ export async function up(log: (line: string) => void = console.log): Promise<UpR
   const t0 = Date.now();
   mkdirSync(join(sandboxDir, 'logs'), { recursive: true });
   const state: SandboxState = { dataDir: mkdtempSync(join(tmpdir(), 'matterops-sandbox-')), startedAt: new Date().toISOString(), processes: [] };
-  const track = (p: StartedProcess): void => { state.processes.push(p); writeState(state); };
+  const track = (p: StartedProcess): void => {
+    state.processes.push(p);
+    writeState(state);
+  };
   // Traversable but not listable: PostgreSQL runs as its own user and must reach its subdirectory.
   chmodSync(state.dataDir, 0o711);
   writeState(state);
@@ -126,10 +135,13 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
 
 async function waitNodesReady(kc: KubeConfig, count: number): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
-  await waitFor(async () => {
-    const nodes = await core.listNode();
-    return nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length >= count;
-  }, { what: `${count} kwok nodes Ready`, timeoutMs: 30_000, log: join(sandboxDir, 'logs', 'kwok.log') });
+  await waitFor(
+    async () => {
+      const nodes = await core.listNode();
+      return nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length >= count;
+    },
+    { what: `${count} kwok nodes Ready`, timeoutMs: 30_000, log: join(sandboxDir, 'logs', 'kwok.log') },
+  );
 }
 
 interface EnvInputs {
@@ -188,7 +200,12 @@ export async function down(log: (line: string) => void = console.log, options: {
     log(`stopped ${p.name} (pid ${p.pid})`);
   }
   if (state.postgres && existsSync(state.postgres.dataDir)) {
-    try { stopPostgres(state.postgres); log('stopped postgres'); } catch { /* already stopped */ }
+    try {
+      stopPostgres(state.postgres);
+      log('stopped postgres');
+    } catch {
+      /* already stopped */
+    }
   }
   rmSync(state.dataDir, { recursive: true, force: true });
   for (const f of ['state.json', 'env', 'kubeconfig']) rmSync(join(sandboxDir, f), { force: true });

@@ -9,7 +9,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface BotProcess { url: string; env: Record<string, string>; child: ChildProcess; output: () => string; stop(): Promise<void> }
+export interface BotProcess {
+  url: string;
+  env: Record<string, string>;
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
 
 export async function startBot(sandbox: Record<string, string>, extra: Record<string, string> = {}): Promise<BotProcess> {
   const listen = `127.0.0.1:${await freePort()}`;
@@ -26,12 +32,18 @@ export async function startBot(sandbox: Record<string, string>, extra: Record<st
     await waitFor(() => httpOk(`${url}/readyz`), { what: 'the bot to be ready', timeoutMs: 60_000 });
   } catch (error) {
     // Say what the bot said, and what it reports about itself: a timeout alone explains nothing.
-    const readiness = await fetch(`${url}/readyz`).then((r) => r.text(), (e: unknown) => (e as Error).message);
+    const readiness = await fetch(`${url}/readyz`).then(
+      (r) => r.text(),
+      (e: unknown) => (e as Error).message,
+    );
     child.kill('SIGTERM');
     throw new Error(`${(error as Error).message}; /readyz: ${readiness}; exit code: ${child.exitCode}; output:\n${output}`);
   }
   return {
-    url, env, child, output: () => output,
+    url,
+    env,
+    child,
+    output: () => output,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

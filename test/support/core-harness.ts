@@ -62,22 +62,45 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   // "now" is fixed and moved by hand; timers are still real (follow polls, lock renewals).
   const clock = handMovedClock(fixedNow);
   const logged: Harness['logged'] = [];
-  const record = (fields: Record<string, unknown>, message: string): void => { logged.push({ fields, message }); };
+  const record = (fields: Record<string, unknown>, message: string): void => {
+    logged.push({ fields, message });
+  };
   const logger: Logger = { info: record, warn: record, error: record };
   const locks = new FakeLockManager(clock, 30);
   const audit = new FakeAuditLog();
   const signer = createHmacSigner('unit-test-signing-key');
   const metrics = new FakeMetrics();
   // The same wiring as src/main.ts, on fakes.
-  const { pipeline } = createCore({
-    clusters: fakeDirectory(gateway, other), locks: () => locks, audit: () => audit, pendingStore: new MemoryPendingStore(),
-    signer, clock, logger, metrics: options.metrics ?? metrics, policy: options.policy ?? openPolicy,
-  }, {
-    defaultNamespace: options.defaultNamespace ?? 'chat', logLimits: options.limits ?? { maxLogLines: 1000, maxLogChars: 12_000 },
-    followTimeoutMs: options.followTimeoutMs ?? 2_000, confirmTtlMs: 5 * 60_000, lockRenewMs: options.lockRenewMs ?? 10_000, version: '0.1.0',
-  });
+  const { pipeline } = createCore(
+    {
+      clusters: fakeDirectory(gateway, other),
+      locks: () => locks,
+      audit: () => audit,
+      pendingStore: new MemoryPendingStore(),
+      signer,
+      clock,
+      logger,
+      metrics: options.metrics ?? metrics,
+      policy: options.policy ?? openPolicy,
+    },
+    {
+      defaultNamespace: options.defaultNamespace ?? 'chat',
+      logLimits: options.limits ?? { maxLogLines: 1000, maxLogChars: 12_000 },
+      followTimeoutMs: options.followTimeoutMs ?? 2_000,
+      confirmTtlMs: 5 * 60_000,
+      lockRenewMs: options.lockRenewMs ?? 10_000,
+      version: '0.1.0',
+    },
+  );
   return {
-    gateway, other, locks, audit, metrics, logged, clock, pipeline,
+    gateway,
+    other,
+    locks,
+    audit,
+    metrics,
+    logged,
+    clock,
+    pipeline,
     async run(input, as = alice, runOptions = {}) {
       const outcome = await pipeline.run(input, as, runOptions);
       return { ...outcome, text: renderTerminal(outcome.reply, { color: false }) };

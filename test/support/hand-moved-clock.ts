@@ -4,7 +4,9 @@
  */
 import { systemClock, type Clock } from '../../src/core/ports/clock.ts';
 
-export interface HandMovedClock extends Clock { advance(ms: number): void }
+export interface HandMovedClock extends Clock {
+  advance(ms: number): void;
+}
 
 export function handMovedClock(start: Date): HandMovedClock {
   let now = start.getTime();
@@ -12,7 +14,9 @@ export function handMovedClock(start: Date): HandMovedClock {
     ...systemClock,
     now: () => new Date(now),
     at: (time, fn, options) => systemClock.after(time.getTime() - now, fn, options),
-    advance: (ms) => { now += ms; },
+    advance: (ms) => {
+      now += ms;
+    },
   };
   return clock;
 }

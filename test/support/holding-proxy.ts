@@ -22,16 +22,29 @@ export interface HoldingProxy {
 const headerEnd = Buffer.from('\r\n\r\n');
 
 /** A held upgrade: the server's answer headers passed, what follows waits for `release`. */
-interface Hold { headersDone: boolean; pending: Buffer[]; released: boolean }
+interface Hold {
+  headersDone: boolean;
+  pending: Buffer[];
+  released: boolean;
+}
 
 /** Sends the server's bytes to the client, keeping back what follows a held upgrade's 101 headers. */
 function fromServer(client: Socket, hold: () => Hold | undefined) {
   return (chunk: Buffer): void => {
     const h = hold();
-    if (!h || h.released) { client.write(chunk); return; }
-    if (h.headersDone) { h.pending.push(chunk); return; }
+    if (!h || h.released) {
+      client.write(chunk);
+      return;
+    }
+    if (h.headersDone) {
+      h.pending.push(chunk);
+      return;
+    }
     const at = chunk.indexOf(headerEnd);
-    if (at < 0) { client.write(chunk); return; } // the 101 answer, not yet whole
+    if (at < 0) {
+      client.write(chunk);
+      return;
+    } // the 101 answer, not yet whole
     h.headersDone = true;
     client.write(chunk.subarray(0, at + headerEnd.length));
     if (at + headerEnd.length < chunk.length) h.pending.push(chunk.subarray(at + headerEnd.length));
@@ -56,17 +69,30 @@ export async function startHoldingProxy(targetPort: number): Promise<HoldingProx
           armed = undefined;
           const h: Hold = { headersDone: false, pending: [], released: false };
           hold = h;
-          held.push(() => { h.released = true; for (const b of h.pending.splice(0)) client.write(b); });
+          held.push(() => {
+            h.released = true;
+            for (const b of h.pending.splice(0)) client.write(b);
+          });
         }
       }
       upstream.write(chunk);
     });
-    upstream.on('data', fromServer(client, () => hold));
+    upstream.on(
+      'data',
+      fromServer(client, () => hold),
+    );
     forwardEnds(client, upstream);
   });
   return {
-    port: proxy.port, cut: proxy.cut, restore: proxy.restore, close: proxy.close,
-    holdNextUpgrade(options = {}) { armed = { freshStream: options.freshStream ?? false }; },
-    release() { for (const r of held.splice(0)) r(); },
+    port: proxy.port,
+    cut: proxy.cut,
+    restore: proxy.restore,
+    close: proxy.close,
+    holdNextUpgrade(options = {}) {
+      armed = { freshStream: options.freshStream ?? false };
+    },
+    release() {
+      for (const r of held.splice(0)) r();
+    },
   };
 }

@@ -43,4 +43,7 @@ export function growthOver4x(build: (size: number) => string, work: (input: stri
 }
 
 /** A string of about `size` characters: `unit` repeated. */
-export const repeated = (unit: string) => (size: number): string => unit.repeat(Math.ceil(size / unit.length));
+export const repeated =
+  (unit: string) =>
+  (size: number): string =>
+    unit.repeat(Math.ceil(size / unit.length));

@@ -26,23 +26,41 @@ export async function startLoopbackProxy(targetPort: number, wire: (client: Sock
   const sockets = new Set<Socket>();
   let open = true;
   const server = createServer((client) => {
-    if (!open) { client.destroy(); return; }
+    if (!open) {
+      client.destroy();
+      return;
+    }
     const upstream = createConnection(targetPort, '127.0.0.1');
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
-      s.on('error', () => { client.destroy(); upstream.destroy(); });
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
     }
     wire(client, upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
-  const dropAll = (): void => { for (const s of sockets) s.destroy(); };
+  const dropAll = (): void => {
+    for (const s of sockets) s.destroy();
+  };
   return {
     port: typeof address === 'object' && address ? address.port : 0,
     sockets,
-    cut: () => { open = false; dropAll(); },
-    restore: () => { open = true; },
-    close: () => new Promise((resolve) => { open = false; dropAll(); server.close(() => resolve()); }),
+    cut: () => {
+      open = false;
+      dropAll();
+    },
+    restore: () => {
+      open = true;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        open = false;
+        dropAll();
+        server.close(() => resolve());
+      }),
   };
 }

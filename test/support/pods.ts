@@ -6,8 +6,7 @@ import { waitFor } from '../sandbox/wait.ts';
 export const installationLabel = (name: string): string => `installation.mattermost.com/installation=${name}`;
 
 export const isRunningAndReady = (pod: V1Pod): boolean =>
-  pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp &&
-  (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 export async function installationPods(kc: KubeConfig, namespace: string, name: string): Promise<V1Pod[]> {
   const list = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace, labelSelector: installationLabel(name) });
@@ -16,8 +15,11 @@ export async function installationPods(kc: KubeConfig, namespace: string, name: 
 
 /** Waits until exactly `count` pods of the installation exist and all are Running and Ready. */
 export async function waitForReadyPods(kc: KubeConfig, namespace: string, name: string, count: number): Promise<V1Pod[]> {
-  return await waitFor(async () => {
-    const pods = await installationPods(kc, namespace, name);
-    return pods.length === count && pods.every(isRunningAndReady) ? pods : undefined;
-  }, { what: `${count} Running and Ready pods of ${namespace}/${name}`, timeoutMs: 60_000, intervalMs: 200 });
+  return await waitFor(
+    async () => {
+      const pods = await installationPods(kc, namespace, name);
+      return pods.length === count && pods.every(isRunningAndReady) ? pods : undefined;
+    },
+    { what: `${count} Running and Ready pods of ${namespace}/${name}`, timeoutMs: 60_000, intervalMs: 200 },
+  );
 }

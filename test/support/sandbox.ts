@@ -29,7 +29,9 @@ export function kubeConfig(context = 'sandbox'): KubeConfig {
  */
 export async function testNamespace(prefix: string): Promise<string> {
   const name = `${prefix}-${randomBytes(3).toString('hex')}`;
-  await kubeConfig().makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name, labels: { 'matterops.io/test': 'true' } } } });
+  await kubeConfig()
+    .makeApiClient(CoreV1Api)
+    .createNamespace({ body: { metadata: { name, labels: { 'matterops.io/test': 'true' } } } });
   await grantStateRights(kubeConfig(), kubeConfig('sandbox-bot'), name);
   return name;
 }

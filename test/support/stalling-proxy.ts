@@ -6,7 +6,12 @@
  */
 import { startLoopbackProxy } from './loopback-proxy.ts';
 
-export interface StallingProxy { port: number; stall(): void; flow(): void; close(): Promise<void> }
+export interface StallingProxy {
+  port: number;
+  stall(): void;
+  flow(): void;
+  close(): Promise<void>;
+}
 
 export interface StallingProxyOptions {
   /** Every chunk from the server reaches the client this much later (order kept). */
@@ -17,15 +22,30 @@ export async function startStallingProxy(targetPort: number, options: StallingPr
   let stalled = false;
   const delayMs = options.delayMs ?? 0;
   const proxy = await startLoopbackProxy(targetPort, (client, upstream) => {
-    if (stalled) { client.pause(); upstream.pause(); }
+    if (stalled) {
+      client.pause();
+      upstream.pause();
+    }
     client.pipe(upstream);
     // Timers of one delay fire in the order they were set, so the bytes stay in order.
-    if (delayMs > 0) upstream.on('data', (chunk: Buffer) => { setTimeout(() => { if (!client.destroyed) client.write(chunk); }, delayMs); });
+    if (delayMs > 0)
+      upstream.on('data', (chunk: Buffer) => {
+        setTimeout(() => {
+          if (!client.destroyed) client.write(chunk);
+        }, delayMs);
+      });
     else upstream.pipe(client);
   });
   return {
-    port: proxy.port, close: proxy.close,
-    stall() { stalled = true; for (const s of proxy.sockets) s.pause(); },
-    flow() { stalled = false; for (const s of proxy.sockets) s.resume(); },
+    port: proxy.port,
+    close: proxy.close,
+    stall() {
+      stalled = true;
+      for (const s of proxy.sockets) s.pause();
+    },
+    flow() {
+      stalled = false;
+      for (const s of proxy.sockets) s.resume();
+    },
   };
 }

@@ -22,19 +22,36 @@ export async function grantStateRights(admin: KubeConfig, bot: KubeConfig, names
   const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
   const { rules } = stateRole();
   await rbac.createNamespacedRole({ namespace, body: { metadata: { name: 'matterops-state', namespace }, rules: rules ?? [] } });
-  await rbac.createNamespacedRoleBinding({ namespace, body: {
-    metadata: { name: 'matterops-state', namespace },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'matterops-state' },
-    subjects: [{ kind: 'User', name: 'matterops', apiGroup: 'rbac.authorization.k8s.io' }],
-  } });
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name: 'matterops-state', namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'matterops-state' },
+      subjects: [{ kind: 'User', name: 'matterops', apiGroup: 'rbac.authorization.k8s.io' }],
+    },
+  });
   // Tests create installations in their own namespace: the bot may check secret keys there (deploy/create-in-namespace.yaml).
-  await rbac.createNamespacedRoleBinding({ namespace, body: {
-    metadata: { name: 'matterops-secret-keys', namespace },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'matterops-secret-keys' },
-    subjects: [{ kind: 'User', name: 'matterops', apiGroup: 'rbac.authorization.k8s.io' }],
-  } });
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name: 'matterops-secret-keys', namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'matterops-secret-keys' },
+      subjects: [{ kind: 'User', name: 'matterops', apiGroup: 'rbac.authorization.k8s.io' }],
+    },
+  });
   // RBAC reaches the authorizer through an informer: wait until the bot may really write there.
   const review = bot.makeApiClient(AuthorizationV1Api);
-  await waitFor(async () => (await review.createSelfSubjectAccessReview({ body: { spec: {
-    resourceAttributes: { group: 'coordination.k8s.io', resource: 'leases', verb: 'create', namespace } } } })).status?.allowed, { what: `state rights in ${namespace}`, timeoutMs: 10_000 });
+  await waitFor(
+    async () =>
+      (
+        await review.createSelfSubjectAccessReview({
+          body: {
+            spec: {
+              resourceAttributes: { group: 'coordination.k8s.io', resource: 'leases', verb: 'create', namespace },
+            },
+          },
+        })
+      ).status?.allowed,
+    { what: `state rights in ${namespace}`, timeoutMs: 10_000 },
+  );
 }

@@ -33,11 +33,19 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       if (armed) swallowing = true; // on this connection, from this request on
       upstream.write(chunk, () => armed?.forwarded());
     });
-    upstream.on('data', (chunk: Buffer) => { if (!swallowing) client.write(chunk); });
+    upstream.on('data', (chunk: Buffer) => {
+      if (!swallowing) client.write(chunk);
+    });
     forwardEnds(client, upstream);
   });
   return {
-    port: proxy.port, cut: proxy.cut, restore: proxy.restore, close: proxy.close,
-    swallowResponse: (pattern) => new Promise((forwarded) => { swallows.push({ pattern, forwarded }); }),
+    port: proxy.port,
+    cut: proxy.cut,
+    restore: proxy.restore,
+    close: proxy.close,
+    swallowResponse: (pattern) =>
+      new Promise((forwarded) => {
+        swallows.push({ pattern, forwarded });
+      }),
   };
 }

@@ -15,9 +15,13 @@ export async function openUserSocket(mmUrl: string, token: string): Promise<User
   socket.on('message', (data: Buffer) => {
     const event = JSON.parse(data.toString()) as { event?: string; data?: { post?: string } };
     // Stored as a person reads it: without the invisible U+200B the bot puts after every @.
-    if (event.event === 'ephemeral_message' && event.data?.post) seen.push((JSON.parse(event.data.post) as { message: string }).message.replaceAll('\u200B', ''));
+    if (event.event === 'ephemeral_message' && event.data?.post)
+      seen.push((JSON.parse(event.data.post) as { message: string }).message.replaceAll('\u200B', ''));
   });
-  await new Promise<void>((resolve, reject) => { socket.once('open', () => resolve()); socket.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
   return {
     ephemeral: () => [...seen],
     waitForEphemeral: (match, timeoutMs = 15_000) =>

@@ -5,8 +5,12 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { watchConnection } from '../../src/connection-watchdog.ts';
 
-beforeEach(() => { vi.useFakeTimers(); });
-afterEach(() => { vi.useRealTimers(); });
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 it('steps down once the websocket stayed down for longer than the Lease, once', () => {
   let connected = true;

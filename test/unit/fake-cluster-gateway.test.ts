@@ -11,6 +11,8 @@ const unreachable = new FakeClusterGateway('down', 'https://127.0.0.1:1');
 unreachable.reachable = false;
 
 clusterGatewayContract('fake', () => ({
-  gateway, unreachable, seeded: { namespace: 'contract', name: 'contract-mm', replicas: 2, version: '9.9.0' },
+  gateway,
+  unreachable,
+  seeded: { namespace: 'contract', name: 'contract-mm', replicas: 2, version: '9.9.0' },
   sibling: { gateway: sibling, seeded: { namespace: 'contract-sibling', name: 'sibling-mm' } },
 }));

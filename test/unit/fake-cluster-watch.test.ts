@@ -11,26 +11,39 @@ import { FakeClock } from '../fakes/fake-clock.ts';
 import { FakeClusterWatch, type FakeObject } from '../fakes/fake-cluster-watch.ts';
 
 const configMap = resourceKinds.configMap;
-const object = (namespace: string, name: string, labels: Record<string, string> = {}, data: Record<string, string> = {}): FakeObject =>
-  ({ metadata: { name, namespace, labels }, data });
+const object = (namespace: string, name: string, labels: Record<string, string> = {}, data: Record<string, string> = {}): FakeObject => ({
+  metadata: { name, namespace, labels },
+  data,
+});
 
 clusterWatchContract('fake', () => {
   const clock = new FakeClock();
   const fake = new FakeClusterWatch({ clock });
   return {
-    watch: fake, resource: configMap, namespace: 'one', otherNamespace: 'two',
+    watch: fake,
+    resource: configMap,
+    namespace: 'one',
+    otherNamespace: 'two',
     put: (namespace, name, labels) => Promise.resolve(fake.put(configMap, object(namespace, name, labels)).metadata.resourceVersion),
     remove: (namespace, name) => Promise.resolve(fake.remove(configMap, namespace, name)),
     truth: (labelSelector) => {
       const [key = '', value] = labelSelector.split('=');
       return Promise.resolve(versions(fake.stored(configMap).filter((o) => o.metadata.labels?.[key] === value)));
     },
-    eventually: async (done, what) => { expect(await clock.advanceUntil(done, 10_000, 50), what).toBe(true); },
+    eventually: async (done, what) => {
+      expect(await clock.advanceUntil(done, 10_000, 50), what).toBe(true);
+    },
     pause: () => clock.advance(1_000),
   };
 });
 
-interface Rig { clock: FakeClock; fake: FakeClusterWatch; events: string[]; notes: WatchLifecycle[]; spec: WatchSpec }
+interface Rig {
+  clock: FakeClock;
+  fake: FakeClusterWatch;
+  events: string[];
+  notes: WatchLifecycle[];
+  spec: WatchSpec;
+}
 
 function rig(random = (): number => 0.5): Rig {
   const clock = new FakeClock();
@@ -81,8 +94,11 @@ describe('the informer over the fake apiserver', () => {
     await r.clock.advance(10_000);
     // The re-list cannot know the versions in between: the last one, once. A delete carries the
     // last version the cache held.
-    expect(r.events).toEqual([`deleted removed@${removed.metadata.resourceVersion}`,
-      `updated changed@${changed.metadata.resourceVersion}`, `added created@${created.metadata.resourceVersion}`]);
+    expect(r.events).toEqual([
+      `deleted removed@${removed.metadata.resourceVersion}`,
+      `updated changed@${changed.metadata.resourceVersion}`,
+      `added created@${created.metadata.resourceVersion}`,
+    ]);
     expect(r.notes.some((n) => n.kind === 'listed' && n.cause === 'gone')).toBe(true);
     expect(versions(watching.list())).toEqual(versions(r.fake.stored(configMap, 'chat')));
     expect(watching.get('chat', 'kept')?.metadata.resourceVersion).toBe(kept.metadata.resourceVersion);
@@ -137,7 +153,7 @@ describe('the informer over the fake apiserver', () => {
     expect([0, 0.999].map((x) => backoffDelay(10, backoff, () => x))).toEqual([15_000, 29_985]);
   });
 
-  it('keeps trying after errors client-node\'s ListWatch stops on: a refused watch (403) and a failed list', async () => {
+  it("keeps trying after errors client-node's ListWatch stops on: a refused watch (403) and a failed list", async () => {
     const r = rig();
     r.fake.refuseWatches(403);
     r.fake.down();
@@ -160,7 +176,10 @@ describe('the informer over the fake apiserver', () => {
   it('goes on after a handler throws', async () => {
     const r = rig();
     const seen: string[] = [];
-    const watching = r.fake.watch(r.spec, (e) => { seen.push(e.object.metadata.name); if (e.object.metadata.name === 'bad') throw new Error('handler bug'); });
+    const watching = r.fake.watch(r.spec, (e) => {
+      seen.push(e.object.metadata.name);
+      if (e.object.metadata.name === 'bad') throw new Error('handler bug');
+    });
     await watching.synced;
     r.fake.put(configMap, object('chat', 'bad'));
     r.fake.put(configMap, object('chat', 'good'));

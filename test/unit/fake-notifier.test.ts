@@ -7,7 +7,9 @@ import { reply, text } from '../../src/core/reply.ts';
 notifierContract('fake', () => {
   const notifier = new FakeNotifier(['ops']);
   return {
-    notifier, channel: 'ops', missingChannel: 'nosuch',
+    notifier,
+    channel: 'ops',
+    missingChannel: 'nosuch',
     read: (channel) => Promise.resolve(notifier.posts.filter((p) => p.channel === channel).map((p) => ({ id: p.id, root: p.root, text: textOf(p.reply) }))),
   };
 });

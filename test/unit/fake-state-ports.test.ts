@@ -8,5 +8,12 @@ let now = new Date('2026-11-27T09:00:00Z').getTime();
 const clock = { now: () => new Date(now) };
 const locks = new FakeLockManager(clock, 30);
 
-lockManagerContract('fake', () => ({ locks, namespace: 'chat', cluster: 'fake', advance: (s) => { now += s * 1000; } }));
+lockManagerContract('fake', () => ({
+  locks,
+  namespace: 'chat',
+  cluster: 'fake',
+  advance: (s) => {
+    now += s * 1000;
+  },
+}));
 auditLogContract('fake', () => ({ audit: new FakeAuditLog(), namespace: 'chat' }));

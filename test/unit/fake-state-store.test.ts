@@ -6,6 +6,9 @@ stateStoreContract('fake', () => {
   const backend = new FakeStateBackend();
   return {
     stores: [new FakeStateStore(backend), new FakeStateStore(backend)],
-    plant: (document, text) => { backend.plant(document, text); return Promise.resolve(); },
+    plant: (document, text) => {
+      backend.plant(document, text);
+      return Promise.resolve();
+    },
   };
 });

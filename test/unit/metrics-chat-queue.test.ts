@@ -18,10 +18,19 @@ function slowApi(clock: FakeClock) {
   let creates = 0;
   const createPost = (post: NewPost): Promise<Post> => {
     if (++creates === 1) return Promise.reject(new MattermostApiError(429, 'too many requests', 1_000));
-    return new Promise((resolve) => waiting.push(() => resolve({ id: `p${creates}`, channel_id: post.channel_id, user_id: 'bot', root_id: '', message: post.message ?? '', create_at: clock.now().getTime() })));
+    return new Promise((resolve) =>
+      waiting.push(() =>
+        resolve({ id: `p${creates}`, channel_id: post.channel_id, user_id: 'bot', root_id: '', message: post.message ?? '', create_at: clock.now().getTime() }),
+      ),
+    );
   };
   const api = { createPost, patchPost: () => Promise.reject(new Error('no edits here')), postsSince: () => Promise.resolve([]) } as unknown as MattermostApi;
-  return { api, release: () => { for (const answer of waiting.splice(0)) answer(); } };
+  return {
+    api,
+    release: () => {
+      for (const answer of waiting.splice(0)) answer();
+    },
+  };
 }
 
 describe('chat queue metrics', () => {
@@ -39,7 +48,10 @@ describe('chat queue metrics', () => {
     expect(await depth()).toBe(3);
     await clock.advance(1_000); // the 429's Retry-After
     expect(seriesValue(await metrics.scrape(), chatRateLimitedTotal.name)).toBe(1);
-    for (let i = 0; i < 3; i++) { release(); await clock.advance(10); }
+    for (let i = 0; i < 3; i++) {
+      release();
+      await clock.advance(10);
+    }
     expect((await Promise.all(refs.map((r) => r.delivery))).every((d) => d.ok)).toBe(true);
     expect(await depth()).toBe(0);
     notifier.close();

@@ -86,8 +86,15 @@ describe('change phases', () => {
 
   it('counts a change refused on its installation as denied', async () => {
     // Scale only in staging, status everywhere: chat/mattermost is found, then refused by name.
-    const h = createHarness({ policy: PolicySchema.parse({ roles: { scaler: { verbs: ['scale'] }, reader: { verbs: ['status'] } },
-      bindings: [{ role: 'scaler', subjects: [{ terminal: '*' }], scope: { namespaces: ['staging'] } }, { role: 'reader', subjects: [{ terminal: '*' }] }] }) });
+    const h = createHarness({
+      policy: PolicySchema.parse({
+        roles: { scaler: { verbs: ['scale'] }, reader: { verbs: ['status'] } },
+        bindings: [
+          { role: 'scaler', subjects: [{ terminal: '*' }], scope: { namespaces: ['staging'] } },
+          { role: 'reader', subjects: [{ terminal: '*' }] },
+        ],
+      }),
+    });
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
     await h.run('scale mattermost 3');
     expect(phase(h, 'scale', 'denied')).toBe(1);

@@ -7,16 +7,18 @@ import { z } from 'zod';
 const root = join(import.meta.dirname, '..', '..');
 const semver = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
-const ManifestSchema = z.object({
-  // Mattermost plugin ids: letters, digits, '.', '-', '_', 3 to 190 characters.
-  id: z.string().regex(/^[a-zA-Z0-9._-]{3,190}$/),
-  name: z.string().min(1),
-  description: z.string().min(1),
-  version: z.string().regex(semver),
-  min_server_version: z.string().regex(semver),
-  icon_path: z.string().min(1),
-  webapp: z.object({ bundle_path: z.string().min(1) }),
-}).loose();
+const ManifestSchema = z
+  .object({
+    // Mattermost plugin ids: letters, digits, '.', '-', '_', 3 to 190 characters.
+    id: z.string().regex(/^[a-zA-Z0-9._-]{3,190}$/),
+    name: z.string().min(1),
+    description: z.string().min(1),
+    version: z.string().regex(semver),
+    min_server_version: z.string().regex(semver),
+    icon_path: z.string().min(1),
+    webapp: z.object({ bundle_path: z.string().min(1) }),
+  })
+  .loose();
 
 describe('plugin.json', () => {
   const manifest = JSON.parse(readFileSync(join(root, 'plugin.json'), 'utf8')) as Record<string, unknown>;

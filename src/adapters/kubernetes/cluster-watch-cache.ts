@@ -30,7 +30,11 @@ export class ObjectCache<T extends WatchedObject> implements WatchCache<T> {
     if (previous?.metadata.resourceVersion === object.metadata.resourceVersion) return [];
     this.objects.set(key, object);
     if (!previous) return [{ type: 'added', object }];
-    if (!sameObject(previous, object)) return [{ type: 'deleted', object: previous }, { type: 'added', object }];
+    if (!sameObject(previous, object))
+      return [
+        { type: 'deleted', object: previous },
+        { type: 'added', object },
+      ];
     return [{ type: 'updated', object, previous }];
   }
 

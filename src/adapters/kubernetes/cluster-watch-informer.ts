@@ -26,10 +26,7 @@ export interface InformerOptions {
 /** A watch that delivered something, or stayed open this long, was healthy: its end is no failure. */
 const healthyAfterMs = 1_000;
 
-type Ending =
-  | { kind: 'gone'; healthy: boolean }
-  | { kind: 'failed'; error: unknown; healthy: boolean }
-  | { kind: 'closed'; healthy: boolean };
+type Ending = { kind: 'gone'; healthy: boolean } | { kind: 'failed'; error: unknown; healthy: boolean } | { kind: 'closed'; healthy: boolean };
 
 /** client-node's Watch ends a silent watch with a TimeoutError: a quiet stream, not a failure. */
 const isQuietEnd = (error: unknown): boolean => (error as { name?: unknown } | undefined)?.name === 'TimeoutError';
@@ -73,14 +70,23 @@ class Informer<T extends WatchedObject> implements Watching<T> {
     this.options = options;
     this.backoff = options.backoff ?? defaultBackoff;
     this.random = options.random ?? Math.random;
-    this.synced = new Promise<void>((resolve, reject) => { this.resolveSynced = resolve; this.rejectSynced = reject; });
+    this.synced = new Promise<void>((resolve, reject) => {
+      this.resolveSynced = resolve;
+      this.rejectSynced = reject;
+    });
     this.synced.catch(() => undefined); // a caller that never awaits it must not see an unhandled rejection
     this.loop = this.run();
   }
 
-  get(namespace: string, name: string): T | undefined { return this.cache.get(namespace, name); }
-  list(namespace?: string): T[] { return this.cache.list(namespace); }
-  isSynced(): boolean { return this.hasSynced; }
+  get(namespace: string, name: string): T | undefined {
+    return this.cache.get(namespace, name);
+  }
+  list(namespace?: string): T[] {
+    return this.cache.list(namespace);
+  }
+  isSynced(): boolean {
+    return this.hasSynced;
+  }
 
   async stop(): Promise<void> {
     if (!this.stopping.signal.aborted) {
@@ -92,7 +98,9 @@ class Informer<T extends WatchedObject> implements Watching<T> {
     await this.loop;
   }
 
-  private get stopped(): boolean { return this.stopping.signal.aborted; }
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
 
   private async run(): Promise<void> {
     let needList = true;
@@ -190,8 +198,10 @@ class Informer<T extends WatchedObject> implements Watching<T> {
   private async pause(during: 'list' | 'watch', error: unknown): Promise<void> {
     const retryInMs = backoffDelay(this.attempt++, this.backoff, this.random);
     this.note({ kind: 'failed', during, message: messageOf(error), retryInMs });
-    this.options.logger?.warn({ resource: this.spec.resource.plural, namespace: this.spec.namespace ?? '*', during, error: messageOf(error), retryInMs },
-      'watch failed; trying again');
+    this.options.logger?.warn(
+      { resource: this.spec.resource.plural, namespace: this.spec.namespace ?? '*', during, error: messageOf(error), retryInMs },
+      'watch failed; trying again',
+    );
     await this.options.clock.sleep(retryInMs, this.stopping.signal).catch(() => undefined);
   }
 
@@ -205,6 +215,11 @@ class Informer<T extends WatchedObject> implements Watching<T> {
 }
 
 /** Starts list-then-watch of `spec` over `source`; `stop()` ends it. */
-export function startInformer<T extends WatchedObject>(source: ListWatchSource, spec: WatchSpec, handler: WatchHandler<T>, options: InformerOptions): Watching<T> {
+export function startInformer<T extends WatchedObject>(
+  source: ListWatchSource,
+  spec: WatchSpec,
+  handler: WatchHandler<T>,
+  options: InformerOptions,
+): Watching<T> {
   return new Informer<T>(source, spec, handler, options);
 }

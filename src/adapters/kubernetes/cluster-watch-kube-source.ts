@@ -65,7 +65,8 @@ async function list(kc: KubeConfig, spec: WatchSpec, signal: AbortSignal): Promi
   let next: string | undefined;
   do {
     const url = new URL(server + path);
-    for (const [key, value] of Object.entries({ ...selectors(spec), limit: String(pageSize), ...(next ? { continue: next } : {}) })) url.searchParams.set(key, value);
+    for (const [key, value] of Object.entries({ ...selectors(spec), limit: String(pageSize), ...(next ? { continue: next } : {}) }))
+      url.searchParams.set(key, value);
     const page = await listPage(kc, url, signal);
     items.push(...itemsOf(page));
     resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
@@ -95,14 +96,24 @@ function watch(kc: KubeConfig, spec: WatchSpec, resourceVersion: string, handler
   let controller: AbortController | undefined;
   let closed = false;
   const params = { resourceVersion, allowWatchBookmarks: true, ...selectors(spec) };
-  new Watch(kc).watch(resourcePath(spec), params, (type: string, object: unknown) => {
-    const event = toStreamEvent(type, object);
-    if (event) handlers.event(event);
-  }, (error: unknown) => handlers.done(error ?? undefined)).then((c) => {
-    controller = c;
-    // Closed while the watch was being opened: close it now, or its connection lingers.
-    if (closed) c.abort();
-  }, (error: unknown) => handlers.done(error));
+  new Watch(kc)
+    .watch(
+      resourcePath(spec),
+      params,
+      (type: string, object: unknown) => {
+        const event = toStreamEvent(type, object);
+        if (event) handlers.event(event);
+      },
+      (error: unknown) => handlers.done(error ?? undefined),
+    )
+    .then(
+      (c) => {
+        controller = c;
+        // Closed while the watch was being opened: close it now, or its connection lingers.
+        if (closed) c.abort();
+      },
+      (error: unknown) => handlers.done(error),
+    );
   return {
     close() {
       closed = true;

@@ -29,8 +29,11 @@ export function createKubeClusterWatch(kc: KubeConfig, options: KubeClusterWatch
   const source = createKubeListWatchSource(kc);
   const clock = options.clock ?? systemClock;
   return {
-    watch: (spec, handler) => startInformer(source, spec, handler, {
-      clock, ...(options.logger ? { logger: options.logger } : {}), ...(options.backoff ? { backoff: options.backoff } : {}),
-    }),
+    watch: (spec, handler) =>
+      startInformer(source, spec, handler, {
+        clock,
+        ...(options.logger ? { logger: options.logger } : {}),
+        ...(options.backoff ? { backoff: options.backoff } : {}),
+      }),
   };
 }

@@ -65,7 +65,11 @@ function sealer(signingKey: Uint8Array): { seal(place: string, text: string): st
   };
 }
 
-export interface ConfigMapPendingOptions { namespace: string; signingKey: Uint8Array; logger: Logger }
+export interface ConfigMapPendingOptions {
+  namespace: string;
+  signingKey: Uint8Array;
+  logger: Logger;
+}
 
 export function createConfigMapPendingStore(kc: KubeConfig, options: ConfigMapPendingOptions): PendingStore<ChangePlan> {
   const { namespace, logger } = options;
@@ -86,7 +90,9 @@ export function createConfigMapPendingStore(kc: KubeConfig, options: ConfigMapPe
         metadata: { name: nameOf(code), namespace, labels: { [label]: 'true' }, annotations: { [expiresAnnotation]: plan.expiresAt.toISOString() } },
         data: { [key]: sealed.seal(`${namespace}/${code}`, serialize(plan)) },
       };
-      await core.createNamespacedConfigMap({ namespace, body }).catch((e: unknown) => { throw toMatteropsError(e, where); });
+      await core.createNamespacedConfigMap({ namespace, body }).catch((e: unknown) => {
+        throw toMatteropsError(e, where);
+      });
       sweep(plan.createdAt).catch((e: unknown) => logger.warn({ err: (e as Error).message }, 'could not sweep expired pending plans'));
     },
     async get(code) {

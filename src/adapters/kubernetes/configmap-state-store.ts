@@ -93,7 +93,11 @@ export function createConfigMapStateStore(kc: KubeConfig, namespace: string): St
         checkGroupSize(doc.name, data);
         if (await swap(configMap, map, data)) return next;
       }
-      throw new MatteropsError('conflict', `state document ${doc.name} changed under every one of ${stateUpdateAttempts} attempts to update it`, 'try again in a moment');
+      throw new MatteropsError(
+        'conflict',
+        `state document ${doc.name} changed under every one of ${stateUpdateAttempts} attempts to update it`,
+        'try again in a moment',
+      );
     },
   };
 }

@@ -11,14 +11,21 @@ const prefix = 'matterops.io/';
 const fields = ['operation', 'phase', 'verb', 'requester', 'via', 'cluster'] as const;
 
 /** `scale` -> `MatteropsScale`, the reason `kubectl describe` shows. */
-export const auditReason = (verb: string): string => `Matterops${verb.charAt(0).toUpperCase()}${verb.slice(1).replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}`;
+export const auditReason = (verb: string): string =>
+  `Matterops${verb.charAt(0).toUpperCase()}${verb.slice(1).replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}`;
 
 const isFailure = (phase: AuditPhase): boolean => phase === 'denied' || phase === 'failed' || phase === 'timed-out';
 
 /** The Event an audit entry becomes (exported for the benchmark's raw baseline, which sends the same). */
 export function toEvent(entry: AuditEntry): CoreV1Event {
-  const annotations = { [`${prefix}operation`]: entry.operationId, [`${prefix}phase`]: entry.phase, [`${prefix}verb`]: entry.verb,
-    [`${prefix}requester`]: entry.requester, [`${prefix}via`]: entry.via, [`${prefix}cluster`]: entry.cluster };
+  const annotations = {
+    [`${prefix}operation`]: entry.operationId,
+    [`${prefix}phase`]: entry.phase,
+    [`${prefix}verb`]: entry.verb,
+    [`${prefix}requester`]: entry.requester,
+    [`${prefix}via`]: entry.via,
+    [`${prefix}cluster`]: entry.cluster,
+  };
   return {
     metadata: { generateName: `${entry.installation}.matterops.`, namespace: entry.namespace, annotations, labels: { 'matterops.io/audit': 'true' } },
     involvedObject: { apiVersion: 'installation.mattermost.com/v1beta1', kind: 'Mattermost', name: entry.installation, namespace: entry.namespace },
@@ -41,9 +48,16 @@ function fromEvent(event: CoreV1Event): AuditEntry | undefined {
   if (!auditPhases.includes(values.phase as AuditPhase)) return undefined;
   const detail = (event.message ?? '').replace(/^[^:]+: [^:]+: /, '').replace(/ \(op \w+\)$/, '');
   return {
-    at: new Date(event.lastTimestamp ?? event.metadata.creationTimestamp ?? 0), operationId: values.operation,
-    phase: values.phase as AuditPhase, verb: values.verb, requester: values.requester, via: values.via, cluster: values.cluster,
-    namespace: event.metadata.namespace ?? '', installation: event.involvedObject.name ?? '', detail,
+    at: new Date(event.lastTimestamp ?? event.metadata.creationTimestamp ?? 0),
+    operationId: values.operation,
+    phase: values.phase as AuditPhase,
+    verb: values.verb,
+    requester: values.requester,
+    via: values.via,
+    cluster: values.cluster,
+    namespace: event.metadata.namespace ?? '',
+    installation: event.involvedObject.name ?? '',
+    detail,
   };
 }
 
@@ -52,14 +66,24 @@ export function createEventAuditLog(kc: KubeConfig, context: string): AuditLog {
   const where = { context, server: kc.getCurrentCluster()?.server ?? '' };
   return {
     async record(entry) {
-      await core.createNamespacedEvent({ namespace: entry.namespace, body: toEvent(entry) }).catch((e: unknown) => { throw toMatteropsError(e, where); });
+      await core.createNamespacedEvent({ namespace: entry.namespace, body: toEvent(entry) }).catch((e: unknown) => {
+        throw toMatteropsError(e, where);
+      });
     },
     async query(query) {
       const labelSelector = 'matterops.io/audit=true';
-      const list = await (query.namespace ? core.listNamespacedEvent({ namespace: query.namespace, labelSelector }) : core.listEventForAllNamespaces({ labelSelector }))
-        .catch((e: unknown) => { throw toMatteropsError(e, where); });
-      return list.items.map(fromEvent).filter((e): e is AuditEntry => e !== undefined)
-        .filter((e) => e.at >= query.since && (!query.installation || e.installation === query.installation) && (!query.requester || e.requester === query.requester))
+      const list = await (query.namespace
+        ? core.listNamespacedEvent({ namespace: query.namespace, labelSelector })
+        : core.listEventForAllNamespaces({ labelSelector })
+      ).catch((e: unknown) => {
+        throw toMatteropsError(e, where);
+      });
+      return list.items
+        .map(fromEvent)
+        .filter((e): e is AuditEntry => e !== undefined)
+        .filter(
+          (e) => e.at >= query.since && (!query.installation || e.installation === query.installation) && (!query.requester || e.requester === query.requester),
+        )
         .sort((a, b) => a.at.getTime() - b.at.getTime());
     },
   };

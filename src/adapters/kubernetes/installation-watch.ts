@@ -20,14 +20,26 @@ export interface WatchTarget {
 
 export function watchInstallation(target: WatchTarget, onChange: (i: Installation | undefined) => void): Subscription {
   const { namespace, name } = target;
-  const watching = createKubeClusterWatch(target.kc).watch({
-    resource: resourceKinds.mattermost, namespace, fieldSelector: `metadata.name=${name}`,
-    ...(target.onLifecycle ? { onLifecycle: target.onLifecycle } : {}),
-  }, (event) => onChange(event.type === 'deleted' ? undefined : toInstallation(event.object)));
-  watching.synced.then(() => { if (!watching.get(namespace, name)) onChange(undefined); }, () => undefined);
+  const watching = createKubeClusterWatch(target.kc).watch(
+    {
+      resource: resourceKinds.mattermost,
+      namespace,
+      fieldSelector: `metadata.name=${name}`,
+      ...(target.onLifecycle ? { onLifecycle: target.onLifecycle } : {}),
+    },
+    (event) => onChange(event.type === 'deleted' ? undefined : toInstallation(event.object)),
+  );
+  watching.synced.then(
+    () => {
+      if (!watching.get(namespace, name)) onChange(undefined);
+    },
+    () => undefined,
+  );
   return {
     // Stopping closes the watch at once (also one still opening), so a one-shot process such as
     // `matterops resume` is not kept alive by it.
-    stop: () => { void watching.stop(); },
+    stop: () => {
+      void watching.stop();
+    },
   };
 }

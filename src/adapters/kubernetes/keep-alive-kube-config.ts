@@ -25,10 +25,15 @@ import { KubeConfig } from '@kubernetes/client-node';
 type RequestContext = Parameters<KubeConfig['applySecurityAuthentication']>[0];
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
-interface KeptAgent { dispatcher: Dispatcher; since: number }
+interface KeptAgent {
+  dispatcher: Dispatcher;
+  since: number;
+}
 
 /** Closing is housekeeping: a failure to close must not become an unhandled rejection. */
-const closeQuietly = (dispatcher: Dispatcher): void => { dispatcher.close().catch(() => undefined); };
+const closeQuietly = (dispatcher: Dispatcher): void => {
+  dispatcher.close().catch(() => undefined);
+};
 
 export class KeepAliveKubeConfig extends KubeConfig {
   private readonly kept = new Map<string, KeptAgent>();

@@ -25,20 +25,28 @@ export interface KubeDirectoryOptions {
   requestTimeoutMs?: number;
 }
 
-interface Exposure { defaultContext: string; contexts: string[] }
+interface Exposure {
+  defaultContext: string;
+  contexts: string[];
+}
 
 /** Which contexts are exposed, or every problem with the configuration at once. */
 function exposure(available: string[], current: string, options: KubeDirectoryOptions): Exposure {
   const defaultContext = options.defaultContext ?? options.contexts?.[0] ?? current;
   const contexts = [...new Set(options.contexts ?? [defaultContext])];
   const problems = [
-    ...contexts.filter((c) => !available.includes(c)).map((c) => `kubernetes.contexts (MATTEROPS_KUBE_CONTEXTS) names "${c}", which the kubeconfig does not have`),
+    ...contexts
+      .filter((c) => !available.includes(c))
+      .map((c) => `kubernetes.contexts (MATTEROPS_KUBE_CONTEXTS) names "${c}", which the kubeconfig does not have`),
     ...(available.includes(defaultContext) ? [] : [`the kubeconfig has no context "${defaultContext}" (kubernetes.defaultContext, MATTEROPS_KUBE_CONTEXT)`]),
     ...(contexts.includes(defaultContext) ? [] : [`the default context "${defaultContext}" is not among kubernetes.contexts (${contexts.join(', ')})`]),
   ];
   if (problems.length) {
-    throw new MatteropsError('invalid', `the Kubernetes configuration has ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-      `contexts in the kubeconfig: ${available.join(', ') || 'none'}`);
+    throw new MatteropsError(
+      'invalid',
+      `the Kubernetes configuration has ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      `contexts in the kubeconfig: ${available.join(', ') || 'none'}`,
+    );
   }
   return { defaultContext, contexts };
 }
@@ -47,7 +55,11 @@ export function createKubeDirectory(options: KubeDirectoryOptions = {}): KubeDir
   const base = new KubeConfig(); // read for its contexts only; calls go through kubeConfigFor
   if (options.kubeconfig) base.loadFromFile(options.kubeconfig);
   else base.loadFromDefault();
-  const { defaultContext, contexts } = exposure(base.getContexts().map((c) => c.name), base.getCurrentContext(), options);
+  const { defaultContext, contexts } = exposure(
+    base.getContexts().map((c) => c.name),
+    base.getCurrentContext(),
+    options,
+  );
   const gateways = new Map<string, ClusterGateway>();
   const configs = new Map<string, KubeConfig>();
   const kubeConfigFor = (context: string): KubeConfig => {

@@ -11,7 +11,11 @@ export interface KubeErrorContext {
   server: string;
 }
 
-interface StatusBody { message?: string; reason?: string; details?: { name?: string; kind?: string; group?: string } }
+interface StatusBody {
+  message?: string;
+  reason?: string;
+  details?: { name?: string; kind?: string; group?: string };
+}
 
 export function statusBody(error: ApiException<unknown>): StatusBody {
   // The generated client leaves the body as a string or an object, depending on the call.
@@ -23,7 +27,21 @@ export function statusBody(error: ApiException<unknown>): StatusBody {
   }
 }
 
-const networkCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
 
 /** The first system error code in an error's cause chain (fetch wraps them). */
 function networkCode(error: unknown): string | undefined {
@@ -41,9 +59,17 @@ function fromStatus(error: ApiException<unknown>, where: KubeErrorContext): Matt
   const message = body.message ?? `HTTP ${error.code}`;
   switch (error.code) {
     case 401:
-      return new MatteropsError('forbidden', `cluster ${where.context} did not accept matterops's credentials`, 'check the token or certificate of that kubeconfig context');
+      return new MatteropsError(
+        'forbidden',
+        `cluster ${where.context} did not accept matterops's credentials`,
+        'check the token or certificate of that kubeconfig context',
+      );
     case 403:
-      return new MatteropsError('forbidden', `cluster ${where.context} refused: ${message}`, 'ask a cluster admin to grant that right, or use a command you are allowed');
+      return new MatteropsError(
+        'forbidden',
+        `cluster ${where.context} refused: ${message}`,
+        'ask a cluster admin to grant that right, or use a command you are allowed',
+      );
     case 404:
       return new MatteropsError('not_found', `cluster ${where.context}: ${message}`);
     case 409:
@@ -69,13 +95,19 @@ export function toMatteropsError(error: unknown, where: KubeErrorContext): unkno
   if (error instanceof MatteropsError) return error;
   if (error instanceof ApiException) return fromStatus(error, where);
   if (isTimeout(error)) {
-    return new MatteropsError('unavailable', `cluster ${where.context} at ${where.server} did not answer in time`,
-      'try again in a moment; if it keeps happening, check that the apiserver is healthy');
+    return new MatteropsError(
+      'unavailable',
+      `cluster ${where.context} at ${where.server} did not answer in time`,
+      'try again in a moment; if it keeps happening, check that the apiserver is healthy',
+    );
   }
   const code = networkCode(error);
   if (code) {
-    return new MatteropsError('unavailable', `cannot reach cluster ${where.context} at ${where.server} (${code})`,
-      'check that the apiserver is running and that the kubeconfig context points at it');
+    return new MatteropsError(
+      'unavailable',
+      `cannot reach cluster ${where.context} at ${where.server} (${code})`,
+      'check that the apiserver is running and that the kubeconfig context points at it',
+    );
   }
   return error;
 }

@@ -3,8 +3,15 @@
  * through `guard`, so callers only ever see matterops errors (kube-errors.ts).
  */
 import {
-  AuthenticationV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, VersionApi, setHeaderMiddleware,
-  type ConfigurationOptions, type KubeConfig,
+  AuthenticationV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  VersionApi,
+  setHeaderMiddleware,
+  type ConfigurationOptions,
+  type KubeConfig,
 } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
 import { toInstallation, type Installation } from '../../core/model/installation.ts';
@@ -19,11 +26,17 @@ import { createResourceWriter } from './resource-writer.ts';
 export const mattermostResource = { group: 'installation.mattermost.com', version: 'v1beta1', plural: 'mattermosts' } as const;
 
 function crdMissing(context: string): MatteropsError {
-  return new MatteropsError('not_found', `the Mattermost operator's CRD (mattermosts.installation.mattermost.com) is not installed in cluster ${context}`,
-    'install the Mattermost operator in that cluster, or pick another with --cluster');
+  return new MatteropsError(
+    'not_found',
+    `the Mattermost operator's CRD (mattermosts.installation.mattermost.com) is not installed in cluster ${context}`,
+    'install the Mattermost operator in that cluster, or pick another with --cluster',
+  );
 }
 
-export interface Impersonation { user: string; groups: string[] }
+export interface Impersonation {
+  user: string;
+  groups: string[];
+}
 
 /** Per-call options: merge-patch content type for patches, impersonation headers when acting as a user. */
 function callOptions(as: Impersonation | undefined, mergePatch = false): ConfigurationOptions {
@@ -53,9 +66,11 @@ export function createKubeGateway(kc: KubeConfig, context: string, as?: Imperson
 
   async function listInstallations(namespace?: string): Promise<Installation[]> {
     try {
-      const list = (namespace
-        ? await custom.listNamespacedCustomObject({ ...mattermostResource, namespace }, opts)
-        : await custom.listClusterCustomObject({ ...mattermostResource }, opts)) as { items: unknown[] };
+      const list = (
+        namespace
+          ? await custom.listNamespacedCustomObject({ ...mattermostResource, namespace }, opts)
+          : await custom.listClusterCustomObject({ ...mattermostResource }, opts)
+      ) as { items: unknown[] };
       return list.items.map(toInstallation);
     } catch (error) {
       if (isNotFound(error)) throw crdMissing(context);
@@ -79,21 +94,41 @@ export function createKubeGateway(kc: KubeConfig, context: string, as?: Imperson
     server,
     listInstallations,
     getInstallation,
-    listPods: (namespace, installation) => guard(async () =>
-      (await core.listNamespacedPod({ namespace, labelSelector: `installation.mattermost.com/installation=${installation}` }, opts)).items.map(toPodInfo)),
-    listEvents: (namespace, installation) => guard(async () =>
-      (await core.listNamespacedEvent({ namespace }, opts)).items.filter((e) => concernsInstallation(installation, e.involvedObject.name ?? '')).map(toEventInfo)),
+    listPods: (namespace, installation) =>
+      guard(async () =>
+        (await core.listNamespacedPod({ namespace, labelSelector: `installation.mattermost.com/installation=${installation}` }, opts)).items.map(toPodInfo),
+      ),
+    listEvents: (namespace, installation) =>
+      guard(async () =>
+        (await core.listNamespacedEvent({ namespace }, opts)).items
+          .filter((e) => concernsInstallation(installation, e.involvedObject.name ?? ''))
+          .map(toEventInfo),
+      ),
     listJobs: (namespace) => guard(async () => (await batch.listNamespacedJob({ namespace }, opts)).items.map(toJobInfo)),
-    jobPodFailures: (namespace, job) => guard(async () => (await core.listNamespacedPod({ namespace, labelSelector: `job-name=${job}` }, opts)).items
-      .filter((p) => p.status?.phase === 'Failed').map(describeTermination)),
-    readLog: (namespace, request) => guard(() => core.readNamespacedPodLog({
-      namespace, name: request.pod, container: appContainerName, tailLines: request.tailLines, previous: request.previous,
-      ...(request.sinceSeconds ? { sinceSeconds: request.sinceSeconds } : {}),
-    })),
-    whoAmI: () => guard(async () => {
-      const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
-      return { username: review.status?.userInfo?.username ?? 'unknown', groups: review.status?.userInfo?.groups ?? [] };
-    }),
+    jobPodFailures: (namespace, job) =>
+      guard(async () =>
+        (await core.listNamespacedPod({ namespace, labelSelector: `job-name=${job}` }, opts)).items
+          .filter((p) => p.status?.phase === 'Failed')
+          .map(describeTermination),
+      ),
+    readLog: (namespace, request) =>
+      guard(() =>
+        core.readNamespacedPodLog({
+          namespace,
+          name: request.pod,
+          container: appContainerName,
+          tailLines: request.tailLines,
+          previous: request.previous,
+          ...(request.sinceSeconds ? { sinceSeconds: request.sinceSeconds } : {}),
+        }),
+      ),
+    whoAmI: () =>
+      guard(async () => {
+        const review = await kc
+          .makeApiClient(AuthenticationV1Api)
+          .createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+        return { username: review.status?.userInfo?.username ?? 'unknown', groups: review.status?.userInfo?.groups ?? [] };
+      }),
     serverVersion: () => guard(async () => (await kc.makeApiClient(VersionApi).getCode()).gitVersion),
     write: (request, options) => guard(() => write(request, options)),
     secretKeys: async (namespace, name) => {

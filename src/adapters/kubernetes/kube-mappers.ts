@@ -59,8 +59,7 @@ export function toEventInfo(event: CoreV1Event): EventInfo {
   };
 }
 
-const controllingMattermost = (job: V1Job): string | undefined =>
-  job.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'Mattermost')?.name;
+const controllingMattermost = (job: V1Job): string | undefined => job.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'Mattermost')?.name;
 
 export function toJobInfo(job: V1Job): JobInfo {
   const status = job.status ?? {};

@@ -42,11 +42,12 @@ export interface LeaderElection {
   stepDown(): Promise<void>;
 }
 
-
 /** The promise, or a rejection once `ms` have passed (the call itself may still be running). */
 function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   let late: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => { late = setTimeout(() => reject(new Error('the Lease did not answer in time')), ms); });
+  const deadline = new Promise<never>((_, reject) => {
+    late = setTimeout(() => reject(new Error('the Lease did not answer in time')), ms);
+  });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(late));
 }
 
@@ -66,11 +67,17 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
   const renewDeadlineMs = (o.durationSeconds * 1000 * 2) / 3;
   let renewedAt = 0;
   // Steps down when renewals stop succeeding, even while one of them is still hanging.
-  const watchdog = setInterval(() => { if (leading && Date.now() - renewedAt > renewDeadlineMs) setLeading(false); }, 250);
+  const watchdog = setInterval(() => {
+    if (leading && Date.now() - renewedAt > renewDeadlineMs) setLeading(false);
+  }, 250);
   watchdog.unref();
 
-  const spec = (now: Date, acquired?: string): LeaseObject['spec'] =>
-    ({ holderIdentity: o.identity, leaseDurationSeconds: o.durationSeconds, acquireTime: acquired ?? microTime(now), renewTime: microTime(now) });
+  const spec = (now: Date, acquired?: string): LeaseObject['spec'] => ({
+    holderIdentity: o.identity,
+    leaseDurationSeconds: o.durationSeconds,
+    acquireTime: acquired ?? microTime(now),
+    renewTime: microTime(now),
+  });
 
   /** Whether the Lease has stood still for its whole duration, by this process's clock. */
   const expiredAsSeen = (lease: LeaseObject): boolean => observer.expired(lease, o.durationSeconds);
@@ -80,11 +87,14 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
     const now = new Date();
     let lease: LeaseObject;
     try {
-      lease = await api.getNamespacedCustomObject(ref) as LeaseObject;
+      lease = (await api.getNamespacedCustomObject(ref)) as LeaseObject;
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      await api.createNamespacedCustomObject({ ...leaseResource, namespace: o.namespace,
-        body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: o.name }, spec: spec(now) } });
+      await api.createNamespacedCustomObject({
+        ...leaseResource,
+        namespace: o.namespace,
+        body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: o.name }, spec: spec(now) },
+      });
       return true;
     }
     const ours = lease.spec?.holderIdentity === o.identity;
@@ -109,30 +119,45 @@ export function startLeaderElection(kc: KubeConfig, o: LeaderElectionOptions): L
       if (!stopped) setLeading(holds && !sittingOut());
     } catch (error) {
       // A 409 means another replica wrote first; anything else means we cannot be sure we lead.
-      if ((error as { code?: number }).code !== 409) o.logger.warn({ err: (error as Error).message }, 'leader election: the Lease could not be read or written');
+      if ((error as { code?: number }).code !== 409)
+        o.logger.warn({ err: (error as Error).message }, 'leader election: the Lease could not be read or written');
       setLeading(false);
     }
     settled = true;
-    if (!stopped) timer = setTimeout(() => { running = tick(); }, (o.durationSeconds * 1000) / 3);
+    if (!stopped)
+      timer = setTimeout(
+        () => {
+          running = tick();
+        },
+        (o.durationSeconds * 1000) / 3,
+      );
   }
   running = tick();
 
   /** Deletes the Lease if this replica still holds it, so the next one need not wait it out. */
   async function giveUp(): Promise<void> {
     try {
-      await within(renewDeadlineMs, (async () => {
-        const lease = await api.getNamespacedCustomObject(ref) as LeaseObject;
-        if (lease.spec?.holderIdentity !== o.identity) return;
-        await api.deleteNamespacedCustomObject({ ...ref, body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
-      })());
+      await within(
+        renewDeadlineMs,
+        (async () => {
+          const lease = (await api.getNamespacedCustomObject(ref)) as LeaseObject;
+          if (lease.spec?.holderIdentity !== o.identity) return;
+          await api.deleteNamespacedCustomObject({ ...ref, body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
+        })(),
+      );
     } catch (error) {
-      if (!isNotFound(error)) o.logger.warn({ err: (error as Error).message }, 'leader election: could not give the Lease up; another replica takes over when it expires');
+      if (!isNotFound(error))
+        o.logger.warn({ err: (error as Error).message }, 'leader election: could not give the Lease up; another replica takes over when it expires');
     }
   }
 
   return {
-    get leading() { return leading; },
-    get settled() { return settled; },
+    get leading() {
+      return leading;
+    },
+    get settled() {
+      return settled;
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);

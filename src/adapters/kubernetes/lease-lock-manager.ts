@@ -61,7 +61,8 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
   const settings: LockLeaseSettings = { namespace: options.namespace, durationSeconds: options.durationSeconds, signer: options.signer };
   const observer = createLeaseObserver(() => options.clock.now().getTime());
   const ref = (t: InstallationRef) => ({ ...leaseResource, namespace: options.namespace, name: lockLeaseName(t.namespace, t.name) });
-  const read = async (t: InstallationRef, signal?: AbortSignal): Promise<LeaseObject> => await api.getNamespacedCustomObject(ref(t), stoppedBy(signal)) as LeaseObject;
+  const read = async (t: InstallationRef, signal?: AbortSignal): Promise<LeaseObject> =>
+    (await api.getNamespacedCustomObject(ref(t), stoppedBy(signal))) as LeaseObject;
   const wrote = (lease: unknown): void => observer.wrote(lease as LeaseObject);
   const replace = async (t: InstallationRef, body: LeaseObject, signal?: AbortSignal): Promise<void> =>
     wrote(await api.replaceNamespacedCustomObject({ ...ref(t), body }, stoppedBy(signal)));
@@ -109,7 +110,13 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
       const now = options.clock.now();
       const token = holderToken(holder.operationId);
       try {
-        wrote(await api.createNamespacedCustomObject({ ...leaseResource, namespace: options.namespace, body: toLease(settings, target, { ...holder, token }, now) }));
+        wrote(
+          await api.createNamespacedCustomObject({
+            ...leaseResource,
+            namespace: options.namespace,
+            body: toLease(settings, target, { ...holder, token }, now),
+          }),
+        );
         return { ok: true, lock: { target, holder, token } };
       } catch (error) {
         if (codeOf(error) !== 409) throw toMatteropsError(error, where);
@@ -125,7 +132,9 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
     async renew(lock: HeldLock, renewOptions = {}) {
       const { signal } = renewOptions;
       for (let attempt = 1; ; attempt++) {
-        const lease = await read(lock.target, signal).catch((e: unknown) => { throw toMatteropsError(e, where); });
+        const lease = await read(lock.target, signal).catch((e: unknown) => {
+          throw toMatteropsError(e, where);
+        });
         if (lease.spec?.holderIdentity !== lock.token) throw takenOver(lock.target);
         renewed(lease, lock, renewOptions.record);
         try {
@@ -135,7 +144,11 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
           // The Lease moved between our read and our write: read it again to see who holds it.
           if (codeOf(error) !== 409) throw toMatteropsError(error, where);
           if (attempt >= renewAttempts || signal?.aborted) {
-            throw new MatteropsError('unavailable', `the lock Lease of ${lock.target.namespace}/${lock.target.name} kept changing under its renewal`, 'it is tried again at the next renewal');
+            throw new MatteropsError(
+              'unavailable',
+              `the lock Lease of ${lock.target.namespace}/${lock.target.name} kept changing under its renewal`,
+              'it is tried again at the next renewal',
+            );
           }
         }
       }
@@ -156,8 +169,11 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
       }
     },
     async list(): Promise<FoundLock[]> {
-      const found = await api.listNamespacedCustomObject({ ...leaseResource, namespace: options.namespace, labelSelector: `${lockLabel}=true` })
-        .catch((e: unknown) => { throw toMatteropsError(e, where); }) as { items: LeaseObject[] };
+      const found = (await api
+        .listNamespacedCustomObject({ ...leaseResource, namespace: options.namespace, labelSelector: `${lockLabel}=true` })
+        .catch((e: unknown) => {
+          throw toMatteropsError(e, where);
+        })) as { items: LeaseObject[] };
       observer.keepOnly(options.namespace, found.items);
       const present = new Set(found.items.map((l) => l.metadata?.name ?? ''));
       for (const name of warned.keys()) if (!present.has(name)) warned.delete(name);

@@ -38,32 +38,48 @@ export interface LockLeaseSettings {
 export const holderToken = (operationId: string): string => `${operationId}.${randomBytes(6).toString('hex')}`;
 
 /** Whether a Lease's holderIdentity is a token of `operationId` (or, as older versions wrote it, the id itself). */
-const heldBy = (identity: string | undefined, operationId: string): boolean =>
-  identity === operationId || (identity?.startsWith(`${operationId}.`) ?? false);
+const heldBy = (identity: string | undefined, operationId: string): boolean => identity === operationId || (identity?.startsWith(`${operationId}.`) ?? false);
 
 /**
  * The Lease a lock is, held under `holder.token` (exported for the benchmark's raw baseline, which
  * sends the same but without a token: its holderIdentity is then the operation id).
  */
-export function toLease(s: LockLeaseSettings, target: InstallationRef, holder: LockHolder & { token?: string }, now: Date): LeaseObject & { apiVersion: string; kind: string } {
+export function toLease(
+  s: LockLeaseSettings,
+  target: InstallationRef,
+  holder: LockHolder & { token?: string },
+  now: Date,
+): LeaseObject & { apiVersion: string; kind: string } {
   const name = lockLeaseName(target.namespace, target.name);
   const sealed = sealInFlight(s.signer, { namespace: s.namespace, name }, holder.record);
   return {
     metadata: {
-      name, namespace: s.namespace,
+      name,
+      namespace: s.namespace,
       labels: { [lockLabel]: 'true' },
       annotations: { [recordAnnotation]: sealed.json, [signatureAnnotation]: sealed.signature },
     },
-    apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
-    spec: { holderIdentity: holder.token ?? holder.operationId, leaseDurationSeconds: s.durationSeconds, acquireTime: microTime(now), renewTime: microTime(now) },
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    spec: {
+      holderIdentity: holder.token ?? holder.operationId,
+      leaseDurationSeconds: s.durationSeconds,
+      acquireTime: microTime(now),
+      renewTime: microTime(now),
+    },
   };
 }
 
 /** `foreign`: a genuine record, written through another context of the same cluster (resumed there). */
 export type ReadHolder = { ok: true; holder: LockHolder } | { ok: false; reason: string; foreign?: boolean };
 
-const holderOf = (record: InFlightRecord): LockHolder =>
-  ({ operationId: record.operationId, verb: record.verb, requester: record.requester, startedAt: new Date(record.startedAt), record });
+const holderOf = (record: InFlightRecord): LockHolder => ({
+  operationId: record.operationId,
+  verb: record.verb,
+  requester: record.requester,
+  startedAt: new Date(record.startedAt),
+  record,
+});
 
 /**
  * The holder of a lock Lease, if its record verifies under our key and names this very Lease and
@@ -91,8 +107,23 @@ export function unverifiedHolder(lease: LeaseObject, target: InstallationRef, no
   const operationId = lease.spec?.holderIdentity ?? 'unknown';
   const at = now.toISOString();
   return {
-    operationId, verb: 'a change', requester: 'an unverified holder', startedAt: now,
-    record: { operationId, verb: 'a change', requester: 'an unverified holder', via: 'unknown', cluster: target.cluster, namespace: target.namespace,
-      name: target.name, steps: [{ kind: 'wait', until: 'stable', namespace: target.namespace, name: target.name }], step: 0, summary: '', startedAt: at, deadline: at },
+    operationId,
+    verb: 'a change',
+    requester: 'an unverified holder',
+    startedAt: now,
+    record: {
+      operationId,
+      verb: 'a change',
+      requester: 'an unverified holder',
+      via: 'unknown',
+      cluster: target.cluster,
+      namespace: target.namespace,
+      name: target.name,
+      steps: [{ kind: 'wait', until: 'stable', namespace: target.namespace, name: target.name }],
+      step: 0,
+      summary: '',
+      startedAt: at,
+      deadline: at,
+    },
   };
 }

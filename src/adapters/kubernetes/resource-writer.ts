@@ -29,13 +29,14 @@ function written(object: unknown, secret: boolean): WrittenObject {
  * dry run must say so in the body, or it really deletes (seen in tests).
  */
 const deleteBody = (options: WriteOptions): object => ({
-  ...(options.dryRun ? { dryRun: ['All'] } : {}), propagationPolicy: 'Background',
+  ...(options.dryRun ? { dryRun: ['All'] } : {}),
+  propagationPolicy: 'Background',
   ...(options.resourceVersion ? { preconditions: { resourceVersion: options.resourceVersion } } : {}),
 });
 
 /** A resourceVersion in a merge patch is a precondition: the apiserver answers 409 if it moved. */
 const withPrecondition = (patch: object, options: WriteOptions): object =>
-  (options.resourceVersion ? { ...patch, metadata: { ...(patch as { metadata?: object }).metadata, resourceVersion: options.resourceVersion } } : patch);
+  options.resourceVersion ? { ...patch, metadata: { ...(patch as { metadata?: object }).metadata, resourceVersion: options.resourceVersion } } : patch;
 
 const dryRunOf = (options: WriteOptions): { dryRun?: string } => (options.dryRun ? { dryRun: 'All' } : {});
 
@@ -47,9 +48,19 @@ export function createResourceWriter(kc: KubeConfig, o: WriterOptions): (request
     const ref = { group, version, plural: request.resource.plural, namespace: request.namespace };
     const { action } = request;
     switch (action.kind) {
-      case 'patch': return written(await custom.patchNamespacedCustomObject({ ...ref, name: request.name, body: withPrecondition(action.patch, options), ...dryRunOf(options) }, o.mergePatch), false);
-      case 'create': return written(await custom.createNamespacedCustomObject({ ...ref, body: action.body, ...dryRunOf(options) }, o.call), false);
-      case 'delete': await custom.deleteNamespacedCustomObject({ ...ref, name: request.name, body: deleteBody(options) }, o.call); return undefined;
+      case 'patch':
+        return written(
+          await custom.patchNamespacedCustomObject(
+            { ...ref, name: request.name, body: withPrecondition(action.patch, options), ...dryRunOf(options) },
+            o.mergePatch,
+          ),
+          false,
+        );
+      case 'create':
+        return written(await custom.createNamespacedCustomObject({ ...ref, body: action.body, ...dryRunOf(options) }, o.call), false);
+      case 'delete':
+        await custom.deleteNamespacedCustomObject({ ...ref, name: request.name, body: deleteBody(options) }, o.call);
+        return undefined;
     }
   }
 
@@ -61,11 +72,19 @@ export function createResourceWriter(kc: KubeConfig, o: WriterOptions): (request
     switch (action.kind) {
       case 'patch': {
         const body = withPrecondition(action.patch, options);
-        return written(secret ? await core.patchNamespacedSecret({ ...args, body }, o.mergePatch) : await core.patchNamespacedConfigMap({ ...args, body }, o.mergePatch), secret);
+        return written(
+          secret ? await core.patchNamespacedSecret({ ...args, body }, o.mergePatch) : await core.patchNamespacedConfigMap({ ...args, body }, o.mergePatch),
+          secret,
+        );
       }
       case 'create': {
         const body = action.body;
-        return written(secret ? await core.createNamespacedSecret({ namespace, body, ...dryRunOf(options) }, o.call) : await core.createNamespacedConfigMap({ namespace, body, ...dryRunOf(options) }, o.call), secret);
+        return written(
+          secret
+            ? await core.createNamespacedSecret({ namespace, body, ...dryRunOf(options) }, o.call)
+            : await core.createNamespacedConfigMap({ namespace, body, ...dryRunOf(options) }, o.call),
+          secret,
+        );
       }
       case 'delete': {
         const body = deleteBody(options);

@@ -31,11 +31,14 @@ export function cleanFields(fields: Record<string, unknown>, depth = 0): Record<
 }
 
 export function createPinoLogger(level: string, destination: number | string = 2): Logger {
-  const base = pino({
-    level,
-    base: { service: 'matterops' },
-    formatters: { log: (fields) => cleanFields(fields) },
-  }, pino.destination(destination));
+  const base = pino(
+    {
+      level,
+      base: { service: 'matterops' },
+      formatters: { log: (fields) => cleanFields(fields) },
+    },
+    pino.destination(destination),
+  );
   const clean = (message: string): string => redactSecrets(message);
   return {
     info: (fields, message) => base.info(fields, clean(message)),

@@ -8,7 +8,6 @@
 import type { Signer } from '../../core/ports/signer.ts';
 import { isMattermostId } from './mattermost-id.ts';
 
-
 export interface ButtonClaims {
   action: 'confirm' | 'cancel';
   /** The plan's confirmation token (`code.expiry.signature`). */
@@ -27,12 +26,24 @@ export interface ButtonClaims {
 const canonical = (c: ButtonClaims): string => JSON.stringify([c.action, c.token, c.requester, c.post, c.channel, c.root, c.expires]);
 
 export function signButton(signer: Signer, claims: ButtonClaims): Record<string, string> {
-  return { action: claims.action, token: claims.token, requester: claims.requester, post: claims.post, channel: claims.channel,
-    root: claims.root, expires: String(claims.expires), sig: signer.sign(canonical(claims)) };
+  return {
+    action: claims.action,
+    token: claims.token,
+    requester: claims.requester,
+    post: claims.post,
+    channel: claims.channel,
+    root: claims.root,
+    expires: String(claims.expires),
+    sig: signer.sign(canonical(claims)),
+  };
 }
 
 /** What Mattermost says about a click, unsigned. */
-export interface ClickBody { userId: string; postId: string; channelId: string }
+export interface ClickBody {
+  userId: string;
+  postId: string;
+  channelId: string;
+}
 
 export type ButtonCheck = { ok: true; claims: ButtonClaims } | { ok: false; why: 'invalid' | 'expired' };
 
@@ -42,8 +53,15 @@ const text = (context: Record<string, unknown>, key: string): string => (typeof 
 export function verifyButton(signer: Signer, context: Record<string, unknown>, body: ClickBody, now: number): ButtonCheck {
   const action = text(context, 'action');
   if (action !== 'confirm' && action !== 'cancel') return { ok: false, why: 'invalid' };
-  const claims: ButtonClaims = { action, token: text(context, 'token'), requester: text(context, 'requester'), post: text(context, 'post'),
-    channel: text(context, 'channel'), root: text(context, 'root'), expires: Number(text(context, 'expires')) };
+  const claims: ButtonClaims = {
+    action,
+    token: text(context, 'token'),
+    requester: text(context, 'requester'),
+    post: text(context, 'post'),
+    channel: text(context, 'channel'),
+    root: text(context, 'root'),
+    expires: Number(text(context, 'expires')),
+  };
   const ids = [claims.requester, claims.post, claims.channel, claims.root, body.userId, body.postId, body.channelId];
   if (!claims.token || !ids.every(isMattermostId) || !signer.verify(canonical(claims), text(context, 'sig'))) return { ok: false, why: 'invalid' };
   if (body.postId !== claims.post || body.channelId !== claims.channel) return { ok: false, why: 'invalid' };

@@ -20,7 +20,11 @@ export interface CatchUpDeps {
   signal: AbortSignal;
 }
 
-interface Channel { id: string; type: string; last_post_at: number }
+interface Channel {
+  id: string;
+  type: string;
+  last_post_at: number;
+}
 
 /** Reads back what was posted while no leader listened; true when every channel was read. */
 export async function catchUpChannels(d: CatchUpDeps): Promise<boolean> {

@@ -25,7 +25,11 @@ export interface ChatIdentityOptions {
 }
 
 /** Names a slash request carries, trusted after its token check. */
-export interface KnownNames { username?: string; team?: string; channel?: string }
+export interface KnownNames {
+  username?: string;
+  team?: string;
+  channel?: string;
+}
 
 export interface ChatIdentity {
   /** The caller for a user acting in a channel; `known` names stand in for what cannot be looked up. */
@@ -35,7 +39,11 @@ export interface ChatIdentity {
 /** Mattermost names direct messages `<user id>__<user id>` and group messages with 40 hex characters. */
 const isPrivateChatName = (name: string): boolean => /^[a-z0-9]{26}__[a-z0-9]{26}$/.test(name) || /^[0-9a-f]{40}$/.test(name);
 
-interface Channel { name: string; type: string; team_id: string }
+interface Channel {
+  name: string;
+  type: string;
+  team_id: string;
+}
 
 /** A lookup remembered for `ttlMs`; a failed lookup is forgotten at once. */
 function remembered<T>(ttlMs: number, load: (key: string) => Promise<T>): (key: string) => Promise<T> {
@@ -63,7 +71,10 @@ export function createChatIdentity(api: MattermostApi, options: ChatIdentityOpti
     } catch (error) {
       if (!(error instanceof MattermostApiError) || (error.status !== 501 && error.status !== 403)) throw error;
       groupsUnavailable = true;
-      options.logger.warn({ status: error.status }, 'the policy binds groups, but this Mattermost does not tell group memberships (it needs a license, and the bot the manage_system permission): group bindings will not match');
+      options.logger.warn(
+        { status: error.status },
+        'the policy binds groups, but this Mattermost does not tell group memberships (it needs a license, and the bot the manage_system permission): group bindings will not match',
+      );
       return [];
     }
   });

@@ -22,7 +22,10 @@ import type { MattermostNotifier } from './mattermost-notifier.ts';
 import type { ActionContext } from './render-post.ts';
 
 /** Where a chat command came from and is answered: a channel, and the root of its thread. */
-export interface Target { channelId: string; rootId?: string }
+export interface Target {
+  channelId: string;
+  rootId?: string;
+}
 
 export interface ChatRequest {
   caller: Caller;
@@ -42,7 +45,13 @@ export interface ChatRequest {
  */
 export type Early = { kind: 'reply'; reply: Reply; posted: boolean } | { kind: 'accepted' } | { kind: 'waiting' };
 
-export interface ResponderDeps { pipeline: Pipeline; notifier: ChatNotifier; signer: Signer; publicUrl: string; logger: Logger }
+export interface ResponderDeps {
+  pipeline: Pipeline;
+  notifier: ChatNotifier;
+  signer: Signer;
+  publicUrl: string;
+  logger: Logger;
+}
 
 /** What the responder posts through: the notifier, with plain progress lines and signed buttons. */
 export type ChatNotifier = Pick<MattermostNotifier, 'post' | 'edit' | 'postText' | 'editText'>;
@@ -56,16 +65,31 @@ export interface Responding {
 }
 
 /** Buttons for a plan carried by post `postId`: each context signs who, which plan, where, until when. */
-export function actionContextFor(deps: Pick<ResponderDeps, 'signer' | 'publicUrl'>, reply: Reply, place: { requester: string; postId: string; target: Target }): ActionContext | undefined {
+export function actionContextFor(
+  deps: Pick<ResponderDeps, 'signer' | 'publicUrl'>,
+  reply: Reply,
+  place: { requester: string; postId: string; target: Target },
+): ActionContext | undefined {
   const pending = reply.pending;
   if (!pending) return undefined;
-  const claims = { token: pending.token, requester: place.requester, post: place.postId, channel: place.target.channelId,
-    root: place.target.rootId ?? place.postId, expires: pending.expiresAt.getTime() };
-  return (actionId) => ({ url: `${deps.publicUrl}/hooks/action`, context: signButton(deps.signer, { ...claims, action: actionId === 'cancel' ? 'cancel' : 'confirm' }) });
+  const claims = {
+    token: pending.token,
+    requester: place.requester,
+    post: place.postId,
+    channel: place.target.channelId,
+    root: place.target.rootId ?? place.postId,
+    expires: pending.expiresAt.getTime(),
+  };
+  return (actionId) => ({
+    url: `${deps.publicUrl}/hooks/action`,
+    context: signButton(deps.signer, { ...claims, action: actionId === 'cancel' ? 'cancel' : 'confirm' }),
+  });
 }
 
-const addressOf = (target: Target): PostAddress =>
-  ({ channel: target.channelId, ...(target.rootId ? { thread: existingPost(target.channelId, target.rootId) } : {}) });
+const addressOf = (target: Target): PostAddress => ({
+  channel: target.channelId,
+  ...(target.rootId ? { thread: existingPost(target.channelId, target.rootId) } : {}),
+});
 
 /** Throws when a post or edit was given up, so the command's end reports it (logged, `done` undefined). */
 async function delivered(outcome: Promise<Delivery>): Promise<void> {
@@ -87,7 +111,12 @@ export function createChatResponder(deps: ResponderDeps) {
     let progressPost: PostRef | undefined;
     let answered = false;
     let resolveEarly: (e: Early) => void = () => undefined;
-    const early = new Promise<Early>((resolve) => { resolveEarly = (e) => { answered = true; resolve(e); }; });
+    const early = new Promise<Early>((resolve) => {
+      resolveEarly = (e) => {
+        answered = true;
+        resolve(e);
+      };
+    });
     const timer = setTimeout(() => resolveEarly({ kind: 'waiting' }), earlyMs);
     const progress = (step: string): void => {
       // Masked and escaped before the first post: Mattermost keeps every edit's old text (reference/mattermost.md D.x).
@@ -98,7 +127,9 @@ export function createChatResponder(deps: ResponderDeps) {
       }
       progressPost = notifier.postText(addressOf(request.target), line);
       // A progress post that fails is logged and left: the outcome is then posted afresh.
-      void progressPost.delivery.then((d) => { if (!d.ok) deps.logger.warn({ err: d.reason }, 'could not post progress'); });
+      void progressPost.delivery.then((d) => {
+        if (!d.ok) deps.logger.warn({ err: d.reason }, 'could not post progress');
+      });
       resolveEarly({ kind: 'accepted' });
     };
     const deliver = async (reply: Reply): Promise<void> => {
@@ -114,8 +145,15 @@ export function createChatResponder(deps: ResponderDeps) {
       await delivered(notifier.post(addressOf(request.target), reply).delivery);
     };
     let accept: (ok: boolean) => void = () => undefined;
-    const accepted = new Promise<boolean>((resolve) => { accept = resolve; });
-    early.then((e) => { if (e.kind === 'accepted') accept(true); }, () => undefined);
+    const accepted = new Promise<boolean>((resolve) => {
+      accept = resolve;
+    });
+    early.then(
+      (e) => {
+        if (e.kind === 'accepted') accept(true);
+      },
+      () => undefined,
+    );
     const done = (async (): Promise<Reply | undefined> => {
       const options = { progress, replyTo: `${request.target.channelId}:${request.target.rootId ?? ''}` };
       const { reply } = request.operation

@@ -10,7 +10,9 @@ import { z } from 'zod';
 /** Tolerant of missing or odd fields, as the stored JSON of every matterops since issue 9 is read. */
 export const ChatSnapshotSchema = z.object({
   /** Handled post ids and their `create_at` (ms epoch, server time); entries that are not numbers are dropped. */
-  posts: z.record(z.string(), z.unknown()).catch({})
+  posts: z
+    .record(z.string(), z.unknown())
+    .catch({})
     .transform((posts) => Object.fromEntries(Object.entries(posts).filter((entry): entry is [string, number] => typeof entry[1] === 'number'))),
   /** Posts created at or before this count as handled (entries past the count limit were dropped). */
   floor: z.coerce.number().catch(0),
@@ -32,7 +34,9 @@ export const emptySnapshot = (): ChatSnapshot => ({ posts: {}, floor: 0, listeni
 
 /** Drops expired entries and, past the count, the oldest ones (raising the floor). */
 export function pruneSnapshot(s: ChatSnapshot, now: number, limits: ChatSnapshotLimits = defaultLimits): ChatSnapshot {
-  const kept = Object.entries(s.posts).filter(([, at]) => at >= now - limits.keepMs).sort((a, b) => b[1] - a[1]);
+  const kept = Object.entries(s.posts)
+    .filter(([, at]) => at >= now - limits.keepMs)
+    .sort((a, b) => b[1] - a[1]);
   const dropped = kept.splice(limits.maxPosts);
   const floor = Math.max(s.floor, ...dropped.map(([, at]) => at));
   return { posts: Object.fromEntries(kept), floor, listeningUntil: s.listeningUntil };
@@ -40,9 +44,13 @@ export function pruneSnapshot(s: ChatSnapshot, now: number, limits: ChatSnapshot
 
 /** Two writers' snapshots as one: every handled post of either, the higher floor and heartbeat. */
 export function mergeSnapshots(a: ChatSnapshot, b: ChatSnapshot, now: number, limits: ChatSnapshotLimits = defaultLimits): ChatSnapshot {
-  return pruneSnapshot({
-    posts: { ...a.posts, ...b.posts },
-    floor: Math.max(a.floor, b.floor),
-    listeningUntil: Math.max(a.listeningUntil, b.listeningUntil),
-  }, now, limits);
+  return pruneSnapshot(
+    {
+      posts: { ...a.posts, ...b.posts },
+      floor: Math.max(a.floor, b.floor),
+      listeningUntil: Math.max(a.listeningUntil, b.listeningUntil),
+    },
+    now,
+    limits,
+  );
 }

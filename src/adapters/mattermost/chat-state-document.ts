@@ -11,7 +11,11 @@ import { ChatSnapshotSchema, emptySnapshot, mergeSnapshots, type ChatSnapshot } 
 export const handledPostsDocument: StateDocument<ChatSnapshot> = { name: 'chat-state/handled', schema: ChatSnapshotSchema, initial: emptySnapshot };
 
 /** Before issue 9: channel id -> create time of its last handled post. */
-const legacyDocument: StateDocument<Record<string, unknown>> = { name: 'chat-state/last-handled', schema: z.record(z.string(), z.unknown()), initial: () => ({}) };
+const legacyDocument: StateDocument<Record<string, unknown>> = {
+  name: 'chat-state/last-handled',
+  schema: z.record(z.string(), z.unknown()),
+  initial: () => ({}),
+};
 
 /** A pre-issue-9 state as a snapshot: everything up to its newest post counts as handled, and listened to. */
 function fromLegacy(lastHandled: Record<string, unknown>): ChatSnapshot {

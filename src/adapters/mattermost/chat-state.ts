@@ -49,7 +49,10 @@ export class ChatState {
       return new ChatState(store, await loadChatSnapshot(store, (options.now ?? Date.now)()), options);
     } catch (error) {
       if (!(error instanceof UnreadableDocument)) throw error;
-      options.logger.error({ ...error.where, err: error.message }, 'the stored chat state is unreadable: starting from an empty one, overwritten on the next save');
+      options.logger.error(
+        { ...error.where, err: error.message },
+        'the stored chat state is unreadable: starting from an empty one, overwritten on the next save',
+      );
       return new ChatState(store, emptySnapshot(), options);
     }
   }
@@ -96,7 +99,7 @@ export class ChatState {
 
   private async drain(): Promise<void> {
     try {
-      for (let failures = 0; this.dirty;) {
+      for (let failures = 0; this.dirty; ) {
         this.dirty = false;
         try {
           const now = this.options.now();
@@ -106,7 +109,10 @@ export class ChatState {
           this.dirty = true;
           failures++;
           if (this.closing && failures >= closingAttempts) {
-            this.options.logger.error({ attempts: failures, err: (error as Error).message }, 'saving the handled chat posts failed; giving up as the listener stops');
+            this.options.logger.error(
+              { attempts: failures, err: (error as Error).message },
+              'saving the handled chat posts failed; giving up as the listener stops',
+            );
             return;
           }
           const waitMs = Math.min(10_000, (this.options.retryMs ?? 1_000) * 2 ** Math.min(failures - 1, 10));

@@ -19,8 +19,12 @@ export function commandResponse(mattermostUrl: string, responseUrl: string): Pri
   if (!hook) return undefined;
   const url = `${mattermostUrl.replace(/\/$/, '')}/hooks/commands/${hook}`;
   return async (reply) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', text: renderMarkdown(reply) }), signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', text: renderMarkdown(reply) }),
+      signal: AbortSignal.timeout(10_000),
+    }).catch(() => undefined);
     return response?.ok ?? false;
   };
 }

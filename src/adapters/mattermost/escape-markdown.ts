@@ -36,12 +36,14 @@ export function neutralise(text: string): string {
 const isWordChar = (ch: string | undefined): boolean => ch !== undefined && /[A-Za-z0-9]/.test(ch);
 
 function escapePunctuation(text: string): string {
-  return text
-    .replace(/[\\`*[\]|]/g, (ch) => `\\${ch}`)
-    // An underscore inside a word (MM_SQLSETTINGS) never makes emphasis; at a word's edge it may.
-    // Judged in the string being replaced (its own argument): `at` indexes it, not `text`.
-    .replace(/_/g, (ch, at: number, escaped: string) => (isWordChar(escaped[at - 1]) && isWordChar(escaped[at + 1]) ? ch : `\\${ch}`))
-    .replace(/^(\s*)([#>])/gm, '$1\\$2');
+  return (
+    text
+      .replace(/[\\`*[\]|]/g, (ch) => `\\${ch}`)
+      // An underscore inside a word (MM_SQLSETTINGS) never makes emphasis; at a word's edge it may.
+      // Judged in the string being replaced (its own argument): `at` indexes it, not `text`.
+      .replace(/_/g, (ch, at: number, escaped: string) => (isWordChar(escaped[at - 1]) && isWordChar(escaped[at + 1]) ? ch : `\\${ch}`))
+      .replace(/^(\s*)([#>])/gm, '$1\\$2')
+  );
 }
 
 /** Plain text as markdown that shows exactly that text. */

@@ -80,17 +80,32 @@ export class MattermostApi {
     const text = await response.text();
     if (!response.ok) {
       const retryAfter = Number(response.headers.get('Retry-After'));
-      const detail = (() => { try { return (JSON.parse(text) as { message?: string }).message ?? text; } catch { return text; } })();
-      throw new MattermostApiError(response.status, `Mattermost ${method} ${path} answered ${response.status}: ${detail.slice(0, 200)}`,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+      const detail = (() => {
+        try {
+          return (JSON.parse(text) as { message?: string }).message ?? text;
+        } catch {
+          return text;
+        }
+      })();
+      throw new MattermostApiError(
+        response.status,
+        `Mattermost ${method} ${path} answered ${response.status}: ${detail.slice(0, 200)}`,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      );
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
   /** A multipart upload (the bot icon). */
   async upload(path: string, form: FormData): Promise<void> {
-    const response = await fetch(`${this.url}/api/v4${path}`, { method: 'POST', headers: { Authorization: `Bearer ${this.token}` }, body: form, signal: AbortSignal.timeout(this.timeoutMs * 4) });
-    if (!response.ok) throw new MattermostApiError(response.status, `Mattermost POST ${path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    const response = await fetch(`${this.url}/api/v4${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.token}` },
+      body: form,
+      signal: AbortSignal.timeout(this.timeoutMs * 4),
+    });
+    if (!response.ok)
+      throw new MattermostApiError(response.status, `Mattermost POST ${path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
   }
 
   createPost(post: NewPost): Promise<Post> {

@@ -16,12 +16,15 @@ import { Outbox, Undeliverable, type OutboxEntry } from './outbox.ts';
 import { renderPost, type ActionContext } from './render-post.ts';
 import { splitMessage } from './split-message.ts';
 
-export interface PostPatch { message: string; props: Record<string, unknown> }
+export interface PostPatch {
+  message: string;
+  props: Record<string, unknown>;
+}
 
 /** What the outbox keeps for Mattermost: plain data, resolved against the posts made when sent. */
 export type NotifierOp =
-  | { kind: 'create'; post: NewPost; /** The key of the post whose thread this joins. */ thread?: string }
-  | { kind: 'edit'; /** The key of the post to edit. */ post: string; patch: PostPatch };
+  | { kind: 'create'; post: NewPost /** The key of the post whose thread this joins. */; thread?: string }
+  | { kind: 'edit' /** The key of the post to edit. */; post: string; patch: PostPatch };
 
 /** The port, plus what the chat adapter needs beyond a reply: plain progress lines and buttons. */
 export interface MattermostNotifier extends Notifier {
@@ -53,7 +56,10 @@ const splitAbove = 16_000;
 /** How many made posts are remembered by key alone: more than can wait behind one another (the outbox's depth). */
 const rememberedPosts = 10_000;
 
-interface Made { id: string; root: string }
+interface Made {
+  id: string;
+  root: string;
+}
 
 /**
  * The posts made, by key, so later entries can name them by key: the latest ones by count, and
@@ -118,12 +124,22 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
     made.remember(entry.key, post);
     return post.id;
   };
-  const outbox = new Outbox<NotifierOp>({ clock: o.clock, logger: o.logger, deliver, minIntervalMs: o.minIntervalMs,
-    ...(o.maxAgeMs !== undefined ? { maxAgeMs: o.maxAgeMs } : {}), ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}) });
+  const outbox = new Outbox<NotifierOp>({
+    clock: o.clock,
+    logger: o.logger,
+    deliver,
+    minIntervalMs: o.minIntervalMs,
+    ...(o.maxAgeMs !== undefined ? { maxAgeMs: o.maxAgeMs } : {}),
+    ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
+  });
 
   const create = (to: PostAddress, post: Omit<NewPost, 'channel_id'>): PostRef => {
     const key = newPendingPostId(o.userId, now());
-    const op: NotifierOp = { kind: 'create', post: keyedPost({ ...post, channel_id: to.channel }, key), ...(to.thread ? { thread: made.settled(to.thread, 'thread') } : {}) };
+    const op: NotifierOp = {
+      kind: 'create',
+      post: keyedPost({ ...post, channel_id: to.channel }, key),
+      ...(to.thread ? { thread: made.settled(to.thread, 'thread') } : {}),
+    };
     const delivery = outbox.enqueue(key, to.channel, op).finally(() => made.settle(key));
     const ref = { key, channel: to.channel, delivery };
     made.expect(ref); // in time: the outbox never sends within enqueue itself
@@ -147,8 +163,12 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
     },
     postText: (to, message) => create(to, { message }),
     editText: (post, message, attachments) => patch(post, { message, props: { attachments: attachments ?? [] } }),
-    get depth() { return outbox.depth; },
-    get rateLimited() { return outbox.rateLimited; },
+    get depth() {
+      return outbox.depth;
+    },
+    get rateLimited() {
+      return outbox.rateLimited;
+    },
     close: () => outbox.close(),
   };
 }

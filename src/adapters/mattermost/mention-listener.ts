@@ -19,7 +19,11 @@ import { mentionPattern } from './mention-pattern.ts';
 
 const { WebSocketClient } = mattermostClient;
 
-export interface Mention { post: Post; text: string; isDirect: boolean }
+export interface Mention {
+  post: Post;
+  text: string;
+  isDirect: boolean;
+}
 
 export interface ListenerOptions {
   api: MattermostApi;
@@ -58,17 +62,23 @@ export function startMentionListener(o: ListenerOptions): MentionListener {
   let again = false;
   let retry: NodeJS.Timeout | undefined;
   const caughtUp = (): boolean => connected && streamWhole && !owed;
-  const beat = (): void => { if (caughtUp()) o.state.markListening(); };
+  const beat = (): void => {
+    if (caughtUp()) o.state.markListening();
+  };
 
   const consider = (post: Post, isDirect: boolean, mentioned: boolean): void => {
     if (closed || post.user_id === o.bot.id || isFromBot(post) || post.type || !(isDirect || mentioned)) return;
     if (!o.state.claim(post)) return;
     o.onMention({ post, text: pattern.strip(post.message), isDirect });
   };
-  const catchUp = (): Promise<boolean> => catchUpChannels({
-    api: o.api, state: o.state, logger: o.logger, signal: closing.signal,
-    consider: (post, isDirect, message) => consider(post, isDirect, pattern.test(message)),
-  });
+  const catchUp = (): Promise<boolean> =>
+    catchUpChannels({
+      api: o.api,
+      state: o.state,
+      logger: o.logger,
+      signal: closing.signal,
+      consider: (post, isDirect, message) => consider(post, isDirect, pattern.test(message)),
+    });
 
   // One pass at a time, another if more was missed meanwhile; an incomplete one is tried again,
   // and only a complete one lets the heartbeat move on (else the next leader would start after
@@ -76,39 +86,59 @@ export function startMentionListener(o: ListenerOptions): MentionListener {
   const passes = async (): Promise<void> => {
     let complete = false;
     try {
-      do { again = false; complete = await catchUp(); } while (again && !closed);
+      do {
+        again = false;
+        complete = await catchUp();
+      } while (again && !closed);
     } catch (error) {
       o.logger.error({ err: (error as Error).message }, 'catching up missed mentions failed');
     } finally {
       running = undefined;
     }
     if (closed) return;
-    if (!complete) { retry = setTimeout(catchUpUntilDone, retryCatchUpMs); retry.unref(); return; }
+    if (!complete) {
+      retry = setTimeout(catchUpUntilDone, retryCatchUpMs);
+      retry.unref();
+      return;
+    }
     owed = false;
     beat();
   };
   function catchUpUntilDone(): void {
     owed = true;
     clearTimeout(retry);
-    if (running) { again = true; return; }
+    if (running) {
+      again = true;
+      return;
+    }
     running = passes();
   }
   /** A stream the server began anew: live from here on, and what came before is read through REST. */
-  const freshStream = (): void => { streamWhole = true; catchUpUntilDone(); };
+  const freshStream = (): void => {
+    streamWhole = true;
+    catchUpUntilDone();
+  };
   const heartbeat = setInterval(beat, o.heartbeatMs ?? 20_000);
   heartbeat.unref();
 
   const client = new WebSocketClient({
     newWebSocketFn: (url: string) => new NodeWebSocket(url, { headers: { Authorization: `Bearer ${o.token}` } }) as unknown as WebSocket,
-    minWebSocketRetryTime: 500, maxWebSocketRetryTime: 10_000, reconnectJitterRange: 1_000, maxWebSocketFails: 10_000,
+    minWebSocketRetryTime: 500,
+    maxWebSocketRetryTime: 10_000,
+    reconnectJitterRange: 1_000,
+    maxWebSocketFails: 10_000,
   });
   client.addMessageListener((msg) => {
     // The client reports a changed connection id as missed messages; the first stream is ours to see.
-    if (String(msg.event) === 'hello' && !sawHello) { sawHello = true; freshStream(); return; }
+    if (String(msg.event) === 'hello' && !sawHello) {
+      sawHello = true;
+      freshStream();
+      return;
+    }
     if (String(msg.event) !== 'posted') return;
     const data = msg.data as { post: string; mentions?: string; channel_type?: string };
     const post = JSON.parse(data.post) as Post;
-    const mentioned = data.mentions ? JSON.parse(data.mentions) as string[] : [];
+    const mentioned = data.mentions ? (JSON.parse(data.mentions) as string[]) : [];
     consider(post, data.channel_type === 'D', mentioned.includes(o.bot.id));
   });
   // Mattermost sends, on a resumed connection, the missed events first and then the answers to
@@ -117,16 +147,29 @@ export function startMentionListener(o: ListenerOptions): MentionListener {
   const opened = (): void => {
     connected = true;
     const mine = ++opens;
-    client.ping(() => { if (mine === opens && !closed) { streamWhole = true; beat(); } });
+    client.ping(() => {
+      if (mine === opens && !closed) {
+        streamWhole = true;
+        beat();
+      }
+    });
   };
   client.addFirstConnectListener(opened);
   client.addReconnectListener(opened);
-  client.addCloseListener(() => { connected = false; streamWhole = false; opens++; });
+  client.addCloseListener(() => {
+    connected = false;
+    streamWhole = false;
+    opens++;
+  });
   client.addMissedMessageListener(freshStream);
   client.initialize(`${o.api.url.replace(/^http/, 'ws')}/api/v4/websocket`, o.token);
   return {
-    get connected() { return connected; },
-    get caughtUp() { return caughtUp(); },
+    get connected() {
+      return connected;
+    },
+    get caughtUp() {
+      return caughtUp();
+    },
     close() {
       beat(); // the hand-over point for the next leader
       closed = true;

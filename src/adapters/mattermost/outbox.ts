@@ -52,7 +52,10 @@ export const defaultMaxDepth = 10_000;
 /** Backoff between retries of one message grows to this. */
 const maxBackoffMs = 30_000;
 
-interface Waiting<Op> { entry: OutboxEntry<Op>; settle: (outcome: Delivery) => void }
+interface Waiting<Op> {
+  entry: OutboxEntry<Op>;
+  settle: (outcome: Delivery) => void;
+}
 
 const isTransient = (e: unknown): boolean =>
   !(e instanceof Undeliverable) && (!(e instanceof MattermostApiError) || e.status === 0 || e.status === 429 || e.status >= 500);
@@ -85,7 +88,10 @@ export class Outbox<Op> {
     const maxDepth = this.options.maxDepth ?? defaultMaxDepth;
     if (this.closing.signal.aborted) return Promise.resolve({ ok: false, reason: 'the outbox is closed' });
     if (this.waiting >= maxDepth) {
-      this.options.logger.error({ message: key, channel: lane, depth: this.waiting }, `the Mattermost outbox is full (${maxDepth} messages wait): a message was dropped`);
+      this.options.logger.error(
+        { message: key, channel: lane, depth: this.waiting },
+        `the Mattermost outbox is full (${maxDepth} messages wait): a message was dropped`,
+      );
       return Promise.resolve({ ok: false, reason: 'the outbox is full' });
     }
     return new Promise((settle) => {
@@ -145,8 +151,10 @@ export class Outbox<Op> {
     }
     const maxAgeMs = this.options.maxAgeMs ?? defaultMaxAgeMs;
     if (this.now() - entry.queuedAt >= maxAgeMs) {
-      this.options.logger.error({ ...fields, queuedForSeconds: Math.round((this.now() - entry.queuedAt) / 1000) },
-        `a Mattermost message was dropped: still undelivered ${Math.round(maxAgeMs / 60_000)} min after it was queued`);
+      this.options.logger.error(
+        { ...fields, queuedForSeconds: Math.round((this.now() - entry.queuedAt) / 1000) },
+        `a Mattermost message was dropped: still undelivered ${Math.round(maxAgeMs / 60_000)} min after it was queued`,
+      );
       return undefined;
     }
     return this.backoff(error, entry.attempts - 1);

@@ -23,13 +23,38 @@ export interface RegisterOptions {
   trigger?: string;
 }
 
-export interface Registration { botUserId: string; botToken: string; slashToken: string; changes: string[] }
+export interface Registration {
+  botUserId: string;
+  botToken: string;
+  slashToken: string;
+  changes: string[];
+}
 
-interface Bot { user_id: string; username: string; display_name: string; description: string; last_icon_update?: number }
-interface Command { id: string; trigger: string; url: string; method: string; token: string; auto_complete: boolean; auto_complete_desc: string; auto_complete_hint: string; display_name: string; description: string }
+interface Bot {
+  user_id: string;
+  username: string;
+  display_name: string;
+  description: string;
+  last_icon_update?: number;
+}
+interface Command {
+  id: string;
+  trigger: string;
+  url: string;
+  method: string;
+  token: string;
+  auto_complete: boolean;
+  auto_complete_desc: string;
+  auto_complete_hint: string;
+  display_name: string;
+  description: string;
+}
 
-const profileFor = (username: string, trigger: string): Pick<Bot, 'username' | 'display_name' | 'description'> =>
-  ({ username, display_name: username, description: `Runs Mattermost on Kubernetes from chat: /${trigger} help` });
+const profileFor = (username: string, trigger: string): Pick<Bot, 'username' | 'display_name' | 'description'> => ({
+  username,
+  display_name: username,
+  description: `Runs Mattermost on Kubernetes from chat: /${trigger} help`,
+});
 
 async function optional<T>(call: Promise<T>): Promise<T | undefined> {
   try {
@@ -43,7 +68,8 @@ async function optional<T>(call: Promise<T>): Promise<T | undefined> {
 async function ensureBot(api: MattermostApi, o: RegisterOptions, changes: string[]): Promise<Bot> {
   const botProfile = profileFor(o.botName ?? 'matterops', o.trigger ?? 'k8s');
   const user = await optional(api.call<{ id: string; is_bot?: boolean }>('GET', `/users/username/${botProfile.username}`));
-  if (user && !user.is_bot) throw new MatteropsError('conflict', `user ${botProfile.username} exists and is not a bot`, 'rename that user or choose another bot name');
+  if (user && !user.is_bot)
+    throw new MatteropsError('conflict', `user ${botProfile.username} exists and is not a bot`, 'rename that user or choose another bot name');
   let bot = user ? await api.call<Bot>('GET', `/bots/${user.id}`) : undefined;
   if (!bot) {
     bot = await api.call<Bot>('POST', '/bots', botProfile);
@@ -56,7 +82,11 @@ async function ensureBot(api: MattermostApi, o: RegisterOptions, changes: string
   return bot;
 }
 
-interface Membership { check: string; add: () => Promise<unknown>; what: string }
+interface Membership {
+  check: string;
+  add: () => Promise<unknown>;
+  what: string;
+}
 
 async function setIcon(api: MattermostApi, bot: Bot, iconFile: string, changes: string[]): Promise<void> {
   const form = new FormData();
@@ -87,8 +117,13 @@ async function ensureToken(api: MattermostApi, bot: Bot, given: string | undefin
 
 function commandSpec(teamId: string, publicUrl: string, registry: Registry, trigger: string): Omit<Command, 'id' | 'token'> & { team_id: string } {
   return {
-    team_id: teamId, trigger, url: `${publicUrl}/hooks/slash`, method: 'P', display_name: 'matterops',
-    description: 'Run Mattermost on Kubernetes', auto_complete: true,
+    team_id: teamId,
+    trigger,
+    url: `${publicUrl}/hooks/slash`,
+    method: 'P',
+    display_name: 'matterops',
+    description: 'Run Mattermost on Kubernetes',
+    auto_complete: true,
     auto_complete_desc: `Run Mattermost on Kubernetes: ${registry.verbs.map((v) => v.name).join(', ')}`,
     auto_complete_hint: '[command] e.g. status mattermost, scale mattermost 5, help',
   };
@@ -111,16 +146,38 @@ async function ensureCommand(api: MattermostApi, teamId: string, o: RegisterOpti
 export async function register(o: RegisterOptions): Promise<Registration> {
   const api = new MattermostApi(o.url, o.adminToken);
   const admin = await api.me().catch((error: unknown) => {
-    throw new MatteropsError('unavailable', `cannot use Mattermost at ${o.url} with that admin token: ${(error as Error).message}`, 'check --url and --admin-token (a system admin\'s personal access token)');
+    throw new MatteropsError(
+      'unavailable',
+      `cannot use Mattermost at ${o.url} with that admin token: ${(error as Error).message}`,
+      "check --url and --admin-token (a system admin's personal access token)",
+    );
   });
   if (!admin.id) throw new MatteropsError('forbidden', 'the admin token does not belong to a user');
   const changes: string[] = [];
   const bot = await ensureBot(api, o, changes);
-  const team = await api.call<{ id: string }>('GET', `/teams/name/${o.team}`).catch(() => { throw new MatteropsError('not_found', `there is no team "${o.team}" on ${o.url}`, 'pass --team with an existing team name'); });
-  await ensureMember(api, { check: `/teams/${team.id}/members/${bot.user_id}`, add: () => api.call('POST', `/teams/${team.id}/members`, { team_id: team.id, user_id: bot.user_id }), what: `team ${o.team}` }, changes);
+  const team = await api.call<{ id: string }>('GET', `/teams/name/${o.team}`).catch(() => {
+    throw new MatteropsError('not_found', `there is no team "${o.team}" on ${o.url}`, 'pass --team with an existing team name');
+  });
+  await ensureMember(
+    api,
+    {
+      check: `/teams/${team.id}/members/${bot.user_id}`,
+      add: () => api.call('POST', `/teams/${team.id}/members`, { team_id: team.id, user_id: bot.user_id }),
+      what: `team ${o.team}`,
+    },
+    changes,
+  );
   for (const name of o.channels) {
     const channel = await api.call<{ id: string }>('GET', `/teams/${team.id}/channels/name/${name}`);
-    await ensureMember(api, { check: `/channels/${channel.id}/members/${bot.user_id}`, add: () => api.call('POST', `/channels/${channel.id}/members`, { user_id: bot.user_id }), what: `~${name}` }, changes);
+    await ensureMember(
+      api,
+      {
+        check: `/channels/${channel.id}/members/${bot.user_id}`,
+        add: () => api.call('POST', `/channels/${channel.id}/members`, { user_id: bot.user_id }),
+        what: `~${name}`,
+      },
+      changes,
+    );
   }
   const botToken = await ensureToken(api, bot, o.botToken, changes);
   const command = await ensureCommand(api, team.id, o, changes);

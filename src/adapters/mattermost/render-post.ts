@@ -8,24 +8,47 @@
 import type { Block, Reply, Tone } from '../../core/reply.ts';
 import { codeBlock, escapeText, tableCell } from './escape-markdown.ts';
 
-export interface PostAction { id: string; name: string; style: string; integration: { url: string; context: Record<string, string> } }
-export interface Attachment { color: string; text: string; fields?: { title: string; value: string; short: boolean }[]; actions?: PostAction[] }
-export interface RenderedPost { message: string; props: { attachments: Attachment[] } }
+export interface PostAction {
+  id: string;
+  name: string;
+  style: string;
+  integration: { url: string; context: Record<string, string> };
+}
+export interface Attachment {
+  color: string;
+  text: string;
+  fields?: { title: string; value: string; short: boolean }[];
+  actions?: PostAction[];
+}
+export interface RenderedPost {
+  message: string;
+  props: { attachments: Attachment[] };
+}
 
 export const toneColor: Record<Tone, string> = { good: '#2e7d32', warning: '#f9a825', danger: '#c62828', info: '#1565c0', neutral: '#9e9e9e' };
 
 export function markdownTable(columns: string[], rows: string[][]): string {
-  return [`| ${columns.map(tableCell).join(' | ')} |`, `|${columns.map(() => ' --- |').join('')}`, ...rows.map((r) => `| ${r.map(tableCell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${columns.map(tableCell).join(' | ')} |`,
+    `|${columns.map(() => ' --- |').join('')}`,
+    ...rows.map((r) => `| ${r.map(tableCell).join(' | ')} |`),
+  ].join('\n');
 }
 
 function renderBlock(block: Block): string {
   switch (block.kind) {
-    case 'heading': return `**${escapeText(block.text)}**`;
-    case 'text': return escapeText(block.text);
-    case 'fields': return block.fields.map((f) => `**${escapeText(f.label)}:** ${escapeText(f.value)}`).join('\n');
-    case 'table': return markdownTable(block.columns, block.rows);
-    case 'code': return codeBlock(block.text);
-    case 'actions': return '';
+    case 'heading':
+      return `**${escapeText(block.text)}**`;
+    case 'text':
+      return escapeText(block.text);
+    case 'fields':
+      return block.fields.map((f) => `**${escapeText(f.label)}:** ${escapeText(f.value)}`).join('\n');
+    case 'table':
+      return markdownTable(block.columns, block.rows);
+    case 'code':
+      return codeBlock(block.text);
+    case 'actions':
+      return '';
   }
 }
 
@@ -40,7 +63,9 @@ export function renderPost(reply: Reply, actionContext?: ActionContext): Rendere
   const attachment: Attachment = {
     color: toneColor[reply.tone],
     text: body,
-    ...(actions.length && actionContext ? { actions: actions.map((a) => ({ id: a.id, name: a.label, style: a.style, integration: actionContext(a.id) })) } : {}),
+    ...(actions.length && actionContext
+      ? { actions: actions.map((a) => ({ id: a.id, name: a.label, style: a.style, integration: actionContext(a.id) })) }
+      : {}),
   };
   return { message, props: { attachments: body || attachment.actions ? [attachment] : [] } };
 }

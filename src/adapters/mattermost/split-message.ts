@@ -7,7 +7,7 @@
 export const postLimit = 16_383;
 
 /** Lines longer than a part are cut into pieces that fit. */
-const pieces = (line: string, size: number): string[] => (line.length > size ? line.match(new RegExp(`.{1,${size}}`, 'g')) ?? [''] : [line]);
+const pieces = (line: string, size: number): string[] => (line.length > size ? (line.match(new RegExp(`.{1,${size}}`, 'g')) ?? ['']) : [line]);
 
 /** The fence a line opens or closes, if it is a fence line. */
 const fenceOf = (line: string): string | undefined => /^\s*(`{3,})/.exec(line)?.[1];

@@ -53,12 +53,24 @@ function promMetric(spec: MetricSpec, registry: Registry, readers: ReadonlyMap<s
     case 'histogram':
       return new Histogram({ ...common, buckets: [...spec.buckets] });
     case 'gauge':
-      return new Gauge({ ...common, collect() { const read = readers.get(spec.name); if (read) this.set(read()); } });
+      return new Gauge({
+        ...common,
+        collect() {
+          const read = readers.get(spec.name);
+          if (read) this.set(read());
+        },
+      });
     case 'counter':
       return new Counter({
         ...common,
         // A counter kept elsewhere is copied in whole at each scrape (prom-client counters only add).
-        collect() { const read = readers.get(spec.name); if (read) { this.reset(); this.inc(read()); } },
+        collect() {
+          const read = readers.get(spec.name);
+          if (read) {
+            this.reset();
+            this.inc(read());
+          }
+        },
       });
   }
 }

@@ -4,7 +4,9 @@
  */
 import type { Block, Reply, Tone } from '../../core/reply.ts';
 
-export interface TerminalStyle { color: boolean }
+export interface TerminalStyle {
+  color: boolean;
+}
 
 const ansi = { bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', cyan: '\u001b[36m', reset: '\u001b[0m' };
 const toneColor: Record<Tone, string> = { good: ansi.green, warning: ansi.yellow, danger: ansi.red, info: ansi.cyan, neutral: '' };
@@ -16,7 +18,14 @@ function paint(value: string, code: string, style: TerminalStyle): string {
 export function renderTable(columns: string[], rows: string[][]): string {
   const all = [columns.map((c) => c.toUpperCase()), ...rows];
   const widths = columns.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('   ').trimEnd()).join('\n');
+  return all
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('   ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function renderBlock(block: Block, tone: Tone, style: TerminalStyle): string {

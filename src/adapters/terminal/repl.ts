@@ -25,13 +25,20 @@ export async function startRepl(app: App): Promise<void> {
   const color = Boolean(process.stdout.isTTY);
   let installations: string[] = [];
   const refreshNames = (): void => {
-    app.clusters.get(app.clusters.defaultContext)?.listInstallations()
-      .then((found) => { installations = found.map((i) => i.name); })
+    app.clusters
+      .get(app.clusters.defaultContext)
+      ?.listInstallations()
+      .then((found) => {
+        installations = found.map((i) => i.name);
+      })
       .catch(() => undefined); // completion is a convenience; errors show when a command runs
   };
   refreshNames();
   const rl = createInterface({
-    input: process.stdin, output: process.stdout, history: history.load(), historySize: 500,
+    input: process.stdin,
+    output: process.stdout,
+    history: history.load(),
+    historySize: 500,
     prompt: `matterops (${app.clusters.defaultContext})> `,
     completer: (line: string): CompleterResult => {
       const candidates = complete(line, app.registry, { installations });

@@ -17,8 +17,10 @@ export async function alreadyWritten(gateway: ClusterGateway, step: WriteStep): 
   if (!sameKind(step.resource, kinds.mattermost)) return undefined;
   const current = await gateway.getInstallation(step.namespace, step.name);
   switch (step.action.kind) {
-    case 'create': return current && asWritten(current);
-    case 'delete': return current ? undefined : { object: undefined, generation: 0, resourceVersion: '' };
+    case 'create':
+      return current && asWritten(current);
+    case 'delete':
+      return current ? undefined : { object: undefined, generation: 0, resourceVersion: '' };
     case 'patch': {
       if (!current) return undefined;
       const dry = await writeStep(gateway, step, 'dry-run');

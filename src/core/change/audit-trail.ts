@@ -23,14 +23,27 @@ export interface AuditStep {
 export const viaOf = (caller: Pick<Caller, 'via' | 'channel'>): string => (caller.channel ? `${caller.via} ~${caller.channel}` : caller.via);
 
 /** Writes one step; an audit failure is logged loudly but does not undo the change it records. */
-export interface AuditDeps { audit: (cluster: string) => AuditLog; logger: Logger; clock: Clock; metrics: Metrics }
+export interface AuditDeps {
+  audit: (cluster: string) => AuditLog;
+  logger: Logger;
+  clock: Clock;
+  metrics: Metrics;
+}
 
 export async function recordStep(deps: AuditDeps, step: AuditStep): Promise<void> {
   const { logger, clock } = deps;
   const entry = {
-    at: clock.now(), operationId: step.operationId, phase: step.phase, verb: step.verb, requester: step.requester,
+    at: clock.now(),
+    operationId: step.operationId,
+    phase: step.phase,
+    verb: step.verb,
+    requester: step.requester,
     // Details carry error messages too: masked here, so no secret reaches the Event or the log line.
-    via: step.via, cluster: step.target.cluster, namespace: step.target.namespace, installation: step.target.name, detail: redactSecrets(step.detail),
+    via: step.via,
+    cluster: step.target.cluster,
+    namespace: step.target.namespace,
+    installation: step.target.name,
+    detail: redactSecrets(step.detail),
   };
   logger.info({ audit: true, ...entry, at: entry.at.toISOString() }, `${step.phase}: ${step.requester} ${entry.detail}`);
   deps.metrics.inc(changePhasesTotal, { verb: step.verb, phase: step.phase });

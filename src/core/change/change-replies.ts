@@ -21,12 +21,31 @@ export function confirmReply(plan: ChangePlan, pending: PendingConfirmation): Re
   const who = pending.needsApprover ? `a second person (not ${plan.requester.name})` : plan.requester.name;
   const expires = pending.expiresAt.toISOString().slice(11, 19);
   return {
-    ...reply(plan.draft.risk === 'danger' ? 'danger' : 'warning', ...planBlocks(plan),
-      fields([{ label: 'confirm', value: `confirm ${pending.code}${word}` }, { label: 'by', value: who }, { label: 'expires', value: `${expires} UTC` }]),
+    ...reply(
+      plan.draft.risk === 'danger' ? 'danger' : 'warning',
+      ...planBlocks(plan),
+      fields([
+        { label: 'confirm', value: `confirm ${pending.code}${word}` },
+        { label: 'by', value: who },
+        { label: 'expires', value: `${expires} UTC` },
+      ]),
       // A plan confirmed by typing the name (delete) gets no Confirm button: a click is too easy.
-      { kind: 'actions', actions: [
-        ...(pending.confirmWord ? [] : [{ id: 'confirm', label: pending.needsApprover ? 'Approve' : 'Confirm', style: plan.draft.risk === 'danger' ? 'danger' as const : 'primary' as const }]),
-        { id: 'cancel', label: 'Cancel', style: 'default' as const }] }),
+      {
+        kind: 'actions',
+        actions: [
+          ...(pending.confirmWord
+            ? []
+            : [
+                {
+                  id: 'confirm',
+                  label: pending.needsApprover ? 'Approve' : 'Confirm',
+                  style: plan.draft.risk === 'danger' ? ('danger' as const) : ('primary' as const),
+                },
+              ]),
+          { id: 'cancel', label: 'Cancel', style: 'default' as const },
+        ],
+      },
+    ),
     pending,
   };
 }
@@ -39,7 +58,15 @@ export function outcomeReply(plan: ChangePlan, outcome: FollowOutcome, notes: st
     case 'failed':
       return { ...reply('danger', heading(`${what}: failed`), text(outcome.text), ...notes.map(text)), error: 'unavailable' };
     case 'timed-out':
-      return { ...reply('danger', heading(`${what}: not done by the deadline`), code(outcome.text), ...notes.map(text),
-        text('The change was applied; the operator is still working on it or stuck. Type status for the latest.')), error: 'unavailable' };
+      return {
+        ...reply(
+          'danger',
+          heading(`${what}: not done by the deadline`),
+          code(outcome.text),
+          ...notes.map(text),
+          text('The change was applied; the operator is still working on it or stuck. Type status for the latest.'),
+        ),
+        error: 'unavailable',
+      };
   }
 }

@@ -27,8 +27,16 @@ export interface ChangeService {
   cancel(ctx: ChangeContext, codeOrToken: string): Promise<Reply>;
 }
 
-const stepOf = (plan: ChangePlan, caller: Caller): { operationId: string; verb: string; requester: string; via: string; target: ChangePlan['draft']['target'] } =>
-  ({ operationId: plan.id, verb: plan.verb, requester: caller.name, via: viaOf(caller), target: plan.draft.target });
+const stepOf = (
+  plan: ChangePlan,
+  caller: Caller,
+): { operationId: string; verb: string; requester: string; via: string; target: ChangePlan['draft']['target'] } => ({
+  operationId: plan.id,
+  verb: plan.verb,
+  requester: caller.name,
+  via: viaOf(caller),
+  target: plan.draft.target,
+});
 
 /** Flags given on the command line stand in for a typed confirmation (non-interactive use). */
 function confirmedByFlags(plan: ChangePlan, flags: ChangeFlags): boolean {
@@ -50,7 +58,9 @@ async function authorisedPlan(ctx: VerbContext, deps: ChangeDeps, verb: ChangeVe
   if (draft.kind === 'no-change') return { kind: 'no-change', reply: draft.reply };
   checkLimits(draft, decision.limits, draft.target.namespace);
   // A 403 from the dry run (Kubernetes RBAC) is a refusal on this target too.
-  const plan = await preview(ctx, deps, draft, operation).catch((error: unknown) => { throw refusalOn(error, draft.target); });
+  const plan = await preview(ctx, deps, draft, operation).catch((error: unknown) => {
+    throw refusalOn(error, draft.target);
+  });
   return { kind: 'plan', plan };
 }
 

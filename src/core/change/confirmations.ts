@@ -25,7 +25,10 @@ function checkWithin(code: string, plan: ChangePlan, within: ConfirmRequest['wit
 }
 
 /** A plan taken for execution, and the code it waited under. */
-export interface Taken { code: string; plan: ChangePlan }
+export interface Taken {
+  code: string;
+  plan: ChangePlan;
+}
 
 const alreadyTaken = (code: string): MatteropsError =>
   new MatteropsError('not_found', `no pending operation ${code}: it was already confirmed, cancelled, or never existed`, 'run the command again');
@@ -47,9 +50,14 @@ export class PendingConfirmations {
     const code = this.signer.randomId(4);
     await this.plans.put(code, plan);
     const expiry = plan.expiresAt.getTime();
-    return { code, token: `${code}.${expiry}.${this.signature(code, expiry, plan)}`, expiresAt: plan.expiresAt,
-      confirmWord: plan.draft.confirmWord, needsApprover: plan.needsApprover,
-      flag: plan.draft.risk === 'danger' ? `--confirm ${plan.draft.confirmWord ?? plan.draft.target.name}` : '--yes' };
+    return {
+      code,
+      token: `${code}.${expiry}.${this.signature(code, expiry, plan)}`,
+      expiresAt: plan.expiresAt,
+      confirmWord: plan.draft.confirmWord,
+      needsApprover: plan.needsApprover,
+      flag: plan.draft.risk === 'danger' ? `--confirm ${plan.draft.confirmWord ?? plan.draft.target.name}` : '--yes',
+    };
   }
 
   /** The plan a code or token refers to, after checking the token's signature; not yet taken. */
@@ -59,8 +67,13 @@ export class PendingConfirmations {
     const plan = /^[0-9a-f]{1,32}$/.test(code) ? await this.plans.get(code) : undefined;
     if (signature !== undefined || expiry !== undefined) {
       // A token: a bad signature is refused the same way whether or not the plan exists.
-      if (!plan || signature === undefined || !this.signer.verify(`${code}.${expiry}.${plan.requester.id}.${planFingerprint(plan)}`, signature)
-        || Number(expiry) !== plan.expiresAt.getTime()) throw invalid();
+      if (
+        !plan ||
+        signature === undefined ||
+        !this.signer.verify(`${code}.${expiry}.${plan.requester.id}.${planFingerprint(plan)}`, signature) ||
+        Number(expiry) !== plan.expiresAt.getTime()
+      )
+        throw invalid();
     }
     if (!plan) throw alreadyTaken(code);
     return { code, plan };
@@ -69,10 +82,20 @@ export class PendingConfirmations {
   private checkCaller(plan: ChangePlan, caller: Caller): void {
     const own = caller.id === plan.requester.id;
     if (plan.needsApprover && own) {
-      throw new MatteropsError('forbidden', `${plan.verb} in ${plan.draft.target.namespace} needs a second person: someone else with the right must confirm`, `ask a colleague to type: confirm <code>`, plan.draft.target);
+      throw new MatteropsError(
+        'forbidden',
+        `${plan.verb} in ${plan.draft.target.namespace} needs a second person: someone else with the right must confirm`,
+        `ask a colleague to type: confirm <code>`,
+        plan.draft.target,
+      );
     }
     if (!plan.needsApprover && !own) {
-      throw new MatteropsError('forbidden', `only ${plan.requester.name} can confirm this ${plan.verb}`, 'run the command yourself if you want it done', plan.draft.target);
+      throw new MatteropsError(
+        'forbidden',
+        `only ${plan.requester.name} can confirm this ${plan.verb}`,
+        'run the command yourself if you want it done',
+        plan.draft.target,
+      );
     }
   }
 
@@ -85,14 +108,21 @@ export class PendingConfirmations {
     const { code, plan } = await this.find(request.codeOrToken);
     if (plan.expiresAt.getTime() < now.getTime()) {
       await this.plans.remove(code);
-      throw new MatteropsError('conflict', `the ${plan.verb} plan ${code} expired at ${plan.expiresAt.toISOString()}`, 'run the command again to get a fresh plan');
+      throw new MatteropsError(
+        'conflict',
+        `the ${plan.verb} plan ${code} expired at ${plan.expiresAt.toISOString()}`,
+        'run the command again to get a fresh plan',
+      );
     }
     this.checkCaller(plan, caller);
     checkWithin(code, plan, request.within);
     if (plan.needsApprover) mayApprove(plan);
     if (plan.draft.confirmWord !== undefined && typedWord !== plan.draft.confirmWord) {
-      throw new MatteropsError('usage', `to confirm, type the installation's name: confirm ${code} ${plan.draft.confirmWord}`,
-        typedWord === undefined ? undefined : `you typed "${typedWord}"`);
+      throw new MatteropsError(
+        'usage',
+        `to confirm, type the installation's name: confirm ${code} ${plan.draft.confirmWord}`,
+        typedWord === undefined ? undefined : `you typed "${typedWord}"`,
+      );
     }
     // Two replicas may both have read the plan: only the one whose removal succeeds applies it.
     if (!(await this.plans.remove(code))) throw alreadyTaken(code);
@@ -106,7 +136,8 @@ export class PendingConfirmations {
 
   async cancel(codeOrToken: string, caller: Caller): Promise<ChangePlan> {
     const { code, plan } = await this.find(codeOrToken);
-    if (caller.id !== plan.requester.id) throw new MatteropsError('forbidden', `only ${plan.requester.name} can cancel this ${plan.verb}`, undefined, plan.draft.target);
+    if (caller.id !== plan.requester.id)
+      throw new MatteropsError('forbidden', `only ${plan.requester.name} can cancel this ${plan.verb}`, undefined, plan.draft.target);
     if (!(await this.plans.remove(code))) throw alreadyTaken(code);
     return plan;
   }

@@ -19,11 +19,18 @@ export interface Refused {
 /** Audits `error` as a `denied` step when it is a refusal; anything else is left to the caller. */
 export async function auditDenied(deps: AuditDeps, refused: Refused, error: unknown): Promise<void> {
   if (!isMatteropsError(error) || error.code !== 'forbidden') return;
-  const step = { operationId: refused.operationId ?? globalThis.crypto.randomUUID().slice(0, 8), verb: refused.verb, requester: refused.caller.name, via: viaOf(refused.caller) };
+  const step = {
+    operationId: refused.operationId ?? globalThis.crypto.randomUUID().slice(0, 8),
+    verb: refused.verb,
+    requester: refused.caller.name,
+    via: viaOf(refused.caller),
+  };
   if (error.target) {
     await recordStep(deps, { ...step, target: error.target, phase: 'denied', detail: error.message });
     return;
   }
-  deps.logger.info({ audit: true, ...step, phase: 'denied', cluster: refused.cluster, at: deps.clock.now().toISOString(), detail: error.message },
-    `denied: ${refused.caller.name} ${error.message}`);
+  deps.logger.info(
+    { audit: true, ...step, phase: 'denied', cluster: refused.cluster, at: deps.clock.now().toISOString(), detail: error.message },
+    `denied: ${refused.caller.name} ${error.message}`,
+  );
 }

@@ -42,7 +42,9 @@ function envDiff(before: EnvVar[], after: EnvVar[]): string[] {
 }
 
 function annotationDiff(before: Record<string, string>, after: Record<string, string>): string[] {
-  return Object.entries(after).filter(([k, v]) => before[k] !== v).map(([k, v]) => `pod annotation ${k}: ${before[k] ?? '-'} -> ${v}`);
+  return Object.entries(after)
+    .filter(([k, v]) => before[k] !== v)
+    .map(([k, v]) => `pod annotation ${k}: ${before[k] ?? '-'} -> ${v}`);
 }
 
 export function describeChange(before: Installation, after: Installation): string[] {

@@ -27,10 +27,18 @@ import { writeStep } from './write-step.ts';
 function inFlightRecord(deps: ChangeDeps, plan: ChangePlan, options: RunOptions): InFlightRecord {
   const now = deps.clock.now();
   return {
-    operationId: plan.id, verb: plan.verb, requester: plan.requester.name, via: viaOf(plan.requester),
-    cluster: plan.draft.target.cluster, namespace: plan.draft.target.namespace, name: plan.draft.target.name,
-    summary: plan.draft.summary, steps: plan.draft.steps, step: 0,
-    startedAt: now.toISOString(), deadline: new Date(now.getTime() + deps.followTimeoutMs).toISOString(),
+    operationId: plan.id,
+    verb: plan.verb,
+    requester: plan.requester.name,
+    via: viaOf(plan.requester),
+    cluster: plan.draft.target.cluster,
+    namespace: plan.draft.target.namespace,
+    name: plan.draft.target.name,
+    summary: plan.draft.summary,
+    steps: plan.draft.steps,
+    step: 0,
+    startedAt: now.toISOString(),
+    deadline: new Date(now.getTime() + deps.followTimeoutMs).toISOString(),
     ...(options.replyTo ? { replyTo: options.replyTo } : {}),
   };
 }
@@ -40,8 +48,10 @@ async function acquire(deps: ChangeDeps, plan: ChangePlan, record: InFlightRecor
   const result = await deps.locks(plan.draft.target.cluster).acquire(plan.draft.target, holder);
   if (result.ok) return result.lock;
   const age = formatAge(deps.clock.now().getTime() - result.holder.startedAt.getTime());
-  throw new LockBusyError(`${result.holder.verb} in progress on ${plan.draft.target.name} by ${result.holder.requester}, started ${age} ago`,
-    'wait for it to finish (type status to watch it), then try again; if the matterops that started it is gone, matterops resume takes it over once its lock expires');
+  throw new LockBusyError(
+    `${result.holder.verb} in progress on ${plan.draft.target.name} by ${result.holder.requester}, started ${age} ago`,
+    'wait for it to finish (type status to watch it), then try again; if the matterops that started it is gone, matterops resume takes it over once its lock expires',
+  );
 }
 
 /** Another change holds the installation: nothing was written, so a confirmed plan may wait on. */
@@ -54,7 +64,10 @@ export class LockBusyError extends MatteropsError {
 
 /** The audit step of a change in flight, from its record (execute and resume share it). */
 export const auditStepOf = (record: InFlightRecord): Omit<AuditStep, 'phase' | 'detail'> => ({
-  operationId: record.operationId, verb: record.verb, requester: record.requester, via: record.via,
+  operationId: record.operationId,
+  verb: record.verb,
+  requester: record.requester,
+  via: record.via,
   target: { cluster: record.cluster, namespace: record.namespace, name: record.name },
 });
 
@@ -85,21 +98,37 @@ export async function execute(commandCtx: ChangeContext, deps: ChangeDeps, plann
   const lock = await acquire(deps, planned, record);
   let applied = { plan: planned, notes: [] as string[] };
   return await whileHolding(deps, lock, async (holding) => {
-    const outcome = await runSteps(deps, {
-      follower: ctx.gateway, holding, progress,
-      async write(step, index) {
-        if (index === 0) {
-          // The first write may be planned again on a conflict: the plan as applied is the one reported.
-          const first = await auditedWrite(deps, record, () => firstWriteWithReplan(ctx, deps, planned, holding.lost), (w) => w.plan.diff.join(', '));
-          applied = first;
-          progress(`applied: ${first.plan.diff.join(', ')}`);
-          return { written: first.written, steps: first.plan.draft.steps };
-        }
-        const written = await auditedWrite(deps, record, () => writeStep(actingGateway(ctx, deps), step, 'apply'), () => `${step.action.kind} ${describeObject(step)}`);
-        progress(`applied: ${step.action.kind} ${describeObject(step)}`);
-        return { written };
+    const outcome = await runSteps(
+      deps,
+      {
+        follower: ctx.gateway,
+        holding,
+        progress,
+        async write(step, index) {
+          if (index === 0) {
+            // The first write may be planned again on a conflict: the plan as applied is the one reported.
+            const first = await auditedWrite(
+              deps,
+              record,
+              () => firstWriteWithReplan(ctx, deps, planned, holding.lost),
+              (w) => w.plan.diff.join(', '),
+            );
+            applied = first;
+            progress(`applied: ${first.plan.diff.join(', ')}`);
+            return { written: first.written, steps: first.plan.draft.steps };
+          }
+          const written = await auditedWrite(
+            deps,
+            record,
+            () => writeStep(actingGateway(ctx, deps), step, 'apply'),
+            () => `${step.action.kind} ${describeObject(step)}`,
+          );
+          progress(`applied: ${step.action.kind} ${describeObject(step)}`);
+          return { written };
+        },
       },
-    }, record);
+      record,
+    );
     await auditOutcome(deps, record, outcome);
     return outcomeReply(applied.plan, outcome, applied.notes);
   });

@@ -36,9 +36,12 @@ export function progressText(i: Installation): string {
   if ((i.status.observedGeneration ?? 0) < i.generation) return 'waiting for the operator to pick up the change';
   const desired = i.spec.replicas ?? 0;
   switch (i.status.state) {
-    case 'stable': return `stable ${i.status.updatedReplicas ?? 0}/${desired}`;
-    case 'ready': return `ready ${i.status.updatedReplicas ?? 0}/${desired}`;
-    default: return i.status.error ? `reconciling (${i.status.error})` : 'reconciling';
+    case 'stable':
+      return `stable ${i.status.updatedReplicas ?? 0}/${desired}`;
+    case 'ready':
+      return `ready ${i.status.updatedReplicas ?? 0}/${desired}`;
+    default:
+      return i.status.error ? `reconciling (${i.status.error})` : 'reconciling';
   }
 }
 
@@ -62,7 +65,8 @@ async function stuckReport(req: FollowRequest, seen: Seen): Promise<string> {
   if (req.until === 'deleted') return 'the installation still exists';
   const [pods, jobs] = await Promise.all([req.gateway.listPods(req.namespace, req.name), req.gateway.listJobs(req.namespace)]);
   const lines = [`last state: ${verdictOf(i, pods, jobs).text}`];
-  for (const p of pods.filter((pod) => !pod.ready && !pod.terminating)) lines.push(`pod ${p.name} ${p.waitingReason ?? p.phase}${p.node ? '' : ' (not scheduled)'}`);
+  for (const p of pods.filter((pod) => !pod.ready && !pod.terminating))
+    lines.push(`pod ${p.name} ${p.waitingReason ?? p.phase}${p.node ? '' : ' (not scheduled)'}`);
   if (i.status.error) lines.push(`operator error: ${i.status.error}`);
   return lines.join('\n');
 }
@@ -109,13 +113,19 @@ function singleFlight(work: () => Promise<void>): () => void {
   let running = false;
   let again = false;
   const run = (): void => {
-    if (running) { again = true; return; }
+    if (running) {
+      again = true;
+      return;
+    }
     running = true;
     again = false;
-    work().catch(() => undefined).finally(() => { // a failed read is retried on the next tick
-      running = false;
-      if (again) run();
-    });
+    work()
+      .catch(() => undefined)
+      .finally(() => {
+        // a failed read is retried on the next tick
+        running = false;
+        if (again) run();
+      });
   };
   return run;
 }
@@ -132,7 +142,9 @@ export function follow(req: FollowRequest): Promise<FollowOutcome> {
       for (const cleanup of cleanups) cleanup();
       resolve(outcome);
     };
-    const report = (text: string): void => { if (!finished && text !== lastProgress) req.onProgress((lastProgress = text)); };
+    const report = (text: string): void => {
+      if (!finished && text !== lastProgress) req.onProgress((lastProgress = text));
+    };
     const evaluate = singleFlight(async () => {
       if (finished) return;
       const outcome = await step(req, seen, report);
@@ -140,7 +152,9 @@ export function follow(req: FollowRequest): Promise<FollowOutcome> {
     });
     const { signal } = req;
     if (signal?.aborted) return finish({ status: 'failed', text: abortText(signal) });
-    const onAbort = (): void => { if (signal) finish({ status: 'failed', text: abortText(signal) }); };
+    const onAbort = (): void => {
+      if (signal) finish({ status: 'failed', text: abortText(signal) });
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     cleanups.push(() => signal?.removeEventListener('abort', onAbort));
     const subscription = req.gateway.watchInstallation(req.namespace, req.name, (i) => {
@@ -149,8 +163,14 @@ export function follow(req: FollowRequest): Promise<FollowOutcome> {
     });
     const poll = req.clock.every(req.pollMs ?? 1_000, evaluate);
     const timer = req.clock.at(req.deadline, () => {
-      void stuckReport(req, seen).catch(() => 'could not read the installation').then((text) => finish({ status: 'timed-out', text }));
+      void stuckReport(req, seen)
+        .catch(() => 'could not read the installation')
+        .then((text) => finish({ status: 'timed-out', text }));
     });
-    cleanups.push(() => subscription.stop(), () => poll.cancel(), () => timer.cancel());
+    cleanups.push(
+      () => subscription.stop(),
+      () => poll.cancel(),
+      () => timer.cancel(),
+    );
   });
 }

@@ -65,14 +65,19 @@ export async function whileHolding<T>(deps: HoldDeps, lock: HeldLock, work: (hol
   const loseLock = (why: string): void => {
     if (lost.signal.aborted) return;
     deps.logger.error({ operationId, target: where }, `lock lost: ${why}`);
-    lost.abort(new MatteropsError('conflict', `matterops lost its lock on ${where} (${why}); it stopped here`, 'type status to see where the installation stands'));
+    lost.abort(
+      new MatteropsError('conflict', `matterops lost its lock on ${where} (${why}); it stopped here`, 'type status to see where the installation stands'),
+    );
   };
   const watchdog = deps.clock.every(Math.max(1, Math.min(250, period / 10)), () => {
     if (deps.clock.now().getTime() - renewedFrom > 2 * period) loseLock('it could not be renewed in time');
   });
   let renewing: Promise<void> = Promise.resolve();
   const renewLater = (ms: number): void => {
-    if (!stopped && !lost.signal.aborted) timer = deps.clock.after(ms, () => { renewing = renewOnce(); });
+    if (!stopped && !lost.signal.aborted)
+      timer = deps.clock.after(ms, () => {
+        renewing = renewOnce();
+      });
   };
   const refused = (e: unknown): boolean => {
     if (isMatteropsError(e) && e.code === 'conflict') loseLock('another holder took it over');

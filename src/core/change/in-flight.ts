@@ -6,7 +6,10 @@ import { InFlightRecordSchema, type InFlightRecord } from '../model/in-flight-re
 import type { Signer } from '../ports/signer.ts';
 
 /** Where a record is kept: the namespace and name of the Lease it sits on. */
-export interface RecordPlace { namespace: string; name: string }
+export interface RecordPlace {
+  namespace: string;
+  name: string;
+}
 
 /**
  * What the signature covers: the record and the Lease that carries it, so a record copied onto

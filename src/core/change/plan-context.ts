@@ -14,7 +14,12 @@ export function planContext(ctx: ChangeContext, deps: Pick<ChangeDeps, 'policy' 
   const gateway = ctx.clusters.get(cluster);
   if (!gateway) throw new MatteropsError('conflict', `this plan is for cluster ${cluster}, which matterops no longer serves`, 'run the command again');
   return {
-    ...ctx, gateway, caller: plan.requester, verb: plan.verb, access: createAccess(deps.policy, plan.requester, cluster), audit: deps.audit(cluster),
+    ...ctx,
+    gateway,
+    caller: plan.requester,
+    verb: plan.verb,
+    access: createAccess(deps.policy, plan.requester, cluster),
+    audit: deps.audit(cluster),
     scope: { cluster, namespace, defaultNamespace: ctx.scope.defaultNamespace },
   };
 }

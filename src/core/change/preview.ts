@@ -25,7 +25,10 @@ export function checkLimits(draft: ChangeDraft, limits: Limits, namespace: strin
 
 function checkReplicas(replicas: number | undefined, limits: Limits, namespace: string): void {
   if (replicas !== undefined && limits.maxReplicas !== undefined && replicas > limits.maxReplicas) {
-    throw usageError(`replicas must be at most ${limits.maxReplicas} for you in ${namespace}, got ${replicas}`, 'ask for a role with a higher limit, or choose fewer replicas');
+    throw usageError(
+      `replicas must be at most ${limits.maxReplicas} for you in ${namespace}, got ${replicas}`,
+      'ask for a role with a higher limit, or choose fewer replicas',
+    );
   }
   if (replicas === 0 && (limits.minReplicas ?? 1) > 0) {
     throw usageError('scaling to 0 replicas stops the installation, and your role does not allow it', `choose at least ${limits.minReplicas ?? 1} replica`);
@@ -58,7 +61,11 @@ function diffOf(draft: ChangeDraft, step: WriteStep, after: Installation | undef
   return draft.before ? describeChange(draft.before, after) : describeNew(after);
 }
 
-interface DryRun { diff: string[]; installation: Installation | undefined; onlyPatches: boolean }
+interface DryRun {
+  diff: string[];
+  installation: Installation | undefined;
+  onlyPatches: boolean;
+}
 
 /**
  * Dry-runs every write in order. A write to an object an earlier step of the same plan creates
@@ -84,12 +91,23 @@ async function dryRunAll(gateway: ClusterGateway, draft: ChangeDraft): Promise<D
 export async function preview(ctx: VerbContext, deps: ChangeDeps, draft: ChangeDraft, operation: OperationBase): Promise<ChangePlan> {
   const dry = await dryRunAll(actingGateway(ctx, deps), draft);
   if (dry.onlyPatches && !dry.diff.length) {
-    throw new MatteropsError('invalid', `${operation.verb} would change nothing on ${draft.target.namespace}/${draft.target.name}`, 'it is already as you asked');
+    throw new MatteropsError(
+      'invalid',
+      `${operation.verb} would change nothing on ${draft.target.namespace}/${draft.target.name}`,
+      'it is already as you asked',
+    );
   }
   const now = deps.clock.now();
   return {
-    id: deps.signer.randomId(4), verb: operation.verb, operation, draft, preview: dry.installation, diff: dry.diff, requester: ctx.caller,
-    createdAt: now, expiresAt: new Date(now.getTime() + deps.confirmTtlMs),
+    id: deps.signer.randomId(4),
+    verb: operation.verb,
+    operation,
+    draft,
+    preview: dry.installation,
+    diff: dry.diff,
+    requester: ctx.caller,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + deps.confirmTtlMs),
     needsApprover: draft.risk === 'danger' && requiresTwoPersons(deps.policy, draft.target.namespace),
   };
 }

@@ -19,7 +19,11 @@ import { writeStep } from './write-step.ts';
 /** Conflicts from status churn are retried this often (about 3.5 s of backing off in all). */
 const maxWriteAttempts = 8;
 
-export interface FirstWrite { plan: ChangePlan; written: WrittenObject | undefined; notes: string[] }
+export interface FirstWrite {
+  plan: ChangePlan;
+  written: WrittenObject | undefined;
+  notes: string[];
+}
 
 const sameTarget = (a: ChangePlan['draft']['target'], b: ChangePlan['draft']['target']): boolean =>
   a.cluster === b.cluster && a.namespace === b.namespace && a.name === b.name;
@@ -45,7 +49,11 @@ export async function firstWriteWithReplan(ctx: VerbContext, deps: ChangeDeps, p
     await deps.clock.sleep(Math.min(1_000, 50 * 2 ** (attempt - 1)), signal);
     const next = await replan(ctx, deps, current);
     if (next.note && notes.length) {
-      throw new MatteropsError('conflict', `${plan.draft.target.name} changed again while this ${plan.verb} was being applied`, 'run the command again to see a fresh plan');
+      throw new MatteropsError(
+        'conflict',
+        `${plan.draft.target.name} changed again while this ${plan.verb} was being applied`,
+        'run the command again to see a fresh plan',
+      );
     }
     if (next.note) notes.push(next.note);
     current = next.plan;
@@ -61,14 +69,21 @@ async function replan(ctx: VerbContext, deps: ChangeDeps, plan: ChangePlan): Pro
   const verb = ctx.registry.find(plan.verb);
   if (verb?.kind !== 'change') throw new MatteropsError('internal', `verb ${plan.verb} cannot be planned again`);
   const draft = await verb.plan(ctx, plan.operation);
-  if (draft.kind !== 'change') throw new MatteropsError('conflict', `${plan.draft.target.namespace}/${plan.draft.target.name} changed meanwhile and needs no ${plan.verb} any more`);
+  if (draft.kind !== 'change')
+    throw new MatteropsError('conflict', `${plan.draft.target.namespace}/${plan.draft.target.name} changed meanwhile and needs no ${plan.verb} any more`);
   if (!sameTarget(draft.target, plan.draft.target)) throw new MatteropsError('internal', `a new plan for ${plan.verb} named another installation`);
   authoriseDraft(deps.policy, plan.requester, plan.verb, draft);
   if (draft.risk === 'danger' && plan.draft.risk !== 'danger') {
-    throw new MatteropsError('conflict', `${plan.draft.target.name} changed meanwhile and this ${plan.verb} is now a danger operation`, 'run the command again to see the new plan');
+    throw new MatteropsError(
+      'conflict',
+      `${plan.draft.target.name} changed meanwhile and this ${plan.verb} is now a danger operation`,
+      'run the command again to see the new plan',
+    );
   }
   const fresh = { ...(await preview(ctx, deps, draft, plan.operation)), id: plan.id };
   const meanwhile = plan.draft.before && draft.before ? describeChange(plan.draft.before, draft.before) : [];
-  const note = meanwhile.length ? `The installation changed while this was waiting (${meanwhile.join(', ')}); planned again: ${fresh.diff.join(', ')}.` : undefined;
+  const note = meanwhile.length
+    ? `The installation changed while this was waiting (${meanwhile.join(', ')}); planned again: ${fresh.diff.join(', ')}.`
+    : undefined;
   return { plan: fresh, note };
 }

@@ -28,8 +28,11 @@ export interface StepRun {
 /** After a write to an installation, the `stable` waits on it that follow wait for what it wrote. */
 function withGeneration(steps: Step[], from: number, step: WriteStep, written: WrittenObject | undefined): Step[] {
   if (!written || !sameKind(step.resource, kinds.mattermost)) return steps;
-  return steps.map((s, i) => (i > from && s.kind === 'wait' && s.until === 'stable' && s.namespace === step.namespace && s.name === step.name && s.generation === undefined
-    ? { ...s, generation: written.generation } : s));
+  return steps.map((s, i) =>
+    i > from && s.kind === 'wait' && s.until === 'stable' && s.namespace === step.namespace && s.name === step.name && s.generation === undefined
+      ? { ...s, generation: written.generation }
+      : s,
+  );
 }
 
 export async function runSteps(deps: Pick<ChangeDeps, 'clock'>, run: StepRun, start: InFlightRecord): Promise<FollowOutcome> {
@@ -42,7 +45,10 @@ export async function runSteps(deps: Pick<ChangeDeps, 'clock'>, run: StepRun, st
       const { written, steps } = await run.write(step, i);
       record = { ...record, steps: withGeneration(steps ?? record.steps, i, step, written) };
     } else {
-      outcome = await waitFor({ gateway: run.follower, clock: deps.clock, deadline: new Date(record.deadline), onProgress: run.progress, signal: run.holding.lost }, step);
+      outcome = await waitFor(
+        { gateway: run.follower, clock: deps.clock, deadline: new Date(record.deadline), onProgress: run.progress, signal: run.holding.lost },
+        step,
+      );
       if (outcome.status !== 'succeeded') return outcome;
     }
     if (i + 1 < record.steps.length) {

@@ -40,7 +40,13 @@ const lastWord = async (look: Promise<FollowOutcome | string>): Promise<string> 
 };
 
 export async function waitFor(ctx: WaitContext, step: WaitStep): Promise<FollowOutcome> {
-  const common = { clock: ctx.clock, deadline: ctx.deadline, onProgress: ctx.onProgress, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.pollMs ? { pollMs: ctx.pollMs } : {}) };
+  const common = {
+    clock: ctx.clock,
+    deadline: ctx.deadline,
+    onProgress: ctx.onProgress,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.pollMs ? { pollMs: ctx.pollMs } : {}),
+  };
   switch (step.until) {
     case 'stable':
     case 'deleted':

@@ -24,18 +24,36 @@ export interface AutocompleteData {
 
 function verbData(verb: Verb): AutocompleteData {
   const positional: AutocompleteArg[] = verb.positionals.map((p) => ({
-    Name: '', HelpText: p.description, Type: 'TextInput', Required: p.required, Data: { Hint: `<${p.name}>`, Pattern: '' },
+    Name: '',
+    HelpText: p.description,
+    Type: 'TextInput',
+    Required: p.required,
+    Data: { Hint: `<${p.name}>`, Pattern: '' },
   }));
   const named: AutocompleteArg[] = verb.flags.map((f) => ({
-    Name: f.name, HelpText: f.description, Type: 'TextInput', Required: false,
+    Name: f.name,
+    HelpText: f.description,
+    Type: 'TextInput',
+    Required: false,
     Data: { Hint: f.kind === 'boolean' ? '' : (f.placeholder ?? 'value'), Pattern: '' },
   }));
-  return { Trigger: verb.name, Hint: verb.usage.slice(verb.name.length).trim(), HelpText: verb.summary, RoleID: '', Arguments: [...positional, ...named], SubCommands: [] };
+  return {
+    Trigger: verb.name,
+    Hint: verb.usage.slice(verb.name.length).trim(),
+    HelpText: verb.summary,
+    RoleID: '',
+    Arguments: [...positional, ...named],
+    SubCommands: [],
+  };
 }
 
 export function autocompleteData(registry: Registry, trigger = 'k8s'): AutocompleteData {
   return {
-    Trigger: trigger, Hint: '[command]', HelpText: 'Run Mattermost on Kubernetes', RoleID: '',
-    Arguments: [], SubCommands: registry.verbs.map(verbData),
+    Trigger: trigger,
+    Hint: '[command]',
+    HelpText: 'Run Mattermost on Kubernetes',
+    RoleID: '',
+    Arguments: [],
+    SubCommands: registry.verbs.map(verbData),
   };
 }

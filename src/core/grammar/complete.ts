@@ -11,7 +11,10 @@ export interface CompletionSources {
   installations: readonly string[];
 }
 
-const startsWith = (prefix: string) => (candidate: string): boolean => candidate.startsWith(prefix);
+const startsWith =
+  (prefix: string) =>
+  (candidate: string): boolean =>
+    candidate.startsWith(prefix);
 
 const valueFlags = new Set(['-n', '--namespace', '--cluster', '--pod', '--since', '--tail']);
 
@@ -32,7 +35,7 @@ function completePositional(verb: Verb, words: string[], registry: Registry, sou
   const wanted = verb.positionals[positionals.length]?.complete;
   if (wanted === 'installation') return [...new Set(sources.installations)].filter(startsWith(current)).sort();
   if (wanted === 'verb') return registry.verbs.map((v) => v.name).filter(startsWith(current));
-  return (Array.isArray(wanted) ? wanted as readonly string[] : []).filter(startsWith(current));
+  return (Array.isArray(wanted) ? (wanted as readonly string[]) : []).filter(startsWith(current));
 }
 
 /** Candidates for the last word of `line` (the word being typed; empty after a space). */

@@ -22,7 +22,13 @@ export function subjectOf(key: PropertyKey | undefined, verb: Verb): string {
   return flag ? `--${flag.name}` : key;
 }
 
-const kindWords: Record<string, string> = { string: 'a word', number: 'a number', int: 'a whole number', boolean: 'a flag without a value', array: 'a list of words' };
+const kindWords: Record<string, string> = {
+  string: 'a word',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'a flag without a value',
+  array: 'a list of words',
+};
 
 function bound(issue: Issue, subject: string, word: 'most' | 'least'): string {
   const limit = String(word === 'most' ? issue.maximum : issue.minimum);
@@ -31,7 +37,7 @@ function bound(issue: Issue, subject: string, word: 'most' | 'least'): string {
 }
 
 function values(issue: Issue): string {
-  return (issue.values as unknown[] | undefined ?? []).map(String).join(', ');
+  return ((issue.values as unknown[] | undefined) ?? []).map(String).join(', ');
 }
 
 /** Our message for an issue; `verb` says how to name the field. */
@@ -41,10 +47,15 @@ export function ourWording(issue: Issue, verb: Verb): string {
     case 'invalid_type':
       if (issue.input === undefined) return `${verb.name} needs ${subject}`;
       return `${subject} must be ${kindWords[String(issue.expected)] ?? 'something else'}, got ${quoted(issue.input)}`;
-    case 'too_big': return bound(issue, subject, 'most');
-    case 'too_small': return bound(issue, subject, 'least');
-    case 'invalid_value': return `${subject} must be one of ${values(issue)}, got ${quoted(issue.input)}`;
-    case 'unrecognized_keys': return `${verb.name} does not take ${(issue.keys as string[] | undefined ?? []).map((k) => subjectOf(k, verb)).join(', ')}`;
-    default: return `${subject} must be written as the usage shows, got ${quoted(issue.input)}`;
+    case 'too_big':
+      return bound(issue, subject, 'most');
+    case 'too_small':
+      return bound(issue, subject, 'least');
+    case 'invalid_value':
+      return `${subject} must be one of ${values(issue)}, got ${quoted(issue.input)}`;
+    case 'unrecognized_keys':
+      return `${verb.name} does not take ${((issue.keys as string[] | undefined) ?? []).map((k) => subjectOf(k, verb)).join(', ')}`;
+    default:
+      return `${subject} must be written as the usage shows, got ${quoted(issue.input)}`;
   }
 }

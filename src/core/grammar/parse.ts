@@ -13,7 +13,10 @@ import { globalFlags } from './global-flags.ts';
 import { ourWording } from './issue-wording.ts';
 import { tokenize, type Token } from './tokenize.ts';
 
-export interface PlaceFlags { cluster?: string; namespace?: string }
+export interface PlaceFlags {
+  cluster?: string;
+  namespace?: string;
+}
 export type ParsedOperation = OperationBase & PlaceFlags;
 
 export interface ParsedCommand {
@@ -24,29 +27,31 @@ export interface ParsedCommand {
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** The usage and first example of a verb, as the hint of every usage error about it. */
-export const usageHint = (verb: Verb): string =>
-  `usage: ${verb.usage}${verb.examples[0] ? `\nexample: ${verb.examples[0]}` : ''}`;
+export const usageHint = (verb: Verb): string => `usage: ${verb.usage}${verb.examples[0] ? `\nexample: ${verb.examples[0]}` : ''}`;
 
-interface Collected { positionals: string[]; flags: Record<string, string | boolean> }
+interface Collected {
+  positionals: string[];
+  flags: Record<string, string | boolean>;
+}
 
 function findFlag(token: string, specs: FlagSpec[]): { spec: FlagSpec | undefined; inlineValue: string | undefined } {
   const [head, ...rest] = token.split('=');
   const inlineValue = rest.length ? rest.join('=') : undefined;
-  const spec = head?.startsWith('--')
-    ? specs.find((f) => f.name === head.slice(2))
-    : specs.find((f) => f.short !== undefined && f.short === head?.slice(1));
+  const spec = head?.startsWith('--') ? specs.find((f) => f.name === head.slice(2)) : specs.find((f) => f.short !== undefined && f.short === head?.slice(1));
   return { spec, inlineValue };
 }
 
 function unknownFlag(token: string, specs: FlagSpec[], verb: Verb | undefined): MatteropsError {
   const name = token.split('=')[0] ?? token;
-  const close = suggest(name.replace(/^-+/, ''), specs.map((f) => f.name)).map((f) => `--${f}`);
+  const close = suggest(
+    name.replace(/^-+/, ''),
+    specs.map((f) => f.name),
+  ).map((f) => `--${f}`);
   const hint = [close.length ? `did you mean ${close.join(' or ')}?` : '', verb ? usageHint(verb) : ''].filter(Boolean).join('\n');
   return usageError(`unknown flag ${excerpt(name)}${verb ? ` for ${verb.name}` : ''}`, hint || undefined);
 }
 
-const isFlagToken = (token: Token): boolean =>
-  !token.literal && token.value.startsWith('-') && token.value.length > 1 && !/^-\d/.test(token.value);
+const isFlagToken = (token: Token): boolean => !token.literal && token.value.startsWith('-') && token.value.length > 1 && !/^-\d/.test(token.value);
 
 /** Reads one flag at tokens[i] into `out`; returns how many tokens it used. */
 function readFlag(tokens: Token[], i: number, known: { specs: FlagSpec[]; verb: Verb | undefined }, out: Collected): number {
@@ -69,7 +74,7 @@ function readFlag(tokens: Token[], i: number, known: { specs: FlagSpec[]; verb: 
 /** Splits tokens into positional words and flag values, checking flags against the verb's specs. */
 function collect(tokens: Token[], specs: FlagSpec[], verb: Verb | undefined): Collected {
   const out: Collected = { positionals: [], flags: {} };
-  for (let i = 0; i < tokens.length;) {
+  for (let i = 0; i < tokens.length; ) {
     const token = tokens[i] as Token;
     if (isFlagToken(token)) {
       i += readFlag(tokens, i, { specs, verb }, out);
@@ -86,7 +91,10 @@ function findVerb(word: string | undefined, registry: Registry): Verb {
   const verb = registry.find(word.toLowerCase());
   if (verb) return verb;
   const close = suggest(word.toLowerCase(), registry.words);
-  throw usageError(`unknown command ${quoted(word)}`, close.length ? `did you mean ${close.join(' or ')}? (type help for the list)` : 'type help to see what you can do');
+  throw usageError(
+    `unknown command ${quoted(word)}`,
+    close.length ? `did you mean ${close.join(' or ')}? (type help for the list)` : 'type help to see what you can do',
+  );
 }
 
 function assignPositionals(verb: Verb, words: string[]): Record<string, string | string[]> {

@@ -16,7 +16,8 @@ export function tokenize(input: string): Token[] {
   const tokens: Token[] = [];
   let afterDashes = false;
   for (const word of readWords(input)) {
-    if (word.unclosed) throw usageError(`a ${word.unclosed === '"' ? 'double' : 'single'} quote is not closed`, `close it: ${word.unclosed}...${word.unclosed}`);
+    if (word.unclosed)
+      throw usageError(`a ${word.unclosed === '"' ? 'double' : 'single'} quote is not closed`, `close it: ${word.unclosed}...${word.unclosed}`);
     if (word.value === '--' && !word.quoted && !afterDashes) afterDashes = true;
     else tokens.push({ value: word.value, literal: word.quoted || afterDashes });
   }

@@ -35,7 +35,9 @@ const WaitOnlyRecordSchema = RecordBase.extend({
   until: z.enum(['stable', 'deleted']),
   generation: z.number(),
 }).transform(({ until, generation, ...base }) => ({
-  ...base, step: 0, steps: [{ kind: 'wait' as const, until, namespace: base.namespace, name: base.name, generation }],
+  ...base,
+  step: 0,
+  steps: [{ kind: 'wait' as const, until, namespace: base.namespace, name: base.name, generation }],
 }));
 
 export const InFlightRecordSchema = z.union([StepRecordSchema, WaitOnlyRecordSchema]);

@@ -7,44 +7,59 @@ import { z } from 'zod';
 
 const EnvVarSchema = z.object({ name: z.string(), value: z.string().optional(), valueFrom: z.unknown().optional() });
 
-export const MattermostResourceSchema = z.object({
-  metadata: z.object({
-    name: z.string(),
-    namespace: z.string(),
-    generation: z.number().optional(),
-    resourceVersion: z.string().optional(),
-    creationTimestamp: z.union([z.string(), z.date()]).optional(),
-  }),
-  spec: z.object({
-    version: z.string().optional(),
-    image: z.string().optional(),
-    replicas: z.number().optional(),
-    size: z.string().optional(),
-    ingress: z.object({ enabled: z.boolean().optional(), host: z.string().optional() }).optional(),
-    database: z.object({
-      external: z.object({ secret: z.string().optional() }).optional(),
-      operatorManaged: z.object({ type: z.string().optional() }).optional(),
-    }).optional(),
-    fileStore: z.object({
-      external: z.object({ url: z.string().optional(), bucket: z.string().optional(), secret: z.string().optional() }).optional(),
-      externalVolume: z.object({ volumeClaimName: z.string().optional() }).optional(),
-      local: z.object({ enabled: z.boolean().optional() }).optional(),
-      operatorManaged: z.object({}).loose().optional(),
-    }).optional(),
-    mattermostEnv: z.array(EnvVarSchema).optional(),
-    podTemplate: z.object({ extraAnnotations: z.record(z.string(), z.string()).optional() }).loose().optional(),
-  }).loose().default({}),
-  status: z.object({
-    state: z.string().optional(),
-    version: z.string().optional(),
-    image: z.string().optional(),
-    replicas: z.number().optional(),
-    updatedReplicas: z.number().optional(),
-    observedGeneration: z.number().optional(),
-    endpoint: z.string().optional(),
-    error: z.string().optional(),
-  }).loose().default({}),
-}).loose();
+export const MattermostResourceSchema = z
+  .object({
+    metadata: z.object({
+      name: z.string(),
+      namespace: z.string(),
+      generation: z.number().optional(),
+      resourceVersion: z.string().optional(),
+      creationTimestamp: z.union([z.string(), z.date()]).optional(),
+    }),
+    spec: z
+      .object({
+        version: z.string().optional(),
+        image: z.string().optional(),
+        replicas: z.number().optional(),
+        size: z.string().optional(),
+        ingress: z.object({ enabled: z.boolean().optional(), host: z.string().optional() }).optional(),
+        database: z
+          .object({
+            external: z.object({ secret: z.string().optional() }).optional(),
+            operatorManaged: z.object({ type: z.string().optional() }).optional(),
+          })
+          .optional(),
+        fileStore: z
+          .object({
+            external: z.object({ url: z.string().optional(), bucket: z.string().optional(), secret: z.string().optional() }).optional(),
+            externalVolume: z.object({ volumeClaimName: z.string().optional() }).optional(),
+            local: z.object({ enabled: z.boolean().optional() }).optional(),
+            operatorManaged: z.object({}).loose().optional(),
+          })
+          .optional(),
+        mattermostEnv: z.array(EnvVarSchema).optional(),
+        podTemplate: z
+          .object({ extraAnnotations: z.record(z.string(), z.string()).optional() })
+          .loose()
+          .optional(),
+      })
+      .loose()
+      .default({}),
+    status: z
+      .object({
+        state: z.string().optional(),
+        version: z.string().optional(),
+        image: z.string().optional(),
+        replicas: z.number().optional(),
+        updatedReplicas: z.number().optional(),
+        observedGeneration: z.number().optional(),
+        endpoint: z.string().optional(),
+        error: z.string().optional(),
+      })
+      .loose()
+      .default({}),
+  })
+  .loose();
 export type MattermostResource = z.infer<typeof MattermostResourceSchema>;
 
 /** An env var of the installation; a value from a secret or config map has no value here. */
@@ -111,16 +126,29 @@ export function toInstallation(raw: unknown): Installation {
     resourceVersion: r.metadata.resourceVersion ?? '',
     createdAt: created === undefined ? undefined : new Date(created),
     spec: {
-      version: r.spec.version, image: r.spec.image, replicas: r.spec.replicas,
+      version: r.spec.version,
+      image: r.spec.image,
+      replicas: r.spec.replicas,
       ingressHost: r.spec.ingress?.enabled === false ? undefined : r.spec.ingress?.host,
-      database: describeDatabase(r.spec), fileStore: describeFileStore(r.spec),
-      env: (r.spec.mattermostEnv ?? []).map((e) => ({ name: e.name, value: e.value, fromRef: e.valueFrom !== undefined, ...(e.valueFrom !== undefined ? { valueFrom: e.valueFrom } : {}) })),
+      database: describeDatabase(r.spec),
+      fileStore: describeFileStore(r.spec),
+      env: (r.spec.mattermostEnv ?? []).map((e) => ({
+        name: e.name,
+        value: e.value,
+        fromRef: e.valueFrom !== undefined,
+        ...(e.valueFrom !== undefined ? { valueFrom: e.valueFrom } : {}),
+      })),
       podAnnotations: r.spec.podTemplate?.extraAnnotations ?? {},
     },
     status: {
-      state: r.status.state, version: r.status.version, image: r.status.image, replicas: r.status.replicas,
-      updatedReplicas: r.status.updatedReplicas, observedGeneration: r.status.observedGeneration,
-      endpoint: r.status.endpoint, error: r.status.error,
+      state: r.status.state,
+      version: r.status.version,
+      image: r.status.image,
+      replicas: r.status.replicas,
+      updatedReplicas: r.status.updatedReplicas,
+      observedGeneration: r.status.observedGeneration,
+      endpoint: r.status.endpoint,
+      error: r.status.error,
     },
   };
 }

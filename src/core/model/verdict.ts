@@ -6,7 +6,10 @@ import type { Tone } from '../reply.ts';
 import type { Installation } from './installation.ts';
 import type { JobInfo, PodInfo } from './workload.ts';
 
-export interface Verdict { tone: Tone; text: string }
+export interface Verdict {
+  tone: Tone;
+  text: string;
+}
 
 /** The Job the operator runs before an image change (reference/mattermost.md A.3). */
 export const updateJobName = 'mattermost-update-check';
@@ -23,7 +26,10 @@ function podTrouble(pods: PodInfo[]): string | undefined {
 function updateJobVerdict(job: JobInfo | undefined): Verdict | undefined {
   if (!job) return undefined;
   if (job.failed > 0 && job.active === 0) {
-    return { tone: 'danger', text: `stuck: update job failed ${job.failed} time${job.failed > 1 ? 's' : ''}${job.failureReason ? ` (${job.failureReason})` : ''}` };
+    return {
+      tone: 'danger',
+      text: `stuck: update job failed ${job.failed} time${job.failed > 1 ? 's' : ''}${job.failureReason ? ` (${job.failureReason})` : ''}`,
+    };
   }
   if (job.active > 0) return { tone: 'warning', text: 'reconciling: update job running (db migrate)' };
   return undefined;

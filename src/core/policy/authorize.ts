@@ -6,11 +6,13 @@ import { usernameOf, type Caller } from '../model/caller.ts';
 import { alwaysAllowed, type Limits, type Policy, type Subject } from './policy-schema.ts';
 
 /** Where a right is asked for: a namespace of a cluster, or one installation in it. */
-export interface Place { cluster: string; namespace: string; name?: string }
+export interface Place {
+  cluster: string;
+  namespace: string;
+  name?: string;
+}
 
-export type Decision =
-  | { allowed: true; roles: string[]; limits: Limits }
-  | { allowed: false; reason: string };
+export type Decision = { allowed: true; roles: string[]; limits: Limits } | { allowed: false; reason: string };
 
 /** `*` matches anything, `mattermost-*` a prefix; otherwise exact. */
 export function matches(pattern: string, value: string): boolean {
@@ -33,8 +35,28 @@ function mergeLimits(all: Limits[]): Limits {
     values.some((v) => v === undefined) ? undefined : fn(...(values as number[]));
   const versions = all.map((l) => l.versions);
   return {
-    ...(pick(all.map((l) => l.maxReplicas), Math.max) !== undefined ? { maxReplicas: pick(all.map((l) => l.maxReplicas), Math.max) } : {}),
-    ...(pick(all.map((l) => l.minReplicas), Math.min) !== undefined ? { minReplicas: pick(all.map((l) => l.minReplicas), Math.min) } : {}),
+    ...(pick(
+      all.map((l) => l.maxReplicas),
+      Math.max,
+    ) !== undefined
+      ? {
+          maxReplicas: pick(
+            all.map((l) => l.maxReplicas),
+            Math.max,
+          ),
+        }
+      : {}),
+    ...(pick(
+      all.map((l) => l.minReplicas),
+      Math.min,
+    ) !== undefined
+      ? {
+          minReplicas: pick(
+            all.map((l) => l.minReplicas),
+            Math.min,
+          ),
+        }
+      : {}),
     ...(versions.every((v) => v !== undefined) ? { versions: versions.map((v) => `(?:${v})`).join('|') } : {}),
   };
 }
@@ -46,11 +68,14 @@ export function authorize(policy: Policy, caller: Caller, verb: string, target: 
   const granting = policy.bindings.filter((b) => {
     const role = policy.roles[b.role];
     const scope = b.scope;
-    return role !== undefined && (role.verbs.includes(verb) || role.verbs.includes('*'))
-      && b.subjects.some((s) => subjectMatches(s, caller))
-      && scope.clusters.some((p) => matches(p, target.cluster))
-      && scope.namespaces.some((p) => matches(p, target.namespace))
-      && (target.name === undefined || scope.installations.some((p) => matches(p, target.name ?? '')));
+    return (
+      role !== undefined &&
+      (role.verbs.includes(verb) || role.verbs.includes('*')) &&
+      b.subjects.some((s) => subjectMatches(s, caller)) &&
+      scope.clusters.some((p) => matches(p, target.cluster)) &&
+      scope.namespaces.some((p) => matches(p, target.namespace)) &&
+      (target.name === undefined || scope.installations.some((p) => matches(p, target.name ?? '')))
+    );
   });
   if (!granting.length) {
     return { allowed: false, reason: `${caller.name} may not ${verb} ${where(target)}: no role in the matterops policy grants it` };
@@ -74,8 +99,8 @@ export function verbsAnywhere(policy: Policy, caller: Caller): Set<string> {
  * means every configured context, never a kubeconfig context left out of the configuration.
  */
 export function clustersFor(policy: Policy, caller: Caller, contexts: readonly string[], defaultContext: string): string[] {
-  const reached = (context: string): boolean => policy.bindings.some((b) =>
-    b.subjects.some((s) => subjectMatches(s, caller)) && b.scope.clusters.some((p) => matches(p, context)));
+  const reached = (context: string): boolean =>
+    policy.bindings.some((b) => b.subjects.some((s) => subjectMatches(s, caller)) && b.scope.clusters.some((p) => matches(p, context)));
   return contexts.filter((c) => c === defaultContext || reached(c));
 }
 

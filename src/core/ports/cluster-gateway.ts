@@ -19,7 +19,9 @@ export interface WriteOptions {
 }
 
 /** A change to follow: the gateway calls back with every new state until stopped. */
-export interface Subscription { stop(): void }
+export interface Subscription {
+  stop(): void;
+}
 
 export interface ClusterGateway {
   /** The kubeconfig context this gateway talks to. */

@@ -15,14 +15,18 @@ interface MetricSpecBase<L extends string> {
   readonly labels: readonly L[];
 }
 
-export interface CounterSpec<L extends string = never> extends MetricSpecBase<L> { readonly kind: 'counter' }
+export interface CounterSpec<L extends string = never> extends MetricSpecBase<L> {
+  readonly kind: 'counter';
+}
 export interface HistogramSpec<L extends string = never> extends MetricSpecBase<L> {
   readonly kind: 'histogram';
   /** Upper bounds of the buckets, ascending, in the metric's unit. */
   readonly buckets: readonly number[];
 }
 /** A value read when metrics are scraped (a queue's depth), never pushed. */
-export interface GaugeSpec extends MetricSpecBase<never> { readonly kind: 'gauge' }
+export interface GaugeSpec extends MetricSpecBase<never> {
+  readonly kind: 'gauge';
+}
 
 export type MetricSpec = CounterSpec<string> | HistogramSpec<string> | GaugeSpec;
 

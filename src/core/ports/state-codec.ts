@@ -57,6 +57,9 @@ export function groupBytes(data: Record<string, string>): number {
 export function checkGroupSize(document: string, data: Record<string, string>): void {
   const bytes = groupBytes(data);
   if (bytes <= maxStateGroupBytes) return;
-  throw new MatteropsError('invalid', `state document ${document} was not written: its group would take ${Math.ceil(bytes / 1024)} KiB, over the ${maxStateGroupBytes / 1024} KiB a group may take`,
-    'the document must be kept smaller (prune it) or split into groups of their own');
+  throw new MatteropsError(
+    'invalid',
+    `state document ${document} was not written: its group would take ${Math.ceil(bytes / 1024)} KiB, over the ${maxStateGroupBytes / 1024} KiB a group may take`,
+    'the document must be kept smaller (prune it) or split into groups of their own',
+  );
 }

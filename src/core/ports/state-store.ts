@@ -80,8 +80,11 @@ export class UnreadableDocument extends MatteropsError {
   readonly reason: string;
 
   constructor(document: string, where: Record<string, string>, reason: string) {
-    super('internal', `the stored state document ${document} (${Object.values(where).join(', ')}) is unreadable: ${reason}`,
-      'fix or delete it (docs/state.md says where it is kept)');
+    super(
+      'internal',
+      `the stored state document ${document} (${Object.values(where).join(', ')}) is unreadable: ${reason}`,
+      'fix or delete it (docs/state.md says where it is kept)',
+    );
     this.name = 'UnreadableDocument';
     this.document = document;
     this.where = where;

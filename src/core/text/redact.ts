@@ -45,7 +45,8 @@ const separator = /["']?[ \t]{0,8}[:=][ \t]{0,8}["']?/g;
 const assignedValue = /[^\s"',;&]+/y;
 const keyChar = /[A-Za-z0-9_.-]/;
 const maxKeyLength = 80;
-const secretKeyWords = /password|passwd|pwd|secret|token|apikey|api_key|api-key|access_key|accesskey|secretkey|private_key|privatekey|dsn|datasource|connection_string|credential/i;
+const secretKeyWords =
+  /password|passwd|pwd|secret|token|apikey|api_key|api-key|access_key|accesskey|secretkey|private_key|privatekey|dsn|datasource|connection_string|credential/i;
 
 function keyBefore(text: string, end: number): string {
   let start = end;

@@ -61,7 +61,7 @@ function readWord(line: string, start: number): Word {
 /** Every word of the line, in order. Linear in the line's length. */
 export function readWords(line: string): Word[] {
   const found: Word[] = [];
-  for (let i = 0; i < line.length;) {
+  for (let i = 0; i < line.length; ) {
     if (isSpace(line[i])) {
       i++;
     } else {

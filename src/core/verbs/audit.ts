@@ -14,7 +14,11 @@ export const AuditSchema = PlaceFlagsSchema.extend({
   verb: z.literal('audit'),
   name: InstallationNameSchema.optional(),
   since: DurationTextSchema.default('24h'),
-  user: z.string().max(64, { error: userError }).regex(/^@?[a-z0-9._-]+$/i, { error: userError }).optional(),
+  user: z
+    .string()
+    .max(64, { error: userError })
+    .regex(/^@?[a-z0-9._-]+$/i, { error: userError })
+    .optional(),
 });
 export type AuditOperation = z.infer<typeof AuditSchema>;
 
@@ -40,8 +44,25 @@ export const audit = defineVerb<AuditOperation>({
     const entries = (await ctx.audit.query({ ...(namespace ? { namespace } : {}), ...(installation ? { installation: installation.name } : {}), since }))
       .filter((e) => !op.user || e.requester.replace(/^@/, '') === op.user.replace(/^@/, ''))
       .filter((e) => ctx.access.decide('audit', e.namespace, e.installation).allowed);
-    if (!entries.length) return reply('neutral', text(`No matterops operations ${installation ? `on ${installation.namespace}/${installation.name} ` : ''}in the last ${op.since}.`));
-    return reply('info', table(['time (UTC)', 'op', 'phase', 'who', 'via', 'installation', 'what'],
-      entries.map((e) => [e.at.toISOString().slice(0, 19).replace('T', ' '), e.operationId, e.phase, e.requester, e.via, `${e.namespace}/${e.installation}`, e.detail])));
+    if (!entries.length)
+      return reply(
+        'neutral',
+        text(`No matterops operations ${installation ? `on ${installation.namespace}/${installation.name} ` : ''}in the last ${op.since}.`),
+      );
+    return reply(
+      'info',
+      table(
+        ['time (UTC)', 'op', 'phase', 'who', 'via', 'installation', 'what'],
+        entries.map((e) => [
+          e.at.toISOString().slice(0, 19).replace('T', ' '),
+          e.operationId,
+          e.phase,
+          e.requester,
+          e.via,
+          `${e.namespace}/${e.installation}`,
+          e.detail,
+        ]),
+      ),
+    );
   },
 });

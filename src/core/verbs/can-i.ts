@@ -10,7 +10,11 @@ import { suggest } from '../text/did-you-mean.ts';
 import { defineVerb, type Verb } from '../verb.ts';
 import type { VerbContext } from '../verb-context.ts';
 
-export const CanISchema = PlaceFlagsSchema.extend({ verb: z.literal('can-i'), action: VerbWordSchema('can-i needs a command, like can-i scale mattermost'), name: InstallationNameSchema.optional() });
+export const CanISchema = PlaceFlagsSchema.extend({
+  verb: z.literal('can-i'),
+  action: VerbWordSchema('can-i needs a command, like can-i scale mattermost'),
+  name: InstallationNameSchema.optional(),
+});
 export type CanIOperation = z.infer<typeof CanISchema>;
 
 /**
@@ -28,9 +32,17 @@ async function findAs(ctx: VerbContext, verb: string, name: string): Promise<Ins
 
 function answer(ctx: VerbContext, verb: Verb, decision: Decision, where: string): Reply {
   if (!decision.allowed) return reply('warning', text(`no: ${decision.reason}`));
-  const limits = Object.entries(decision.limits).map(([k, v]) => `${k} ${String(v)}`).join(', ');
-  return reply('good', text(`yes: you may ${verb.name} ${where} on cluster ${ctx.scope.cluster} (${verb.risk})`),
-    fields([{ label: 'roles', value: decision.roles.join(', ') || 'anyone' }, { label: 'limits', value: limits || 'none' }]));
+  const limits = Object.entries(decision.limits)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
+  return reply(
+    'good',
+    text(`yes: you may ${verb.name} ${where} on cluster ${ctx.scope.cluster} (${verb.risk})`),
+    fields([
+      { label: 'roles', value: decision.roles.join(', ') || 'anyone' },
+      { label: 'limits', value: limits || 'none' },
+    ]),
+  );
 }
 
 export const canI = defineVerb<CanIOperation>({
@@ -47,7 +59,16 @@ export const canI = defineVerb<CanIOperation>({
   schema: CanISchema,
   async run(ctx, op) {
     const verb = ctx.registry.find(op.action);
-    if (!verb) throw usageError(`there is no command "${op.action}"`, `did you mean ${suggest(op.action, ctx.registry.verbs.map((v) => v.name))[0] ?? 'help'}?`);
+    if (!verb)
+      throw usageError(
+        `there is no command "${op.action}"`,
+        `did you mean ${
+          suggest(
+            op.action,
+            ctx.registry.verbs.map((v) => v.name),
+          )[0] ?? 'help'
+        }?`,
+      );
     if (!op.name) {
       const namespace = ctx.scope.namespace ?? ctx.scope.defaultNamespace;
       return answer(ctx, verb, ctx.access.decide(verb.name, namespace), `namespace ${namespace}`);

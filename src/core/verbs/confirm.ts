@@ -4,9 +4,15 @@ import { quoted } from '../text/excerpt.ts';
 import { PlaceFlagsSchema } from '../grammar/common-schemas.ts';
 import { defineVerb } from '../verb.ts';
 
-const Code = z.string({ error: 'give the code from the plan, like 7f3a9c1e' }).regex(/^[0-9a-f]{8}(\.\d+\.[A-Za-z0-9_-]+)?$/, { error: (i) => `a confirmation code is 8 hex characters from the plan, got ${quoted(i.input)}` });
+const Code = z
+  .string({ error: 'give the code from the plan, like 7f3a9c1e' })
+  .regex(/^[0-9a-f]{8}(\.\d+\.[A-Za-z0-9_-]+)?$/, { error: (i) => `a confirmation code is 8 hex characters from the plan, got ${quoted(i.input)}` });
 
-export const ConfirmSchema = PlaceFlagsSchema.extend({ verb: z.literal('confirm'), code: Code, word: z.string().max(63, { error: 'the word to type is the installation name, at most 63 characters' }).optional() });
+export const ConfirmSchema = PlaceFlagsSchema.extend({
+  verb: z.literal('confirm'),
+  code: Code,
+  word: z.string().max(63, { error: 'the word to type is the installation name, at most 63 characters' }).optional(),
+});
 export type ConfirmOperation = z.infer<typeof ConfirmSchema>;
 export const CancelSchema = PlaceFlagsSchema.extend({ verb: z.literal('cancel'), code: Code });
 export type CancelOperation = z.infer<typeof CancelSchema>;

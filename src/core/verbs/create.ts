@@ -20,15 +20,26 @@ export const sizes = ['100users', '1000users', '5000users', '10000users', '25000
 export const CreateSchema = ChangeVerbFlagsSchema.extend({
   verb: z.literal('create'),
   name: InstallationNameSchema,
-  version: z.string({ error: 'create needs --version, like --version 11.1.0' }).regex(semver, { error: (i) => `--version must look like 11.1.0, got ${quoted(i.input)}` }),
+  version: z
+    .string({ error: 'create needs --version, like --version 11.1.0' })
+    .regex(semver, { error: (i) => `--version must look like 11.1.0, got ${quoted(i.input)}` }),
   size: z.enum(sizes, { error: (i) => `--size must be one of ${sizes.join(', ')}, got ${quoted(i.input)}` }).optional(),
   replicas: ReplicasSchema.optional(),
-  host: z.string().regex(dnsName, { error: (i) => `--host must be a DNS name like chat.example.com, got ${quoted(i.input)}` }).optional(),
+  host: z
+    .string()
+    .regex(dnsName, { error: (i) => `--host must be a DNS name like chat.example.com, got ${quoted(i.input)}` })
+    .optional(),
   noIngress: z.boolean().optional(),
   dbSecret: NameSchema('--db-secret'),
   filestoreSecret: NameSchema('--filestore-secret').optional(),
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: (i) => `--bucket must be an S3 bucket name, got ${quoted(i.input)}` }).optional(),
-  s3Url: z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, { error: (i) => `--s3-url is a host[:port] like s3.amazonaws.com, got ${quoted(i.input)}` }).optional(),
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: (i) => `--bucket must be an S3 bucket name, got ${quoted(i.input)}` })
+    .optional(),
+  s3Url: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, { error: (i) => `--s3-url is a host[:port] like s3.amazonaws.com, got ${quoted(i.input)}` })
+    .optional(),
   filestorePvc: NameSchema('--filestore-pvc').optional(),
 }).superRefine((op, ctx) => {
   const fail = (message: string): void => ctx.addIssue({ code: 'custom', message });
@@ -45,7 +56,8 @@ async function requireKeys(ctx: VerbContext, namespace: string, secret: string, 
   const found = await ctx.gateway.secretKeys(namespace, secret);
   if (found === undefined) throw new MatteropsError('invalid', `secret ${namespace}/${secret} does not exist`, `create it first with ${keys.join(' and ')}`);
   const missing = keys.filter((k) => !found.includes(k));
-  if (missing.length) throw new MatteropsError('invalid', `secret ${namespace}/${secret} lacks ${missing.join(' and ')}`, `the operator needs ${keys.join(' and ')} in it`);
+  if (missing.length)
+    throw new MatteropsError('invalid', `secret ${namespace}/${secret} lacks ${missing.join(' and ')}`, `the operator needs ${keys.join(' and ')} in it`);
 }
 
 function body(op: CreateOperation, namespace: string): Record<string, unknown> {
@@ -53,7 +65,8 @@ function body(op: CreateOperation, namespace: string): Record<string, unknown> {
     ? { externalVolume: { volumeClaimName: op.filestorePvc } }
     : { external: { url: op.s3Url, bucket: op.bucket, secret: op.filestoreSecret } };
   return {
-    apiVersion: 'installation.mattermost.com/v1beta1', kind: 'Mattermost',
+    apiVersion: 'installation.mattermost.com/v1beta1',
+    kind: 'Mattermost',
     metadata: { name: op.name, namespace, labels: { 'app.kubernetes.io/managed-by': 'matterops' } },
     spec: {
       version: op.version,
@@ -69,7 +82,9 @@ export const create = defineChange<CreateOperation>({
   name: 'create',
   summary: 'create a Mattermost installation on an external database and filestore',
   usage: 'create <name> --version V --db-secret S (--filestore-secret S --bucket B --s3-url U | --filestore-pvc P) [options]',
-  examples: ['create chat --version 9.9.0 --size 1000users --host chat.example.com --db-secret chat-db --filestore-secret chat-s3 --bucket chat-files --s3-url s3.amazonaws.com'],
+  examples: [
+    'create chat --version 9.9.0 --size 1000users --host chat.example.com --db-secret chat-db --filestore-secret chat-s3 --bucket chat-files --s3-url s3.amazonaws.com',
+  ],
   risk: 'change',
   positionals: [{ name: 'name', description: 'name of the new installation', required: true }],
   flags: [
@@ -91,8 +106,11 @@ export const create = defineChange<CreateOperation>({
     // names or Secrets in this namespace (issue 9, item 4). The change pipeline checks limits later.
     const decision = ctx.access.decide('create', namespace, op.name);
     if (!decision.allowed) {
-      throw new MatteropsError('forbidden', decision.reason, 'ask an admin to bind you to a role with "create" in the matterops policy',
-        { cluster: ctx.scope.cluster, namespace, name: op.name });
+      throw new MatteropsError('forbidden', decision.reason, 'ask an admin to bind you to a role with "create" in the matterops policy', {
+        cluster: ctx.scope.cluster,
+        namespace,
+        name: op.name,
+      });
     }
     if (await ctx.gateway.getInstallation(namespace, op.name)) {
       throw new MatteropsError('conflict', `${namespace}/${op.name} already exists`, `choose another name, or type status ${op.name}`);
@@ -101,8 +119,11 @@ export const create = defineChange<CreateOperation>({
     await requireKeys(ctx, namespace, op.dbSecret, ['DB_CONNECTION_STRING']);
     if (op.filestoreSecret) await requireKeys(ctx, namespace, op.filestoreSecret, ['accesskey', 'secretkey']);
     return {
-      kind: 'change', target: { cluster: ctx.scope.cluster, namespace, name: op.name }, before: undefined,
-      steps: writeThenWait({ cluster: ctx.scope.cluster, namespace, name: op.name }, { kind: 'create', body: body(op, namespace) }, undefined, 'stable'), risk: 'change',
+      kind: 'change',
+      target: { cluster: ctx.scope.cluster, namespace, name: op.name },
+      before: undefined,
+      steps: writeThenWait({ cluster: ctx.scope.cluster, namespace, name: op.name }, { kind: 'create', body: body(op, namespace) }, undefined, 'stable'),
+      risk: 'change',
       summary: `create ${namespace}/${op.name} (${op.version}, ${op.size ?? `${op.replicas ?? 2} replicas`})`,
       notes: op.host ? [] : ['No ingress: reach it through the Service, or add --host.'],
       ...(op.replicas !== undefined ? { limits: { replicas: op.replicas, version: op.version } } : { limits: { version: op.version } }),

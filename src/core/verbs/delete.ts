@@ -25,8 +25,12 @@ export const remove = defineChange<DeleteOperation>({
   async plan(ctx, op): Promise<ChangeDraft> {
     const before = await resolveInstallation(ctx, op.name);
     return {
-      kind: 'change', target: targetOf(ctx, before), before,
-      steps: writeThenWait(targetOf(ctx, before), { kind: 'delete' }, before, 'deleted'), risk: 'danger', summary: `delete ${before.namespace}/${before.name}`,
+      kind: 'change',
+      target: targetOf(ctx, before),
+      before,
+      steps: writeThenWait(targetOf(ctx, before), { kind: 'delete' }, before, 'deleted'),
+      risk: 'danger',
+      summary: `delete ${before.namespace}/${before.name}`,
       notes: [
         `The operator removes the Deployment, pods, Service, Ingress and RBAC of ${before.name}: Mattermost stops for everyone using it.`,
         `It keeps the database (${before.spec.database}) and the filestore (${before.spec.fileStore}); delete them yourself if you mean to.`,

@@ -18,7 +18,6 @@ import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 import { writeThenWait } from '../change/installation-steps.ts';
 
-
 export const EnvSchema = ChangeVerbFlagsSchema.extend({
   verb: z.literal('env'),
   name: InstallationNameSchema,
@@ -30,10 +29,11 @@ export const EnvSchema = ChangeVerbFlagsSchema.extend({
 
 function argProblem(action: string, arg: string): string | undefined {
   if (action === 'set' && !arg.includes('=')) return `env set takes KEY=VALUE, got ${quoted(arg)}`;
-  const key = action === 'set' ? arg.split('=')[0] ?? '' : arg;
+  const key = action === 'set' ? (arg.split('=')[0] ?? '') : arg;
   if (!envName.test(key)) return `env names are letters, digits and _, not starting with a digit, got ${quoted(key)}`;
   // A line recalled from the prompt's history (or copied from a post) holds the mask, not the value.
-  if (action === 'set' && arg.slice(key.length + 1) === secretMask) return `${excerpt(key)}=${secretMask}: ${secretMask} is how matterops hides a value; type the real value`;
+  if (action === 'set' && arg.slice(key.length + 1) === secretMask)
+    return `${excerpt(key)}=${secretMask}: ${secretMask} is how matterops hides a value; type the real value`;
   return undefined;
 }
 
@@ -49,18 +49,32 @@ const toSpec = (e: EnvVar): object => (e.fromRef ? { name: e.name, valueFrom: e.
 
 function listReply(i: Installation, target: InstallationRef): Draft {
   const rows = i.spec.env.map((e) => [e.name, envValueShown(e)]);
-  return { kind: 'no-change', authorizeAs: 'status', target,
-    reply: rows.length ? reply('info', text(`Environment of ${i.namespace}/${i.name} (spec.mattermostEnv):`), table(['name', 'value'], rows))
-      : reply('neutral', text(`${i.namespace}/${i.name} sets no extra environment variables.`)) };
+  return {
+    kind: 'no-change',
+    authorizeAs: 'status',
+    target,
+    reply: rows.length
+      ? reply('info', text(`Environment of ${i.namespace}/${i.name} (spec.mattermostEnv):`), table(['name', 'value'], rows))
+      : reply('neutral', text(`${i.namespace}/${i.name} sets no extra environment variables.`)),
+  };
 }
 
 function nextEnv(i: Installation, op: EnvOperation): EnvVar[] {
   if (op.action === 'unset') {
     const missing = op.args.filter((k) => !i.spec.env.some((e) => e.name === k));
-    if (missing.length) throw usageError(`${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set on ${i.namespace}/${i.name}`, `set there: ${i.spec.env.map((e) => e.name).join(', ') || 'nothing'}`);
+    if (missing.length)
+      throw usageError(
+        `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set on ${i.namespace}/${i.name}`,
+        `set there: ${i.spec.env.map((e) => e.name).join(', ') || 'nothing'}`,
+      );
     return i.spec.env.filter((e) => !op.args.includes(e.name));
   }
-  const updates = new Map(op.args.map((a) => { const [k = '', ...v] = a.split('='); return [k, v.join('=')]; }));
+  const updates = new Map(
+    op.args.map((a) => {
+      const [k = '', ...v] = a.split('=');
+      return [k, v.join('=')];
+    }),
+  );
   const kept = i.spec.env.map((e) => (updates.has(e.name) ? { name: e.name, value: updates.get(e.name), fromRef: false } : e));
   const added = [...updates].filter(([k]) => !i.spec.env.some((e) => e.name === k)).map(([name, value]) => ({ name, value, fromRef: false }));
   return [...kept, ...added];
@@ -84,10 +98,13 @@ export const env = defineChange<EnvOperation>({
     if (op.action === 'list') return listReply(before, targetOf(ctx, before));
     const next = nextEnv(before, op);
     const draft: ChangeDraft = {
-      kind: 'change', target: targetOf(ctx, before), before,
+      kind: 'change',
+      target: targetOf(ctx, before),
+      before,
       // A merge patch replaces the whole list, so the patch carries every entry, kept ones included.
       steps: writeThenWait(targetOf(ctx, before), { kind: 'patch', patch: { spec: { mattermostEnv: next.map(toSpec) } } }, before, 'stable'),
-      risk: 'change', summary: `env ${op.action} ${before.namespace}/${before.name}: ${op.args.map((a) => a.split('=')[0]).join(', ')}`,
+      risk: 'change',
+      summary: `env ${op.action} ${before.namespace}/${before.name}: ${op.args.map((a) => a.split('=')[0]).join(', ')}`,
       notes: ['Changing the environment restarts every pod, one at a time.'],
     };
     return draft;

@@ -36,8 +36,13 @@ export const events = defineVerb<EventsOperation>({
     const kind = op.all ? 'events' : 'warning events';
     const where = `${installation.namespace}/${installation.name}`;
     if (!found.length) return reply('good', text(`No ${kind} for ${where} in the last ${op.since}.`));
-    return reply(op.all ? 'info' : 'warning', text(`${found.length} ${kind} for ${where} in the last ${op.since}:`),
-      table(['age', 'type', 'object', 'reason', 'count', 'message'],
-        found.map((e) => [ageSince(e.lastSeen, now), e.type, `${e.objectKind}/${e.objectName}`, e.reason, String(e.count), e.message])));
+    return reply(
+      op.all ? 'info' : 'warning',
+      text(`${found.length} ${kind} for ${where} in the last ${op.since}:`),
+      table(
+        ['age', 'type', 'object', 'reason', 'count', 'message'],
+        found.map((e) => [ageSince(e.lastSeen, now), e.type, `${e.objectKind}/${e.objectName}`, e.reason, String(e.count), e.message]),
+      ),
+    );
   },
 });

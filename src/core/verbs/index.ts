@@ -18,5 +18,21 @@ import { version } from './version.ts';
 import { whoami } from './whoami.ts';
 
 export const allVerbs: readonly Verb[] = [
-  help, list, status, events, logs, scale, upgrade, restart, env, create, remove, audit, whoami, canI, confirm, cancel, version,
+  help,
+  list,
+  status,
+  events,
+  logs,
+  scale,
+  upgrade,
+  restart,
+  env,
+  create,
+  remove,
+  audit,
+  whoami,
+  canI,
+  confirm,
+  cancel,
+  version,
 ];

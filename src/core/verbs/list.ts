@@ -39,14 +39,24 @@ export const list = defineVerb<ListOperation>({
     // Only what the policy lets the caller list: namespaces and installations outside it are not shown.
     const found = (await ctx.gateway.listInstallations(namespace)).filter((i) => ctx.access.decide('list', i.namespace, i.name).allowed);
     if (!found.length) {
-      return reply('neutral', text(`No Mattermost installations in ${where} of cluster ${ctx.scope.cluster}.`),
-        text(namespace ? 'type list -A to look in every namespace' : 'create one with the Mattermost operator'));
+      return reply(
+        'neutral',
+        text(`No Mattermost installations in ${where} of cluster ${ctx.scope.cluster}.`),
+        text(namespace ? 'type list -A to look in every namespace' : 'create one with the Mattermost operator'),
+      );
     }
     const now = ctx.clock.now();
     const rows = found
       .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
-      .map((i) => [i.namespace, i.name, i.status.state ?? '-', i.status.version ?? i.spec.version ?? '-',
-        `${i.status.updatedReplicas ?? 0}/${i.spec.replicas ?? '-'}`, ageSince(i.createdAt, now), i.status.endpoint ?? '-']);
+      .map((i) => [
+        i.namespace,
+        i.name,
+        i.status.state ?? '-',
+        i.status.version ?? i.spec.version ?? '-',
+        `${i.status.updatedReplicas ?? 0}/${i.spec.replicas ?? '-'}`,
+        ageSince(i.createdAt, now),
+        i.status.endpoint ?? '-',
+      ]);
     return reply(worstTone(found), table(['namespace', 'name', 'state', 'version', 'ready', 'age', 'endpoint'], rows));
   },
 });

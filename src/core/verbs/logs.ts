@@ -81,14 +81,18 @@ export const logs = defineVerb<LogsOperation>({
     const pods = await ctx.gateway.listPods(installation.namespace, installation.name);
     const pod = choosePod(pods, op.pod, where);
     const raw = await ctx.gateway.readLog(installation.namespace, {
-      pod: pod.name, tailLines: Math.min(op.tail ?? 100, ctx.logLimits.maxLogLines), previous: op.previous ?? false,
+      pod: pod.name,
+      tailLines: Math.min(op.tail ?? 100, ctx.logLimits.maxLogLines),
+      previous: op.previous ?? false,
       ...(op.since ? { sinceSeconds: Math.ceil(parseDuration(op.since, '--since') / 1000) } : {}),
     });
     const { text: body, cutLines } = redactedTail(raw, ctx.logLimits.maxLogChars);
     const others = pods.filter((p) => p.name !== pod.name).map((p) => p.name);
-    return reply('info',
+    return reply(
+      'info',
       text(`Logs of ${pod.name}${op.previous ? ' (previous container)' : ''}${cutLines ? `, oldest ${cutLines} lines cut` : ''}:`),
       body.trim() ? code(body.trimEnd()) : text('(no log lines)'),
-      ...(others.length && !op.pod ? [text(`other pods: ${others.join(', ')} (--pod <name>)`)] : []));
+      ...(others.length && !op.pod ? [text(`other pods: ${others.join(', ')} (--pod <name>)`)] : []),
+    );
   },
 });

@@ -28,9 +28,17 @@ export const restart = defineChange<RestartOperation>({
     const before = await resolveInstallation(ctx, op.name);
     const stamp = ctx.clock.now().toISOString();
     return {
-      kind: 'change', target: targetOf(ctx, before), before,
-      steps: writeThenWait(targetOf(ctx, before), { kind: 'patch', patch: { spec: { podTemplate: { extraAnnotations: { [restartAnnotation]: stamp } } } } }, before, 'stable'),
-      risk: 'change', summary: `restart ${before.namespace}/${before.name}`,
+      kind: 'change',
+      target: targetOf(ctx, before),
+      before,
+      steps: writeThenWait(
+        targetOf(ctx, before),
+        { kind: 'patch', patch: { spec: { podTemplate: { extraAnnotations: { [restartAnnotation]: stamp } } } } },
+        before,
+        'stable',
+      ),
+      risk: 'change',
+      summary: `restart ${before.namespace}/${before.name}`,
       notes: [`Pods are replaced one at a time (maxSurge 1, maxUnavailable 0): ${before.spec.replicas ?? 1} stay serving throughout.`],
     };
   },

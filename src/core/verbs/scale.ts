@@ -37,10 +37,14 @@ export const scale = defineChange<ScaleOperation>({
     const before = await resolveInstallation(ctx, op.name);
     const from = before.spec.replicas ?? 1;
     return {
-      kind: 'change', target: targetOf(ctx, before), before,
-      steps: writeThenWait(targetOf(ctx, before), { kind: 'patch', patch: { spec: { replicas: op.replicas } } }, before, 'stable'), risk: scaleRisk(from, op.replicas),
+      kind: 'change',
+      target: targetOf(ctx, before),
+      before,
+      steps: writeThenWait(targetOf(ctx, before), { kind: 'patch', patch: { spec: { replicas: op.replicas } } }, before, 'stable'),
+      risk: scaleRisk(from, op.replicas),
       summary: `scale ${before.namespace}/${before.name}: replicas ${from} -> ${op.replicas}`,
-      notes: op.replicas === 0 ? ['Scaling to 0 stops Mattermost: nobody can use it until it is scaled up again.'] : [], limits: { replicas: op.replicas },
+      notes: op.replicas === 0 ? ['Scaling to 0 stops Mattermost: nobody can use it until it is scaled up again.'] : [],
+      limits: { replicas: op.replicas },
     };
   },
 });

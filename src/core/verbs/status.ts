@@ -35,18 +35,33 @@ function specFields(i: Installation, pods: PodInfo[]): Field[] {
 
 function podTable(pods: PodInfo[], now: Date): Block {
   if (!pods.length) return text('No pods.');
-  const rows = [...pods].sort((a, b) => a.name.localeCompare(b.name)).map((p) => [
-    p.name, p.terminating ? 'Terminating' : (p.waitingReason ?? p.phase), p.ready ? 'yes' : 'no', String(p.restarts),
-    ageSince(p.createdAt, now), p.node ?? '-', p.lastTerminationReason ?? '-']);
+  const rows = [...pods]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((p) => [
+      p.name,
+      p.terminating ? 'Terminating' : (p.waitingReason ?? p.phase),
+      p.ready ? 'yes' : 'no',
+      String(p.restarts),
+      ageSince(p.createdAt, now),
+      p.node ?? '-',
+      p.lastTerminationReason ?? '-',
+    ]);
   return table(['pod', 'phase', 'ready', 'restarts', 'age', 'node', 'last termination'], rows);
 }
 
 function warningBlocks(events: EventInfo[], now: Date): Block[] {
-  const warnings = events.filter((e) => e.type === 'Warning')
-    .sort((a, b) => (b.lastSeen?.getTime() ?? 0) - (a.lastSeen?.getTime() ?? 0)).slice(0, 5);
+  const warnings = events
+    .filter((e) => e.type === 'Warning')
+    .sort((a, b) => (b.lastSeen?.getTime() ?? 0) - (a.lastSeen?.getTime() ?? 0))
+    .slice(0, 5);
   if (!warnings.length) return [text('No recent warnings.')];
-  return [heading('Recent warnings'), table(['age', 'object', 'reason', 'message'],
-    warnings.map((e) => [ageSince(e.lastSeen, now), `${e.objectKind}/${e.objectName}`, e.reason, e.message]))];
+  return [
+    heading('Recent warnings'),
+    table(
+      ['age', 'object', 'reason', 'message'],
+      warnings.map((e) => [ageSince(e.lastSeen, now), `${e.objectKind}/${e.objectName}`, e.reason, e.message]),
+    ),
+  ];
 }
 
 export const status = defineVerb<StatusOperation>({
@@ -63,10 +78,18 @@ export const status = defineVerb<StatusOperation>({
     const installation = await resolveInstallation(ctx, op.name);
     const { namespace, name } = installation;
     const [pods, events, jobs] = await Promise.all([
-      ctx.gateway.listPods(namespace, name), ctx.gateway.listEvents(namespace, name), ctx.gateway.listJobs(namespace)]);
+      ctx.gateway.listPods(namespace, name),
+      ctx.gateway.listEvents(namespace, name),
+      ctx.gateway.listJobs(namespace),
+    ]);
     const verdict = verdictOf(installation, pods, jobs);
     const now = ctx.clock.now();
-    return reply(verdict.tone, heading(`${namespace}/${name}: ${verdict.text}`),
-      fields(specFields(installation, pods)), podTable(pods, now), ...warningBlocks(events, now));
+    return reply(
+      verdict.tone,
+      heading(`${namespace}/${name}: ${verdict.text}`),
+      fields(specFields(installation, pods)),
+      podTable(pods, now),
+      ...warningBlocks(events, now),
+    );
   },
 });

@@ -23,10 +23,15 @@ const compare = (a: string, b: string): number => {
 export const UpgradeSchema = ChangeVerbFlagsSchema.extend({
   verb: z.literal('upgrade'),
   name: InstallationNameSchema,
-  version: z.string({ error: 'upgrade needs a version, like 11.1.0' })
+  version: z
+    .string({ error: 'upgrade needs a version, like 11.1.0' })
     .regex(semver, { error: (i) => `the version must look like 11.1.0, got ${quoted(i.input)} (mutable tags like latest are refused)` }),
-  image: z.string().refine(isImageRepository,
-    { error: (i) => `--image must be an image repository without a tag, like mattermost/mattermost-team-edition, got ${quoted(i.input)}` }).optional(),
+  image: z
+    .string()
+    .refine(isImageRepository, {
+      error: (i) => `--image must be an image repository without a tag, like mattermost/mattermost-team-edition, got ${quoted(i.input)}`,
+    })
+    .optional(),
 });
 export type UpgradeOperation = z.infer<typeof UpgradeSchema>;
 
@@ -45,12 +50,24 @@ export const upgrade = defineChange<UpgradeOperation>({
   async plan(ctx, op): Promise<ChangeDraft> {
     const before = await resolveInstallation(ctx, op.name);
     const from = before.spec.version ?? '?';
-    const notes = ['The operator runs the mattermost-update-check Job (db migrate) before it rolls the pods; database migrations cannot be undone by a downgrade.'];
-    if (semver.test(from) && compare(op.version, from) < 0) notes.push(`This is a downgrade (${from} -> ${op.version}): Mattermost does not support running an older version on a migrated database.`);
+    const notes = [
+      'The operator runs the mattermost-update-check Job (db migrate) before it rolls the pods; database migrations cannot be undone by a downgrade.',
+    ];
+    if (semver.test(from) && compare(op.version, from) < 0)
+      notes.push(`This is a downgrade (${from} -> ${op.version}): Mattermost does not support running an older version on a migrated database.`);
     return {
-      kind: 'change', target: targetOf(ctx, before), before,
-      steps: writeThenWait(targetOf(ctx, before), { kind: 'patch', patch: { spec: { version: op.version, ...(op.image ? { image: op.image } : {}) } } }, before, 'stable'),
-      risk: 'danger', summary: `upgrade ${before.namespace}/${before.name}: ${from} -> ${op.version}`, notes,
+      kind: 'change',
+      target: targetOf(ctx, before),
+      before,
+      steps: writeThenWait(
+        targetOf(ctx, before),
+        { kind: 'patch', patch: { spec: { version: op.version, ...(op.image ? { image: op.image } : {}) } } },
+        before,
+        'stable',
+      ),
+      risk: 'danger',
+      summary: `upgrade ${before.namespace}/${before.name}: ${from} -> ${op.version}`,
+      notes,
       limits: { version: op.version },
     };
   },

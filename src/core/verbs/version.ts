@@ -17,9 +17,12 @@ export const version = defineVerb<VersionOperation>({
   flags: [],
   schema: VersionSchema,
   async run(ctx) {
-    return reply('info', fields([
-      { label: 'matterops', value: ctx.version },
-      { label: `kubernetes (${ctx.scope.cluster})`, value: await ctx.gateway.serverVersion() },
-    ]));
+    return reply(
+      'info',
+      fields([
+        { label: 'matterops', value: ctx.version },
+        { label: `kubernetes (${ctx.scope.cluster})`, value: await ctx.gateway.serverVersion() },
+      ]),
+    );
   },
 });

@@ -21,18 +21,27 @@ export const whoami = defineVerb<WhoamiOperation>({
     const mayUse = ctx.registry.verbs.filter((v) => ctx.access.mayUse(v.name)).map((v) => v.name);
     // Someone no role names learns who they are and nothing about the cluster behind the bot.
     if (mayUse.every((verb) => alwaysAllowed.has(verb))) {
-      return reply('info', fields([{ label: 'you', value: `${ctx.caller.name} (via ${ctx.caller.via})` }, { label: 'may use', value: mayUse.join(', ') }]),
-        text('No role in the matterops policy names you: ask an admin to bind you to one.'));
+      return reply(
+        'info',
+        fields([
+          { label: 'you', value: `${ctx.caller.name} (via ${ctx.caller.via})` },
+          { label: 'may use', value: mayUse.join(', ') },
+        ]),
+        text('No role in the matterops policy names you: ask an admin to bind you to one.'),
+      );
     }
     const identity = await ctx.gateway.whoAmI();
-    return reply('info', fields([
-      { label: 'you', value: `${ctx.caller.name} (via ${ctx.caller.via})` },
-      { label: 'cluster', value: `${ctx.scope.cluster} (${ctx.gateway.server})` },
-      { label: 'acting as', value: `${identity.username}${identity.groups.length ? ` (groups ${identity.groups.join(', ')})` : ''}` },
-      { label: 'namespace', value: ctx.scope.namespace ?? `${ctx.scope.defaultNamespace} (default)` },
-      // Only the clusters this caller may use: the others are nobody else's business either.
-      { label: 'clusters', value: ctx.access.clusters.join(', ') },
-      { label: 'may use', value: mayUse.join(', ') },
-    ]));
+    return reply(
+      'info',
+      fields([
+        { label: 'you', value: `${ctx.caller.name} (via ${ctx.caller.via})` },
+        { label: 'cluster', value: `${ctx.scope.cluster} (${ctx.gateway.server})` },
+        { label: 'acting as', value: `${identity.username}${identity.groups.length ? ` (groups ${identity.groups.join(', ')})` : ''}` },
+        { label: 'namespace', value: ctx.scope.namespace ?? `${ctx.scope.defaultNamespace} (default)` },
+        // Only the clusters this caller may use: the others are nobody else's business either.
+        { label: 'clusters', value: ctx.access.clusters.join(', ') },
+        { label: 'may use', value: mayUse.join(', ') },
+      ]),
+    );
   },
 });

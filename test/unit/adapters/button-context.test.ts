@@ -9,14 +9,25 @@ const claims: ButtonClaims = { action: 'confirm', token: 'abcd1234.1.sig', reque
 const body = { userId: id('a'), postId: id('p'), channelId: id('c') };
 
 describe('button contexts', () => {
-  it('accept the bot\'s own context for its post and channel before it expires', () => {
+  it("accept the bot's own context for its post and channel before it expires", () => {
     expect(verifyButton(signer, signButton(signer, claims), body, 1_000)).toEqual({ ok: true, claims });
   });
 
   it('refuse any claim changed after signing', () => {
-    for (const [key, value] of [['action', 'cancel'], ['requester', id('b')], ['post', id('q')], ['channel', id('d')], ['root', id('s')], ['expires', '9999999'], ['token', 'other']]) {
+    for (const [key, value] of [
+      ['action', 'cancel'],
+      ['requester', id('b')],
+      ['post', id('q')],
+      ['channel', id('d')],
+      ['root', id('s')],
+      ['expires', '9999999'],
+      ['token', 'other'],
+    ]) {
       const context = { ...signButton(signer, claims), [key as string]: value };
-      expect(verifyButton(signer, context, { ...body, postId: context.post ?? '', channelId: context.channel ?? '' }, 1_000)).toEqual({ ok: false, why: 'invalid' });
+      expect(verifyButton(signer, context, { ...body, postId: context.post ?? '', channelId: context.channel ?? '' }, 1_000)).toEqual({
+        ok: false,
+        why: 'invalid',
+      });
     }
   });
 

@@ -30,7 +30,9 @@ function memoryStore(failures = 0) {
 
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const record = (_: Record<string, unknown>, message: string): void => { lines.push(message); };
+  const record = (_: Record<string, unknown>, message: string): void => {
+    lines.push(message);
+  };
   return { lines, info: record, warn: record, error: record };
 }
 
@@ -109,7 +111,10 @@ describe('the chat state', () => {
     expect(state.claim(post('p1', now - 1_000))).toBe(true);
     expect(logger.lines).toHaveLength(1);
     // Unreachable is not unreadable: taking it for empty would answer handled posts again.
-    const unreachable: StateStore = { read: () => Promise.reject(new Error('connect ECONNREFUSED')), update: () => Promise.reject(new Error('connect ECONNREFUSED')) };
+    const unreachable: StateStore = {
+      read: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      update: () => Promise.reject(new Error('connect ECONNREFUSED')),
+    };
     await expect(ChatState.load(unreachable, { logger, now: () => now })).rejects.toThrow('ECONNREFUSED');
   });
 

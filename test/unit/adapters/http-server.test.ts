@@ -32,9 +32,15 @@ const stubDeps = (): HttpDeps => ({
   notifier: {} as HttpDeps['notifier'],
   logger: silentLogger,
   readiness: {
-    cluster: () => { calls.cluster++; return Promise.resolve(clusterUp); },
+    cluster: () => {
+      calls.cluster++;
+      return Promise.resolve(clusterUp);
+    },
     // A dependency that never answers: /readyz must still answer, and say it is not ready.
-    hanging: () => { calls.hanging++; return new Promise<boolean>(() => undefined); },
+    hanging: () => {
+      calls.hanging++;
+      return new Promise<boolean>(() => undefined);
+    },
   },
   readinessEveryMs: 100,
   role: () => 'leader',
@@ -59,7 +65,9 @@ beforeAll(async () => {
   server = await startHttpServer(stubDeps(), '127.0.0.1', 0);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(async () => { await new Promise((resolve) => server.close(resolve)); });
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
 
 describe('/readyz', () => {
   it('answers from its cache even when a dependency hangs, and makes no call per request', async () => {
@@ -102,7 +110,11 @@ describe('/metrics after commands through /hooks/slash', () => {
     const delivered = Promise.resolve({ ok: true as const, postId: 'p1' });
     const notifier = { post: () => existingPost('c1', 'p1'), edit: () => delivered, postText: () => existingPost('c1', 'p1'), editText: () => delivered };
     const responder = createChatResponder({ pipeline: h.pipeline, notifier, signer: createHmacSigner('key'), publicUrl: 'http://bot', logger: silentLogger });
-    const chat = await startHttpServer({ ...stubDeps(), readiness: {}, responder, identity: { callerFor: () => Promise.resolve(chatUser('alice')) }, metrics: prom }, '127.0.0.1', 0);
+    const chat = await startHttpServer(
+      { ...stubDeps(), readiness: {}, responder, identity: { callerFor: () => Promise.resolve(chatUser('alice')) }, metrics: prom },
+      '127.0.0.1',
+      0,
+    );
     const url = `http://127.0.0.1:${(chat.address() as AddressInfo).port}`;
     try {
       const slash = async (text: string): Promise<void> => {
@@ -141,7 +153,11 @@ describe('errors and limits', () => {
   });
 
   it('answers a failing handler with 500, short JSON, no stack or path', async () => {
-    const res = await post('/hooks/slash', 'application/x-www-form-urlencoded', `token=slash-token&user_id=${'u'.repeat(26)}&channel_id=${'c'.repeat(26)}&text=version`);
+    const res = await post(
+      '/hooks/slash',
+      'application/x-www-form-urlencoded',
+      `token=slash-token&user_id=${'u'.repeat(26)}&channel_id=${'c'.repeat(26)}&text=version`,
+    );
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(text).not.toMatch(/secret\/path|\.ts:\d+|\bat /);

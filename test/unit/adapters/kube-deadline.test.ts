@@ -15,7 +15,10 @@ let port = 0;
 const sockets = new Set<Socket>();
 
 beforeAll(async () => {
-  server = createServer((socket) => { sockets.add(socket); socket.on('error', () => undefined); }); // reads, never answers
+  server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  }); // reads, never answers
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
@@ -30,7 +33,9 @@ function silentCluster(requestTimeoutMs: number): KeepAliveKubeConfig {
   const kc = new KeepAliveKubeConfig(undefined, requestTimeoutMs);
   kc.loadFromOptions({
     clusters: [{ name: 'silent', server: `https://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'x' }], contexts: [{ name: 'silent', cluster: 'silent', user: 'u' }], currentContext: 'silent',
+    users: [{ name: 'u', token: 'x' }],
+    contexts: [{ name: 'silent', cluster: 'silent', user: 'u' }],
+    currentContext: 'silent',
   });
   return kc;
 }
@@ -39,7 +44,10 @@ describe('a Kubernetes call that gets no answer', () => {
   it('is abandoned at its deadline and reported as unavailable, naming the cluster', async () => {
     const gateway = createKubeGateway(silentCluster(300), 'silent');
     const started = Date.now();
-    const error = await gateway.listInstallations('chat').then(() => undefined, (e: unknown) => e);
+    const error = await gateway.listInstallations('chat').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MatteropsError);
     expect((error as MatteropsError).code).toBe('unavailable');
     expect((error as MatteropsError).message).toBe(`cluster silent at https://127.0.0.1:${port} did not answer in time`);

@@ -16,12 +16,17 @@ import { MatteropsError } from '../../../src/core/errors.ts';
 function laptopKubeconfig(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'matterops-kubeconfig-')), 'config');
   const names = ['admin', 'bot', 'alice'];
-  writeFileSync(path, stringify({
-    apiVersion: 'v1', kind: 'Config', 'current-context': 'admin',
-    clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-    users: names.map((n) => ({ name: n, user: { token: `token-${n}` } })),
-    contexts: names.map((n) => ({ name: n, context: { cluster: 'c', user: n } })),
-  }));
+  writeFileSync(
+    path,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': 'admin',
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+      users: names.map((n) => ({ name: n, user: { token: `token-${n}` } })),
+      contexts: names.map((n) => ({ name: n, context: { cluster: 'c', user: n } })),
+    }),
+  );
   return path;
 }
 

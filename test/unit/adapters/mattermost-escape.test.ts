@@ -14,8 +14,12 @@ import type { Outcome, Pipeline } from '../../../src/core/pipeline.ts';
 import type { RunOptions } from '../../../src/core/run-options.ts';
 import { code, fields, heading, reply, table, text, type Reply } from '../../../src/core/reply.ts';
 
-const hostile = 'hi @here and @ALL and @channel and @sre-team and @alice.b, or @_ops_, see [click](http://evil.example/x) or https://evil.example or www.evil.example, mail a@evil.example';
-const everything = (r: Reply): string => { const p = renderPost(r); return [p.message, ...p.props.attachments.map((a) => a.text)].join('\n'); };
+const hostile =
+  'hi @here and @ALL and @channel and @sre-team and @alice.b, or @_ops_, see [click](http://evil.example/x) or https://evil.example or www.evil.example, mail a@evil.example';
+const everything = (r: Reply): string => {
+  const p = renderPost(r);
+  return [p.message, ...p.props.attachments.map((a) => a.text)].join('\n');
+};
 
 /** What Mattermost would turn into a notification or a link, outside code. */
 function expectInert(markdown: string): void {
@@ -42,7 +46,9 @@ describe('user text in posts', () => {
   });
 
   it('keeps the words readable: only an invisible separator is added', () => {
-    const shown = everything(reply('warning', text(hostile))).replaceAll('\u200B', '').replaceAll('\\', '');
+    const shown = everything(reply('warning', text(hostile)))
+      .replaceAll('\u200B', '')
+      .replaceAll('\\', '');
     expect(shown).toBe(hostile);
   });
 
@@ -67,7 +73,7 @@ describe('user text in posts', () => {
     expect(rows[2]).toBe('| x \\| y z \\`w\\` | ok |');
   });
 
-  it('makes no group or user mention: every @name gets the separator, the bot\'s own @alice too', () => {
+  it("makes no group or user mention: every @name gets the separator, the bot's own @alice too", () => {
     expect(renderMarkdown(reply('info', text('ask @sre-team or @on_call.team')))).toBe('ask @\u200Bsre-team or @\u200Bon_call.team');
     expect(renderMarkdown(reply('info', fields([{ label: 'by', value: '@alice' }])))).toBe('**by:** @\u200Balice');
     // An escape after the @ is no way round: Mattermost reads @\_ops as @_ops.
@@ -105,9 +111,16 @@ describe('the progress post of a command', () => {
     const made: string[] = [];
     const delivered = Promise.resolve({ ok: true as const, postId: 'p1' });
     const notifier: ChatNotifier = {
-      post: () => existingPost('c1', 'p1'), edit: () => delivered,
-      postText: (_to, message) => { made.push(message); return existingPost('c1', 'p1'); },
-      editText: (_post, message) => { made.push(message); return delivered; },
+      post: () => existingPost('c1', 'p1'),
+      edit: () => delivered,
+      postText: (_to, message) => {
+        made.push(message);
+        return existingPost('c1', 'p1');
+      },
+      editText: (_post, message) => {
+        made.push(message);
+        return delivered;
+      },
     };
     const run = (_input: unknown, _caller: unknown, options?: RunOptions): Promise<Outcome> => {
       options?.progress?.('applied: env ~MM_X=***');
@@ -116,10 +129,23 @@ describe('the progress post of a command', () => {
     };
     const pipeline: Pipeline = { run, runOperation: run };
     // Only the progress line is under test: the rest of the responder's deps are inert stand-ins.
-    const deps = { pipeline, notifier, signer: createHmacSigner('k'), publicUrl: 'http://bot', logger: silentLogger, tellPrivately: () => Promise.resolve(true) };
+    const deps = {
+      pipeline,
+      notifier,
+      signer: createHmacSigner('k'),
+      publicUrl: 'http://bot',
+      logger: silentLogger,
+      tellPrivately: () => Promise.resolve(true),
+    };
     const responder = createChatResponder(deps);
-    const { done } = responder.respond({ caller: { id: 'u1', name: '@alice', via: 'mattermost' } as never, target: { channelId: 'c1' },
-      text: 'env mattermost set MM_SQLSETTINGS_DATASOURCE=postgres://u:EchoPw1@db/x MM_PLAIN=@here' }, false);
+    const { done } = responder.respond(
+      {
+        caller: { id: 'u1', name: '@alice', via: 'mattermost' } as never,
+        target: { channelId: 'c1' },
+        text: 'env mattermost set MM_SQLSETTINGS_DATASOURCE=postgres://u:EchoPw1@db/x MM_PLAIN=@here',
+      },
+      false,
+    );
     await done;
     expect(made.length).toBeGreaterThan(0);
     for (const message of made) {

@@ -13,7 +13,10 @@ import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { existingPost } from '../../../src/core/ports/notifier.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 
-interface Sent { at: number; body: NewPost | { id: string; message?: string } }
+interface Sent {
+  at: number;
+  body: NewPost | { id: string; message?: string };
+}
 
 /** A Mattermost that records every create and patch, and fails the ones `fail` picks. */
 function fakeApi(clock: FakeClock, fail: (body: Sent['body'], attempt: number) => MattermostApiError | undefined = () => undefined) {
@@ -26,8 +29,15 @@ function fakeApi(clock: FakeClock, fail: (body: Sent['body'], attempt: number) =
     const error = fail(body, attempt);
     if (error) return Promise.reject(error);
     const channel = 'channel_id' in body ? body.channel_id : 'edited';
-    const root = 'root_id' in body ? body.root_id ?? '' : '';
-    return Promise.resolve({ id: `p${sent.length}`, channel_id: channel, user_id: 'bot', root_id: root, message: body.message ?? '', create_at: clock.now().getTime() });
+    const root = 'root_id' in body ? (body.root_id ?? '') : '';
+    return Promise.resolve({
+      id: `p${sent.length}`,
+      channel_id: channel,
+      user_id: 'bot',
+      root_id: root,
+      message: body.message ?? '',
+      create_at: clock.now().getTime(),
+    });
   };
   const api = {
     createPost: (post: NewPost) => answer(post, post.message),
@@ -50,7 +60,10 @@ describe('the outbox behind the notifier', () => {
     const { api } = fakeApi(clock, (body) => ('channel_id' in body && body.channel_id === 'broken' ? unavailable() : undefined));
     const notifier = notifierOn(api, clock, { maxAgeMs: 60_000 });
     const order: string[] = [];
-    const broken = notifier.postText({ channel: 'broken' }, 'to the broken channel').delivery.then((d) => { order.push('broken'); return d; });
+    const broken = notifier.postText({ channel: 'broken' }, 'to the broken channel').delivery.then((d) => {
+      order.push('broken');
+      return d;
+    });
     await clock.advance(20); // the broken channel is now backing off
     await notifier.postText({ channel: 'healthy' }, 'to the healthy channel').delivery.then(() => order.push('healthy'));
     // Ordered, not timed: a queue shared by both channels would deliver the healthy post only
@@ -95,7 +108,9 @@ describe('the outbox behind the notifier', () => {
 
   it('waits out a 429 in every channel: the server limits the bot, not one channel', async () => {
     const clock = new FakeClock();
-    const { api, sent } = fakeApi(clock, (body, attempt) => (body.message === 'limited' && attempt === 1 ? new MattermostApiError(429, 'limit exceeded', 150) : undefined));
+    const { api, sent } = fakeApi(clock, (body, attempt) =>
+      body.message === 'limited' && attempt === 1 ? new MattermostApiError(429, 'limit exceeded', 150) : undefined,
+    );
     const notifier = notifierOn(api, clock);
     const limited = notifier.postText({ channel: 'a' }, 'limited');
     await clock.advance(10);
@@ -123,8 +138,11 @@ describe('refs before their posts exist', () => {
     const rootId = (await root.delivery).ok ? 'p3' : '';
     expect(await root.delivery).toEqual({ ok: true, postId: rootId });
     expect(await edit).toEqual({ ok: true, postId: rootId });
-    expect(sent.slice(3).map((s) => ('root_id' in s.body ? [s.body.message, s.body.root_id] : [s.body.message, (s.body as { id: string }).id])))
-      .toEqual([['reply', rootId], ['under the reply', rootId], ['root, edited', rootId]]);
+    expect(sent.slice(3).map((s) => ('root_id' in s.body ? [s.body.message, s.body.root_id] : [s.body.message, (s.body as { id: string }).id]))).toEqual([
+      ['reply', rootId],
+      ['under the reply', rootId],
+      ['root, edited', rootId],
+    ]);
   });
 
   it('edits a post and replies in its thread after more posts than it remembers keys of were made', async () => {
@@ -146,7 +164,14 @@ describe('refs before their posts exist', () => {
     const clock = new FakeClock();
     const logged: unknown[] = [];
     const { api, sent } = fakeApi(clock, (body) => (body.message === 'refused' ? new MattermostApiError(403, 'no permission') : undefined));
-    const notifier = notifierOn(api, clock, { logger: { ...silentLogger, error: (f) => { logged.push(f.message); } } });
+    const notifier = notifierOn(api, clock, {
+      logger: {
+        ...silentLogger,
+        error: (f) => {
+          logged.push(f.message);
+        },
+      },
+    });
     const ref = notifier.postText({ channel: 'ops' }, 'refused');
     const reply = notifier.postText({ channel: 'ops', thread: ref }, 'reply');
     const edit = notifier.editText(ref, 'edited');
@@ -200,7 +225,15 @@ describe('creating a post', () => {
     const api = {
       createPost: (post: NewPost) => {
         if (restarting()) return Promise.reject(unavailable());
-        made.push({ id: `p${made.length + 1}`, channel_id: post.channel_id, user_id: 'bot', root_id: '', message: post.message, create_at: clock.now().getTime(), props: post.props ?? {} });
+        made.push({
+          id: `p${made.length + 1}`,
+          channel_id: post.channel_id,
+          user_id: 'bot',
+          root_id: '',
+          message: post.message,
+          create_at: clock.now().getTime(),
+          props: post.props ?? {},
+        });
         return Promise.reject(timedOut());
       },
       postsSince: () => (restarting() ? Promise.reject(unavailable()) : Promise.resolve(made)),
@@ -213,7 +246,9 @@ describe('creating a post', () => {
 });
 
 describe('a create retried after the server forgot its pending_post_id (30 s)', () => {
-  afterEach(() => { vi.useRealTimers(); });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('finds the post its first attempt made instead of making a second one', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -221,7 +256,15 @@ describe('a create retried after the server forgot its pending_post_id (30 s)', 
     const api = {
       // The server makes the post, but its answer never arrives.
       createPost: (post: NewPost) => {
-        made.push({ id: `p${made.length + 1}`, channel_id: post.channel_id, user_id: 'bot', root_id: '', message: post.message, create_at: Date.now(), props: post.props ?? {} });
+        made.push({
+          id: `p${made.length + 1}`,
+          channel_id: post.channel_id,
+          user_id: 'bot',
+          root_id: '',
+          message: post.message,
+          create_at: Date.now(),
+          props: post.props ?? {},
+        });
         return Promise.reject(timedOut());
       },
       postsSince: () => Promise.resolve(made),

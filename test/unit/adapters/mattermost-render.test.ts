@@ -11,7 +11,12 @@ const golden = (name: string): string => `__golden__/${name}.json`;
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 describe('Mattermost posts', () => {
-  const h = createHarness({ policy: PolicySchema.parse({ roles: { admin: { verbs: ['*'], limits: { maxReplicas: 20, minReplicas: 0 } } }, bindings: [{ role: 'admin', subjects: [{ user: '*' }] }] }) });
+  const h = createHarness({
+    policy: PolicySchema.parse({
+      roles: { admin: { verbs: ['*'], limits: { maxReplicas: 20, minReplicas: 0 } } },
+      bindings: [{ role: 'admin', subjects: [{ user: '*' }] }],
+    }),
+  });
   h.gateway.seed('chat', 'mattermost', { replicas: 4 });
 
   it('a status card: verdict as the message, details in a green attachment', async () => {
@@ -28,10 +33,17 @@ describe('Mattermost posts', () => {
     const { reply } = await h.run('scale mattermost 1', chatUser('alice'));
     // Fixed token, expiry and ids, so the signatures in the golden file stay the same.
     const fixed = { ...reply, ...(reply.pending ? { pending: { ...reply.pending, token: 'abcd1234.1.sig', expiresAt: new Date(0) } } : {}) };
-    const actions = actionContextFor({ signer: createHmacSigner('golden-key'), publicUrl: 'https://bot.example.com' }, fixed,
-      { requester: 'a'.repeat(26), postId: 'p'.repeat(26), target: { channelId: 'c'.repeat(26) } });
+    const actions = actionContextFor({ signer: createHmacSigner('golden-key'), publicUrl: 'https://bot.example.com' }, fixed, {
+      requester: 'a'.repeat(26),
+      postId: 'p'.repeat(26),
+      target: { channelId: 'c'.repeat(26) },
+    });
     const post = renderPost(reply, actions);
-    const withoutExpiry = JSON.parse(json(post).replace(/expires:\*\* \d\d:\d\d:\d\d UTC/, 'expires:** HH:MM:SS UTC').replace(/confirm [0-9a-f]{8}/g, 'confirm CODE')) as unknown;
+    const withoutExpiry = JSON.parse(
+      json(post)
+        .replace(/expires:\*\* \d\d:\d\d:\d\d UTC/, 'expires:** HH:MM:SS UTC')
+        .replace(/confirm [0-9a-f]{8}/g, 'confirm CODE'),
+    ) as unknown;
     await expect(json(withoutExpiry)).toMatchFileSnapshot(golden('plan'));
     expect(post.props.attachments[0]?.actions?.map((a) => a.integration.context.action)).toEqual(['confirm', 'cancel']);
   });

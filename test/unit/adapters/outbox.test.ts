@@ -8,11 +8,19 @@ import { Outbox, type OutboxOptions } from '../../../src/adapters/mattermost/out
 import type { Logger } from '../../../src/core/ports/logger.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 
-interface Logged { level: string; fields: Record<string, unknown>; message: string }
+interface Logged {
+  level: string;
+  fields: Record<string, unknown>;
+  message: string;
+}
 
 function recorder(): { logger: Logger; logged: Logged[] } {
   const logged: Logged[] = [];
-  const at = (level: string) => (fields: Record<string, unknown>, message: string): void => { logged.push({ level, fields, message }); };
+  const at =
+    (level: string) =>
+    (fields: Record<string, unknown>, message: string): void => {
+      logged.push({ level, fields, message });
+    };
   return { logger: { info: at('info'), warn: at('warn'), error: at('error') }, logged };
 }
 
@@ -60,8 +68,11 @@ describe('the outbox', () => {
     await clock.advance(2 * 60_000);
     expect(await old).toEqual({ ok: false, reason: 'cannot reach Mattermost: connect ECONNREFUSED' });
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({ level: 'error', message: 'a Mattermost message was dropped: still undelivered 60 min after it was queued',
-      fields: { message: 'post-1', channel: 'ops' } });
+    expect(logged[0]).toMatchObject({
+      level: 'error',
+      message: 'a Mattermost message was dropped: still undelivered 60 min after it was queued',
+      fields: { message: 'post-1', channel: 'ops' },
+    });
     expect(JSON.stringify(logged)).not.toContain('secret words');
   });
 
@@ -129,7 +140,10 @@ describe('the outbox', () => {
     const outcomes = [box.enqueue('a', 'ops', 'a'), box.enqueue('b', 'ops', 'b')];
     await clock.advance(1_000);
     box.close();
-    expect(await Promise.all(outcomes)).toEqual([{ ok: false, reason: 'the outbox is closed' }, { ok: false, reason: 'the outbox is closed' }]);
+    expect(await Promise.all(outcomes)).toEqual([
+      { ok: false, reason: 'the outbox is closed' },
+      { ok: false, reason: 'the outbox is closed' },
+    ]);
     expect(logged).toMatchObject([{ level: 'warn', fields: { undelivered: 2 } }]);
     expect(box.depth).toBe(0);
     expect(clock.pending).toBe(0);

@@ -46,7 +46,11 @@ describe('the REPL history file', () => {
     expect(recalled).toBe('env mattermost set MM_SQLSETTINGS_DATASOURCE=***');
     const registry = createRegistry(allVerbs);
     const refusal = (line: string): MatteropsError | undefined => {
-      try { parseCommand(line, registry); } catch (error) { return error as MatteropsError; }
+      try {
+        parseCommand(line, registry);
+      } catch (error) {
+        return error as MatteropsError;
+      }
       return undefined;
     };
     for (const line of [recalled, "env mattermost set MM_X='***'", 'env mattermost set MM_LOGSETTINGS_CONSOLELEVEL=DEBUG MM_X=***']) {

@@ -59,10 +59,29 @@ describe('scale', () => {
   it('tells the second requester who holds the installation, and for how long', async () => {
     const h = createHarness();
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
-    await h.locks.acquire({ cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' }, {
-      operationId: 'feedbeef', verb: 'scale', requester: '@alice', startedAt: new Date(h.clock.now().getTime() - 40_000),
-      record: { operationId: 'feedbeef', verb: 'scale', requester: '@alice', via: 'mattermost', cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost', steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: 'chat', name: 'mattermost', generation: 3 }], step: 0, summary: '', startedAt: '', deadline: '' },
-    });
+    await h.locks.acquire(
+      { cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' },
+      {
+        operationId: 'feedbeef',
+        verb: 'scale',
+        requester: '@alice',
+        startedAt: new Date(h.clock.now().getTime() - 40_000),
+        record: {
+          operationId: 'feedbeef',
+          verb: 'scale',
+          requester: '@alice',
+          via: 'mattermost',
+          cluster: 'sandbox-bot',
+          namespace: 'chat',
+          name: 'mattermost',
+          steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: 'chat', name: 'mattermost', generation: 3 }],
+          step: 0,
+          summary: '',
+          startedAt: '',
+          deadline: '',
+        },
+      },
+    );
     const before = rv(h);
     const { text, reply } = await h.run('scale mattermost 4');
     expect(reply.error).toBe('conflict');
@@ -115,7 +134,9 @@ describe('upgrade, restart, env, create, delete', () => {
     const h = createHarness({ followTimeoutMs: 1_000 });
     h.gateway.seed('chat', 'mattermost', { version: '9.9.0' });
     h.gateway.autoSettle = false;
-    h.gateway.jobs.set('chat', [{ name: 'mattermost-update-check', owner: 'mattermost', active: 0, succeeded: 0, failed: 1, createdAt: undefined, failureReason: undefined }]);
+    h.gateway.jobs.set('chat', [
+      { name: 'mattermost-update-check', owner: 'mattermost', active: 0, succeeded: 0, failed: 1, createdAt: undefined, failureReason: undefined },
+    ]);
     h.gateway.jobFailures.set('chat/mattermost-update-check', ['Error (exit 1): Failed to apply database migrations']);
     const plan = await h.run('upgrade mattermost 9.10.0');
     expect(plan.text).toContain('image mattermost/mattermost-enterprise-edition:9.9.0 -> mattermost/mattermost-enterprise-edition:9.10.0');
@@ -130,7 +151,9 @@ describe('upgrade, restart, env, create, delete', () => {
     h.gateway.seed('chat', 'mattermost');
     const { text } = await h.run('restart mattermost');
     expect(text).toContain('pod annotation matterops.io/restarted-at: - -> 2026-11-27T09:00:00.000Z');
-    expect(h.gateway.objects.get('chat/mattermost')?.spec.podTemplate).toEqual({ extraAnnotations: { 'matterops.io/restarted-at': '2026-11-27T09:00:00.000Z' } });
+    expect(h.gateway.objects.get('chat/mattermost')?.spec.podTemplate).toEqual({
+      extraAnnotations: { 'matterops.io/restarted-at': '2026-11-27T09:00:00.000Z' },
+    });
   });
 
   it('env set and unset keep other entries, and never show secret-looking values', async () => {
@@ -198,7 +221,12 @@ describe('bad input gets a clear message and changes nothing', () => {
   }
 
   it('disallowed zero: a role without minReplicas 0 cannot stop the installation', async () => {
-    const h = createHarness({ policy: PolicySchema.parse({ roles: { op: { verbs: ['scale'], limits: { maxReplicas: 20 } } }, bindings: [{ role: 'op', subjects: [{ terminal: '*' }] }] }) });
+    const h = createHarness({
+      policy: PolicySchema.parse({
+        roles: { op: { verbs: ['scale'], limits: { maxReplicas: 20 } } },
+        bindings: [{ role: 'op', subjects: [{ terminal: '*' }] }],
+      }),
+    });
     h.gateway.seed('chat', 'mattermost');
     const before = rv(h);
     expect((await h.run('scale mattermost 0')).text).toContain('scaling to 0 replicas stops the installation, and your role does not allow it');
@@ -234,7 +262,9 @@ describe('bad input gets a clear message and changes nothing', () => {
   });
 
   it('a user the policy denies is told which right is missing, and the denial is audited', async () => {
-    const h = createHarness({ policy: PolicySchema.parse({ roles: { reader: { verbs: ['status'] } }, bindings: [{ role: 'reader', subjects: [{ user: 'mallory' }] }] }) });
+    const h = createHarness({
+      policy: PolicySchema.parse({ roles: { reader: { verbs: ['status'] } }, bindings: [{ role: 'reader', subjects: [{ user: 'mallory' }] }] }),
+    });
     h.gateway.seed('chat', 'mattermost');
     const before = rv(h);
     const scale = await h.run('scale mattermost 3', chatUser('mallory'));
@@ -245,8 +275,15 @@ describe('bad input gets a clear message and changes nothing', () => {
 
   it('in a namespace outside the role, the change is denied and audited', async () => {
     // alice may look at staging (else it would be answered as a miss) but change only chat.
-    const h = createHarness({ policy: PolicySchema.parse({ roles: { op: { verbs: ['scale', 'status'] }, reader: { verbs: ['status'] } },
-      bindings: [{ role: 'op', subjects: [{ user: 'alice' }], scope: { namespaces: ['chat'] } }, { role: 'reader', subjects: [{ user: 'alice' }] }] }) });
+    const h = createHarness({
+      policy: PolicySchema.parse({
+        roles: { op: { verbs: ['scale', 'status'] }, reader: { verbs: ['status'] } },
+        bindings: [
+          { role: 'op', subjects: [{ user: 'alice' }], scope: { namespaces: ['chat'] } },
+          { role: 'reader', subjects: [{ user: 'alice' }] },
+        ],
+      }),
+    });
     h.gateway.seed('staging', 'mattermost-staging', { replicas: 1 });
     const before = rv(h, 'mattermost-staging', 'staging');
     const { text } = await h.run('scale mattermost-staging 2', chatUser('alice'));
@@ -255,7 +292,9 @@ describe('bad input gets a clear message and changes nothing', () => {
   });
 
   it('in impersonation mode, RBAC has the last word and its 403 names the missing permission', async () => {
-    const h = createHarness({ policy: PolicySchema.parse({ ...openPolicy, bindings: [{ role: 'admin', subjects: [{ user: 'bob' }] }], impersonation: { enabled: true } }) });
+    const h = createHarness({
+      policy: PolicySchema.parse({ ...openPolicy, bindings: [{ role: 'admin', subjects: [{ user: 'bob' }] }], impersonation: { enabled: true } }),
+    });
     h.gateway.seed('chat', 'mattermost');
     const before = rv(h);
     const { text, reply } = await h.run('scale mattermost 3', chatUser('bob'));
@@ -265,7 +304,9 @@ describe('bad input gets a clear message and changes nothing', () => {
   });
 
   it('the two-person rule: the requester cannot confirm, a colleague with the right can', async () => {
-    const h = createHarness({ policy: PolicySchema.parse({ ...openPolicy, bindings: [{ role: 'admin', subjects: [{ user: '*' }] }], twoPersonRule: { namespaces: ['chat'] } }) });
+    const h = createHarness({
+      policy: PolicySchema.parse({ ...openPolicy, bindings: [{ role: 'admin', subjects: [{ user: '*' }] }], twoPersonRule: { namespaces: ['chat'] } }),
+    });
     h.gateway.seed('chat', 'mattermost', { replicas: 4 });
     const plan = await h.run('scale mattermost 1', chatUser('alice'));
     expect(plan.text).toContain('a second person (not @alice)');
@@ -288,9 +329,15 @@ describe('audit and can-i', () => {
   it('can-i answers from the policy with the limits that apply', async () => {
     const h = createHarness();
     h.gateway.seed('chat', 'mattermost');
-    expect((await h.run('can-i scale mattermost')).text).toBe('yes: you may scale chat/mattermost on cluster sandbox-bot (change)\n\nroles:   admin\nlimits:  maxReplicas 20, minReplicas 0');
-    const denied = createHarness({ policy: PolicySchema.parse({ roles: { r: { verbs: ['status'] } }, bindings: [{ role: 'r', subjects: [{ user: 'bob' }] }] }) });
+    expect((await h.run('can-i scale mattermost')).text).toBe(
+      'yes: you may scale chat/mattermost on cluster sandbox-bot (change)\n\nroles:   admin\nlimits:  maxReplicas 20, minReplicas 0',
+    );
+    const denied = createHarness({
+      policy: PolicySchema.parse({ roles: { r: { verbs: ['status'] } }, bindings: [{ role: 'r', subjects: [{ user: 'bob' }] }] }),
+    });
     denied.gateway.seed('chat', 'mattermost');
-    expect((await denied.run('can-i scale mattermost', chatUser('bob'))).text).toBe('no: there is no installation "mattermost" you may scale in cluster sandbox-bot');
+    expect((await denied.run('can-i scale mattermost', chatUser('bob'))).text).toBe(
+      'no: there is no installation "mattermost" you may scale in cluster sandbox-bot',
+    );
   });
 });

@@ -56,7 +56,7 @@ describe('confirm applies the plan where it was planned', () => {
     expect(right.text.split('\n')[0]).toBe('scale chat/mattermost: done, stable 2/2');
   });
 
-  it('a re-plan after a conflict is authorised again for the plan\'s verb, with the policy\'s limits checked again', async () => {
+  it("a re-plan after a conflict is authorised again for the plan's verb, with the policy's limits checked again", async () => {
     const policy = PolicySchema.parse({
       roles: { scaler: { verbs: ['scale', 'status'], limits: { maxReplicas: 6, minReplicas: 1 } } },
       bindings: [{ role: 'scaler', subjects: [{ terminal: '*' }] }],

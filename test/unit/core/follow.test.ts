@@ -18,16 +18,32 @@ function lateWatch(fake: FakeClusterGateway, delayMs: number): ClusterGateway {
   view.watchInstallation = (namespace: string, name: string, onChange: (i: Installation | undefined) => void): Subscription => {
     let inner: Subscription | undefined;
     let stopped = false;
-    const timer = setTimeout(() => { if (!stopped) inner = fake.watchInstallation(namespace, name, onChange); }, delayMs);
-    return { stop: () => { stopped = true; clearTimeout(timer); inner?.stop(); } };
+    const timer = setTimeout(() => {
+      if (!stopped) inner = fake.watchInstallation(namespace, name, onChange);
+    }, delayMs);
+    return {
+      stop: () => {
+        stopped = true;
+        clearTimeout(timer);
+        inner?.stop();
+      },
+    };
   };
   return view;
 }
 
 function request(gateway: ClusterGateway, over: Partial<FollowRequest> = {}): FollowRequest {
   return {
-    gateway, namespace: 'chat', name: 'mattermost', until: 'stable', generation: 2,
-    deadline: new Date(Date.now() + 5_000), clock: systemClock, onProgress: () => undefined, pollMs: 5, ...over,
+    gateway,
+    namespace: 'chat',
+    name: 'mattermost',
+    until: 'stable',
+    generation: 2,
+    deadline: new Date(Date.now() + 5_000),
+    clock: systemClock,
+    onProgress: () => undefined,
+    pollMs: 5,
+    ...over,
   };
 }
 

@@ -49,7 +49,10 @@ describe('the --image check of upgrade', () => {
   it('takes linear time: judging 32 KB takes about 4 times as long as 8 KB, not 16', () => {
     const judge = (image: string): boolean => UpgradeSchema.safeParse({ verb: 'upgrade', name: 'mattermost', version: '9.9.0', image }).success;
     const images: [string, (size: number) => string][] = [
-      ['a/', repeated('a/')], ['a/...a!', (n) => `${'a/'.repeat(n / 2 - 1)}a!`], ['a.', repeated('a.')], ['a-...a', (n) => `${'a-'.repeat(n / 2)}a`],
+      ['a/', repeated('a/')],
+      ['a/...a!', (n) => `${'a/'.repeat(n / 2 - 1)}a!`],
+      ['a.', repeated('a.')],
+      ['a-...a', (n) => `${'a-'.repeat(n / 2)}a`],
     ];
     for (const [name, build] of images) {
       expect(growthOver4x(build, judge), name).toBeLessThan(8);
@@ -59,8 +62,10 @@ describe('the --image check of upgrade', () => {
 
   it('still accepts repositories, with a registry and port, and refuses tags', () => {
     const ok = (image: string): boolean => UpgradeSchema.safeParse({ verb: 'upgrade', name: 'm', version: '9.9.0', image }).success;
-    for (const image of ['mattermost/mattermost-team-edition', 'registry.example.com:5000/mm/mattermost', 'localhost/mattermost', 'ghcr.io/a_b/c__d']) expect(ok(image), image).toBe(true);
-    for (const image of ['mattermost/mattermost:9.9.0', 'Mattermost/x', 'a//b', '/a', 'a/', 'a:5000', 'a/b:5000/c', '-a/b']) expect(ok(image), image).toBe(false);
+    for (const image of ['mattermost/mattermost-team-edition', 'registry.example.com:5000/mm/mattermost', 'localhost/mattermost', 'ghcr.io/a_b/c__d'])
+      expect(ok(image), image).toBe(true);
+    for (const image of ['mattermost/mattermost:9.9.0', 'Mattermost/x', 'a//b', '/a', 'a/', 'a:5000', 'a/b:5000/c', '-a/b'])
+      expect(ok(image), image).toBe(false);
   });
 });
 
@@ -102,14 +107,33 @@ describe('messages are ours, not zod defaults', () => {
   it('an issue a schema leaves without a message gets our wording, naming the flag as typed', () => {
     // A verb whose schema words nothing itself: the per-parse error map is all that speaks.
     const bare = defineVerb<{ verb: 'bare'; count: number; level?: 'low' | 'high'; label?: string }>({
-      name: 'bare', summary: 'test', usage: 'bare <count> [--level l] [--label x]', examples: ['bare 2'], risk: 'read',
+      name: 'bare',
+      summary: 'test',
+      usage: 'bare <count> [--level l] [--label x]',
+      examples: ['bare 2'],
+      risk: 'read',
       positionals: [{ name: 'count', description: 'n', required: true }],
-      flags: [{ name: 'level', kind: 'string', description: 'l' }, { name: 'label', kind: 'string', description: 'x' }],
-      schema: z.object({ verb: z.literal('bare'), count: z.coerce.number().int().max(5), level: z.enum(['low', 'high']).optional(), label: z.string().max(3).optional() }),
+      flags: [
+        { name: 'level', kind: 'string', description: 'l' },
+        { name: 'label', kind: 'string', description: 'x' },
+      ],
+      schema: z.object({
+        verb: z.literal('bare'),
+        count: z.coerce.number().int().max(5),
+        level: z.enum(['low', 'high']).optional(),
+        label: z.string().max(3).optional(),
+      }),
       run: () => Promise.resolve(reply('neutral', text('ok'))),
     });
     const only = createRegistry([bare]);
-    const message = (input: string): string => { try { parseCommand(input, only); } catch (e) { return (e as Error).message; } return 'parsed'; };
+    const message = (input: string): string => {
+      try {
+        parseCommand(input, only);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'parsed';
+    };
     expect(message('bare 9')).toBe('<count> must be at most 5, got 9');
     expect(message('bare 2 --level mid')).toBe('--level must be one of low, high, got "mid"');
     expect(message('bare 2 --label abcdef')).toBe('--label must be at most 3 characters, got "abcdef"');
@@ -120,23 +144,80 @@ describe('messages are ours, not zod defaults', () => {
     expect(usageOf('logs mattermost --tail 99999999999999999999').message).toMatch(/^--tail must be at most \d+, got 99999999999999999999$/);
   });
 
-  const verbWords = ['status', 'scale', 'logs', 'events', 'upgrade', 'env', 'create', 'delete', 'restart', 'audit', 'confirm', 'cancel', 'can-i', 'help', 'list', 'whoami', 'version'];
-  const odd = fc.oneof(fc.constantFrom('99999999999999999999', '-1', '1e3', '0x10', 'NaN', '', '""', "''", '1.5', '-', '--', '=', 'a=b', '9.9.0', 'latest',
-    '--tail', '--since', '--image', '--size', '--replicas', '--version', '--db-secret', '--user', '--pod', '-n', '--cluster', '--host', '--bucket', '--s3-url', '--confirm'),
-  fc.string({ maxLength: 10 }), fc.stringMatching(/^-?[0-9]{1,25}$/)).filter((word) => !zodWords.test(word));
+  const verbWords = [
+    'status',
+    'scale',
+    'logs',
+    'events',
+    'upgrade',
+    'env',
+    'create',
+    'delete',
+    'restart',
+    'audit',
+    'confirm',
+    'cancel',
+    'can-i',
+    'help',
+    'list',
+    'whoami',
+    'version',
+  ];
+  const odd = fc
+    .oneof(
+      fc.constantFrom(
+        '99999999999999999999',
+        '-1',
+        '1e3',
+        '0x10',
+        'NaN',
+        '',
+        '""',
+        "''",
+        '1.5',
+        '-',
+        '--',
+        '=',
+        'a=b',
+        '9.9.0',
+        'latest',
+        '--tail',
+        '--since',
+        '--image',
+        '--size',
+        '--replicas',
+        '--version',
+        '--db-secret',
+        '--user',
+        '--pod',
+        '-n',
+        '--cluster',
+        '--host',
+        '--bucket',
+        '--s3-url',
+        '--confirm',
+      ),
+      fc.string({ maxLength: 10 }),
+      fc.stringMatching(/^-?[0-9]{1,25}$/),
+    )
+    .filter((word) => !zodWords.test(word));
   // Most verbs want an installation name first: give it often, so the odd words reach the later fields.
-  const commands = fc.tuple(fc.constantFrom(...verbWords), fc.boolean(), fc.array(odd, { maxLength: 7 }))
+  const commands = fc
+    .tuple(fc.constantFrom(...verbWords), fc.boolean(), fc.array(odd, { maxLength: 7 }))
     .map(([verb, named, words]) => [verb, ...(named ? ['mattermost'] : []), ...words].join(' '));
 
   it('no usage message of any verb contains zod wording (property, 20,000 commands)', () => {
-    fc.assert(fc.property(commands, (input) => {
-      try {
-        parseCommand(input, registry);
-      } catch (error) {
-        expect(error).toBeInstanceOf(MatteropsError);
-        const e = error as MatteropsError;
-        expect(e.message, `${input} -> ${e.message}`).not.toMatch(zodWords);
-      }
-    }), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(commands, (input) => {
+        try {
+          parseCommand(input, registry);
+        } catch (error) {
+          expect(error).toBeInstanceOf(MatteropsError);
+          const e = error as MatteropsError;
+          expect(e.message, `${input} -> ${e.message}`).not.toMatch(zodWords);
+        }
+      }),
+      { numRuns: 20_000 },
+    );
   }, 60_000);
 });

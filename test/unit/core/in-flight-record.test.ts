@@ -12,12 +12,29 @@ import { kinds } from '../../../src/core/model/resource.ts';
 const signer = createHmacSigner('the bot key');
 const place = { namespace: 'matterops', name: 'matterops-lock-chat.mattermost' };
 const record: InFlightRecord = {
-  operationId: 'op1', verb: 'scale', requester: '@alice', via: 'mattermost', cluster: 'prod', namespace: 'chat', name: 'mattermost',
+  operationId: 'op1',
+  verb: 'scale',
+  requester: '@alice',
+  via: 'mattermost',
+  cluster: 'prod',
+  namespace: 'chat',
+  name: 'mattermost',
   steps: [
-    { kind: 'write', resource: kinds.mattermost, namespace: 'chat', name: 'mattermost', action: { kind: 'patch', patch: { spec: { replicas: 5 } } }, resourceVersion: '41' },
+    {
+      kind: 'write',
+      resource: kinds.mattermost,
+      namespace: 'chat',
+      name: 'mattermost',
+      action: { kind: 'patch', patch: { spec: { replicas: 5 } } },
+      resourceVersion: '41',
+    },
     { kind: 'wait', until: 'stable', namespace: 'chat', name: 'mattermost', generation: 3 },
   ],
-  step: 1, summary: 'replicas 2 -> 5', startedAt: '2026-11-27T09:00:00.000Z', deadline: '2026-11-27T09:10:00.000Z', replyTo: 'ch1:post1',
+  step: 1,
+  summary: 'replicas 2 -> 5',
+  startedAt: '2026-11-27T09:00:00.000Z',
+  deadline: '2026-11-27T09:10:00.000Z',
+  replyTo: 'ch1:post1',
 };
 
 describe('in-flight records', () => {
@@ -49,8 +66,10 @@ describe('in-flight records', () => {
 
   it('refuses garbage without throwing', () => {
     const json = 'not json{';
-    expect(openInFlight(signer, place, { json, signature: signer.sign(`matterops in-flight v1\n${place.namespace}/${place.name}\n${json}`) }))
-      .toMatchObject({ ok: false, reason: expect.stringMatching(/not JSON/) });
+    expect(openInFlight(signer, place, { json, signature: signer.sign(`matterops in-flight v1\n${place.namespace}/${place.name}\n${json}`) })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not JSON/),
+    });
     expect(openInFlight(signer, place, {})).toMatchObject({ ok: false });
   });
 
@@ -59,7 +78,10 @@ describe('in-flight records', () => {
     delete base.steps;
     delete base.step;
     const sealed = sealInFlight(signer, place, { ...base, until: 'deleted', generation: 4 } as unknown as InFlightRecord);
-    expect(openInFlight(signer, place, sealed)).toEqual({ ok: true, record: { ...base, step: 0, steps: [{ kind: 'wait', until: 'deleted', namespace: 'chat', name: 'mattermost', generation: 4 }] } });
+    expect(openInFlight(signer, place, sealed)).toEqual({
+      ok: true,
+      record: { ...base, step: 0, steps: [{ kind: 'wait', until: 'deleted', namespace: 'chat', name: 'mattermost', generation: 4 }] },
+    });
   });
 
   it('refuses a record whose current step is past its last one', () => {

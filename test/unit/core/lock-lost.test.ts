@@ -53,7 +53,10 @@ const leaseMs = 3 * period;
 
 function holding(renew: LockManager['renew']) {
   const locks: LockManager = {
-    acquire: () => Promise.reject(new Error('not used')), renew, release: () => Promise.resolve(), list: () => Promise.resolve([]),
+    acquire: () => Promise.reject(new Error('not used')),
+    renew,
+    release: () => Promise.resolve(),
+    list: () => Promise.resolve([]),
   };
   const deps = { locks: () => locks, clock: systemClock, logger: silentLogger, lockRenewMs: period } as unknown as ChangeDeps;
   const lock = { target: { cluster: 'c', namespace: 'chat', name: 'mattermost' }, token: 'op1.t', holder: { operationId: 'op1' } } as unknown as HeldLock;
@@ -61,16 +64,29 @@ function holding(renew: LockManager['renew']) {
   let lostAt: number | undefined;
   let reason = '';
   let finish = (): void => undefined;
-  const done = whileHolding(deps, lock, ({ lost }) => new Promise<void>((resolve) => {
-    finish = resolve;
-    lost.addEventListener('abort', () => { lostAt = Date.now() - start; reason = String((lost.reason as Error).message); resolve(); });
-  }));
+  const done = whileHolding(
+    deps,
+    lock,
+    ({ lost }) =>
+      new Promise<void>((resolve) => {
+        finish = resolve;
+        lost.addEventListener('abort', () => {
+          lostAt = Date.now() - start;
+          reason = String((lost.reason as Error).message);
+          resolve();
+        });
+      }),
+  );
   return { done, lostAt: () => lostAt, reason: () => reason, finish: () => finish(), start };
 }
 
 describe('the lock watchdog stops a change before its Lease could be taken over', () => {
-  beforeEach(() => { vi.useFakeTimers(); });
-  afterEach(() => { vi.useRealTimers(); });
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('renewals that hang from the start lose the lock before the Lease written at acquire expires', async () => {
     const h = holding(() => new Promise(() => undefined));
@@ -101,7 +117,9 @@ describe('the lock watchdog stops a change before its Lease could be taken over'
     const signals: { at: number; signal: AbortSignal | undefined; abortedAt?: number }[] = [];
     const h = holding((_lock, options) => {
       const entry: (typeof signals)[number] = { at: Date.now() - h.start, signal: options?.signal };
-      entry.signal?.addEventListener('abort', () => { entry.abortedAt = Date.now() - h.start; });
+      entry.signal?.addEventListener('abort', () => {
+        entry.abortedAt = Date.now() - h.start;
+      });
       signals.push(entry);
       return new Promise(() => undefined);
     });

@@ -9,7 +9,13 @@ import { createHarness } from '../../support/core-harness.ts';
 const redactedLengths = vi.hoisted(() => [] as number[]);
 vi.mock(import('../../../src/core/text/redact.ts'), async (importOriginal) => {
   const original = await importOriginal();
-  return { ...original, redactSecrets: (value: string) => { redactedLengths.push(value.length); return original.redactSecrets(value); } };
+  return {
+    ...original,
+    redactSecrets: (value: string) => {
+      redactedLengths.push(value.length);
+      return original.redactSecrets(value);
+    },
+  };
 });
 
 const maxLogChars = 2_000;

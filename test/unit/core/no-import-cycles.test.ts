@@ -97,11 +97,15 @@ describe('the core import graph', () => {
       return path === 'pipeline.ts' || path === 'create-core.ts' ? 4 : undefined;
     };
     const names = ['model', 'ports', 'change', 'verbs', 'pipeline'];
-    const upwards = coreFiles(core).flatMap((file) => importsOf(file).flatMap((imported) => {
-      const from = layerOf(file);
-      const to = layerOf(`${imported.replace(/\.ts$/, '')}.ts`);
-      return from !== undefined && to !== undefined && to > from ? [`${relative(root, file)} (${names[from]}) imports ${relative(root, imported)} (${names[to]})`] : [];
-    }));
+    const upwards = coreFiles(core).flatMap((file) =>
+      importsOf(file).flatMap((imported) => {
+        const from = layerOf(file);
+        const to = layerOf(`${imported.replace(/\.ts$/, '')}.ts`);
+        return from !== undefined && to !== undefined && to > from
+          ? [`${relative(root, file)} (${names[from]}) imports ${relative(root, imported)} (${names[to]})`]
+          : [];
+      }),
+    );
     expect(upwards, upwards.join('\n')).toEqual([]);
   });
 });

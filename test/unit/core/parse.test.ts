@@ -19,11 +19,24 @@ function usageOf(input: string): MatteropsError {
 }
 
 describe('parseCommand', () => {
-  it('yields typed operations that their verb\'s schema accepts again', () => {
-    const cases = ['list -A', 'status mattermost -n chat', 'events mattermost --since 2h --all', 'logs mattermost --tail=20 --previous', 'whoami', 'version', 'help status'];
+  it("yields typed operations that their verb's schema accepts again", () => {
+    const cases = [
+      'list -A',
+      'status mattermost -n chat',
+      'events mattermost --since 2h --all',
+      'logs mattermost --tail=20 --previous',
+      'whoami',
+      'version',
+      'help status',
+    ];
     for (const input of cases) expect(registry.find(parse(input).verb)?.schema.safeParse(parse(input)).success, input).toBe(true);
     expect(parse('logs mattermost --tail=20 --previous --pod mattermost-abc')).toEqual({
-      verb: 'logs', name: 'mattermost', tail: 20, previous: true, pod: 'mattermost-abc' });
+      verb: 'logs',
+      name: 'mattermost',
+      tail: 20,
+      previous: true,
+      pod: 'mattermost-abc',
+    });
   });
 
   it('accepts global flags before the verb and aliases for verbs', () => {
@@ -49,7 +62,9 @@ describe('parseCommand', () => {
   });
 
   it('quotes the exact mistake in a bad value', () => {
-    expect(usageOf('status Mattermost_1').message).toBe(`the installation name must be lowercase letters, digits and '-' (a DNS-1123 label), got "Mattermost_1"`);
+    expect(usageOf('status Mattermost_1').message).toBe(
+      `the installation name must be lowercase letters, digits and '-' (a DNS-1123 label), got "Mattermost_1"`,
+    );
     expect(usageOf('logs mattermost --tail -5').message).toContain('--tail');
     expect(usageOf('logs mattermost --tail 0').message).toBe('--tail must be at least 1, got 0');
     expect(usageOf('events mattermost --since yesterday').message).toBe('a duration looks like 30s, 10m, 1h or 1h30m, got "yesterday"');

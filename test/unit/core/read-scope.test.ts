@@ -28,7 +28,9 @@ function seeded(): Harness {
 }
 
 const hidden = ['secret-project', 'mattermost-staging', 'payroll-chat', 'staging', 'payroll'];
-const revealsNothing = (text: string): void => { for (const word of hidden) expect(text).not.toContain(word); };
+const revealsNothing = (text: string): void => {
+  for (const word of hidden) expect(text).not.toContain(word);
+};
 
 describe('list shows only what the caller may list', () => {
   it('list -A shows only namespaces and installations the caller may list', async () => {
@@ -56,7 +58,7 @@ describe('a miss names only installations the caller may see with that verb', ()
     revealsNothing(text);
   });
 
-  it('with -n, a name outside the caller\'s scope is refused before it is looked up', async () => {
+  it("with -n, a name outside the caller's scope is refused before it is looked up", async () => {
     const h = seeded();
     const calls = h.gateway.calls;
     const { reply } = await h.run('status secret-project -n chat', chatUser('alice'));
@@ -116,7 +118,7 @@ describe('clusters: only those the caller may use', () => {
     expect(text).not.toContain('staging-cluster');
   });
 
-  it('a configured cluster outside the caller\'s scope is as unknown as one that does not exist', async () => {
+  it("a configured cluster outside the caller's scope is as unknown as one that does not exist", async () => {
     const { text, reply } = await seeded().run('whoami --cluster staging-cluster', chatUser('alice'));
     expect(reply.error).toBe('usage');
     expect(text).toBe('unknown cluster "staging-cluster"\n\nclusters: sandbox-bot');

@@ -12,8 +12,13 @@ const codeOf = (text: string): string => /confirm ([0-9a-f]{8})/.exec(text)?.[1]
 describe('refusals are audited', () => {
   it('a change the policy refuses on a found installation writes a denied Event and log line', async () => {
     // Scale only in staging, but status everywhere: chat/mattermost is visible, so it is refused by name.
-    const policy = PolicySchema.parse({ roles: { scaler: { verbs: ['scale'] }, reader: { verbs: ['status'] } },
-      bindings: [{ role: 'scaler', subjects: [{ terminal: '*' }], scope: { namespaces: ['staging'] } }, { role: 'reader', subjects: [{ terminal: '*' }] }] });
+    const policy = PolicySchema.parse({
+      roles: { scaler: { verbs: ['scale'] }, reader: { verbs: ['status'] } },
+      bindings: [
+        { role: 'scaler', subjects: [{ terminal: '*' }], scope: { namespaces: ['staging'] } },
+        { role: 'reader', subjects: [{ terminal: '*' }] },
+      ],
+    });
     const h = createHarness({ policy });
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
     const { reply } = await h.run('scale mattermost 3', alice);
@@ -24,16 +29,24 @@ describe('refusals are audited', () => {
   });
 
   it('a change verb nobody granted writes a denied log line (no installation to hang an Event on)', async () => {
-    const h = createHarness({ policy: PolicySchema.parse({ roles: { reader: { verbs: ['status'] } }, bindings: [{ role: 'reader', subjects: [{ user: '*' }] }] }) });
+    const h = createHarness({
+      policy: PolicySchema.parse({ roles: { reader: { verbs: ['status'] } }, bindings: [{ role: 'reader', subjects: [{ user: '*' }] }] }),
+    });
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
     const { reply } = await h.run('scale mattermost 3', chatUser('mallory'));
     expect(reply.error).toBe('forbidden');
-    expect(h.logged.find((l) => l.fields.audit === true && l.fields.phase === 'denied')?.fields).toMatchObject({ verb: 'scale', requester: '@mallory', cluster: 'sandbox-bot' });
+    expect(h.logged.find((l) => l.fields.audit === true && l.fields.phase === 'denied')?.fields).toMatchObject({
+      verb: 'scale',
+      requester: '@mallory',
+      cluster: 'sandbox-bot',
+    });
     expect(h.audit.entries).toEqual([]);
   });
 
   it('a dry run refused by Kubernetes RBAC (impersonation) writes a denied Event', async () => {
-    const h = createHarness({ policy: PolicySchema.parse({ ...openPolicy, bindings: [{ role: 'admin', subjects: [{ user: 'bob' }] }], impersonation: { enabled: true } }) });
+    const h = createHarness({
+      policy: PolicySchema.parse({ ...openPolicy, bindings: [{ role: 'admin', subjects: [{ user: 'bob' }] }], impersonation: { enabled: true } }),
+    });
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
     const { reply } = await h.run('scale mattermost 3', chatUser('bob'));
     expect(reply.error).toBe('forbidden');
@@ -46,7 +59,10 @@ describe('refusals are audited', () => {
     const plan = await h.run('scale mattermost 2', chatUser('alice'));
     const refused = await h.run(`confirm ${codeOf(plan.text)}`, chatUser('bob'));
     expect(refused.text).toContain('only @alice can confirm this scale');
-    expect(h.audit.entries.map((e) => [e.phase, e.requester])).toEqual([['requested', '@alice'], ['denied', '@bob']]);
+    expect(h.audit.entries.map((e) => [e.phase, e.requester])).toEqual([
+      ['requested', '@alice'],
+      ['denied', '@bob'],
+    ]);
     expect((await h.run(`confirm ${codeOf(plan.text)}`, chatUser('alice'))).text.split('\n')[0]).toBe('scale chat/mattermost: done, stable 2/2');
   });
 });

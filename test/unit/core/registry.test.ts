@@ -13,7 +13,7 @@ describe('the verb registry', () => {
     expect(() => createRegistry([...allVerbs, clash])).toThrowError('verb word "st" is claimed by both "status" and "status2"');
   });
 
-  it('has every verb\'s schema name its own verb, and every verb documents itself with a runnable example', () => {
+  it("has every verb's schema name its own verb, and every verb documents itself with a runnable example", () => {
     const verbOf = (schema: unknown): unknown => (schema as { shape: { verb: { value: unknown } } }).shape.verb.value;
     expect(registry.verbs.map((v) => verbOf(v.schema))).toEqual(registry.verbs.map((v) => v.name));
     for (const verb of registry.verbs) {

@@ -35,8 +35,18 @@ describe('a resumed change owns its lock alone', () => {
     gateway.seed('chat', 'mattermost', { replicas: 3, state: 'reconciling' });
     const target = { cluster: 'c', namespace: 'chat', name: 'mattermost' };
     const record: InFlightRecord = {
-      operationId: 'op1', verb: 'scale', requester: '@alice', via: 'mattermost', cluster: 'c', namespace: 'chat', name: 'mattermost',
-      steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: 'chat', name: 'mattermost', generation: 2 }], step: 0, summary: 'replicas 2 -> 3', startedAt: clock.now().toISOString(), deadline: new Date(now + 3_600_000).toISOString(),
+      operationId: 'op1',
+      verb: 'scale',
+      requester: '@alice',
+      via: 'mattermost',
+      cluster: 'c',
+      namespace: 'chat',
+      name: 'mattermost',
+      steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: 'chat', name: 'mattermost', generation: 2 }],
+      step: 0,
+      summary: 'replicas 2 -> 3',
+      startedAt: clock.now().toISOString(),
+      deadline: new Date(now + 3_600_000).toISOString(),
     };
     const holder: LockHolder = { operationId: 'op1', verb: 'scale', requester: '@alice', startedAt: clock.now(), record };
     const original = await locks.acquire(target, holder);
@@ -44,8 +54,16 @@ describe('a resumed change owns its lock alone', () => {
     clock.advance(31_000); // the original stopped renewing: cut off, or dead
 
     const deps = {
-      policy: openPolicy, locks: () => locks, audit: () => new FakeAuditLog(), signer: createHmacSigner('unit-test-signing-key'), clock,
-      logger: silentLogger, metrics: new FakeMetrics(), followTimeoutMs: 60_000, confirmTtlMs: 60_000, lockRenewMs: 10_000,
+      policy: openPolicy,
+      locks: () => locks,
+      audit: () => new FakeAuditLog(),
+      signer: createHmacSigner('unit-test-signing-key'),
+      clock,
+      logger: silentLogger,
+      metrics: new FakeMetrics(),
+      followTimeoutMs: 60_000,
+      confirmTtlMs: 60_000,
+      lockRenewMs: 10_000,
     } as unknown as ChangeDeps;
     const resuming = resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
     await waitFor('the resumer to take the lock over', async () => (await locks.list()).some((l) => !l.expired));
@@ -54,8 +72,10 @@ describe('a resumed change owns its lock alone', () => {
     await expect(locks.renew(original.lock)).rejects.toMatchObject({ code: 'conflict' });
     await locks.release(original.lock);
     expect(await locks.list()).toMatchObject([{ expired: false, holder: { operationId: 'op1' } }]);
-    expect(await locks.acquire(target, { ...holder, operationId: 'op2', record: { ...record, operationId: 'op2' } }))
-      .toMatchObject({ ok: false, holder: { operationId: 'op1' } });
+    expect(await locks.acquire(target, { ...holder, operationId: 'op2', record: { ...record, operationId: 'op2' } })).toMatchObject({
+      ok: false,
+      holder: { operationId: 'op1' },
+    });
 
     gateway.settle('chat', 'mattermost');
     const reports = await resuming;

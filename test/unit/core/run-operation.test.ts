@@ -18,7 +18,7 @@ describe('runOperation', () => {
     expect(h.gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(2);
   });
 
-  it('refuses an operation its verb\'s schema refuses, with the same words as typed text', async () => {
+  it("refuses an operation its verb's schema refuses, with the same words as typed text", async () => {
     const h = createHarness();
     const built = await h.pipeline.runOperation({ verb: 'cancel', code: 'not a code' } as never, alice);
     const typed = await h.run('cancel "not a code"');

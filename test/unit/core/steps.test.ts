@@ -23,11 +23,26 @@ import { FakeLockManager } from '../../fakes/fake-lock-manager.ts';
 import { FakeMetrics } from '../../fakes/fake-metrics.ts';
 import { openPolicy } from '../../support/core-harness.ts';
 
-const job = (over: Partial<JobInfo>): JobInfo => ({ name: 'backup-1', owner: undefined, active: 1, succeeded: 0, failed: 0, createdAt: undefined, failureReason: undefined, ...over });
+const job = (over: Partial<JobInfo>): JobInfo => ({
+  name: 'backup-1',
+  owner: undefined,
+  active: 1,
+  succeeded: 0,
+  failed: 0,
+  createdAt: undefined,
+  failureReason: undefined,
+  ...over,
+});
 
 /** A backup-like plan: a ConfigMap, the Job's end, then a patch of the installation and its rollout. */
 const plan = (): Step[] => [
-  { kind: 'write', resource: kinds.configMap, namespace: 'chat', name: 'backup-1-note', action: { kind: 'create', body: { metadata: { name: 'backup-1-note' }, data: { note: 'before upgrade' } } } },
+  {
+    kind: 'write',
+    resource: kinds.configMap,
+    namespace: 'chat',
+    name: 'backup-1-note',
+    action: { kind: 'create', body: { metadata: { name: 'backup-1-note' }, data: { note: 'before upgrade' } } },
+  },
   { kind: 'wait', until: 'job-complete', namespace: 'chat', name: 'backup-1' },
   { kind: 'write', resource: kinds.mattermost, namespace: 'chat', name: 'mattermost', action: { kind: 'patch', patch: { spec: { replicas: 3 } } } },
   { kind: 'wait', until: 'stable', namespace: 'chat', name: 'mattermost' },
@@ -38,23 +53,48 @@ function setup() {
   const gateway = new FakeClusterGateway('c');
   gateway.seed('chat', 'mattermost', { replicas: 2 });
   const saved: InFlightRecord[] = [];
-  const holding: Holding = { lost: new AbortController().signal, saveProgress: (r) => { saved.push(r); return Promise.resolve(); } };
+  const holding: Holding = {
+    lost: new AbortController().signal,
+    saveProgress: (r) => {
+      saved.push(r);
+      return Promise.resolve();
+    },
+  };
   const record: InFlightRecord = {
-    operationId: 'op1', verb: 'backup', requester: '@alice', via: 'terminal', cluster: 'c', namespace: 'chat', name: 'mattermost', summary: 'backup chat/mattermost',
-    startedAt: clock.now().toISOString(), deadline: new Date(clock.now().getTime() + 60_000).toISOString(), steps: plan(), step: 0,
+    operationId: 'op1',
+    verb: 'backup',
+    requester: '@alice',
+    via: 'terminal',
+    cluster: 'c',
+    namespace: 'chat',
+    name: 'mattermost',
+    summary: 'backup chat/mattermost',
+    startedAt: clock.now().toISOString(),
+    deadline: new Date(clock.now().getTime() + 60_000).toISOString(),
+    steps: plan(),
+    step: 0,
   };
   const progress: string[] = [];
-  const run = (start: InFlightRecord): Promise<FollowOutcome> => runSteps({ clock }, {
-    follower: gateway, holding, progress: (t) => progress.push(t),
-    write: async (step) => ({ written: await writeStep(gateway, step, 'apply') }),
-  }, start);
+  const run = (start: InFlightRecord): Promise<FollowOutcome> =>
+    runSteps(
+      { clock },
+      {
+        follower: gateway,
+        holding,
+        progress: (t) => progress.push(t),
+        write: async (step) => ({ written: await writeStep(gateway, step, 'apply') }),
+      },
+      start,
+    );
   return { clock, gateway, saved, record, progress, run };
 }
 
 /** Moves the fake clock until `outcome` settles; the fake gateway's own ticks are real but short. */
 async function drive(clock: FakeClock, outcome: Promise<FollowOutcome>, limitMs = 120_000): Promise<FollowOutcome> {
   let settled: FollowOutcome | undefined;
-  void outcome.then((o) => { settled = o; });
+  void outcome.then((o) => {
+    settled = o;
+  });
   for (let waited = 0; !settled && waited < limitMs; waited += 500) {
     await clock.advance(500);
     await new Promise((r) => setTimeout(r, 2));
@@ -113,12 +153,22 @@ describe('changes made of steps', () => {
     await clock.advance(31_000); // its matterops died: the lock expired
     const audit = new FakeAuditLog();
     const deps = {
-      policy: openPolicy, locks: () => locks, audit: () => audit, signer: createHmacSigner('k'), clock, logger: silentLogger, metrics: new FakeMetrics(),
-      followTimeoutMs: 60_000, confirmTtlMs: 60_000, lockRenewMs: 10_000,
+      policy: openPolicy,
+      locks: () => locks,
+      audit: () => audit,
+      signer: createHmacSigner('k'),
+      clock,
+      logger: silentLogger,
+      metrics: new FakeMetrics(),
+      followTimeoutMs: 60_000,
+      confirmTtlMs: 60_000,
+      lockRenewMs: 10_000,
     } as unknown as ChangeDeps;
     const resumed = resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
     let reports: Awaited<typeof resumed> | undefined;
-    void resumed.then((r) => { reports = r; });
+    void resumed.then((r) => {
+      reports = r;
+    });
     for (let i = 0; i < 200 && !reports; i++) {
       await clock.advance(500);
       await new Promise((r) => setTimeout(r, 2));
@@ -135,13 +185,27 @@ describe('changes made of steps', () => {
     await gateway.patchInstallation('chat', 'mattermost', { spec: { replicas: 3 } }, {}); // made, then it died before saving that
     const generation = gateway.objects.get('chat/mattermost')?.metadata.generation;
     const locks = new FakeLockManager(clock, 30);
-    await locks.acquire({ cluster: 'c', namespace: 'chat', name: 'mattermost' }, { operationId: 'op1', verb: 'scale', requester: '@alice', startedAt: clock.now(), record: { ...record, step: 2 } });
+    await locks.acquire(
+      { cluster: 'c', namespace: 'chat', name: 'mattermost' },
+      { operationId: 'op1', verb: 'scale', requester: '@alice', startedAt: clock.now(), record: { ...record, step: 2 } },
+    );
     await clock.advance(31_000);
     const audit = new FakeAuditLog();
-    const deps = { policy: openPolicy, locks: () => locks, audit: () => audit, clock, logger: silentLogger, metrics: new FakeMetrics(), followTimeoutMs: 60_000, lockRenewMs: 10_000 } as unknown as ChangeDeps;
+    const deps = {
+      policy: openPolicy,
+      locks: () => locks,
+      audit: () => audit,
+      clock,
+      logger: silentLogger,
+      metrics: new FakeMetrics(),
+      followTimeoutMs: 60_000,
+      lockRenewMs: 10_000,
+    } as unknown as ChangeDeps;
     const resumed = resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
     let done = false;
-    void resumed.then(() => { done = true; });
+    void resumed.then(() => {
+      done = true;
+    });
     for (let i = 0; i < 200 && !done; i++) {
       await clock.advance(500);
       await new Promise((r) => setTimeout(r, 2));

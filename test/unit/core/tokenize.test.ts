@@ -14,7 +14,11 @@ describe('tokenize', () => {
 
   it('treats quoted words and everything after -- as literal, never as flags', () => {
     const tokens = tokenize(`logs "-n" -- --tail`);
-    expect(tokens).toEqual([{ value: 'logs', literal: false }, { value: '-n', literal: true }, { value: '--tail', literal: true }]);
+    expect(tokens).toEqual([
+      { value: 'logs', literal: false },
+      { value: '-n', literal: true },
+      { value: '--tail', literal: true },
+    ]);
   });
 
   it('honours backslash escapes outside single quotes', () => {

@@ -40,7 +40,15 @@ describe('status', () => {
     const h = createHarness();
     h.gateway.seed('chat', 'mattermost', { replicas: 2, createdAt: minutesAgo(90) });
     h.gateway.events.set('chat', [
-      { type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container', objectKind: 'Pod', objectName: 'mattermost-5d8f7c9b4-xxxx1', count: 3, lastSeen: minutesAgo(5) },
+      {
+        type: 'Warning',
+        reason: 'BackOff',
+        message: 'Back-off restarting failed container',
+        objectKind: 'Pod',
+        objectName: 'mattermost-5d8f7c9b4-xxxx1',
+        count: 3,
+        lastSeen: minutesAgo(5),
+      },
       { type: 'Warning', reason: 'Other', message: 'not about us', objectKind: 'Pod', objectName: 'unrelated-pod', count: 1, lastSeen: minutesAgo(1) },
     ]);
     const { text, reply } = await h.run('status mattermost');
@@ -59,9 +67,21 @@ describe('status', () => {
   it('says the update job is running, or stuck after failures', async () => {
     const h = createHarness();
     h.gateway.seed('chat', 'mattermost', { state: 'reconciling', status: { version: '9.9.0' }, version: '9.10.0' });
-    h.gateway.jobs.set('chat', [{ name: 'mattermost-update-check', owner: 'mattermost', active: 1, succeeded: 0, failed: 0, createdAt: minutesAgo(1), failureReason: undefined }]);
+    h.gateway.jobs.set('chat', [
+      { name: 'mattermost-update-check', owner: 'mattermost', active: 1, succeeded: 0, failed: 0, createdAt: minutesAgo(1), failureReason: undefined },
+    ]);
     expect((await h.run('status mattermost')).text.split('\n')[0]).toBe('chat/mattermost: reconciling: update job running (db migrate)');
-    h.gateway.jobs.set('chat', [{ name: 'mattermost-update-check', owner: 'mattermost', active: 0, succeeded: 0, failed: 3, createdAt: minutesAgo(1), failureReason: 'BackoffLimitExceeded' }]);
+    h.gateway.jobs.set('chat', [
+      {
+        name: 'mattermost-update-check',
+        owner: 'mattermost',
+        active: 0,
+        succeeded: 0,
+        failed: 3,
+        createdAt: minutesAgo(1),
+        failureReason: 'BackoffLimitExceeded',
+      },
+    ]);
     const stuck = await h.run('status mattermost');
     expect(stuck.reply.tone).toBe('danger');
     expect(stuck.text.split('\n')[0]).toBe('chat/mattermost: stuck: update job failed 3 times (BackoffLimitExceeded)');
@@ -107,7 +127,9 @@ describe('status', () => {
     h.gateway.seed('chat', 'mattermost');
     h.gateway.seed('chat', 'community');
     expect((await h.run('status matermost')).text).toBe('no installation "matermost" in cluster sandbox-bot\n\ndid you mean mattermost?');
-    expect((await h.run('status zzz -n chat')).text).toBe('no installation "zzz" in namespace chat of cluster sandbox-bot\n\ninstallations there: community, mattermost');
+    expect((await h.run('status zzz -n chat')).text).toBe(
+      'no installation "zzz" in namespace chat of cluster sandbox-bot\n\ninstallations there: community, mattermost',
+    );
   });
 });
 
@@ -116,10 +138,26 @@ describe('events', () => {
     const h = createHarness();
     h.gateway.seed('chat', 'mattermost');
     h.gateway.events.set('chat', [
-      { type: 'Warning', reason: 'Unhealthy', message: 'Readiness probe failed', objectKind: 'Pod', objectName: 'mattermost-abc', count: 4, lastSeen: minutesAgo(10) },
+      {
+        type: 'Warning',
+        reason: 'Unhealthy',
+        message: 'Readiness probe failed',
+        objectKind: 'Pod',
+        objectName: 'mattermost-abc',
+        count: 4,
+        lastSeen: minutesAgo(10),
+      },
       { type: 'Warning', reason: 'Old', message: 'too old', objectKind: 'Pod', objectName: 'mattermost-abc', count: 1, lastSeen: minutesAgo(300) },
       { type: 'Normal', reason: 'Scheduled', message: 'assigned', objectKind: 'Pod', objectName: 'mattermost-abc', count: 1, lastSeen: minutesAgo(2) },
-      { type: 'Warning', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', objectKind: 'Job', objectName: 'mattermost-update-check', count: 1, lastSeen: minutesAgo(3) },
+      {
+        type: 'Warning',
+        reason: 'BackoffLimitExceeded',
+        message: 'Job has reached the specified backoff limit',
+        objectKind: 'Job',
+        objectName: 'mattermost-update-check',
+        count: 1,
+        lastSeen: minutesAgo(3),
+      },
     ]);
     const { text } = await h.run('events mattermost');
     await expect(text).toMatchFileSnapshot('__golden__/events.txt');
@@ -216,7 +254,9 @@ describe('regressions', () => {
     // Seen against the real operator: every update Job is named mattermost-update-check.
     const h = createHarness();
     h.gateway.seed('chat', 'steady');
-    h.gateway.jobs.set('chat', [{ name: 'mattermost-update-check', owner: 'other', active: 1, succeeded: 0, failed: 0, createdAt: minutesAgo(1), failureReason: undefined }]);
+    h.gateway.jobs.set('chat', [
+      { name: 'mattermost-update-check', owner: 'other', active: 1, succeeded: 0, failed: 0, createdAt: minutesAgo(1), failureReason: undefined },
+    ]);
     expect((await h.run('status steady')).text.split('\n')[0]).toBe('chat/steady: stable');
   });
 });

@@ -5,7 +5,9 @@ import { chatUser, createHarness } from '../../support/core-harness.ts';
 
 describe('whoami without a role', () => {
   it('names the caller and what they may use, and nothing about the cluster', async () => {
-    const h = createHarness({ policy: PolicySchema.parse({ roles: { reader: { verbs: ['status'] } }, bindings: [{ role: 'reader', subjects: [{ user: 'alice' }] }] }) });
+    const h = createHarness({
+      policy: PolicySchema.parse({ roles: { reader: { verbs: ['status'] } }, bindings: [{ role: 'reader', subjects: [{ user: 'alice' }] }] }),
+    });
     const { text } = await h.run('whoami', chatUser('mallory'));
     expect(text).toContain('@mallory (via mattermost)');
     expect(text).toContain('No role in the matterops policy names you');

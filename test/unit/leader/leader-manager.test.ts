@@ -26,7 +26,9 @@ interface Probe extends Runnable {
 function probe(clock: FakeClock, o: { name?: string; cleanupMs?: number; failures?: number } = {}): Probe {
   let failuresLeft = o.failures ?? 0;
   const p: Probe = {
-    name: o.name ?? 'probe', events: [], running: false,
+    name: o.name ?? 'probe',
+    events: [],
+    running: false,
     ready: () => p.running,
     async start(signal) {
       p.events.push('start');
@@ -47,7 +49,9 @@ function probe(clock: FakeClock, o: { name?: string; cleanupMs?: number; failure
 
 function recordingLogger(): Logger & { lines: { fields: Record<string, unknown>; message: string }[] } {
   const lines: { fields: Record<string, unknown>; message: string }[] = [];
-  const record = (fields: Record<string, unknown>, message: string): void => { lines.push({ fields, message }); };
+  const record = (fields: Record<string, unknown>, message: string): void => {
+    lines.push({ fields, message });
+  };
   return { lines, info: record, warn: record, error: record };
 }
 
@@ -70,7 +74,9 @@ describe('leader manager', () => {
     manager.lead();
     await settle();
     let stopped = false;
-    void manager.stop().then(() => { stopped = true; });
+    void manager.stop().then(() => {
+      stopped = true;
+    });
     await clock.advance(2_999);
     expect(manager.ready).toBe(false);
     expect(quick.events).toEqual(['start', 'stopped']);
@@ -91,7 +97,10 @@ describe('leader manager', () => {
     manager.lead();
     await settle();
     expect(flaky.events).toEqual(['start', 'failed']);
-    expect(logger.lines).toContainEqual({ fields: { runnable: 'flaky', err: 'cannot reach its peer', retryInMs: 1_000 }, message: 'a leader runnable failed; starting it again' });
+    expect(logger.lines).toContainEqual({
+      fields: { runnable: 'flaky', err: 'cannot reach its peer', retryInMs: 1_000 },
+      message: 'a leader runnable failed; starting it again',
+    });
     expect(manager.ready).toBe(false);
     await clock.advance(999);
     expect(flaky.events).toEqual(['start', 'failed']);
@@ -109,7 +118,13 @@ describe('leader manager', () => {
     const clock = new FakeClock();
     const logger = recordingLogger();
     let starts = 0;
-    const quitter: Runnable = { name: 'quitter', start: () => { starts++; return Promise.resolve(); } };
+    const quitter: Runnable = {
+      name: 'quitter',
+      start: () => {
+        starts++;
+        return Promise.resolve();
+      },
+    };
     const manager = createLeaderManager({ runnables: [quitter], clock, logger, backoffMs: 500 });
     manager.lead();
     await clock.advance(500);

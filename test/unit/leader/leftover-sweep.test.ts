@@ -34,18 +34,40 @@ it('resumes leftovers when leading begins and every two lock durations after, po
   const signer = createHmacSigner('unit-test-signing-key');
   // Typed in full (no cast): a field ChangeDeps gains is a compile error here, not a silent failure.
   const deps: ChangeDeps = {
-    policy: openPolicy, locks: () => locks, audit: () => new FakeAuditLog(), signer, clock, logger: silentLogger, metrics: new FakeMetrics(),
-    pending: new PendingConfirmations(signer, new MemoryPendingStore()), followTimeoutMs: 60_000, confirmTtlMs: 60_000, lockRenewMs: 10_000,
+    policy: openPolicy,
+    locks: () => locks,
+    audit: () => new FakeAuditLog(),
+    signer,
+    clock,
+    logger: silentLogger,
+    metrics: new FakeMetrics(),
+    pending: new PendingConfirmations(signer, new MemoryPendingStore()),
+    followTimeoutMs: 60_000,
+    confirmTtlMs: 60_000,
+    lockRenewMs: 10_000,
   };
   /** What a replica that dies mid-change leaves: its lock, never renewed again. */
   const leave = async (name: string, replyTo: string): Promise<void> => {
     gateway.seed('chat', name, { replicas: 3 });
     const record: InFlightRecord = {
-      operationId: `op-${name}`, verb: 'scale', requester: '@alice', via: 'mattermost', cluster: 'c', namespace: 'chat', name,
-      steps: [{ kind: 'wait', until: 'stable', namespace: 'chat', name, generation: 2 }], step: 0, summary: 'replicas 2 -> 3',
-      startedAt: clock.now().toISOString(), deadline: new Date(clock.now().getTime() + 3_600_000).toISOString(), replyTo,
+      operationId: `op-${name}`,
+      verb: 'scale',
+      requester: '@alice',
+      via: 'mattermost',
+      cluster: 'c',
+      namespace: 'chat',
+      name,
+      steps: [{ kind: 'wait', until: 'stable', namespace: 'chat', name, generation: 2 }],
+      step: 0,
+      summary: 'replicas 2 -> 3',
+      startedAt: clock.now().toISOString(),
+      deadline: new Date(clock.now().getTime() + 3_600_000).toISOString(),
+      replyTo,
     };
-    await locks.acquire({ cluster: 'c', namespace: 'chat', name }, { operationId: record.operationId, verb: 'scale', requester: '@alice', startedAt: clock.now(), record });
+    await locks.acquire(
+      { cluster: 'c', namespace: 'chat', name },
+      { operationId: record.operationId, verb: 'scale', requester: '@alice', startedAt: clock.now(), record },
+    );
   };
 
   await leave('first', 'ops-channel:first-root');

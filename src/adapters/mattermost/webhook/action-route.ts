@@ -16,7 +16,14 @@ import { renderMarkdown, type Attachment } from '../render-post.ts';
 import type { Logger } from '../../../core/ports/logger.ts';
 import { existingPost } from '../../../core/ports/notifier.ts';
 
-export interface ActionDeps { responder: ChatResponder; identity: ChatIdentity; signer: Signer; api: MattermostApi; notifier: Pick<MattermostNotifier, 'editText'>; logger: Logger }
+export interface ActionDeps {
+  responder: ChatResponder;
+  identity: ChatIdentity;
+  signer: Signer;
+  api: MattermostApi;
+  notifier: Pick<MattermostNotifier, 'editText'>;
+  logger: Logger;
+}
 
 const field = (body: Record<string, unknown>, key: string): string => (typeof body[key] === 'string' ? body[key] : '');
 
@@ -36,14 +43,16 @@ async function clicker(deps: ActionDeps, userId: string, channelId: string): Pro
 }
 
 const settledLine = (claims: ButtonClaims, name: string): string =>
-  (claims.action === 'confirm' ? `:white_check_mark: confirmed by ${name}` : `:x: cancelled by ${name}`);
+  claims.action === 'confirm' ? `:white_check_mark: confirmed by ${name}` : `:x: cancelled by ${name}`;
 
 export async function actionRoute(deps: ActionDeps, req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const click = { userId: field(body, 'user_id'), postId: field(body, 'post_id'), channelId: field(body, 'channel_id') };
   const check = verifyButton(deps.signer, (body.context ?? {}) as Record<string, unknown>, click, Date.now());
   if (!check.ok) {
-    res.status(403).json({ ephemeral_text: check.why === 'expired' ? 'This button has expired: run the command again for a fresh plan.' : 'This button is not valid.' });
+    res
+      .status(403)
+      .json({ ephemeral_text: check.why === 'expired' ? 'This button has expired: run the command again for a fresh plan.' : 'This button is not valid.' });
     return;
   }
   const { claims } = check;
@@ -54,8 +63,16 @@ export async function actionRoute(deps: ActionDeps, req: Request, res: Response)
   }
   const code = claims.token.split('.')[0] ?? '';
   // The click is the confirm (or cancel) itself: the core gets the operation, no command text to parse.
-  const { early, accepted } = deps.responder.respond({ caller, target: { channelId: claims.channel, rootId: claims.root },
-    text: `${claims.action} ${code}`, operation: { verb: claims.action, code: claims.token } as OperationBase }, true, 2_000);
+  const { early, accepted } = deps.responder.respond(
+    {
+      caller,
+      target: { channelId: claims.channel, rootId: claims.root },
+      text: `${claims.action} ${code}`,
+      operation: { verb: claims.action, code: claims.token } as OperationBase,
+    },
+    true,
+    2_000,
+  );
   const answer = await early;
   if (answer.kind === 'reply' && !answer.posted) {
     res.json({ ephemeral_text: renderMarkdown(answer.reply) });
@@ -68,10 +85,12 @@ export async function actionRoute(deps: ActionDeps, req: Request, res: Response)
   }
   // Not accepted yet: the buttons stay until it is; an error then is posted in the plan's thread.
   res.json({ ephemeral_text: 'Working on it...' });
-  void accepted.then(async (ok) => {
-    if (!ok) return;
-    const settled = await settledPlan(deps.api, claims.post, line);
-    // Queued behind the plan's thread in the outbox; a failure there is logged by it.
-    await deps.notifier.editText(existingPost(claims.channel, claims.post), settled.message, settled.props.attachments as unknown[]);
-  }).catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, 'could not mark the plan as settled'));
+  void accepted
+    .then(async (ok) => {
+      if (!ok) return;
+      const settled = await settledPlan(deps.api, claims.post, line);
+      // Queued behind the plan's thread in the outbox; a failure there is logged by it.
+      await deps.notifier.editText(existingPost(claims.channel, claims.post), settled.message, settled.props.attachments as unknown[]);
+    })
+    .catch((error: unknown) => deps.logger.warn({ err: (error as Error).message }, 'could not mark the plan as settled'));
 }

@@ -47,21 +47,30 @@ const bodyLimit = '64kb';
 export function startHttpServer(deps: HttpDeps, host: string, port: number): Promise<Server> {
   const app = express();
   app.disable('x-powered-by');
-  const guarded = (handler: (d: HttpDeps, req: Request, res: Response) => Promise<void>) => (req: Request, res: Response): void => {
-    handler(deps, req, res).catch((error: unknown) => {
-      deps.logger.error({ path: req.path, err: (error as Error).message }, 'request failed');
-      if (!res.headersSent) res.status(500).json({ ephemeral_text: 'matterops hit an internal error; see its log.' });
-    });
-  };
+  const guarded =
+    (handler: (d: HttpDeps, req: Request, res: Response) => Promise<void>) =>
+    (req: Request, res: Response): void => {
+      handler(deps, req, res).catch((error: unknown) => {
+        deps.logger.error({ path: req.path, err: (error as Error).message }, 'request failed');
+        if (!res.headersSent) res.status(500).json({ ephemeral_text: 'matterops hit an internal error; see its log.' });
+      });
+    };
   app.post('/hooks/slash', express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 100 }), guarded(slashRoute));
   app.post('/hooks/action', express.json({ limit: bodyLimit }), guarded(actionRoute));
-  app.get('/healthz', (_req, res) => { res.type('text').send('ok'); });
+  app.get('/healthz', (_req, res) => {
+    res.type('text').send('ok');
+  });
   const readiness = startReadinessCache(deps.readiness, { everyMs: deps.readinessEveryMs ?? 2_000, timeoutMs: 5_000, logger: deps.logger });
   app.get('/readyz', (_req, res) => {
     const checks = readiness.snapshot();
     res.status(Object.values(checks).every(Boolean) ? 200 : 503).json({ ...checks, role: deps.role() });
   });
-  app.get('/metrics', guarded(async (d, _req, res) => { res.type(d.metrics.contentType).send(await d.metrics.scrape()); }));
+  app.get(
+    '/metrics',
+    guarded(async (d, _req, res) => {
+      res.type(d.metrics.contentType).send(await d.metrics.scrape());
+    }),
+  );
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return new Promise((resolve, reject) => {

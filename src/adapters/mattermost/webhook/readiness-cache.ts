@@ -36,12 +36,20 @@ export function startReadinessCache(checks: Record<string, () => Promise<boolean
     };
     // ...but one that hangs is abandoned after `timeoutMs`, and tried afresh at the next refresh.
     const late = setTimeout(() => settle(false), o.timeoutMs);
-    check().then((ok) => settle(ok), (error: unknown) => {
-      if (state[name] && current.get(name) === run) o.logger.warn({ check: name, err: (error as Error).message }, 'readiness: a dependency stopped answering');
-      settle(false);
-    }).finally(() => clearTimeout(late));
+    check()
+      .then(
+        (ok) => settle(ok),
+        (error: unknown) => {
+          if (state[name] && current.get(name) === run)
+            o.logger.warn({ check: name, err: (error as Error).message }, 'readiness: a dependency stopped answering');
+          settle(false);
+        },
+      )
+      .finally(() => clearTimeout(late));
   };
-  const refreshAll = (): void => { for (const [name, check] of Object.entries(checks)) refresh(name, check); };
+  const refreshAll = (): void => {
+    for (const [name, check] of Object.entries(checks)) refresh(name, check);
+  };
   refreshAll();
   const timer = setInterval(refreshAll, o.everyMs);
   timer.unref();

@@ -19,7 +19,9 @@ export interface SlashDeps {
 }
 
 const field = (body: Record<string, unknown>, key: string): string => (typeof body[key] === 'string' ? body[key] : '');
-const ephemeral = (res: Response, text: string): void => { res.json({ response_type: 'ephemeral', text }); };
+const ephemeral = (res: Response, text: string): void => {
+  res.json({ response_type: 'ephemeral', text });
+};
 
 export async function slashRoute(deps: SlashDeps, req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
@@ -32,8 +34,11 @@ export async function slashRoute(deps: SlashDeps, req: Request, res: Response): 
     res.status(400).json({ response_type: 'ephemeral', text: 'This request names no Mattermost user and channel.' });
     return;
   }
-  const caller = await deps.identity.callerFor(field(body, 'user_id'), field(body, 'channel_id'),
-    { username: field(body, 'user_name'), team: field(body, 'team_domain'), channel: field(body, 'channel_name') });
+  const caller = await deps.identity.callerFor(field(body, 'user_id'), field(body, 'channel_id'), {
+    username: field(body, 'user_name'),
+    team: field(body, 'team_domain'),
+    channel: field(body, 'channel_name'),
+  });
   const target = { channelId: field(body, 'channel_id') };
   const text = field(body, 'text').trim();
   if (!text) {

@@ -15,15 +15,31 @@ const credentials = {
   'MySQL DSN (tcp)': 'mmuser:S3cretPw@tcp(db:3306)/mattermost?charset=utf8mb4,utf8',
   'MySQL DSN (unix socket)': 'mmuser:S3cretPw@unix(/run/mysqld/mysqld.sock)/mattermost',
   'user:password@host without a scheme': 'mmuser:S3cretPw@db.example.com:3306/mattermost',
-  'JWT': jwt,
+  JWT: jwt,
   'Mattermost-style token': '8xq3k5n7fpgbpy1yrnojhyzd4w',
   'hex key': '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822c',
   'AWS access key id': 'AKIAIOSFODNN7EXAMPLE',
   'base64 secret': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 } as const;
-const plain = ['DEBUG', 'true', '9.9.0', '8065', 'chat.example.com', 'https://chat.example.com/path', 'mattermost-files-2024',
-  '/var/lib/mattermost/data', 'mattermost/mattermost-team-edition', 'MM_LOGSETTINGS_CONSOLELEVEL', '123e4567-e89b-12d3-a456-426614174000',
-  'abcdefghijklmnopqrstuvwxyz', '1000000000000000000', 'en,de,fr', 'alice@example.com', 'db:3306', 'ops@chat.example.com'];
+const plain = [
+  'DEBUG',
+  'true',
+  '9.9.0',
+  '8065',
+  'chat.example.com',
+  'https://chat.example.com/path',
+  'mattermost-files-2024',
+  '/var/lib/mattermost/data',
+  'mattermost/mattermost-team-edition',
+  'MM_LOGSETTINGS_CONSOLELEVEL',
+  '123e4567-e89b-12d3-a456-426614174000',
+  'abcdefghijklmnopqrstuvwxyz',
+  '1000000000000000000',
+  'en,de,fr',
+  'alice@example.com',
+  'db:3306',
+  'ops@chat.example.com',
+];
 
 describe('values that look like credentials', () => {
   it.each(Object.entries(credentials))('%s is recognised', (_, value) => {
@@ -35,7 +51,8 @@ describe('values that look like credentials', () => {
 });
 
 const env = (name: string, value: string): EnvVar => ({ name, value, fromRef: false });
-const withEnv = (vars: EnvVar[]): Installation => ({ namespace: 'chat', name: 'mattermost', spec: { env: vars, podAnnotations: {} } } as unknown as Installation);
+const withEnv = (vars: EnvVar[]): Installation =>
+  ({ namespace: 'chat', name: 'mattermost', spec: { env: vars, podAnnotations: {} } }) as unknown as Installation;
 
 describe('env values in plans, outcomes, audit and env list', () => {
   it.each(Object.entries(credentials))('a %s under a name that does not look secret is masked', (_, value) => {
@@ -79,8 +96,27 @@ describe('masking takes time linear in the text (time for 32 KB / time for 8 KB:
   // Each unit repeated to 8 KB and to 32 KB: text that makes a backtracking pattern retry from
   // every position (a pod's log is redacted, and the event loop renews the Leases).
   const hostile = [
-    'a.', 'a-', 'password', 'a:', 'x://a:', 'a=b ', 'eyJ-', 'eyJa.', 'eyJaaaa.', ' eyJaaaa.aaaa', '.eyJaaaa.aaaa',
-    'Bearer ', 'Token a.', 'a=b:c', 'u:p@', ' u:p', 'a=b:c@', ':@tcp', 'password=x', '"": ', 'aaaaaaaaaaaaaaa-',
+    'a.',
+    'a-',
+    'password',
+    'a:',
+    'x://a:',
+    'a=b ',
+    'eyJ-',
+    'eyJa.',
+    'eyJaaaa.',
+    ' eyJaaaa.aaaa',
+    '.eyJaaaa.aaaa',
+    'Bearer ',
+    'Token a.',
+    'a=b:c',
+    'u:p@',
+    ' u:p',
+    'a=b:c@',
+    ':@tcp',
+    'password=x',
+    '"": ',
+    'aaaaaaaaaaaaaaa-',
   ];
   it.each(hostile)('redactSecrets on %j repeated', (unit) => {
     expect(growthOver4x(repeated(unit), redactSecrets)).toBeLessThan(8);
@@ -95,8 +131,9 @@ describe('masking takes time linear in the text (time for 32 KB / time for 8 KB:
 
 describe('command lines', () => {
   it('env set values are masked, whatever they hold', () => {
-    expect(maskCommand('env mattermost set MM_SQLSETTINGS_DATASOURCE=postgres://u:pw@db/x MM_LOGSETTINGS_CONSOLELEVEL=DEBUG'))
-      .toBe('env mattermost set MM_SQLSETTINGS_DATASOURCE=*** MM_LOGSETTINGS_CONSOLELEVEL=***');
+    expect(maskCommand('env mattermost set MM_SQLSETTINGS_DATASOURCE=postgres://u:pw@db/x MM_LOGSETTINGS_CONSOLELEVEL=DEBUG')).toBe(
+      'env mattermost set MM_SQLSETTINGS_DATASOURCE=*** MM_LOGSETTINGS_CONSOLELEVEL=***',
+    );
     expect(maskCommand(`env mattermost set "MM_X=a b c" MM_Y='d e' MM_Z=f\\ g -n chat`)).toBe('env mattermost set MM_X=*** MM_Y=*** MM_Z=*** -n chat');
     expect(maskCommand('env mattermost set MM_X="never closed')).toBe('env mattermost set MM_X=***');
     expect(maskCommand('events mattermost --since=1h')).toBe('events mattermost --since=1h');

@@ -36,14 +36,24 @@ const wordParts = fc.constantFrom('a', 'K', '=', '_', '-', '--', ' ', '  ', '\t'
 
 describe('masking and parsing read the same words', () => {
   it('every token the parser would take as KEY=VALUE is masked, and nothing else changes (property)', () => {
-    fc.assert(fc.property(fc.array(wordParts, { maxLength: 16 }).map((parts) => parts.join('')), (line) => {
-      let tokens: ReturnType<typeof tokenize>;
-      try { tokens = tokenize(line); } catch { return; }
-      const expected = tokens.map((t) => t.value.replace(/^([A-Za-z_][A-Za-z0-9_]*)=[\s\S]*$/, '$1=***'));
-      const maskedTokens = tokenize(maskAssignments(line, '***')).map((t) => t.value);
-      // `--` is no token; a masked word never becomes one.
-      expect(maskedTokens, line).toEqual(expected);
-    }), { numRuns: 5_000 });
+    fc.assert(
+      fc.property(
+        fc.array(wordParts, { maxLength: 16 }).map((parts) => parts.join('')),
+        (line) => {
+          let tokens: ReturnType<typeof tokenize>;
+          try {
+            tokens = tokenize(line);
+          } catch {
+            return;
+          }
+          const expected = tokens.map((t) => t.value.replace(/^([A-Za-z_][A-Za-z0-9_]*)=[\s\S]*$/, '$1=***'));
+          const maskedTokens = tokenize(maskAssignments(line, '***')).map((t) => t.value);
+          // `--` is no token; a masked word never becomes one.
+          expect(maskedTokens, line).toEqual(expected);
+        },
+      ),
+      { numRuns: 5_000 },
+    );
   });
 
   it('a line the parser refuses for an unclosed quote is masked from that word to its end', () => {
