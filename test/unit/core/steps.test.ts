@@ -90,17 +90,17 @@ function setup() {
 }
 
 /** Moves the fake clock until `outcome` settles; the fake gateway's own ticks are real but short. */
-async function drive(clock: FakeClock, outcome: Promise<FollowOutcome>, limitMs = 120_000): Promise<FollowOutcome> {
-  let settled: FollowOutcome | undefined;
-  void outcome.then((o) => {
-    settled = o;
+async function drive<T>(clock: FakeClock, work: Promise<T>, limitMs = 120_000): Promise<T> {
+  let settled: { value: T } | undefined;
+  void work.then((value) => {
+    settled = { value };
   });
   for (let waited = 0; !settled && waited < limitMs; waited += 500) {
     await clock.advance(500);
     await new Promise((r) => setTimeout(r, 2));
   }
   if (!settled) throw new Error('the change did not end');
-  return settled;
+  return settled.value;
 }
 
 describe('changes made of steps', () => {
@@ -164,16 +164,8 @@ describe('changes made of steps', () => {
       confirmTtlMs: 60_000,
       lockRenewMs: 10_000,
     } as unknown as ChangeDeps;
-    const resumed = resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
-    let reports: Awaited<typeof resumed> | undefined;
-    void resumed.then((r) => {
-      reports = r;
-    });
-    for (let i = 0; i < 200 && !reports; i++) {
-      await clock.advance(500);
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    expect(reports?.map((r) => [r.record.operationId, r.reply.tone])).toEqual([['op1', 'good']]);
+    const reports = await drive(clock, resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined));
+    expect(reports.map((r) => [r.record.operationId, r.reply.tone])).toEqual([['op1', 'good']]);
     expect(gateway.others.has('v1/configmaps/chat/backup-1-note')).toBe(false); // step 0 was not made again
     expect(gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(3);
     expect(audit.entries.map((e) => e.phase)).toEqual(['applied', 'succeeded']);
@@ -201,16 +193,7 @@ describe('changes made of steps', () => {
       followTimeoutMs: 60_000,
       lockRenewMs: 10_000,
     } as unknown as ChangeDeps;
-    const resumed = resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
-    let done = false;
-    void resumed.then(() => {
-      done = true;
-    });
-    for (let i = 0; i < 200 && !done; i++) {
-      await clock.advance(500);
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    expect(done).toBe(true);
+    expect(await drive(clock, resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined))).toHaveLength(1);
     expect(gateway.objects.get('chat/mattermost')?.metadata.generation).toBe(generation);
     expect(audit.entries.map((e) => e.phase)).toEqual(['succeeded']);
   });
