@@ -161,15 +161,13 @@ describe('change verbs against the real operator', () => {
     await new Promise((r) => setTimeout(r, 4_000)); // the dead holder's 3 s lease runs out; resume takes it over
     // While it follows, the resumer renews the lock, so nobody else resumes the same change.
     await new Promise((r) => setTimeout(r, 4_000));
-    const lease = (await admin
-      .makeApiClient(CustomObjectsApi)
-      .getNamespacedCustomObject({
-        group: 'coordination.k8s.io',
-        version: 'v1',
-        plural: 'leases',
-        namespace: 'matterops',
-        name: lockLeaseName(namespace, 'held'),
-      })) as { spec?: { renewTime?: string } };
+    const lease = (await admin.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+      group: 'coordination.k8s.io',
+      version: 'v1',
+      plural: 'leases',
+      namespace: 'matterops',
+      name: lockLeaseName(namespace, 'held'),
+    })) as { spec?: { renewTime?: string } };
     expect(Date.now() - new Date(lease.spec?.renewTime ?? 0).getTime()).toBeLessThan(3_000);
     await waitFor(async () => (await readyHeldPods(admin, namespace, 'held')) > 0 || undefined, { what: 'marking the new pod Ready', timeoutMs: 20_000 });
     const code = await exited;

@@ -88,12 +88,10 @@ describe('the chat state ConfigMap', () => {
 
   it('starts from the state an older matterops left: its newest handled post', async () => {
     const ns = await testNamespace('chatstate');
-    await kc
-      .makeApiClient(CoreV1Api)
-      .createNamespacedConfigMap({
-        namespace: ns,
-        body: { metadata: { name: 'matterops-chat-state' }, data: { 'last-handled.json': JSON.stringify({ c1: now - 60_000, c2: now - 10_000 }) } },
-      });
+    await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'matterops-chat-state' }, data: { 'last-handled.json': JSON.stringify({ c1: now - 60_000, c2: now - 10_000 }) } },
+    });
     const store = chatStateIn(ns);
     expect(await store.load()).toEqual({ posts: {}, floor: now - 10_000, listeningUntil: now - 10_000 });
     await store.save({ posts: { p1: now }, floor: 0, listeningUntil: now });
@@ -132,12 +130,10 @@ describe('the chat state ConfigMap', () => {
     const ns = await testNamespace('chatstate');
     const before = { posts: { p1: now - 5_000, p2: now - 4_000 }, floor: now - 60_000, listeningUntil: now - 1_000 };
     // Exactly what that bot's save wrote: one key, no labels.
-    await kc
-      .makeApiClient(CoreV1Api)
-      .createNamespacedConfigMap({
-        namespace: ns,
-        body: { metadata: { name: 'matterops-chat-state', namespace: ns }, data: { 'handled.json': JSON.stringify(before) } },
-      });
+    await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'matterops-chat-state', namespace: ns }, data: { 'handled.json': JSON.stringify(before) } },
+    });
     const logger = errorLines();
     const state = await ChatState.load(createConfigMapStateStore(bot, ns), { logger, now: () => now });
     expect(logger.errors).toEqual([]);

@@ -164,7 +164,10 @@ describe('changes made of steps', () => {
       confirmTtlMs: 60_000,
       lockRenewMs: 10_000,
     } as unknown as ChangeDeps;
-    const reports = await drive(clock, resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined));
+    const reports = await drive(
+      clock,
+      resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined),
+    );
     expect(reports.map((r) => [r.record.operationId, r.reply.tone])).toEqual([['op1', 'good']]);
     expect(gateway.others.has('v1/configmaps/chat/backup-1-note')).toBe(false); // step 0 was not made again
     expect(gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(3);
@@ -193,7 +196,12 @@ describe('changes made of steps', () => {
       followTimeoutMs: 60_000,
       lockRenewMs: 10_000,
     } as unknown as ChangeDeps;
-    expect(await drive(clock, resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined))).toHaveLength(1);
+    expect(
+      await drive(
+        clock,
+        resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined),
+      ),
+    ).toHaveLength(1);
     expect(gateway.objects.get('chat/mattermost')?.metadata.generation).toBe(generation);
     expect(audit.entries.map((e) => e.phase)).toEqual(['succeeded']);
   });
