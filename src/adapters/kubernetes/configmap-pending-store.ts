@@ -30,11 +30,16 @@ function serialize(plan: ChangePlan): string {
   });
 }
 
-function deserialize(text: string): ChangePlan {
-  return JSON.parse(text, (_field, value: unknown) => {
+/**
+ * The plan, or undefined for one an older matterops saved before plans were steps (a rolling
+ * upgrade inside the confirmation window): it is gone for the user, who runs the command again.
+ */
+function deserialize(text: string): ChangePlan | undefined {
+  const plan = JSON.parse(text, (_field, value: unknown) => {
     const date = value !== null && typeof value === 'object' && '$date' in value ? value.$date : undefined;
     return typeof date === 'string' ? new Date(date) : value;
   }) as ChangePlan;
+  return Array.isArray(plan.draft?.steps) ? plan : undefined;
 }
 
 /**

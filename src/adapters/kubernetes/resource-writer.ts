@@ -7,7 +7,7 @@
  */
 import { CoreV1Api, CustomObjectsApi, type ConfigurationOptions, type KubeConfig } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
-import type { ResourceWrite, WrittenObject } from '../../core/model/resource.ts';
+import { kinds, type ResourceWrite, type WrittenObject } from '../../core/model/resource.ts';
 import type { WriteOptions } from '../../core/ports/cluster-gateway.ts';
 
 export interface WriterOptions {
@@ -16,11 +16,15 @@ export interface WriterOptions {
   mergePatch: ConfigurationOptions;
 }
 
+/** Only the kinds the core names: the custom-objects API would write any other group kind. */
+const writable = new Set(Object.values(kinds).map((k) => `${k.apiVersion}/${k.plural}`));
+
 type Meta = { metadata?: { generation?: number; resourceVersion?: string } };
 
 function written(object: unknown, secret: boolean): WrittenObject {
   const meta = (object as Meta).metadata ?? {};
-  const shown = secret ? { metadata: (object as Meta).metadata } : object;
+  // A Secret's annotations may hold its data too (kubectl's last-applied-configuration): only its identity comes back.
+  const shown = secret ? { metadata: { generation: meta.generation, resourceVersion: meta.resourceVersion } } : object;
   return { object: shown, generation: meta.generation ?? 0, resourceVersion: meta.resourceVersion ?? '' };
 }
 
@@ -96,6 +100,8 @@ export function createResourceWriter(kc: KubeConfig, o: WriterOptions): (request
   }
 
   return async (request, options) => {
+    if (!writable.has(`${request.resource.apiVersion}/${request.resource.plural}`))
+      throw new MatteropsError('internal', `matterops does not write ${request.resource.kind} objects`);
     const [group, version] = request.resource.apiVersion.split('/');
     return version ? await groupWrite(request, group ?? '', version, options) : await coreWrite(request, options);
   };

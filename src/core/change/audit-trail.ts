@@ -46,10 +46,15 @@ export async function recordStep(deps: AuditDeps, step: AuditStep): Promise<void
     detail: redactSecrets(step.detail),
   };
   logger.info({ audit: true, ...entry, at: entry.at.toISOString() }, `${step.phase}: ${step.requester} ${entry.detail}`);
-  deps.metrics.inc(changePhasesTotal, { verb: step.verb, phase: step.phase });
   try {
     await deps.audit(step.target.cluster).record(entry);
   } catch (error) {
     logger.error({ audit: true, operationId: step.operationId, err: (error as Error).message }, 'could not write the audit event');
+  }
+  // Counted after the Event is written: a metrics fault must never cost the audit trail.
+  try {
+    deps.metrics.inc(changePhasesTotal, { verb: step.verb, phase: step.phase });
+  } catch (error) {
+    logger.error({ err: (error as Error).message }, 'could not count a change phase');
   }
 }

@@ -6,12 +6,33 @@
  */
 import { MatteropsError } from '../errors.ts';
 import type { Caller } from '../model/caller.ts';
+import { describeObject, kinds, sameKind } from '../model/resource.ts';
 import { authorize } from '../policy/authorize.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import type { ChangeDraft } from './draft.ts';
 import { checkLimits } from './preview.ts';
 
+/** The kinds a change may write (model/resource.ts); the cluster adapter writes no other. */
+const writable = Object.values(kinds);
+
+/**
+ * Every write stays where the right was granted: the target's namespace, and a kind matterops
+ * writes. A verb that drafted a write elsewhere is a bug, refused before anything is dry-run.
+ */
+function checkSteps(draft: ChangeDraft): void {
+  for (const step of draft.steps) {
+    if (step.kind !== 'write') continue;
+    if (step.namespace !== draft.target.namespace || !writable.some((k) => sameKind(k, step.resource))) {
+      throw new MatteropsError(
+        'internal',
+        `a plan for ${draft.target.namespace}/${draft.target.name} would write ${describeObject(step)}, outside what it was authorised for`,
+      );
+    }
+  }
+}
+
 export function authoriseDraft(policy: Policy, requester: Caller, verb: string, draft: ChangeDraft): void {
+  checkSteps(draft);
   const decision = authorize(policy, requester, verb, draft.target);
   if (!decision.allowed) {
     throw new MatteropsError('forbidden', decision.reason, `ask an admin to bind you to a role with "${verb}" in the matterops policy`, draft.target);

@@ -1,5 +1,6 @@
 /** Replies of the change pipeline: the plan, the confirmation request, the outcome. */
 import { code, fields, heading, reply, text, type Block, type PendingConfirmation, type Reply } from '../reply.ts';
+import { redactSecrets } from '../text/redact.ts';
 import type { FollowOutcome } from './follow.ts';
 import type { ChangePlan } from './plan.ts';
 
@@ -50,7 +51,11 @@ export function confirmReply(plan: ChangePlan, pending: PendingConfirmation): Re
   };
 }
 
-export function outcomeReply(plan: ChangePlan, outcome: FollowOutcome, notes: string[]): Reply {
+/** An outcome's text can quote a pod's termination message or an apiserver error: masked, as the audit Event is. */
+export const shownOutcome = (outcome: FollowOutcome): FollowOutcome => ({ ...outcome, text: redactSecrets(outcome.text) });
+
+export function outcomeReply(plan: ChangePlan, result: FollowOutcome, notes: string[]): Reply {
+  const outcome = shownOutcome(result);
   const what = `${plan.verb} ${plan.draft.target.namespace}/${plan.draft.target.name}`;
   switch (outcome.status) {
     case 'succeeded':

@@ -18,7 +18,8 @@ import { confirmReply, dryRunReply } from './change-replies.ts';
 import { auditDenied } from './denied.ts';
 import { execute, LockBusyError } from './execute.ts';
 import type { ChangePlan } from './plan.ts';
-import { checkLimits, preview } from './preview.ts';
+import { preview } from './preview.ts';
+import { authoriseDraft } from './authorise-draft.ts';
 
 export interface ChangeService {
   start(ctx: ChangeContext, verb: ChangeVerb, operation: OperationBase & ChangeFlags): Promise<Reply>;
@@ -50,13 +51,18 @@ type Authorised = { kind: 'no-change'; reply: Reply } | { kind: 'plan'; plan: Ch
 /** The verb's draft, authorised by the policy and previewed; a no-change draft is only authorised. */
 async function authorisedPlan(ctx: VerbContext, deps: ChangeDeps, verb: ChangeVerb, operation: OperationBase): Promise<Authorised> {
   const draft = await verb.plan(ctx, operation);
-  const right = draft.kind === 'no-change' ? draft.authorizeAs : verb.name;
-  const decision = authorize(deps.policy, ctx.caller, right, draft.target);
-  if (!decision.allowed) {
-    throw new MatteropsError('forbidden', decision.reason, `ask an admin to bind you to a role with "${right}" in the matterops policy`, draft.target);
+  if (draft.kind === 'no-change') {
+    const decision = authorize(deps.policy, ctx.caller, draft.authorizeAs, draft.target);
+    if (!decision.allowed)
+      throw new MatteropsError(
+        'forbidden',
+        decision.reason,
+        `ask an admin to bind you to a role with "${draft.authorizeAs}" in the matterops policy`,
+        draft.target,
+      );
+    return { kind: 'no-change', reply: draft.reply };
   }
-  if (draft.kind === 'no-change') return { kind: 'no-change', reply: draft.reply };
-  checkLimits(draft, decision.limits, draft.target.namespace);
+  authoriseDraft(deps.policy, ctx.caller, verb.name, draft);
   // A 403 from the dry run (Kubernetes RBAC) is a refusal on this target too.
   const plan = await preview(ctx, deps, draft, operation).catch((error: unknown) => {
     throw refusalOn(error, draft.target);

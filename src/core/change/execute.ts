@@ -7,6 +7,7 @@
 import { MatteropsError, isMatteropsError } from '../errors.ts';
 import type { InFlightRecord } from '../model/in-flight-record.ts';
 import { describeObject } from '../model/resource.ts';
+import { recorded } from '../model/step.ts';
 import type { HeldLock } from '../ports/lock-manager.ts';
 import type { Reply } from '../reply.ts';
 import type { RunOptions } from '../run-options.ts';
@@ -35,7 +36,7 @@ function inFlightRecord(deps: ChangeDeps, plan: ChangePlan, options: RunOptions)
     namespace: plan.draft.target.namespace,
     name: plan.draft.target.name,
     summary: plan.draft.summary,
-    steps: plan.draft.steps,
+    steps: plan.draft.steps.map(recorded),
     step: 0,
     startedAt: now.toISOString(),
     deadline: new Date(now.getTime() + deps.followTimeoutMs).toISOString(),
@@ -115,12 +116,15 @@ export async function execute(commandCtx: ChangeContext, deps: ChangeDeps, plann
             );
             applied = first;
             progress(`applied: ${first.plan.diff.join(', ')}`);
-            return { written: first.written, steps: first.plan.draft.steps };
+            return { written: first.written, steps: first.plan.draft.steps.map(recorded) };
           }
+          // The record names the write; the plan (as applied) carries it.
+          const full = applied.plan.draft.steps[index];
+          if (full?.kind !== 'write') throw new MatteropsError('internal', `step ${index + 1} of ${planned.verb} is not the write its record names`);
           const written = await auditedWrite(
             deps,
             record,
-            () => writeStep(actingGateway(ctx, deps), step, 'apply'),
+            () => writeStep(actingGateway(ctx, deps), full, 'apply'),
             () => `${step.action.kind} ${describeObject(step)}`,
           );
           progress(`applied: ${step.action.kind} ${describeObject(step)}`);

@@ -31,7 +31,7 @@ function within<T>(deps: HoldDeps, ms: number, work: (signal: AbortSignal) => Pr
 /** The held lock, and how the work tells it where the change stands (the record resume reads). */
 export interface Holding {
   lost: AbortSignal;
-  /** Writes `record` onto the lock (with a renewal); a failure is logged, not thrown: the change goes on. */
+  /** Writes `record` onto the lock (with a renewal); a failure is logged, not thrown, and the next renewals carry it until one lands. */
   saveProgress(record: InFlightRecord): Promise<void>;
 }
 
@@ -76,29 +76,37 @@ export async function whileHolding<T>(deps: HoldDeps, lock: HeldLock, work: (hol
   const renewLater = (ms: number): void => {
     if (!stopped && !lost.signal.aborted)
       timer = deps.clock.after(ms, () => {
-        renewing = renewOnce();
+        renewing = renewing.then(() => renewOnce(false));
       });
   };
   const refused = (e: unknown): boolean => {
     if (isMatteropsError(e) && e.code === 'conflict') loseLock('another holder took it over');
     return lost.signal.aborted;
   };
-  async function renewOnce(record?: InFlightRecord): Promise<void> {
+  /** A record whose save has not succeeded yet: every renewal carries it until one does. */
+  let unsaved: InFlightRecord | undefined;
+  async function renewOnce(saving: boolean): Promise<void> {
     const began = deps.clock.now().getTime();
+    const record = unsaved;
     try {
       await within(deps, period / 2, (signal) => locks.renew(lock, { signal, ...(record ? { record } : {}) }), 'a lock renewal');
       renewedFrom = began;
-      if (!record) renewLater(period);
+      if (unsaved === record) unsaved = undefined;
+      if (!saving) renewLater(period);
     } catch (e: unknown) {
-      deps.logger.warn({ operationId, err: String(e) }, record ? 'saving the progress of a change on its lock failed' : 'lock renewal failed');
-      if (!refused(e) && !record) renewLater(period / 4);
+      deps.logger.warn(
+        { operationId, err: String(e) },
+        record ? 'saving the progress of a change on its lock failed (the next renewal carries it)' : 'lock renewal failed',
+      );
+      if (!refused(e) && !saving) renewLater(period / 4);
     }
   }
   const holding: Holding = {
     lost: lost.signal,
     async saveProgress(record) {
+      unsaved = record;
       await renewing; // one write to the Lease at a time
-      renewing = renewOnce(record);
+      renewing = renewOnce(true);
       await renewing;
     },
   };

@@ -4,17 +4,18 @@
  * renewed belong to a live replica and are left alone.
  */
 import type { InFlightRecord } from '../model/in-flight-record.ts';
+import { MatteropsError } from '../errors.ts';
 import { describeObject } from '../model/resource.ts';
+import type { RecordedWrite } from '../model/step.ts';
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import type { FoundLock, HeldLock } from '../ports/lock-manager.ts';
 import { code, heading, reply, text, type Reply } from '../reply.ts';
-import { alreadyWritten } from './already-written.ts';
 import type { ChangeDeps } from './change-deps.ts';
-import { auditOutcome, auditedWrite } from './execute.ts';
+import { shownOutcome } from './change-replies.ts';
+import { auditOutcome } from './execute.ts';
 import type { FollowOutcome } from './follow.ts';
 import { whileHolding } from './hold-lock.ts';
 import { runSteps } from './run-steps.ts';
-import { writeStep } from './write-step.ts';
 
 export interface ResumeReport {
   record: InFlightRecord;
@@ -25,7 +26,7 @@ function resumedReply(record: InFlightRecord, outcome: FollowOutcome): Reply {
   const what = `${record.verb} ${record.namespace}/${record.name} (op ${record.operationId}, asked by ${record.requester})`;
   const tone = outcome.status === 'succeeded' ? 'good' : 'danger';
   const words = { succeeded: 'done', failed: 'failed', 'timed-out': 'not done by the deadline' }[outcome.status];
-  return reply(tone, heading(`${what}: ${words} after a matterops restart`), text(record.summary), code(outcome.text));
+  return reply(tone, heading(`${what}: ${words} after a matterops restart`), text(record.summary), code(shownOutcome(outcome).text));
 }
 
 /**
@@ -39,7 +40,8 @@ async function takeOver(deps: ChangeDeps, found: FoundLock, waitMs: number): Pro
     const current = (await locks.list()).find((l) => l.holder.operationId === found.holder.operationId);
     if (!current) return undefined; // finished or released meanwhile
     if (current.expired) {
-      const acquired = await locks.acquire(found.target, found.holder);
+      // Its latest record: the step it reached may have moved since the sweep first listed it.
+      const acquired = await locks.acquire(current.target, current.holder);
       return acquired.ok ? acquired.lock : undefined;
     }
     if (waited >= waitMs) return undefined; // renewed all along: a live replica follows it
@@ -65,36 +67,34 @@ async function resumeOne(
 ): Promise<ResumeReport | undefined> {
   const lock = await takeOver(deps, found, target.waitMs);
   if (!lock) return undefined;
-  const record = found.holder.record;
+  const record = lock.holder.record;
   // Renewed while followed (under this acquire's own token): otherwise the lock would expire again
   // and another replica, starting meanwhile, would resume (and report) the same change a second time.
   const outcome = await whileHolding(deps, lock, async (holding) => {
-    const result = await runSteps(
-      deps,
-      {
-        follower: target.gateway,
-        holding,
-        progress: (t) => progress(record, t),
-        // A write the dead matterops may have made just before it died is not made twice.
-        async write(step) {
-          const found = await alreadyWritten(target.gateway, step);
-          if (found) return { written: found };
-          const written = await auditedWrite(
-            deps,
-            record,
-            () => writeStep(target.gateway, step, 'apply'),
-            () => `${step.action.kind} ${describeObject(step)} (after a restart)`,
-          );
-          return { written };
-        },
-      },
-      record,
+    const result = await runSteps(deps, { follower: target.gateway, holding, progress: (t) => progress(record, t), write: stopBefore(record) }, record).catch(
+      (error: unknown): FollowOutcome => ({ status: 'failed', text: (error as Error).message }),
     );
     await auditOutcome(deps, record, result);
     return result;
   });
   return { record, reply: resumedReply(record, outcome) };
 }
+
+/**
+ * A write the record names is not made after a restart: the record does not carry what to write
+ * (no secret sits on the Lease), the requester's identity and rights are not re-checked here, and
+ * whether the dead matterops made it just before it died cannot be told. The change stops there,
+ * saying where it stands (docs/adr/0004-changes-are-steps.md).
+ */
+const stopBefore =
+  (record: InFlightRecord) =>
+  (step: RecordedWrite, index: number): never => {
+    throw new MatteropsError(
+      'conflict',
+      `matterops was restarted before step ${index + 1} of ${record.steps.length} (${step.action.kind} ${describeObject(step)}); the restarted matterops does not make writes, so it was not made after the restart`,
+      `type status to see where ${record.namespace}/${record.name} stands, and run the command again if it is still needed`,
+    );
+  };
 
 const isReport = (r: ResumeReport | undefined): r is ResumeReport => r !== undefined;
 

@@ -6,7 +6,7 @@
  */
 import { kinds, sameKind, type WrittenObject } from '../model/resource.ts';
 import type { InFlightRecord } from '../model/in-flight-record.ts';
-import type { Step, WriteStep } from '../model/step.ts';
+import type { RecordedStep, RecordedWrite } from '../model/step.ts';
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import type { ChangeDeps } from './change-deps.ts';
 import type { FollowOutcome } from './follow.ts';
@@ -22,11 +22,11 @@ export interface StepRun {
    * Applies one write step (and audits it). `steps`, when given, replaces the plan's steps: the
    * first write may have planned the change again.
    */
-  write: (step: WriteStep, index: number) => Promise<{ written: WrittenObject | undefined; steps?: Step[] }>;
+  write: (step: RecordedWrite, index: number) => Promise<{ written: WrittenObject | undefined; steps?: RecordedStep[] }>;
 }
 
 /** After a write to an installation, the `stable` waits on it that follow wait for what it wrote. */
-function withGeneration(steps: Step[], from: number, step: WriteStep, written: WrittenObject | undefined): Step[] {
+function withGeneration(steps: RecordedStep[], from: number, step: RecordedWrite, written: WrittenObject | undefined): RecordedStep[] {
   if (!written || !sameKind(step.resource, kinds.mattermost)) return steps;
   return steps.map((s, i) =>
     i > from && s.kind === 'wait' && s.until === 'stable' && s.namespace === step.namespace && s.name === step.name && s.generation === undefined

@@ -1,9 +1,10 @@
 /**
  * What a change in flight leaves on its lock (signed: change/in-flight.ts), so a restarted bot can
  * take it over at the step it had reached, follow it to its end and report it where it was asked.
+ * It names its writes but does not carry them: no secret value is kept on the Lease.
  */
 import { z } from 'zod';
-import { StepSchema } from './step.ts';
+import { RecordedStepSchema } from './step.ts';
 
 const RecordBase = z.object({
   operationId: z.string(),
@@ -22,7 +23,8 @@ const RecordBase = z.object({
 });
 
 const StepRecordSchema = RecordBase.extend({
-  steps: z.array(StepSchema).min(1),
+  /** The plan's steps without write bodies (step.ts `recorded`). */
+  steps: z.array(RecordedStepSchema).min(1),
   /** The step under way: every step before it is done. */
   step: z.number().int().min(0),
 }).refine((r) => r.step < r.steps.length, { error: 'the current step is past the last one' });

@@ -39,3 +39,18 @@ export const StepSchema = z.discriminatedUnion('kind', [WriteStepSchema, WaitSte
 export type Step = z.infer<typeof StepSchema>;
 
 export const isWrite = (s: Step): s is WriteStep => s.kind === 'write';
+
+/**
+ * A step as the in-flight record keeps it: a write names its object and the kind of write, never
+ * the patch or body (an env patch carries every value of the installation's environment, and the
+ * record sits in plain sight on a Lease). So a resumed change can follow waits, but cannot make a
+ * write again: it stops there and says so.
+ */
+export const RecordedWriteSchema = WriteStepSchema.omit({ action: true }).extend({
+  action: z.object({ kind: z.enum(['patch', 'create', 'delete']) }),
+});
+export type RecordedWrite = z.infer<typeof RecordedWriteSchema>;
+export const RecordedStepSchema = z.discriminatedUnion('kind', [RecordedWriteSchema, WaitStepSchema]);
+export type RecordedStep = z.infer<typeof RecordedStepSchema>;
+
+export const recorded = (step: Step): RecordedStep => (step.kind === 'write' ? { ...step, action: { kind: step.action.kind } } : step);

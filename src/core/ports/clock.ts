@@ -48,17 +48,27 @@ const unrefIf = (handle: { unref(): unknown }, options: TimerOptions | undefined
   if (options?.background) handle.unref();
 };
 
+/** The longest delay Node's timers keep (2^31-1 ms). */
+const longestTimeout = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => new Date(),
   sleep: (ms, signal) => sleepOn(systemClock, ms, signal),
-  after(ms, fn, options) {
-    const handle = setTimeout(fn, Math.max(0, ms));
-    unrefIf(handle, options);
+  after: (ms, fn, options) => systemClock.at(new Date(Date.now() + Math.max(0, ms)), fn, options),
+  at(time, fn, options) {
+    // Node fires a timeout longer than 2^31-1 ms (about 24.8 days) at once: a long wait is made of
+    // shorter ones, each re-armed until the time has come.
+    let handle: ReturnType<typeof setTimeout>;
+    const arm = (): void => {
+      const left = time.getTime() - Date.now();
+      handle = setTimeout(left > longestTimeout ? arm : fn, Math.max(0, Math.min(left, longestTimeout)));
+      unrefIf(handle, options);
+    };
+    arm();
     return { cancel: () => clearTimeout(handle) };
   },
-  at: (time, fn, options) => systemClock.after(time.getTime() - Date.now(), fn, options),
   every(ms, fn, options) {
-    const handle = setInterval(fn, Math.max(1, ms));
+    const handle = setInterval(fn, Math.max(1, Math.min(ms, longestTimeout)));
     unrefIf(handle, options);
     return { cancel: () => clearInterval(handle) };
   },

@@ -25,7 +25,7 @@ const record: InFlightRecord = {
       resource: kinds.mattermost,
       namespace: 'chat',
       name: 'mattermost',
-      action: { kind: 'patch', patch: { spec: { replicas: 5 } } },
+      action: { kind: 'patch' },
       resourceVersion: '41',
     },
     { kind: 'wait', until: 'stable', namespace: 'chat', name: 'mattermost', generation: 3 },

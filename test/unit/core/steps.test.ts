@@ -13,7 +13,7 @@ import { runSteps } from '../../../src/core/change/run-steps.ts';
 import { writeStep } from '../../../src/core/change/write-step.ts';
 import type { InFlightRecord } from '../../../src/core/model/in-flight-record.ts';
 import { kinds } from '../../../src/core/model/resource.ts';
-import type { Step } from '../../../src/core/model/step.ts';
+import { recorded, type Step, type WriteStep } from '../../../src/core/model/step.ts';
 import type { JobInfo } from '../../../src/core/model/workload.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { FakeAuditLog } from '../../fakes/fake-audit-log.ts';
@@ -71,7 +71,7 @@ function setup() {
     summary: 'backup chat/mattermost',
     startedAt: clock.now().toISOString(),
     deadline: new Date(clock.now().getTime() + 60_000).toISOString(),
-    steps: plan(),
+    steps: plan().map(recorded),
     step: 0,
   };
   const progress: string[] = [];
@@ -82,7 +82,8 @@ function setup() {
         follower: gateway,
         holding,
         progress: (t) => progress.push(t),
-        write: async (step) => ({ written: await writeStep(gateway, step, 'apply') }),
+        // The record names each write; the plan carries it.
+        write: async (_step, index) => ({ written: await writeStep(gateway, plan()[index] as WriteStep, 'apply') }),
       },
       start,
     );
@@ -101,6 +102,28 @@ async function drive<T>(clock: FakeClock, work: Promise<T>, limitMs = 120_000): 
   }
   if (!settled) throw new Error('the change did not end');
   return settled.value;
+}
+
+const target = { cluster: 'c', namespace: 'chat', name: 'mattermost' };
+
+/** Locks, audit and deps for a change a dead matterops left behind. */
+function orphaned(clock: FakeClock) {
+  const locks = new FakeLockManager(clock, 30);
+  const audit = new FakeAuditLog();
+  const deps: ChangeDeps = {
+    policy: openPolicy,
+    locks: () => locks,
+    audit: () => audit,
+    signer: createHmacSigner('k'),
+    clock,
+    logger: silentLogger,
+    metrics: new FakeMetrics(),
+    pending: undefined as never,
+    followTimeoutMs: 60_000,
+    confirmTtlMs: 60_000,
+    lockRenewMs: 10_000,
+  };
+  return { locks, audit, deps };
 }
 
 describe('changes made of steps', () => {
@@ -143,66 +166,34 @@ describe('changes made of steps', () => {
     expect(await drive(clock, outcome)).toEqual({ status: 'succeeded', text: 'no pod left' });
   });
 
-  it('a resumed change continues at the step its record names, and writes nothing before it again', async () => {
+  it('a resumed change continues at the wait its record names, and writes nothing before it again', async () => {
     const { clock, gateway, record } = setup();
-    gateway.jobs.set('chat', [job({ active: 0, succeeded: 1 })]);
-    const locks = new FakeLockManager(clock, 30);
-    const target = { cluster: 'c', namespace: 'chat', name: 'mattermost' };
-    const atPatch = { ...record, step: 2 };
-    await locks.acquire(target, { operationId: 'op1', verb: 'backup', requester: '@alice', startedAt: clock.now(), record: atPatch });
+    const { locks, audit, deps } = orphaned(clock);
+    await locks.acquire(target, { operationId: 'op1', verb: 'backup', requester: '@alice', startedAt: clock.now(), record: { ...record, step: 3 } });
     await clock.advance(31_000); // its matterops died: the lock expired
-    const audit = new FakeAuditLog();
-    const deps = {
-      policy: openPolicy,
-      locks: () => locks,
-      audit: () => audit,
-      signer: createHmacSigner('k'),
-      clock,
-      logger: silentLogger,
-      metrics: new FakeMetrics(),
-      followTimeoutMs: 60_000,
-      confirmTtlMs: 60_000,
-      lockRenewMs: 10_000,
-    } as unknown as ChangeDeps;
     const reports = await drive(
       clock,
       resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined),
     );
     expect(reports.map((r) => [r.record.operationId, r.reply.tone])).toEqual([['op1', 'good']]);
-    expect(gateway.others.has('v1/configmaps/chat/backup-1-note')).toBe(false); // step 0 was not made again
-    expect(gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(3);
-    expect(audit.entries.map((e) => e.phase)).toEqual(['applied', 'succeeded']);
+    expect(gateway.others.has('v1/configmaps/chat/backup-1-note')).toBe(false); // step 1 was not made again
+    expect(audit.entries.map((e) => e.phase)).toEqual(['succeeded']);
     expect(await locks.list()).toEqual([]);
   });
 
-  it('a resumed write the dead matterops had already made is not made twice', async () => {
+  it('a resumed change stops before a write its record names, and says where it stands', async () => {
     const { clock, gateway, record } = setup();
-    await gateway.patchInstallation('chat', 'mattermost', { spec: { replicas: 3 } }, {}); // made, then it died before saving that
-    const generation = gateway.objects.get('chat/mattermost')?.metadata.generation;
-    const locks = new FakeLockManager(clock, 30);
-    await locks.acquire(
-      { cluster: 'c', namespace: 'chat', name: 'mattermost' },
-      { operationId: 'op1', verb: 'scale', requester: '@alice', startedAt: clock.now(), record: { ...record, step: 2 } },
-    );
+    const { locks, audit, deps } = orphaned(clock);
+    await locks.acquire(target, { operationId: 'op1', verb: 'backup', requester: '@alice', startedAt: clock.now(), record: { ...record, step: 2 } });
     await clock.advance(31_000);
-    const audit = new FakeAuditLog();
-    const deps = {
-      policy: openPolicy,
-      locks: () => locks,
-      audit: () => audit,
+    const reports = await drive(
       clock,
-      logger: silentLogger,
-      metrics: new FakeMetrics(),
-      followTimeoutMs: 60_000,
-      lockRenewMs: 10_000,
-    } as unknown as ChangeDeps;
-    expect(
-      await drive(
-        clock,
-        resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined),
-      ),
-    ).toHaveLength(1);
-    expect(gateway.objects.get('chat/mattermost')?.metadata.generation).toBe(generation);
-    expect(audit.entries.map((e) => e.phase)).toEqual(['succeeded']);
+      resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined),
+    );
+    expect(reports.map((r) => r.reply.tone)).toEqual(['danger']);
+    expect(JSON.stringify(reports[0]?.reply)).toContain('restarted before step 3 of 4 (patch Mattermost chat/mattermost)');
+    expect(gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(2); // not written after the restart
+    expect(audit.entries.map((e) => e.phase)).toEqual(['failed']);
+    expect(await locks.list()).toEqual([]); // reported, and the lock given back
   });
 });
