@@ -150,9 +150,10 @@ await withSandbox(async (env) => {
     // The step reached goes onto the Lease (so resume continues at the wait): read, then replace.
     await rawSteps.time('save step', async () => {
       const held = (await custom.getNamespacedCustomObject(leaseRef)) as LeaseObject;
+      const next = lease(1);
       await custom.replaceNamespacedCustomObject({
         ...leaseRef,
-        body: { ...lease(1), metadata: { ...lease(1).metadata, resourceVersion: held.metadata?.resourceVersion } },
+        body: { ...next, metadata: { ...next.metadata, resourceVersion: held.metadata?.resourceVersion } },
       });
     });
     await event('applied');

@@ -10,6 +10,7 @@ import { createCore } from '../../src/core/create-core.ts';
 import type { Outcome, Pipeline } from '../../src/core/pipeline.ts';
 import { PolicySchema, type Policy } from '../../src/core/policy/policy-schema.ts';
 import { handMovedClock } from './hand-moved-clock.ts';
+import type { LockHolder } from '../../src/core/ports/lock-manager.ts';
 import type { Logger } from '../../src/core/ports/logger.ts';
 import type { Metrics } from '../../src/core/ports/metrics.ts';
 import type { Caller } from '../../src/core/model/caller.ts';
@@ -104,6 +105,30 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     async run(input, as = alice, runOptions = {}) {
       const outcome = await pipeline.run(input, as, runOptions);
       return { ...outcome, text: renderTerminal(outcome.reply, { color: false }) };
+    },
+  };
+}
+
+/** Another change holding chat/mattermost on the harness's cluster (its record as the pipeline writes one). */
+export function otherHolder(verb: string, requester: string, startedAt: Date): LockHolder {
+  return {
+    operationId: 'feedbeef',
+    verb,
+    requester,
+    startedAt,
+    record: {
+      operationId: 'feedbeef',
+      verb,
+      requester,
+      via: 'terminal',
+      cluster: 'sandbox-bot',
+      namespace: 'chat',
+      name: 'mattermost',
+      steps: [{ kind: 'wait', until: 'stable', namespace: 'chat', name: 'mattermost', generation: 3 }],
+      step: 0,
+      summary: '',
+      startedAt: '',
+      deadline: '',
     },
   };
 }

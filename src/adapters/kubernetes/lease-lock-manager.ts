@@ -23,7 +23,7 @@ import type { Signer } from '../../core/ports/signer.ts';
 import { isNotFound, toMatteropsError } from './kube-errors.ts';
 import { leaseResource, microTime, type LeaseObject } from './lease-object.ts';
 import { createLeaseObserver } from './lease-observer.ts';
-import { holderToken, lockLabel, lockLeaseName, readHolder, toLease, unverifiedHolder, type LockLeaseSettings } from './lock-lease.ts';
+import { holderToken, lockLabel, lockLeaseName, readHolder, recordAnnotations, toLease, unverifiedHolder, type LockLeaseSettings } from './lock-lease.ts';
 
 export interface LeaseLockOptions {
   /** The state namespace: where this cluster's lock Leases live. */
@@ -101,8 +101,7 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
     const now = options.clock.now();
     lease.spec = { ...lease.spec, renewTime: microTime(now) };
     if (!record) return;
-    const sealed = toLease(settings, lock.target, { ...lock.holder, record, token: lock.token }, now).metadata?.annotations;
-    lease.metadata = { ...lease.metadata, annotations: { ...lease.metadata?.annotations, ...sealed } };
+    lease.metadata = { ...lease.metadata, annotations: { ...lease.metadata?.annotations, ...recordAnnotations(settings, lock.target, record) } };
   }
 
   return {

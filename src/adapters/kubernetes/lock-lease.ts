@@ -40,6 +40,12 @@ export const holderToken = (operationId: string): string => `${operationId}.${ra
 /** Whether a Lease's holderIdentity is a token of `operationId` (or, as older versions wrote it, the id itself). */
 const heldBy = (identity: string | undefined, operationId: string): boolean => identity === operationId || (identity?.startsWith(`${operationId}.`) ?? false);
 
+/** The annotations that carry a lock's in-flight record, sealed for its own Lease. */
+export function recordAnnotations(s: LockLeaseSettings, target: InstallationRef, record: InFlightRecord): Record<string, string> {
+  const sealed = sealInFlight(s.signer, { namespace: s.namespace, name: lockLeaseName(target.namespace, target.name) }, record);
+  return { [recordAnnotation]: sealed.json, [signatureAnnotation]: sealed.signature };
+}
+
 /**
  * The Lease a lock is, held under `holder.token` (exported for the benchmark's raw baseline, which
  * sends the same but without a token: its holderIdentity is then the operation id).
@@ -51,13 +57,12 @@ export function toLease(
   now: Date,
 ): LeaseObject & { apiVersion: string; kind: string } {
   const name = lockLeaseName(target.namespace, target.name);
-  const sealed = sealInFlight(s.signer, { namespace: s.namespace, name }, holder.record);
   return {
     metadata: {
       name,
       namespace: s.namespace,
       labels: { [lockLabel]: 'true' },
-      annotations: { [recordAnnotation]: sealed.json, [signatureAnnotation]: sealed.signature },
+      annotations: recordAnnotations(s, target, holder.record),
     },
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',

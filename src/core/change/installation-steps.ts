@@ -8,7 +8,7 @@ import type { InstallationRef } from '../model/installation-ref.ts';
 import { kinds, type WriteAction } from '../model/resource.ts';
 import type { Step, WriteStep } from '../model/step.ts';
 
-export function installationWrite(target: InstallationRef, action: WriteAction, before: Installation | undefined): WriteStep {
+function installationWrite(target: InstallationRef, action: WriteAction, before: Installation | undefined): WriteStep {
   const resourceVersion = before?.resourceVersion;
   return { kind: 'write', resource: kinds.mattermost, namespace: target.namespace, name: target.name, action, ...(resourceVersion ? { resourceVersion } : {}) };
 }

@@ -35,10 +35,7 @@ export const WaitStepSchema = z.object({
 });
 export type WaitStep = z.infer<typeof WaitStepSchema>;
 
-export const StepSchema = z.discriminatedUnion('kind', [WriteStepSchema, WaitStepSchema]);
-export type Step = z.infer<typeof StepSchema>;
-
-export const isWrite = (s: Step): s is WriteStep => s.kind === 'write';
+export type Step = WriteStep | WaitStep;
 
 /**
  * A step as the in-flight record keeps it: a write names its object and the kind of write, never

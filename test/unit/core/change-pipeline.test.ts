@@ -1,7 +1,7 @@
 /** The change pipeline on fakes: plans, confirmations, locks, audit, follow, and every refusal. */
 import { describe, expect, it } from 'vitest';
 import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
-import { alice, chatUser, createHarness, openPolicy, type Harness } from '../../support/core-harness.ts';
+import { alice, chatUser, createHarness, openPolicy, otherHolder, type Harness } from '../../support/core-harness.ts';
 
 const rv = (h: Harness, name = 'mattermost', ns = 'chat'): string | undefined => h.gateway.objects.get(`${ns}/${name}`)?.metadata.resourceVersion;
 const phases = (h: Harness): string[] => h.audit.entries.map((e) => e.phase);
@@ -61,26 +61,7 @@ describe('scale', () => {
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
     await h.locks.acquire(
       { cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' },
-      {
-        operationId: 'feedbeef',
-        verb: 'scale',
-        requester: '@alice',
-        startedAt: new Date(h.clock.now().getTime() - 40_000),
-        record: {
-          operationId: 'feedbeef',
-          verb: 'scale',
-          requester: '@alice',
-          via: 'mattermost',
-          cluster: 'sandbox-bot',
-          namespace: 'chat',
-          name: 'mattermost',
-          steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: 'chat', name: 'mattermost', generation: 3 }],
-          step: 0,
-          summary: '',
-          startedAt: '',
-          deadline: '',
-        },
-      },
+      otherHolder('scale', '@alice', new Date(h.clock.now().getTime() - 40_000)),
     );
     const before = rv(h);
     const { text, reply } = await h.run('scale mattermost 4');

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
-import { chatUser, createHarness } from '../../support/core-harness.ts';
+import { chatUser, createHarness, otherHolder } from '../../support/core-harness.ts';
 
 const codeOf = (text: string): string => /confirm ([0-9a-f]{8})/.exec(text)?.[1] ?? '';
 const twoPersons = PolicySchema.parse({
@@ -34,26 +34,7 @@ describe('plans keep waiting', () => {
     const plan = await h.run('scale mattermost 2', chatUser('alice'));
     const code = codeOf(plan.text);
     const target = { cluster: 'sandbox-bot', namespace: 'chat', name: 'mattermost' };
-    const holder = {
-      operationId: 'feedbeef',
-      verb: 'restart',
-      requester: '@bob',
-      startedAt: h.clock.now(),
-      record: {
-        operationId: 'feedbeef',
-        verb: 'restart',
-        requester: '@bob',
-        via: 'terminal',
-        cluster: 'sandbox-bot',
-        namespace: 'chat',
-        name: 'mattermost',
-        steps: [{ kind: 'wait' as const, until: 'stable' as const, namespace: 'chat', name: 'mattermost', generation: 3 }],
-        step: 0,
-        summary: '',
-        startedAt: '',
-        deadline: '',
-      },
-    };
+    const holder = otherHolder('restart', '@bob', h.clock.now());
     const held = await h.locks.acquire(target, holder);
     const busy = await h.run(`confirm ${code}`, chatUser('alice'));
     expect(busy.text).toContain('restart in progress on mattermost by @bob');
