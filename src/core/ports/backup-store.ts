@@ -1,0 +1,27 @@
+/**
+ * The object store that keeps backups (S3 or compatible), as the bot sees it: list, read and
+ * delete. The runner writes dumps; the bot never does. `adapters/s3/s3-backup-store.ts` implements
+ * it against a real store (SeaweedFS in tests); test/fakes/fake-backup-store.ts in memory; both pass
+ * test/contract/backup-store.contract.ts.
+ */
+import type { BackupMetadata, BackupVerification } from '../model/backup.ts';
+
+export interface StoredBackup {
+  id: string;
+  /** Absent when the dump object is gone from the store (the catalog says so). */
+  dump: { key: string; sizeBytes: number } | undefined;
+  /** Absent when no metadata object was written (an interrupted or failed backup). */
+  metadata: BackupMetadata | undefined;
+  verification: BackupVerification | undefined;
+}
+
+export interface BackupStore {
+  /** `s3://bucket/prefix`, for messages. */
+  readonly location: string;
+  /** The prefix every key starts with (config; may be empty). */
+  readonly prefix: string;
+  /** Every backup of the installation found in the store, any order. */
+  list(installation: { namespace: string; name: string }): Promise<StoredBackup[]>;
+  /** Deletes the backup's objects (dump, metadata, verification). Deleting what is gone is fine. */
+  remove(installation: { namespace: string; name: string }, id: string): Promise<void>;
+}
