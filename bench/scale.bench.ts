@@ -137,7 +137,8 @@ await withSandbox(async (env) => {
     ownTime.push(performance.now() - t0 - botSteps.inSteps);
     if (reply.error) throw new Error(JSON.stringify(reply.blocks));
   };
-  // The calls the pipeline must make: read, dry-run patch, audit, Lease, patch, save the step, audit twice, release.
+  // The calls the pipeline must make: read, dry-run patch, audit, Lease, patch, save the step, audit twice, release
+  // (each Lease write preconditioned on the resourceVersion of the one before: no reads of it).
   const raw = async (): Promise<void> => {
     const current = (await rawSteps.time('read', () => custom.getNamespacedCustomObject({ ...mm, namespace, name: 'bench' }))) as {
       metadata: { resourceVersion: string };
@@ -145,23 +146,24 @@ await withSandbox(async (env) => {
     const body = { spec: { replicas: n }, metadata: { resourceVersion: current.metadata.resourceVersion } };
     await rawSteps.time('dry-run patch', () => custom.patchNamespacedCustomObject({ ...mm, namespace, name: 'bench', body, dryRun: 'All' }, merge));
     await event('requested');
-    await rawSteps.time('lock', () => custom.createNamespacedCustomObject({ ...leaseResource, namespace: lockSettings.namespace, body: lease(0) }));
+    const locked = (await rawSteps.time('lock', () =>
+      custom.createNamespacedCustomObject({ ...leaseResource, namespace: lockSettings.namespace, body: lease(0) }),
+    )) as LeaseObject;
     await rawSteps.time('patch', () => custom.patchNamespacedCustomObject({ ...mm, namespace, name: 'bench', body }, merge));
-    // The step reached goes onto the Lease (so resume continues at the wait): read, then replace.
-    await rawSteps.time('save step', async () => {
-      const held = (await custom.getNamespacedCustomObject(leaseRef)) as LeaseObject;
+    // The step reached goes onto the Lease (so resume continues at the wait), replacing the Lease
+    // as it was written, with its resourceVersion as the precondition.
+    const saved = (await rawSteps.time('save step', () => {
       const next = lease(1);
-      await custom.replaceNamespacedCustomObject({
+      return custom.replaceNamespacedCustomObject({
         ...leaseRef,
-        body: { ...next, metadata: { ...next.metadata, resourceVersion: held.metadata?.resourceVersion } },
+        body: { ...next, metadata: { ...next.metadata, resourceVersion: locked.metadata?.resourceVersion } },
       });
-    });
+    })) as LeaseObject;
     await event('applied');
     await event('succeeded');
-    await rawSteps.time('release', async () => {
-      const held = (await custom.getNamespacedCustomObject(leaseRef)) as { metadata: { resourceVersion: string } };
-      await custom.deleteNamespacedCustomObject({ ...leaseRef, body: { preconditions: { resourceVersion: held.metadata.resourceVersion } } });
-    });
+    await rawSteps.time('release', () =>
+      custom.deleteNamespacedCustomObject({ ...leaseRef, body: { preconditions: { resourceVersion: saved.metadata?.resourceVersion } } }),
+    );
   };
 
   // Each write makes the operator reconcile and write status, which would turn the next write's

@@ -11,6 +11,11 @@
  * that. A renewal whose replace meets a 409 reads the Lease again: a write of its own holder that
  * landed late (a renewal abandoned at its deadline, its PUT still under way) only moved the
  * resourceVersion, and the renewal is simply made again; only another holderIdentity is a takeover.
+ *
+ * Renew and release start from the Lease as this process last wrote it, not from a fresh read:
+ * its resourceVersion is the precondition, so a Lease that anyone changed since (a takeover, a late
+ * write of our own) answers 409, and only then is it read. A change that runs undisturbed makes one
+ * call per renewal and one for the release.
  */
 import { CustomObjectsApi, Observable, type KubeConfig, type ObservableMiddleware } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
@@ -38,7 +43,7 @@ export interface LeaseLockOptions {
 
 const codeOf = (error: unknown): number | undefined => (error as { code?: number }).code;
 
-/** How often a renewal whose replace met a 409 from its own holder tries again. */
+/** How often a renewal whose replace met a 409 reads the Lease and tries again. */
 const renewAttempts = 3;
 
 /**
@@ -63,9 +68,24 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
   const ref = (t: InstallationRef) => ({ ...leaseResource, namespace: options.namespace, name: lockLeaseName(t.namespace, t.name) });
   const read = async (t: InstallationRef, signal?: AbortSignal): Promise<LeaseObject> =>
     (await api.getNamespacedCustomObject(ref(t), stoppedBy(signal))) as LeaseObject;
-  const wrote = (lease: unknown): void => observer.wrote(lease as LeaseObject);
+  /** The Lease as we last wrote it, by holder token: the starting point of the next renewal. */
+  const lastWritten = new Map<string, LeaseObject>();
+  const wrote = (lease: unknown): void => {
+    const written = lease as LeaseObject;
+    observer.wrote(written);
+    const token = written.spec?.holderIdentity;
+    if (token) lastWritten.set(token, written);
+  };
   const replace = async (t: InstallationRef, body: LeaseObject, signal?: AbortSignal): Promise<void> =>
     wrote(await api.replaceNamespacedCustomObject({ ...ref(t), body }, stoppedBy(signal)));
+  /** Ours as last written, else as the apiserver has it now. */
+  const startingPoint = async (lock: HeldLock, fresh: boolean, signal?: AbortSignal): Promise<LeaseObject> => {
+    const own = fresh ? undefined : lastWritten.get(lock.token);
+    if (own) return structuredClone(own);
+    return await read(lock.target, signal).catch((e: unknown) => {
+      throw toMatteropsError(e, where);
+    });
+  };
   const takenOver = (t: InstallationRef): MatteropsError =>
     new MatteropsError('conflict', `the lock on ${t.namespace}/${t.name} was taken over by another holder`);
   const expired = (lease: LeaseObject): boolean => observer.expired(lease, options.durationSeconds);
@@ -131,10 +151,11 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
     async renew(lock: HeldLock, renewOptions = {}) {
       const { signal } = renewOptions;
       for (let attempt = 1; ; attempt++) {
-        const lease = await read(lock.target, signal).catch((e: unknown) => {
-          throw toMatteropsError(e, where);
-        });
-        if (lease.spec?.holderIdentity !== lock.token) throw takenOver(lock.target);
+        const lease = await startingPoint(lock, attempt > 1, signal);
+        if (lease.spec?.holderIdentity !== lock.token) {
+          lastWritten.delete(lock.token);
+          throw takenOver(lock.target);
+        }
         renewed(lease, lock, renewOptions.record);
         try {
           await replace(lock.target, lease, signal);
@@ -142,7 +163,7 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
         } catch (error) {
           // The Lease moved between our read and our write: read it again to see who holds it.
           if (codeOf(error) !== 409) throw toMatteropsError(error, where);
-          if (attempt >= renewAttempts || signal?.aborted) {
+          if (attempt > renewAttempts || signal?.aborted) {
             throw new MatteropsError(
               'unavailable',
               `the lock Lease of ${lock.target.namespace}/${lock.target.name} kept changing under its renewal`,
@@ -155,16 +176,20 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
     async release(lock: HeldLock) {
       // The precondition keeps us from deleting a lock someone took over; a 409 only means the
       // Lease moved between read and delete (a late renewal), so read again.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const lease = await read(lock.target);
-          if (lease.spec?.holderIdentity !== lock.token) return;
-          await api.deleteNamespacedCustomObject({ ...ref(lock.target), body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
-          return;
-        } catch (error) {
-          if (isNotFound(error)) return;
-          if (codeOf(error) !== 409 || attempt >= 3) throw toMatteropsError(error, where);
+      try {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const lease = await startingPoint(lock, attempt > 0);
+            if (lease.spec?.holderIdentity !== lock.token) return;
+            await api.deleteNamespacedCustomObject({ ...ref(lock.target), body: { preconditions: { resourceVersion: lease.metadata?.resourceVersion } } });
+            return;
+          } catch (error) {
+            if (isNotFound(error)) return;
+            if (codeOf(error) !== 409 || attempt >= 3) throw toMatteropsError(error, where);
+          }
         }
+      } finally {
+        lastWritten.delete(lock.token);
       }
     },
     async list(): Promise<FoundLock[]> {
