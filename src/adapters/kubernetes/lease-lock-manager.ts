@@ -74,7 +74,11 @@ export function createLeaseLockManager(kc: KubeConfig, context: string, options:
     const written = lease as LeaseObject;
     observer.wrote(written);
     const token = written.spec?.holderIdentity;
-    if (token) lastWritten.set(token, written);
+    // Without managedFields: a replace that omits them keeps them, and sending them back only
+    // makes the apiserver compare them again.
+    const metadata: Record<string, unknown> = { ...written.metadata };
+    delete metadata.managedFields;
+    if (token) lastWritten.set(token, { ...written, metadata });
   };
   const replace = async (t: InstallationRef, body: LeaseObject, signal?: AbortSignal): Promise<void> =>
     wrote(await api.replaceNamespacedCustomObject({ ...ref(t), body }, stoppedBy(signal)));
