@@ -72,6 +72,27 @@ export function coreSettings(config: Config): CoreSettings {
     confirmTtlMs: config.changes.confirmMinutes * 60_000,
     lockRenewMs: Math.max(500, (config.changes.lockSeconds * 1000) / 3),
     version: matteropsVersion,
+    backups: backupSettings(config),
+  };
+}
+
+/** Backups are on once a bucket is named (docs/backups.md). */
+export function backupSettings(config: Config): CoreSettings['backups'] {
+  const b = config.backups;
+  if (!b.s3.bucket) return { off: 'backups are not set up here: name a bucket with MATTEROPS_BACKUP_S3_BUCKET (docs/backups.md)' };
+  return {
+    store: { endpoint: b.s3.endpoint, bucket: b.s3.bucket, region: b.s3.region, prefix: b.s3.prefix },
+    storeSecret: b.storeSecret,
+    adminSecret: b.adminSecret,
+    runnerImage: b.runnerImage ?? `matterops:${matteropsVersion}`,
+    serviceAccount: b.serviceAccount,
+    retention: {
+      ...(b.keepLast !== undefined ? { keepLast: b.keepLast } : {}),
+      ...(b.keepDaily !== undefined ? { keepDaily: b.keepDaily } : {}),
+      ...(b.keepWeekly !== undefined ? { keepWeekly: b.keepWeekly } : {}),
+      ...(b.keepMonthly !== undefined ? { keepMonthly: b.keepMonthly } : {}),
+    },
+    jobTtlSeconds: b.jobTtlSeconds,
   };
 }
 
@@ -109,6 +130,7 @@ function base(config: Config, options: AppOptions): Base {
       // Every cluster keeps its locks in its own state namespace (deploy/rbac.yaml grants Leases there only).
       locks: memo((c) => createLeaseLockManager(directory.kubeConfigFor(c), c, lockPorts)),
       audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
+      backupStore: undefined,
     },
   };
 }

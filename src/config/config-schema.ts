@@ -93,6 +93,41 @@ export const ConfigSchema = z.object({
       confirmMinutes: z.coerce.number().int().min(1).max(60).default(5),
     })
     .default({ followTimeout: '10m', lockSeconds: 30, confirmMinutes: 5 }),
+  /** Database backups (docs/backups.md); off until a bucket is named. */
+  backups: z
+    .object({
+      s3: z
+        .object({
+          endpoint: z.url({ error: 'backups.s3.endpoint (MATTEROPS_BACKUP_S3_ENDPOINT) must be a URL like http://127.0.0.1:8333' }).optional(),
+          bucket: z.string().min(3).optional(),
+          region: z.string().min(1).default('us-east-1'),
+          prefix: z.string().default(''),
+          /** The bot's own credentials: it lists the catalog (read only); runner pods get theirs from `storeSecret`. */
+          accessKeyId: z.string().min(1).optional(),
+          secretAccessKey: z.string().min(1).optional(),
+        })
+        .default({ region: 'us-east-1', prefix: '' }),
+      storeSecret: z.string().min(1).default('matterops-backup-store'),
+      adminSecret: z.string().min(1).default('matterops-db-admin'),
+      runnerImage: z.string().min(1).optional(),
+      serviceAccount: z.string().min(1).default('matterops-runner'),
+      keepLast: z.coerce.number().int().min(0).optional(),
+      keepDaily: z.coerce.number().int().min(0).optional(),
+      keepWeekly: z.coerce.number().int().min(0).optional(),
+      keepMonthly: z.coerce.number().int().min(0).optional(),
+      jobTtlSeconds: z.coerce
+        .number()
+        .int()
+        .min(60)
+        .default(7 * 24 * 3600),
+    })
+    .default({
+      s3: { region: 'us-east-1', prefix: '' },
+      storeSecret: 'matterops-backup-store',
+      adminSecret: 'matterops-db-admin',
+      serviceAccount: 'matterops-runner',
+      jobTtlSeconds: 7 * 24 * 3600,
+    }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
@@ -119,7 +154,22 @@ export const envBindings: Record<string, string[]> = {
   MATTEROPS_SIGNING_KEY: ['signingKey'],
   MATTEROPS_FOLLOW_TIMEOUT: ['changes', 'followTimeout'],
   MATTEROPS_LOCK_SECONDS: ['changes', 'lockSeconds'],
+  MATTEROPS_BACKUP_S3_ENDPOINT: ['backups', 's3', 'endpoint'],
+  MATTEROPS_BACKUP_S3_BUCKET: ['backups', 's3', 'bucket'],
+  MATTEROPS_BACKUP_S3_REGION: ['backups', 's3', 'region'],
+  MATTEROPS_BACKUP_S3_PREFIX: ['backups', 's3', 'prefix'],
+  MATTEROPS_BACKUP_S3_ACCESS_KEY_ID: ['backups', 's3', 'accessKeyId'],
+  MATTEROPS_BACKUP_S3_SECRET_ACCESS_KEY: ['backups', 's3', 'secretAccessKey'],
+  MATTEROPS_BACKUP_STORE_SECRET: ['backups', 'storeSecret'],
+  MATTEROPS_BACKUP_ADMIN_SECRET: ['backups', 'adminSecret'],
+  MATTEROPS_RUNNER_IMAGE: ['backups', 'runnerImage'],
+  MATTEROPS_RUNNER_SERVICE_ACCOUNT: ['backups', 'serviceAccount'],
+  MATTEROPS_BACKUP_KEEP_LAST: ['backups', 'keepLast'],
+  MATTEROPS_BACKUP_KEEP_DAILY: ['backups', 'keepDaily'],
+  MATTEROPS_BACKUP_KEEP_WEEKLY: ['backups', 'keepWeekly'],
+  MATTEROPS_BACKUP_KEEP_MONTHLY: ['backups', 'keepMonthly'],
+  MATTEROPS_BACKUP_JOB_TTL_SECONDS: ['backups', 'jobTtlSeconds'],
 };
 
 /** Config is printed with these replaced by a mask. */
-export const secretConfigPaths = ['mattermost.botToken', 'mattermost.slashTokens', 'signingKey'];
+export const secretConfigPaths = ['mattermost.botToken', 'mattermost.slashTokens', 'signingKey', 'backups.s3.secretAccessKey'];

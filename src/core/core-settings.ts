@@ -2,6 +2,7 @@
  * The plain values the core is built with (no ports, no config file shapes): the composition root
  * derives them from its configuration, the unit-test harness writes them out.
  */
+import type { BackupSettings } from './model/backup-settings.ts';
 import type { LogLimits } from './verb-context.ts';
 
 export interface CoreSettings {
@@ -17,4 +18,6 @@ export interface CoreSettings {
   lockRenewMs: number;
   /** matterops's own version, as `version` answers it. */
   version: string;
+  /** Database backups, or why they are off (no bucket configured). */
+  backups: BackupSettings | { off: string };
 }

@@ -11,6 +11,7 @@ import type { CoreSettings } from './core-settings.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import type { Policy } from './policy/policy-schema.ts';
 import type { AuditLog } from './ports/audit-log.ts';
+import type { BackupStore, Backups } from './ports/backup-store.ts';
 import type { Clock } from './ports/clock.ts';
 import type { ClusterDirectory } from './ports/cluster-gateway.ts';
 import type { LockManager } from './ports/lock-manager.ts';
@@ -36,6 +37,8 @@ export interface CorePorts {
   /** What the core counts and times (metrics-catalog.ts); `serve` exports it on /metrics. */
   metrics: Metrics;
   policy: Policy;
+  /** The store that keeps backups, as the catalog reads it (absent when backups are off). */
+  backupStore: BackupStore | undefined;
 }
 
 export interface Core {
@@ -64,6 +67,13 @@ function changeDepsFor(ports: CorePorts, settings: CoreSettings): ChangeDeps {
   };
 }
 
+/** Backups are on when the settings name a bucket and the composition root gave a store to read it. */
+function backupsFor(ports: CorePorts, settings: CoreSettings): Backups {
+  if ('off' in settings.backups) return { enabled: false, why: settings.backups.off };
+  if (!ports.backupStore) return { enabled: false, why: 'backups are set up without a store to read the catalog from' };
+  return { enabled: true, settings: settings.backups, store: ports.backupStore };
+}
+
 export function createCore(ports: CorePorts, settings: CoreSettings): Core {
   const registry = createRegistry(allVerbs);
   const changeDeps = changeDepsFor(ports, settings);
@@ -79,6 +89,7 @@ export function createCore(ports: CorePorts, settings: CoreSettings): Core {
     changes: createChangeService(changeDeps),
     audit: ports.audit,
     metrics: ports.metrics,
+    backups: backupsFor(ports, settings),
   });
   return { registry, clusters: ports.clusters, pipeline, changeDeps };
 }

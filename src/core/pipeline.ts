@@ -4,6 +4,7 @@
  * Adapters render the reply; nothing here knows about terminals or chat.
  */
 import type { AuditLog } from './ports/audit-log.ts';
+import type { Backups } from './ports/backup-store.ts';
 import type { ChangeContext } from './change/change-context.ts';
 import type { ChangeService } from './change/change-service.ts';
 import { auditDenied } from './change/denied.ts';
@@ -40,6 +41,7 @@ export interface PipelineDeps {
   changes: ChangeService;
   audit: (cluster: string) => AuditLog;
   metrics: Metrics;
+  backups: Backups;
 }
 
 export interface Outcome {
@@ -92,6 +94,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       verb: parsed.verb.name,
       access,
       audit: deps.audit(cluster),
+      backups: deps.backups,
       options,
       scope: { cluster, namespace: parsed.operation.namespace, defaultNamespace: deps.defaultNamespace },
       // `confirm` and `cancel` reach waiting plans as the caller of this very command.

@@ -1,6 +1,7 @@
 /** Everything a verb's handler may use: ports, the resolved scope, the caller. No transports. */
 import type { Access } from './policy/access.ts';
 import type { AuditLog } from './ports/audit-log.ts';
+import type { Backups } from './ports/backup-store.ts';
 import type { Clock } from './ports/clock.ts';
 import type { ClusterGateway } from './ports/cluster-gateway.ts';
 import type { Confirmations } from './ports/confirmations.ts';
@@ -35,4 +36,6 @@ export interface VerbContext {
   /** What `confirm` and `cancel` use: plans waiting for a confirmation, bound to this command. */
   confirmations: Confirmations;
   audit: AuditLog;
+  /** Database backups: the settings and the store's catalog, or why they are off. */
+  backups: Backups;
 }

@@ -17,6 +17,7 @@ const installation = (replicas: number): Installation => ({
     replicas,
     ingressHost: undefined,
     database: 'external',
+    databaseSecret: undefined,
     fileStore: 'local',
     env: [{ name: 'MM_SQLSETTINGS_DATASOURCE', value: 'postgres://mm:hunter2@db/mm', fromRef: false }],
     podAnnotations: {},

@@ -163,6 +163,27 @@ export class FakeClusterGateway implements ClusterGateway {
 
   /** Failure reasons of job pods, by `namespace/job`. */
   readonly jobFailures = new Map<string, string[]>();
+  /** Termination messages of finished job pods, by `namespace/job`. */
+  readonly jobMessages = new Map<string, string[]>();
+  /**
+   * A fake kubelet for Jobs: called with each Job created (not in a dry run); what it returns is
+   * how the Job's pod ended. Undefined: the Job stays active until a test finishes it.
+   */
+  jobRunner: ((job: Raw) => { succeeded: boolean; message: string } | undefined) | undefined;
+
+  /** Ends a Job as its pod would: succeeded or failed, with a termination message. */
+  finishJob(namespace: string, name: string, result: { succeeded: boolean; message: string }): void {
+    const list = this.jobs.get(namespace) ?? [];
+    const job = list.find((j) => j.name === name);
+    if (job) Object.assign(job, { active: 0, succeeded: result.succeeded ? 1 : 0, failed: result.succeeded ? 0 : 1 });
+    this.jobMessages.set(key(namespace, name), [result.message]);
+    if (!result.succeeded) this.jobFailures.set(key(namespace, name), [`Error (exit 1): ${result.message}`]);
+  }
+
+  async jobTerminationMessages(namespace: string, job: string): Promise<string[]> {
+    await this.check();
+    return this.jobMessages.get(key(namespace, job)) ?? [];
+  }
 
   async jobPodFailures(namespace: string, job: string): Promise<string[]> {
     await this.check();
@@ -257,6 +278,7 @@ export class FakeClusterGateway implements ClusterGateway {
     await this.check();
     this.checkWrite(request.namespace, request.action.kind);
     const raw = sameKind(request.resource, kinds.mattermost) ? this.writeInstallation(request, options) : this.writeOther(request, options);
+    if (raw && !options.dryRun && request.action.kind === 'create' && sameKind(request.resource, kinds.job)) this.startJob(raw);
     return raw && { object: raw, generation: raw.metadata.generation, resourceVersion: raw.metadata.resourceVersion };
   }
 
@@ -357,6 +379,14 @@ export class FakeClusterGateway implements ClusterGateway {
     this.counter.value++;
     this.others.set(k, next);
     return structuredClone(next);
+  }
+
+  private startJob(job: Raw): void {
+    const { namespace, name } = job.metadata as { namespace: string; name: string };
+    const list = this.jobs.get(namespace) ?? [];
+    this.jobs.set(namespace, [...list, { name, owner: undefined, active: 1, succeeded: 0, failed: 0, createdAt: new Date(), failureReason: undefined }]);
+    const result = this.jobRunner?.(structuredClone(job));
+    if (result) setTimeout(() => this.finishJob(namespace, name, result), 1);
   }
 
   async secretKeys(namespace: string, name: string): Promise<string[] | undefined> {

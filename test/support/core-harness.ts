@@ -13,6 +13,8 @@ import { handMovedClock } from './hand-moved-clock.ts';
 import type { LockHolder } from '../../src/core/ports/lock-manager.ts';
 import type { Logger } from '../../src/core/ports/logger.ts';
 import type { Metrics } from '../../src/core/ports/metrics.ts';
+import type { BackupSettings } from '../../src/core/model/backup-settings.ts';
+import type { BackupStore } from '../../src/core/ports/backup-store.ts';
 import type { Caller } from '../../src/core/model/caller.ts';
 import { FakeAuditLog } from '../fakes/fake-audit-log.ts';
 import { FakeClusterGateway, fakeDirectory } from '../fakes/fake-cluster-gateway.ts';
@@ -40,6 +42,8 @@ export interface HarnessOptions {
   lockRenewMs?: number;
   /** Where the core records its metrics instead of the harness's fake (an adapter under test). */
   metrics?: Metrics;
+  /** Backups on, with these settings and this store. */
+  backups?: { settings: BackupSettings; store: BackupStore };
 }
 
 export interface Harness {
@@ -83,6 +87,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       logger,
       metrics: options.metrics ?? metrics,
       policy: options.policy ?? openPolicy,
+      backupStore: options.backups?.store,
     },
     {
       defaultNamespace: options.defaultNamespace ?? 'chat',
@@ -91,6 +96,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       confirmTtlMs: 5 * 60_000,
       lockRenewMs: options.lockRenewMs ?? 10_000,
       version: '0.1.0',
+      backups: options.backups?.settings ?? { off: 'backups are not set up here' },
     },
   );
   return {

@@ -39,6 +39,15 @@ export async function grantStateRights(admin: KubeConfig, bot: KubeConfig, names
       subjects: [{ kind: 'User', name: 'matterops', apiGroup: 'rbac.authorization.k8s.io' }],
     },
   });
+  // ... and run backup Jobs there (deploy/backups-in-namespace.yaml).
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name: 'matterops-run-backups', namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'matterops-run-backups' },
+      subjects: [{ kind: 'User', name: 'matterops', apiGroup: 'rbac.authorization.k8s.io' }],
+    },
+  });
   // RBAC reaches the authorizer through an informer: wait until the bot may really write there.
   const review = bot.makeApiClient(AuthorizationV1Api);
   await waitFor(

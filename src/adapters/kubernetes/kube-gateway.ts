@@ -111,6 +111,13 @@ export function createKubeGateway(kc: KubeConfig, context: string, as?: Imperson
           .filter((p) => p.status?.phase === 'Failed')
           .map(describeTermination),
       ),
+    jobTerminationMessages: (namespace, job) =>
+      guard(async () =>
+        (await core.listNamespacedPod({ namespace, labelSelector: `job-name=${job}` }, opts)).items
+          .filter((p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed')
+          .sort((a, b) => (b.metadata?.creationTimestamp?.getTime() ?? 0) - (a.metadata?.creationTimestamp?.getTime() ?? 0))
+          .flatMap((p) => p.status?.containerStatuses?.[0]?.state?.terminated?.message ?? []),
+      ),
     readLog: (namespace, request) =>
       guard(() =>
         core.readNamespacedPodLog({

@@ -7,6 +7,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import { follow, type FollowOutcome } from './follow.ts';
 import { pollUntil } from './poll-until.ts';
+import { describeRunnerResult, parseRunnerResult } from './runner-report.ts';
 
 export interface WaitContext {
   gateway: ClusterGateway;
@@ -20,8 +21,14 @@ export interface WaitContext {
 async function jobState(ctx: WaitContext, step: WaitStep): Promise<FollowOutcome | string> {
   const job = (await ctx.gateway.listJobs(step.namespace)).find((j) => j.name === step.name);
   if (!job) return `job ${step.name} not there yet`;
-  if (job.succeeded > 0) return { status: 'succeeded', text: `job ${step.name} complete` };
+  if (job.succeeded > 0) {
+    const result = parseRunnerResult((await ctx.gateway.jobTerminationMessages(step.namespace, step.name))[0]);
+    return { status: 'succeeded', text: result ? describeRunnerResult(result) : `job ${step.name} complete` };
+  }
   if (job.failed > 0 && job.active === 0) {
+    // A matterops runner says what failed in its own words; any other Job by its pod's end.
+    const result = parseRunnerResult((await ctx.gateway.jobTerminationMessages(step.namespace, step.name))[0]);
+    if (result) return { status: 'failed', text: describeRunnerResult(result) };
     const reasons = await ctx.gateway.jobPodFailures(step.namespace, step.name);
     return { status: 'failed', text: `job ${step.name} failed: ${reasons[0] ?? job.failureReason ?? 'no reason given'}` };
   }

@@ -139,3 +139,9 @@ export const backupLabels = {
   backupId: 'matterops.io/backup-id',
   installation: 'matterops.io/installation',
 } as const;
+
+/** Annotations on every runner Job: who asked and why, for the catalog of failed runs. */
+export const backupAnnotations = {
+  requestedBy: 'matterops.io/requested-by',
+  note: 'matterops.io/note',
+} as const;

@@ -83,6 +83,8 @@ export interface Installation {
     replicas: number | undefined;
     ingressHost: string | undefined;
     database: string;
+    /** The external database's Secret (its `DB_CONNECTION_STRING`), when the database is external. */
+    databaseSecret: string | undefined;
     fileStore: string;
     env: EnvVar[];
     podAnnotations: Record<string, string>;
@@ -131,6 +133,7 @@ export function toInstallation(raw: unknown): Installation {
       replicas: r.spec.replicas,
       ingressHost: r.spec.ingress?.enabled === false ? undefined : r.spec.ingress?.host,
       database: describeDatabase(r.spec),
+      databaseSecret: r.spec.database?.external?.secret,
       fileStore: describeFileStore(r.spec),
       env: (r.spec.mattermostEnv ?? []).map((e) => ({
         name: e.name,

@@ -5,6 +5,7 @@
  * test/contract/backup-store.contract.ts.
  */
 import type { BackupMetadata, BackupVerification } from '../model/backup.ts';
+import type { BackupSettings } from '../model/backup-settings.ts';
 
 export interface StoredBackup {
   id: string;
@@ -25,3 +26,6 @@ export interface BackupStore {
   /** Deletes the backup's objects (dump, metadata, verification). Deleting what is gone is fine. */
   remove(installation: { namespace: string; name: string }, id: string): Promise<void>;
 }
+
+/** What backup verbs reach: the settings and the store, or why backups are off. */
+export type Backups = { enabled: true; settings: BackupSettings; store: BackupStore } | { enabled: false; why: string };

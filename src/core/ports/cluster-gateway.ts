@@ -37,6 +37,8 @@ export interface ClusterGateway {
   listJobs(namespace: string): Promise<JobInfo[]>;
   /** Why the failed pods of a Job ended: `Error (exit 1): message`, from their termination state. */
   jobPodFailures(namespace: string, job: string): Promise<string[]>;
+  /** The termination messages of a Job's finished pods (a matterops runner's JSON result), newest first. */
+  jobTerminationMessages(namespace: string, job: string): Promise<string[]>;
   readLog(namespace: string, request: LogRequest): Promise<string>;
   whoAmI(): Promise<ClusterIdentity>;
   serverVersion(): Promise<string>;

@@ -1,6 +1,7 @@
 /** Every verb matterops knows, in the order `help` lists them. */
 import type { Verb } from '../verb.ts';
 import { audit } from './audit.ts';
+import { backup } from './backup.ts';
 import { canI } from './can-i.ts';
 import { cancel, confirm } from './confirm.ts';
 import { create } from './create.ts';
@@ -29,6 +30,7 @@ export const allVerbs: readonly Verb[] = [
   env,
   create,
   remove,
+  backup,
   audit,
   whoami,
   canI,

@@ -1,0 +1,19 @@
+/** What the backup verbs share: backups must be on, and the latest good backup of an installation. */
+import { MatteropsError } from '../errors.ts';
+import type { Installation } from '../model/installation.ts';
+import type { BackupStore, Backups } from '../ports/backup-store.ts';
+import type { VerbContext } from '../verb-context.ts';
+
+/** How long a runner may take before Kubernetes stops it: a large database dumps for a while. */
+export const runnerDeadlineSeconds = 6 * 3600;
+
+export function enabledBackups(ctx: VerbContext): Extract<Backups, { enabled: true }> {
+  if (ctx.backups.enabled) return ctx.backups;
+  throw new MatteropsError('invalid', ctx.backups.why, 'docs/backups.md says how to set up the store, its Secrets and the runner');
+}
+
+/** The id of the newest backup with its metadata and its dump in the store. */
+export async function latestGoodBackup(store: BackupStore, installation: Installation): Promise<string | undefined> {
+  const good = (await store.list(installation)).filter((b) => b.metadata && b.dump).map((b) => b.id);
+  return good.sort().at(-1);
+}
