@@ -156,9 +156,11 @@ export class FakeClusterGateway implements ClusterGateway {
     return (this.events.get(namespace) ?? []).filter((e) => concernsInstallation(installation, e.objectName));
   }
 
+  /** Seeded Jobs as the real mapper gives them: labels always there, annotations only `matterops.io/` ones. */
   async listJobs(namespace: string): Promise<JobInfo[]> {
     await this.check();
-    return this.jobs.get(namespace) ?? [];
+    const own = (annotations: Record<string, string> = {}) => Object.fromEntries(Object.entries(annotations).filter(([k]) => k.startsWith('matterops.io/')));
+    return (this.jobs.get(namespace) ?? []).map((j) => ({ ...j, labels: { ...j.labels }, annotations: own(j.annotations) }));
   }
 
   /** Failure reasons of job pods, by `namespace/job`. */

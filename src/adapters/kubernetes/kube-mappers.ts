@@ -61,6 +61,13 @@ export function toEventInfo(event: CoreV1Event): EventInfo {
 
 const controllingMattermost = (job: V1Job): string | undefined => job.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'Mattermost')?.name;
 
+/**
+ * Only our own annotations reach the core: it reads no others, and some (kubectl's
+ * last-applied-configuration) carry a whole copy of the object.
+ */
+const ownAnnotations = (annotations: Record<string, string> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(annotations ?? {}).filter(([k]) => k.startsWith('matterops.io/')));
+
 export function toJobInfo(job: V1Job): JobInfo {
   const status = job.status ?? {};
   return {
@@ -71,5 +78,7 @@ export function toJobInfo(job: V1Job): JobInfo {
     failed: status.failed ?? 0,
     createdAt: toDate(job.metadata?.creationTimestamp),
     failureReason: status.conditions?.find((c) => c.type === 'Failed' && c.status === 'True')?.reason,
+    labels: { ...job.metadata?.labels },
+    annotations: ownAnnotations(job.metadata?.annotations),
   };
 }

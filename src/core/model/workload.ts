@@ -34,6 +34,10 @@ export interface JobInfo {
   createdAt: Date | undefined;
   /** Reason of a Failed condition, when the Job gave up. */
   failureReason: string | undefined;
+  /** The Job's labels; matterops runner Jobs carry `backupLabels` (model/backup.ts). */
+  labels?: Record<string, string>;
+  /** The Job's `matterops.io/` annotations only (`backupAnnotations`: who asked, the note). */
+  annotations?: Record<string, string>;
 }
 
 export interface LogRequest {
