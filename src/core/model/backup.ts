@@ -64,6 +64,16 @@ export const BackupVerificationSchema = z.object({
 });
 export type BackupVerification = z.infer<typeof BackupVerificationSchema>;
 
+/** What the store holds per backup id (ports/backup-store.ts lists them; backup-catalog.ts reads them). */
+export interface StoredBackup {
+  id: string;
+  /** Absent when the dump object is gone from the store (the catalog says so). */
+  dump: { key: string; sizeBytes: number } | undefined;
+  /** Absent when no metadata object was written (an interrupted or failed backup). */
+  metadata: BackupMetadata | undefined;
+  verification: BackupVerification | undefined;
+}
+
 /** Where a backup's objects live in the bucket: `<prefix><namespace>/<name>/<id>/...`. */
 export function backupKeys(prefix: string, installation: { namespace: string; name: string }, id: string) {
   const dir = `${prefix}${installation.namespace}/${installation.name}/${id}/`;

@@ -4,17 +4,11 @@
  * it against a real store (SeaweedFS in tests); test/fakes/fake-backup-store.ts in memory; both pass
  * test/contract/backup-store.contract.ts.
  */
-import type { BackupMetadata, BackupVerification } from '../model/backup.ts';
 import type { BackupSettings } from '../model/backup-settings.ts';
+import type { StoredBackup } from '../model/backup.ts';
 
-export interface StoredBackup {
-  id: string;
-  /** Absent when the dump object is gone from the store (the catalog says so). */
-  dump: { key: string; sizeBytes: number } | undefined;
-  /** Absent when no metadata object was written (an interrupted or failed backup). */
-  metadata: BackupMetadata | undefined;
-  verification: BackupVerification | undefined;
-}
+/** What the store holds per backup id; a model shape (the catalog reads it), named here too for the port's users. */
+export type { StoredBackup } from '../model/backup.ts';
 
 export interface BackupStore {
   /** `s3://bucket/prefix`, for messages. */
