@@ -384,9 +384,25 @@ export class FakeClusterGateway implements ClusterGateway {
   }
 
   private startJob(job: Raw): void {
-    const { namespace, name } = job.metadata as { namespace: string; name: string };
+    const { namespace, name, labels, annotations } = job.metadata as {
+      namespace: string;
+      name: string;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    };
     const list = this.jobs.get(namespace) ?? [];
-    this.jobs.set(namespace, [...list, { name, owner: undefined, active: 1, succeeded: 0, failed: 0, createdAt: new Date(), failureReason: undefined }]);
+    const started: JobInfo = {
+      name,
+      owner: undefined,
+      active: 1,
+      succeeded: 0,
+      failed: 0,
+      createdAt: new Date(),
+      failureReason: undefined,
+      labels,
+      annotations,
+    };
+    this.jobs.set(namespace, [...list, started]);
     const result = this.jobRunner?.(structuredClone(job));
     if (result) setTimeout(() => this.finishJob(namespace, name, result), 1);
   }

@@ -103,9 +103,14 @@ function rowOf(id: string, stored: StoredBackup | undefined, job: JobInfo | unde
   };
 }
 
+/** The Jobs of one installation among a namespace's (runner Jobs are labelled with its name). */
+export const installationJobs = (jobs: JobInfo[], installation: string): JobInfo[] =>
+  jobs.filter((j) => j.labels?.[backupLabels.installation] === installation);
+
 /**
- * The catalog of one installation, newest first. `jobs` are the installation's Jobs (any kind:
- * only backup runner Jobs count); ids that are not backup ids are not ours and are left out.
+ * The catalog of one installation, newest first. `jobs` are the installation's Jobs
+ * (`installationJobs`: two installations may share a namespace); only backup runner Jobs count.
+ * Ids that are not backup ids are not ours and are left out.
  */
 export function catalogRows(stored: StoredBackup[], jobs: JobInfo[], now: Date): CatalogRow[] {
   const byId = new Map(stored.filter((s) => backupIdPattern.test(s.id)).map((s) => [s.id, s]));

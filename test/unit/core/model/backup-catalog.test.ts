@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { catalogRows, lastGoodBackupAge } from '../../../../src/core/model/backup-catalog.ts';
+import { catalogRows, installationJobs, lastGoodBackupAge } from '../../../../src/core/model/backup-catalog.ts';
 import { backupLabels, newBackupId } from '../../../../src/core/model/backup.ts';
 import { dumpGone, dumpOnly, failedJob, good, runnerJob, succeededJob } from './backup-fixtures.ts';
 
@@ -63,6 +63,13 @@ describe('catalog rows', () => {
       now,
     );
     expect(rows.map((r) => r.id)).toEqual(['20261201-020000-0002']);
+  });
+
+  it('installationJobs keeps the runner Jobs of one installation when two share a namespace', () => {
+    const ours = runnerJob('20261203-020000-0001');
+    const theirs = runnerJob('20261203-020000-0002', { labels: { ...ours.labels, [backupLabels.installation]: 'mattermost-staging' } });
+    const rows = catalogRows([], installationJobs([ours, theirs, failedJob('20261203-020000-0003')], 'mattermost'), now);
+    expect(rows.map((r) => r.id)).toEqual(['20261203-020000-0003', '20261203-020000-0001']);
   });
 
   it('takes the newest Job when a backup id has two', () => {

@@ -54,7 +54,7 @@ export function runnerJob(id: string, over: Partial<JobInfo> = {}, operation = '
     failed: 0,
     createdAt: backupIdTime(id),
     failureReason: undefined,
-    labels: { [backupLabels.runner]: 'job', [backupLabels.operation]: operation, [backupLabels.backupId]: id },
+    labels: { [backupLabels.runner]: 'job', [backupLabels.operation]: operation, [backupLabels.backupId]: id, [backupLabels.installation]: 'mattermost' },
     annotations: { [backupAnnotations.requestedBy]: 'bob', [backupAnnotations.note]: 'before upgrade' },
     ...over,
   };
