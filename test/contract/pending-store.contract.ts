@@ -18,6 +18,7 @@ const installation = (replicas: number): Installation => ({
     ingressHost: undefined,
     database: 'external',
     databaseSecret: undefined,
+    restoredFrom: undefined,
     fileStore: 'local',
     env: [{ name: 'MM_SQLSETTINGS_DATASOURCE', value: 'postgres://mm:hunter2@db/mm', fromRef: false }],
     podAnnotations: {},

@@ -31,8 +31,9 @@ function checkSteps(draft: ChangeDraft): void {
   }
 }
 
-export function authoriseDraft(policy: Policy, requester: Caller, verb: string, draft: ChangeDraft): void {
+export function authoriseDraft(policy: Policy, requester: Caller, verbName: string, draft: ChangeDraft): void {
   checkSteps(draft);
+  const verb = draft.authorizeAs ?? verbName;
   const decision = authorize(policy, requester, verb, draft.target);
   if (!decision.allowed) {
     throw new MatteropsError('forbidden', decision.reason, `ask an admin to bind you to a role with "${verb}" in the matterops policy`, draft.target);

@@ -23,6 +23,11 @@ export interface ChangeDraft {
   notes: string[];
   /** The word to type to confirm (delete asks for the installation's name). */
   confirmWord?: string;
+  /**
+   * The policy right this change needs when it is not the verb's own: `backups` lists the catalog,
+   * but deleting backups with `--prune` needs `prune-backups`.
+   */
+  authorizeAs?: string;
   /** Policy limits this change must respect, checked after authorisation. */
   limits?: { replicas?: number; version?: string };
 }

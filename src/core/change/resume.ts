@@ -4,15 +4,16 @@
  * renewed belong to a live replica and are left alone.
  */
 import type { InFlightRecord } from '../model/in-flight-record.ts';
-import { MatteropsError } from '../errors.ts';
-import { describeObject } from '../model/resource.ts';
-import type { RecordedWrite } from '../model/step.ts';
+import { MatteropsError, isMatteropsError } from '../errors.ts';
+import { describeObject, type WrittenObject } from '../model/resource.ts';
+import type { RecordedWrite, WriteStep } from '../model/step.ts';
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import type { FoundLock, HeldLock } from '../ports/lock-manager.ts';
 import { code, heading, reply, text, type Reply } from '../reply.ts';
 import type { ChangeDeps } from './change-deps.ts';
 import { shownOutcome } from './change-replies.ts';
-import { auditOutcome } from './execute.ts';
+import { auditedWrite, auditOutcome } from './execute.ts';
+import { writeStep } from './write-step.ts';
 import type { FollowOutcome } from './follow.ts';
 import { whileHolding } from './hold-lock.ts';
 import { runSteps } from './run-steps.ts';
@@ -71,7 +72,8 @@ async function resumeOne(
   // Renewed while followed (under this acquire's own token): otherwise the lock would expire again
   // and another replica, starting meanwhile, would resume (and report) the same change a second time.
   const outcome = await whileHolding(deps, lock, async (holding) => {
-    const result = await runSteps(deps, { follower: target.gateway, holding, progress: (t) => progress(record, t), write: stopBefore(record) }, record).catch(
+    const write = writeOnResume(deps, target.gateway, record, (t) => progress(record, t));
+    const result = await runSteps(deps, { follower: target.gateway, holding, progress: (t) => progress(record, t), write }, record).catch(
       (error: unknown): FollowOutcome => ({ status: 'failed', text: (error as Error).message }),
     );
     await auditOutcome(deps, record, result);
@@ -81,20 +83,41 @@ async function resumeOne(
 }
 
 /**
- * A write the record names is not made after a restart: the record does not carry what to write
- * (no secret sits on the Lease), the requester's identity and rights are not re-checked here, and
- * whether the dead matterops made it just before it died cannot be told. The change stops there,
- * saying where it stands (docs/adr/0004-changes-are-steps.md).
+ * After a restart only resumable writes are made (model/step.ts `resumable`: nothing secret in
+ * them, and making one twice does no harm, so it does not matter whether the dead matterops made it
+ * just before it died). They were authorised, previewed and confirmed with the plan, which the
+ * signed record proves; the bot's own identity makes them. Any other write stops the change there,
+ * saying where it stands: the record does not carry what to write (docs/adr/0004-changes-are-steps.md).
  */
-const stopBefore =
-  (record: InFlightRecord) =>
-  (step: RecordedWrite, index: number): never => {
-    throw new MatteropsError(
-      'conflict',
-      `matterops was restarted before step ${index + 1} of ${record.steps.length} (${step.action.kind} ${describeObject(step)}); the restarted matterops does not make writes, so it was not made after the restart`,
-      `type status to see where ${record.namespace}/${record.name} stands, and run the command again if it is still needed`,
+const writeOnResume =
+  (deps: ChangeDeps, gateway: ClusterGateway, record: InFlightRecord, progress: (text: string) => void) =>
+  async (step: RecordedWrite, index: number): Promise<{ written: WrittenObject | undefined }> => {
+    if (!step.resumable || !step.full) stopBefore(record, step, index);
+    const full: WriteStep = { ...step, action: step.full };
+    const what = `${step.action.kind} ${describeObject(step)}`;
+    const written = await auditedWrite(
+      deps,
+      record,
+      () => writeStep(gateway, full, 'apply').catch((error: unknown) => madeBefore(error, step)),
+      () => `${what} (after a matterops restart)`,
     );
+    progress(`applied after a restart: ${what}`);
+    return { written };
   };
+
+/** A create that finds its object there was made by the matterops that died: done. */
+function madeBefore(error: unknown, step: RecordedWrite): undefined {
+  if (step.action.kind === 'create' && isMatteropsError(error) && error.code === 'conflict' && /already exists/.test(error.message)) return undefined;
+  throw error;
+}
+
+function stopBefore(record: InFlightRecord, step: RecordedWrite, index: number): never {
+  throw new MatteropsError(
+    'conflict',
+    `matterops was restarted before step ${index + 1} of ${record.steps.length} (${step.action.kind} ${describeObject(step)}); the restarted matterops does not make writes, so it was not made after the restart`,
+    `type status to see where ${record.namespace}/${record.name} stands, and run the command again if it is still needed`,
+  );
+}
 
 const isReport = (r: ResumeReport | undefined): r is ResumeReport => r !== undefined;
 

@@ -49,7 +49,7 @@ export async function runSteps(deps: Pick<ChangeDeps, 'clock'>, run: StepRun, st
         { gateway: run.follower, clock: deps.clock, deadline: new Date(record.deadline), onProgress: run.progress, signal: run.holding.lost },
         step,
       );
-      if (outcome.status !== 'succeeded') return outcome;
+      if (outcome.status !== 'succeeded') return step.ifFailed ? { ...outcome, text: `${outcome.text}\n${step.ifFailed}` } : outcome;
     }
     if (i + 1 < record.steps.length) {
       record = { ...record, step: i + 1 };

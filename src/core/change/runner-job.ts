@@ -26,6 +26,8 @@ export interface RunnerJobRequest {
   env?: Record<string, string>;
   /** Restore and drill create a database: they get the admin Secret too. */
   admin?: boolean;
+  /** More annotations on the Job (a prune names the ids it deletes, for the catalog). */
+  annotations?: Record<string, string>;
   /** How long the runner may take before Kubernetes stops it. */
   deadlineSeconds: number;
 }
@@ -66,9 +68,11 @@ export function runnerJob(settings: BackupSettings, req: RunnerJobRequest): Reco
   const annotations = {
     [backupAnnotations.requestedBy]: req.requestedBy,
     ...(req.note ? { [backupAnnotations.note]: req.note } : {}),
+    ...req.annotations,
   };
   const env = [
-    secretRef(runnerEnv.databaseUrl, databaseSecretOf(i), 'DB_CONNECTION_STRING'),
+    // A prune only deletes objects in the store: it never gets the database.
+    ...(req.operation === 'prune' ? [] : [secretRef(runnerEnv.databaseUrl, databaseSecretOf(i), 'DB_CONNECTION_STRING')]),
     ...(req.admin ? [secretRef(runnerEnv.adminDatabaseUrl, settings.adminSecret, 'DB_ADMIN_CONNECTION_STRING')] : []),
     secretRef(runnerEnv.accessKeyId, settings.storeSecret, 'AWS_ACCESS_KEY_ID'),
     secretRef(runnerEnv.secretAccessKey, settings.storeSecret, 'AWS_SECRET_ACCESS_KEY'),
@@ -114,11 +118,26 @@ export function runnerJob(settings: BackupSettings, req: RunnerJobRequest): Reco
   };
 }
 
+export interface RunJobOptions {
+  /** Where things stand when the Job fails, and what to run next. */
+  ifFailed?: string;
+  /** Made again by a resumed change (the Job names Secrets, holds none; its name makes a second create a no-op). */
+  resumable?: boolean;
+}
+
 /** Create the runner Job, then wait until it has succeeded (a failed one fails the change). */
-export function runJob(settings: BackupSettings, req: RunnerJobRequest): Step[] {
+export function runJob(settings: BackupSettings, req: RunnerJobRequest, options: RunJobOptions = {}): Step[] {
   const name = runnerJobName(req.operation, req.runId);
+  const { namespace } = req.installation;
   return [
-    { kind: 'write', resource: kinds.job, namespace: req.installation.namespace, name, action: { kind: 'create', body: runnerJob(settings, req) } },
-    { kind: 'wait', until: 'job-complete', namespace: req.installation.namespace, name },
+    {
+      kind: 'write',
+      resource: kinds.job,
+      namespace,
+      name,
+      action: { kind: 'create', body: runnerJob(settings, req) },
+      ...(options.resumable ? { resumable: true } : {}),
+    },
+    { kind: 'wait', until: 'job-complete', namespace, name, ...(options.ifFailed ? { ifFailed: options.ifFailed } : {}) },
   ];
 }

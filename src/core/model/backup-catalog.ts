@@ -17,7 +17,7 @@
 import { backupAnnotations, backupIdPattern, backupIdTime, backupLabels, type StoredBackup } from './backup.ts';
 import type { JobInfo } from './workload.ts';
 
-export type BackupState = 'ok' | 'verified' | 'dump missing' | 'running' | 'failed' | 'incomplete';
+export type BackupState = 'ok' | 'verified' | 'dump missing' | 'running' | 'failed' | 'incomplete' | 'pruned';
 
 export interface CatalogRow {
   id: string;
@@ -27,7 +27,7 @@ export interface CatalogRow {
   requestedBy: string | undefined;
   note: string | undefined;
   state: BackupState;
-  /** `failed`: why, from its Job. */
+  /** `failed`: why, from its Job; `pruned`: by whom and when. */
   reason: string | undefined;
   /** `verified`: when the drill verified it. */
   verifiedAt: Date | undefined;
@@ -115,8 +115,39 @@ export const installationJobs = (jobs: JobInfo[], installation: string): JobInfo
 export function catalogRows(stored: StoredBackup[], jobs: JobInfo[], now: Date): CatalogRow[] {
   const byId = new Map(stored.filter((s) => backupIdPattern.test(s.id)).map((s) => [s.id, s]));
   const jobsById = backupJobs(jobs);
-  const ids = [...new Set([...byId.keys(), ...jobsById.keys()])].sort().reverse();
-  return ids.flatMap((id) => rowOf(id, byId.get(id), jobsById.get(id), now) ?? []);
+  const pruned = prunedBy(jobs);
+  const ids = [...new Set([...byId.keys(), ...jobsById.keys(), ...pruned.keys()])].sort().reverse();
+  return ids.flatMap((id) => {
+    const prune = pruned.get(id);
+    if (prune && !byId.has(id)) return [prunedRow(id, prune)];
+    return rowOf(id, byId.get(id), jobsById.get(id), now) ?? [];
+  });
+}
+
+/** Backups a prune Job that succeeded deleted, by id: the Job says who and when (while it is kept). */
+function prunedBy(jobs: JobInfo[]): Map<string, JobInfo> {
+  const byId = new Map<string, JobInfo>();
+  for (const job of jobs) {
+    if (job.labels?.[backupLabels.operation] !== 'prune' || jobPhase(job) !== 'succeeded') continue;
+    for (const id of (job.annotations?.[backupAnnotations.pruneIds] ?? '').split(',')) if (backupIdPattern.test(id)) byId.set(id, job);
+  }
+  return byId;
+}
+
+function prunedRow(id: string, job: JobInfo): CatalogRow {
+  const when = job.createdAt ? ` on ${job.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+  return {
+    id,
+    time: backupIdTime(id),
+    sizeBytes: undefined,
+    requestedBy: undefined,
+    note: undefined,
+    state: 'pruned',
+    reason: `pruned by ${job.annotations?.[backupAnnotations.requestedBy] ?? 'matterops'}${when}`,
+    verifiedAt: undefined,
+    stored: false,
+    leftover: false,
+  };
 }
 
 /** Milliseconds since the newest good backup started, for `status`; undefined when there is none. */

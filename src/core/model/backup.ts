@@ -137,6 +137,8 @@ export const runnerEnv = {
   targetDatabase: 'MATTEROPS_TARGET_DATABASE',
   /** restore: the Secret to write, pointing at the restored database. */
   targetSecret: 'MATTEROPS_TARGET_SECRET',
+  /** prune: the backup ids to delete, comma-separated (exactly the plan's). */
+  pruneIds: 'MATTEROPS_PRUNE_IDS',
   /** Where the result goes; Kubernetes reads /dev/termination-log by default. */
   terminationLog: 'MATTEROPS_TERMINATION_LOG',
 } as const;
@@ -154,4 +156,6 @@ export const backupLabels = {
 export const backupAnnotations = {
   requestedBy: 'matterops.io/requested-by',
   note: 'matterops.io/note',
+  /** On a prune Job: the ids it deletes, comma-separated (the catalog shows them as pruned). */
+  pruneIds: 'matterops.io/prune-ids',
 } as const;

@@ -15,6 +15,7 @@ export const MattermostResourceSchema = z
       generation: z.number().optional(),
       resourceVersion: z.string().optional(),
       creationTimestamp: z.union([z.string(), z.date()]).optional(),
+      annotations: z.record(z.string(), z.string()).optional(),
     }),
     spec: z
       .object({
@@ -83,6 +84,8 @@ export interface Installation {
     replicas: number | undefined;
     ingressHost: string | undefined;
     database: string;
+    /** What the last `restore` switched from (its annotations on the CR), for `restore --undo`. */
+    restoredFrom: RestoredFrom | undefined;
     /** The external database's Secret (its `DB_CONNECTION_STRING`), when the database is external. */
     databaseSecret: string | undefined;
     fileStore: string;
@@ -118,6 +121,33 @@ function describeFileStore(spec: Spec): string {
   return 'operator-managed MinIO';
 }
 
+/** Annotations a restore writes on the CR with its switch, and `restore --undo` reads and clears. */
+export const restoreAnnotations = {
+  previousSecret: 'matterops.io/previous-database-secret',
+  backupId: 'matterops.io/restored-backup',
+  restoredAt: 'matterops.io/restored-at',
+} as const;
+
+export interface RestoredFrom {
+  previousSecret: string;
+  backupId: string;
+  restoredAt: string;
+}
+
+function restoredFromOf(annotations: Record<string, string>): RestoredFrom | undefined {
+  const previousSecret = annotations[restoreAnnotations.previousSecret];
+  if (!previousSecret) return undefined;
+  return { previousSecret, backupId: annotations[restoreAnnotations.backupId] ?? '?', restoredAt: annotations[restoreAnnotations.restoredAt] ?? '?' };
+}
+
+const envOf = (spec: Spec): EnvVar[] =>
+  (spec.mattermostEnv ?? []).map((e) => ({
+    name: e.name,
+    value: e.value,
+    fromRef: e.valueFrom !== undefined,
+    ...(e.valueFrom !== undefined ? { valueFrom: e.valueFrom } : {}),
+  }));
+
 export function toInstallation(raw: unknown): Installation {
   const r = MattermostResourceSchema.parse(raw);
   const created = r.metadata.creationTimestamp;
@@ -134,13 +164,9 @@ export function toInstallation(raw: unknown): Installation {
       ingressHost: r.spec.ingress?.enabled === false ? undefined : r.spec.ingress?.host,
       database: describeDatabase(r.spec),
       databaseSecret: r.spec.database?.external?.secret,
+      restoredFrom: restoredFromOf(r.metadata.annotations ?? {}),
       fileStore: describeFileStore(r.spec),
-      env: (r.spec.mattermostEnv ?? []).map((e) => ({
-        name: e.name,
-        value: e.value,
-        fromRef: e.valueFrom !== undefined,
-        ...(e.valueFrom !== undefined ? { valueFrom: e.valueFrom } : {}),
-      })),
+      env: envOf(r.spec),
       podAnnotations: r.spec.podTemplate?.extraAnnotations ?? {},
     },
     status: {

@@ -13,6 +13,12 @@ export const WriteStepSchema = ResourceWriteSchema.extend({
    * so what is applied is exactly what was previewed (dry runs carry none: status churn).
    */
   resourceVersion: z.string().optional(),
+  /**
+   * The write holds nothing secret (Secrets are named, never filled in) and making it twice does no
+   * harm (a merge patch; a create whose "already exists" means it was made): the in-flight record
+   * keeps it in full, and a resumed change makes it (restore's steps). Env writes are never this.
+   */
+  resumable: z.literal(true).optional(),
 });
 export type WriteStep = z.infer<typeof WriteStepSchema>;
 
@@ -32,6 +38,8 @@ export const WaitStepSchema = z.object({
   name: z.string(),
   /** For `stable`: filled in from the write before it, when that write has happened. */
   generation: z.number().optional(),
+  /** Where things stand when this wait fails, and what to run next (a restore's steps say it). */
+  ifFailed: z.string().optional(),
 });
 export type WaitStep = z.infer<typeof WaitStepSchema>;
 
@@ -45,9 +53,14 @@ export type Step = WriteStep | WaitStep;
  */
 export const RecordedWriteSchema = WriteStepSchema.omit({ action: true }).extend({
   action: z.object({ kind: z.enum(['patch', 'create', 'delete']) }),
+  /** A resumable write's full action (see `resumable`). */
+  full: WriteStepSchema.shape.action.optional(),
 });
 export type RecordedWrite = z.infer<typeof RecordedWriteSchema>;
 export const RecordedStepSchema = z.discriminatedUnion('kind', [RecordedWriteSchema, WaitStepSchema]);
 export type RecordedStep = z.infer<typeof RecordedStepSchema>;
 
-export const recorded = (step: Step): RecordedStep => (step.kind === 'write' ? { ...step, action: { kind: step.action.kind } } : step);
+export const recorded = (step: Step): RecordedStep => {
+  if (step.kind === 'wait') return step;
+  return { ...step, action: { kind: step.action.kind }, ...(step.resumable ? { full: step.action } : {}) };
+};

@@ -11,11 +11,19 @@ import { derivedDatabaseName, runJob } from '../change/runner-job.ts';
 import { MatteropsError } from '../errors.ts';
 import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
-import { newBackupId, runnerEnv } from '../model/backup.ts';
+import { backupIdTime, newBackupId, runnerEnv } from '../model/backup.ts';
+import type { CatalogRow } from '../model/backup-catalog.ts';
+import { planPrune } from '../model/backup-prune-plan.ts';
+import type { BackupSettings } from '../model/backup-settings.ts';
+import type { Installation } from '../model/installation.ts';
+import { isRetentionOn } from '../model/retention.ts';
+import type { Step } from '../model/step.ts';
+import type { VerbContext } from '../verb-context.ts';
+import { pruneSteps, retentionShown } from './prune-steps.ts';
 import { usernameOf } from '../model/caller.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
-import { enabledBackups, latestGoodBackup, runnerDeadlineSeconds } from './backup-access.ts';
+import { enabledBackups, latestGoodBackup, readCatalog, runnerDeadlineSeconds } from './backup-access.ts';
 
 export const BackupSchema = ChangeVerbFlagsSchema.extend({
   verb: z.literal('backup'),
@@ -28,6 +36,39 @@ export const BackupSchema = ChangeVerbFlagsSchema.extend({
   drill: z.boolean().optional(),
 });
 export type BackupOperation = z.infer<typeof BackupSchema>;
+
+/**
+ * Retention is applied after every good backup: the prune the rules make once this backup is in
+ * the catalog, planned now (so the plan shows it) and run only if the backup succeeded.
+ */
+async function retentionAfter(
+  ctx: VerbContext,
+  settings: BackupSettings,
+  installation: Installation,
+  runId: string,
+): Promise<{ steps: Step[]; notes: string[] }> {
+  if (!isRetentionOn(settings.retention)) return { steps: [], notes: [] };
+  const rows = await readCatalog(ctx, installation);
+  const made: CatalogRow = {
+    id: runId,
+    time: backupIdTime(runId),
+    sizeBytes: undefined,
+    requestedBy: undefined,
+    note: undefined,
+    state: 'ok',
+    reason: undefined,
+    verifiedAt: undefined,
+    stored: true,
+    leftover: false,
+  };
+  const plan = planPrune([made, ...rows], settings.retention);
+  if (!plan.remove.length) return { steps: [], notes: [`Retention (${retentionShown(settings.retention)}) deletes nothing after it.`] };
+  const ids = plan.remove.map((r) => r.id);
+  return {
+    steps: pruneSteps(ctx, settings, { installation, runId: newBackupId(new Date(ctx.clock.now().getTime() + 1000)), ids }),
+    notes: [`If it succeeds, retention (${retentionShown(settings.retention)}) then deletes ${ids.join(', ')}.`],
+  };
+}
 
 export const backup = defineChange<BackupOperation>({
   name: 'backup',
@@ -76,23 +117,28 @@ export const backup = defineChange<BackupOperation>({
         ],
       };
     }
+    const retention = await retentionAfter(ctx, settings, before, runId);
     return {
       kind: 'change',
       target,
       before,
-      steps: runJob(settings, {
-        operation: 'backup',
-        runId,
-        backupId: runId,
-        installation: before,
-        requestedBy,
-        ...(op.note ? { note: op.note } : {}),
-        deadlineSeconds: runnerDeadlineSeconds,
-      }),
+      steps: [
+        ...runJob(settings, {
+          operation: 'backup',
+          runId,
+          backupId: runId,
+          installation: before,
+          requestedBy,
+          ...(op.note ? { note: op.note } : {}),
+          deadlineSeconds: runnerDeadlineSeconds,
+        }),
+        ...retention.steps,
+      ],
       risk: 'change',
       summary: `backup ${before.namespace}/${before.name} as ${runId}${op.note ? ` (${op.note})` : ''}`,
       notes: [
         `A Job runs pg_dump of the database in Secret ${before.spec.databaseSecret ?? '?'} and streams it to ${where}${runId}/; Mattermost keeps running.`,
+        ...retention.notes,
       ],
     };
   },

@@ -2,6 +2,7 @@
 import type { Verb } from '../verb.ts';
 import { audit } from './audit.ts';
 import { backup } from './backup.ts';
+import { backups } from './backups.ts';
 import { canI } from './can-i.ts';
 import { cancel, confirm } from './confirm.ts';
 import { create } from './create.ts';
@@ -12,6 +13,7 @@ import { help } from './help.ts';
 import { list } from './list.ts';
 import { logs } from './logs.ts';
 import { restart } from './restart.ts';
+import { restore } from './restore.ts';
 import { scale } from './scale.ts';
 import { status } from './status.ts';
 import { upgrade } from './upgrade.ts';
@@ -31,6 +33,8 @@ export const allVerbs: readonly Verb[] = [
   create,
   remove,
   backup,
+  backups,
+  restore,
   audit,
   whoami,
   canI,
