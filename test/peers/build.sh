@@ -43,9 +43,11 @@ step() {
 }
 
 # fresh NAME VERSION CHECK...: true when CHECK's output contains VERSION (the binary is current).
+# grep reads all of it (no -q): a grep that quits at the first match can kill a CHECK still
+# writing with SIGPIPE, and pipefail then calls a current binary stale (etcd was rebuilt so).
 fresh() {
   local name=$1 version=$2; shift 2
-  if "$@" 2>/dev/null | grep -qF -- "$version"; then
+  if "$@" 2>/dev/null | grep -F -- "$version" >/dev/null; then
     printf '  %-28s up to date (%s)\n' "$name" "$version"
     return 0
   fi
