@@ -13,6 +13,9 @@ OPERATOR_VERSION=1.24.0-rc.1
 MM_MODULE_VERSION=v8.0.0-20240520151130-4bdd8bb18e47
 MM_PUBLIC_VERSION=v0.1.3
 MM_VERSION=9.9.0
+# SeaweedFS has no module tags the proxy serves; this pseudo-version is release 4.53.
+SEAWEEDFS_MODULE_VERSION=v0.0.0-20261109003541-7506e5f91cd6
+SEAWEEDFS_VERSION=4.53
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 # The binaries are stripped (-s -w), so the compiler need not write debug info either.
 NODWARF=-gcflags=all=-dwarf=false
@@ -150,6 +153,17 @@ mattermost_build() {
   chmod -R u+w "$home"
 }
 
+seaweedfs_get() {
+  mkdir -p "$PEERS/src/seaweedfs" && cd "$PEERS/src/seaweedfs"
+  [ -f go.mod ] || go mod init local/seaweedfs-build
+  go get -tool "github.com/seaweedfs/seaweedfs/weed@$SEAWEEDFS_MODULE_VERSION"
+}
+
+seaweedfs_build() {
+  cd "$PEERS/src/seaweedfs"
+  go build -p 2 -trimpath "$NODWARF" -ldflags "-s -w" -o "$PEERS/bin/weed" github.com/seaweedfs/seaweedfs/weed
+}
+
 install_postgres() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15
 }
@@ -158,7 +172,7 @@ echo "matterops peers -> $PEERS"
 
 # What is out of date. Each check on its own line: a step on the left of && or || would run with
 # errexit ignored.
-need_etcd=1 need_k8s=1 need_kwok=1 need_operator=1 need_mattermost=1
+need_etcd=1 need_k8s=1 need_kwok=1 need_operator=1 need_mattermost=1 need_seaweedfs=1
 if fresh etcd "$ETCD_VERSION" "$PEERS/bin/etcd" --version; then need_etcd=0; fi
 if fresh kube-apiserver "v$K8S_VERSION" "$PEERS/bin/kube-apiserver" --version &&
    fresh kube-controller-manager "v$K8S_VERSION" "$PEERS/bin/kube-controller-manager" --version &&
@@ -170,6 +184,8 @@ fi
 if stamp_ok mattermost "$PEERS/mattermost/bin/mattermost" "$MM_VERSION" && [ -x "$PEERS/mattermost/bin/mmctl" ]; then
   printf '  %-28s up to date (%s)\n' mattermost "$MM_VERSION"; need_mattermost=0
 fi
+# `weed version` prints "version 30GB 4.53  linux amd64" (30GB: the build's volume size limit).
+if fresh seaweedfs "30GB $SEAWEEDFS_VERSION" "$PEERS/bin/weed" version; then need_seaweedfs=0; fi
 
 # Downloads wait on the network and compiles on the CPU: the other peers' modules are fetched in
 # the background while Kubernetes, the longest compile, builds. The module cache takes concurrent
@@ -184,6 +200,7 @@ if [ "$need_etcd" = 1 ]; then prefetch etcd; fi
 if [ "$need_kwok" = 1 ]; then prefetch kwok; fi
 if [ "$need_operator" = 1 ]; then prefetch operator; fi
 if [ "$need_mattermost" = 1 ]; then prefetch mattermost; fi
+if [ "$need_seaweedfs" = 1 ]; then prefetch seaweedfs; fi
 
 if [ "$need_k8s" = 1 ]; then
   # No kubectl: it would add minutes to a cold build, and the sandbox needs none (CRDs go in over
@@ -201,6 +218,7 @@ if [ "$need_mattermost" = 1 ]; then
   fetched mattermost; step mattermost mattermost_build
   stamp mattermost "$MM_VERSION"
 fi
+if [ "$need_seaweedfs" = 1 ]; then fetched seaweedfs; step seaweedfs seaweedfs_build; fi
 if [ -x /usr/lib/postgresql/15/bin/postgres ]; then
   printf '  %-28s present (Debian)\n' postgresql-15
 else
