@@ -13,7 +13,9 @@ function summary(env: Record<string, string>, readyMs: number): string {
                            sandbox-alice, sandbox-bob, sandbox-mallory)
   Mattermost 9.9.0         ${env.MM_URL}   (team ops: town-square, ops, incidents;
                            users admin, alice, bob, mallory; password in MM_PASSWORD; bot matterops)
-  PostgreSQL 15            127.0.0.1:${env.PORT_POSTGRES}
+  PostgreSQL 15            127.0.0.1:${env.PORT_POSTGRES}   (roles mmuser; mmadmin for restores: MATTEROPS_DB_ADMIN_URL)
+  SeaweedFS 4.53 (S3)      ${env.MATTEROPS_BACKUP_S3_ENDPOINT}   (bucket ${env.MATTEROPS_BACKUP_S3_BUCKET}; keys in MATTEROPS_BACKUP_S3_*)
+  runner pods              pods labelled matterops.io/runner=job run here as node src/cli.ts (logs/runner-*.log)
   installations            chat/mattermost (2 replicas), staging/mattermost-staging (1 replica)
 ${procs}
 

@@ -22,10 +22,26 @@ import { freePort } from './ports.ts';
 import { createDatabase, psql, startPostgres, stopPostgres } from './postgres.ts';
 import { stopProcess, type StartedProcess } from './processes.ts';
 import { createInstallation, waitStable } from './installations.ts';
+import { prepareBackupNamespace } from './backup-namespace.ts';
+import { startRunnerPods, waitRunnerPodsWatching } from './runner-pods-harness.ts';
+import { createBucket, removeLocalSockets, startSeaweedfs, type StartedSeaweedfs } from './seaweedfs.ts';
 import { readState, runningProcesses, writeState, type SandboxState } from './state.ts';
 import { waitFor } from './wait.ts';
 
 const token = (): string => randomBytes(16).toString('hex');
+
+/** The bucket backups go to in the sandbox's SeaweedFS. */
+export const backupBucket = 'matterops-backups';
+
+/** SeaweedFS takes ~2.5 s to answer: started first, awaited last. Tracked at once, so a failed start stops it too. */
+function startStore(dataDir: string, logs: string, track: (p: StartedProcess) => void): Promise<StartedSeaweedfs> {
+  const store = startSeaweedfs({ dir: join(dataDir, 'seaweedfs'), logDir: logs, onStarted: track }).then(async (s) => {
+    await createBucket(s, backupBucket);
+    return s;
+  });
+  store.catch(() => undefined); // awaited below; avoid an unhandled rejection while the rest starts
+  return store;
+}
 
 function identities(): KubeIdentity[] {
   return [
@@ -36,7 +52,7 @@ function identities(): KubeIdentity[] {
 }
 
 function assertPeersBuilt(): void {
-  const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'mattermost-operator']
+  const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'mattermost-operator', 'weed']
     .map(bin)
     .concat(join(mattermostHome, 'bin', 'mattermost'))
     .filter((f) => !existsSync(f));
@@ -93,6 +109,7 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   writeFileSync(kubeconfigPath, renderKubeconfig(server, pki.caCert, ids, 'sandbox'), { mode: 0o600 });
 
   track(startEtcd(state.dataDir, logs, ports));
+  const storeReady = startStore(state.dataDir, logs, track);
   state.postgres = startPostgres(join(state.dataDir, 'postgres'), pgPort);
   writeState(state);
   const dbPassword = token();
@@ -100,6 +117,12 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   createDatabase(state.postgres, 'mattermost', 'mmuser');
   createDatabase(state.postgres, 'mattermost_staging', 'mmuser');
   const pgUrl = (db: string): string => `postgres://mmuser:${dbPassword}@127.0.0.1:${pgPort}/${db}?sslmode=disable&connect_timeout=10`;
+  // Restores and drills create databases owned by mmuser (and drop them): PostgreSQL 15 asks for
+  // membership in the owner role for both.
+  const adminPassword = token();
+  psql(state.postgres, `CREATE ROLE mmadmin LOGIN CREATEDB PASSWORD '${adminPassword}'`);
+  psql(state.postgres, 'GRANT mmuser TO mmadmin');
+  const dbAdminUrl = `postgres://mmadmin:${adminPassword}@127.0.0.1:${pgPort}/postgres?sslmode=disable`;
   state.mattermost = { dir: join(state.dataDir, 'mattermost'), port: mmPort, dataSource: pgUrl('mattermost') };
   const mm = startMattermost(state.mattermost, logs);
   track(mm);
@@ -121,13 +144,20 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   await Promise.all(['chat', 'staging'].map((ns) => kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: ns } } })));
   await createFromYaml(kc, join(import.meta.dirname, 'rbac.yaml'));
   await createFakeNodes(kc, 3);
+  const harness = startRunnerPods(state.dataDir, logs, adminKubeconfig);
+  track(harness);
   track(await startOperator(logs, adminKubeconfig));
   await createInstallation(kc, { namespace: 'chat', name: 'mattermost', version: '9.9.0', replicas: 2, databaseUrl: pgUrl('mattermost') });
   await createInstallation(kc, { namespace: 'staging', name: 'mattermost-staging', version: '9.9.0', replicas: 1, databaseUrl: pgUrl('mattermost_staging') });
   await waitNodesReady(kc, 3);
   const accounts = await mmReady;
-  await Promise.all([waitStable(kc, 'chat', 'mattermost'), waitStable(kc, 'staging', 'mattermost-staging')]);
-  const env = sandboxEnv({ ports, mmPort, pgPort, ids, accounts, pgUrl: pgUrl('mattermost'), botPort: await freePort() });
+  await Promise.all([waitStable(kc, 'chat', 'mattermost'), waitStable(kc, 'staging', 'mattermost-staging'), waitRunnerPodsWatching(harness)]);
+  const store = await storeReady;
+  state.seaweedfsPorts = store.ports;
+  writeState(state);
+  const backup = backupEnv(store, dbAdminUrl);
+  await Promise.all(['chat', 'staging'].map((ns) => prepareBackupNamespace(kc, ns, backup)));
+  const env = { ...sandboxEnv({ ports, mmPort, pgPort, ids, accounts, pgUrl: pgUrl('mattermost'), botPort: await freePort() }), ...backup };
   writeEnvFile(envPath, env);
   log(`sandbox ready`);
   return env;
@@ -142,6 +172,19 @@ async function waitNodesReady(kc: KubeConfig, count: number): Promise<void> {
     },
     { what: `${count} kwok nodes Ready`, timeoutMs: 30_000, log: join(sandboxDir, 'logs', 'kwok.log') },
   );
+}
+
+/** What backups in the sandbox need: the store, and the database admin for restores and drills. */
+function backupEnv(store: StartedSeaweedfs, dbAdminUrl: string) {
+  return {
+    MATTEROPS_BACKUP_S3_ENDPOINT: store.endpoint,
+    MATTEROPS_BACKUP_S3_BUCKET: backupBucket,
+    MATTEROPS_BACKUP_S3_REGION: store.region,
+    MATTEROPS_BACKUP_S3_ACCESS_KEY_ID: store.accessKeyId,
+    MATTEROPS_BACKUP_S3_SECRET_ACCESS_KEY: store.secretAccessKey,
+    MATTEROPS_DB_ADMIN_URL: dbAdminUrl,
+    PORT_S3: String(store.port),
+  };
 }
 
 interface EnvInputs {
@@ -207,6 +250,7 @@ export async function down(log: (line: string) => void = console.log, options: {
       /* already stopped */
     }
   }
+  if (state.seaweedfsPorts) removeLocalSockets(state.seaweedfsPorts);
   rmSync(state.dataDir, { recursive: true, force: true });
   for (const f of ['state.json', 'env', 'kubeconfig']) rmSync(join(sandboxDir, f), { force: true });
   if (!options.keepLogs) rmSync(sandboxDir, { recursive: true, force: true });

@@ -51,7 +51,7 @@ function identities(accessKey: string, secretKey: string): string {
  * flag moves all of them) and leaves them behind when stopped: clear ours before a start and
  * after a stop, so a stale one never stands in the way of a later store on the same port.
  */
-function removeLocalSockets(ports: number[]): void {
+export function removeLocalSockets(ports: number[]): void {
   const ours = new Set(ports.flatMap((p) => [p, p + 10_000]).map(String));
   for (const file of readdirSync(tmpdir())) {
     const port = /^seaweedfs-[a-z0-9-]+?-(\d+)\.sock$/.exec(file)?.[1];
@@ -100,6 +100,8 @@ export async function startSeaweedfs(options: SeaweedfsOptions): Promise<Started
       '-s3.port.lance=0',
       '-volume.max=5',
       '-master.volumeSizeLimitMB=64',
+      // Otherwise the master reports usage to telemetry.seaweedfs.com: a test peer looks up no outside host.
+      '-master.telemetry=false',
     ],
   });
   options.onStarted?.(started);

@@ -12,6 +12,8 @@ export interface SandboxState {
   postgres?: Postgres;
   /** How Mattermost was started, so tests can restart it (fault tests, a low rate limit). */
   mattermost?: { dir: string; port: number; dataSource: string };
+  /** SeaweedFS's ports, so down can clear the unix sockets it leaves in /tmp. */
+  seaweedfsPorts?: number[];
 }
 
 export function readState(): SandboxState | undefined {
