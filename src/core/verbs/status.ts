@@ -6,10 +6,13 @@ import { z } from 'zod';
 import { InstallationNameSchema, PlaceFlagsSchema } from '../grammar/common-schemas.ts';
 import type { Installation } from '../model/installation.ts';
 import { verdictOf } from '../model/verdict.ts';
-import type { EventInfo, PodInfo } from '../model/workload.ts';
+import type { EventInfo, JobInfo, PodInfo } from '../model/workload.ts';
+import { catalogRows, installationJobs, lastGoodBackupAge } from '../model/backup-catalog.ts';
+import type { StoredBackup } from '../model/backup.ts';
+import type { VerbContext } from '../verb-context.ts';
 import { fields, heading, reply, table, text, type Block, type Field } from '../reply.ts';
 import { resolveInstallation } from '../resolve-installation.ts';
-import { ageSince } from '../text/duration.ts';
+import { ageSince, formatAge } from '../text/duration.ts';
 import { defineVerb } from '../verb.ts';
 
 export const StatusSchema = PlaceFlagsSchema.extend({ verb: z.literal('status'), name: InstallationNameSchema });
@@ -64,6 +67,14 @@ function warningBlocks(events: EventInfo[], now: Date): Block[] {
   ];
 }
 
+/** The age of the last good backup, when backups are on (the store unreadable: said so, not hidden). */
+function backupField(ctx: VerbContext, stored: StoredBackup[] | undefined, jobs: JobInfo[], now: Date): Field[] {
+  if (!ctx.backups.enabled) return [];
+  if (!stored) return [{ label: 'last backup', value: 'the backup store did not answer' }];
+  const age = lastGoodBackupAge(catalogRows(stored, jobs, now), now);
+  return [{ label: 'last backup', value: age === undefined ? 'none' : `${formatAge(age)} ago` }];
+}
+
 export const status = defineVerb<StatusOperation>({
   name: 'status',
   aliases: ['st', 'describe'],
@@ -77,17 +88,18 @@ export const status = defineVerb<StatusOperation>({
   async run(ctx, op) {
     const installation = await resolveInstallation(ctx, op.name);
     const { namespace, name } = installation;
-    const [pods, events, jobs] = await Promise.all([
+    const [pods, events, jobs, stored] = await Promise.all([
       ctx.gateway.listPods(namespace, name),
       ctx.gateway.listEvents(namespace, name),
       ctx.gateway.listJobs(namespace),
+      ctx.backups.enabled ? ctx.backups.store.list(installation).catch(() => undefined) : Promise.resolve(undefined),
     ]);
     const verdict = verdictOf(installation, pods, jobs);
     const now = ctx.clock.now();
     return reply(
       verdict.tone,
       heading(`${namespace}/${name}: ${verdict.text}`),
-      fields(specFields(installation, pods)),
+      fields([...specFields(installation, pods), ...backupField(ctx, stored, installationJobs(jobs, name), now)]),
       podTable(pods, now),
       ...warningBlocks(events, now),
     );
