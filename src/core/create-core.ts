@@ -70,7 +70,9 @@ function changeDepsFor(ports: CorePorts, settings: CoreSettings): ChangeDeps {
 /** Backups are on when the settings name a bucket and the composition root gave a store to read it. */
 function backupsFor(ports: CorePorts, settings: CoreSettings): Backups {
   if ('off' in settings.backups) return { enabled: false, why: settings.backups.off };
-  if (!ports.backupStore) return { enabled: false, why: 'backups are set up without a store to read the catalog from' };
+  if (!ports.backupStore) {
+    return { enabled: false, why: 'backups name a bucket but matterops has no key to read its catalog: set MATTEROPS_BACKUP_S3_ACCESS_KEY_ID and MATTEROPS_BACKUP_S3_SECRET_ACCESS_KEY' };
+  }
   return { enabled: true, settings: settings.backups, store: ports.backupStore };
 }
 
