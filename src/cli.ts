@@ -34,6 +34,8 @@ const usage = `usage:
   matterops serve                    run the bot for Mattermost (slash, buttons, mentions) from the environment
   matterops config check             validate configuration (secrets masked)
   matterops autocomplete             Mattermost autocomplete data for /k8s, as JSON
+  matterops backup|restore|drill run the backup runner, as a Job's pod runs it (configured by its
+                                     environment only; result in the termination log; exit 0 done, 1 failed)
   matterops --version`;
 
 /** Exit code when a change was planned but not applied: it needs --yes or --confirm <name>. */
@@ -116,6 +118,18 @@ async function run(args: string[]): Promise<number> {
   return await runOnce(command, output);
 }
 
+/**
+ * The backup runner of a Job's pod (src/runner/). Loaded only here: the rest of the command line
+ * needs neither the S3 client nor the pg tools.
+ */
+const runnerOperations = ['backup', 'restore', 'drill'] as const;
+
+async function runner(operation: (typeof runnerOperations)[number], rest: string[]): Promise<number> {
+  if (rest.length !== 1 || rest[0] !== 'run') return (console.error(`${operation} takes one word, run: matterops ${operation} run\n${usage}`), 2);
+  const { runRunner } = await import('./runner/run-runner.ts');
+  return await runRunner(operation);
+}
+
 /** Runs the bot for Mattermost until SIGINT or SIGTERM. */
 async function serveForever(): Promise<number> {
   const app = createServeApp(loadConfig());
@@ -171,6 +185,8 @@ async function main(argv: string[]): Promise<number> {
   // Subcommands with options of their own parse them themselves.
   if (argv[0] === 'run') return await run(argv.slice(1));
   if (argv[0] === 'register') return await registerBot(argv.slice(1));
+  const operation = runnerOperations.find((o) => o === argv[0]);
+  if (operation) return await runner(operation, argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
