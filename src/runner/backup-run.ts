@@ -34,11 +34,14 @@ export async function runBackup(config: RunnerConfig, deps: RunnerDeps): Promise
   const { bucket } = config.s3;
   const keys = backupKeys(config.s3.prefix, config.installation, config.backupId);
   // Invalid metadata under this id is overwritten: it never described a good backup.
-  const earlier = await atStage('upload', () =>
-    readMetadata(deps.s3, bucket, keys.metadata).catch((error: unknown) => {
-      if (error instanceof InvalidMetadata) return undefined;
-      throw error;
-    }),
+  const earlier = await atStage(
+    'upload',
+    () =>
+      readMetadata(deps.s3, bucket, keys.metadata).catch((error: unknown) => {
+        if (error instanceof InvalidMetadata) return undefined;
+        throw error;
+      }),
+    `could not read s3://${bucket}/${keys.metadata}: `,
   );
   if (earlier) return (deps.log(`backup ${config.backupId} had already finished; reporting it`), success(earlier, bucket));
 

@@ -17,7 +17,7 @@ export async function runDrill(config: RunnerConfig, deps: RunnerDeps): Promise<
   const started = deps.now().getTime();
   const { admin, targetDatabase: name } = restoreSettings(config);
   const { bucket } = config.s3;
-  const { metadata, dump } = await fetchVerifiedDump(config, deps.s3);
+  const { metadata, dump, location } = await fetchVerifiedDump(config, deps.s3);
   const target: RestoreTarget = { database: config.database, admin, name };
   let counts: Record<string, number>;
   try {
@@ -45,7 +45,7 @@ export async function runDrill(config: RunnerConfig, deps: RunnerDeps): Promise<
     sizeBytes: metadata.sizeBytes,
     sha256: metadata.sha256,
     durationMs: deps.now().getTime() - started,
-    location: `s3://${bucket}/${metadata.dumpKey}`,
+    location,
     rowCounts: counts,
     database: name,
   };

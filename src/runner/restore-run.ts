@@ -15,7 +15,7 @@ import { kubeErrorText, writeTargetSecret } from './target-secret.ts';
 export async function runRestore(config: RunnerConfig, deps: RunnerDeps): Promise<RunnerSuccess> {
   const started = deps.now().getTime();
   const { admin, targetDatabase: name, targetSecret: secret } = restoreSettings(config);
-  const { metadata, dump } = await fetchVerifiedDump(config, deps.s3);
+  const { metadata, dump, location } = await fetchVerifiedDump(config, deps.s3);
   const target: RestoreTarget = { database: config.database, admin, name };
   try {
     deps.log(`restoring backup ${config.backupId} (${dump.sizeBytes} bytes, sha256 checked) into database ${name}`);
@@ -36,7 +36,7 @@ export async function runRestore(config: RunnerConfig, deps: RunnerDeps): Promis
       sizeBytes: metadata.sizeBytes,
       sha256: metadata.sha256,
       durationMs: deps.now().getTime() - started,
-      location: `s3://${config.s3.bucket}/${metadata.dumpKey}`,
+      location,
       rowCounts: counts,
       database: name,
       secret,

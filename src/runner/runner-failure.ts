@@ -22,7 +22,7 @@ export function errorText(error: unknown): string {
   const name = error.name && error.name !== 'Error' ? error.name : typeof code === 'string' ? code : '';
   // AggregateError (a connection tried on several addresses) has an empty message of its own.
   const message = error.message || (error instanceof AggregateError ? errorText(error.errors[0]) : '');
-  return name && !message.startsWith(name) ? `${name}: ${message}` : message || name || 'unknown error';
+  return name && !message.includes(name) ? `${name}: ${message}` : message || name || 'unknown error';
 }
 
 /** Runs a step; what it throws becomes a failure at `stage` (a failed connection at `connect`). */
