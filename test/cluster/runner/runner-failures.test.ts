@@ -19,6 +19,7 @@ import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { freePort } from '../../sandbox/ports.ts';
 import { psql, stopPostgres, type Postgres } from '../../sandbox/postgres.ts';
 import { stopProcess } from '../../sandbox/processes.ts';
+import { waitFor } from '../../sandbox/wait.ts';
 import { createBucket, startSeaweedfs, stopSeaweedfs, type StartedSeaweedfs } from '../../sandbox/seaweedfs.ts';
 import { dsn, startPasswordPostgres } from '../../support/password-postgres.ts';
 import { allOutput, runRunner, startRunner } from '../../support/runner-process.ts';
@@ -216,7 +217,9 @@ describe('the runner failing', () => {
 
     store = await startSeaweedfs({ dir: join(dir, 'store'), logDir: dir, name: 'seaweedfs-runner-failures' });
     connectStore();
-    const backup = (await catalog()).find((b) => b.id === id);
+    // The restarted store answers S3 before its volume server has registered again: list once it serves.
+    const listed = await waitFor(() => catalog(), { what: 'the restarted store serving the catalog', log: store.process.log });
+    const backup = listed.find((b) => b.id === id);
     expect(backup?.metadata).toBeUndefined();
     expect(backup?.dump).toBeUndefined();
   });
