@@ -20,6 +20,7 @@ import { autocompleteData } from './core/grammar/autocomplete-data.ts';
 import { createRegistry } from './core/registry.ts';
 import { allVerbs } from './core/verbs/index.ts';
 import { stringify } from 'yaml';
+import { runnerOperations, type RunnerOperation } from './core/model/backup.ts';
 import { createApp, createServeApp, matteropsVersion } from './main.ts';
 
 const usage = `usage:
@@ -34,7 +35,7 @@ const usage = `usage:
   matterops serve                    run the bot for Mattermost (slash, buttons, mentions) from the environment
   matterops config check             validate configuration (secrets masked)
   matterops autocomplete             Mattermost autocomplete data for /k8s, as JSON
-  matterops backup|restore|drill run the backup runner, as a Job's pod runs it (configured by its
+  matterops backup|restore|drill|prune run the backup runner, as a Job's pod runs it (configured by its
                                      environment only; result in the termination log; exit 0 done, 1 failed)
   matterops --version`;
 
@@ -122,9 +123,7 @@ async function run(args: string[]): Promise<number> {
  * The backup runner of a Job's pod (src/runner/). Loaded only here: the rest of the command line
  * needs neither the S3 client nor the pg tools.
  */
-const runnerOperations = ['backup', 'restore', 'drill'] as const;
-
-async function runner(operation: (typeof runnerOperations)[number], rest: string[]): Promise<number> {
+async function runner(operation: RunnerOperation, rest: string[]): Promise<number> {
   if (rest.length !== 1 || rest[0] !== 'run') return (console.error(`${operation} takes one word, run: matterops ${operation} run\n${usage}`), 2);
   const { runRunner } = await import('./runner/run-runner.ts');
   return await runRunner(operation);

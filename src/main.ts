@@ -6,6 +6,9 @@
  * and the list of what only the leader runs (`leaderRunnables`: a new leader-only duty is one
  * file in src/leader/ and one line in that list).
  */
+import { createS3BackupStore } from './adapters/s3/s3-backup-store.ts';
+import { createS3Client } from './adapters/s3/s3-client.ts';
+import type { BackupStore } from './core/ports/backup-store.ts';
 import type { ChangePlan } from './core/change/plan.ts';
 import { readFileSync } from 'node:fs';
 import { createHmacSigner } from './adapters/crypto/hmac-signer.ts';
@@ -76,6 +79,21 @@ export function coreSettings(config: Config): CoreSettings {
   };
 }
 
+/** The bot's read view of the backup store: with its own key, never the runner pods' (docs/backups.md). */
+function catalogStore(config: Config, logger: Logger): BackupStore | undefined {
+  const { s3 } = config.backups;
+  if (!s3.bucket || !s3.accessKeyId || !s3.secretAccessKey) return undefined;
+  const settings = {
+    endpoint: s3.endpoint,
+    region: s3.region,
+    bucket: s3.bucket,
+    prefix: s3.prefix,
+    accessKeyId: s3.accessKeyId,
+    secretAccessKey: s3.secretAccessKey,
+  };
+  return createS3BackupStore(createS3Client(settings), settings, logger);
+}
+
 /** Backups are on once a bucket is named (docs/backups.md). */
 export function backupSettings(config: Config): CoreSettings['backups'] {
   const b = config.backups;
@@ -130,7 +148,7 @@ function base(config: Config, options: AppOptions): Base {
       // Every cluster keeps its locks in its own state namespace (deploy/rbac.yaml grants Leases there only).
       locks: memo((c) => createLeaseLockManager(directory.kubeConfigFor(c), c, lockPorts)),
       audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
-      backupStore: undefined,
+      backupStore: catalogStore(config, logger),
     },
   };
 }

@@ -71,7 +71,10 @@ function changeDepsFor(ports: CorePorts, settings: CoreSettings): ChangeDeps {
 function backupsFor(ports: CorePorts, settings: CoreSettings): Backups {
   if ('off' in settings.backups) return { enabled: false, why: settings.backups.off };
   if (!ports.backupStore) {
-    return { enabled: false, why: 'backups name a bucket but matterops has no key to read its catalog: set MATTEROPS_BACKUP_S3_ACCESS_KEY_ID and MATTEROPS_BACKUP_S3_SECRET_ACCESS_KEY' };
+    return {
+      enabled: false,
+      why: 'backups name a bucket but matterops has no key to read its catalog: set MATTEROPS_BACKUP_S3_ACCESS_KEY_ID and MATTEROPS_BACKUP_S3_SECRET_ACCESS_KEY',
+    };
   }
   return { enabled: true, settings: settings.backups, store: ports.backupStore };
 }

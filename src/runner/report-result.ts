@@ -18,6 +18,7 @@ function megabytes(bytes: number): string {
 
 export function humanLine(result: RunnerResult): string {
   if (!result.ok) return `${result.operation} failed at ${result.stage}: ${result.error}`;
+  if (result.operation === 'prune') return `prune done: deleted ${result.pruned?.join(', ') || 'nothing'}`;
   const into = result.database ? `, into database ${result.database}` : '';
   const secret = result.secret ? `, Secret ${result.secret} written` : '';
   return `${result.operation} ${result.backupId} done: ${megabytes(result.sizeBytes)}, sha256 ${result.sha256.slice(0, 12)}…, ${(result.durationMs / 1000).toFixed(1)} s, ${result.location}${into}${secret}`;

@@ -11,6 +11,7 @@ import { runBackup } from './backup-run.ts';
 import { runDrill } from './drill-run.ts';
 import { reportResult, type RunnerOutput } from './report-result.ts';
 import { runRestore } from './restore-run.ts';
+import { runPrune } from './prune-run.ts';
 import { readRunnerConfig, secretValues, terminationLogPath, type RunnerConfig, type RunnerOperation } from './runner-config.ts';
 import type { RunnerDeps, RunnerSuccess } from './runner-deps.ts';
 import { errorText, RunnerFailure } from './runner-failure.ts';
@@ -20,6 +21,7 @@ const operations: Record<RunnerOperation, (config: RunnerConfig, deps: RunnerDep
   backup: runBackup,
   restore: runRestore,
   drill: runDrill,
+  prune: runPrune,
 };
 
 const processOutput: RunnerOutput = {

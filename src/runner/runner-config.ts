@@ -10,8 +10,8 @@ import { dnsLabelSource } from '../core/model/patterns.ts';
 import type { S3Settings } from '../adapters/s3/s3-client.ts';
 import { InvalidPostgresUrl, parsePostgresUrl } from './postgres-url.ts';
 
-export const runnerOperations = ['backup', 'restore', 'drill'] as const;
-export type RunnerOperation = (typeof runnerOperations)[number];
+export { runnerOperations, type RunnerOperation } from '../core/model/backup.ts';
+import type { RunnerOperation } from '../core/model/backup.ts';
 
 export interface DatabaseSettings {
   /** The DSN as the secret holds it (the restored database's secret is this with another database). */
@@ -32,6 +32,8 @@ export interface RunnerConfig {
   note: string | undefined;
   targetDatabase: string | undefined;
   targetSecret: string | undefined;
+  /** prune: the ids to delete. */
+  pruneIds: string[];
   terminationLog: string;
 }
 
@@ -42,8 +44,11 @@ export const defaultTerminationLog = '/dev/termination-log';
 const defaultRegion = 'us-east-1';
 
 const e = runnerEnv;
-const always = [e.databaseUrl, e.accessKeyId, e.secretAccessKey, e.bucket, e.backupId, e.installation];
+const store = [e.accessKeyId, e.secretAccessKey, e.bucket, e.backupId, e.installation];
+const always = [e.databaseUrl, ...store];
 const requiredFor: Record<RunnerOperation, readonly string[]> = {
+  // A prune only deletes objects: it is given no database.
+  prune: [...store, e.pruneIds],
   backup: [...always, e.requestedBy],
   restore: [...always, e.adminDatabaseUrl, e.targetDatabase, e.targetSecret],
   drill: [...always, e.adminDatabaseUrl, e.targetDatabase],
@@ -91,6 +96,12 @@ const VariablesSchema = z.object({
     .regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: `${e.targetSecret} must be a Kubernetes name` })
     .optional(),
   [e.terminationLog]: z.string().optional(),
+  [e.pruneIds]: z
+    .string()
+    .regex(new RegExp(`^${backupIdPattern.source.slice(1, -1)}(,${backupIdPattern.source.slice(1, -1)})*$`), {
+      error: `${e.pruneIds} must be backup ids separated by commas`,
+    })
+    .optional(),
 });
 type Variables = z.infer<typeof VariablesSchema>;
 
@@ -101,7 +112,7 @@ export function terminationLogPath(env: NodeJS.ProcessEnv): string {
 
 /** Problems only a whole configuration shows: the roles and databases a restore needs. */
 function crossChecks(operation: RunnerOperation, v: Variables): string[] {
-  if (operation === 'backup') return [];
+  if (operation === 'backup' || operation === 'prune') return [];
   const problems: string[] = [];
   const database = v[e.databaseUrl];
   if (database && !database.params.user) problems.push(`${e.databaseUrl} names no user (the role that will own the restored database)`);
@@ -110,6 +121,8 @@ function crossChecks(operation: RunnerOperation, v: Variables): string[] {
     problems.push(`${e.targetDatabase} is the installation's own database: a restore never goes in place`);
   return problems;
 }
+
+const idsOf = (list: string | undefined): string[] => (list ? list.split(',') : []);
 
 function toConfig(operation: RunnerOperation, v: Variables): RunnerConfig {
   const [namespace = '', name = ''] = (v[e.installation] ?? '').split('/');
@@ -131,6 +144,7 @@ function toConfig(operation: RunnerOperation, v: Variables): RunnerConfig {
     note: v[e.note],
     targetDatabase: v[e.targetDatabase],
     targetSecret: v[e.targetSecret],
+    pruneIds: idsOf(v[e.pruneIds]),
     terminationLog: v[e.terminationLog] ?? defaultTerminationLog,
   };
 }

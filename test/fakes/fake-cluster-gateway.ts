@@ -10,7 +10,7 @@ import type { ClusterDirectory, ClusterGateway, ClusterIdentity, Subscription, W
 import { mergePatch } from './merge-patch.ts';
 
 type Raw = {
-  metadata: { name: string; namespace: string; generation: number; resourceVersion: string; creationTimestamp: string };
+  metadata: { name: string; namespace: string; generation: number; resourceVersion: string; creationTimestamp: string; annotations?: Record<string, string> };
   spec: Record<string, unknown>;
   status: Record<string, unknown>;
 };
@@ -312,7 +312,14 @@ export class FakeClusterGateway implements ClusterGateway {
     const raw = this.preconditions(this.objects.get(key(namespace, name)), namespace, name, options);
     const next = mergePatch(raw, patch) as Raw;
     const specChanged = JSON.stringify(next.spec) !== JSON.stringify(raw.spec);
-    next.metadata = { ...raw.metadata, generation: raw.metadata.generation + (specChanged ? 1 : 0), resourceVersion: String(this.counter.value + 1) };
+    // Labels and annotations merge as the apiserver merges them; name, namespace and versions stay the server's.
+    next.metadata = {
+      ...next.metadata,
+      ...raw.metadata,
+      ...(next.metadata.annotations ? { annotations: next.metadata.annotations } : {}),
+      generation: raw.metadata.generation + (specChanged ? 1 : 0),
+      resourceVersion: String(this.counter.value + 1),
+    };
     if (options.dryRun) return next;
     this.counter.value++;
     this.objects.set(key(namespace, name), next);

@@ -110,8 +110,11 @@ export function runnerJob(settings: BackupSettings, req: RunnerJobRequest): Reco
               terminationMessagePolicy: 'FallbackToLogsOnError',
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
               securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: false },
+              // A restore or drill downloads the dump there before pg_restore reads it.
+              volumeMounts: [{ name: 'scratch', mountPath: '/tmp' }],
             },
           ],
+          volumes: [{ name: 'scratch', emptyDir: {} }],
         },
       },
     },

@@ -20,6 +20,8 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 export function describeRunnerResult(result: RunnerResult): string {
   if (!result.ok) return `${result.operation} failed at ${result.stage}: ${result.error}`;
+  if (result.operation === 'prune')
+    return `pruned ${result.pruned?.length ?? 0} backup${result.pruned?.length === 1 ? '' : 's'}: ${result.pruned?.join(', ') || 'none'}`;
   const size = formatBytes(result.sizeBytes);
   const where = result.database ? `, restored into database ${result.database}` : '';
   const verified = result.operation === 'drill' ? ', verified and dropped' : '';

@@ -87,10 +87,14 @@ export const keyTables = ['posts', 'users', 'channels', 'teams'] as const;
  * What a runner reports in its pod's termination message (at most 4096 bytes, JSON). Never a DSN,
  * a password or a key: the bot shows `error` in chat as it is.
  */
+/** What a runner does: `matterops <operation> run`. */
+export const runnerOperations = ['backup', 'restore', 'drill', 'prune'] as const;
+export type RunnerOperation = (typeof runnerOperations)[number];
+
 export const RunnerResultSchema = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(true),
-    operation: z.enum(['backup', 'restore', 'drill']),
+    operation: z.enum(runnerOperations),
     backupId: BackupIdSchema,
     sizeBytes: z.number().int().nonnegative(),
     sha256: z.string(),
@@ -102,10 +106,12 @@ export const RunnerResultSchema = z.discriminatedUnion('ok', [
     database: z.string().optional(),
     /** restore: the Secret the runner wrote, pointing at the restored database. */
     secret: z.string().optional(),
+    /** prune: the backups it deleted. */
+    pruned: z.array(BackupIdSchema).optional(),
   }),
   z.object({
     ok: z.literal(false),
-    operation: z.enum(['backup', 'restore', 'drill']),
+    operation: z.enum(runnerOperations),
     /** Which part failed: `connect`, `dump`, `upload`, `download`, `checksum`, `restore`, `verify`, `secret`. */
     stage: z.string(),
     error: z.string().max(2000),

@@ -185,7 +185,7 @@ export const restore = defineChange<RestoreOperation>({
   flags: [{ name: 'undo', kind: 'boolean', description: 'switch back to the database the last restore replaced' }],
   schema: RestoreSchema,
   async plan(ctx, op): Promise<ChangeDraft> {
-    if (op.undo === Boolean(op.backupId)) {
+    if (Boolean(op.undo) === Boolean(op.backupId)) {
       throw usageError(
         'restore needs either a backup id or --undo',
         `type restore ${op.name} <backup-id> (backups ${op.name} lists them), or restore ${op.name} --undo`,

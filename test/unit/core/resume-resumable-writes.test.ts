@@ -43,7 +43,10 @@ async function resumeWith(steps: Step[], step: number, prepare: (g: FakeClusterG
     startedAt: fixedNow.toISOString(),
     deadline: new Date(fixedNow.getTime() + 3_600_000).toISOString(),
   };
-  await locks.acquire({ cluster: 'c', namespace: 'chat', name: 'mattermost' }, { operationId: 'op1', verb: 'restore', requester: 'alice', startedAt: fixedNow, record });
+  await locks.acquire(
+    { cluster: 'c', namespace: 'chat', name: 'mattermost' },
+    { operationId: 'op1', verb: 'restore', requester: 'alice', startedAt: fixedNow, record },
+  );
   clock.advance(31_000); // the holder died
   const deps = {
     policy: openPolicy,
@@ -61,7 +64,14 @@ async function resumeWith(steps: Step[], step: number, prepare: (g: FakeClusterG
   return { reports, gateway, audit };
 }
 
-const createJob: Step = { kind: 'write', resource: kinds.job, namespace: 'chat', name: 'matterops-restore-x', action: { kind: 'create', body: job }, resumable: true };
+const createJob: Step = {
+  kind: 'write',
+  resource: kinds.job,
+  namespace: 'chat',
+  name: 'matterops-restore-x',
+  action: { kind: 'create', body: job },
+  resumable: true,
+};
 const waitJob: Step = { kind: 'wait', until: 'job-complete', namespace: 'chat', name: 'matterops-restore-x' };
 const scaleTo = (replicas: number, resumable: boolean): Step => ({
   kind: 'write',
