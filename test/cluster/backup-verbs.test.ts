@@ -26,8 +26,9 @@ let namespace = '';
 let app: App;
 const marker = `restore-marker-${Date.now().toString(36)}`;
 
-function configFor(): Record<string, string> {
+function configFor(extra: Record<string, string> = {}): Record<string, string> {
   return {
+    ...extra,
     MATTEROPS_KUBECONFIG: env('KUBECONFIG'),
     MATTEROPS_KUBE_CONTEXT: 'sandbox-bot',
     MATTEROPS_NAMESPACE: namespace,
@@ -45,8 +46,8 @@ function configFor(): Record<string, string> {
   };
 }
 
-async function run(input: string): Promise<{ text: string; error: string | undefined }> {
-  const { reply } = await app.pipeline.run(input, caller, {});
+async function run(input: string, on: App = app): Promise<{ text: string; error: string | undefined }> {
+  const { reply } = await on.pipeline.run(input, caller, {});
   return { text: renderTerminal(reply, { color: false }), error: reply.error };
 }
 
@@ -151,10 +152,15 @@ describe('backups against the real peers', () => {
     const processEnv = { ...process.env, ...configFor(), KUBECONFIG: env('KUBECONFIG') };
     const first = spawn(process.execPath, ['src/cli.ts', 'run', `restore killed ${id} --confirm killed`], { cwd: repoRoot, env: processEnv, stdio: 'ignore' });
     const batch = admin.makeApiClient(BatchV1Api);
-    await waitFor(async () => (await batch.listNamespacedJob({ namespace, labelSelector: 'matterops.io/operation=restore' })).items.length > 0 || undefined, {
-      what: 'the restore Job',
-      timeoutMs: 60_000,
-    });
+    await waitFor(
+      async () =>
+        (await batch.listNamespacedJob({ namespace, labelSelector: 'matterops.io/operation=restore,matterops.io/installation=killed' })).items.length > 0 ||
+        undefined,
+      {
+        what: 'the restore Job',
+        timeoutMs: 60_000,
+      },
+    );
     first.kill('SIGKILL');
     const resumed = spawn(process.execPath, ['src/cli.ts', 'resume'], { cwd: repoRoot, env: processEnv });
     let out = '';
@@ -168,4 +174,21 @@ describe('backups against the real peers', () => {
     const audit = (await run('audit killed --since 1h')).text;
     expect(audit).toMatch(/\(after a matterops restart\)/);
   }, 240_000);
+
+  it('prune deletes exactly what its dry run listed, and the catalog says they were pruned', async () => {
+    expect((await run('backup restored --note "one more" --yes')).error).toBeUndefined(); // at least three, whatever ran before
+    const keepTwo = createApp(loadConfig(configFor({ MATTEROPS_BACKUP_KEEP_LAST: '2' })), { logger: silentLogger });
+    const before = (await run('backups restored', keepTwo)).text;
+    const ids = [...before.matchAll(/^(\d{8}-\d{6}-[0-9a-f]{4})\s.*\bok\b/gm)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThan(2);
+    const dry = await run('backups restored --prune --dry-run', keepTwo);
+    const listed = [...dry.text.matchAll(/^- (\d{8}-\d{6}-[0-9a-f]{4}):/gm)].map((m) => m[1]!);
+    expect(listed.sort()).toEqual(ids.slice(2).sort());
+    const done = await run('backups restored --prune --confirm restored', keepTwo);
+    expect(done.error, done.text).toBeUndefined();
+    expect(done.text).toContain(`pruned ${listed.length} backup`);
+    const after = (await run('backups restored', keepTwo)).text;
+    for (const id of listed) expect(after).toMatch(new RegExp(`${id}.*pruned: pruned by tester`));
+    for (const id of ids.slice(0, 2)) expect(after).toMatch(new RegExp(`${id}.*\\b(ok|verified)`));
+  }, 120_000);
 });

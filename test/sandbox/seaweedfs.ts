@@ -98,7 +98,8 @@ export async function startSeaweedfs(options: SeaweedfsOptions): Promise<Started
       `-s3.config=${config}`,
       '-s3.port.iceberg=0',
       '-s3.port.lance=0',
-      '-volume.max=5',
+      // A volume count, not a size: each collection grows several at once, and few run out before 1 GB.
+      '-volume.max=100',
       '-master.volumeSizeLimitMB=64',
       // Otherwise the master reports usage to telemetry.seaweedfs.com: a test peer looks up no outside host.
       '-master.telemetry=false',
