@@ -38,6 +38,12 @@ const createInChat = manifest(join(deployDir, 'create-in-namespace.yaml')).map((
   metadata: { ...o.metadata, name: 'matterops-secret-keys-serviceaccount', namespace: 'chat' },
 }));
 
+/** deploy/backups-in-namespace.yaml as an operator would apply it for the namespace `chat`. */
+const backupsInChat = manifest(join(deployDir, 'backups-in-namespace.yaml')).map((o) => ({
+  ...o,
+  metadata: { ...o.metadata, name: 'matterops-run-backups-serviceaccount', namespace: 'chat' },
+}));
+
 /** Creates the object, or replaces it as written when it exists (what a fresh sandbox would hold). */
 async function upsert(object: KubernetesObject): Promise<void> {
   try {
@@ -54,7 +60,8 @@ async function upsert(object: KubernetesObject): Promise<void> {
 }
 
 beforeAll(async () => {
-  for (const object of [...deployed, ...createInChat, ...manifest(join(import.meta.dirname, '..', 'sandbox', 'rbac.yaml')), ...laptop]) await upsert(object);
+  for (const object of [...deployed, ...createInChat, ...backupsInChat, ...manifest(join(import.meta.dirname, '..', 'sandbox', 'rbac.yaml')), ...laptop])
+    await upsert(object);
 });
 afterAll(async () => {
   for (const object of laptop) await objects.delete(object).catch(() => undefined);
@@ -94,6 +101,7 @@ const needed: [string, V1ResourceAttributes][] = [
   ['get pods/log', can('get', 'pods/log', 'chat')],
   ['get secrets', can('get', 'secrets', 'chat')],
   ['list jobs', can('list', 'jobs', 'chat', 'batch')],
+  ['create runner jobs where backups are bound (deploy/backups-in-namespace.yaml)', can('create', 'jobs', 'chat', 'batch')],
   ['list events', can('list', 'events', 'chat')],
   ['list events in every namespace', can('list', 'events')],
   ['create events on installations', can('create', 'events', 'chat')],
@@ -113,8 +121,10 @@ const refused: [string, V1ResourceAttributes][] = [
   ['update events', can('update', 'events', 'chat')],
   ['delete events', can('delete', 'events', 'chat')],
   ['create events.k8s.io events', can('create', 'events', 'chat', 'events.k8s.io')],
-  ['create jobs', can('create', 'jobs', 'chat', 'batch')],
+  ['create jobs where backups are not bound (kube-system)', can('create', 'jobs', 'kube-system', 'batch')],
+  ['create jobs in every namespace', can('create', 'jobs', undefined, 'batch')],
   ['delete jobs', can('delete', 'jobs', 'chat', 'batch')],
+  ['patch jobs', can('patch', 'jobs', 'chat', 'batch')],
   ['list secrets', can('list', 'secrets', 'chat')],
   ['watch secrets', can('watch', 'secrets', 'chat')],
   ['create secrets', can('create', 'secrets', 'chat')],
