@@ -1,6 +1,7 @@
 /**
- * The sandbox's Mattermost installations: `chat/mattermost` (2 replicas, on the database the sandbox
- * Mattermost server itself uses) and `staging/mattermost-staging` (1 replica, its own database).
+ * The sandbox's Mattermost installations: `chat/mattermost` (2 replicas) and
+ * `staging/mattermost-staging` (1 replica), both on the database the sandbox Mattermost server
+ * itself uses (kwok runs no Mattermost pods, so nothing but backups and restores reads it).
  * Test files create their own with `createInstallation` in a namespace of their own.
  */
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';

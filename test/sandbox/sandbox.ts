@@ -115,7 +115,6 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   const dbPassword = token();
   psql(state.postgres, `CREATE ROLE mmuser LOGIN PASSWORD '${dbPassword}'`);
   createDatabase(state.postgres, 'mattermost', 'mmuser');
-  createDatabase(state.postgres, 'mattermost_staging', 'mmuser');
   const pgUrl = (db: string): string => `postgres://mmuser:${dbPassword}@127.0.0.1:${pgPort}/${db}?sslmode=disable&connect_timeout=10`;
   // Restores and drills create databases owned by mmuser (and drop them): PostgreSQL 15 asks for
   // membership in the owner role for both.
@@ -148,7 +147,15 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   track(harness);
   track(await startOperator(logs, adminKubeconfig));
   await createInstallation(kc, { namespace: 'chat', name: 'mattermost', version: '9.9.0', replicas: 2, databaseUrl: pgUrl('mattermost') });
-  await createInstallation(kc, { namespace: 'staging', name: 'mattermost-staging', version: '9.9.0', replicas: 1, databaseUrl: pgUrl('mattermost_staging') });
+  // Staging's database is the one the sandbox Mattermost server serves from, with the parameter
+  // Mattermost's own DSNs carry: its backups hold real posts, and a restore of it has them back.
+  await createInstallation(kc, {
+    namespace: 'staging',
+    name: 'mattermost-staging',
+    version: '9.9.0',
+    replicas: 1,
+    databaseUrl: `${pgUrl('mattermost')}&binary_parameters=yes`,
+  });
   await waitNodesReady(kc, 3);
   const accounts = await mmReady;
   await Promise.all([waitStable(kc, 'chat', 'mattermost'), waitStable(kc, 'staging', 'mattermost-staging'), waitRunnerPodsWatching(harness)]);

@@ -59,7 +59,7 @@ export function outcomeReply(plan: ChangePlan, result: FollowOutcome, notes: str
   const what = `${plan.verb} ${plan.draft.target.namespace}/${plan.draft.target.name}`;
   switch (outcome.status) {
     case 'succeeded':
-      return reply('good', heading(`${what}: done, ${outcome.text}`), code(plan.diff.join('\n')), ...notes.map(text));
+      return reply('good', heading(`${what}: done, ${outcome.text}`), code(plan.diff.join('\n')), ...[...notes, ...(plan.draft.doneNotes ?? [])].map(text));
     case 'failed':
       return { ...reply('danger', heading(`${what}: failed`), text(outcome.text), ...notes.map(text)), error: 'unavailable' };
     case 'timed-out':

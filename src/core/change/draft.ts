@@ -21,6 +21,8 @@ export interface ChangeDraft {
   summary: string;
   /** Lines the user reads before confirming, beyond the computed diff. */
   notes: string[];
+  /** Lines the outcome adds when the change succeeded (a restore names the database it is on now, and the way back). */
+  doneNotes?: string[];
   /** The word to type to confirm (delete asks for the installation's name). */
   confirmWord?: string;
   /**

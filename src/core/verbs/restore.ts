@@ -142,6 +142,10 @@ async function restorePlan(ctx: VerbContext, settings: BackupSettings, before: I
       `4. switch the installation to Secret ${secret}, scale back to ${replicas}, wait for stable.`,
       `The old database stays, in Secret ${previous}: restore ${before.name} --undo switches back.`,
     ],
+    doneNotes: [
+      `Restored backup ${backupId} into database ${database}; the installation runs on it through Secret ${secret}. Backup ${safety} holds the database as it was.`,
+      `The old database stays, in Secret ${previous}: restore ${before.name} --undo switches back.`,
+    ],
   };
 }
 
@@ -169,6 +173,7 @@ function undoPlan(ctx: VerbContext, before: Installation): ChangeDraft {
       `Scale to 0, switch the installation back to Secret ${from.previousSecret}, scale back to ${before.spec.replicas ?? 1}, wait for stable.`,
       `The restored database stays, in Secret ${current}.`,
     ],
+    doneNotes: [`Back on Secret ${from.previousSecret}; the restored database stays, in Secret ${current}.`],
   };
 }
 
