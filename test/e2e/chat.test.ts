@@ -56,6 +56,18 @@ describe('the bot in Mattermost', () => {
     expect(fullText(post)).toContain('**replicas:**');
   });
 
+  it('backs up on /k8s backup, and /k8s backups lists it with who asked and why', async () => {
+    const since = Date.now();
+    await slash('MM_TOKEN_ALICE', '/k8s backup mattermost --note "from chat"');
+    const done = await botPost(env('MM_CHANNEL_OPS'), since, /backup chat\/mattermost: done, backup \d{8}-\d{6}-[0-9a-f]{4}:/, 60_000);
+    const id = /backup (\d{8}-\d{6}-[0-9a-f]{4}):/.exec(fullText(done))?.[1] ?? '';
+    expect(fullText(done)).toMatch(/sha256 [0-9a-f]{16}…/);
+    const listed = Date.now();
+    await slash('MM_TOKEN_ALICE', '/k8s backups mattermost');
+    const catalog = await botPost(env('MM_CHANNEL_OPS'), listed, new RegExp(id));
+    expect(fullText(catalog)).toMatch(new RegExp(`${id}.*alice.*from chat.*ok`));
+  }, 90_000);
+
   it('scales on /k8s scale mattermost 5: a progress post edited until stable 5/5', async () => {
     const since = Date.now();
     const before = await replicas();

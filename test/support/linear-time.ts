@@ -26,9 +26,9 @@ function measure(small: () => unknown, large: () => unknown, reps: number, trial
 
 /**
  * time(work(build(4 * size))) / time(work(build(size))). Fast calls are repeated until the small
- * input takes about 3 ms, so timer resolution does not decide the ratio. A ratio of 8 or more is
- * measured again (at most 3 times in all) and the lowest counts: noise passes, a quadratic stays
- * near 16 every time.
+ * input takes about 3 ms, so timer resolution does not decide the ratio. A ratio of 6 or more is
+ * measured again (at most 5 times in all) and the lowest counts: noise passes (a CI machine loaded
+ * by other jobs gave 8 to 9 once in a while with 3 tries), a quadratic stays near 16 every time.
  */
 export function growthOver4x(build: (size: number) => string, work: (input: string) => unknown, size = 8_192, trials = 5): number {
   const smallInput = build(size);
@@ -38,7 +38,7 @@ export function growthOver4x(build: (size: number) => string, work: (input: stri
   const once = Math.min(timed(small, 1), timed(small, 1));
   const reps = Math.max(1, Math.min(1_000, Math.ceil(3 / Math.max(once, 0.001))));
   let lowest = Number.POSITIVE_INFINITY;
-  for (let attempt = 0; attempt < 3 && lowest >= 8; attempt++) lowest = Math.min(lowest, measure(small, large, reps, trials));
+  for (let attempt = 0; attempt < 5 && lowest >= 6; attempt++) lowest = Math.min(lowest, measure(small, large, reps, trials));
   return lowest;
 }
 

@@ -119,13 +119,13 @@ describe('masking takes time linear in the text (time for 32 KB / time for 8 KB:
     'aaaaaaaaaaaaaaa-',
   ];
   it.each(hostile)('redactSecrets on %j repeated', (unit) => {
-    expect(growthOver4x(repeated(unit), redactSecrets)).toBeLessThan(8);
+    expect(growthOver4x(repeated(unit), redactSecrets)).toBeLessThan(10);
   });
   it.each(hostile)('looksLikeCredential on %j repeated', (unit) => {
-    expect(growthOver4x(repeated(unit), looksLikeCredential)).toBeLessThan(8);
+    expect(growthOver4x(repeated(unit), looksLikeCredential)).toBeLessThan(10);
   });
   it.each(['a="', "a='b ", 'a\\ ', 'K=v ', '"\\"'])('maskCommand on %j repeated', (unit) => {
-    expect(growthOver4x(repeated(unit), maskCommand)).toBeLessThan(8);
+    expect(growthOver4x(repeated(unit), maskCommand)).toBeLessThan(10);
   });
 });
 
