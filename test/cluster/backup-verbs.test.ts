@@ -179,7 +179,7 @@ describe('backups against the real peers', () => {
     expect((await run('backup restored --note "one more" --yes')).error).toBeUndefined(); // at least three, whatever ran before
     const keepTwo = createApp(loadConfig(configFor({ MATTEROPS_BACKUP_KEEP_LAST: '2' })), { logger: silentLogger });
     const before = (await run('backups restored', keepTwo)).text;
-    const ids = [...before.matchAll(/^(\d{8}-\d{6}-[0-9a-f]{4})\s.*\bok\b/gm)].map((m) => m[1]!);
+    const ids = [...before.matchAll(/^(\d{8}-\d{6}-[0-9a-f]{4})\s.*\b(ok|verified)\b/gm)].map((m) => m[1]!);
     expect(ids.length).toBeGreaterThan(2);
     const dry = await run('backups restored --prune --dry-run', keepTwo);
     const listed = [...dry.text.matchAll(/^- (\d{8}-\d{6}-[0-9a-f]{4}):/gm)].map((m) => m[1]!);

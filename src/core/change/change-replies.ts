@@ -54,14 +54,22 @@ export function confirmReply(plan: ChangePlan, pending: PendingConfirmation): Re
 /** An outcome's text can quote a pod's termination message or an apiserver error: masked, as the audit Event is. */
 export const shownOutcome = (outcome: FollowOutcome): FollowOutcome => ({ ...outcome, text: redactSecrets(outcome.text) });
 
+/** The runner Jobs' reports that the heading does not already say. */
+const jobReports = (outcome: FollowOutcome): string[] => (outcome.reports ?? []).filter((r) => r !== outcome.text).map(redactSecrets);
+
 export function outcomeReply(plan: ChangePlan, result: FollowOutcome, notes: string[]): Reply {
   const outcome = shownOutcome(result);
   const what = `${plan.verb} ${plan.draft.target.namespace}/${plan.draft.target.name}`;
   switch (outcome.status) {
     case 'succeeded':
-      return reply('good', heading(`${what}: done, ${outcome.text}`), code(plan.diff.join('\n')), ...[...notes, ...(plan.draft.doneNotes ?? [])].map(text));
+      return reply(
+        'good',
+        heading(`${what}: done, ${outcome.text}`),
+        code(plan.diff.join('\n')),
+        ...[...jobReports(outcome), ...notes, ...(plan.draft.doneNotes ?? [])].map(text),
+      );
     case 'failed':
-      return { ...reply('danger', heading(`${what}: failed`), text(outcome.text), ...notes.map(text)), error: 'unavailable' };
+      return { ...reply('danger', heading(`${what}: failed`), ...[...jobReports(outcome), outcome.text, ...notes].map(text)), error: 'unavailable' };
     case 'timed-out':
       return {
         ...reply(

@@ -92,7 +92,8 @@ export function createChangeService(deps: ChangeDeps): ChangeService {
 
     async confirm(ctx, request) {
       const mayApprove = (plan: ChangePlan): void => {
-        const decision = authorize(deps.policy, ctx.caller, plan.verb, plan.draft.target);
+        // The right the change needs (prune-backups for `backups --prune`), not only its verb's.
+        const decision = authorize(deps.policy, ctx.caller, plan.draft.authorizeAs ?? plan.verb, plan.draft.target);
         if (!decision.allowed) throw new MatteropsError('forbidden', `${ctx.caller.name} cannot approve: ${decision.reason}`, undefined, plan.draft.target);
       };
       const taken = await deps.pending.take(request, ctx.caller, deps.clock.now(), mayApprove).catch(async (error: unknown) => {

@@ -22,7 +22,7 @@ import type { ChangePlan } from './plan.ts';
 import { planContext } from './plan-context.ts';
 import { actingGateway } from './preview.ts';
 import { firstWriteWithReplan } from './replan.ts';
-import { runSteps } from './run-steps.ts';
+import { changeDeadline, runSteps } from './run-steps.ts';
 import { writeStep } from './write-step.ts';
 
 function inFlightRecord(deps: ChangeDeps, plan: ChangePlan, options: RunOptions): InFlightRecord {
@@ -39,7 +39,7 @@ function inFlightRecord(deps: ChangeDeps, plan: ChangePlan, options: RunOptions)
     steps: plan.draft.steps.map(recorded),
     step: 0,
     startedAt: now.toISOString(),
-    deadline: new Date(now.getTime() + deps.followTimeoutMs).toISOString(),
+    deadline: changeDeadline(now, deps.followTimeoutMs, plan.draft.steps).toISOString(),
     ...(options.replyTo ? { replyTo: options.replyTo } : {}),
   };
 }

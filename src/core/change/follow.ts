@@ -30,6 +30,8 @@ export interface FollowRequest {
 export interface FollowOutcome {
   status: 'succeeded' | 'failed' | 'timed-out';
   text: string;
+  /** What each runner Job of the change reported, in order (a backup's id and sha256 before a retention prune). */
+  reports?: string[];
 }
 
 export function progressText(i: Installation): string {

@@ -93,6 +93,9 @@ const writeOnResume =
   (deps: ChangeDeps, gateway: ClusterGateway, record: InFlightRecord, progress: (text: string) => void) =>
   async (step: RecordedWrite, index: number): Promise<{ written: WrittenObject | undefined }> => {
     if (!step.resumable || !step.full) stopBefore(record, step, index);
+    // A record past its deadline is stale (matterops was gone for longer than the change may take):
+    // its writes would act on an installation that has moved on since (a restore's scale to 0).
+    if (deps.clock.now() > new Date(record.deadline)) stopBefore(record, step, index, 'past the deadline of the change');
     const full: WriteStep = { ...step, action: step.full };
     const what = `${step.action.kind} ${describeObject(step)}`;
     const written = await auditedWrite(
@@ -111,10 +114,10 @@ function madeBefore(error: unknown, step: RecordedWrite): undefined {
   throw error;
 }
 
-function stopBefore(record: InFlightRecord, step: RecordedWrite, index: number): never {
+function stopBefore(record: InFlightRecord, step: RecordedWrite, index: number, why = 'a write whose record does not carry it in full'): never {
   throw new MatteropsError(
     'conflict',
-    `matterops was restarted before step ${index + 1} of ${record.steps.length} (${step.action.kind} ${describeObject(step)}); the restarted matterops does not make writes, so it was not made after the restart`,
+    `matterops was restarted before step ${index + 1} of ${record.steps.length} (${step.action.kind} ${describeObject(step)}); the restarted matterops does not make this write (${why}), so it was not made after the restart`,
     `type status to see where ${record.namespace}/${record.name} stands, and run the command again if it is still needed`,
   );
 }

@@ -6,7 +6,7 @@
  */
 import { kinds, sameKind, type WrittenObject } from '../model/resource.ts';
 import type { InFlightRecord } from '../model/in-flight-record.ts';
-import type { RecordedStep, RecordedWrite } from '../model/step.ts';
+import type { RecordedStep, RecordedWrite, WaitStep } from '../model/step.ts';
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import type { ChangeDeps } from './change-deps.ts';
 import type { FollowOutcome } from './follow.ts';
@@ -35,9 +35,32 @@ function withGeneration(steps: RecordedStep[], from: number, step: RecordedWrite
   );
 }
 
-export async function runSteps(deps: Pick<ChangeDeps, 'clock'>, run: StepRun, start: InFlightRecord): Promise<FollowOutcome> {
+/**
+ * A wait's deadline: its own time (a Job's deadline) or the follow timeout, from when it starts,
+ * and never past the change's whole deadline. So a long Job does not eat the time of the waits
+ * after it (a restore's scale to 0 always has its full follow window).
+ */
+function waitDeadline(deps: Pick<ChangeDeps, 'clock' | 'followTimeoutMs'>, step: WaitStep, record: InFlightRecord): Date {
+  const own = deps.clock.now().getTime() + (step.timeoutSeconds ? step.timeoutSeconds * 1000 : deps.followTimeoutMs);
+  return new Date(Math.min(own, new Date(record.deadline).getTime()));
+}
+
+/** A failed wait's outcome: where things stand, and what the Jobs before it reported. */
+function stoppedAt(step: WaitStep, outcome: FollowOutcome, reports: string[]): FollowOutcome {
+  const failed = step.ifFailed ? { ...outcome, text: `${outcome.text}\n${step.ifFailed}` } : outcome;
+  return reports.length ? { ...failed, reports } : failed;
+}
+
+/** The whole change's deadline: the follow timeout, and the time of every wait that has its own. */
+export function changeDeadline(start: Date, followTimeoutMs: number, steps: readonly { kind: string; timeoutSeconds?: number }[]): Date {
+  const own = steps.reduce((sum, s) => sum + (s.kind === 'wait' && s.timeoutSeconds ? s.timeoutSeconds * 1000 : 0), 0);
+  return new Date(start.getTime() + followTimeoutMs + own);
+}
+
+export async function runSteps(deps: Pick<ChangeDeps, 'clock' | 'followTimeoutMs'>, run: StepRun, start: InFlightRecord): Promise<FollowOutcome> {
   let record = start;
   let outcome: FollowOutcome = { status: 'succeeded', text: 'done' };
+  const reports: string[] = [];
   for (let i = start.step; i < record.steps.length; i++) {
     const step = record.steps[i]!;
     if (run.holding.lost.aborted) return { status: 'failed', text: (run.holding.lost.reason as Error).message };
@@ -46,15 +69,16 @@ export async function runSteps(deps: Pick<ChangeDeps, 'clock'>, run: StepRun, st
       record = { ...record, steps: withGeneration(steps ?? record.steps, i, step, written) };
     } else {
       outcome = await waitFor(
-        { gateway: run.follower, clock: deps.clock, deadline: new Date(record.deadline), onProgress: run.progress, signal: run.holding.lost },
+        { gateway: run.follower, clock: deps.clock, deadline: waitDeadline(deps, step, record), onProgress: run.progress, signal: run.holding.lost },
         step,
       );
-      if (outcome.status !== 'succeeded') return step.ifFailed ? { ...outcome, text: `${outcome.text}\n${step.ifFailed}` } : outcome;
+      if (outcome.status !== 'succeeded') return stoppedAt(step, outcome, reports);
+      if (step.until === 'job-complete') reports.push(outcome.text);
     }
     if (i + 1 < record.steps.length) {
       record = { ...record, step: i + 1 };
       await run.holding.saveProgress(record);
     }
   }
-  return outcome;
+  return reports.length > 1 || (reports.length === 1 && reports[0] !== outcome.text) ? { ...outcome, reports } : outcome;
 }

@@ -141,6 +141,14 @@ export function runJob(settings: BackupSettings, req: RunnerJobRequest, options:
       action: { kind: 'create', body: runnerJob(settings, req) },
       ...(options.resumable ? { resumable: true } : {}),
     },
-    { kind: 'wait', until: 'job-complete', namespace, name, ...(options.ifFailed ? { ifFailed: options.ifFailed } : {}) },
+    {
+      kind: 'wait',
+      until: 'job-complete',
+      namespace,
+      name,
+      // Kubernetes stops the Job at its deadline: the wait lasts as long, and a minute to see it fail.
+      timeoutSeconds: req.deadlineSeconds + 60,
+      ...(options.ifFailed ? { ifFailed: options.ifFailed } : {}),
+    },
   ];
 }

@@ -1,7 +1,8 @@
 /**
  * What a change in flight leaves on its lock (signed: change/in-flight.ts), so a restarted bot can
  * take it over at the step it had reached, follow it to its end and report it where it was asked.
- * It names its writes but does not carry them: no secret value is kept on the Lease.
+ * It names its writes and carries only the resumable ones in full (model/step.ts `resumable`: no
+ * secret in them), so no secret value is kept on the Lease.
  */
 import { z } from 'zod';
 import { RecordedStepSchema } from './step.ts';

@@ -40,16 +40,21 @@ export const WaitStepSchema = z.object({
   generation: z.number().optional(),
   /** Where things stand when this wait fails, and what to run next (a restore's steps say it). */
   ifFailed: z.string().optional(),
+  /**
+   * How long this wait may take, from when it starts (a runner Job: its own deadline and a margin);
+   * absent: the follow timeout. The change's whole deadline counts these in.
+   */
+  timeoutSeconds: z.number().int().positive().optional(),
 });
 export type WaitStep = z.infer<typeof WaitStepSchema>;
 
 export type Step = WriteStep | WaitStep;
 
 /**
- * A step as the in-flight record keeps it: a write names its object and the kind of write, never
- * the patch or body (an env patch carries every value of the installation's environment, and the
- * record sits in plain sight on a Lease). So a resumed change can follow waits, but cannot make a
- * write again: it stops there and says so.
+ * A step as the in-flight record keeps it: a write names its object and the kind of write, and
+ * carries its patch or body only when it is resumable (an env patch carries every value of the
+ * installation's environment, and the record sits in plain sight on a Lease). So a resumed change
+ * follows waits and makes resumable writes, and stops before any other write, saying so.
  */
 export const RecordedWriteSchema = WriteStepSchema.omit({ action: true }).extend({
   action: z.object({ kind: z.enum(['patch', 'create', 'delete']) }),

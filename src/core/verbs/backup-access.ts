@@ -6,7 +6,7 @@ import type { BackupStore, Backups } from '../ports/backup-store.ts';
 import type { VerbContext } from '../verb-context.ts';
 
 /** How long a runner may take before Kubernetes stops it: a large database dumps for a while. */
-export const runnerDeadlineSeconds = 6 * 3600;
+export const runnerDeadlineSeconds = 2 * 3600;
 
 export function enabledBackups(ctx: VerbContext): Extract<Backups, { enabled: true }> {
   if (ctx.backups.enabled) return ctx.backups;

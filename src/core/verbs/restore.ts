@@ -58,10 +58,12 @@ interface Switch {
   from: string;
   /** What the CR's annotations record of the switch (null removes one). */
   annotations: Record<string, string | null>;
+  /** Where things stand when the installation does not become stable on the new Secret. */
+  ifNotStable: string;
 }
 
 /** Stop every pod, switch the database Secret (and the annotations that say from what), start again. */
-function switchSteps(target: InstallationRef, { replicas, secret, from, annotations }: Switch): Step[] {
+function switchSteps(target: InstallationRef, { replicas, secret, from, annotations, ifNotStable }: Switch): Step[] {
   return [
     patchInstallation(target, { spec: { replicas: 0 } }),
     wait(
@@ -70,11 +72,7 @@ function switchSteps(target: InstallationRef, { replicas, secret, from, annotati
       `The installation is scaled to 0 on its database (Secret ${from}), not switched yet: to start it again as it was, type scale ${target.name} ${replicas}.`,
     ),
     patchInstallation(target, { metadata: { annotations }, spec: { replicas, database: { external: { secret } } } }),
-    wait(
-      target,
-      'stable',
-      `The installation is switched to Secret ${secret} but not stable: type status ${target.name} to see why; restore ${target.name} --undo switches back.`,
-    ),
+    wait(target, 'stable', ifNotStable),
   ];
 }
 
@@ -125,6 +123,7 @@ async function restorePlan(ctx: VerbContext, settings: BackupSettings, before: I
         replicas,
         secret,
         from: previous,
+        ifNotStable: `The installation is switched to Secret ${secret} but not stable: type status ${before.name} to see why; restore ${before.name} --undo switches back.`,
         annotations: {
           [restoreAnnotations.previousSecret]: previous,
           [restoreAnnotations.backupId]: backupId,
@@ -165,13 +164,20 @@ function undoPlan(ctx: VerbContext, before: Installation): ChangeDraft {
     kind: 'change',
     target,
     before,
-    steps: switchSteps(target, { replicas: before.spec.replicas ?? 1, secret: from.previousSecret, from: current, annotations: cleared }),
+    steps: switchSteps(target, {
+      replicas: before.spec.replicas ?? 1,
+      secret: from.previousSecret,
+      from: current,
+      annotations: cleared,
+      // The undo has cleared what a second --undo would read: the way back is a restore, or by hand.
+      ifNotStable: `The installation is switched back to Secret ${from.previousSecret} but not stable: type status ${before.name} to see why; the restored database stays in Secret ${current}.`,
+    }),
     risk: 'danger',
     confirmWord: before.name,
     summary: `restore ${before.namespace}/${before.name} --undo: back to Secret ${from.previousSecret} (undoing backup ${from.backupId}, restored ${from.restoredAt})`,
     notes: [
       `Scale to 0, switch the installation back to Secret ${from.previousSecret}, scale back to ${before.spec.replicas ?? 1}, wait for stable.`,
-      `The restored database stays, in Secret ${current}.`,
+      `The restored database stays, in Secret ${current}; what was written to it since the restore is not in the old one.`,
     ],
     doneNotes: [`Back on Secret ${from.previousSecret}; the restored database stays, in Secret ${current}.`],
   };

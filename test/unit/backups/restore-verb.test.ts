@@ -183,3 +183,23 @@ describe('backups', () => {
     expect(jobNames(h)).toEqual([]);
   });
 });
+
+describe('approving a prune', () => {
+  it('under the two-person rule, someone with only the backups right cannot approve a prune', async () => {
+    const policy = PolicySchema.parse({
+      roles: { pruner: { verbs: ['backups', 'prune-backups'] }, reader: { verbs: ['backups'] } },
+      bindings: [
+        { role: 'pruner', subjects: [{ user: 'alice' }] },
+        { role: 'reader', subjects: [{ user: 'bob' }] },
+      ],
+      twoPersonRule: { namespaces: ['chat'] },
+    });
+    const { h, store } = harness({ policy });
+    for (const id of ['20261120-080000-0001', '20261121-080000-0002', '20261122-080000-0003']) store.putBackup(metadata(id));
+    const { reply } = await h.run('backups mattermost --prune --confirm mattermost', chatUser('alice'));
+    expect(reply.pending?.needsApprover).toBe(true);
+    const bob = await h.run(`confirm ${reply.pending!.code} mattermost`, chatUser('bob'));
+    expect(bob.reply.error).toBe('forbidden');
+    expect(jobNames(h)).toEqual([]);
+  });
+});

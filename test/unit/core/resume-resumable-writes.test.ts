@@ -21,7 +21,7 @@ import { handMovedClock } from '../../support/hand-moved-clock.ts';
 
 const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'matterops-restore-x', namespace: 'chat' }, spec: {} };
 
-async function resumeWith(steps: Step[], step: number, prepare: (g: FakeClusterGateway) => void = () => undefined) {
+async function resumeWith(steps: Step[], step: number, prepare: (g: FakeClusterGateway) => void = () => undefined, gone = 31_000) {
   const clock = handMovedClock(fixedNow);
   const locks = new FakeLockManager(clock, 30);
   const audit = new FakeAuditLog();
@@ -47,7 +47,7 @@ async function resumeWith(steps: Step[], step: number, prepare: (g: FakeClusterG
     { cluster: 'c', namespace: 'chat', name: 'mattermost' },
     { operationId: 'op1', verb: 'restore', requester: 'alice', startedAt: fixedNow, record },
   );
-  clock.advance(31_000); // the holder died
+  clock.advance(gone); // the holder died
   const deps = {
     policy: openPolicy,
     locks: () => locks,
@@ -106,7 +106,14 @@ describe('resumable writes after a restart', () => {
   it('stops before a write that is not resumable, saying where it stands', async () => {
     const { reports, gateway } = await resumeWith([scaleTo(4, false), stable], 0);
     expect(reports[0]!.reply.tone).toBe('danger');
-    expect(JSON.stringify(reports[0]!.reply)).toContain('does not make writes');
+    expect(JSON.stringify(reports[0]!.reply)).toContain('does not make this write');
+    expect(gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(2);
+  });
+
+  it('a record past its deadline makes no write: the installation has moved on since', async () => {
+    const { reports, gateway } = await resumeWith([scaleTo(4, true), stable], 0, () => undefined, 2 * 3_600_000);
+    expect(reports[0]!.reply.tone).toBe('danger');
+    expect(JSON.stringify(reports[0]!.reply)).toContain('past the deadline of the change');
     expect(gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(2);
   });
 });

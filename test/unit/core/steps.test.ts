@@ -77,7 +77,7 @@ function setup() {
   const progress: string[] = [];
   const run = (start: InFlightRecord): Promise<FollowOutcome> =>
     runSteps(
-      { clock },
+      { clock, followTimeoutMs: 3_600_000 },
       {
         follower: gateway,
         holding,
@@ -135,7 +135,7 @@ describe('changes made of steps', () => {
     await clock.advance(3_000);
     expect(gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(2); // not before the Job is done
     gateway.jobs.set('chat', [job({ active: 0, succeeded: 1 })]);
-    expect(await drive(clock, outcome)).toEqual({ status: 'succeeded', text: 'stable 3/3' });
+    expect(await drive(clock, outcome)).toEqual({ status: 'succeeded', text: 'stable 3/3', reports: ['job backup-1 complete'] });
     expect(Date.now() - started).toBeLessThan(5_000); // a minute of change on the fake clock, no real wait
     expect(gateway.others.has('v1/configmaps/chat/backup-1-note')).toBe(true);
     expect(saved.map((r) => r.step)).toEqual([1, 2, 3]);
