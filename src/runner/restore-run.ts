@@ -21,7 +21,7 @@ export async function runRestore(config: RunnerConfig, deps: RunnerDeps): Promis
     deps.log(`restoring backup ${config.backupId} (${dump.sizeBytes} bytes, sha256 checked) into database ${name}`);
     const counts = await restoreDatabase(target, dump.path, metadata);
     const where = `${config.installation.namespace}/${secret}`;
-    await writeTargetSecret(deps.kubeConfig(), {
+    await writeTargetSecret(await deps.kubeConfig(), {
       namespace: config.installation.namespace,
       name: secret,
       connectionString: withDatabase(config.database.url, name),

@@ -8,8 +8,8 @@ export interface RunnerDeps {
   now: () => Date;
   /** Progress for the pod's log; never a secret (the caller sanitises it as well). */
   log: (line: string) => void;
-  /** restore: where the target Secret is written (in a pod: its service account). */
-  kubeConfig: () => KubeConfig;
+  /** restore: where the target Secret is written (in a pod: its service account); loaded only then. */
+  kubeConfig: () => Promise<KubeConfig>;
 }
 
 export type RunnerSuccess = Extract<RunnerResult, { ok: true }>;
