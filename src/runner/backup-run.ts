@@ -8,8 +8,9 @@
  */
 import { backupKeys, type BackupMetadata } from '../core/model/backup.ts';
 import { InvalidMetadata, objectSize, putJson, readMetadata } from './backup-objects.ts';
-import { rowCounts, serverVersion } from './database-facts.ts';
+import { databaseSize, rowCounts, serverVersion } from './database-facts.ts';
 import { dumpToStore } from './dump-to-store.ts';
+import { partSizeFor } from './upload-dump.ts';
 import { libpqConnection } from './libpq-environment.ts';
 import { PsqlSession } from './psql-session.ts';
 import type { RunnerConfig } from './runner-config.ts';
@@ -55,8 +56,9 @@ export async function runBackup(config: RunnerConfig, deps: RunnerDeps): Promise
     });
     const pgVersion = await atStage('dump', () => serverVersion(session));
     const counts = await atStage('dump', () => rowCounts(session));
+    const partSize = partSizeFor(await atStage('dump', () => databaseSize(session)));
     deps.log(`dumping ${config.installation.namespace}/${config.installation.name} (PostgreSQL ${pgVersion}) to s3://${bucket}/${keys.dump}`);
-    const digest = await dumpToStore(connection, snapshot, deps.s3, { bucket, key: keys.dump });
+    const digest = await dumpToStore(connection, snapshot, deps.s3, { bucket, key: keys.dump, partSize });
     // The dump is complete: the transaction that exported its snapshot can end.
     await session.close().catch(() => undefined);
     const stored = await atStage('upload', () => objectSize(deps.s3, bucket, keys.dump));

@@ -12,6 +12,12 @@ export async function serverVersion(session: PsqlSession): Promise<string> {
   return version ?? '';
 }
 
+/** The database's size on disk in bytes (indexes included: more than its dump holds). */
+export async function databaseSize(session: PsqlSession): Promise<number> {
+  const [bytes] = await session.query('SELECT pg_database_size(current_database())');
+  return Number(bytes);
+}
+
 /**
  * Rows per key table that exists (a database without Mattermost's schema records none; a restore
  * that lost a table then differs from its backup).

@@ -11,9 +11,9 @@ import { HashCounter } from './hash-counter.ts';
 import { dbnameArgument, type LibpqConnection } from './libpq-environment.ts';
 import { startPgTool } from './pg-process.ts';
 import { atStage, errorText, RunnerFailure } from './runner-failure.ts';
-import { uploadDump } from './upload-dump.ts';
+import { uploadDump, type UploadTarget } from './upload-dump.ts';
 
-export async function dumpToStore(connection: LibpqConnection, snapshot: string, client: S3Client, target: { bucket: string; key: string }): Promise<Digest> {
+export async function dumpToStore(connection: LibpqConnection, snapshot: string, client: S3Client, target: UploadTarget): Promise<Digest> {
   const args = ['--format=custom', `--snapshot=${snapshot}`, '--no-password', ...dbnameArgument(connection)];
   const dump = startPgTool('pg_dump', args, connection, { stdin: 'ignore', stdout: 'pipe' });
   const counter = new HashCounter({ beforeEnd: () => dump.exited });
