@@ -20,7 +20,8 @@ import { parsePostgresUrl } from '../src/runner/postgres-url.ts';
 import { s3Client } from '../test/sandbox/seaweedfs.ts';
 import { createBenchSchema, growDatabase } from './backup-data.ts';
 import { startBackupPeers, type BackupPeers } from './backup-peers.ts';
-import { measuredRun, type MeasuredRun } from './measured-run.ts';
+import { cpuSeconds, measuredRun, type MeasuredRun } from './measured-run.ts';
+import { RunUsage } from './run-usage.ts';
 import { interleave, percentile } from './stats.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -28,30 +29,14 @@ const sizesMiB = (process.env.BENCH_SIZES_MB ?? '100,1024').split(',').map(Numbe
 const cli = resolve(import.meta.dirname, '..', 'src', 'cli.ts');
 const MiB = 1024 * 1024;
 
-interface Peaks {
-  /** Highest VmHWM over the runs, kB: the command's own process (node, or plain pg_dump), its children by name. */
-  command: number;
-  children: Map<string, number>;
-  /** GNU time's peak of the whole tree. */
-  treeKb: number;
-}
-
 interface SizeResult {
   databaseBytes: number;
   baselineDumpBytes: number;
   runnerDumpBytes: number;
   runnerMs: number[];
   pgDumpMs: number[];
-  runner: Peaks;
-  baseline: Peaks;
-}
-
-const noPeaks = (): Peaks => ({ command: 0, children: new Map(), treeKb: 0 });
-
-function keep(peaks: Peaks, run: MeasuredRun): void {
-  peaks.command = Math.max(peaks.command, run.commandPeakKb);
-  for (const [name, kb] of run.childPeakKb) peaks.children.set(name, Math.max(peaks.children.get(name) ?? 0, kb));
-  peaks.treeKb = Math.max(peaks.treeKb, run.treePeakKb ?? 0);
+  runner: RunUsage;
+  baseline: RunUsage;
 }
 
 /** What a runner pod gets: the runner's variables (runnerEnv), PATH and HOME, nothing else. */
@@ -77,20 +62,26 @@ function baselineEnv(peers: BackupPeers): Record<string, string> {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LC_ALL: 'C', ...env };
 }
 
-async function runnerBackup(peers: BackupPeers, peaks: Peaks): Promise<number> {
+/** Runs `command` and adds what it and the store used meanwhile to `usage`. */
+async function measured(peers: BackupPeers, usage: RunUsage, command: string, args: string[], env: Record<string, string>): Promise<MeasuredRun> {
+  const storeBefore = cpuSeconds(peers.store.process.pid) ?? 0;
+  const run = await measuredRun(command, args, env, peers.dir);
+  usage.add(run, (cpuSeconds(peers.store.process.pid) ?? 0) - storeBefore);
+  return run;
+}
+
+async function runnerBackup(peers: BackupPeers, usage: RunUsage): Promise<number> {
   const log = join(peers.dir, 'termination-log');
-  const run = await measuredRun(process.execPath, [cli, 'backup', 'run'], runnerEnv(peers, log), peers.dir);
+  const run = await measured(peers, usage, process.execPath, [cli, 'backup', 'run'], runnerEnv(peers, log));
   const result = RunnerResultSchema.parse(JSON.parse(readFileSync(log, 'utf8')));
   if (run.code !== 0 || !result.ok) throw new Error(`the runner failed (exit ${run.code}): ${result.ok ? run.stderr : result.error}`);
-  keep(peaks, run);
   return result.sizeBytes;
 }
 
-async function baselineDump(peers: BackupPeers, peaks: Peaks): Promise<number> {
+async function baselineDump(peers: BackupPeers, usage: RunUsage): Promise<number> {
   const file = join(peers.dir, 'baseline.dump');
-  const run = await measuredRun('pg_dump', ['--format=custom', '-f', file], baselineEnv(peers), peers.dir);
+  const run = await measured(peers, usage, 'pg_dump', ['--format=custom', '-f', file], baselineEnv(peers));
   if (run.code !== 0) throw new Error(`pg_dump failed (exit ${run.code}): ${run.stderr}`);
-  keep(peaks, run);
   return statSync(file).size;
 }
 
@@ -110,7 +101,15 @@ async function settle(peers: BackupPeers): Promise<void> {
 
 async function benchSize(peers: BackupPeers, sizeMiB: number): Promise<SizeResult> {
   const databaseBytes = growDatabase(peers.pg, peers.database, sizeMiB * MiB, (size) => console.log(`  grown to ${(size / MiB).toFixed(0)} MiB`));
-  const out: SizeResult = { databaseBytes, baselineDumpBytes: 0, runnerDumpBytes: 0, runnerMs: [], pgDumpMs: [], runner: noPeaks(), baseline: noPeaks() };
+  const out: SizeResult = {
+    databaseBytes,
+    baselineDumpBytes: 0,
+    runnerDumpBytes: 0,
+    runnerMs: [],
+    pgDumpMs: [],
+    runner: new RunUsage(),
+    baseline: new RunUsage(),
+  };
   const subject = async () => (out.runnerDumpBytes = await runnerBackup(peers, out.runner));
   const baseline = async () => (out.baselineDumpBytes = await baselineDump(peers, out.baseline));
   console.log(
@@ -124,34 +123,38 @@ async function benchSize(peers: BackupPeers, sizeMiB: number): Promise<SizeResul
 }
 
 const mib = (bytes: number): string => (bytes / MiB).toFixed(1);
-const kbMiB = (kb: number | undefined): string => (kb === undefined ? '-' : (kb / 1024).toFixed(1));
+const one = (value: number | undefined): string => (value === undefined ? '-' : value.toFixed(1));
+const seconds = (ms: number[]): string => ms.map((m) => (m / 1000).toFixed(2)).join(' ');
+
+function reportSize(size: number, r: SizeResult): void {
+  const [runnerP50, pgDumpP50] = [percentile(r.runnerMs, 50), percentile(r.pgDumpMs, 50)];
+  const throughput = (ms: number): string => (r.databaseBytes / MiB / (ms / 1000)).toFixed(1);
+  const columns = [
+    `${mib(r.databaseBytes)} (${size})`,
+    `${mib(r.runnerDumpBytes)}, ${mib(r.baselineDumpBytes)}`,
+    (runnerP50 / 1000).toFixed(2),
+    (pgDumpP50 / 1000).toFixed(2),
+    throughput(runnerP50),
+    throughput(pgDumpP50),
+    (pgDumpP50 / runnerP50).toFixed(3),
+    one(r.runner.peakMiB('command')),
+    one(r.runner.peakMiB('tree')),
+    `${one(r.runner.peakMiB('pg_dump'))}, ${one(r.baseline.peakMiB('command'))}`,
+  ];
+  console.log(columns.join(' | '));
+  console.log(`  wall s: runner ${seconds(r.runnerMs)}; pg_dump ${seconds(r.pgDumpMs)}`);
+  const [runner, plain] = [r.runner, r.baseline];
+  console.log(
+    `  CPU s p50: runner tree ${one(runner.cpuP50('tree'))} (node ${one(runner.cpuP50('command'))}, pg_dump ${one(runner.cpuP50('pg_dump'))}, psql ${one(runner.cpuP50('psql'))}), store ${one(runner.cpuP50('store'))}; plain pg_dump ${one(plain.cpuP50('command'))}, store ${one(plain.cpuP50('store'))}`,
+  );
+}
 
 function report(results: Map<number, SizeResult>): void {
   console.log(`\nbackup of a generated database, ${rounds} rounds interleaved (node ${process.version}, ${cpus().length} cores)`);
   console.log(
     'size MiB | dump MiB (runner, pg_dump) | runner p50 s | pg_dump p50 s | runner MiB/s | pg_dump MiB/s | ratio | node peak MiB | tree peak MiB | pg_dump peak MiB (runner, plain)',
   );
-  for (const [size, r] of results) {
-    const [runnerP50, pgDumpP50] = [percentile(r.runnerMs, 50), percentile(r.pgDumpMs, 50)];
-    const throughput = (ms: number) => r.databaseBytes / MiB / (ms / 1000);
-    console.log(
-      [
-        `${mib(r.databaseBytes)} (${size})`,
-        `${mib(r.runnerDumpBytes)}, ${mib(r.baselineDumpBytes)}`,
-        (runnerP50 / 1000).toFixed(2),
-        (pgDumpP50 / 1000).toFixed(2),
-        throughput(runnerP50).toFixed(1),
-        throughput(pgDumpP50).toFixed(1),
-        (pgDumpP50 / runnerP50).toFixed(3),
-        kbMiB(r.runner.command),
-        kbMiB(r.runner.treeKb || undefined),
-        `${kbMiB(r.runner.children.get('pg_dump'))}, ${kbMiB(r.baseline.command)}`,
-      ].join(' | '),
-    );
-    console.log(
-      `  samples s: runner ${r.runnerMs.map((m) => (m / 1000).toFixed(2)).join(' ')}; pg_dump ${r.pgDumpMs.map((m) => (m / 1000).toFixed(2)).join(' ')}`,
-    );
-  }
+  for (const [size, r] of results) reportSize(size, r);
 }
 
 function checkDisk(dir: string): void {
@@ -166,6 +169,11 @@ const stopOnSignal = () => void peers.stop().finally(() => process.exit(130));
 process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
 try {
   checkDisk(peers.dir);
+  console.log(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (${cpus().length} cores)`,
+  );
   createBenchSchema(peers.pg, peers.database, peers.role);
   const results = new Map<number, SizeResult>();
   for (const size of [...sizesMiB].sort((a, b) => a - b)) {
