@@ -10,7 +10,6 @@ import { dnsLabelSource } from '../core/model/patterns.ts';
 import type { S3Settings } from '../adapters/s3/s3-client.ts';
 import { InvalidPostgresUrl, parsePostgresUrl } from './postgres-url.ts';
 
-export { runnerOperations, type RunnerOperation } from '../core/model/backup.ts';
 import type { RunnerOperation } from '../core/model/backup.ts';
 
 export interface DatabaseSettings {

@@ -36,6 +36,9 @@ function configFor(extra: Record<string, string> = {}): Record<string, string> {
     MATTEROPS_FOLLOW_TIMEOUT: '120s',
     MATTEROPS_LOCK_SECONDS: '3',
     MATTEROPS_SIGNING_KEY: env('MATTEROPS_SIGNING_KEY'),
+    // Locks in a state namespace of its own: `matterops resume` below must resume this file's
+    // changes only, not another test file's running beside it.
+    MATTEROPS_STATE_NAMESPACE: namespace,
     MATTEROPS_BACKUP_S3_ENDPOINT: env('MATTEROPS_BACKUP_S3_ENDPOINT'),
     MATTEROPS_BACKUP_S3_BUCKET: env('MATTEROPS_BACKUP_S3_BUCKET'),
     MATTEROPS_BACKUP_S3_ACCESS_KEY_ID: env('MATTEROPS_BACKUP_S3_ACCESS_KEY_ID'),

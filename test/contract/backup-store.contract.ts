@@ -131,6 +131,17 @@ export function backupStoreContract(label: string, make: () => BackupStoreUnderT
       expect((await t.store.list(installation)).map((b) => b.id)).toEqual(['20261201-231800-a1b2']);
     });
 
+    it('names the newest complete backup from the listing alone: a newer one without metadata or without its dump does not count', async () => {
+      const t = make();
+      const installation = fresh();
+      expect(await t.store.newestComplete(installation)).toBeUndefined();
+      await putBackup(t, installation, '20261201-231800-0001');
+      await putBackup(t, installation, '20261202-231800-0002');
+      await putBackup(t, installation, '20261203-231800-0003', { dump: true, metadata: false });
+      await putBackup(t, installation, '20261204-231800-0004', { dump: false, metadata: true });
+      expect(await t.store.newestComplete(installation)).toBe('20261202-231800-0002');
+    });
+
     it('lists every one of many backups', async () => {
       const t = make();
       const installation = fresh();

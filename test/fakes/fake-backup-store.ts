@@ -35,6 +35,15 @@ export class FakeBackupStore implements BackupStore {
     return Promise.resolve([...ids].filter((id) => backupIdPattern.test(id)).map((id) => this.describe(installation, id)));
   }
 
+  async newestComplete(installation: Installation): Promise<string | undefined> {
+    const ids = (await this.list(installation)).map((b) => b.id);
+    const complete = ids.filter((id) => {
+      const keys = backupKeys(this.prefix, installation, id);
+      return this.objects.has(keys.dump) && this.objects.has(keys.metadata);
+    });
+    return complete.sort().at(-1);
+  }
+
   remove(installation: Installation, id: string): Promise<void> {
     const { dir } = backupKeys(this.prefix, installation, id);
     for (const key of [...this.objects.keys()]) if (key.startsWith(dir)) this.objects.delete(key);

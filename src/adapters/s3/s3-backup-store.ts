@@ -69,20 +69,35 @@ export function createS3BackupStore(client: S3Client, settings: { bucket: string
     };
   }
 
+  /** One listing of the installation's folder, grouped by backup id (other objects are not ours). */
+  async function grouped(installation: Installation): Promise<Map<string, Map<string, _Object>>> {
+    const under = folder(installation);
+    const byId = new Map<string, Map<string, _Object>>();
+    for (const object of await listKeys(under)) {
+      const id = object.Key?.slice(under.length).split('/')[0] ?? '';
+      if (!backupIdPattern.test(id)) continue; // not ours: a backup folder is named by its id
+      const objects = byId.get(id) ?? new Map<string, _Object>();
+      objects.set(object.Key ?? '', object);
+      byId.set(id, objects);
+    }
+    return byId;
+  }
+
   return {
     location: s3Location(settings),
     prefix,
     async list(installation) {
-      const under = folder(installation);
-      const byId = new Map<string, Map<string, _Object>>();
-      for (const object of await listKeys(under)) {
-        const id = object.Key?.slice(under.length).split('/')[0] ?? '';
-        if (!backupIdPattern.test(id)) continue; // not ours: a backup folder is named by its id
-        const objects = byId.get(id) ?? new Map<string, _Object>();
-        objects.set(object.Key ?? '', object);
-        byId.set(id, objects);
-      }
-      return await mapLimit([...byId], readConcurrency, ([id, objects]) => describe(installation, id, objects));
+      return await mapLimit([...(await grouped(installation))], readConcurrency, ([id, objects]) => describe(installation, id, objects));
+    },
+    async newestComplete(installation) {
+      const complete = [...(await grouped(installation))].filter(([id, objects]) => {
+        const keys = backupKeys(prefix, installation, id);
+        return objects.has(keys.dump) && objects.has(keys.metadata);
+      });
+      return complete
+        .map(([id]) => id)
+        .sort()
+        .at(-1);
     },
     async remove(installation, id) {
       const keys = (await listKeys(backupKeys(prefix, installation, id).dir)).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));

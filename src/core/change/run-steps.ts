@@ -80,5 +80,5 @@ export async function runSteps(deps: Pick<ChangeDeps, 'clock' | 'followTimeoutMs
       await run.holding.saveProgress(record);
     }
   }
-  return reports.length > 1 || (reports.length === 1 && reports[0] !== outcome.text) ? { ...outcome, reports } : outcome;
+  return reports.length ? { ...outcome, reports } : outcome;
 }

@@ -4,14 +4,15 @@
  * the pod through `secretKeyRef`: the Job names Secrets, the bot never reads them, and nothing
  * secret is in the plan, the preview, the in-flight record or an Event.
  */
-import { backupAnnotations, backupLabels, runnerEnv } from '../model/backup.ts';
+import { backupAnnotations, backupLabels, runnerEnv, type RunnerOperation } from '../model/backup.ts';
 import type { BackupSettings } from '../model/backup-settings.ts';
 import type { Installation } from '../model/installation.ts';
 import { kinds } from '../model/resource.ts';
 import type { Step } from '../model/step.ts';
 import { MatteropsError } from '../errors.ts';
 
-export type RunnerOperation = 'backup' | 'restore' | 'drill' | 'prune';
+/** How long a runner may take before Kubernetes stops it: a large database dumps for a while. */
+export const runnerDeadlineSeconds = 2 * 3600;
 
 export interface RunnerJobRequest {
   operation: RunnerOperation;
@@ -28,8 +29,6 @@ export interface RunnerJobRequest {
   admin?: boolean;
   /** More annotations on the Job (a prune names the ids it deletes, for the catalog). */
   annotations?: Record<string, string>;
-  /** How long the runner may take before Kubernetes stops it. */
-  deadlineSeconds: number;
 }
 
 const secretRef = (name: string, secret: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
@@ -93,7 +92,7 @@ export function runnerJob(settings: BackupSettings, req: RunnerJobRequest): Reco
     spec: {
       // A failed run is reported, never retried behind the user's back: a retry is a new command.
       backoffLimit: 0,
-      activeDeadlineSeconds: req.deadlineSeconds,
+      activeDeadlineSeconds: runnerDeadlineSeconds,
       ttlSecondsAfterFinished: settings.jobTtlSeconds,
       template: {
         metadata: { labels, annotations },
@@ -147,7 +146,7 @@ export function runJob(settings: BackupSettings, req: RunnerJobRequest, options:
       namespace,
       name,
       // Kubernetes stops the Job at its deadline: the wait lasts as long, and a minute to see it fail.
-      timeoutSeconds: req.deadlineSeconds + 60,
+      timeoutSeconds: runnerDeadlineSeconds + 60,
       ...(options.ifFailed ? { ifFailed: options.ifFailed } : {}),
     },
   ];

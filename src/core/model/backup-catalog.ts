@@ -149,9 +149,3 @@ function prunedRow(id: string, job: JobInfo): CatalogRow {
     leftover: false,
   };
 }
-
-/** Milliseconds since the newest good backup started, for `status`; undefined when there is none. */
-export function lastGoodBackupAge(rows: CatalogRow[], now: Date): number | undefined {
-  const newest = rows.filter(isGood).reduce<Date | undefined>((t, r) => (!t || r.time > t ? r.time : t), undefined);
-  return newest && Math.max(0, now.getTime() - newest.getTime());
-}

@@ -15,8 +15,14 @@ export interface BackupStore {
   readonly location: string;
   /** The prefix every key starts with (config; may be empty). */
   readonly prefix: string;
-  /** Every backup of the installation found in the store, any order. */
+  /** Every backup of the installation found in the store, any order (reads every metadata object). */
   list(installation: { namespace: string; name: string }): Promise<StoredBackup[]>;
+  /**
+   * The id of the newest backup whose dump and metadata objects are both there, from one listing
+   * and no reads (metadata is written last, so a complete backup has it): what `status` shows the
+   * age of, without reading a whole catalog on every status.
+   */
+  newestComplete(installation: { namespace: string; name: string }): Promise<string | undefined>;
   /** Deletes the backup's objects (dump, metadata, verification). Deleting what is gone is fine. */
   remove(installation: { namespace: string; name: string }, id: string): Promise<void>;
 }

@@ -5,9 +5,6 @@ import type { Installation } from '../model/installation.ts';
 import type { BackupStore, Backups } from '../ports/backup-store.ts';
 import type { VerbContext } from '../verb-context.ts';
 
-/** How long a runner may take before Kubernetes stops it: a large database dumps for a while. */
-export const runnerDeadlineSeconds = 2 * 3600;
-
 export function enabledBackups(ctx: VerbContext): Extract<Backups, { enabled: true }> {
   if (ctx.backups.enabled) return ctx.backups;
   throw new MatteropsError('invalid', ctx.backups.why, 'docs/backups.md says how to set up the store, its Secrets and the runner');

@@ -23,7 +23,7 @@ import { pruneSteps, retentionShown } from './prune-steps.ts';
 import { usernameOf } from '../model/caller.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
-import { enabledBackups, latestGoodBackup, readCatalog, runnerDeadlineSeconds } from './backup-access.ts';
+import { enabledBackups, latestGoodBackup, readCatalog } from './backup-access.ts';
 
 export const BackupSchema = ChangeVerbFlagsSchema.extend({
   verb: z.literal('backup'),
@@ -108,7 +108,6 @@ export const backup = defineChange<BackupOperation>({
           ...(op.note ? { note: op.note } : {}),
           env: { [runnerEnv.targetDatabase]: database },
           admin: true,
-          deadlineSeconds: runnerDeadlineSeconds,
         }),
         risk: 'change',
         summary: `drill ${before.namespace}/${before.name}: restore backup ${latest} into scratch database ${database}`,
@@ -130,7 +129,6 @@ export const backup = defineChange<BackupOperation>({
           installation: before,
           requestedBy,
           ...(op.note ? { note: op.note } : {}),
-          deadlineSeconds: runnerDeadlineSeconds,
         }),
         ...retention.steps,
       ],

@@ -7,7 +7,6 @@ import type { Installation } from '../model/installation.ts';
 import type { Step } from '../model/step.ts';
 import type { RetentionRules } from '../model/retention.ts';
 import type { VerbContext } from '../verb-context.ts';
-import { runnerDeadlineSeconds } from './backup-access.ts';
 
 export interface PruneRun {
   installation: Installation;
@@ -26,7 +25,6 @@ export function pruneSteps(ctx: VerbContext, settings: BackupSettings, { install
     requestedBy: usernameOf(ctx.caller),
     env: { [runnerEnv.pruneIds]: list },
     annotations: { [backupAnnotations.pruneIds]: list },
-    deadlineSeconds: runnerDeadlineSeconds,
   });
 }
 

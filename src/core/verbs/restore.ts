@@ -23,7 +23,7 @@ import type { Step } from '../model/step.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 import type { VerbContext } from '../verb-context.ts';
-import { enabledBackups, runnerDeadlineSeconds } from './backup-access.ts';
+import { enabledBackups } from './backup-access.ts';
 
 export const RestoreSchema = ChangeVerbFlagsSchema.extend({
   verb: z.literal('restore'),
@@ -98,7 +98,6 @@ async function restorePlan(ctx: VerbContext, settings: BackupSettings, before: I
   const common: Omit<RunnerJobRequest, 'operation' | 'runId' | 'backupId'> = {
     installation: before,
     requestedBy: usernameOf(ctx.caller),
-    deadlineSeconds: runnerDeadlineSeconds,
   };
   const untouched = `Nothing was switched: the installation runs on its own database (Secret ${previous}).`;
   return {

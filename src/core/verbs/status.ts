@@ -6,9 +6,8 @@ import { z } from 'zod';
 import { InstallationNameSchema, PlaceFlagsSchema } from '../grammar/common-schemas.ts';
 import type { Installation } from '../model/installation.ts';
 import { verdictOf } from '../model/verdict.ts';
-import type { EventInfo, JobInfo, PodInfo } from '../model/workload.ts';
-import { catalogRows, installationJobs, lastGoodBackupAge } from '../model/backup-catalog.ts';
-import type { StoredBackup } from '../model/backup.ts';
+import type { EventInfo, PodInfo } from '../model/workload.ts';
+import { backupIdTime } from '../model/backup.ts';
 import type { VerbContext } from '../verb-context.ts';
 import { fields, heading, reply, table, text, type Block, type Field } from '../reply.ts';
 import { resolveInstallation } from '../resolve-installation.ts';
@@ -67,12 +66,11 @@ function warningBlocks(events: EventInfo[], now: Date): Block[] {
   ];
 }
 
-/** The age of the last good backup, when backups are on (the store unreadable: said so, not hidden). */
-function backupField(ctx: VerbContext, stored: StoredBackup[] | undefined, jobs: JobInfo[], now: Date): Field[] {
+/** The age of the last complete backup, when backups are on (a store that does not answer is said so, not hidden). */
+function backupField(ctx: VerbContext, newest: { id: string | undefined } | undefined, now: Date): Field[] {
   if (!ctx.backups.enabled) return [];
-  if (!stored) return [{ label: 'last backup', value: 'the backup store did not answer' }];
-  const age = lastGoodBackupAge(catalogRows(stored, jobs, now), now);
-  return [{ label: 'last backup', value: age === undefined ? 'none' : `${formatAge(age)} ago` }];
+  if (!newest) return [{ label: 'last backup', value: 'the backup store did not answer' }];
+  return [{ label: 'last backup', value: newest.id ? `${formatAge(Math.max(0, now.getTime() - backupIdTime(newest.id).getTime()))} ago` : 'none' }];
 }
 
 export const status = defineVerb<StatusOperation>({
@@ -88,18 +86,23 @@ export const status = defineVerb<StatusOperation>({
   async run(ctx, op) {
     const installation = await resolveInstallation(ctx, op.name);
     const { namespace, name } = installation;
-    const [pods, events, jobs, stored] = await Promise.all([
+    const [pods, events, jobs, newest] = await Promise.all([
       ctx.gateway.listPods(namespace, name),
       ctx.gateway.listEvents(namespace, name),
       ctx.gateway.listJobs(namespace),
-      ctx.backups.enabled ? ctx.backups.store.list(installation).catch(() => undefined) : Promise.resolve(undefined),
+      ctx.backups.enabled
+        ? ctx.backups.store.newestComplete(installation).then(
+            (id) => ({ id }),
+            () => undefined,
+          )
+        : Promise.resolve(undefined),
     ]);
     const verdict = verdictOf(installation, pods, jobs);
     const now = ctx.clock.now();
     return reply(
       verdict.tone,
       heading(`${namespace}/${name}: ${verdict.text}`),
-      fields([...specFields(installation, pods), ...backupField(ctx, stored, installationJobs(jobs, name), now)]),
+      fields([...specFields(installation, pods), ...backupField(ctx, newest, now)]),
       podTable(pods, now),
       ...warningBlocks(events, now),
     );

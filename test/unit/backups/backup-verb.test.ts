@@ -1,7 +1,7 @@
 /** `backup` on fakes: the runner Job it plans, what it reports, and every refusal (nothing created then). */
 import { describe, expect, it } from 'vitest';
 import type { BackupSettings } from '../../../src/core/model/backup-settings.ts';
-import type { BackupStore } from '../../../src/core/ports/backup-store.ts';
+import { FakeBackupStore } from '../../fakes/fake-backup-store.ts';
 import { alice, createHarness, type Harness } from '../../support/core-harness.ts';
 
 const settings: BackupSettings = {
@@ -12,14 +12,6 @@ const settings: BackupSettings = {
   serviceAccount: 'matterops-runner',
   retention: {},
   jobTtlSeconds: 3600,
-};
-
-/** The backup path reads nothing from the store; a call would be a bug. */
-const untouchedStore: BackupStore = {
-  location: 's3://matterops-backups/',
-  prefix: '',
-  list: () => Promise.reject(new Error('the store is not read by a backup')),
-  remove: () => Promise.reject(new Error('the store is not written by the bot')),
 };
 
 const okResult = (id: string) =>
@@ -44,7 +36,7 @@ interface JobBody {
 const jobs = (h: Harness): JobBody[] => [...h.gateway.others.entries()].filter(([k]) => k.startsWith('batch/v1/jobs/')).map(([, v]) => v as unknown as JobBody);
 
 function harness(): Harness {
-  const h = createHarness({ backups: { settings, store: untouchedStore } });
+  const h = createHarness({ backups: { settings, store: new FakeBackupStore() } });
   h.gateway.seed('chat', 'mattermost', { replicas: 2 });
   return h;
 }

@@ -4,12 +4,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { catalogRows, installationJobs, lastGoodBackupAge } from '../../../../src/core/model/backup-catalog.ts';
+import { catalogRows, installationJobs } from '../../../../src/core/model/backup-catalog.ts';
 import { backupLabels, newBackupId } from '../../../../src/core/model/backup.ts';
 import { dumpGone, dumpOnly, failedJob, good, runnerJob, succeededJob } from './backup-fixtures.ts';
 
 const now = new Date('2026-12-03T12:00:00Z');
-const hour = 3_600_000;
 
 describe('catalog rows', () => {
   it('shows every state, newest first, with size, who asked, the note and why a backup failed', () => {
@@ -121,21 +120,5 @@ describe('catalog rows', () => {
         expect(rows.every((r, k) => k === 0 || rows[k - 1]!.time >= r.time)).toBe(true);
       }),
     );
-  });
-});
-
-describe('the age of the last good backup (for status)', () => {
-  it('counts from the newest ok or verified backup, passing over newer ones that are not good', () => {
-    const rows = catalogRows(
-      [good('20261202-120000-0001', { verifiedAt: '2026-12-02T13:00:00Z' }), good('20261201-120000-0002'), dumpGone('20261203-060000-0003')],
-      [failedJob('20261203-100000-0004')],
-      now,
-    );
-    expect(lastGoodBackupAge(rows, now)).toBe(24 * hour);
-  });
-
-  it('is undefined without a good backup, and never negative for a backup stamped ahead of our clock', () => {
-    expect(lastGoodBackupAge(catalogRows([dumpOnly('20261203-020000-0001')], [], now), now)).toBeUndefined();
-    expect(lastGoodBackupAge(catalogRows([good('20261203-120500-0001')], [], now), now)).toBe(0);
   });
 });
