@@ -16,6 +16,9 @@ MM_VERSION=9.9.0
 # SeaweedFS has no module tags the proxy serves; this pseudo-version is release 4.53.
 SEAWEEDFS_MODULE_VERSION=v0.0.0-20261109003541-7506e5f91cd6
 SEAWEEDFS_VERSION=4.53
+# v0.32 and later embed a built web UI their module zip lacks and do not build; 0.31.1 does.
+ALERTMANAGER_VERSION=0.31.1
+HELM_VERSION=4.3.1
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 # The binaries are stripped (-s -w), so the compiler need not write debug info either.
 NODWARF=-gcflags=all=-dwarf=false
@@ -164,6 +167,34 @@ seaweedfs_build() {
   go build -p 2 -trimpath "$NODWARF" -ldflags "-s -w" -o "$PEERS/bin/weed" github.com/seaweedfs/seaweedfs/weed
 }
 
+alertmanager_get() {
+  mkdir -p "$PEERS/src/alertmanager" && cd "$PEERS/src/alertmanager"
+  [ -f go.mod ] || go mod init local/alertmanager-build
+  go get -tool "github.com/prometheus/alertmanager/cmd/alertmanager@v$ALERTMANAGER_VERSION" \
+    "github.com/prometheus/alertmanager/cmd/amtool@v$ALERTMANAGER_VERSION"
+}
+
+alertmanager_build() {
+  cd "$PEERS/src/alertmanager"
+  # The version flags are what `alertmanager --version` prints (and what `fresh` checks).
+  local v=github.com/prometheus/common/version
+  go build -p 2 -trimpath "$NODWARF" -ldflags "-s -w -X $v.Version=$ALERTMANAGER_VERSION" -o "$PEERS/bin/" \
+    github.com/prometheus/alertmanager/cmd/alertmanager github.com/prometheus/alertmanager/cmd/amtool
+}
+
+helm_get() {
+  mkdir -p "$PEERS/src/helm" && cd "$PEERS/src/helm"
+  [ -f go.mod ] || go mod init local/helm-build
+  go get -tool "helm.sh/helm/v4/cmd/helm@v$HELM_VERSION"
+}
+
+helm_build() {
+  cd "$PEERS/src/helm"
+  # Without the version flag `helm version` says only v4.3.
+  go build -p 2 -trimpath "$NODWARF" -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=v$HELM_VERSION" \
+    -o "$PEERS/bin/helm" helm.sh/helm/v4/cmd/helm
+}
+
 install_postgres() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15
 }
@@ -172,7 +203,7 @@ echo "matterops peers -> $PEERS"
 
 # What is out of date. Each check on its own line: a step on the left of && or || would run with
 # errexit ignored.
-need_etcd=1 need_k8s=1 need_kwok=1 need_operator=1 need_mattermost=1 need_seaweedfs=1
+need_etcd=1 need_k8s=1 need_kwok=1 need_operator=1 need_mattermost=1 need_seaweedfs=1 need_alertmanager=1 need_helm=1
 if fresh etcd "$ETCD_VERSION" "$PEERS/bin/etcd" --version; then need_etcd=0; fi
 if fresh kube-apiserver "v$K8S_VERSION" "$PEERS/bin/kube-apiserver" --version &&
    fresh kube-controller-manager "v$K8S_VERSION" "$PEERS/bin/kube-controller-manager" --version &&
@@ -186,6 +217,9 @@ if stamp_ok mattermost "$PEERS/mattermost/bin/mattermost" "$MM_VERSION" && [ -x 
 fi
 # `weed version` prints "version 30GB 4.53  linux amd64" (30GB: the build's volume size limit).
 if fresh seaweedfs "30GB $SEAWEEDFS_VERSION" "$PEERS/bin/weed" version; then need_seaweedfs=0; fi
+if fresh alertmanager "version $ALERTMANAGER_VERSION" "$PEERS/bin/alertmanager" --version &&
+   [ -x "$PEERS/bin/amtool" ]; then need_alertmanager=0; fi
+if fresh helm "v$HELM_VERSION" "$PEERS/bin/helm" version; then need_helm=0; fi
 
 # Downloads wait on the network and compiles on the CPU: the other peers' modules are fetched in
 # the background while Kubernetes, the longest compile, builds. The module cache takes concurrent
@@ -201,6 +235,8 @@ if [ "$need_kwok" = 1 ]; then prefetch kwok; fi
 if [ "$need_operator" = 1 ]; then prefetch operator; fi
 if [ "$need_mattermost" = 1 ]; then prefetch mattermost; fi
 if [ "$need_seaweedfs" = 1 ]; then prefetch seaweedfs; fi
+if [ "$need_alertmanager" = 1 ]; then prefetch alertmanager; fi
+if [ "$need_helm" = 1 ]; then prefetch helm; fi
 
 if [ "$need_k8s" = 1 ]; then
   # No kubectl: it would add minutes to a cold build, and the sandbox needs none (CRDs go in over
@@ -219,6 +255,8 @@ if [ "$need_mattermost" = 1 ]; then
   stamp mattermost "$MM_VERSION"
 fi
 if [ "$need_seaweedfs" = 1 ]; then fetched seaweedfs; step seaweedfs seaweedfs_build; fi
+if [ "$need_alertmanager" = 1 ]; then fetched alertmanager; step alertmanager alertmanager_build; fi
+if [ "$need_helm" = 1 ]; then fetched helm; step helm helm_build; fi
 if [ -x /usr/lib/postgresql/15/bin/postgres ]; then
   printf '  %-28s present (Debian)\n' postgresql-15
 else
