@@ -1,0 +1,180 @@
+/**
+ * The incident engine (issue 12): findings over time become incident changes. A finding opens an
+ * incident once it has lasted its rule's delay (from `since` when the objects tell it, else from
+ * when the engine first saw it); an incident changes when its notified state does; it resolves
+ * once its finding has been gone for the hold-down, so a flapping pod keeps one thread; a relapse
+ * within the cool-down reopens it. Pure and synchronous: the caller feeds snapshots' findings and
+ * asks `evaluate(now)` on every change and on a timer (delays pass with no event).
+ */
+import { findingKey, type Finding } from './finding.ts';
+import type { IncidentChange } from './incident-change.ts';
+import { notifiedState, type Incident } from './incident.ts';
+import { findingsOf } from './rules/index.ts';
+import { installationKey, type InstallationSnapshot } from './snapshot.ts';
+import type { Thresholds } from './thresholds.ts';
+
+interface Tracked {
+  installation: { namespace: string; name: string };
+  finding: Finding;
+  firstSeen: Date;
+  /** Found in the installation's latest findings. */
+  present: boolean;
+  clearSince?: Date | undefined;
+  /** pending: found, not yet for its delay; open; resolved: kept for the cool-down. */
+  status: 'pending' | 'open' | 'resolved';
+  incident?: Incident | undefined;
+  notified?: string | undefined;
+}
+
+function incidentOf(t: Tracked, since: Date): Incident {
+  const f = t.finding;
+  return {
+    key: findingKey(f, t.installation),
+    source: 'rules',
+    installation: t.installation,
+    rule: f.rule,
+    severity: f.severity,
+    title: f.title,
+    since,
+    affected: f.affected,
+    evidence: f.evidence,
+    state: 'open',
+  };
+}
+
+export class IncidentEngine {
+  private readonly tracked = new Map<string, Tracked>();
+  /** Keys by installation, so a new snapshot clears what it no longer finds. */
+  private readonly byInstallation = new Map<string, Set<string>>();
+  private readonly thresholds: Thresholds;
+
+  constructor(thresholds: Thresholds) {
+    this.thresholds = thresholds;
+  }
+
+  /** Runs every rule on the snapshot and takes its findings as the installation's current ones. */
+  observeSnapshot(s: InstallationSnapshot, now: Date): void {
+    this.observe(s, findingsOf(s, now, this.thresholds), now);
+  }
+
+  /** The installation's current findings: keys it had and lacks now count as clear from `now`. */
+  observe(installation: { namespace: string; name: string }, findings: readonly Finding[], now: Date): void {
+    const id = installationKey(installation);
+    const keys = new Set<string>();
+    for (const finding of findings) {
+      const key = findingKey(finding, installation);
+      keys.add(key);
+      const known = this.tracked.get(key);
+      if (known) {
+        known.finding = finding;
+        known.present = true;
+        known.clearSince = undefined;
+      } else
+        this.tracked.set(key, {
+          installation: { namespace: installation.namespace, name: installation.name },
+          finding,
+          firstSeen: now,
+          present: true,
+          status: 'pending',
+        });
+    }
+    for (const key of this.byInstallation.get(id) ?? []) {
+      const t = this.tracked.get(key);
+      if (!keys.has(key) && t?.present) {
+        t.present = false;
+        t.clearSince = now;
+      }
+    }
+    this.byInstallation.set(id, new Set([...(this.byInstallation.get(id) ?? []), ...keys]));
+  }
+
+  /**
+   * Incidents a previous leader left open (the thread keeper's document): tracked as open and
+   * present, so they resolve after the hold-down unless the first snapshots still find them.
+   */
+  restore(open: readonly Incident[], now: Date): void {
+    for (const incident of open) {
+      if (!incident.installation || this.tracked.has(incident.key)) continue;
+      const finding: Finding = {
+        rule: incident.rule,
+        part: '',
+        severity: incident.severity,
+        title: incident.title,
+        since: incident.since,
+        openAfterMs: 0,
+        affected: incident.affected,
+        evidence: incident.evidence,
+      };
+      this.tracked.set(incident.key, {
+        installation: incident.installation,
+        finding,
+        firstSeen: incident.since,
+        present: false,
+        clearSince: now,
+        status: 'open',
+        incident,
+        notified: notifiedState(incident),
+      });
+      const id = installationKey(incident.installation);
+      this.byInstallation.set(id, new Set([...(this.byInstallation.get(id) ?? []), incident.key]));
+    }
+  }
+
+  /** What changed by `now`, in key order; call it after every observe and on a timer. */
+  evaluate(now: Date): IncidentChange[] {
+    const changes: IncidentChange[] = [];
+    for (const [key, t] of [...this.tracked].sort(([a], [b]) => a.localeCompare(b))) {
+      const change = this.step(t, now);
+      if (change) changes.push(change);
+      if (this.expired(t, now)) this.drop(key, t);
+    }
+    return changes;
+  }
+
+  /** Open incidents right now (for a summary at unmute, or a test). */
+  openIncidents(): Incident[] {
+    return [...this.tracked.values()].filter((t) => t.status === 'open' && t.incident).map((t) => t.incident!);
+  }
+
+  private step(t: Tracked, now: Date): IncidentChange | undefined {
+    if (t.status === 'open') return t.present ? this.update(t) : this.resolveIfHeld(t, now);
+    if (!t.present) return undefined;
+    const onset = t.finding.since ?? t.firstSeen;
+    if (now.getTime() - onset.getTime() < t.finding.openAfterMs) return undefined;
+    const reopened = t.status === 'resolved';
+    t.status = 'open';
+    t.incident = incidentOf(t, reopened && t.incident ? t.incident.since : onset);
+    t.notified = notifiedState(t.incident);
+    return { kind: reopened ? 'reopened' : 'opened', incident: t.incident };
+  }
+
+  private update(t: Tracked): IncidentChange | undefined {
+    const incident = incidentOf(t, t.incident?.since ?? t.firstSeen);
+    t.incident = incident;
+    const state = notifiedState(incident);
+    if (state === t.notified) return undefined;
+    t.notified = state;
+    return { kind: 'updated', incident };
+  }
+
+  private resolveIfHeld(t: Tracked, now: Date): IncidentChange | undefined {
+    if (!t.clearSince || now.getTime() - t.clearSince.getTime() < this.thresholds.holdDownMs || !t.incident) return undefined;
+    t.status = 'resolved';
+    // Resolved when it was last seen, not when the hold-down ran out: "resolved after" tells how long it lasted.
+    t.incident = { ...t.incident, state: 'resolved', resolvedAt: t.clearSince };
+    t.notified = notifiedState(t.incident);
+    return { kind: 'resolved', incident: t.incident };
+  }
+
+  /** Pending and gone for the hold-down (a crash loop's short runs keep it), or resolved longer than the cool-down. */
+  private expired(t: Tracked, now: Date): boolean {
+    if (t.status === 'pending') return !t.present && now.getTime() - (t.clearSince?.getTime() ?? 0) >= this.thresholds.holdDownMs;
+    if (t.status !== 'resolved' || t.present) return false;
+    return now.getTime() - (t.incident?.resolvedAt?.getTime() ?? 0) >= this.thresholds.coolDownMs;
+  }
+
+  private drop(key: string, t: Tracked): void {
+    this.tracked.delete(key);
+    this.byInstallation.get(installationKey(t.installation))?.delete(key);
+  }
+}

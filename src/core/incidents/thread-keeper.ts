@@ -1,0 +1,117 @@
+/**
+ * Keeps one thread per incident, from any source (it takes only IncidentChange, incident-change.ts):
+ * a root post when an incident opens, a reply in its thread and an edited root when its notified
+ * state changes, "resolved after N min" and an edited root when it resolves, the same thread
+ * again when it relapses within the cool-down. Every thread is saved in the cluster
+ * (thread-document.ts) before its posts are delivered, and its root's id once that is made, so a
+ * new leader neither reposts nor forgets. Changes are applied one at a time, in order.
+ */
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import { existingPost, type Notifier, type PostRef } from '../ports/notifier.ts';
+import type { StateStore } from '../ports/state-store.ts';
+import type { Reply } from '../reply.ts';
+import type { IncidentChange } from './incident-change.ts';
+import { notifiedState, type Incident } from './incident.ts';
+import { reopenedReply, resolvedReply, rootReply, updateReply } from './incident-replies.ts';
+import { threadsDocument, type ThreadRecord, type Threads } from './thread-document.ts';
+
+export interface ThreadKeeperDeps {
+  notifier: Notifier;
+  store: StateStore;
+  clock: Clock;
+  logger: Logger;
+  /** The channel for an incident (its installation's route, or the default); undefined: nowhere. */
+  route: (incident: Incident) => Promise<string | undefined>;
+  /** Resolved threads are kept this long, so a relapse finds its thread (the engine's cool-down). */
+  coolDownMs: number;
+  /** What the root shows besides the incident (the change-aware note); default nothing. */
+  decorate?: (incident: Incident) => Promise<Reply>;
+}
+
+export class ThreadKeeper {
+  private readonly d: ThreadKeeperDeps;
+  /** Roots posted in this process, usable before the server made them (replies wait behind them). */
+  private readonly roots = new Map<string, PostRef>();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(deps: ThreadKeeperDeps) {
+    this.d = deps;
+  }
+
+  /** The incidents a previous leader left open, for the engine to go on tracking. */
+  async openIncidents(): Promise<Incident[]> {
+    const { value } = await this.d.store.read(threadsDocument);
+    return value.threads.filter((t) => t.incident.state === 'open').map((t) => t.incident);
+  }
+
+  /** Applies changes in order, after those already given; resolves once these are saved and queued for posting. */
+  apply(changes: readonly IncidentChange[]): Promise<void> {
+    const run = this.queue.then(async () => {
+      for (const change of changes) {
+        await this.one(change).catch((e: unknown) =>
+          this.d.logger.error({ incident: change.incident.key, err: (e as Error).message }, 'an incident thread could not be updated'),
+        );
+      }
+    });
+    this.queue = run;
+    return run;
+  }
+
+  private async one(change: IncidentChange): Promise<void> {
+    const { incident } = change;
+    const { value } = await this.d.store.read(threadsDocument);
+    const known = value.threads.find((t) => t.key === incident.key);
+    if (!known && change.kind === 'resolved') return; // never posted (no route then): nothing to resolve
+    const root = known && this.rootOf(known);
+    // No root made yet (its channel was down when the last leader stopped): post it now.
+    if (!known || !root) return this.openThread(incident, known?.channel);
+    if (known.notified === notifiedState(incident)) return; // a new leader's first look: nothing new
+    const replyFor = { opened: reopenedReply, reopened: reopenedReply, updated: updateReply, resolved: resolvedReply }[change.kind];
+    this.d.notifier.post({ channel: known.channel, thread: root }, replyFor(incident));
+    // Not awaited: with Mattermost down the outbox holds it, and the next changes queue behind it.
+    void this.d.notifier.edit(root, await this.root(incident)).then((outcome) => {
+      if (!outcome.ok) this.d.logger.warn({ incident: incident.key, reason: outcome.reason }, 'an incident root could not be edited');
+    });
+    await this.save({ ...known, incident, notified: notifiedState(incident) });
+  }
+
+  /** A root post in the incident's channel, saved before it is delivered and again with its id. */
+  private async openThread(incident: Incident, channel: string | undefined): Promise<void> {
+    const to = channel ?? (await this.d.route(incident));
+    if (!to) return;
+    const ref = this.d.notifier.post({ channel: to }, await this.root(incident));
+    this.roots.set(incident.key, ref);
+    await this.save({ key: incident.key, channel: to, incident, notified: notifiedState(incident) });
+    void ref.delivery.then(async (outcome) => {
+      if (!outcome.ok) return;
+      await this.d.store
+        .update(threadsDocument, (doc) => ({ threads: doc.threads.map((t) => (t.key === incident.key ? { ...t, rootPostId: outcome.postId } : t)) }))
+        .catch((e: unknown) => this.d.logger.error({ incident: incident.key, err: (e as Error).message }, 'the id of an incident root could not be saved'));
+    });
+  }
+
+  private rootOf(t: ThreadRecord): PostRef | undefined {
+    return this.roots.get(t.key) ?? (t.rootPostId ? existingPost(t.channel, t.rootPostId) : undefined);
+  }
+
+  private async root(incident: Incident): Promise<Reply> {
+    const base = rootReply(incident);
+    if (!this.d.decorate) return base;
+    const extra = await this.d.decorate(incident);
+    return { ...base, blocks: [...base.blocks, ...extra.blocks] };
+  }
+
+  /** Saves one thread and forgets those resolved longer than the cool-down ago. */
+  private async save(record: ThreadRecord): Promise<void> {
+    const now = this.d.clock.now().getTime();
+    const keep = (t: ThreadRecord): boolean => t.incident.state === 'open' || now - (t.incident.resolvedAt?.getTime() ?? now) < this.d.coolDownMs;
+    const change = (doc: Threads): Threads => {
+      // The root's id may have been saved since `record` was read (its delivery): keep it.
+      const rootPostId = record.rootPostId ?? doc.threads.find((t) => t.key === record.key)?.rootPostId;
+      const merged: ThreadRecord = rootPostId === undefined ? record : { ...record, rootPostId };
+      return { threads: [...doc.threads.filter((t) => t.key !== record.key), merged].filter(keep) };
+    };
+    await this.d.store.update(threadsDocument, change);
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Threads on the fake clock, fake notifier and fake state store: one root per incident, replies
+ * only on a state change, the resolution, a relapse in the same thread, and a restarted leader that
+ * neither reposts nor forgets (issue 12, Threads). Roots are golden files as Mattermost renders them.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderPost } from '../../../src/adapters/mattermost/render-post.ts';
+import { IncidentEngine } from '../../../src/core/incidents/engine.ts';
+import { IncidentTracker } from '../../../src/core/incidents/incident-tracker.ts';
+import { threadsDocument } from '../../../src/core/incidents/thread-document.ts';
+import { ThreadKeeper } from '../../../src/core/incidents/thread-keeper.ts';
+import { defaultThresholds } from '../../../src/core/incidents/thresholds.ts';
+import { silentLogger } from '../../../src/core/ports/logger.ts';
+import { FakeClock } from '../../fakes/fake-clock.ts';
+import { FakeNotifier, textOf } from '../../fakes/fake-notifier.ts';
+import { FakeStateBackend, FakeStateStore } from '../../fakes/fake-state-store.ts';
+import { crashLooping, healthyPod, installation, t0 } from './snapshots.ts';
+
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+function leader(clock: FakeClock, notifier: FakeNotifier, backend: FakeStateBackend): { tracker: IncidentTracker; store: FakeStateStore } {
+  const store = new FakeStateStore(backend);
+  const keeper = new ThreadKeeper({
+    notifier,
+    store,
+    clock,
+    logger: silentLogger,
+    route: () => Promise.resolve('incidents'),
+    coolDownMs: defaultThresholds.coolDownMs,
+  });
+  return { tracker: new IncidentTracker({ engine: new IncidentEngine(defaultThresholds), keeper, clock }), store };
+}
+
+const withEvents = (pods: Parameters<typeof installation>[0]) =>
+  installation(pods, {
+    events: [
+      {
+        reason: 'BackOff',
+        message: 'Back-off restarting failed container mattermost',
+        object: 'Pod/mm-a',
+        count: 12,
+        lastSeen: new Date(t0.getTime() - 5_000),
+      },
+    ],
+  });
+
+async function settle(clock: FakeClock, tracker: IncidentTracker, ms = 0): Promise<void> {
+  await clock.advance(ms);
+  await tracker.settled();
+  await clock.advance(0);
+}
+
+describe('incident threads', () => {
+  it('one root, a reply and an edit when a pod joins, none for more restarts, then the resolution', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const { tracker } = leader(clock, notifier, new FakeStateBackend());
+    await tracker.start();
+    tracker.observe(withEvents([crashLooping('mm-a'), healthyPod('mm-b')]));
+    await settle(clock, tracker);
+    expect(notifier.posts).toHaveLength(1);
+    const root = notifier.posts[0]!;
+    await expect(json(renderPost(root.reply))).toMatchFileSnapshot('__golden__/root-open.json');
+
+    tracker.observe(withEvents([crashLooping('mm-a', 9), healthyPod('mm-b')]));
+    await settle(clock, tracker, 10_000);
+    expect(notifier.posts).toHaveLength(1);
+
+    tracker.observe(withEvents([crashLooping('mm-a', 10), crashLooping('mm-b')]));
+    await settle(clock, tracker, 10_000);
+    expect(notifier.posts.map((p) => [p.root, textOf(p.reply)])).toEqual([
+      ['', expect.stringContaining('CRITICAL chat/mattermost: container mattermost is crash-looping (2 pods)') as unknown],
+      [root.id, 'now: container mattermost is crash-looping (2 pods) (critical)\n\naffected: mm-a, mm-b'],
+    ]);
+
+    tracker.observe(installation([healthyPod('mm-a'), healthyPod('mm-b')]));
+    await settle(clock, tracker, 29_000);
+    expect(notifier.posts).toHaveLength(2);
+    await settle(clock, tracker, 6_000);
+    expect(notifier.posts.map((p) => p.root)).toEqual(['', root.id, root.id]);
+    expect(textOf(notifier.posts[2]!.reply)).toBe('resolved after 20 s: container mattermost is crash-looping (2 pods) no longer seen');
+    await expect(json(renderPost(root.reply))).toMatchFileSnapshot('__golden__/root-resolved.json');
+    await tracker.stop();
+  });
+
+  it('a leader restarted mid-incident posts no second root, and the resolution lands in the thread', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const backend = new FakeStateBackend();
+    const first = leader(clock, notifier, backend);
+    await first.tracker.start();
+    first.tracker.observe(installation([crashLooping('mm-a')]));
+    await settle(clock, first.tracker, 1_000);
+    await first.tracker.stop();
+    expect(first.store.peek(threadsDocument)?.threads[0]).toMatchObject({
+      key: 'crash-loop:chat/mattermost:mattermost',
+      channel: 'incidents',
+      rootPostId: 'p1',
+    });
+
+    const next = leader(clock, notifier, backend);
+    await next.tracker.start();
+    next.tracker.observe(installation([crashLooping('mm-a', 11)]));
+    await settle(clock, next.tracker, 60_000);
+    expect(notifier.posts).toHaveLength(1);
+    next.tracker.observe(installation([healthyPod('mm-a')]));
+    await settle(clock, next.tracker, 35_000);
+    expect(notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]])).toEqual([
+      ['', 'RESOLVED chat/mattermost: container mattermost is crash-looping (1 pod)'],
+      ['p1', 'resolved after 1 min: container mattermost is crash-looping (1 pod) no longer seen'],
+    ]);
+    await next.tracker.stop();
+  });
+
+  it('what cleared while no leader watched is resolved by the next one, in its thread', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const backend = new FakeStateBackend();
+    const first = leader(clock, notifier, backend);
+    await first.tracker.start();
+    first.tracker.observe(installation([crashLooping('mm-a')]));
+    await settle(clock, first.tracker, 1_000);
+    await first.tracker.stop();
+    await clock.advance(10 * 60_000);
+
+    const next = leader(clock, notifier, backend);
+    await next.tracker.start();
+    next.tracker.observe(installation([healthyPod('mm-a')]));
+    await settle(clock, next.tracker, 31_000);
+    expect(notifier.posts.map((p) => p.root)).toEqual(['', 'p1']);
+    expect(textOf(notifier.posts[1]!.reply)).toMatch(/^resolved after/);
+    await next.tracker.stop();
+  });
+
+  it('a relapse within the cool-down, even after a restart, reopens the same thread', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const backend = new FakeStateBackend();
+    const first = leader(clock, notifier, backend);
+    await first.tracker.start();
+    first.tracker.observe(installation([crashLooping('mm-a')]));
+    await settle(clock, first.tracker, 1_000);
+    first.tracker.observe(installation([healthyPod('mm-a')]));
+    await settle(clock, first.tracker, 35_000);
+    await first.tracker.stop();
+
+    const next = leader(clock, notifier, backend);
+    await next.tracker.start();
+    next.tracker.observe(installation([crashLooping('mm-a', 12)]));
+    await settle(clock, next.tracker, 1_000);
+    expect(notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]])).toEqual([
+      ['', 'CRITICAL chat/mattermost: container mattermost is crash-looping (1 pod)'],
+      ['p1', 'resolved after 1 s: container mattermost is crash-looping (1 pod) no longer seen'],
+      ['p1', 'relapsed: container mattermost is crash-looping (1 pod) (critical), the same incident as above'],
+    ]);
+    await next.tracker.stop();
+  });
+
+  it('with Mattermost down, the root and its resolution arrive in order once it is back', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const { tracker } = leader(clock, notifier, new FakeStateBackend());
+    await tracker.start();
+    notifier.cut();
+    tracker.observe(installation([crashLooping('mm-a')]));
+    await settle(clock, tracker, 5_000);
+    tracker.observe(installation([healthyPod('mm-a')]));
+    await settle(clock, tracker, 35_000);
+    expect(notifier.posts).toHaveLength(0);
+    notifier.restore();
+    await settle(clock, tracker, 1_000);
+    expect(notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]])).toEqual([
+      ['', 'RESOLVED chat/mattermost: container mattermost is crash-looping (1 pod)'],
+      ['p1', 'resolved after 5 s: container mattermost is crash-looping (1 pod) no longer seen'],
+    ]);
+    await tracker.stop();
+  });
+});
