@@ -19,6 +19,8 @@ import { repoRoot } from '../sandbox/paths.ts';
 import { waitFor } from '../sandbox/wait.ts';
 import { env, kubeConfig, testNamespace } from '../support/sandbox.ts';
 import { BatchV1Api } from '@kubernetes/client-node';
+import { installationPods } from '../support/pods.ts';
+import { patchInstallation } from '../support/steer.ts';
 
 const admin = kubeConfig();
 const caller = { id: 'terminal:tester', name: 'tester', via: 'terminal' as const };
@@ -66,6 +68,15 @@ function sql(database: string, query: string): string {
 const idOf = (text: string): string => /backup (\d{8}-\d{6}-[0-9a-f]{4}):/.exec(text)?.[1] ?? '';
 const secretOf = async (name: string): Promise<string> =>
   ((await readInstallation(admin, namespace, name)) as { spec?: { database?: { external?: { secret?: string } } } }).spec?.database?.external?.secret ?? '';
+
+/** Where each running pod of the installation takes MM_SQLSETTINGS_DATASOURCE from: its Secret's name, or `value`. */
+async function dataSourceSecrets(name: string): Promise<string[]> {
+  const pods = (await installationPods(admin, namespace, name)).filter((p) => !p.metadata?.deletionTimestamp);
+  return pods.map((p) => {
+    const env = p.spec?.containers.find((c) => c.name === 'mattermost')?.env?.find((e) => e.name === 'MM_SQLSETTINGS_DATASOURCE');
+    return env?.valueFrom?.secretKeyRef?.name ?? (env?.value !== undefined ? 'value' : 'none');
+  });
+}
 
 beforeAll(async () => {
   namespace = await testNamespace('backups');
@@ -139,6 +150,10 @@ describe('backups against the real peers', () => {
     expect(text).toMatch(/restore \S+\/restored: done, stable 2\/2/);
     const secret = await secretOf('restored');
     expect(secret).toMatch(/^restored-db-restored-/);
+    // The real operator mounts the DataSource from the database Secret: matterops says so, writes no env, and checked the pods.
+    expect(text).toContain('The operator mounts MM_SQLSETTINGS_DATASOURCE from the database Secret');
+    expect(text).toContain(`MM_SQLSETTINGS_DATASOURCE comes from Secret ${secret} on all 2 pods`);
+    expect(await dataSourceSecrets('restored')).toEqual([secret, secret]);
     const database = sql('postgres', `SELECT datname FROM pg_database WHERE datname LIKE 'restored_restore_%'`);
     expect(database).not.toBe('');
     expect(sql(database, `SELECT message FROM posts WHERE message = '${marker}'`)).toBe(marker);
@@ -146,6 +161,26 @@ describe('backups against the real peers', () => {
     const undo = await run('restore restored --undo --confirm restored');
     expect(undo.error, undo.text).toBeUndefined();
     expect(await secretOf('restored')).toBe('restored-db');
+  }, 180_000);
+
+  it("where the CR's own env sets the DataSource (it wins over the operator's), the restore points it at the new Secret, and --undo at the old", async () => {
+    const literal = 'postgres://mmuser:not-this-one@old-host:5432/mattermost?sslmode=disable';
+    await patchInstallation(admin, namespace, 'restored', { mattermostEnv: [{ name: 'MM_SQLSETTINGS_DATASOURCE', value: literal }] });
+    await waitStable(admin, namespace, 'restored');
+    await waitFor(async () => ((await dataSourceSecrets('restored')).join() === 'value,value' ? true : undefined), {
+      what: 'pods with the literal DataSource',
+      timeoutMs: 60_000,
+    });
+    const { text, error } = await run(`restore restored ${backupId} --confirm restored`);
+    expect(error, text).toBeUndefined();
+    expect(text).not.toContain('not-this-one');
+    expect(text).toContain("The installation's own MM_SQLSETTINGS_DATASOURCE (in spec.mattermostEnv) wins over the operator's");
+    const secret = await secretOf('restored');
+    expect(await dataSourceSecrets('restored')).toEqual([secret, secret]);
+    await waitStable(admin, namespace, 'restored');
+    const undo = await run('restore restored --undo --confirm restored');
+    expect(undo.error, undo.text).toBeUndefined();
+    expect(await dataSourceSecrets('restored')).toEqual(['restored-db', 'restored-db']);
   }, 180_000);
 
   it('a matterops killed mid-restore is resumed at the step it reached and reports once', async () => {

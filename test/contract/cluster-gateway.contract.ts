@@ -81,6 +81,19 @@ export function clusterGatewayContract(label: string, subject: () => ContractSub
       expect(await gateway.listPods(seeded.namespace, 'no-such-installation')).toEqual([]);
     });
 
+    it('says where the app container takes its environment from, never the value: the database DSN from its Secret', async () => {
+      const { gateway, seeded } = subject();
+      const secret = (await gateway.getInstallation(seeded.namespace, seeded.name))?.spec.databaseSecret;
+      expect(secret).toBeTruthy();
+      const fromSecret = { kind: 'secret', name: secret, key: 'DB_CONNECTION_STRING' };
+      for (const pod of (await gateway.listPods(seeded.namespace, seeded.name)).filter((p) => !p.terminating)) {
+        // The operator mounts the Secret's DSN as both (mattermost.md A.4); a restore relies on the second.
+        expect(pod.envSources.MM_CONFIG).toEqual(fromSecret);
+        expect(pod.envSources.MM_SQLSETTINGS_DATASOURCE).toEqual(fromSecret);
+        expect(JSON.stringify(pod.envSources)).not.toMatch(/postgres:/);
+      }
+    });
+
     it('returns only events that concern the installation', async () => {
       const { gateway, seeded } = subject();
       const events = await gateway.listEvents(seeded.namespace, seeded.name);

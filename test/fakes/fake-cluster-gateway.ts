@@ -4,7 +4,7 @@
  */
 import { MatteropsError } from '../../src/core/errors.ts';
 import { toInstallation, type Installation } from '../../src/core/model/installation.ts';
-import { concernsInstallation, type EventInfo, type JobInfo, type LogRequest, type PodInfo } from '../../src/core/model/workload.ts';
+import { concernsInstallation, type EventInfo, type JobInfo, type EnvSource, type LogRequest, type PodInfo } from '../../src/core/model/workload.ts';
 import { kinds, sameKind, type ResourceWrite, type WrittenObject } from '../../src/core/model/resource.ts';
 import type { ClusterDirectory, ClusterGateway, ClusterIdentity, Subscription, WriteOptions } from '../../src/core/ports/cluster-gateway.ts';
 import { mergePatch } from './merge-patch.ts';
@@ -23,6 +23,27 @@ export interface SeedOptions {
   /** Status fields to override (observedGeneration, updatedReplicas, error...). */
   status?: Record<string, unknown>;
   generation?: number;
+}
+
+/**
+ * The environment the real operator gives the app container (its mergeEnvVars): MM_CONFIG and
+ * MM_SQLSETTINGS_DATASOURCE from the database Secret's DB_CONNECTION_STRING (unless
+ * `mountsDataSource` is off, as in operators that did not), each replaced by a `mattermostEnv`
+ * entry of the same name. Sources only, as PodInfo carries them.
+ */
+function operatorEnvSources(spec: Record<string, unknown>, mountsDataSource: boolean): Record<string, EnvSource> {
+  const secret = (spec.database as { external?: { secret?: string } } | undefined)?.external?.secret;
+  const sources: Record<string, EnvSource> = {};
+  if (secret) {
+    const fromSecret: EnvSource = { kind: 'secret', name: secret, key: 'DB_CONNECTION_STRING' };
+    sources.MM_CONFIG = fromSecret;
+    if (mountsDataSource) sources.MM_SQLSETTINGS_DATASOURCE = fromSecret;
+  }
+  for (const e of (spec.mattermostEnv ?? []) as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[]) {
+    const ref = e.valueFrom?.secretKeyRef;
+    sources[e.name] = ref ? { kind: 'secret', name: ref.name, key: ref.key } : e.valueFrom ? { kind: 'other' } : { kind: 'value' };
+  }
+  return sources;
 }
 
 type Key = string;
@@ -46,6 +67,8 @@ export class FakeClusterGateway implements ClusterGateway {
   readonly secrets = new Map<Key, string[]>();
   /** Objects of other kinds the change pipeline wrote: `apiVersion/plural/namespace/name`. */
   readonly others = new Map<string, Raw>();
+  /** Whether the fake operator mounts the database Secret as MM_SQLSETTINGS_DATASOURCE too (the real one here does). */
+  mountsDataSource = true;
   /** When set, the fake operator takes every change to stable on its own (after one tick of reconciling). */
   autoSettle = true;
   /** Simulated RBAC for impersonation: user -> namespaces where it may write. */
@@ -112,6 +135,7 @@ export class FakeClusterGateway implements ClusterGateway {
         waitingReason: undefined,
         lastTerminationReason: undefined,
         terminating: false,
+        envSources: operatorEnvSources(raw.spec, this.mountsDataSource),
       })),
     );
     return toInstallation(raw);
@@ -258,6 +282,7 @@ export class FakeClusterGateway implements ClusterGateway {
         waitingReason: undefined,
         lastTerminationReason: undefined,
         terminating: false,
+        envSources: operatorEnvSources(raw.spec, this.mountsDataSource),
       })),
     );
     this.notify(namespace, name);

@@ -1,6 +1,6 @@
 /** client-node objects to the core's plain shapes (core/model/workload.ts). */
-import type { CoreV1Event, V1Container, V1ContainerStatus, V1Job, V1Pod } from '@kubernetes/client-node';
-import type { EventInfo, JobInfo, PodInfo } from '../../core/model/workload.ts';
+import type { CoreV1Event, V1Container, V1ContainerStatus, V1EnvVar, V1Job, V1Pod } from '@kubernetes/client-node';
+import type { EnvSource, EventInfo, JobInfo, PodInfo } from '../../core/model/workload.ts';
 
 /** The operator names the app container `mattermost`; fall back to the first one. */
 export const appContainerName = 'mattermost';
@@ -36,7 +36,19 @@ export function toPodInfo(pod: V1Pod): PodInfo {
     image: container?.image,
     ...containerFacts(appOf(statuses)),
     terminating: pod.metadata?.deletionTimestamp !== undefined,
+    envSources: envSources(container),
   };
+}
+
+const envSources = (container: V1Container | undefined): PodInfo['envSources'] =>
+  Object.fromEntries((container?.env ?? []).map((e) => [e.name, envSource(e)]));
+
+function envSource(env: V1EnvVar): EnvSource {
+  const secret = env.valueFrom?.secretKeyRef;
+  if (secret) return { kind: 'secret', name: secret.name ?? '', key: secret.key };
+  const configMap = env.valueFrom?.configMapKeyRef;
+  if (configMap) return { kind: 'config-map', name: configMap.name ?? '', key: configMap.key };
+  return env.valueFrom ? { kind: 'other' } : { kind: 'value' };
 }
 
 /** `Error (exit 1): message` from a failed pod's main container, for reports of failed Jobs. */

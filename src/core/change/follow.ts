@@ -30,7 +30,10 @@ export interface FollowRequest {
 export interface FollowOutcome {
   status: 'succeeded' | 'failed' | 'timed-out';
   text: string;
-  /** What each runner Job of the change reported, in order (a backup's id and sha256 before a retention prune). */
+  /**
+   * What each runner Job of the change reported, and what each check found, in order (a backup's id
+   * and sha256 before a retention prune; where a restored installation takes its DataSource from).
+   */
   reports?: string[];
 }
 

@@ -45,6 +45,11 @@ function waitDeadline(deps: Pick<ChangeDeps, 'clock' | 'followTimeoutMs'>, step:
   return new Date(Math.min(own, new Date(record.deadline).getTime()));
 }
 
+/** Waits that check what an earlier wait's end left, rather than wait for the cluster to act. */
+const checks = new Set<WaitStep['until']>(['env-from-secret']);
+/** Waits whose outcome the reply shows: what a runner Job did, and what a check found. */
+const reported = new Set<WaitStep['until']>(['job-complete', ...checks]);
+
 /** A failed wait's outcome: where things stand, and what the Jobs before it reported. */
 function stoppedAt(step: WaitStep, outcome: FollowOutcome, reports: string[]): FollowOutcome {
   const failed = step.ifFailed ? { ...outcome, text: `${outcome.text}\n${step.ifFailed}` } : outcome;
@@ -68,12 +73,14 @@ export async function runSteps(deps: Pick<ChangeDeps, 'clock' | 'followTimeoutMs
       const { written, steps } = await run.write(step, i);
       record = { ...record, steps: withGeneration(steps ?? record.steps, i, step, written) };
     } else {
-      outcome = await waitFor(
+      const seen = await waitFor(
         { gateway: run.follower, clock: deps.clock, deadline: waitDeadline(deps, step, record), onProgress: run.progress, signal: run.holding.lost },
         step,
       );
-      if (outcome.status !== 'succeeded') return stoppedAt(step, outcome, reports);
-      if (step.until === 'job-complete') reports.push(outcome.text);
+      if (seen.status !== 'succeeded') return stoppedAt(step, seen, reports);
+      if (reported.has(step.until)) reports.push(seen.text);
+      // A check after the last wait is reported, and the heading stays what that wait said ("stable 2/2").
+      if (!checks.has(step.until)) outcome = seen;
     }
     if (i + 1 < record.steps.length) {
       record = { ...record, step: i + 1 };

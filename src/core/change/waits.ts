@@ -1,8 +1,9 @@
 /**
  * Carries out one wait step (model/step.ts): `stable` and `deleted` follow the installation's
- * watch (follow.ts); `job-complete` and `replicas-gone` poll the Job or the pods.
+ * watch (follow.ts); `job-complete`, `replicas-gone` and `env-from-secret` poll the Job or the pods.
  */
 import type { WaitStep } from '../model/step.ts';
+import type { EnvSource } from '../model/workload.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import { follow, type FollowOutcome } from './follow.ts';
@@ -40,6 +41,27 @@ async function podsLeft(ctx: WaitContext, step: WaitStep): Promise<FollowOutcome
   return pods.length ? `${pods.length} pod${pods.length === 1 ? '' : 's'} left` : { status: 'succeeded', text: 'no pod left' };
 }
 
+async function envFromSecret(ctx: WaitContext, step: WaitStep): Promise<FollowOutcome | string> {
+  const pods = (await ctx.gateway.listPods(step.namespace, step.name)).filter((p) => !p.terminating);
+  const env = step.env ?? '';
+  const elsewhere = pods.filter((p) => {
+    const source = p.envSources[env];
+    return source?.kind !== 'secret' || source.name !== step.secret;
+  });
+  if (pods.length && !elsewhere.length)
+    return { status: 'succeeded', text: `${env} comes from Secret ${step.secret} on ${pods.length === 1 ? 'the pod' : `all ${pods.length} pods`}` };
+  if (!pods.length) return 'no pod to check yet';
+  return `${elsewhere.length} of ${pods.length} pods take ${env} ${describeSource(elsewhere[0]?.envSources[env])}`;
+}
+
+/** Where a variable comes from, in words (never its value). */
+function describeSource(source: EnvSource | undefined): string {
+  if (!source) return 'from nowhere (not set)';
+  if (source.kind === 'secret') return `from Secret ${source.name} (key ${source.key})`;
+  if (source.kind === 'config-map') return `from ConfigMap ${source.name} (key ${source.key})`;
+  return source.kind === 'value' ? 'from a value in the spec' : 'from a field of the pod';
+}
+
 /** What a last look says, for the timed-out report. */
 const lastWord = async (look: Promise<FollowOutcome | string>): Promise<string> => {
   const seen = await look;
@@ -62,5 +84,7 @@ export async function waitFor(ctx: WaitContext, step: WaitStep): Promise<FollowO
       return await pollUntil({ ...common, check: () => jobState(ctx, step), stuck: () => lastWord(jobState(ctx, step)) });
     case 'replicas-gone':
       return await pollUntil({ ...common, check: () => podsLeft(ctx, step), stuck: () => lastWord(podsLeft(ctx, step)) });
+    case 'env-from-secret':
+      return await pollUntil({ ...common, check: () => envFromSecret(ctx, step), stuck: () => lastWord(envFromSecret(ctx, step)) });
   }
 }

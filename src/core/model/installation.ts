@@ -126,19 +126,33 @@ export const restoreAnnotations = {
   previousSecret: 'matterops.io/previous-database-secret',
   backupId: 'matterops.io/restored-backup',
   restoredAt: 'matterops.io/restored-at',
+  /** `added` or `replaced`: what the restore did to MM_SQLSETTINGS_DATASOURCE in mattermostEnv (absent: nothing). */
+  dataSourceEnv: 'matterops.io/restored-datasource-env',
 } as const;
 
 export interface RestoredFrom {
   previousSecret: string;
   backupId: string;
   restoredAt: string;
+  /** What the restore wrote to the CR's env for the DataSource; undefined when the operator's own mount did it. */
+  dataSourceEnv: 'added' | 'replaced' | undefined;
 }
+
+const dataSourceEnvOf = (value: string | undefined): RestoredFrom['dataSourceEnv'] => (value === 'added' || value === 'replaced' ? value : undefined);
 
 function restoredFromOf(annotations: Record<string, string>): RestoredFrom | undefined {
   const previousSecret = annotations[restoreAnnotations.previousSecret];
   if (!previousSecret) return undefined;
-  return { previousSecret, backupId: annotations[restoreAnnotations.backupId] ?? '?', restoredAt: annotations[restoreAnnotations.restoredAt] ?? '?' };
+  return {
+    previousSecret,
+    backupId: annotations[restoreAnnotations.backupId] ?? '?',
+    restoredAt: annotations[restoreAnnotations.restoredAt] ?? '?',
+    dataSourceEnv: dataSourceEnvOf(annotations[restoreAnnotations.dataSourceEnv]),
+  };
 }
+
+/** An env var as `spec.mattermostEnv` holds it, for writing the list back. */
+export const envVarSpec = (e: EnvVar): object => (e.fromRef ? { name: e.name, valueFrom: e.valueFrom } : { name: e.name, value: e.value ?? '' });
 
 const envOf = (spec: Spec): EnvVar[] =>
   (spec.mattermostEnv ?? []).map((e) => ({

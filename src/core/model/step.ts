@@ -22,7 +22,7 @@ export const WriteStepSchema = ResourceWriteSchema.extend({
 });
 export type WriteStep = z.infer<typeof WriteStepSchema>;
 
-export const waitConditions = ['stable', 'deleted', 'job-complete', 'replicas-gone'] as const;
+export const waitConditions = ['stable', 'deleted', 'job-complete', 'replicas-gone', 'env-from-secret'] as const;
 export type WaitCondition = (typeof waitConditions)[number];
 
 export const WaitStepSchema = z.object({
@@ -30,12 +30,16 @@ export const WaitStepSchema = z.object({
   /**
    * `stable`: the operator observed at least `generation` of the installation and says stable;
    * `deleted`: the installation is gone; `job-complete`: the Job succeeded (a failed one fails the
-   * change); `replicas-gone`: no pod of the installation is left.
+   * change); `replicas-gone`: no pod of the installation is left; `env-from-secret`: every pod of
+   * the installation (one at least) takes `env` from Secret `secret`.
    */
   until: z.enum(waitConditions),
   namespace: z.string(),
   /** The installation, or the Job for `job-complete`. */
   name: z.string(),
+  /** For `env-from-secret`: the variable, and the Secret it must come from. */
+  env: z.string().optional(),
+  secret: z.string().optional(),
   /** For `stable`: filled in from the write before it, when that write has happened. */
   generation: z.number().optional(),
   /** Where things stand when this wait fails, and what to run next (a restore's steps say it). */

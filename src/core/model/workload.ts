@@ -12,7 +12,19 @@ export interface PodInfo {
   /** Why it last terminated (OOMKilled, Error...). */
   lastTerminationReason: string | undefined;
   terminating: boolean;
+  /**
+   * Where the main container takes each environment variable from, never the value: a restore
+   * checks that MM_SQLSETTINGS_DATASOURCE comes from the database Secret it switched to.
+   */
+  envSources: Readonly<Record<string, EnvSource>>;
 }
+
+/** Where an environment variable's value comes from (a Secret's key is named, its value is not read). */
+export type EnvSource =
+  | { kind: 'secret'; name: string; key: string }
+  | { kind: 'config-map'; name: string; key: string }
+  | { kind: 'value' }
+  | { kind: 'other' };
 
 export interface EventInfo {
   type: string;

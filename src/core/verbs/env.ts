@@ -11,7 +11,7 @@ import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import { usageError } from '../errors.ts';
 import type { ChangeDraft, Draft } from '../change/draft.ts';
 import { envValueShown } from '../change/diff.ts';
-import type { EnvVar, Installation } from '../model/installation.ts';
+import { envVarSpec, type EnvVar, type Installation } from '../model/installation.ts';
 import type { InstallationRef } from '../model/installation-ref.ts';
 import { reply, table, text } from '../reply.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
@@ -44,8 +44,6 @@ function envProblems(action: string, name: string, args: string[]): string[] {
   return args.map((a) => argProblem(action, a)).filter((p): p is string => p !== undefined);
 }
 export type EnvOperation = z.infer<typeof EnvSchema>;
-
-const toSpec = (e: EnvVar): object => (e.fromRef ? { name: e.name, valueFrom: e.valueFrom } : { name: e.name, value: e.value ?? '' });
 
 function listReply(i: Installation, target: InstallationRef): Draft {
   const rows = i.spec.env.map((e) => [e.name, envValueShown(e)]);
@@ -102,7 +100,7 @@ export const env = defineChange<EnvOperation>({
       target: targetOf(ctx, before),
       before,
       // A merge patch replaces the whole list, so the patch carries every entry, kept ones included.
-      steps: writeThenWait(targetOf(ctx, before), { kind: 'patch', patch: { spec: { mattermostEnv: next.map(toSpec) } } }, before, 'stable'),
+      steps: writeThenWait(targetOf(ctx, before), { kind: 'patch', patch: { spec: { mattermostEnv: next.map(envVarSpec) } } }, before, 'stable'),
       risk: 'change',
       summary: `env ${op.action} ${before.namespace}/${before.name}: ${op.args.map((a) => a.split('=')[0]).join(', ')}`,
       notes: ['Changing the environment restarts every pod, one at a time.'],

@@ -24,6 +24,7 @@ import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 import type { VerbContext } from '../verb-context.ts';
 import { enabledBackups } from './backup-access.ts';
+import { dataSourceCheck, dataSourceEnv, planDataSource, undoDataSource } from './restore-datasource.ts';
 
 export const RestoreSchema = ChangeVerbFlagsSchema.extend({
   verb: z.literal('restore'),
@@ -60,19 +61,31 @@ interface Switch {
   annotations: Record<string, string | null>;
   /** Where things stand when the installation does not become stable on the new Secret. */
   ifNotStable: string;
+  /** The env write for the DataSource, made while no pod runs (restore-datasource.ts). */
+  envWrite: Step | undefined;
+  /** Whether the pods must take the DataSource from the Secret switched to. */
+  checked: boolean;
 }
 
-/** Stop every pod, switch the database Secret (and the annotations that say from what), start again. */
-function switchSteps(target: InstallationRef, { replicas, secret, from, annotations, ifNotStable }: Switch): Step[] {
+/**
+ * Stop every pod, set the DataSource where the operator would not, switch the database Secret (and
+ * the annotations that say from what), start again, and check that the pods take the DataSource
+ * from the Secret switched to.
+ */
+function switchSteps(target: InstallationRef, { replicas, secret, from, annotations, ifNotStable, envWrite, checked }: Switch): Step[] {
+  const stopped = `The installation is scaled to 0 on its database (Secret ${from}), not switched yet: to start it again as it was, type scale ${target.name} ${replicas}.`;
   return [
     patchInstallation(target, { spec: { replicas: 0 } }),
-    wait(
-      target,
-      'replicas-gone',
-      `The installation is scaled to 0 on its database (Secret ${from}), not switched yet: to start it again as it was, type scale ${target.name} ${replicas}.`,
-    ),
+    wait(target, 'replicas-gone', stopped),
+    ...(envWrite ? [envWrite] : []),
     patchInstallation(target, { metadata: { annotations }, spec: { replicas, database: { external: { secret } } } }),
     wait(target, 'stable', ifNotStable),
+    ...dataSourceCheck(
+      target,
+      secret,
+      checked ? replicas : 0,
+      `The installation runs on Secret ${secret}, but its pods do not take ${dataSourceEnv} from it, so Mattermost may use the DataSource of its stored configuration: type env ${target.name} list, and restore ${target.name} --undo to switch back.`,
+    ),
   ];
 }
 
@@ -100,6 +113,7 @@ async function restorePlan(ctx: VerbContext, settings: BackupSettings, before: I
     requestedBy: usernameOf(ctx.caller),
   };
   const untouched = `Nothing was switched: the installation runs on its own database (Secret ${previous}).`;
+  const dataSource = await planDataSource(ctx, target, before, secret);
   return {
     kind: 'change',
     target,
@@ -127,7 +141,10 @@ async function restorePlan(ctx: VerbContext, settings: BackupSettings, before: I
           [restoreAnnotations.previousSecret]: previous,
           [restoreAnnotations.backupId]: backupId,
           [restoreAnnotations.restoredAt]: now.toISOString(),
+          [restoreAnnotations.dataSourceEnv]: dataSource.annotation,
         },
+        envWrite: dataSource.write,
+        checked: true,
       }),
     ],
     risk: 'danger',
@@ -137,11 +154,13 @@ async function restorePlan(ctx: VerbContext, settings: BackupSettings, before: I
       `1. back up the current database (backup ${safety});`,
       `2. restore backup ${backupId} (${found.metadata.finishedAt}, sha256 ${found.metadata.sha256.slice(0, 16)}…) into a new database ${database} on the same server, check its sha256, row counts and schema, and write Secret ${secret} for it;`,
       `3. scale to 0 (Mattermost is down from here), wait until no pod serves;`,
-      `4. switch the installation to Secret ${secret}, scale back to ${replicas}, wait for stable.`,
+      `4. switch the installation to Secret ${secret}, scale back to ${replicas}, wait for stable${replicas ? `, check that the pods take ${dataSourceEnv} from it` : ''}.`,
+      dataSource.note,
       `The old database stays, in Secret ${previous}: restore ${before.name} --undo switches back.`,
     ],
     doneNotes: [
       `Restored backup ${backupId} into database ${database}; the installation runs on it through Secret ${secret}. Backup ${safety} holds the database as it was.`,
+      dataSource.note,
       `The old database stays, in Secret ${previous}: restore ${before.name} --undo switches back.`,
     ],
   };
@@ -158,7 +177,13 @@ function undoPlan(ctx: VerbContext, before: Installation): ChangeDraft {
   }
   const target = targetOf(ctx, before);
   const current = before.spec.databaseSecret ?? '?';
-  const cleared = { [restoreAnnotations.previousSecret]: null, [restoreAnnotations.backupId]: null, [restoreAnnotations.restoredAt]: null };
+  const cleared = {
+    [restoreAnnotations.previousSecret]: null,
+    [restoreAnnotations.backupId]: null,
+    [restoreAnnotations.restoredAt]: null,
+    [restoreAnnotations.dataSourceEnv]: null,
+  };
+  const dataSource = undoDataSource(target, before, from.previousSecret);
   return {
     kind: 'change',
     target,
@@ -168,6 +193,8 @@ function undoPlan(ctx: VerbContext, before: Installation): ChangeDraft {
       secret: from.previousSecret,
       from: current,
       annotations: cleared,
+      envWrite: dataSource.write,
+      checked: dataSource.checked,
       // The undo has cleared what a second --undo would read: the way back is a restore, or by hand.
       ifNotStable: `The installation is switched back to Secret ${from.previousSecret} but not stable: type status ${before.name} to see why; the restored database stays in Secret ${current}.`,
     }),
@@ -176,6 +203,7 @@ function undoPlan(ctx: VerbContext, before: Installation): ChangeDraft {
     summary: `restore ${before.namespace}/${before.name} --undo: back to Secret ${from.previousSecret} (undoing backup ${from.backupId}, restored ${from.restoredAt})`,
     notes: [
       `Scale to 0, switch the installation back to Secret ${from.previousSecret}, scale back to ${before.spec.replicas ?? 1}, wait for stable.`,
+      dataSource.note,
       `The restored database stays, in Secret ${current}; what was written to it since the restore is not in the old one.`,
     ],
     doneNotes: [`Back on Secret ${from.previousSecret}; the restored database stays, in Secret ${current}.`],

@@ -89,6 +89,10 @@ describe('restore', () => {
     expect(secret).toMatch(/^mattermost-db-restored-\d{8}-\d{6}-[0-9a-f]{4}$/);
     expect(cr.spec.replicas).toBe(2);
     expect((cr.metadata as { annotations?: Record<string, string> }).annotations?.['matterops.io/previous-database-secret']).toBe('mattermost-db');
+    // The operator mounts the DataSource from the Secret: matterops writes no env, and checks the pods.
+    expect(cr.spec.mattermostEnv).toBeUndefined();
+    expect(text).toContain('The operator mounts MM_SQLSETTINGS_DATASOURCE from the database Secret');
+    expect(text).toContain(`MM_SQLSETTINGS_DATASOURCE comes from Secret ${secret} on all 2 pods`);
     // ... and --undo puts the old Secret back and clears the annotations.
     const undo = await h.run('restore mattermost --undo --confirm mattermost', alice);
     expect(undo.reply.tone).toBe('good');
@@ -96,6 +100,67 @@ describe('restore', () => {
     expect((after.spec as { database: { external: { secret: string } } }).database.external.secret).toBe('mattermost-db');
     expect((after.metadata as { annotations?: Record<string, string> }).annotations?.['matterops.io/previous-database-secret']).toBeUndefined();
   });
+
+  it('where the operator does not mount the DataSource, sets it from the new Secret while no pod runs, and --undo removes it', async () => {
+    const { h, store } = harness();
+    succeedingRunner(h);
+    h.gateway.mountsDataSource = false;
+    h.gateway.settle('chat', 'mattermost');
+    store.putBackup(metadata('20261127-080000-aaaa'));
+    const { reply, text } = await h.run('restore mattermost 20261127-080000-aaaa --confirm mattermost', alice);
+    expect(reply.tone).toBe('good');
+    const cr = h.gateway.objects.get('chat/mattermost')!;
+    const secret = (cr.spec as { database: { external: { secret: string } } }).database.external.secret;
+    expect(cr.spec.mattermostEnv).toEqual([{ name: 'MM_SQLSETTINGS_DATASOURCE', valueFrom: { secretKeyRef: { name: secret, key: 'DB_CONNECTION_STRING' } } }]);
+    expect((cr.metadata as { annotations?: Record<string, string> }).annotations?.['matterops.io/restored-datasource-env']).toBe('added');
+    expect(text).toContain(`matterops sets it in spec.mattermostEnv from Secret ${secret}`);
+    expect(text).toContain(`MM_SQLSETTINGS_DATASOURCE comes from Secret ${secret} on all 2 pods`);
+    const undo = await h.run('restore mattermost --undo --confirm mattermost', alice);
+    expect(undo.reply.tone).toBe('good');
+    expect(h.gateway.objects.get('chat/mattermost')!.spec.mattermostEnv).toEqual([]);
+  }, 15_000);
+
+  it("replaces the installation's own DataSource entry (it wins over the operator's), keeps the other entries, and --undo points it at the old Secret", async () => {
+    const { h, store } = harness();
+    succeedingRunner(h);
+    h.gateway.objects.get('chat/mattermost')!.spec.mattermostEnv = [
+      { name: 'MM_LOGSETTINGS_CONSOLELEVEL', value: 'DEBUG' },
+      { name: 'MM_SQLSETTINGS_DATASOURCE', value: 'postgres://mmuser:old-password@old-host:5432/mattermost' },
+    ];
+    h.gateway.settle('chat', 'mattermost');
+    store.putBackup(metadata('20261127-080000-aaaa'));
+    const { reply, text } = await h.run('restore mattermost 20261127-080000-aaaa --confirm mattermost', alice);
+    expect(reply.tone).toBe('good');
+    expect(text).not.toContain('old-password');
+    const cr = h.gateway.objects.get('chat/mattermost')!;
+    const secret = (cr.spec as { database: { external: { secret: string } } }).database.external.secret;
+    expect(cr.spec.mattermostEnv).toEqual([
+      { name: 'MM_LOGSETTINGS_CONSOLELEVEL', value: 'DEBUG' },
+      { name: 'MM_SQLSETTINGS_DATASOURCE', valueFrom: { secretKeyRef: { name: secret, key: 'DB_CONNECTION_STRING' } } },
+    ]);
+    expect(text).toContain("The installation's own MM_SQLSETTINGS_DATASOURCE (in spec.mattermostEnv) wins over the operator's");
+    await h.run('restore mattermost --undo --confirm mattermost', alice);
+    expect(h.gateway.objects.get('chat/mattermost')!.spec.mattermostEnv).toEqual([
+      { name: 'MM_LOGSETTINGS_CONSOLELEVEL', value: 'DEBUG' },
+      { name: 'MM_SQLSETTINGS_DATASOURCE', valueFrom: { secretKeyRef: { name: 'mattermost-db', key: 'DB_CONNECTION_STRING' } } },
+    ]);
+  }, 15_000);
+
+  it('fails the restore at the check when the pods still do not take the DataSource from the new Secret, saying what to run', async () => {
+    const { h, store } = harness();
+    succeedingRunner(h);
+    store.putBackup(metadata('20261127-080000-aaaa'));
+    const planned = await h.run('restore mattermost 20261127-080000-aaaa', alice); // planned while the operator mounts it
+    expect(planned.text).toContain('The operator mounts MM_SQLSETTINGS_DATASOURCE');
+    h.gateway.mountsDataSource = false; // ... and an operator that does not starts the pods
+    // "now" moves only by hand here: move it on while the check polls, so its deadline comes.
+    const ticking = setInterval(() => h.clock.advance(1_000), 100);
+    const { reply, text } = await h.run(`confirm ${planned.reply.pending!.code} mattermost`, alice).finally(() => clearInterval(ticking));
+    expect(text).toContain('not done by the deadline'); // the check never saw the pods take it from the Secret
+    expect(reply.tone).toBe('danger');
+    expect(text).toContain('2 of 2 pods take MM_SQLSETTINGS_DATASOURCE from nowhere (not set)');
+    expect(text).toContain('restore mattermost --undo to switch back');
+  }, 15_000);
 
   it('a failed restore Job stops before anything is switched and says where things stand', async () => {
     const { h, store } = harness();
