@@ -14,7 +14,10 @@ import { readFileSync } from 'node:fs';
 import { createHmacSigner } from './adapters/crypto/hmac-signer.ts';
 import { createEventAuditLog } from './adapters/kubernetes/event-audit-log.ts';
 import { createConfigMapPendingStore } from './adapters/kubernetes/configmap-pending-store.ts';
-import { createConfigMapStateStore } from './adapters/kubernetes/configmap-state-store.ts';
+import { configMapPlace, createConfigMapStateStore } from './adapters/kubernetes/configmap-state-store.ts';
+import { cronerCalendar } from './adapters/cron/croner-calendar.ts';
+import { schedulesDocument } from './core/schedule/schedules-document.ts';
+import type { StateStore } from './core/ports/state-store.ts';
 import { createKubeDirectory, type KubeDirectory } from './adapters/kubernetes/kube-directory.ts';
 import { startLeaderElection, type LeaderElection, type LeaderElectionOptions } from './adapters/kubernetes/leader-election.ts';
 import { createLeaseLockManager } from './adapters/kubernetes/lease-lock-manager.ts';
@@ -119,6 +122,8 @@ interface Base {
   ports: Omit<CorePorts, 'pendingStore' | 'metrics'>;
   directory: KubeDirectory;
   signingKey: Uint8Array;
+  /** The default cluster's state namespace documents (docs/state.md): one store, for every duty that keeps any. */
+  stateStore: StateStore;
 }
 
 function base(config: Config, options: AppOptions): Base {
@@ -136,9 +141,13 @@ function base(config: Config, options: AppOptions): Base {
     requestTimeoutMs: config.kubernetes.requestTimeoutSeconds * 1000,
   });
   const lockPorts = { clock, signer, logger, namespace: config.stateNamespace, durationSeconds: config.changes.lockSeconds };
+  const stateStore = createConfigMapStateStore(directory.kubeConfigFor(directory.defaultContext), config.stateNamespace);
+  // Schedules live with the rest of the state, in the default cluster, whether the terminal or serve changes them.
+  const scheduleHome = { cluster: directory.defaultContext, namespace: config.stateNamespace, configMap: configMapPlace(schedulesDocument.name).configMap };
   return {
     directory,
     signingKey,
+    stateStore,
     ports: {
       clusters: directory,
       clock,
@@ -149,6 +158,7 @@ function base(config: Config, options: AppOptions): Base {
       locks: memo((c) => createLeaseLockManager(directory.kubeConfigFor(c), c, lockPorts)),
       audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
       backupStore: catalogStore(config, logger),
+      schedules: { store: stateStore, calendar: cronerCalendar, home: scheduleHome },
     },
   };
 }
@@ -168,12 +178,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
  * replica can confirm them; its chat state and leader Lease live in the default cluster's state namespace.
  */
 export function createServeApp(config: Config, options: AppOptions = {}): ServeApp {
-  const { ports, directory, signingKey } = base(config, options);
+  const { ports, directory, signingKey, stateStore } = base(config, options);
   const home = directory.kubeConfigFor(directory.defaultContext);
   const pendingStore: PendingStore<ChangePlan> = createConfigMapPendingStore(home, { namespace: config.stateNamespace, signingKey, logger: ports.logger });
   const metrics = createPromMetrics(metricsCatalog, { processMetrics: true });
-  // The state namespace's documents (docs/state.md): one store, for every duty that keeps any.
-  const stateStore = createConfigMapStateStore(home, config.stateNamespace);
   const app: App = { config, clock: ports.clock, logger: ports.logger, ...createCore({ ...ports, pendingStore, metrics }, coreSettings(config)) };
   const { clock, logger } = app;
   return {

@@ -19,6 +19,9 @@ import type { Logger } from './ports/logger.ts';
 import type { Metrics } from './ports/metrics.ts';
 import type { PendingStore } from './ports/pending-store.ts';
 import type { Signer } from './ports/signer.ts';
+import type { CronCalendar } from './ports/cron-calendar.ts';
+import type { StateStore } from './ports/state-store.ts';
+import type { ScheduleHome } from './schedule/schedule-deps.ts';
 import { createRegistry, type Registry } from './registry.ts';
 import { allVerbs } from './verbs/index.ts';
 
@@ -39,6 +42,8 @@ export interface CorePorts {
   policy: Policy;
   /** The store that keeps backups, as the catalog reads it (absent when backups are off). */
   backupStore: BackupStore | undefined;
+  /** Where the schedules of digests are kept (the default cluster's state namespace) and how their cron is read. */
+  schedules: { store: StateStore; calendar: CronCalendar; home: ScheduleHome };
 }
 
 export interface Core {
@@ -95,6 +100,7 @@ export function createCore(ports: CorePorts, settings: CoreSettings): Core {
     audit: ports.audit,
     metrics: ports.metrics,
     backups: backupsFor(ports, settings),
+    schedules: { ...ports.schedules, audit: ports.audit, logger: ports.logger },
   });
   return { registry, clusters: ports.clusters, pipeline, changeDeps };
 }

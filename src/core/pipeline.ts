@@ -27,6 +27,7 @@ import type { Caller } from './model/caller.ts';
 import type { RunOptions } from './run-options.ts';
 import type { OperationBase } from './verb.ts';
 import type { LogLimits } from './verb-context.ts';
+import type { ScheduleDeps } from './schedule/schedule-deps.ts';
 
 export interface PipelineDeps {
   registry: Registry;
@@ -42,6 +43,7 @@ export interface PipelineDeps {
   audit: (cluster: string) => AuditLog;
   metrics: Metrics;
   backups: Backups;
+  schedules: ScheduleDeps;
 }
 
 export interface Outcome {
@@ -95,6 +97,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       access,
       audit: deps.audit(cluster),
       backups: deps.backups,
+      schedules: deps.schedules,
+      channelHere: options.channelId ? { id: options.channelId, ...(caller.channel ? { name: caller.channel } : {}) } : undefined,
       options,
       scope: { cluster, namespace: parsed.operation.namespace, defaultNamespace: deps.defaultNamespace },
       // `confirm` and `cancel` reach waiting plans as the caller of this very command.

@@ -5,4 +5,6 @@ export interface RunOptions {
   confirmChanges?: boolean;
   /** Where a restarted bot reports, opaque to the core (a chat channel and post). */
   replyTo?: string;
+  /** The chat channel the command was typed in (its id), where a schedule added from it posts. */
+  channelId?: string;
 }

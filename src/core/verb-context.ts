@@ -7,6 +7,7 @@ import type { ClusterGateway } from './ports/cluster-gateway.ts';
 import type { Confirmations } from './ports/confirmations.ts';
 import type { Caller } from './model/caller.ts';
 import type { Registry } from './registry.ts';
+import type { ScheduleDeps } from './schedule/schedule-deps.ts';
 
 export interface Scope {
   cluster: string;
@@ -38,4 +39,8 @@ export interface VerbContext {
   audit: AuditLog;
   /** Database backups: the settings and the store's catalog, or why they are off. */
   backups: Backups;
+  /** The schedules of status digests (docs/digests.md). */
+  schedules: ScheduleDeps;
+  /** The chat channel the command was typed in, where a schedule added there posts. */
+  channelHere: { id: string; name?: string } | undefined;
 }

@@ -29,6 +29,28 @@ export function auditLogContract(label: string, subject: () => AuditSubject): vo
       expect((await audit.query({ namespace, since: t(0), requester: '@mallory' })).map((e) => e.operationId)).toEqual(['b1']);
       expect((await audit.query({ namespace, since: t(3) })).map((e) => e.operationId)).toEqual(['b1', 'c1']);
       expect(forMm[0]).toMatchObject({ verb: 'scale', via: 'terminal', cluster: 'sandbox-bot', namespace, installation: 'mm' });
+      expect(forMm[0]?.objectKind).toBeUndefined();
+    });
+
+    it("keeps an Event about the bot's own state on its ConfigMap apart from installations", async () => {
+      const { audit, namespace } = subject();
+      const at = new Date(Date.UTC(2026, 10, 27, 10, 0, 0));
+      const entry: AuditEntry = {
+        at,
+        operationId: 's1add',
+        phase: 'succeeded',
+        verb: 'schedule',
+        requester: '@alice',
+        via: 'mattermost ~ops',
+        cluster: 'sandbox-bot',
+        namespace,
+        installation: 'matterops-schedules',
+        objectKind: 'ConfigMap',
+        detail: 'schedule add s1 "0 9 * * 1-5" status all',
+      };
+      await audit.record(entry);
+      const read = await audit.query({ namespace, installation: 'matterops-schedules', since: at });
+      expect(read).toEqual([entry]);
     });
   });
 }

@@ -20,6 +20,8 @@ import { FakeAuditLog } from '../fakes/fake-audit-log.ts';
 import { FakeClusterGateway, fakeDirectory } from '../fakes/fake-cluster-gateway.ts';
 import { FakeLockManager } from '../fakes/fake-lock-manager.ts';
 import { FakeMetrics } from '../fakes/fake-metrics.ts';
+import { FakeStateStore } from '../fakes/fake-state-store.ts';
+import { cronerCalendar } from '../../src/adapters/cron/croner-calendar.ts';
 
 export const fixedNow = new Date('2026-11-27T09:00:00Z');
 export const minutesAgo = (m: number): Date => new Date(fixedNow.getTime() - m * 60_000);
@@ -44,6 +46,8 @@ export interface HarnessOptions {
   metrics?: Metrics;
   /** Backups on, with these settings and this store. */
   backups?: { settings: BackupSettings; store: BackupStore };
+  /** The state store schedules are kept in (two harnesses on one backend: two replicas). */
+  state?: FakeStateStore;
 }
 
 export interface Harness {
@@ -54,6 +58,8 @@ export interface Harness {
   audit: FakeAuditLog;
   /** What the core recorded (unless `options.metrics` took its place). */
   metrics: FakeMetrics;
+  /** Where the schedules are kept (the state namespace `matterops` of the default cluster). */
+  state: FakeStateStore;
   logged: { fields: Record<string, unknown>; message: string }[];
   clock: { now: () => Date; advance(ms: number): void };
   /** The pipeline itself, for adapters under test. */
@@ -75,6 +81,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const audit = new FakeAuditLog();
   const signer = createHmacSigner('unit-test-signing-key');
   const metrics = new FakeMetrics();
+  const state = options.state ?? new FakeStateStore();
   // The same wiring as src/main.ts, on fakes.
   const { pipeline } = createCore(
     {
@@ -88,6 +95,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       metrics: options.metrics ?? metrics,
       policy: options.policy ?? openPolicy,
       backupStore: options.backups?.store,
+      schedules: { store: state, calendar: cronerCalendar, home: { cluster: 'sandbox-bot', namespace: 'matterops', configMap: 'matterops-schedules' } },
     },
     {
       defaultNamespace: options.defaultNamespace ?? 'chat',
@@ -105,6 +113,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     locks,
     audit,
     metrics,
+    state,
     logged,
     clock,
     pipeline,

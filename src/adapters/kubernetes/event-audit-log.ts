@@ -28,7 +28,10 @@ export function toEvent(entry: AuditEntry): CoreV1Event {
   };
   return {
     metadata: { generateName: `${entry.installation}.matterops.`, namespace: entry.namespace, annotations, labels: { 'matterops.io/audit': 'true' } },
-    involvedObject: { apiVersion: 'installation.mattermost.com/v1beta1', kind: 'Mattermost', name: entry.installation, namespace: entry.namespace },
+    involvedObject:
+      entry.objectKind === 'ConfigMap'
+        ? { apiVersion: 'v1', kind: 'ConfigMap', name: entry.installation, namespace: entry.namespace }
+        : { apiVersion: 'installation.mattermost.com/v1beta1', kind: 'Mattermost', name: entry.installation, namespace: entry.namespace },
     reason: auditReason(entry.verb),
     action: entry.phase,
     message: `${entry.phase}: ${entry.requester} via ${entry.via}: ${entry.detail} (op ${entry.operationId})`.slice(0, 1000),
@@ -57,6 +60,7 @@ function fromEvent(event: CoreV1Event): AuditEntry | undefined {
     cluster: values.cluster,
     namespace: event.metadata.namespace ?? '',
     installation: event.involvedObject.name ?? '',
+    ...(event.involvedObject.kind === 'ConfigMap' ? { objectKind: 'ConfigMap' as const } : {}),
     detail,
   };
 }

@@ -155,7 +155,7 @@ export function createChatResponder(deps: ResponderDeps) {
       () => undefined,
     );
     const done = (async (): Promise<Reply | undefined> => {
-      const options = { progress, replyTo: `${request.target.channelId}:${request.target.rootId ?? ''}` };
+      const options = { progress, replyTo: `${request.target.channelId}:${request.target.rootId ?? ''}`, channelId: request.target.channelId };
       const { reply } = request.operation
         ? await deps.pipeline.runOperation(request.operation, request.caller, options)
         : await deps.pipeline.run(request.text, request.caller, options);

@@ -14,6 +14,11 @@ export interface AuditEntry {
   cluster: string;
   namespace: string;
   installation: string;
+  /**
+   * What the Event is about when it is not an installation: `ConfigMap` for a change to the bot's
+   * own state (a schedule added or removed), named by `installation` in `namespace`.
+   */
+  objectKind?: 'ConfigMap';
   /** One readable line: the plan or the outcome. */
   detail: string;
 }

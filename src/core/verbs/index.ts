@@ -15,6 +15,7 @@ import { logs } from './logs.ts';
 import { restart } from './restart.ts';
 import { restore } from './restore.ts';
 import { scale } from './scale.ts';
+import { schedule } from './schedule.ts';
 import { status } from './status.ts';
 import { upgrade } from './upgrade.ts';
 import { version } from './version.ts';
@@ -36,6 +37,7 @@ export const allVerbs: readonly Verb[] = [
   backups,
   restore,
   audit,
+  schedule,
   whoami,
   canI,
   confirm,

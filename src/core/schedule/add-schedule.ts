@@ -1,0 +1,91 @@
+/**
+ * `schedule add "<cron>" status [name|all] [--tz Zone] [--always] [--channel name]`: judges the
+ * words, resolves the installation (authorised for `schedule` on it), and keeps the schedule with
+ * the next free id in one compare-and-swap write.
+ */
+import { usageError } from '../errors.ts';
+import type { Caller } from '../model/caller.ts';
+import { type Schedule, type ScheduleChannel, type ScheduleScope } from '../model/schedule.ts';
+import { schedulesDocument } from './schedules-document.ts';
+import { resolveInstallation } from '../resolve-installation.ts';
+import { quoted } from '../text/excerpt.ts';
+import type { VerbContext } from '../verb-context.ts';
+import { checkCron, checkTimeZone } from './check-schedule.ts';
+
+export interface AddRequest {
+  args: string[];
+  tz: string | undefined;
+  always: boolean;
+  channel: string | undefined;
+}
+
+const example = 'schedule add "0 9 * * 1-5" status all';
+
+/** A user forgot the quotes: `schedule add 0 9 * * 1-5 status` splits the expression into words. */
+const looksLikeCronField = (word: string | undefined): boolean => word !== undefined && /^[\d*/,-]+$/.test(word);
+
+/** The cron text and the scope's word, or a usage error that shows how to write them. */
+export function addWords(args: string[]): { cron: string; scope: string } {
+  const [cron, kind, scope = 'all', ...rest] = args;
+  if (cron === undefined) throw usageError('schedule add needs a cron expression in quotes and what to post', `example: ${example}`);
+  if (looksLikeCronField(kind)) throw usageError(`put the cron expression in quotes: schedule add "${args.slice(0, 5).join(' ')}" status all`);
+  if (kind !== 'status')
+    throw usageError(
+      `schedule add posts status digests: after the cron expression comes status, got ${kind === undefined ? 'nothing' : quoted(kind)}`,
+      `example: ${example}`,
+    );
+  if (rest.length) throw usageError(`schedule add takes one installation name or all, got also ${quoted(rest.join(' '))}`, `example: ${example}`);
+  return { cron, scope };
+}
+
+/** Where the schedule posts: the channel named with --channel, else the chat channel it was added in. */
+function channelOf(ctx: VerbContext, named: string | undefined): ScheduleChannel {
+  if (named !== undefined) {
+    const name = named.replace(/^~/, '');
+    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name)) throw usageError(`a channel is a Mattermost channel name like ops, got ${quoted(named)}`);
+    return { name };
+  }
+  if (ctx.channelHere) return { id: ctx.channelHere.id, ...(ctx.channelHere.name ? { name: ctx.channelHere.name } : {}) };
+  throw usageError("say where the digest goes: --channel <name> (a channel of the bot's team)", `example: ${example} --channel ops`);
+}
+
+async function scopeOf(ctx: VerbContext, word: string): Promise<ScheduleScope> {
+  if (word === 'all') return { all: true };
+  const installation = await resolveInstallation(ctx, word);
+  return { namespace: installation.namespace, name: installation.name };
+}
+
+const ownerOf = (caller: Caller): Schedule['owner'] => ({
+  id: caller.id,
+  name: caller.name,
+  via: caller.via,
+  ...(caller.team ? { team: caller.team } : {}),
+  ...(caller.channel ? { channel: caller.channel } : {}),
+});
+
+/** Adds the schedule; resolves with it as kept (its id given by the store's counter). */
+export async function addSchedule(ctx: VerbContext, request: AddRequest): Promise<Schedule> {
+  const { cron: typed, scope: scopeWord } = addWords(request.args);
+  const timeZone = checkTimeZone(request.tz ?? 'UTC');
+  const now = ctx.clock.now();
+  const cron = checkCron(typed, timeZone, ctx.schedules.calendar, now);
+  const channel = channelOf(ctx, request.channel);
+  const scope = await scopeOf(ctx, scopeWord);
+  const draft = {
+    cron,
+    timeZone,
+    kind: 'status' as const,
+    scope,
+    always: request.always,
+    cluster: ctx.scope.cluster,
+    channel,
+    owner: ownerOf(ctx.caller),
+    createdAt: now.toISOString(),
+  };
+  let added: Schedule | undefined;
+  await ctx.schedules.store.update(schedulesDocument, (current) => {
+    added = { id: `s${current.nextId}`, ...draft };
+    return { nextId: current.nextId + 1, schedules: [...current.schedules, added] };
+  });
+  return added!;
+}
