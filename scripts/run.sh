@@ -6,11 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 set -a; . .sandbox/env; set +a
 export MATTEROPS_LOG_LEVEL="${MATTEROPS_LOG_LEVEL:-warn}"
-node dist/cli.js register --write-env .sandbox/bot.env
+bin/matterops register --write-env .sandbox/bot.env
 set -a; . .sandbox/bot.env; set +a
-node dist/cli.js serve >> .sandbox/logs/bot.log 2>&1 &
+bin/matterops serve >> .sandbox/logs/bot.log 2>&1 &
 bot=$!
 trap 'kill $bot 2>/dev/null || true' EXIT
 node -e 'const u=`http://${process.env.MATTEROPS_HTTP_LISTEN}/readyz`;(async()=>{for(let i=0;i<100;i++){try{if((await fetch(u)).ok)return}catch{}await new Promise(r=>setTimeout(r,200))}console.error("the bot is not ready: see .sandbox/logs/bot.log")})()'
 echo "matterops serves the sandbox Mattermost at $MM_URL (team ops): try  make chat AS=alice CMD='/k8s status mattermost'"
-node dist/cli.js
+bin/matterops
