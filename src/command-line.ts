@@ -4,6 +4,7 @@
  * 2 bad usage of the command line itself. The runner's operations never come here (cli.ts).
  */
 import { parseArgs } from 'node:util';
+import { routeConsoleToLogger } from './adapters/logging/console-to-logger.ts';
 import { renderTerminal } from './adapters/terminal/render-terminal.ts';
 import { startRepl } from './adapters/terminal/repl.ts';
 import { terminalCaller } from './adapters/terminal/terminal-caller.ts';
@@ -11,6 +12,7 @@ import { loadConfig, redactedConfig } from './config/load-config.ts';
 import { loadPolicy } from './config/load-policy.ts';
 import { writeFileSync } from 'node:fs';
 import { register } from './adapters/mattermost/register.ts';
+import { listenForPublicUrl } from './config/public-url-listen.ts';
 import { resumeEveryCluster } from './core/change/resume.ts';
 import { resumeTargets } from './resume-targets.ts';
 import { serve } from './serve.ts';
@@ -29,13 +31,15 @@ const usage = `usage:
                                      (add --yes for a change, --confirm <name> for a danger one)
   matterops resume                   follow changes a stopped matterops left in flight, report, exit
   matterops register [--url U --admin-token T --team ops --channels ops,incidents --public-url U --write-env F]
-                                     create or update the bot, its icon and token, and the /k8s command
+                                     create or update the bot, its icon and token, and the /k8s command;
+                                     --write-env F writes what serve needs (tokens, URLs, listen address)
   matterops serve                    run the bot for Mattermost (slash, buttons, mentions) from the environment
   matterops config check             validate configuration (secrets masked)
   matterops autocomplete             Mattermost autocomplete data for /k8s, as JSON
   matterops backup|restore|drill|prune run the backup runner, as a Job's pod runs it (configured by its
                                      environment only; result in the termination log; exit 0 done, 1 failed)
-  matterops --version`;
+  matterops help | --help | -h       this list
+  matterops version | --version`;
 
 /** Exit code when a change was planned but not applied: it needs --yes or --confirm <name>. */
 const needsConfirmation = 3;
@@ -124,13 +128,19 @@ async function serveForever(): Promise<number> {
   process.on('unhandledRejection', (reason) =>
     app.logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection (kept serving)'),
   );
-  const bot = await serve(app);
-  console.log(`matterops serves Mattermost; slash commands and buttons at ${bot.url}`);
+  // From here on every line on stderr is the logger's JSON, the Mattermost client's chatter too.
+  const restoreConsole = routeConsoleToLogger(app.logger);
+  const bot = await serve(app).catch((error: unknown) => {
+    restoreConsole(); // a failed start is said as a plain line, like every other command's failure
+    throw error;
+  });
+  process.stdout.write(`matterops serves Mattermost; slash commands and buttons at ${bot.url}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await bot.close();
+  restoreConsole();
   return 0;
 }
 
@@ -145,8 +155,10 @@ async function registerBot(args: string[]): Promise<number> {
       channels: { type: 'string', default: 'ops,incidents' },
       'public-url': { type: 'string', default: process.env.MATTEROPS_PUBLIC_URL ?? `http://${process.env.MATTEROPS_HTTP_LISTEN ?? '127.0.0.1:8080'}` },
       'write-env': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) return (console.log(usage), 0);
   if (!values.url || !values['admin-token']) return (console.error('register needs --url and --admin-token (or MM_URL and MM_ADMIN_TOKEN)'), 2);
   const result = await register({
     url: values.url,
@@ -158,7 +170,15 @@ async function registerBot(args: string[]): Promise<number> {
     registry: createRegistry(allVerbs),
     ...(process.env.MM_BOT_TOKEN ? { botToken: process.env.MM_BOT_TOKEN } : {}),
   });
-  const vars = { MM_URL: values.url, MM_BOT_TOKEN: result.botToken, MM_SLASH_TOKEN: result.slashToken, MATTEROPS_PUBLIC_URL: values['public-url'] };
+  // Everything serve needs; the listen address is the public URL's own when that is on this machine.
+  const listen = listenForPublicUrl(values['public-url'], process.env.MATTEROPS_HTTP_LISTEN);
+  const vars = {
+    MM_URL: values.url,
+    MM_BOT_TOKEN: result.botToken,
+    MM_SLASH_TOKEN: result.slashToken,
+    MATTEROPS_PUBLIC_URL: values['public-url'],
+    ...(listen ? { MATTEROPS_HTTP_LISTEN: listen } : {}),
+  };
   const env = Object.entries(vars)
     .map(([k, v]) => `export ${k}='${v.replaceAll("'", `'\\''`)}'`)
     .join('\n');
@@ -169,6 +189,7 @@ async function registerBot(args: string[]): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (['help', '--help', '-h'].includes(argv[0] ?? '')) return (console.log(usage), 0);
   // Subcommands with options of their own parse them themselves.
   if (argv[0] === 'run') return await run(argv.slice(1));
   if (argv[0] === 'register') return await registerBot(argv.slice(1));
@@ -176,14 +197,16 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { version: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { version: { type: 'boolean' } },
   });
   if (values.version) return (console.log(matteropsVersion), 0);
-  if (values.help) return (console.log(usage), 0);
   const [command, ...rest] = positionals;
   switch (command) {
     case undefined:
       await startRepl(createApp(loadConfig()));
+      return 0;
+    case 'version':
+      console.log(matteropsVersion);
       return 0;
     case 'config':
       return configCheck(rest);

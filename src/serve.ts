@@ -13,6 +13,7 @@ import { createChatResponder } from './adapters/mattermost/chat-responder.ts';
 import { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
 import type { Mention } from './adapters/mattermost/mention-listener.ts';
 import { createMattermostNotifier } from './adapters/mattermost/mattermost-notifier.ts';
+import { listenMismatch } from './config/public-url-listen.ts';
 import { MatteropsError } from './core/errors.ts';
 import { chatOutboxDepth, chatRateLimitedTotal } from './core/metrics-catalog.ts';
 import { createLeaderManager } from './leader/leader-manager.ts';
@@ -115,6 +116,8 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
     await election.stop(); // no HTTP, no replica: do not go on leading
     throw error;
   }
+  const mismatch = listenMismatch(publicUrl, config.http.listen);
+  if (mismatch) logger.warn({ listen: config.http.listen, publicUrl }, mismatch);
   if (!config.signingKey) {
     logger.warn(
       {},
