@@ -122,7 +122,7 @@ export class MattermostApi {
     return Object.values(list.posts).sort((a, b) => a.create_at - b.create_at);
   }
 
-  me(): Promise<{ id: string; username: string; is_bot?: boolean }> {
+  me(): Promise<{ id: string; username: string; is_bot?: boolean; roles?: string }> {
     return this.call('GET', '/users/me');
   }
 }

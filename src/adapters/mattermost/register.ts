@@ -153,6 +153,12 @@ export async function register(o: RegisterOptions): Promise<Registration> {
     );
   });
   if (!admin.id) throw new MatteropsError('forbidden', 'the admin token does not belong to a user');
+  // A token without the role gets 403s and 404s deep inside (bots are invisible to it): say so first, in one line.
+  if (!admin.roles?.split(' ').includes('system_admin'))
+    throw new MatteropsError(
+      'forbidden',
+      `the admin token belongs to ${admin.username}, who is not a system admin of ${o.url}: pass a system admin's personal access token as --admin-token (or MM_ADMIN_TOKEN)`,
+    );
   const changes: string[] = [];
   const bot = await ensureBot(api, o, changes);
   const team = await api.call<{ id: string }>('GET', `/teams/name/${o.team}`).catch(() => {

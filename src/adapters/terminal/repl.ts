@@ -46,8 +46,16 @@ export async function startRepl(app: App): Promise<void> {
       return [candidates, word];
     },
   });
+  // Piped input (`printf 'list\nwhoami\n' | matterops`) closes the interface at its end while
+  // commands still run: the lines already read are still answered, and no prompt follows the close
+  // (it threw ERR_USE_AFTER_CLOSE after the first line, issue 14).
+  let closed = false;
+  rl.once('close', () => (closed = true));
+  const prompt = (): void => {
+    if (!closed) rl.prompt();
+  };
   console.log(`matterops on cluster ${app.clusters.defaultContext}: type help, or exit to leave. Tab completes.`);
-  rl.prompt();
+  prompt();
   const options = { confirmChanges: true, progress: (text: string) => console.log(`  ... ${text}`) };
   let pending: PendingConfirmation | undefined;
   for await (const line of rl) {
@@ -63,7 +71,7 @@ export async function startRepl(app: App): Promise<void> {
       if (pending) console.log(pending.confirmWord ? `Type ${pending.confirmWord} to apply, anything else cancels.` : 'Apply? [y/N]');
       refreshNames();
     }
-    rl.prompt();
+    prompt();
   }
   rl.close();
 }
