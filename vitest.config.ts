@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three tiers (../shared/design.md, Tests): `unit` needs nothing running; `cluster` and `chat` talk
+ * Tiers (README.md, Tests): `unit` needs nothing running; `cluster` and `chat` talk
  * to the real peers of the sandbox, which the global setup starts (or reuses when `.sandbox/env`
  * exists) and stops if it started them.
  */

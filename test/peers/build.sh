@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the real test peers from the Go module proxy (and PostgreSQL 15 from Debian) into a cache
 # outside the repository. Idempotent: a peer whose binary reports its pinned version is skipped.
-# Recipes and timings: ../shared/reference/real-peers.md and test/peers/README.md.
+# Recipes and timings: test/peers/README.md.
 set -euo pipefail
 
 PEERS="${MATTEROPS_PEERS_DIR:-$HOME/.cache/matterops-peers}"
