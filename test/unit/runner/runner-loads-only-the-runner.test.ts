@@ -36,8 +36,7 @@ const spawnTimeout = 30_000;
 
 const ofTheBot = (url: string): boolean => url.includes('/@kubernetes/client-node/') || url.endsWith('/src/main.ts') || url.endsWith('/src/command-line.ts');
 
-// Each case starts the CLI as a child: seconds on a loaded 2-core machine (7 s seen), past vitest's 5 s default.
-describe('matterops backup run', { timeout: 60_000 }, () => {
+describe('matterops backup run', () => {
   it('loads the backup and nothing of the bot or the Kubernetes client', async () => {
     const log = join(dir, 'termination-log');
     const modules = loadedModules(['backup', 'run'], {
