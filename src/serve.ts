@@ -13,6 +13,7 @@ import { createChatResponder } from './adapters/mattermost/chat-responder.ts';
 import { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
 import type { Mention } from './adapters/mattermost/mention-listener.ts';
 import { createMattermostNotifier } from './adapters/mattermost/mattermost-notifier.ts';
+import { ServerPacer } from './adapters/mattermost/server-pacer.ts';
 import { listenMismatch } from './config/public-url-listen.ts';
 import { MatteropsError } from './core/errors.ts';
 import { chatOutboxDepth, chatRateLimitedTotal } from './core/metrics-catalog.ts';
@@ -36,7 +37,13 @@ function required(value: string | undefined, what: string): string {
 
 export async function serve(app: ServeApp): Promise<RunningBot> {
   const { config, logger } = app;
-  const api = new MattermostApi(required(config.mattermost.url, 'MM_URL'), required(config.mattermost.botToken, 'MM_BOT_TOKEN'));
+  const clock = app.changeDeps.clock;
+  // Every answer of every call feeds the pacer, so the outbox sends as fast as the server allows.
+  const pacer = new ServerPacer({ clock, ...(config.mattermost.postsPerSecond ? { ceilingPerSecond: config.mattermost.postsPerSecond } : {}) });
+  const api = new MattermostApi(required(config.mattermost.url, 'MM_URL'), required(config.mattermost.botToken, 'MM_BOT_TOKEN'), {
+    onAnswer: (answer) => pacer.answered(answer),
+    now: () => clock.now().getTime(),
+  });
   const slashTokens = required(config.mattermost.slashTokens, 'MM_SLASH_TOKEN')
     .split(',')
     .map((t) => t.trim())
@@ -46,10 +53,10 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
   const publicUrl = (config.http.publicUrl ?? `http://${config.http.listen}`).replace(/\/$/, '');
   const notifier = createMattermostNotifier({
     api,
-    clock: app.changeDeps.clock,
+    clock,
     logger,
     userId: me.id,
-    minIntervalMs: 1000 / config.mattermost.postsPerSecond,
+    pacer,
   });
   const { metrics } = app;
   metrics.sample(chatRateLimitedTotal, () => notifier.rateLimited);

@@ -54,10 +54,13 @@ export const ConfigSchema = z.object({
       team: z.string().optional(),
       /** Tokens of the /k8s slash commands allowed to call us (comma-separated in MM_SLASH_TOKEN). */
       slashTokens: z.string().optional(),
-      /** Sends per second, kept under the server's rate limit (its default is 10). */
-      postsPerSecond: z.coerce.number().min(0.5).max(100).default(5),
+      /**
+       * An optional ceiling on sends per second. Without it the bot paces itself by the server's
+       * rate limit headers (docs/mattermost.md, "Pacing"); set it when other clients share that limit.
+       */
+      postsPerSecond: z.coerce.number().min(0.5).max(1000).optional(),
     })
-    .default({ postsPerSecond: 5 }),
+    .default({}),
   http: z
     .object({
       /** Where `matterops serve` listens, host:port. */

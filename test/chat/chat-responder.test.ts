@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../sandbox/ports.ts';
 import { createChatResponder } from '../../src/adapters/mattermost/chat-responder.ts';
 import { MattermostApi } from '../../src/adapters/mattermost/mattermost-api.ts';
+import { ServerPacer } from '../../src/adapters/mattermost/server-pacer.ts';
 import { createMattermostNotifier } from '../../src/adapters/mattermost/mattermost-notifier.ts';
 import { commandResponse } from '../../src/adapters/mattermost/command-response.ts';
 import { createHmacSigner } from '../../src/adapters/crypto/hmac-signer.ts';
@@ -30,7 +31,7 @@ function responderOn(pipeline: Pipeline, logged: string[]): ReturnType<typeof cr
       logged.push(m);
     },
   };
-  const notifier = createMattermostNotifier({ api, clock: systemClock, logger, minIntervalMs: 50 });
+  const notifier = createMattermostNotifier({ api, clock: systemClock, logger, pacer: new ServerPacer({ clock: systemClock, ceilingPerSecond: 20 }) });
   return createChatResponder({ pipeline, notifier, signer: createHmacSigner('chat-test-key'), publicUrl: 'http://127.0.0.1:1', logger });
 }
 

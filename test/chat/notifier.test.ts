@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MattermostApi, type Post } from '../../src/adapters/mattermost/mattermost-api.ts';
+import { ServerPacer } from '../../src/adapters/mattermost/server-pacer.ts';
 import { createMattermostNotifier, type MattermostNotifier } from '../../src/adapters/mattermost/mattermost-notifier.ts';
 import { systemClock } from '../../src/core/ports/clock.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
@@ -18,16 +19,18 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 type Read = Post & { props?: { attachments?: { text?: string }[] } };
 const bot = (): MattermostApi => new MattermostApi(env('MM_URL'), env('MM_BOT_TOKEN'));
 let channel = '';
+let otherChannel = '';
 let proxy: TcpProxy;
 const notifiers: MattermostNotifier[] = [];
 
 function notifierOn(url: string): MattermostNotifier {
+  const pacer = new ServerPacer({ clock: systemClock });
   const notifier = createMattermostNotifier({
-    api: new MattermostApi(url, env('MM_BOT_TOKEN'), { timeoutMs: 3_000 }),
+    api: new MattermostApi(url, env('MM_BOT_TOKEN'), { timeoutMs: 3_000, onAnswer: (a) => pacer.answered(a) }),
     clock: systemClock,
     logger: silentLogger,
     userId: env('MM_BOT_USER_ID'),
-    minIntervalMs: 20,
+    pacer,
   });
   notifiers.push(notifier);
   return notifier;
@@ -42,9 +45,8 @@ async function read(id: string): Promise<SeenPost[]> {
     .map((p) => ({ id: p.id, root: p.root_id, text: [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].filter(Boolean).join('\n\n') }));
 }
 
-beforeAll(async () => {
-  // A channel of its own, so reading it back reads only this file's posts.
-  channel = (
+const newChannel = async (): Promise<string> =>
+  (
     await bot().call<{ id: string }>('POST', '/channels', {
       team_id: env('MM_TEAM_ID'),
       name: `notifier-${randomBytes(3).toString('hex')}`,
@@ -52,6 +54,11 @@ beforeAll(async () => {
       type: 'O',
     })
   ).id;
+
+beforeAll(async () => {
+  // Channels of its own, so reading them back reads only this file's posts.
+  channel = await newChannel();
+  otherChannel = await newChannel();
   proxy = await startTcpProxy(Number(env('PORT_MATTERMOST')));
 });
 afterAll(async () => {
@@ -59,7 +66,7 @@ afterAll(async () => {
   await proxy.close();
 });
 
-notifierContract('Mattermost', () => ({ notifier: notifierOn(env('MM_URL')), channel, missingChannel: 'x'.repeat(26), read }));
+notifierContract('Mattermost', () => ({ notifier: notifierOn(env('MM_URL')), channel, otherChannel, missingChannel: 'x'.repeat(26), read }));
 
 describe('the Mattermost notifier while Mattermost is unreachable', () => {
   it('delivers every post, reply and edit queued during the outage once, in order, when it is back', async () => {

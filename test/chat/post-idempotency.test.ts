@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MattermostApi, type Post } from '../../src/adapters/mattermost/mattermost-api.ts';
 import { newPendingPostId } from '../../src/adapters/mattermost/idempotent-create.ts';
+import { ServerPacer } from '../../src/adapters/mattermost/server-pacer.ts';
 import { createMattermostNotifier } from '../../src/adapters/mattermost/mattermost-notifier.ts';
 import { systemClock } from '../../src/core/ports/clock.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
@@ -64,7 +65,13 @@ describe('Mattermost 9.9 with pending_post_id', () => {
 describe('the notifier', () => {
   it('makes exactly one post when the answer to its create is held past the client timeout', async () => {
     const api = new MattermostApi(`http://127.0.0.1:${proxy.port}`, env('MM_BOT_TOKEN'), { timeoutMs: 1_500 });
-    const notifier = createMattermostNotifier({ api, clock: systemClock, logger: silentLogger, userId: env('MM_BOT_USER_ID'), minIntervalMs: 0 });
+    const notifier = createMattermostNotifier({
+      api,
+      clock: systemClock,
+      logger: silentLogger,
+      userId: env('MM_BOT_USER_ID'),
+      pacer: new ServerPacer({ clock: systemClock }),
+    });
     const message = `held ${randomBytes(4).toString('hex')}`;
     const forwarded = proxy.swallowResponse(/^POST \/api\/v4\/posts HTTP/);
     const id = await deliveredId(notifier.postText({ channel }, message));

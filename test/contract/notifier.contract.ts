@@ -1,8 +1,9 @@
 /**
  * What every Notifier promises (issue 10, item 4), run against the Mattermost adapter on the real
  * server (test/chat/notifier.test.ts) and the fake (test/unit/fake-notifier.test.ts): a ref usable
- * at once, as a thread and for edits, before its post exists; order kept within a thread; a post
- * the server refuses reported, never thrown.
+ * at once, as a thread and for edits, before its post exists; order kept within a thread and a
+ * channel; a burst to several channels delivered whole, once each; a post the server refuses
+ * reported, never thrown.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +21,8 @@ export interface NotifierSubject {
   notifier: Notifier;
   /** A channel the notifier may post to. */
   channel: string;
+  /** Another one, for what holds across channels. */
+  otherChannel: string;
   /** A channel id that does not exist: posts to it are refused. */
   missingChannel: string;
   /** Every post in `channel`, oldest first. */
@@ -113,6 +116,22 @@ export function notifierContract(name: string, make: () => NotifierSubject): voi
         words('reply 4'),
         words('reply 5'),
       ]);
+    });
+
+    it('delivers a burst to two channels whole: every post once, each channel in order, the last edit shown', async () => {
+      const s = make();
+      const words = tagged();
+      const channels = [s.channel, s.otherChannel];
+      const refs = Array.from({ length: 40 }, (_, i) => s.notifier.post({ channel: channels[i % 2] ?? '' }, says(words(`burst ${i}`))));
+      const edits = [s.notifier.edit(refs[0]!, says(words('burst 0 edited'))), s.notifier.edit(refs[1]!, says(words('burst 1 edited')))];
+      const outcomes = await Promise.all([...refs.map((r) => r.delivery), ...edits]);
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      for (const [c, channel] of channels.entries()) {
+        const expected = Array.from({ length: 20 }, (_, i) => 2 * i + c).map((n) => words(n < 2 ? `burst ${n} edited` : `burst ${n}`));
+        const seen = (await s.read(channel)).filter((p) => p.text.endsWith(words('')));
+        expect(seen.map((p) => p.text)).toEqual(expected);
+      }
+      expect(s.notifier.depth).toBe(0);
     });
 
     it('reports a post the server refuses, and an edit of it, as not delivered', async () => {

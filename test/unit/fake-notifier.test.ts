@@ -5,10 +5,11 @@ import { FakeNotifier, textOf } from '../fakes/fake-notifier.ts';
 import { reply, text } from '../../src/core/reply.ts';
 
 notifierContract('fake', () => {
-  const notifier = new FakeNotifier(['ops']);
+  const notifier = new FakeNotifier(['ops', 'incidents']);
   return {
     notifier,
     channel: 'ops',
+    otherChannel: 'incidents',
     missingChannel: 'nosuch',
     read: (channel) => Promise.resolve(notifier.posts.filter((p) => p.channel === channel).map((p) => ({ id: p.id, root: p.root, text: textOf(p.reply) }))),
   };

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MattermostApiError, type MattermostApi, type NewPost, type Post } from '../../src/adapters/mattermost/mattermost-api.ts';
+import { ServerPacer } from '../../src/adapters/mattermost/server-pacer.ts';
 import { createMattermostNotifier } from '../../src/adapters/mattermost/mattermost-notifier.ts';
 import { createPromMetrics } from '../../src/adapters/metrics/prom-metrics.ts';
 import { chatOutboxDepth, chatRateLimitedTotal, metricsCatalog } from '../../src/core/metrics-catalog.ts';
@@ -37,7 +38,7 @@ describe('chat queue metrics', () => {
   it('shows the posts waiting in the outbox and the sends answered 429', async () => {
     const clock = new FakeClock();
     const { api, release } = slowApi(clock);
-    const notifier = createMattermostNotifier({ api, clock, logger: silentLogger, minIntervalMs: 0 });
+    const notifier = createMattermostNotifier({ api, clock, logger: silentLogger, pacer: new ServerPacer({ clock }) });
     const metrics = createPromMetrics(metricsCatalog, { processMetrics: false });
     metrics.sample(chatRateLimitedTotal, () => notifier.rateLimited);
     metrics.sample(chatOutboxDepth, () => notifier.depth);

@@ -2,7 +2,7 @@
  * One command from chat (slash, mention or button) through the pipeline, answered as the bot:
  * progress in one post edited in place, the outcome as the last edit, plans with signed
  * Confirm/Cancel buttons. `early` resolves as soon as the adapter can answer Mattermost's HTTP
- * request (the command was accepted, the reply came, or the wait ran out), while the work goes on;
+ * request (the command was accepted, the reply was queued, or the wait ran out), while the work goes on;
  * whatever comes after that answer still reaches the requester (issue 9, item 10). Every post and
  * edit goes through the notifier's outbox, so the progress edits and the outcome queue behind the
  * progress post even before Mattermost has made it.
@@ -100,8 +100,9 @@ async function delivered(outcome: Promise<Delivery>): Promise<void> {
 export function createChatResponder(deps: ResponderDeps) {
   const { notifier } = deps;
   /** Posts a plan, then adds its buttons: they sign the id of the post that carries them. */
-  async function postPlan(request: ChatRequest, reply: Reply, progressPost: PostRef | undefined): Promise<void> {
+  async function postPlan(request: ChatRequest, reply: Reply, progressPost: PostRef | undefined, queued: () => void): Promise<void> {
     const post = progressPost ?? notifier.post(addressOf(request.target), { ...reply, blocks: reply.blocks.filter((b) => b.kind !== 'actions') });
+    queued();
     const postId = await deliveredId(post);
     await delivered(notifier.edit(post, reply, actionContextFor(deps, reply, { requester: request.caller.id, postId, target: request.target })));
   }
@@ -132,9 +133,12 @@ export function createChatResponder(deps: ResponderDeps) {
       });
       resolveEarly({ kind: 'accepted' });
     };
+    // The reply is queued: Mattermost's request can be answered now, however long the outbox
+    // takes to deliver it (issue 16, item 1: no answer waits behind other posts).
+    const queued = (reply: Reply): void => resolveEarly({ kind: 'reply', reply, posted: true });
     const deliver = async (reply: Reply): Promise<void> => {
       const progressMade = progressPost && (await progressPost.delivery).ok ? progressPost : undefined;
-      if (reply.pending) return await postPlan(request, reply, progressMade);
+      if (reply.pending) return await postPlan(request, reply, progressMade, () => queued(reply));
       if (progressMade) return await delivered(notifier.edit(progressMade, reply));
       if (reply.error && privateErrors) {
         if (!answered) return resolveEarly({ kind: 'reply', reply, posted: false });
@@ -142,7 +146,9 @@ export function createChatResponder(deps: ResponderDeps) {
         // privately where the request allows it, else in its thread.
         if (request.privately && (await request.privately(reply))) return;
       }
-      await delivered(notifier.post(addressOf(request.target), reply).delivery);
+      const post = notifier.post(addressOf(request.target), reply);
+      queued(reply);
+      await delivered(post.delivery);
     };
     let accept: (ok: boolean) => void = () => undefined;
     const accepted = new Promise<boolean>((resolve) => {
@@ -162,7 +168,7 @@ export function createChatResponder(deps: ResponderDeps) {
       clearTimeout(timer);
       accept(!reply.error);
       await deliver(reply);
-      resolveEarly({ kind: 'reply', reply, posted: true });
+      queued(reply);
       return reply;
     })().catch((error: unknown) => {
       deps.logger.error({ err: (error as Error).message }, 'could not answer a chat command');

@@ -1,8 +1,11 @@
 /**
  * The Mattermost REST calls the bot makes, over fetch. Not @mattermost/client's Client4: its
  * ClientError loses the status of a 429 (reference/mattermost.md), and the outbox needs it and
- * Retry-After to stay under the server's rate limit.
+ * Retry-After to stay under the server's rate limit; every answer's X-RateLimit-* headers go to
+ * `onAnswer` (the pacer, server-pacer.ts).
  */
+import { rateLimitsOf, type ServerAnswer } from './rate-limits.ts';
+
 export interface Post {
   id: string;
   channel_id: string;
@@ -36,16 +39,27 @@ export class MattermostApiError extends Error {
   }
 }
 
+export interface MattermostApiOptions {
+  /** The deadline of one call (15 s); tests shorten it. */
+  timeoutMs?: number;
+  /** Told of every answer: when its request went out (by `now`) and what its rate limit headers say. */
+  onAnswer?: (answer: ServerAnswer) => void;
+  now?: () => number;
+}
+
 export class MattermostApi {
   readonly url: string;
   private readonly token: string;
   private readonly timeoutMs: number;
+  private readonly onAnswer: ((answer: ServerAnswer) => void) | undefined;
+  private readonly now: () => number;
 
-  /** `timeoutMs`: the deadline of one call (15 s); tests shorten it. */
-  constructor(url: string, token: string, options: { timeoutMs?: number } = {}) {
+  constructor(url: string, token: string, options: MattermostApiOptions = {}) {
     this.url = url.replace(/\/$/, '');
     this.token = token;
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.onAnswer = options.onAnswer;
+    this.now = options.now ?? Date.now;
   }
 
   /**
@@ -67,6 +81,7 @@ export class MattermostApi {
 
   private async callOnce<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response: Response;
+    const sentAt = this.now();
     try {
       response = await fetch(`${this.url}/api/v4${path}`, {
         method,
@@ -77,6 +92,7 @@ export class MattermostApi {
     } catch (error) {
       throw new MattermostApiError(0, `cannot reach Mattermost at ${this.url}: ${(error as Error).message}`);
     }
+    this.onAnswer?.({ sentAt, answeredAt: this.now(), limits: rateLimitsOf(response.headers), refused: response.status === 429 });
     const text = await response.text();
     if (!response.ok) {
       const retryAfter = Number(response.headers.get('Retry-After'));

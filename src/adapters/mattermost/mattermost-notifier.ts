@@ -13,6 +13,7 @@ import type { Reply } from '../../core/reply.ts';
 import { createOnce, keyedPost, newPendingPostId } from './idempotent-create.ts';
 import type { MattermostApi, NewPost, Post } from './mattermost-api.ts';
 import { Outbox, Undeliverable, type OutboxEntry } from './outbox.ts';
+import type { Pacer } from './server-pacer.ts';
 import { renderPost, type ActionContext } from './render-post.ts';
 import { splitMessage } from './split-message.ts';
 
@@ -35,6 +36,8 @@ export interface MattermostNotifier extends Notifier {
   editText(post: PostRef, message: string, attachments?: unknown[]): Promise<Delivery>;
   /** Sends retried after a 429. */
   readonly rateLimited: number;
+  /** Edits that replaced an earlier unsent edit of the same post. */
+  readonly coalesced: number;
   /** Stops retrying; logs what is left undelivered. */
   close(): void;
 }
@@ -45,8 +48,9 @@ export interface MattermostNotifierOptions {
   logger: Logger;
   /** The bot's user id, the first part of its pending post ids (as the web app does). */
   userId?: string;
-  /** At least this long between two sends (1000 / posts per second). */
-  minIntervalMs: number;
+  /** When each send may start (server-pacer.ts). */
+  pacer: Pacer;
+  maxInFlight?: number;
   maxAgeMs?: number;
   maxDepth?: number;
 }
@@ -128,7 +132,8 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
     clock: o.clock,
     logger: o.logger,
     deliver,
-    minIntervalMs: o.minIntervalMs,
+    pacer: o.pacer,
+    ...(o.maxInFlight !== undefined ? { maxInFlight: o.maxInFlight } : {}),
     ...(o.maxAgeMs !== undefined ? { maxAgeMs: o.maxAgeMs } : {}),
     ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
   });
@@ -145,8 +150,9 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
     made.expect(ref); // in time: the outbox never sends within enqueue itself
     return ref;
   };
+  // Edits of one post coalesce by its ref's key, which stays the same before and after it is made.
   const patch = (post: PostRef, body: PostPatch): Promise<Delivery> =>
-    outbox.enqueue(`edit:${randomBytes(6).toString('hex')}`, post.channel, { kind: 'edit', post: made.settled(post, 'post'), patch: body });
+    outbox.enqueue(`edit:${randomBytes(6).toString('hex')}`, post.channel, { kind: 'edit', post: made.settled(post, 'post'), patch: body }, post.key);
 
   return {
     post(to, reply) {
@@ -168,6 +174,9 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
     },
     get rateLimited() {
       return outbox.rateLimited;
+    },
+    get coalesced() {
+      return outbox.coalesced;
     },
     close: () => outbox.close(),
   };

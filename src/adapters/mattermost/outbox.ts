@@ -1,9 +1,12 @@
 /**
- * Where every post and edit waits until Mattermost has it (issue 10, item 4; the post queue of
- * issue 9, item 13 moved here). One lane per channel, delivered in order: an edit waits behind the
- * create it edits, a reply behind its root. A lane whose sends keep failing holds up only itself;
- * the spacing between two sends is global (the server limits the bot, not a channel), and a 429's
- * Retry-After pauses every lane.
+ * Where every post and edit waits until Mattermost has it (issue 10, item 4; issue 16). One lane
+ * per channel, delivered in order: an edit waits behind the create it edits, a reply behind its
+ * root. Lanes are served in turn (round robin), each one send at a time, at most `maxInFlight`
+ * sends at once for all of them, so one busy channel cannot starve the others and a lane whose
+ * sends keep failing holds up only itself. When each send may start is the pacer's say
+ * (server-pacer.ts: what the server's rate limit headers allow); a 429's Retry-After pauses every
+ * lane. An edit queued while an earlier edit of the same post still waits unsent replaces it
+ * (`coalesce`): a post that changes faster than it can be sent sends only its latest state.
  *
  * A send that fails for a passing reason (no answer, 429, 5xx) is retried with backoff for as long
  * as Mattermost is down, with two bounds: a message still failing `maxAgeMs` after it was queued is
@@ -16,6 +19,7 @@ import type { Clock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import type { Delivery } from '../../core/ports/notifier.ts';
 import { MattermostApiError } from './mattermost-api.ts';
+import type { Pacer } from './server-pacer.ts';
 
 export interface OutboxEntry<Op> {
   /** One per logical message, for logs and look-ups (a create's is its pending_post_id). */
@@ -39,8 +43,10 @@ export interface OutboxOptions<Op> {
   logger: Logger;
   /** Sends one entry; resolves with the post id it made or edited. */
   deliver: (entry: OutboxEntry<Op>) => Promise<string>;
-  /** At least this long between two sends of any lane (1000 / the server's per-second limit). */
-  minIntervalMs: number;
+  /** When the next send may start. */
+  pacer: Pacer;
+  /** At most this many sends at once, all lanes together. */
+  maxInFlight?: number;
   /** A message still failing this long after it was queued is dropped at that failure. */
   maxAgeMs?: number;
   /** At most this many messages wait; one more is refused. */
@@ -49,29 +55,40 @@ export interface OutboxOptions<Op> {
 
 export const defaultMaxAgeMs = 60 * 60_000;
 export const defaultMaxDepth = 10_000;
+/** Enough to keep a server on loopback busy without queueing inside it (measured in bench/load.bench.ts). */
+export const defaultMaxInFlight = 8;
 /** Backoff between retries of one message grows to this. */
 const maxBackoffMs = 30_000;
 
 interface Waiting<Op> {
   entry: OutboxEntry<Op>;
-  settle: (outcome: Delivery) => void;
+  /** Everyone waiting for this send: more than one when later edits were coalesced into it. */
+  settles: ((outcome: Delivery) => void)[];
+  coalesce: string | undefined;
 }
 
 const isTransient = (e: unknown): boolean =>
   !(e instanceof Undeliverable) && (!(e instanceof MattermostApiError) || e.status === 0 || e.status === 429 || e.status >= 500);
 const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const closed: Delivery = { ok: false, reason: 'the outbox is closed' };
 
 export class Outbox<Op> {
   private readonly lanes = new Map<string, Waiting<Op>[]>();
+  /** Lanes whose head may be sent now, in the order they get their turn. */
+  private readonly turns: string[] = [];
+  /** Edits not sent yet, by lane and coalesce key: a later one replaces what they send. */
+  private readonly unsent = new Map<string, Waiting<Op>>();
+  /** Lanes whose head is being sent right now. */
+  private readonly sendingIn = new Set<string>();
   private waiting = 0;
-  /** When the next send of any lane may start. */
-  private nextSlot = 0;
-  /** Until when a 429 asked everyone to wait. */
-  private pausedUntil = 0;
+  private inFlight = 0;
+  private pumping = false;
   private readonly closing = new AbortController();
   private readonly options: OutboxOptions<Op>;
   /** Sends retried after a 429, for tests and metrics. */
   rateLimited = 0;
+  /** Edits that replaced an earlier one before it was sent. */
+  coalesced = 0;
 
   constructor(options: OutboxOptions<Op>) {
     this.options = options;
@@ -82,11 +99,19 @@ export class Outbox<Op> {
     return this.waiting;
   }
 
-  /** Queues `op` at the end of `lane`; settles when it is delivered or given up (never rejects). */
-  enqueue(key: string, lane: string, op: Op): Promise<Delivery> {
-    const entry: OutboxEntry<Op> = { key, lane, op, queuedAt: this.now(), attempts: 0 };
+  /**
+   * Queues `op` at the end of `lane`; settles when it is delivered or given up (never rejects).
+   * With `coalesce`, an unsent message of the lane with the same key sends `op` instead, in its place.
+   */
+  enqueue(key: string, lane: string, op: Op, coalesce?: string): Promise<Delivery> {
+    if (this.closing.signal.aborted) return Promise.resolve(closed);
+    const same = coalesce === undefined ? undefined : this.unsent.get(`${lane}\0${coalesce}`);
+    if (same) {
+      same.entry.op = op;
+      this.coalesced++;
+      return new Promise((settle) => same.settles.push(settle));
+    }
     const maxDepth = this.options.maxDepth ?? defaultMaxDepth;
-    if (this.closing.signal.aborted) return Promise.resolve({ ok: false, reason: 'the outbox is closed' });
     if (this.waiting >= maxDepth) {
       this.options.logger.error(
         { message: key, channel: lane, depth: this.waiting },
@@ -95,51 +120,100 @@ export class Outbox<Op> {
       return Promise.resolve({ ok: false, reason: 'the outbox is full' });
     }
     return new Promise((settle) => {
+      const waiting: Waiting<Op> = { entry: { key, lane, op, queuedAt: this.now(), attempts: 0 }, settles: [settle], coalesce };
+      if (coalesce !== undefined) this.unsent.set(`${lane}\0${coalesce}`, waiting);
       this.waiting++;
       const lined = this.lanes.get(lane);
-      if (lined) lined.push({ entry, settle });
+      if (lined) lined.push(waiting);
       else {
-        this.lanes.set(lane, [{ entry, settle }]);
-        void this.drain(lane);
+        this.lanes.set(lane, [waiting]);
+        this.turns.push(lane);
+        void this.pump();
       }
     });
   }
 
   /** Stops retrying: what still waits is given up and logged (an in-memory outbox loses it). */
   close(): void {
+    if (this.closing.signal.aborted) return;
     if (this.waiting > 0) this.options.logger.warn({ undelivered: this.waiting }, 'the Mattermost outbox closed with messages undelivered');
     this.closing.abort(new Error('the outbox is closed'));
+    // What is being sent settles when its answer comes; everything else is given up now.
+    for (const [lane, lined] of this.lanes) {
+      for (const w of lined.splice(this.sendingIn.has(lane) ? 1 : 0)) this.finish(w, closed);
+      if (lined.length === 0) this.lanes.delete(lane);
+    }
+    this.turns.length = 0;
+    this.unsent.clear();
   }
 
   private now(): number {
     return this.options.clock.now().getTime();
   }
 
-  private async drain(lane: string): Promise<void> {
-    const lined = this.lanes.get(lane) ?? [];
-    for (let head = lined[0]; head; head = lined[0]) {
-      const outcome = await this.deliverOne(head.entry);
-      lined.shift();
-      this.waiting--;
-      head.settle(outcome);
+  /** Starts sends, lanes in turn, while the pacer allows and fewer than maxInFlight are under way. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    const maxInFlight = this.options.maxInFlight ?? defaultMaxInFlight;
+    try {
+      while (this.turns.length > 0 && this.inFlight < maxInFlight) {
+        await this.options.pacer.take(this.closing.signal);
+        const lane = this.turns.shift();
+        if (lane !== undefined) void this.send(lane);
+      }
+    } catch {
+      // Closed while waiting for a turn: close() gave up what waits.
+    } finally {
+      this.pumping = false;
     }
-    this.lanes.delete(lane);
   }
 
-  private async deliverOne(entry: OutboxEntry<Op>): Promise<Delivery> {
-    for (;;) {
-      try {
-        await this.slot();
-        entry.firstTriedAt ??= this.now();
-        entry.attempts++;
-        return { ok: true, postId: await this.options.deliver(entry) };
-      } catch (error) {
-        if (this.closing.signal.aborted) return { ok: false, reason: 'the outbox is closed' };
-        const wait = this.retryIn(entry, error);
-        if (wait === undefined) return { ok: false, reason: reasonOf(error) };
-        await this.options.clock.sleep(wait, this.closing.signal).catch(() => undefined);
-      }
+  private async send(lane: string): Promise<void> {
+    const lined = this.lanes.get(lane);
+    const head = lined?.[0];
+    if (!lined || !head) return;
+    const entry = head.entry;
+    if (head.coalesce !== undefined && this.unsent.get(`${lane}\0${head.coalesce}`) === head) this.unsent.delete(`${lane}\0${head.coalesce}`);
+    this.inFlight++;
+    this.sendingIn.add(lane);
+    entry.firstTriedAt ??= this.now();
+    entry.attempts++;
+    const outcome = await this.attempt(entry);
+    this.inFlight--;
+    this.sendingIn.delete(lane);
+    if (typeof outcome === 'number') {
+      // A passing failure: try again after the backoff (a 429 paused the pacer instead).
+      if (outcome > 0) await this.options.clock.sleep(outcome, this.closing.signal).catch(() => undefined);
+      if (this.closing.signal.aborted) this.giveUpLane(lane, lined);
+      else this.turns.push(lane);
+    } else {
+      lined.shift();
+      this.finish(head, outcome);
+      if (lined.length === 0 || this.closing.signal.aborted) this.giveUpLane(lane, lined);
+      else this.turns.push(lane);
     }
+    void this.pump();
+  }
+
+  /** Sends once: the outcome, or how long to wait before the next attempt. */
+  private async attempt(entry: OutboxEntry<Op>): Promise<Delivery | number> {
+    try {
+      return { ok: true, postId: await this.options.deliver(entry) };
+    } catch (error) {
+      if (this.closing.signal.aborted) return closed;
+      return this.retryIn(entry, error) ?? { ok: false, reason: reasonOf(error) };
+    }
+  }
+
+  private finish(w: Waiting<Op>, outcome: Delivery): void {
+    this.waiting--;
+    for (const settle of w.settles) settle(outcome);
+  }
+
+  private giveUpLane(lane: string, lined: Waiting<Op>[]): void {
+    for (const w of lined.splice(0)) this.finish(w, closed);
+    if (this.lanes.get(lane) === lined) this.lanes.delete(lane);
   }
 
   /** How long to wait before the next attempt; undefined (and logged) when the message is given up. */
@@ -164,21 +238,9 @@ export class Outbox<Op> {
     const retryAfterMs = error instanceof MattermostApiError ? error.retryAfterMs : undefined;
     if (error instanceof MattermostApiError && error.status === 429) {
       this.rateLimited++;
-      const wait = retryAfterMs ?? 1_000;
-      this.pausedUntil = Math.max(this.pausedUntil, this.now() + wait);
-      return wait;
+      this.options.pacer.pause(retryAfterMs ?? 1_000);
+      return 0; // every lane waits in the pacer, this one too
     }
     return retryAfterMs ?? Math.min(maxBackoffMs, 250 * 2 ** Math.min(attempt, 10)) * (0.5 + Math.random());
-  }
-
-  /** Waits for this send's turn in the global stream. */
-  private async slot(): Promise<void> {
-    for (;;) {
-      const now = this.now();
-      const at = Math.max(now, this.nextSlot, this.pausedUntil);
-      this.nextSlot = at + this.options.minIntervalMs;
-      if (at > now) await this.options.clock.sleep(at - now, this.closing.signal);
-      if (this.now() >= this.pausedUntil) return; // else a 429 came in meanwhile: queue again
-    }
   }
 }

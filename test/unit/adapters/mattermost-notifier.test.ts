@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { idempotentCreate } from '../../../src/adapters/mattermost/idempotent-create.ts';
 import { MattermostApiError, type MattermostApi, type NewPost, type Post } from '../../../src/adapters/mattermost/mattermost-api.ts';
+import { ServerPacer } from '../../../src/adapters/mattermost/server-pacer.ts';
 import { createMattermostNotifier, type MattermostNotifierOptions } from '../../../src/adapters/mattermost/mattermost-notifier.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { existingPost } from '../../../src/core/ports/notifier.ts';
@@ -48,7 +49,7 @@ function fakeApi(clock: FakeClock, fail: (body: Sent['body'], attempt: number) =
 }
 
 function notifierOn(api: MattermostApi, clock: FakeClock, options: Partial<MattermostNotifierOptions> = {}) {
-  return createMattermostNotifier({ api, clock, logger: silentLogger, minIntervalMs: 0, ...options });
+  return createMattermostNotifier({ api, clock, logger: silentLogger, pacer: new ServerPacer({ clock }), ...options });
 }
 
 const unavailable = (): MattermostApiError => new MattermostApiError(503, 'Mattermost is restarting');
@@ -84,20 +85,25 @@ describe('the outbox behind the notifier', () => {
     expect(sent.map((s) => s.body.message)).toEqual(['first', 'first', 'second', 'third']);
   });
 
-  it('keeps the order of the edits of one post while one is retried', async () => {
+  it('keeps the order of the edits of one post while one is retried, sending only the latest of those waiting', async () => {
     const clock = new FakeClock();
     const { api, sent } = fakeApi(clock, (body, attempt) => (body.message === 'edit 1' && attempt === 1 ? unavailable() : undefined));
     const notifier = notifierOn(api, clock);
-    const edits = ['edit 1', 'edit 2', 'edit 3'].map((m) => notifier.editText(existingPost('ops', 'post-from-elsewhere'), m));
+    const post = existingPost('ops', 'post-from-elsewhere');
+    const first = notifier.editText(post, 'edit 1');
+    await clock.advance(1); // sent, refused, backing off
+    const edits = [first, ...['edit 2', 'edit 3'].map((m) => notifier.editText(post, m))];
     await clock.advance(5_000);
-    await Promise.all(edits);
-    expect(sent.map((s) => s.body.message)).toEqual(['edit 1', 'edit 1', 'edit 2', 'edit 3']);
+    expect((await Promise.all(edits)).every((e) => e.ok)).toBe(true);
+    // edit 1 was under way when 2 and 3 came: 3 replaced 2, which had not been sent.
+    expect(sent.map((s) => s.body.message)).toEqual(['edit 1', 'edit 1', 'edit 3']);
+    expect(notifier.coalesced).toBe(1);
   });
 
-  it('spaces sends to different channels as one stream, under the server rate limit', async () => {
+  it('spaces sends to different channels as one stream under a ceiling (MM_POSTS_PER_SECOND)', async () => {
     const clock = new FakeClock();
     const { api, sent } = fakeApi(clock);
-    const notifier = notifierOn(api, clock, { minIntervalMs: 40 });
+    const notifier = notifierOn(api, clock, { pacer: new ServerPacer({ clock, ceilingPerSecond: 25 }) });
     const refs = ['a', 'b', 'c', 'd'].map((c) => notifier.postText({ channel: c }, `to ${c}`));
     await clock.advance(1_000);
     await Promise.all(refs.map((r) => r.delivery));

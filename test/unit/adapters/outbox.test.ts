@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MattermostApiError } from '../../../src/adapters/mattermost/mattermost-api.ts';
+import { ServerPacer } from '../../../src/adapters/mattermost/server-pacer.ts';
 import { Outbox, type OutboxOptions } from '../../../src/adapters/mattermost/outbox.ts';
 import type { Logger } from '../../../src/core/ports/logger.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
@@ -38,7 +39,7 @@ function serverDownUntil(clock: FakeClock, upAt: number) {
 }
 
 function outbox(clock: FakeClock, deliver: OutboxOptions<string>['deliver'], options: Partial<OutboxOptions<string>> = {}): Outbox<string> {
-  return new Outbox<string>({ clock, logger: recorder().logger, deliver, minIntervalMs: 0, ...options });
+  return new Outbox<string>({ clock, logger: recorder().logger, deliver, pacer: new ServerPacer({ clock }), ...options });
 }
 
 describe('the outbox', () => {

@@ -18,6 +18,13 @@ export interface SlashDeps {
   api: { readonly url: string };
 }
 
+/**
+ * How long a slash request waits for its reply before Mattermost hears "Working on it..." (the
+ * reply then comes as a post). Well under Mattermost's own 30 s timeout and what a person waits
+ * for: issue 16 asks for every answer within 1 s under load.
+ */
+export const slashAnswerBudgetMs = 700;
+
 const field = (body: Record<string, unknown>, key: string): string => (typeof body[key] === 'string' ? body[key] : '');
 const ephemeral = (res: Response, text: string): void => {
   res.json({ response_type: 'ephemeral', text });
@@ -46,7 +53,7 @@ export async function slashRoute(deps: SlashDeps, req: Request, res: Response): 
     return;
   }
   const privately = commandResponse(deps.api.url, field(body, 'response_url'));
-  const answer = await deps.responder.respond({ caller, target, text, ...(privately ? { privately } : {}) }, true).early;
+  const answer = await deps.responder.respond({ caller, target, text, ...(privately ? { privately } : {}) }, true, slashAnswerBudgetMs).early;
   if (answer.kind === 'reply' && !answer.posted) ephemeral(res, renderMarkdown(answer.reply));
   else if (answer.kind === 'reply') ephemeral(res, '');
   else ephemeral(res, 'Working on it...');
