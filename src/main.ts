@@ -33,6 +33,10 @@ import type { Logger } from './core/ports/logger.ts';
 import { noMetrics } from './core/ports/metrics.ts';
 import { MemoryPendingStore, type PendingStore } from './core/ports/pending-store.ts';
 import { parseDuration } from './core/text/duration.ts';
+import { createKubeClusterWatch } from './adapters/kubernetes/cluster-watch.ts';
+import { incidentThresholds } from './config/incident-thresholds.ts';
+import type { Thresholds } from './core/incidents/thresholds.ts';
+import { incidentWatch } from './leader/incident-watch.ts';
 import type { LeaderContext } from './leader/leader-context.ts';
 import { leftoverSweep } from './leader/leftover-sweep.ts';
 import { mentionListenerRunnable } from './leader/mention-listener-runnable.ts';
@@ -159,6 +163,7 @@ function base(config: Config, options: AppOptions): Base {
       audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
       backupStore: catalogStore(config, logger),
       schedules: { store: stateStore, calendar: cronerCalendar, home: scheduleHome },
+      incidents: { store: stateStore, defaultChannel: config.incidents.channel },
     },
   };
 }
@@ -192,6 +197,23 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
     leaderRunnables: (chat) => [
       mentionListenerRunnable({ chat, chatState: stateStore, clock, logger, deafAfterMs: config.leaderSeconds * 1000 }),
       leftoverSweep({ changeDeps: app.changeDeps, clusters: app.clusters, notifier: chat.notifier, clock, logger, lockSeconds: config.changes.lockSeconds }),
+      ...(config.incidents.enabled
+        ? [
+            incidentWatch({
+              ...incidentWatchSettings(config),
+              watch: createKubeClusterWatch(home, { clock, logger }),
+              store: stateStore,
+              notifier: chat.notifier,
+              clock,
+              logger,
+            }),
+          ]
+        : []),
     ],
   };
+}
+
+/** The incident watch's plain settings, from the configuration (docs/incidents.md). */
+function incidentWatchSettings(config: Config): { thresholds: Thresholds; defaultChannel: string | undefined; namespaces: string[] | undefined } {
+  return { thresholds: incidentThresholds(config.incidents), defaultChannel: config.incidents.channel, namespaces: config.incidents.namespaces };
 }

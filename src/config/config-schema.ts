@@ -3,6 +3,7 @@
  * (t3-env style). Environment variables override the optional YAML file.
  */
 import { z } from 'zod';
+import { IncidentsConfigSchema, incidentsEnvBindings } from './incidents-config.ts';
 
 /** A list given as `a,b,c` in the environment or as a YAML list. */
 const commaList = (value: unknown): unknown =>
@@ -131,6 +132,8 @@ export const ConfigSchema = z.object({
       serviceAccount: 'matterops-runner',
       jobTtlSeconds: 7 * 24 * 3600,
     }),
+  /** Incident notifications (docs/incidents.md). */
+  incidents: IncidentsConfigSchema,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
@@ -172,6 +175,7 @@ export const envBindings: Record<string, string[]> = {
   MATTEROPS_BACKUP_KEEP_WEEKLY: ['backups', 'keepWeekly'],
   MATTEROPS_BACKUP_KEEP_MONTHLY: ['backups', 'keepMonthly'],
   MATTEROPS_BACKUP_JOB_TTL_SECONDS: ['backups', 'jobTtlSeconds'],
+  ...incidentsEnvBindings,
 };
 
 /** Config is printed with these replaced by a mask. */

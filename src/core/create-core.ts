@@ -24,6 +24,7 @@ import type { StateStore } from './ports/state-store.ts';
 import type { ScheduleHome } from './schedule/schedule-deps.ts';
 import { createRegistry, type Registry } from './registry.ts';
 import { allVerbs } from './verbs/index.ts';
+import type { IncidentSettings } from './verb-context.ts';
 
 /** What the core needs from outside, all as ports. */
 export interface CorePorts {
@@ -44,6 +45,8 @@ export interface CorePorts {
   backupStore: BackupStore | undefined;
   /** Where the schedules of digests are kept (the default cluster's state namespace) and how their cron is read. */
   schedules: { store: StateStore; calendar: CronCalendar; home: ScheduleHome };
+  /** Incident routes and mutes, in the default cluster's state namespace. */
+  incidents: IncidentSettings;
 }
 
 export interface Core {
@@ -101,6 +104,7 @@ export function createCore(ports: CorePorts, settings: CoreSettings): Core {
     metrics: ports.metrics,
     backups: backupsFor(ports, settings),
     schedules: { ...ports.schedules, audit: ports.audit, logger: ports.logger },
+    incidents: ports.incidents,
   });
   return { registry, clusters: ports.clusters, pipeline, changeDeps };
 }

@@ -26,8 +26,8 @@ import { suggest } from './text/did-you-mean.ts';
 import type { Caller } from './model/caller.ts';
 import type { RunOptions } from './run-options.ts';
 import type { OperationBase } from './verb.ts';
-import type { LogLimits } from './verb-context.ts';
 import type { ScheduleDeps } from './schedule/schedule-deps.ts';
+import type { IncidentSettings, LogLimits } from './verb-context.ts';
 
 export interface PipelineDeps {
   registry: Registry;
@@ -44,6 +44,7 @@ export interface PipelineDeps {
   metrics: Metrics;
   backups: Backups;
   schedules: ScheduleDeps;
+  incidents: IncidentSettings;
 }
 
 export interface Outcome {
@@ -99,6 +100,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       backups: deps.backups,
       schedules: deps.schedules,
       channelHere: options.channelId ? { id: options.channelId, ...(caller.channel ? { name: caller.channel } : {}) } : undefined,
+      incidents: deps.incidents,
       options,
       scope: { cluster, namespace: parsed.operation.namespace, defaultNamespace: deps.defaultNamespace },
       // `confirm` and `cancel` reach waiting plans as the caller of this very command.

@@ -8,6 +8,13 @@ import type { Confirmations } from './ports/confirmations.ts';
 import type { Caller } from './model/caller.ts';
 import type { Registry } from './registry.ts';
 import type { ScheduleDeps } from './schedule/schedule-deps.ts';
+import type { StateStore } from './ports/state-store.ts';
+
+/** Where incident routes (and mutes) are kept, and the channel incidents go to without a route. */
+export interface IncidentSettings {
+  store: StateStore;
+  defaultChannel: string | undefined;
+}
 
 export interface Scope {
   cluster: string;
@@ -43,4 +50,6 @@ export interface VerbContext {
   schedules: ScheduleDeps;
   /** The chat channel the command was typed in, where a schedule added there posts. */
   channelHere: { id: string; name?: string } | undefined;
+  /** Incident notifications: routes kept in the cluster (verbs notify, mute). */
+  incidents: IncidentSettings;
 }

@@ -104,6 +104,11 @@ const needed: [string, V1ResourceAttributes][] = [
   ['create runner jobs where backups are bound (deploy/backups-in-namespace.yaml)', can('create', 'jobs', 'chat', 'batch')],
   ['list events', can('list', 'events', 'chat')],
   ['list events in every namespace', can('list', 'events')],
+  // The incident watch (src/leader/incident-watch.ts): every kind it follows, in every namespace.
+  ...(['pods', 'events', 'jobs', 'deployments', 'replicasets', 'mattermosts'] as const).flatMap((r): [string, V1ResourceAttributes][] => {
+    const group = { jobs: 'batch', deployments: 'apps', replicasets: 'apps', mattermosts: mm }[r as string] ?? '';
+    return ['list', 'watch'].map((v): [string, V1ResourceAttributes] => [`${v} ${r} in every namespace (incident watch)`, can(v, r, undefined, group)]);
+  }),
   ['create events on installations', can('create', 'events', 'chat')],
   ...['get', 'list', 'create', 'update', 'delete'].flatMap((v): [string, V1ResourceAttributes][] => [
     [`${v} leases in the state namespace`, can(v, 'leases', 'matterops', coord)],

@@ -46,8 +46,10 @@ export interface HarnessOptions {
   metrics?: Metrics;
   /** Backups on, with these settings and this store. */
   backups?: { settings: BackupSettings; store: BackupStore };
-  /** The state store schedules are kept in (two harnesses on one backend: two replicas). */
+  /** The state store schedules, incident routes and mutes are kept in (two harnesses on one backend: two replicas). */
   state?: FakeStateStore;
+  /** The configured default incident channel. */
+  incidentChannel?: string;
 }
 
 export interface Harness {
@@ -58,7 +60,7 @@ export interface Harness {
   audit: FakeAuditLog;
   /** What the core recorded (unless `options.metrics` took its place). */
   metrics: FakeMetrics;
-  /** Where the schedules are kept (the state namespace `matterops` of the default cluster). */
+  /** Where schedules, incident routes and mutes are kept (the state namespace `matterops` of the default cluster). */
   state: FakeStateStore;
   logged: { fields: Record<string, unknown>; message: string }[];
   clock: { now: () => Date; advance(ms: number): void };
@@ -96,6 +98,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       policy: options.policy ?? openPolicy,
       backupStore: options.backups?.store,
       schedules: { store: state, calendar: cronerCalendar, home: { cluster: 'sandbox-bot', namespace: 'matterops', configMap: 'matterops-schedules' } },
+      incidents: { store: state, defaultChannel: options.incidentChannel },
     },
     {
       defaultNamespace: options.defaultNamespace ?? 'chat',

@@ -45,6 +45,13 @@ export interface DeploymentSnapshot {
   availableCondition?: ConditionSnapshot | undefined;
 }
 
+/** A ReplicaSet that wants pods; `failure` is its ReplicaFailure condition (pods it cannot create: a quota, a policy). */
+export interface ReplicaSetSnapshot {
+  name: string;
+  desired: number;
+  failure?: ConditionSnapshot | undefined;
+}
+
 export type JobPurpose = 'update-check' | 'backup';
 
 export interface JobSnapshot {
@@ -80,6 +87,7 @@ export interface InstallationSnapshot {
     | undefined;
   pods: PodSnapshot[];
   deployments: DeploymentSnapshot[];
+  replicaSets: ReplicaSetSnapshot[];
   jobs: JobSnapshot[];
   events: EventSnapshot[];
 }

@@ -19,6 +19,7 @@ export const resourceKinds = {
   pod: { group: '', version: 'v1', plural: 'pods' },
   event: { group: '', version: 'v1', plural: 'events' },
   deployment: { group: 'apps', version: 'v1', plural: 'deployments' },
+  replicaSet: { group: 'apps', version: 'v1', plural: 'replicasets' },
   job: { group: 'batch', version: 'v1', plural: 'jobs' },
 } as const satisfies Record<string, ResourceKind>;
 

@@ -12,6 +12,7 @@ import { events } from './events.ts';
 import { help } from './help.ts';
 import { list } from './list.ts';
 import { logs } from './logs.ts';
+import { notify } from './notify.ts';
 import { restart } from './restart.ts';
 import { restore } from './restore.ts';
 import { scale } from './scale.ts';
@@ -38,6 +39,7 @@ export const allVerbs: readonly Verb[] = [
   restore,
   audit,
   schedule,
+  notify,
   whoami,
   canI,
   confirm,

@@ -137,3 +137,29 @@ describe('incident rules', () => {
     expect(find(installation([{ ...crashLooping('mm-a'), deleting: true }], { deployments: [] }))).toEqual([]);
   });
 });
+
+describe('replica failure', () => {
+  it('a ReplicaSet that cannot create pods is one incident with its message, after the config-error delay', () => {
+    const s = installation([healthyPod('mm-a')], {
+      deployments: [{ name: 'mattermost', desired: 2, available: 1 }],
+      replicaSets: [
+        {
+          name: 'mattermost-747c',
+          desired: 2,
+          failure: { status: 'True', reason: 'FailedCreate', message: 'pods "mattermost-747c-x" is forbidden: exceeded quota: pods', since: at(-40) },
+        },
+        { name: 'mattermost-old', desired: 0, failure: { status: 'True', reason: 'FailedCreate' } },
+      ],
+    });
+    expect(findingsOf(s, t0, t)).toEqual([
+      expect.objectContaining({
+        rule: 'replica-failure',
+        title: 'pods cannot be created (FailedCreate)',
+        since: at(-40),
+        openAfterMs: 60_000,
+        affected: ['ReplicaSet/mattermost-747c'],
+        evidence: { facts: [{ label: 'message', value: 'pods "mattermost-747c-x" is forbidden: exceeded quota: pods' }], lines: [] },
+      }),
+    ]);
+  });
+});

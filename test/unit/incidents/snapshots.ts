@@ -37,6 +37,7 @@ export function installation(pods: PodSnapshot[], overrides: Partial<Installatio
     resource: { generation: 2, observedGeneration: 2, state: 'stable', version: '9.9.0' },
     pods,
     deployments: [{ name: 'mattermost', desired: pods.length, available: pods.filter((p) => p.ready?.status === 'True').length }],
+    replicaSets: [],
     jobs: [],
     events: [],
     ...overrides,

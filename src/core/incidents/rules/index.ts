@@ -10,6 +10,7 @@ import { imagePull } from './image-pull.ts';
 import { notStable } from './not-stable.ts';
 import { oomKilled } from './oom-killed.ts';
 import { podsNotReady } from './pods-not-ready.ts';
+import { replicaFailure } from './replica-failure.ts';
 import { replicasUnavailable } from './replicas-unavailable.ts';
 import { rolloutStuck } from './rollout-stuck.ts';
 
@@ -25,10 +26,11 @@ export const allRules: readonly Rule[] = [
   updateJobFailed,
   backupFailed,
   evictions,
+  replicaFailure,
 ];
 
 /** Rules whose findings say why pods are missing: with one of them, fewer available replicas is no news. */
-const podRules = new Set(['crash-loop', 'oom-killed', 'image-pull', 'config-error', 'pods-not-ready', 'evicted']);
+const podRules = new Set(['crash-loop', 'oom-killed', 'image-pull', 'config-error', 'pods-not-ready', 'evicted', 'replica-failure']);
 
 /**
  * Every rule's findings on one snapshot, less the consequences of another finding (a crash loop

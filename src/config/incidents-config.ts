@@ -1,0 +1,67 @@
+/**
+ * The incident notifications' settings (docs/incidents.md): the default channel, which namespaces
+ * are watched, and the rules' delays as durations (`90s`, `5m`), each with its environment variable
+ * (`MATTEROPS_INCIDENT_HOLD_DOWN` for `holdDown`). Unset delays keep core/incidents/thresholds.ts'.
+ */
+import { z } from 'zod';
+
+const delay = z
+  .string()
+  .regex(/^(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, { error: 'incident delays look like 30s, 5m or 1h30m' })
+  .optional();
+
+export const IncidentsConfigSchema = z
+  .object({
+    /** Off: no watch and no incident posts. */
+    enabled: z.preprocess((v) => (typeof v === 'string' ? !['off', 'false', '0', 'no'].includes(v.toLowerCase()) : v), z.boolean()).default(true),
+    /** The channel id incidents go to when no `notify here` route names one. */
+    channel: z.string().min(1).optional(),
+    /** Namespaces watched (comma-separated in the environment); default every namespace. */
+    namespaces: z
+      .preprocess(
+        (v) =>
+          typeof v === 'string'
+            ? v
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : v,
+        z.array(z.string().min(1)).min(1),
+      )
+      .optional(),
+    crashLoopRestarts: z.coerce.number().int().min(1).optional(),
+    crashLoop: delay,
+    oomWindow: delay,
+    imagePull: delay,
+    configError: delay,
+    notReady: delay,
+    unavailable: delay,
+    notStable: delay,
+    holdDown: delay,
+    coolDown: delay,
+  })
+  .default({ enabled: true });
+export type IncidentsConfig = z.infer<typeof IncidentsConfigSchema>;
+
+/** The delays, by their config name, as the engine's threshold names them. */
+export const incidentDelays = {
+  crashLoop: 'crashLoopMs',
+  oomWindow: 'oomWindowMs',
+  imagePull: 'imagePullMs',
+  configError: 'configErrorMs',
+  notReady: 'notReadyMs',
+  unavailable: 'unavailableMs',
+  notStable: 'notStableMs',
+  holdDown: 'holdDownMs',
+  coolDown: 'coolDownMs',
+} as const;
+
+const envName = (d: string): string => `MATTEROPS_INCIDENT_${d.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+export const incidentsEnvBindings: Record<string, string[]> = {
+  MATTEROPS_INCIDENTS: ['incidents', 'enabled'],
+  MATTEROPS_INCIDENTS_CHANNEL: ['incidents', 'channel'],
+  MATTEROPS_INCIDENTS_NAMESPACES: ['incidents', 'namespaces'],
+  MATTEROPS_INCIDENT_CRASH_LOOP_RESTARTS: ['incidents', 'crashLoopRestarts'],
+  ...Object.fromEntries(Object.keys(incidentDelays).map((d) => [envName(d), ['incidents', d]])),
+};

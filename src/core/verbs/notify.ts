@@ -1,0 +1,97 @@
+/**
+ * `notify here [name|all]`, `notify off`, `notify list`: where incident threads are posted (issue 12,
+ * Threads). Routes are kept in the cluster (core/incidents/routes.ts); `here` routes to the chat
+ * channel the command was typed in. One installation needs the `notify` right on it; `all` needs it
+ * everywhere (a binding whose scope is `*`); `off` removes every route to this channel.
+ */
+import { z } from 'zod';
+import { usageError } from '../errors.ts';
+import { InstallationNameSchema, PlaceFlagsSchema } from '../grammar/common-schemas.ts';
+import { channelFor, everyInstallation, routesDocument, withoutChannel, withRoute, type Routes } from '../incidents/routes.ts';
+import { quoted } from '../text/excerpt.ts';
+import { reply, table, text, type Reply } from '../reply.ts';
+import { resolveInstallation } from '../resolve-installation.ts';
+import type { VerbContext } from '../verb-context.ts';
+import { defineVerb } from '../verb.ts';
+
+export const NotifySchema = PlaceFlagsSchema.extend({
+  verb: z.literal('notify'),
+  action: z.enum(['here', 'off', 'list'], { error: (i) => `notify needs here, off or list, got ${quoted(i.input)}` }),
+  target: z.union([z.literal('all'), InstallationNameSchema]).optional(),
+});
+export type NotifyOperation = z.infer<typeof NotifySchema>;
+
+/** The chat channel the command came from; notify here and off mean nothing in a terminal. */
+function channelOf(ctx: VerbContext, action: string): string {
+  if (!ctx.channelHere) throw usageError(`notify ${action} works in a chat channel: type it in the channel that should get the incidents`);
+  return ctx.channelHere.id;
+}
+
+async function targetOf(ctx: VerbContext, target: string | undefined): Promise<{ key: string; shown: string }> {
+  if (target === undefined || target === 'all') {
+    if (!ctx.access.decide('notify', '*', '*').allowed) {
+      throw usageError('notify here all needs the notify right everywhere; name an installation instead (notify here mattermost)');
+    }
+    return { key: everyInstallation, shown: 'every installation' };
+  }
+  const installation = await resolveInstallation(ctx, target);
+  return { key: `${installation.namespace}/${installation.name}`, shown: `${installation.namespace}/${installation.name}` };
+}
+
+function listReply(routes: Routes, defaultChannel: string | undefined): Reply {
+  const name = (r: Routes['routes'][number]): string => r.channelName ?? r.channel;
+  const rows = [...routes.routes]
+    .sort((a, b) => a.target.localeCompare(b.target))
+    .map((r) => [r.target === everyInstallation ? 'all' : r.target, name(r), r.by, r.at.toISOString().slice(0, 16).replace('T', ' ')]);
+  const fallback = channelFor(routes, undefined, defaultChannel);
+  const footer = fallback
+    ? `Installations without a route of their own go to ${routes.routes.some((r) => r.target === everyInstallation) ? 'the all route' : `the default channel (${fallback})`}.`
+    : 'Installations without a route get no incident posts (no default channel is set).';
+  return reply(
+    'info',
+    ...(rows.length ? [table(['installation', 'channel', 'by', 'since (UTC)'], rows)] : [text('No routes yet: type notify here in a channel.')]),
+    text(footer),
+  );
+}
+
+export const notify = defineVerb<NotifyOperation>({
+  name: 'notify',
+  summary: 'route incident threads to this channel (here), stop them (off), or list the routes',
+  usage: 'notify here [name|all] | notify off | notify list',
+  examples: ['notify here', 'notify here mattermost', 'notify off', 'notify list'],
+  risk: 'read',
+  positionals: [
+    { name: 'action', description: 'here, off or list', required: true, complete: ['here', 'off', 'list'] },
+    { name: 'target', description: 'installation, or all (with here)', required: false, complete: 'installation' },
+  ],
+  flags: [],
+  schema: NotifySchema,
+  async run(ctx, op) {
+    const store = ctx.incidents.store;
+    if (op.action === 'list') return listReply((await store.read(routesDocument)).value, ctx.incidents.defaultChannel);
+    if (op.action === 'off') {
+      if (op.target) throw usageError('notify off takes nothing more: it stops every route to this channel');
+      const channel = channelOf(ctx, 'off');
+      let removed = 0;
+      await store.update(routesDocument, (routes) => {
+        removed = routes.routes.length - withoutChannel(routes, channel).routes.length;
+        return withoutChannel(routes, channel);
+      });
+      return reply(
+        'good',
+        text(removed ? `This channel gets no more incident threads (${removed} route${removed > 1 ? 's' : ''} removed).` : 'No route pointed to this channel.'),
+      );
+    }
+    const channel = channelOf(ctx, 'here');
+    const target = await targetOf(ctx, op.target);
+    const route = {
+      target: target.key,
+      channel,
+      ...(ctx.channelHere?.name ? { channelName: ctx.channelHere.name } : {}),
+      by: ctx.caller.name,
+      at: ctx.clock.now(),
+    };
+    await store.update(routesDocument, (routes) => withRoute(routes, route));
+    return reply('good', text(`Incident threads for ${target.shown} go to this channel now.`));
+  },
+});

@@ -1,0 +1,106 @@
+/**
+ * Incident notifications, on the leader only (issue 12, Watching): informers over Mattermost CRs,
+ * their Deployments, ReplicaSets and pods, warning Events and Jobs, in the configured namespaces or
+ * all; every change updates the installation's snapshot, and the tracker turns snapshots into
+ * threads (core/incidents/). The tracker starts only once every watch has listed, so incidents the
+ * last leader left open are judged against the whole cluster, not a half-listed one.
+ */
+import { IncidentEngine } from '../core/incidents/engine.ts';
+import { IncidentTracker } from '../core/incidents/incident-tracker.ts';
+import { channelFor, routesDocument } from '../core/incidents/routes.ts';
+import { ThreadKeeper } from '../core/incidents/thread-keeper.ts';
+import type { Thresholds } from '../core/incidents/thresholds.ts';
+import type { Clock, Timer } from '../core/ports/clock.ts';
+import { resourceKinds, type ClusterWatch, type ResourceKind, type Watching } from '../core/ports/cluster-watch.ts';
+import type { Logger } from '../core/ports/logger.ts';
+import type { Notifier } from '../core/ports/notifier.ts';
+import type { StateStore } from '../core/ports/state-store.ts';
+import { InstallationSnapshots, type WatchedKind } from './installation-snapshots.ts';
+import { aborted, type Runnable } from './runnable.ts';
+
+export interface IncidentWatchDeps {
+  watch: ClusterWatch;
+  /** Where threads and routes are kept (the default cluster's state namespace). */
+  store: StateStore;
+  notifier: Notifier;
+  thresholds: Thresholds;
+  /** Where incidents go without a route (`incidents.channel`). */
+  defaultChannel: string | undefined;
+  /** Undefined: every namespace. */
+  namespaces: readonly string[] | undefined;
+  clock: Clock;
+  logger: Logger;
+  /** How long changes gather before snapshots are judged (a rollout touches many objects at once). */
+  gatherMs?: number;
+}
+
+const watched: [WatchedKind, ResourceKind, string?][] = [
+  ['mattermost', resourceKinds.mattermost],
+  ['pod', resourceKinds.pod],
+  ['deployment', resourceKinds.deployment],
+  ['replicaSet', resourceKinds.replicaSet],
+  ['job', resourceKinds.job],
+  // Warnings only: normal events are most of the traffic and no rule reads them.
+  ['event', resourceKinds.event, 'type=Warning'],
+];
+
+function trackerFor(d: IncidentWatchDeps): IncidentTracker {
+  const route = async (incident: { installation?: { namespace: string; name: string } | undefined }): Promise<string | undefined> =>
+    channelFor((await d.store.read(routesDocument)).value, incident.installation, d.defaultChannel);
+  const keeper = new ThreadKeeper({ notifier: d.notifier, store: d.store, clock: d.clock, logger: d.logger, route, coolDownMs: d.thresholds.coolDownMs });
+  return new IncidentTracker({ engine: new IncidentEngine(d.thresholds), keeper, clock: d.clock });
+}
+
+export function incidentWatch(d: IncidentWatchDeps): Runnable {
+  // No `ready`: a leader whose RBAC lacks watch (an older deploy/rbac.yaml) keeps serving commands
+  // while the informers retry and log their 403s.
+  return {
+    name: 'incident watch',
+    async start(signal) {
+      const index = new InstallationSnapshots();
+      const tracker = trackerFor(d);
+      const dirty = new Set<string>();
+      let live = false;
+      let gather: Timer | undefined;
+      const judge = (): void => {
+        gather = undefined;
+        for (const key of dirty) {
+          const [namespace = '', name = ''] = key.split('/');
+          if (index.has(key)) tracker.observe(index.snapshot(key));
+          else tracker.forget({ namespace, name });
+        }
+        dirty.clear();
+      };
+      const watches: Watching[] = [];
+      for (const [kind, resource, fieldSelector] of watched) {
+        for (const namespace of d.namespaces ?? [undefined]) {
+          const spec = { resource, ...(namespace ? { namespace } : {}), ...(fieldSelector ? { fieldSelector } : {}) };
+          watches.push(
+            d.watch.watch(spec, (event) => {
+              const key = index.apply(kind, event);
+              if (!key) return;
+              dirty.add(key);
+              if (live) gather ??= d.clock.after(d.gatherMs ?? 200, judge);
+            }),
+          );
+        }
+      }
+      try {
+        // A watch stopped before its first list rejects `synced`: only when leading ends.
+        await Promise.race([Promise.all(watches.map((w) => w.synced)), aborted(signal)]).catch(() => undefined);
+        if (!signal.aborted) {
+          await tracker.start();
+          live = true;
+          for (const key of index.keys()) dirty.add(key);
+          judge();
+          d.logger.info({ installations: index.keys().length }, 'incident watch: listed, watching');
+        }
+        await aborted(signal);
+      } finally {
+        gather?.cancel();
+        await Promise.all(watches.map((w) => w.stop()));
+        await tracker.stop();
+      }
+    },
+  };
+}

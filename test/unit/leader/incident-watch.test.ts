@@ -1,0 +1,96 @@
+/**
+ * The incident watch on the fake apiserver, notifier, state store and clock: a crash loop written
+ * as the kubelet would opens one root with the pod's warning events, recovery resolves it in the
+ * thread, and a new leader that finds the incident cleared while it was away resolves it too.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultThresholds } from '../../../src/core/incidents/thresholds.ts';
+import { resourceKinds } from '../../../src/core/ports/cluster-watch.ts';
+import { silentLogger } from '../../../src/core/ports/logger.ts';
+import { incidentWatch } from '../../../src/leader/incident-watch.ts';
+import { FakeClock } from '../../fakes/fake-clock.ts';
+import { FakeClusterWatch } from '../../fakes/fake-cluster-watch.ts';
+import { FakeNotifier, textOf } from '../../fakes/fake-notifier.ts';
+import { FakeStateBackend, FakeStateStore } from '../../fakes/fake-state-store.ts';
+import { crashLoopingPod, mattermostCr, runningPod, warningEvent } from '../incidents/objects.ts';
+
+const t0 = new Date('2026-11-27T09:00:00Z');
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+});
+
+function leader(cluster: FakeClusterWatch, clock: FakeClock, notifier: FakeNotifier, backend: FakeStateBackend): () => Promise<void> {
+  const runnable = incidentWatch({
+    watch: cluster,
+    store: new FakeStateStore(backend),
+    notifier,
+    thresholds: defaultThresholds,
+    defaultChannel: 'incidents',
+    namespaces: undefined,
+    clock,
+    logger: silentLogger,
+  });
+  const controller = new AbortController();
+  const running = runnable.start(controller.signal);
+  const stop = async (): Promise<void> => {
+    controller.abort();
+    await running;
+  };
+  stops.push(stop);
+  return stop;
+}
+
+describe('incident watch', () => {
+  it('one root for a crash loop with its events, nothing for a healthy installation, the resolution in the thread', async () => {
+    const clock = new FakeClock(t0);
+    const cluster = new FakeClusterWatch({ clock });
+    cluster.put(resourceKinds.mattermost, mattermostCr('chat', 'mattermost'));
+    cluster.put(resourceKinds.mattermost, mattermostCr('staging', 'mattermost-staging'));
+    cluster.put(resourceKinds.pod, runningPod('chat', 'mattermost', 'mattermost-a'));
+    cluster.put(resourceKinds.pod, runningPod('staging', 'mattermost-staging', 'mattermost-staging-a'));
+    const notifier = new FakeNotifier(['incidents']);
+    leader(cluster, clock, notifier, new FakeStateBackend());
+    await clock.advance(1_000);
+    expect(notifier.posts).toEqual([]);
+
+    cluster.put(resourceKinds.pod, crashLoopingPod('chat', 'mattermost', 'mattermost-a'));
+    cluster.put(resourceKinds.event, warningEvent('chat', 'mattermost-a.1', 'mattermost-a'));
+    cluster.put(resourceKinds.event, { ...warningEvent('chat', 'normal.1', 'mattermost-a'), type: 'Normal', reason: 'Pulled' });
+    await clock.advance(1_000);
+    expect(notifier.posts).toHaveLength(1);
+    expect(textOf(notifier.posts[0]!.reply)).toContain('CRITICAL chat/mattermost: container mattermost is crash-looping (1 pod)');
+    expect(notifier.posts[0]!.reply.blocks).toContainEqual({
+      kind: 'code',
+      text: '08:59:55Z BackOff x7 on Pod/mattermost-a: Back-off restarting failed container mattermost',
+    });
+
+    cluster.put(resourceKinds.pod, runningPod('chat', 'mattermost', 'mattermost-a'));
+    await clock.advance(40_000);
+    expect(notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]])).toEqual([
+      ['', 'RESOLVED chat/mattermost: container mattermost is crash-looping (1 pod)'],
+      ['p1', 'resolved after 1 s: container mattermost is crash-looping (1 pod) no longer seen'],
+    ]);
+  });
+
+  it('a new leader resolves, in the old thread, what cleared while no leader watched; a pod deleted counts as cleared', async () => {
+    const clock = new FakeClock(t0);
+    const cluster = new FakeClusterWatch({ clock });
+    cluster.put(resourceKinds.mattermost, mattermostCr('chat', 'mattermost'));
+    cluster.put(resourceKinds.pod, crashLoopingPod('chat', 'mattermost', 'mattermost-a'));
+    const notifier = new FakeNotifier(['incidents']);
+    const backend = new FakeStateBackend();
+    const stopFirst = leader(cluster, clock, notifier, backend);
+    await clock.advance(1_000);
+    await stopFirst();
+    expect(notifier.posts).toHaveLength(1);
+
+    cluster.remove(resourceKinds.pod, 'chat', 'mattermost-a');
+    cluster.put(resourceKinds.pod, runningPod('chat', 'mattermost', 'mattermost-b'));
+    await clock.advance(5 * 60_000);
+    leader(cluster, clock, notifier, backend);
+    await clock.advance(35_000);
+    expect(notifier.posts.map((p) => p.root)).toEqual(['', 'p1']);
+    expect(textOf(notifier.posts[1]!.reply)).toMatch(/^resolved after \d+ min/);
+  });
+});
