@@ -40,8 +40,7 @@ export function toPodInfo(pod: V1Pod): PodInfo {
   };
 }
 
-const envSources = (container: V1Container | undefined): PodInfo['envSources'] =>
-  Object.fromEntries((container?.env ?? []).map((e) => [e.name, envSource(e)]));
+const envSources = (container: V1Container | undefined): PodInfo['envSources'] => Object.fromEntries((container?.env ?? []).map((e) => [e.name, envSource(e)]));
 
 function envSource(env: V1EnvVar): EnvSource {
   const secret = env.valueFrom?.secretKeyRef;

@@ -27,7 +27,10 @@ function loadedModules(args: string[], env: Record<string, string>): string[] {
 import { appendFileSync } from 'node:fs';
 registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(list)}, r.url + '\\n'); return r; } });\n`,
   );
-  spawnSync(process.execPath, ['--import', hook, join(repoRoot, 'src', 'cli.ts'), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: spawnTimeout });
+  spawnSync(process.execPath, ['--import', hook, join(repoRoot, 'src', 'cli.ts'), ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    timeout: spawnTimeout,
+  });
   return readFileSync(list, 'utf8').split('\n').filter(Boolean);
 }
 
@@ -37,27 +40,35 @@ const spawnTimeout = 30_000;
 const ofTheBot = (url: string): boolean => url.includes('/@kubernetes/client-node/') || url.endsWith('/src/main.ts') || url.endsWith('/src/command-line.ts');
 
 describe('matterops backup run', () => {
-  it('loads the backup and nothing of the bot or the Kubernetes client', async () => {
-    const log = join(dir, 'termination-log');
-    const modules = loadedModules(['backup', 'run'], {
-      DB_CONNECTION_STRING: 'postgres://mmuser@127.0.0.1:1/mattermost?sslmode=disable',
-      AWS_ACCESS_KEY_ID: 'key',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      MATTEROPS_S3_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
-      MATTEROPS_S3_BUCKET: 'backups',
-      MATTEROPS_BACKUP_ID: '20261201-231800-a1b2',
-      MATTEROPS_INSTALLATION: 'chat/mattermost',
-      MATTEROPS_REQUESTED_BY: 'alice',
-      MATTEROPS_TERMINATION_LOG: log,
-    });
-    // It ran: the store it was given does not answer, so it failed reading earlier metadata there.
-    expect(RunnerResultSchema.parse(JSON.parse(readFileSync(log, 'utf8')))).toMatchObject({ ok: false, stage: 'upload' });
-    expect(modules.some((url) => url.endsWith('/src/runner/backup-run.ts'))).toBe(true);
-    expect(modules.filter(ofTheBot).slice(0, 5)).toEqual([]); // the first few say where the bot came in
-  }, spawnTimeout);
+  it(
+    'loads the backup and nothing of the bot or the Kubernetes client',
+    async () => {
+      const log = join(dir, 'termination-log');
+      const modules = loadedModules(['backup', 'run'], {
+        DB_CONNECTION_STRING: 'postgres://mmuser@127.0.0.1:1/mattermost?sslmode=disable',
+        AWS_ACCESS_KEY_ID: 'key',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        MATTEROPS_S3_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+        MATTEROPS_S3_BUCKET: 'backups',
+        MATTEROPS_BACKUP_ID: '20261201-231800-a1b2',
+        MATTEROPS_INSTALLATION: 'chat/mattermost',
+        MATTEROPS_REQUESTED_BY: 'alice',
+        MATTEROPS_TERMINATION_LOG: log,
+      });
+      // It ran: the store it was given does not answer, so it failed reading earlier metadata there.
+      expect(RunnerResultSchema.parse(JSON.parse(readFileSync(log, 'utf8')))).toMatchObject({ ok: false, stage: 'upload' });
+      expect(modules.some((url) => url.endsWith('/src/runner/backup-run.ts'))).toBe(true);
+      expect(modules.filter(ofTheBot).slice(0, 5)).toEqual([]); // the first few say where the bot came in
+    },
+    spawnTimeout,
+  );
 
-  it('while the bot command line still loads the bot', () => {
-    const modules = loadedModules(['--version'], {});
-    expect(modules.some((url) => url.endsWith('/src/main.ts'))).toBe(true);
-  }, spawnTimeout);
+  it(
+    'while the bot command line still loads the bot',
+    () => {
+      const modules = loadedModules(['--version'], {});
+      expect(modules.some((url) => url.endsWith('/src/main.ts'))).toBe(true);
+    },
+    spawnTimeout,
+  );
 });
