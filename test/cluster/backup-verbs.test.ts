@@ -30,7 +30,6 @@ const marker = `restore-marker-${Date.now().toString(36)}`;
 
 function configFor(extra: Record<string, string> = {}): Record<string, string> {
   return {
-    ...extra,
     MATTEROPS_KUBECONFIG: env('KUBECONFIG'),
     MATTEROPS_KUBE_CONTEXT: 'sandbox-bot',
     MATTEROPS_NAMESPACE: namespace,
@@ -48,6 +47,7 @@ function configFor(extra: Record<string, string> = {}): Record<string, string> {
     // Every test run has its own corner of the bucket.
     MATTEROPS_BACKUP_S3_PREFIX: `tests/${namespace}/`,
     MATTEROPS_RUNNER_IMAGE: 'matterops:test',
+    ...extra,
   };
 }
 
@@ -229,4 +229,15 @@ describe('backups against the real peers', () => {
     for (const id of listed) expect(after).toMatch(new RegExp(`${id}.*pruned: pruned by tester`));
     for (const id of ids.slice(0, 2)) expect(after).toMatch(new RegExp(`${id}.*\\b(ok|verified)`));
   }, 120_000);
+
+  it('a runner image no node can pull fails the backup in about 30 s, saying what to set, and frees the lock', async () => {
+    const unpullable = createApp(loadConfig(configFor({ MATTEROPS_RUNNER_IMAGE: 'registry.invalid/matterops:nowhere' })), { logger: silentLogger });
+    const started = Date.now();
+    const { text, error } = await run('backup restored --yes', unpullable);
+    expect(error, text).toBeDefined();
+    expect(text).toMatch(/cannot start: ImagePullBackOff: Back-off pulling image "registry\.invalid\/matterops:nowhere" \(for \d+ s\)/);
+    expect(text).toContain('set MATTEROPS_RUNNER_IMAGE to an image the cluster can pull');
+    expect(Date.now() - started).toBeLessThan(90_000); // not the runner's 2 h deadline
+    expect((await run('backup restored --yes')).error).toBeUndefined(); // the lock was given back
+  }, 150_000);
 });

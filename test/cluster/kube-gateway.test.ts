@@ -1,5 +1,5 @@
 /** The client-node adapter against the real apiserver and operator, through the bot's own identity. */
-import { KubeConfig } from '@kubernetes/client-node';
+import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
 import { beforeAll } from 'vitest';
 import { createKubeGateway } from '../../src/adapters/kubernetes/kube-gateway.ts';
 import type { ClusterGateway } from '../../src/core/ports/cluster-gateway.ts';
@@ -10,6 +10,7 @@ import { waitForReadyPods } from '../support/pods.ts';
 import { env, kubeConfig, testNamespace } from '../support/sandbox.ts';
 
 let namespace = '';
+const admin = kubeConfig();
 let unreachable: ClusterGateway;
 const gateway = createKubeGateway(kubeConfig('sandbox-bot'), 'sandbox-bot');
 // Another context on the same apiserver: one etcd, one revision counter (what the fakes must imitate).
@@ -17,7 +18,6 @@ const sibling = createKubeGateway(kubeConfig('sandbox-alice'), 'sandbox-alice');
 
 beforeAll(async () => {
   namespace = await testNamespace('contract');
-  const admin = kubeConfig();
   await createInstallation(admin, { namespace, name: 'contract-mm', version: '9.9.0', replicas: 2, databaseUrl: env('PGURL') });
   await waitStable(admin, namespace, 'contract-mm');
   await waitForReadyPods(admin, namespace, 'contract-mm', 2);
@@ -35,5 +35,33 @@ clusterGatewayContract('client-node against the sandbox', () => ({
   gateway,
   unreachable,
   seeded: { namespace, name: 'contract-mm', replicas: 2, version: '9.9.0' },
+  jobWaitingForSecret: async () => {
+    const secret = `missing-${Date.now().toString(36)}`;
+    await admin.makeApiClient(BatchV1Api).createNamespacedJob({
+      namespace,
+      body: {
+        metadata: { name: 'waits' },
+        spec: {
+          backoffLimit: 0,
+          template: {
+            // The runner label (runnerPodSelector): the sandbox's harness, not kwok, plays the node for it.
+            metadata: { labels: { 'matterops.io/runner': 'job' } },
+            spec: {
+              restartPolicy: 'Never',
+              containers: [
+                {
+                  name: 'runner',
+                  image: 'matterops:sandbox',
+                  command: ['matterops', '--version'],
+                  env: [{ name: 'X', valueFrom: { secretKeyRef: { name: secret, key: 'X' } } }],
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    return { namespace, job: 'waits', secret };
+  },
   sibling: { gateway: sibling, seeded: { namespace: 'chat', name: 'mattermost' } },
 }));

@@ -27,7 +27,7 @@ beforeAll(async () => {
   await prepareBackupNamespace(admin, namespace, sandboxEnv() as BackupEnv);
 });
 
-async function createJob(name: string, container: Omit<V1Container, 'name' | 'image'>): Promise<void> {
+async function createJob(name: string, container: Omit<V1Container, 'name' | 'image'>, image = 'matterops:sandbox'): Promise<void> {
   await batch.createNamespacedJob({
     namespace,
     body: {
@@ -39,7 +39,7 @@ async function createJob(name: string, container: Omit<V1Container, 'name' | 'im
           spec: {
             restartPolicy: 'Never',
             serviceAccountName: runnerServiceAccount,
-            containers: [{ name: 'runner', image: 'matterops:sandbox', ...container }],
+            containers: [{ name: 'runner', image, ...container }],
           },
         },
       },
@@ -47,15 +47,40 @@ async function createJob(name: string, container: Omit<V1Container, 'name' | 'im
   });
 }
 
-async function runJob(name: string, container: Omit<V1Container, 'name' | 'image'>): Promise<{ job: V1Job; pod: V1Pod }> {
-  await createJob(name, container);
-  const job = await waitFor(
+/** The Job once it has completed or failed. */
+async function finished(name: string): Promise<V1Job> {
+  return await waitFor(
     async () => {
       const current = await batch.readNamespacedJob({ name, namespace });
       return current.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') ? current : undefined;
     },
     { what: `Job ${namespace}/${name} to finish`, timeoutMs: 60_000, intervalMs: 250, log: join(sandboxDir, 'logs', 'runner-pods.log') },
   );
+}
+
+/** Why the Job's pod waits, once it does (with `reason`: once it waits for that reason). */
+async function waitingPod(job: string, reason?: string): Promise<{ reason: string; message: string }> {
+  const waitingOf = (pod: V1Pod | undefined): { reason: string; message: string } | undefined => {
+    const waiting = pod?.status?.phase === 'Pending' ? pod.status.containerStatuses?.[0]?.state?.waiting : undefined;
+    return waiting?.reason ? { reason: waiting.reason, message: waiting.message ?? '' } : undefined;
+  };
+  return await waitFor(
+    async () => {
+      const waiting = waitingOf((await core.listNamespacedPod({ namespace, labelSelector: `job-name=${job}` })).items[0]);
+      return waiting && (!reason || waiting.reason === reason) ? waiting : undefined;
+    },
+    {
+      what: `the pod of Job ${namespace}/${job} waiting${reason ? ` (${reason})` : ''}`,
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      log: join(sandboxDir, 'logs', 'runner-pods.log'),
+    },
+  );
+}
+
+async function runJob(name: string, container: Omit<V1Container, 'name' | 'image'>): Promise<{ job: V1Job; pod: V1Pod }> {
+  await createJob(name, container);
+  const job = await finished(name);
   const pods = await core.listNamespacedPod({ namespace, labelSelector: `job-name=${name}` });
   expect(pods.items).toHaveLength(1);
   return { job, pod: pods.items[0]! };
@@ -123,13 +148,26 @@ describe('runner pods in the sandbox', () => {
     expect(terminated(pod)?.message).toContain(`system:serviceaccount:${namespace}:${runnerServiceAccount}`);
   });
 
-  it('fails a pod whose Secret is missing, as kubelet refuses to start it', async () => {
-    const { job, pod } = await runJob('no-secret', {
+  it('keeps a pod whose Secret is missing Pending with CreateContainerConfigError, and starts it once the Secret exists, as kubelet does', async () => {
+    const secret = `late-${randomBytes(3).toString('hex')}`;
+    await createJob('no-secret', {
       command: ['matterops', '--version'],
-      env: [{ name: 'DB_CONNECTION_STRING', valueFrom: { secretKeyRef: { name: 'not-there', key: 'DB_CONNECTION_STRING' } } }],
+      env: [{ name: 'DB_CONNECTION_STRING', valueFrom: { secretKeyRef: { name: secret, key: 'DB_CONNECTION_STRING' } } }],
     });
-    expect(condition(job)).toBe('Failed');
-    expect(terminated(pod)).toMatchObject({ reason: 'CreateContainerConfigError', message: 'secret "not-there" not found' });
+    const waiting = await waitingPod('no-secret');
+    expect(waiting).toEqual({ reason: 'CreateContainerConfigError', message: `secret "${secret}" not found` });
+    await core.createNamespacedSecret({ namespace, body: { metadata: { name: secret }, stringData: { DB_CONNECTION_STRING: 'postgres://x@127.0.0.1:1/db' } } });
+    const job = await finished('no-secret');
+    expect(condition(job)).toBe('Complete');
+  });
+
+  it('keeps a pod whose image cannot be pulled Pending: ErrImagePull, then ImagePullBackOff', async () => {
+    await createJob('no-image', { command: ['matterops', '--version'] }, 'registry.invalid/matterops:nowhere');
+    expect((await waitingPod('no-image')).reason).toMatch(/^(ErrImagePull|ImagePullBackOff)$/);
+    const backOff = await waitingPod('no-image', 'ImagePullBackOff');
+    expect(backOff.message).toBe('Back-off pulling image "registry.invalid/matterops:nowhere"');
+    const job = await batch.readNamespacedJob({ name: 'no-image', namespace });
+    expect(job.status?.active).toBe(1); // neither failed nor complete: only its deadline ends it
   });
 
   it('refuses a command that is not matterops', async () => {

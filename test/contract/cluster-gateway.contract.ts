@@ -20,6 +20,11 @@ export interface ContractSubject {
   unreachable: ClusterGateway;
   /** An installation that exists and is stable: name, namespace, replicas, version. */
   seeded: { namespace: string; name: string; replicas: number; version: string };
+  /**
+   * Makes a Job whose pod cannot start, its env naming a Secret that does not exist (for the real
+   * apiserver: as admin, the sandbox's runner-pod harness standing in for kubelet).
+   */
+  jobWaitingForSecret: () => Promise<{ namespace: string; job: string; secret: string }>;
   /** Another cluster of the same directory (for the real apiserver: another context), with an installation of its own. */
   sibling: { gateway: ClusterGateway; seeded: { namespace: string; name: string } };
 }
@@ -29,6 +34,15 @@ async function eventually<T>(probe: () => T | undefined, what: string, timeoutMs
   for (const until = Date.now() + timeoutMs; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
     const value = probe();
     if (value !== undefined) return value;
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Calls `read` until `done` says its value will do (the node works on its own time). */
+async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  for (const until = Date.now() + timeoutMs; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    const value = await read();
+    if (done(value)) return value;
   }
   throw new Error(`timed out waiting for ${what}`);
 }
@@ -92,6 +106,20 @@ export function clusterGatewayContract(label: string, subject: () => ContractSub
         expect(pod.envSources.MM_SQLSETTINGS_DATASOURCE).toEqual(fromSecret);
         expect(JSON.stringify(pod.envSources)).not.toMatch(/postgres:/);
       }
+    });
+
+    it("says why a Job's pod waits to start, in the node's words", async () => {
+      const { gateway, jobWaitingForSecret } = subject();
+      const { namespace, job, secret } = await jobWaitingForSecret();
+      const waiting = await poll(
+        () => gateway.jobPodsWaiting(namespace, job),
+        (w) => w.length > 0,
+        `the pod of Job ${job} waiting`,
+      );
+      expect(waiting).toEqual([
+        { pod: expect.stringMatching(new RegExp(`^${job}-`)), reason: 'CreateContainerConfigError', message: `secret "${secret}" not found` },
+      ]);
+      expect(await gateway.jobPodsWaiting(namespace, 'no-such-job')).toEqual([]);
     });
 
     it('returns only events that concern the installation', async () => {

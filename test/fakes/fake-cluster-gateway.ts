@@ -4,7 +4,15 @@
  */
 import { MatteropsError } from '../../src/core/errors.ts';
 import { toInstallation, type Installation } from '../../src/core/model/installation.ts';
-import { concernsInstallation, type EventInfo, type JobInfo, type EnvSource, type LogRequest, type PodInfo } from '../../src/core/model/workload.ts';
+import {
+  concernsInstallation,
+  type EventInfo,
+  type JobInfo,
+  type EnvSource,
+  type LogRequest,
+  type PodInfo,
+  type WaitingContainer,
+} from '../../src/core/model/workload.ts';
 import { kinds, sameKind, type ResourceWrite, type WrittenObject } from '../../src/core/model/resource.ts';
 import type { ClusterDirectory, ClusterGateway, ClusterIdentity, Subscription, WriteOptions } from '../../src/core/ports/cluster-gateway.ts';
 import { mergePatch } from './merge-patch.ts';
@@ -189,6 +197,8 @@ export class FakeClusterGateway implements ClusterGateway {
 
   /** Failure reasons of job pods, by `namespace/job`. */
   readonly jobFailures = new Map<string, string[]>();
+  /** Containers of job pods that wait to start, by `namespace/job` (a test sets them, as a node would). */
+  readonly jobWaiting = new Map<string, WaitingContainer[]>();
   /** Termination messages of finished job pods, by `namespace/job`. */
   readonly jobMessages = new Map<string, string[]>();
   /**
@@ -209,6 +219,11 @@ export class FakeClusterGateway implements ClusterGateway {
   async jobTerminationMessages(namespace: string, job: string): Promise<string[]> {
     await this.check();
     return this.jobMessages.get(key(namespace, job)) ?? [];
+  }
+
+  async jobPodsWaiting(namespace: string, job: string): Promise<WaitingContainer[]> {
+    await this.check();
+    return this.jobWaiting.get(key(namespace, job)) ?? [];
   }
 
   async jobPodFailures(namespace: string, job: string): Promise<string[]> {

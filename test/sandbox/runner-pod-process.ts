@@ -10,8 +10,8 @@ import { constants } from 'node:os';
 import { join } from 'node:path';
 import { ApiException, CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { resolveEnv, type EnvSources } from './runner-pod-env.ts';
-import { exitReason, notStartedStatus, runningStatus, terminatedStatus, terminationMessage } from './runner-pod-status.ts';
-import { podRef, processEnv, runnerInvocation, runnerLogName, tokenKubeconfig } from './runner-pods.ts';
+import { exitReason, notStartedStatus, runningStatus, terminatedStatus, terminationMessage, waitingStatus } from './runner-pod-status.ts';
+import { podRef, processEnv, pullFailure, runnerInvocation, runnerLogName, tokenKubeconfig } from './runner-pods.ts';
 
 export interface HarnessContext {
   /** The admin kubeconfig: the harness acts as the node (reads the pod's Secrets, writes its status). */
@@ -31,6 +31,8 @@ export interface RunnerHandle {
 }
 
 const killGraceMs = 5_000;
+/** How often a pod that cannot start yet is tried again (kubelet re-syncs a pod about so often). */
+const retryMs = 3_000;
 const tokenSeconds = 3600;
 
 function envSources(core: CoreV1Api, namespace: string): EnvSources {
@@ -97,16 +99,19 @@ interface Prepared {
   terminationLog: string;
 }
 
-type Refusal = { reason: string; message: string };
+/** Why a node does not start the container; `final`: it never will (the pod fails), else it tries again. */
+type Refusal = { reason: string; message: string; final: boolean };
 
 /** The container's environment and command line, or why a node would not start it. */
-async function resolveContainer(ctx: HarnessContext, pod: V1Pod): Promise<{ args: string[]; env: Record<string, string> } | Refusal> {
+async function resolveContainer(ctx: HarnessContext, pod: V1Pod, attempt: number): Promise<{ args: string[]; env: Record<string, string> } | Refusal> {
   const container = pod.spec?.containers[0];
-  if (!container) return { reason: 'CreateContainerConfigError', message: 'the pod has no container' };
+  if (!container) return { reason: 'StartError', message: 'the pod has no container', final: true };
+  const pull = pullFailure(container.image ?? '', attempt);
+  if (pull) return { ...pull, final: false };
   const resolved = await resolveEnv(pod, container, envSources(ctx.kc.makeApiClient(CoreV1Api), pod.metadata?.namespace ?? ''));
-  if (!resolved.ok) return { reason: 'CreateContainerConfigError', message: resolved.message };
+  if (!resolved.ok) return { reason: 'CreateContainerConfigError', message: resolved.message, final: false };
   const invocation = runnerInvocation(container, ctx.cliPath, resolved.env);
-  if (!invocation.ok) return { reason: 'StartError', message: invocation.message };
+  if (!invocation.ok) return { reason: 'StartError', message: invocation.message, final: true };
   return { args: invocation.args, env: resolved.env };
 }
 
@@ -121,14 +126,19 @@ async function writeKubeconfig(ctx: HarnessContext, pod: V1Pod, dir: string): Pr
   return file;
 }
 
-/** Everything the container needs before it starts, or the reason it cannot start (already written to the pod). */
-async function prepare(ctx: HarnessContext, pod: V1Pod): Promise<Prepared | undefined> {
-  const refuse = async ({ reason, message }: Refusal): Promise<undefined> => {
-    ctx.log(`${podRef(pod)}: not started: ${reason}: ${message}`);
-    await patchStatus(ctx, pod, notStartedStatus(pod, reason, message, new Date().toISOString()));
-    return undefined;
+/**
+ * Everything the container needs before it starts, or the reason it cannot start (already written
+ * to the pod): `waiting` when a node would try again (a missing Secret, an image it cannot pull),
+ * undefined when the pod has failed for good.
+ */
+async function prepare(ctx: HarnessContext, pod: V1Pod, attempt: number): Promise<Prepared | 'waiting' | undefined> {
+  const refuse = async ({ reason, message, final }: Refusal): Promise<undefined | 'waiting'> => {
+    ctx.log(`${podRef(pod)}: not started: ${reason}: ${message}${final ? '' : ` (try ${attempt + 1}, again in ${retryMs / 1000} s)`}`);
+    const now = new Date().toISOString();
+    await patchStatus(ctx, pod, final ? notStartedStatus(pod, reason, message, now) : waitingStatus(pod, reason, message, now));
+    return final ? undefined : 'waiting';
   };
-  const resolved = await resolveContainer(ctx, pod);
+  const resolved = await resolveContainer(ctx, pod, attempt);
   if ('reason' in resolved) return await refuse(resolved);
   const dir = join(ctx.workDir, pod.metadata?.uid ?? 'unknown');
   mkdirSync(join(dir, 'home'), { recursive: true, mode: 0o700 });
@@ -140,7 +150,7 @@ async function prepare(ctx: HarnessContext, pod: V1Pod): Promise<Prepared | unde
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     const why = error instanceof ApiException ? `HTTP ${error.code}: ${statusMessage(error)}` : (error as Error).message;
-    return await refuse({ reason: 'CreateContainerConfigError', message: `no token for the service account: ${why}` });
+    return await refuse({ reason: 'CreateContainerConfigError', message: `no token for the service account: ${why}`, final: false });
   }
   return { args: resolved.args, env: processEnv(resolved.env, { home: join(dir, 'home'), kubeconfig, terminationLog }), dir, terminationLog };
 }
@@ -213,7 +223,12 @@ export function runPod(ctx: HarnessContext, pod: V1Pod): RunnerHandle {
     }, killGraceMs).unref();
   };
   const done = (async () => {
-    const prepared = await prepare(ctx, pod);
+    let prepared = await prepare(ctx, pod, 0);
+    for (let attempt = 1; prepared === 'waiting'; attempt++) {
+      await new Promise((r) => setTimeout(r, retryMs));
+      if (stopping) return;
+      prepared = await prepare(ctx, pod, attempt);
+    }
     if (!prepared) return;
     try {
       if (!stopping) await runPrepared(ctx, pod, prepared, (c) => (child = c));

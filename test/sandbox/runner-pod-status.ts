@@ -98,10 +98,17 @@ export function terminatedStatus(pod: V1Pod, t: Termination): Status {
 }
 
 /**
- * A pod whose container could not start (kubelet: CreateContainerConfigError, StartError). A real
- * node would keep a config error Pending and retry; the harness fails it so the Job ends and the
- * test sees why.
+ * A pod whose container is not started yet and why (kubelet: CreateContainerConfigError while a
+ * Secret or key is missing, ErrImagePull then ImagePullBackOff): Pending, retried by the node, so
+ * the Job neither fails nor completes on its own. Only the Job's deadline, or whoever follows it,
+ * ends it.
  */
+export function waitingStatus(pod: V1Pod, reason: string, message: string, now: string): Status {
+  const container = { ...containerOf(pod), imageID: '', ready: false, started: false, restartCount: 0, state: { waiting: { reason, message } } };
+  return { status: { phase: 'Pending', conditions: conditions(false, now, 'ContainersNotReady'), containerStatuses: [container] } };
+}
+
+/** A pod whose container could not be started at all (kubelet: StartError): Failed, and the Job with it. */
 export function notStartedStatus(pod: V1Pod, reason: string, message: string, now: string): Status {
   return terminatedStatus(pod, { exitCode: 128, reason, message: truncateUtf8(message, maxTerminationMessageBytes), startedAt: now, finishedAt: now });
 }

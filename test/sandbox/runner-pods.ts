@@ -71,5 +71,18 @@ export function tokenKubeconfig(cluster: { server: string; caData?: string; caFi
 /** Where a runner's stdout and stderr go: `.sandbox/logs/runner-<namespace>-<pod>.log`. */
 export const runnerLogName = (namespace: string, pod: string): string => `runner-${namespace}-${pod}.log`;
 
+/**
+ * What a node says of an image it cannot pull: kwok's nodes pull nothing, so an image under a
+ * `.invalid` registry stands for one no node can pull (a tag nobody pushed, a registry behind a
+ * firewall). kubelet says ErrImagePull on the first try and ImagePullBackOff after, for ever.
+ */
+export function pullFailure(image: string, attempt: number): { reason: string; message: string } | undefined {
+  const host = image.includes('/') ? (image.split('/')[0] ?? '') : '';
+  if (!host.endsWith('.invalid')) return undefined;
+  return attempt === 0
+    ? { reason: 'ErrImagePull', message: `failed to pull and unpack image "${image}": dial tcp: lookup ${host}: no such host` }
+    : { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` };
+}
+
 /** `chat/backup-x-abc12`, for the harness's log. */
 export const podRef = (pod: V1Pod): string => `${pod.metadata?.namespace ?? '?'}/${pod.metadata?.name ?? '?'}`;

@@ -14,5 +14,10 @@ clusterGatewayContract('fake', () => ({
   gateway,
   unreachable,
   seeded: { namespace: 'contract', name: 'contract-mm', replicas: 2, version: '9.9.0' },
+  jobWaitingForSecret: () => {
+    // The fake's node is the test: it says what a kubelet would of a missing Secret.
+    gateway.jobWaiting.set('contract/waits', [{ pod: 'waits-x7k2p', reason: 'CreateContainerConfigError', message: 'secret "not-there" not found' }]);
+    return Promise.resolve({ namespace: 'contract', job: 'waits', secret: 'not-there' });
+  },
   sibling: { gateway: sibling, seeded: { namespace: 'contract-sibling', name: 'sibling-mm' } },
 }));

@@ -18,7 +18,7 @@ import { toInstallation, type Installation } from '../../core/model/installation
 import type { ClusterGateway } from '../../core/ports/cluster-gateway.ts';
 import { concernsInstallation } from '../../core/model/workload.ts';
 import { isNotFound, statusBody, toMatteropsError } from './kube-errors.ts';
-import { appContainerName, describeTermination, toEventInfo, toJobInfo, toPodInfo } from './kube-mappers.ts';
+import { appContainerName, describeTermination, toEventInfo, toJobInfo, toPodInfo, waitingContainer } from './kube-mappers.ts';
 import { watchInstallation } from './installation-watch.ts';
 import { createResourceWriter } from './resource-writer.ts';
 
@@ -111,6 +111,8 @@ export function createKubeGateway(kc: KubeConfig, context: string, as?: Imperson
           .filter((p) => p.status?.phase === 'Failed')
           .map(describeTermination),
       ),
+    jobPodsWaiting: (namespace, job) =>
+      guard(async () => (await core.listNamespacedPod({ namespace, labelSelector: `job-name=${job}` }, opts)).items.flatMap(waitingContainer)),
     jobTerminationMessages: (namespace, job) =>
       guard(async () =>
         (await core.listNamespacedPod({ namespace, labelSelector: `job-name=${job}` }, opts)).items

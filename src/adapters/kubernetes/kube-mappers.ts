@@ -1,6 +1,6 @@
 /** client-node objects to the core's plain shapes (core/model/workload.ts). */
 import type { CoreV1Event, V1Container, V1ContainerStatus, V1EnvVar, V1Job, V1Pod } from '@kubernetes/client-node';
-import type { EnvSource, EventInfo, JobInfo, PodInfo } from '../../core/model/workload.ts';
+import type { EnvSource, EventInfo, JobInfo, PodInfo, WaitingContainer } from '../../core/model/workload.ts';
 
 /** The operator names the app container `mattermost`; fall back to the first one. */
 export const appContainerName = 'mattermost';
@@ -48,6 +48,13 @@ function envSource(env: V1EnvVar): EnvSource {
   const configMap = env.valueFrom?.configMapKeyRef;
   if (configMap) return { kind: 'config-map', name: configMap.name ?? '', key: configMap.key };
   return env.valueFrom ? { kind: 'other' } : { kind: 'value' };
+}
+
+/** The main container of a pod not being deleted, when it waits to start. */
+export function waitingContainer(pod: V1Pod): WaitingContainer[] {
+  const waiting = appOf(pod.status?.containerStatuses)?.state?.waiting;
+  if (!waiting?.reason || pod.metadata?.deletionTimestamp) return [];
+  return [{ pod: pod.metadata?.name ?? '', reason: waiting.reason, message: waiting.message ?? '' }];
 }
 
 /** `Error (exit 1): message` from a failed pod's main container, for reports of failed Jobs. */

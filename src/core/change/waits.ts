@@ -19,7 +19,49 @@ export interface WaitContext {
   pollMs?: number;
 }
 
-async function jobState(ctx: WaitContext, step: WaitStep): Promise<FollowOutcome | string> {
+/**
+ * Reasons a node gives for a container it has not started and will not start on its own: the
+ * image cannot be pulled, or a Secret or key it needs is missing. kubelet retries them for ever,
+ * so the Job neither fails nor completes until its deadline (2 h for a runner).
+ */
+const cannotStart: Record<string, 'image' | 'config'> = {
+  ErrImagePull: 'image',
+  ImagePullBackOff: 'image',
+  InvalidImageName: 'image',
+  ErrImageNeverPull: 'image',
+  CreateContainerConfigError: 'config',
+  CreateContainerError: 'config',
+};
+
+/** How long a Job's pod may wait for one of those reasons before the wait fails (the pull backoff has retried twice by then). */
+export const cannotStartForMs = 30_000;
+
+/** When the Job's pod was first seen waiting for a reason it will not get over, across one wait's polls. */
+interface NotStarting {
+  since: Date | undefined;
+}
+
+async function jobNotStarting(ctx: WaitContext, step: WaitStep, seen: NotStarting): Promise<FollowOutcome | string | undefined> {
+  const waiting = (await ctx.gateway.jobPodsWaiting(step.namespace, step.name)).find((w) => cannotStart[w.reason]);
+  if (!waiting) {
+    seen.since = undefined;
+    return undefined;
+  }
+  const now = ctx.clock.now();
+  seen.since ??= now;
+  const why = `${waiting.reason}: ${waiting.message}`;
+  if (now.getTime() - seen.since.getTime() < cannotStartForMs) return `job ${step.name} waiting to start: ${why}`;
+  const fix =
+    cannotStart[waiting.reason] === 'image'
+      ? 'The node cannot pull the runner image: set MATTEROPS_RUNNER_IMAGE to an image the cluster can pull (docs/backups.md).'
+      : `A Secret or key the runner needs is missing in namespace ${step.namespace} (docs/backups.md lists them).`;
+  return {
+    status: 'failed',
+    text: `job ${step.name} cannot start: ${why} (for ${Math.round((now.getTime() - seen.since.getTime()) / 1000)} s). ${fix} The Job stays until its deadline: kubectl -n ${step.namespace} delete job ${step.name} removes it.`,
+  };
+}
+
+async function jobState(ctx: WaitContext, step: WaitStep, seen: NotStarting): Promise<FollowOutcome | string> {
   const job = (await ctx.gateway.listJobs(step.namespace)).find((j) => j.name === step.name);
   if (!job) return `job ${step.name} not there yet`;
   if (job.succeeded > 0) {
@@ -33,7 +75,7 @@ async function jobState(ctx: WaitContext, step: WaitStep): Promise<FollowOutcome
     const reasons = await ctx.gateway.jobPodFailures(step.namespace, step.name);
     return { status: 'failed', text: `job ${step.name} failed: ${reasons[0] ?? job.failureReason ?? 'no reason given'}` };
   }
-  return job.active > 0 ? `job ${step.name} running` : `job ${step.name} waiting to start`;
+  return (await jobNotStarting(ctx, step, seen)) ?? (job.active > 0 ? `job ${step.name} running` : `job ${step.name} waiting to start`);
 }
 
 async function podsLeft(ctx: WaitContext, step: WaitStep): Promise<FollowOutcome | string> {
@@ -80,8 +122,10 @@ export async function waitFor(ctx: WaitContext, step: WaitStep): Promise<FollowO
     case 'stable':
     case 'deleted':
       return await follow({ ...common, gateway: ctx.gateway, namespace: step.namespace, name: step.name, until: step.until, generation: step.generation ?? 0 });
-    case 'job-complete':
-      return await pollUntil({ ...common, check: () => jobState(ctx, step), stuck: () => lastWord(jobState(ctx, step)) });
+    case 'job-complete': {
+      const seen: NotStarting = { since: undefined };
+      return await pollUntil({ ...common, check: () => jobState(ctx, step, seen), stuck: () => lastWord(jobState(ctx, step, seen)) });
+    }
     case 'replicas-gone':
       return await pollUntil({ ...common, check: () => podsLeft(ctx, step), stuck: () => lastWord(podsLeft(ctx, step)) });
     case 'env-from-secret':

@@ -26,6 +26,13 @@ export type EnvSource =
   | { kind: 'value' }
   | { kind: 'other' };
 
+/** A container of a Job's pod that has not started, and why, in the node's words (ImagePullBackOff: Back-off pulling image "x"). */
+export interface WaitingContainer {
+  pod: string;
+  reason: string;
+  message: string;
+}
+
 export interface EventInfo {
   type: string;
   reason: string;

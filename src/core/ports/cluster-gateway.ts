@@ -4,7 +4,7 @@
  */
 import type { Installation } from '../model/installation.ts';
 import type { ResourceWrite, WrittenObject } from '../model/resource.ts';
-import type { EventInfo, JobInfo, LogRequest, PodInfo } from '../model/workload.ts';
+import type { EventInfo, JobInfo, LogRequest, PodInfo, WaitingContainer } from '../model/workload.ts';
 
 export interface ClusterIdentity {
   username: string;
@@ -37,6 +37,8 @@ export interface ClusterGateway {
   listJobs(namespace: string): Promise<JobInfo[]>;
   /** Why the failed pods of a Job ended: `Error (exit 1): message`, from their termination state. */
   jobPodFailures(namespace: string, job: string): Promise<string[]>;
+  /** The containers of a Job's pods that wait to start, and why (a Secret missing, an image not pulled). */
+  jobPodsWaiting(namespace: string, job: string): Promise<WaitingContainer[]>;
   /** The termination messages of a Job's finished pods (a matterops runner's JSON result), newest first. */
   jobTerminationMessages(namespace: string, job: string): Promise<string[]>;
   readLog(namespace: string, request: LogRequest): Promise<string>;

@@ -152,6 +152,40 @@ describe('changes made of steps', () => {
     expect(gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(2);
   });
 
+  it('fails a Job whose pod cannot pull its image for 30 s, naming the image fix and the Job to delete, before the next write', async () => {
+    const { clock, gateway, record, progress, run } = setup();
+    gateway.jobs.set('chat', [job({})]);
+    gateway.jobWaiting.set('chat/backup-1', [{ pod: 'backup-1-x', reason: 'ImagePullBackOff', message: 'Back-off pulling image "matterops:0.1.0"' }]);
+    const outcome = run(record);
+    await clock.advance(20_000);
+    expect(progress).toContain('job backup-1 waiting to start: ImagePullBackOff: Back-off pulling image "matterops:0.1.0"');
+    const ended = await drive(clock, outcome);
+    expect(ended.status).toBe('failed');
+    expect(ended.text).toMatch(/^job backup-1 cannot start: ImagePullBackOff: Back-off pulling image "matterops:0\.1\.0" \(for 3\d s\)\. /);
+    expect(ended.text).toContain('set MATTEROPS_RUNNER_IMAGE to an image the cluster can pull');
+    expect(ended.text).toContain('kubectl -n chat delete job backup-1');
+    expect(gateway.objects.get('chat/mattermost')?.spec.replicas).toBe(2);
+  });
+
+  it('a pod that waits for a missing Secret only a while, then runs, does not fail the Job', async () => {
+    const { clock, gateway, record, run } = setup();
+    gateway.jobs.set('chat', [job({})]);
+    gateway.jobWaiting.set('chat/backup-1', [
+      { pod: 'backup-1-x', reason: 'CreateContainerConfigError', message: 'secret "matterops-backup-store" not found' },
+    ]);
+    const outcome = run(record);
+    await clock.advance(20_000);
+    gateway.jobWaiting.delete('chat/backup-1'); // the Secret came: the node started it
+    await clock.advance(5_000);
+    gateway.jobWaiting.set('chat/backup-1', [
+      { pod: 'backup-1-x', reason: 'CreateContainerConfigError', message: 'secret "matterops-backup-store" not found' },
+    ]);
+    await clock.advance(20_000); // waiting again, but not for 30 s in a row
+    gateway.jobWaiting.delete('chat/backup-1');
+    gateway.jobs.set('chat', [job({ active: 0, succeeded: 1 })]);
+    expect((await drive(clock, outcome)).status).toBe('succeeded');
+  });
+
   it('a wait that never ends times out at the deadline, saying where it stood', async () => {
     const { clock, gateway, record, run } = setup();
     gateway.jobs.set('chat', [job({})]);

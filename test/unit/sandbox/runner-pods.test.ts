@@ -5,8 +5,8 @@
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { expandVars, resolveEnv, type EnvSources } from '../../sandbox/runner-pod-env.ts';
-import { notStartedStatus, terminatedStatus, terminationMessage, truncateUtf8 } from '../../sandbox/runner-pod-status.ts';
-import { isStartable, processEnv, runnerInvocation, tokenKubeconfig } from '../../sandbox/runner-pods.ts';
+import { notStartedStatus, terminatedStatus, terminationMessage, truncateUtf8, waitingStatus } from '../../sandbox/runner-pod-status.ts';
+import { isStartable, processEnv, pullFailure, runnerInvocation, tokenKubeconfig } from '../../sandbox/runner-pods.ts';
 
 const pod = (over: { phase?: string; nodeName?: string; uid?: string; deleting?: boolean } = {}): V1Pod => ({
   metadata: {
@@ -139,12 +139,28 @@ describe('statuses', () => {
       expect.objectContaining({ name: 'runner', state: { terminated: { exitCode: 0, reason: 'Completed', message: '{"ok":true}', ...times } } }),
     ]);
   });
-  it('a container that never started is Failed with the reason on the pod and the container', () => {
-    const { status } = notStartedStatus(pod(), 'CreateContainerConfigError', 'secret "db" not found', times.startedAt);
-    expect(status).toMatchObject({ phase: 'Failed', reason: 'CreateContainerConfigError', message: 'secret "db" not found' });
+  it('a container that can never start is Failed with the reason on the pod and the container', () => {
+    const { status } = notStartedStatus(pod(), 'StartError', 'not a matterops runner', times.startedAt);
+    expect(status).toMatchObject({ phase: 'Failed', reason: 'StartError', message: 'not a matterops runner' });
     expect(status.containerStatuses).toEqual([
-      expect.objectContaining({ state: { terminated: expect.objectContaining({ exitCode: 128, reason: 'CreateContainerConfigError' }) } }),
+      expect.objectContaining({ state: { terminated: expect.objectContaining({ exitCode: 128, reason: 'StartError' }) } }),
     ]);
+  });
+  it('a container that cannot start yet (a Secret missing, an image not pulled) waits in a Pending pod, as kubelet keeps it', () => {
+    const { status } = waitingStatus(pod(), 'CreateContainerConfigError', 'secret "db" not found', times.startedAt);
+    expect(status).toMatchObject({ phase: 'Pending' });
+    expect(status.containerStatuses).toEqual([
+      expect.objectContaining({ ready: false, state: { waiting: { reason: 'CreateContainerConfigError', message: 'secret "db" not found' } } }),
+    ]);
+  });
+  it('no node pulls an image of a .invalid registry: ErrImagePull first, ImagePullBackOff after; other images pull', () => {
+    expect(pullFailure('registry.invalid/matterops:1', 0)?.reason).toBe('ErrImagePull');
+    expect(pullFailure('registry.invalid/matterops:1', 3)).toEqual({
+      reason: 'ImagePullBackOff',
+      message: 'Back-off pulling image "registry.invalid/matterops:1"',
+    });
+    expect(pullFailure('matterops:test', 0)).toBeUndefined();
+    expect(pullFailure('ghcr.io/matterops/matterops:1', 0)).toBeUndefined();
   });
   it('keeps at most 4096 bytes of the termination log, never half a character', () => {
     const message = terminationMessage('é'.repeat(3000), 1, 'File', () => '');
