@@ -73,10 +73,14 @@ describe('/readyz', () => {
   it('answers from its cache even when a dependency hangs, and makes no call per request', async () => {
     await new Promise((r) => setTimeout(r, 350)); // a few background refreshes
     const before = calls.cluster;
+    const started = Date.now();
     const answers = await Promise.all(Array.from({ length: 20 }, () => get('/readyz')));
+    // The refresher's calls (one per 100 ms while the requests ran, however slow a busy machine
+    // makes them, and one in flight), not one per request.
+    const refreshes = Math.ceil((Date.now() - started) / 100) + 1;
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(503));
     expect(await answers[0]!.json()).toEqual({ cluster: true, hanging: false, role: 'leader' });
-    expect(calls.cluster - before).toBeLessThan(5); // the refresher's, not one per request
+    expect(calls.cluster - before).toBeLessThanOrEqual(Math.min(refreshes, 19));
     expect(calls.hanging).toBe(1); // a check still running is not started again
   });
 
