@@ -6,6 +6,7 @@ import type { ClusterGateway } from '../../src/core/ports/cluster-gateway.ts';
 import { clusterGatewayContract } from '../contract/cluster-gateway.contract.ts';
 import { createInstallation, waitStable } from '../sandbox/installations.ts';
 import { freePort } from '../sandbox/ports.ts';
+import { runnerJobBody } from '../support/runner-job.ts';
 import { waitForReadyPods } from '../support/pods.ts';
 import { env, kubeConfig, testNamespace } from '../support/sandbox.ts';
 
@@ -37,30 +38,8 @@ clusterGatewayContract('client-node against the sandbox', () => ({
   seeded: { namespace, name: 'contract-mm', replicas: 2, version: '9.9.0' },
   jobWaitingForSecret: async () => {
     const secret = `missing-${Date.now().toString(36)}`;
-    await admin.makeApiClient(BatchV1Api).createNamespacedJob({
-      namespace,
-      body: {
-        metadata: { name: 'waits' },
-        spec: {
-          backoffLimit: 0,
-          template: {
-            // The runner label (runnerPodSelector): the sandbox's harness, not kwok, plays the node for it.
-            metadata: { labels: { 'matterops.io/runner': 'job' } },
-            spec: {
-              restartPolicy: 'Never',
-              containers: [
-                {
-                  name: 'runner',
-                  image: 'matterops:sandbox',
-                  command: ['matterops', '--version'],
-                  env: [{ name: 'X', valueFrom: { secretKeyRef: { name: secret, key: 'X' } } }],
-                },
-              ],
-            },
-          },
-        },
-      },
-    });
+    const container = { command: ['matterops', '--version'], env: [{ name: 'X', valueFrom: { secretKeyRef: { name: secret, key: 'X' } } }] };
+    await admin.makeApiClient(BatchV1Api).createNamespacedJob({ namespace, body: runnerJobBody('waits', container) });
     return { namespace, job: 'waits', secret };
   },
   sibling: { gateway: sibling, seeded: { namespace: 'chat', name: 'mattermost' } },

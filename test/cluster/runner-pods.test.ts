@@ -15,6 +15,7 @@ import { sandboxDir } from '../sandbox/paths.ts';
 import { isAlive } from '../sandbox/processes.ts';
 import { runnerLogName } from '../sandbox/runner-pods.ts';
 import { waitFor } from '../sandbox/wait.ts';
+import { runnerJobBody } from '../support/runner-job.ts';
 import { kubeConfig, sandboxEnv, testNamespace } from '../support/sandbox.ts';
 
 const admin = kubeConfig();
@@ -27,24 +28,8 @@ beforeAll(async () => {
   await prepareBackupNamespace(admin, namespace, sandboxEnv() as BackupEnv);
 });
 
-async function createJob(name: string, container: Omit<V1Container, 'name' | 'image'>, image = 'matterops:sandbox'): Promise<void> {
-  await batch.createNamespacedJob({
-    namespace,
-    body: {
-      metadata: { name },
-      spec: {
-        backoffLimit: 0,
-        template: {
-          metadata: { labels: { 'matterops.io/runner': 'job' } },
-          spec: {
-            restartPolicy: 'Never',
-            serviceAccountName: runnerServiceAccount,
-            containers: [{ name: 'runner', image, ...container }],
-          },
-        },
-      },
-    },
-  });
+async function createJob(name: string, container: Omit<V1Container, 'name' | 'image'>, image?: string): Promise<void> {
+  await batch.createNamespacedJob({ namespace, body: runnerJobBody(name, container, { serviceAccount: runnerServiceAccount, ...(image ? { image } : {}) }) });
 }
 
 /** The Job once it has completed or failed. */
