@@ -76,7 +76,7 @@ function changeDepsFor(ports: CorePorts, settings: CoreSettings): ChangeDeps {
 }
 
 /** Backups are on when the settings name a bucket and the composition root gave a store to read it. */
-function backupsFor(ports: CorePorts, settings: CoreSettings): Backups {
+export function backupsFor(ports: Pick<CorePorts, 'backupStore'>, settings: CoreSettings): Backups {
   if ('off' in settings.backups) return { enabled: false, why: settings.backups.off };
   if (!ports.backupStore) {
     return {

@@ -5,6 +5,7 @@
  */
 import { code, fields, heading, reply, text, type Block, type Field, type Reply, type Tone } from '../reply.ts';
 import type { Incident } from './incident.ts';
+import { alertBlocks } from './alertmanager/alert-replies.ts';
 
 /** How many affected objects a root names before "and N more". */
 const affectedShown = 10;
@@ -25,7 +26,9 @@ export function spoken(ms: number): string {
   return h % 24 ? `${Math.floor(h / 24)} d ${h % 24} h` : `${Math.floor(h / 24)} d`;
 }
 
-const where = (i: Incident): string => (i.installation ? `${i.installation.namespace}/${i.installation.name}` : i.key);
+/** The installation, else for an alert group about none just Alertmanager (its key, the groupKey, reads badly). */
+const where = (i: Incident): string =>
+  i.installation ? `${i.installation.namespace}/${i.installation.name}` : i.source === 'alertmanager' ? 'Alertmanager' : i.key;
 
 const affectedText = (i: Incident): string =>
   i.affected.length > affectedShown ? `${i.affected.slice(0, affectedShown).join(', ')} and ${i.affected.length - affectedShown} more` : i.affected.join(', ');
@@ -53,6 +56,7 @@ export function rootReply(i: Incident, extras: RootExtras = {}): Reply {
     heading(incidentHeadline(i)),
     fields(facts),
     ...(i.evidence.lines.length ? [text('Recent warnings:'), code(i.evidence.lines.join('\n'))] : []),
+    ...(i.alertGroup ? alertBlocks(i.alertGroup, i.state === 'resolved') : []),
     ...(extras.blocks ?? []),
   );
 }

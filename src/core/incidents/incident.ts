@@ -1,9 +1,11 @@
 /**
  * The incident model (issue 12): what is wrong, where, since when, and the evidence that helps.
  * A rule's finding becomes an incident once it has lasted its rule's delay (engine.ts); an
- * Alertmanager group will become one the same way, so nothing here is about pods.
+ * Alertmanager group becomes one when Alertmanager delivers it (alertmanager/), so nothing here is
+ * about pods.
  */
 import { z } from 'zod';
+import { AlertGroupSchema } from './alertmanager/alert-group.ts';
 
 export const severities = ['warning', 'critical'] as const;
 export type Severity = (typeof severities)[number];
@@ -20,8 +22,8 @@ export type Evidence = z.infer<typeof EvidenceSchema>;
 export const IncidentSchema = z.object({
   /** Unique among open incidents: `<rule>:<namespace>/<name>[:<part>]`. */
   key: z.string(),
-  /** Who found it: the rule engine today, Alertmanager next. */
-  source: z.enum(['rules']),
+  /** Who found it: the rule engine, or an Alertmanager group (`alertGroup` then holds its alerts). */
+  source: z.enum(['rules', 'alertmanager']),
   installation: InstallationRefSchema.optional(),
   rule: z.string(),
   severity: z.enum(severities),
@@ -33,6 +35,7 @@ export const IncidentSchema = z.object({
   evidence: EvidenceSchema,
   state: z.enum(['open', 'resolved']),
   resolvedAt: z.coerce.date().optional(),
+  alertGroup: AlertGroupSchema.optional(),
 });
 export type Incident = z.infer<typeof IncidentSchema>;
 

@@ -8,7 +8,7 @@
  */
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
-import { existingPost, type Notifier, type PostRef } from '../ports/notifier.ts';
+import { existingPost, type Notifier, type PostAddress, type PostRef } from '../ports/notifier.ts';
 import type { StateStore } from '../ports/state-store.ts';
 import type { Reply } from '../reply.ts';
 import type { IncidentChange } from './incident-change.ts';
@@ -27,6 +27,8 @@ export interface ThreadKeeperDeps {
   coolDownMs: number;
   /** What the root shows besides the incident (the change-aware note); default nothing. */
   decorate?: (incident: Incident) => Promise<Reply>;
+  /** Told when a thread's root is posted, with the thread to add to (an alert's installation status); default nothing. */
+  onOpened?: (incident: Incident, thread: PostAddress) => void;
 }
 
 export class ThreadKeeper {
@@ -83,6 +85,7 @@ export class ThreadKeeper {
     const ref = this.d.notifier.post({ channel: to }, await this.root(incident));
     this.roots.set(incident.key, ref);
     await this.save({ key: incident.key, channel: to, incident, notified: notifiedState(incident) });
+    this.d.onOpened?.(incident, { channel: to, thread: ref });
     void ref.delivery.then(async (outcome) => {
       if (!outcome.ok) return;
       await this.d.store

@@ -9,7 +9,7 @@ import { verdictOf } from '../model/verdict.ts';
 import type { EventInfo, PodInfo } from '../model/workload.ts';
 import { backupIdTime } from '../model/backup.ts';
 import type { VerbContext } from '../verb-context.ts';
-import { fields, heading, reply, table, text, type Block, type Field } from '../reply.ts';
+import { fields, heading, reply, table, text, type Block, type Field, type Reply } from '../reply.ts';
 import { resolveInstallation } from '../resolve-installation.ts';
 import { ageSince, formatAge } from '../text/duration.ts';
 import { defineVerb } from '../verb.ts';
@@ -67,10 +67,38 @@ function warningBlocks(events: EventInfo[], now: Date): Block[] {
 }
 
 /** The age of the last complete backup, when backups are on (a store that does not answer is said so, not hidden). */
-function backupField(ctx: VerbContext, newest: { id: string | undefined } | undefined, now: Date): Field[] {
+function backupField(ctx: Pick<VerbContext, 'backups'>, newest: { id: string | undefined } | undefined, now: Date): Field[] {
   if (!ctx.backups.enabled) return [];
   if (!newest) return [{ label: 'last backup', value: 'the backup store did not answer' }];
   return [{ label: 'last backup', value: newest.id ? `${formatAge(Math.max(0, now.getTime() - backupIdTime(newest.id).getTime()))} ago` : 'none' }];
+}
+
+/**
+ * The status of an installation already found: the verb's answer, and what an Alertmanager
+ * thread adds about the installation its alerts name (docs/incidents.md).
+ */
+export async function statusReply(ctx: Pick<VerbContext, 'gateway' | 'backups' | 'clock'>, installation: Installation): Promise<Reply> {
+  const { namespace, name } = installation;
+  const [pods, events, jobs, newest] = await Promise.all([
+    ctx.gateway.listPods(namespace, name),
+    ctx.gateway.listEvents(namespace, name),
+    ctx.gateway.listJobs(namespace),
+    ctx.backups.enabled
+      ? ctx.backups.store.newestComplete(installation).then(
+          (id) => ({ id }),
+          () => undefined,
+        )
+      : Promise.resolve(undefined),
+  ]);
+  const verdict = verdictOf(installation, pods, jobs);
+  const now = ctx.clock.now();
+  return reply(
+    verdict.tone,
+    heading(`${namespace}/${name}: ${verdict.text}`),
+    fields([...specFields(installation, pods), ...backupField(ctx, newest, now)]),
+    podTable(pods, now),
+    ...warningBlocks(events, now),
+  );
 }
 
 export const status = defineVerb<StatusOperation>({
@@ -84,27 +112,6 @@ export const status = defineVerb<StatusOperation>({
   flags: [],
   schema: StatusSchema,
   async run(ctx, op) {
-    const installation = await resolveInstallation(ctx, op.name);
-    const { namespace, name } = installation;
-    const [pods, events, jobs, newest] = await Promise.all([
-      ctx.gateway.listPods(namespace, name),
-      ctx.gateway.listEvents(namespace, name),
-      ctx.gateway.listJobs(namespace),
-      ctx.backups.enabled
-        ? ctx.backups.store.newestComplete(installation).then(
-            (id) => ({ id }),
-            () => undefined,
-          )
-        : Promise.resolve(undefined),
-    ]);
-    const verdict = verdictOf(installation, pods, jobs);
-    const now = ctx.clock.now();
-    return reply(
-      verdict.tone,
-      heading(`${namespace}/${name}: ${verdict.text}`),
-      fields([...specFields(installation, pods), ...backupField(ctx, newest, now)]),
-      podTable(pods, now),
-      ...warningBlocks(events, now),
-    );
+    return statusReply(ctx, await resolveInstallation(ctx, op.name));
   },
 });
