@@ -41,6 +41,13 @@ import type { LeaderContext } from './leader/leader-context.ts';
 import { leftoverSweep } from './leader/leftover-sweep.ts';
 import { mentionListenerRunnable } from './leader/mention-listener-runnable.ts';
 import type { Runnable } from './leader/runnable.ts';
+import { alertThreadsDuty, type AlertThreadsDuty } from './leader/alert-threads-runnable.ts';
+import { channelByLabel } from './adapters/mattermost/channel-by-label.ts';
+import type { AlertmanagerRouteDeps } from './adapters/alertmanager/alertmanager-route.ts';
+import { receiveAlerts } from './core/incidents/alertmanager/receive-alerts.ts';
+import { defaultThresholds } from './core/incidents/thresholds.ts';
+import { statusReply } from './core/verbs/status.ts';
+import { backupsFor } from './core/create-core.ts';
 
 /** What the terminal runs: the core on the configured clusters, and what it was built from. */
 export interface App extends Core {
@@ -57,6 +64,8 @@ export interface ServeApp extends App {
   metrics: PromMetrics;
   /** What only the leading replica runs, given what `serve` builds for them. */
   leaderRunnables: (chat: LeaderContext) => Runnable[];
+  /** `/hooks/alertmanager`, when a token is configured (docs/incidents.md). */
+  alertmanager: AlertmanagerRouteDeps | undefined;
 }
 
 /** What tests and benchmarks may choose: only where the log goes (a quiet or a recording one). */
@@ -189,9 +198,11 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
   const metrics = createPromMetrics(metricsCatalog, { processMetrics: true });
   const app: App = { config, clock: ports.clock, logger: ports.logger, ...createCore({ ...ports, pendingStore, metrics }, coreSettings(config)) };
   const { clock, logger } = app;
+  const alerts = config.alertmanager.token ? alertmanagerDuty(app, ports, stateStore, config.alertmanager.token) : undefined;
   return {
     ...app,
     metrics,
+    alertmanager: alerts && { token: alerts.token, receive: alerts.receive, logger },
     elect: (o) => startLeaderElection(home, { ...o, namespace: config.stateNamespace, durationSeconds: config.leaderSeconds }),
     // The leader-only duties. A new one is a file in src/leader/ and a line here.
     leaderRunnables: (chat) => [
@@ -209,6 +220,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
             }),
           ]
         : []),
+      ...(alerts ? [alerts.duty.runnable(chat)] : []),
     ],
   };
 }
@@ -216,4 +228,52 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
 /** The incident watch's plain settings, from the configuration (docs/incidents.md). */
 function incidentWatchSettings(config: Config): { thresholds: Thresholds; defaultChannel: string | undefined; namespaces: string[] | undefined } {
   return { thresholds: incidentThresholds(config.incidents), defaultChannel: config.incidents.channel, namespaces: config.incidents.namespaces };
+}
+
+/**
+ * Alertmanager's groups as incident threads (docs/incidents.md): every replica saves a delivery in
+ * the state namespace, the leader posts it, in the channel its routing label names. The installation
+ * a group is about and its status are read in the default cluster, as the bot.
+ */
+function alertmanagerDuty(app: App, ports: Base['ports'], store: StateStore, token: string) {
+  const { config, clock, logger } = app;
+  const gateway = app.clusters.get(app.clusters.defaultContext)!;
+  const coolDownMs = defaultThresholds.coolDownMs;
+  const duty: AlertThreadsDuty = alertThreadsDuty({
+    store,
+    clock,
+    logger,
+    coolDownMs,
+    route: (chat) => {
+      const byLabel = channelByLabel(chat.api, config.mattermost.team, logger);
+      return async (incident) => {
+        const label = incident.alertGroup?.channel;
+        const channel = label ? await byLabel(label) : undefined;
+        if (!channel) logger.warn({ incident: incident.key }, `an alert group names no channel: give it the label ${config.alertmanager.channelLabel}`);
+        return channel;
+      };
+    },
+    statusOf: async ({ namespace, name }) => {
+      const installation = await gateway.getInstallation(namespace, name);
+      if (!installation) throw new Error(`no installation ${namespace}/${name}`);
+      return statusReply({ gateway, backups: backupsFor(ports, coreSettings(config)), clock }, installation);
+    },
+  });
+  const receive = (payload: Parameters<typeof receiveAlerts>[1]): Promise<void> =>
+    receiveAlerts(
+      {
+        store,
+        clock,
+        installationsIn: (namespace) =>
+          gateway.listInstallations(namespace).catch((e: unknown) => {
+            logger.warn({ namespace, err: (e as Error).message }, 'the installations an alert names could not be listed');
+            return [];
+          }),
+        channelLabel: config.alertmanager.channelLabel,
+        coolDownMs,
+        onSaved: () => duty.nudge(),
+      },
+      payload,
+    );
+  return { token, receive, duty };
 }

@@ -115,6 +115,7 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
         },
         role: () => (election.leading ? 'leader' : 'follower'),
         metrics,
+        ...(app.alertmanager ? { alertmanager: app.alertmanager } : {}),
       },
       host,
       Number(port),

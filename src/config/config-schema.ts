@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { IncidentsConfigSchema, incidentsEnvBindings } from './incidents-config.ts';
+import { AlertmanagerConfigSchema, alertmanagerEnvBindings } from './alertmanager-config.ts';
 
 /** A list given as `a,b,c` in the environment or as a YAML list. */
 const commaList = (value: unknown): unknown =>
@@ -134,6 +135,8 @@ export const ConfigSchema = z.object({
     }),
   /** Incident notifications (docs/incidents.md). */
   incidents: IncidentsConfigSchema,
+  /** Alertmanager's webhook (docs/incidents.md). */
+  alertmanager: AlertmanagerConfigSchema,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
@@ -176,7 +179,8 @@ export const envBindings: Record<string, string[]> = {
   MATTEROPS_BACKUP_KEEP_MONTHLY: ['backups', 'keepMonthly'],
   MATTEROPS_BACKUP_JOB_TTL_SECONDS: ['backups', 'jobTtlSeconds'],
   ...incidentsEnvBindings,
+  ...alertmanagerEnvBindings,
 };
 
 /** Config is printed with these replaced by a mask. */
-export const secretConfigPaths = ['mattermost.botToken', 'mattermost.slashTokens', 'signingKey', 'backups.s3.secretAccessKey'];
+export const secretConfigPaths = ['mattermost.botToken', 'mattermost.slashTokens', 'signingKey', 'backups.s3.secretAccessKey', 'alertmanager.token'];

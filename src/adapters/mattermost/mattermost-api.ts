@@ -138,6 +138,11 @@ export class MattermostApi {
     return Object.values(list.posts).sort((a, b) => a.create_at - b.create_at);
   }
 
+  /** A channel of a team by their names (`ops`, `incidents`), as a routing label names it. */
+  channelByName(team: string, name: string): Promise<{ id: string; name: string }> {
+    return this.call('GET', `/teams/name/${encodeURIComponent(team)}/channels/name/${encodeURIComponent(name)}`);
+  }
+
   me(): Promise<{ id: string; username: string; is_bot?: boolean; roles?: string }> {
     return this.call('GET', '/users/me');
   }

@@ -1,12 +1,14 @@
 /**
  * The bot's HTTP side (express 5): `/hooks/slash` (token-checked), `/hooks/action` (contexts the bot
  * signed itself), `/healthz`, `/readyz`, `/metrics` (Prometheus text, no auth: its labels are verbs,
- * outcomes and codes, never user text or secrets). Thin: requests become ChatRequests for the responder.
+ * outcomes and codes, never user text or secrets), and `/hooks/alertmanager` when a token is set
+ * (src/adapters/alertmanager/). Thin: requests become ChatRequests for the responder.
  */
 import express, { type Request, type Response } from 'express';
 import type { Server } from 'node:http';
 import type { Logger } from '../../../core/ports/logger.ts';
 import type { Signer } from '../../../core/ports/signer.ts';
+import { alertmanagerRoute, type AlertmanagerRouteDeps } from '../../alertmanager/alertmanager-route.ts';
 import type { ChatIdentity } from '../chat-identity.ts';
 import type { ChatResponder } from '../chat-responder.ts';
 import type { MattermostApi } from '../mattermost-api.ts';
@@ -33,6 +35,8 @@ export interface HttpDeps {
   /** Shown by /readyz: whether this replica is the one listening for mentions. */
   role: () => 'leader' | 'follower';
   metrics: MetricsEndpoint;
+  /** Alertmanager's webhook; absent (no token configured): not served. */
+  alertmanager?: AlertmanagerRouteDeps;
 }
 
 /** What `/metrics` serves (the prom-client adapter is one): a scrape and its content type. */
@@ -57,6 +61,7 @@ export function startHttpServer(deps: HttpDeps, host: string, port: number): Pro
     };
   app.post('/hooks/slash', express.urlencoded({ extended: false, limit: bodyLimit, parameterLimit: 100 }), guarded(slashRoute));
   app.post('/hooks/action', express.json({ limit: bodyLimit }), guarded(actionRoute));
+  if (deps.alertmanager) app.post('/hooks/alertmanager', ...alertmanagerRoute(deps.alertmanager));
   app.get('/healthz', (_req, res) => {
     res.type('text').send('ok');
   });
