@@ -15,6 +15,7 @@ function summary(env: Record<string, string>, readyMs: number): string {
                            users admin, alice, bob, mallory; password in MM_PASSWORD; bot matterops)
   PostgreSQL 15            127.0.0.1:${env.PORT_POSTGRES}   (roles mmuser; mmadmin for restores: MATTEROPS_DB_ADMIN_URL)
   SeaweedFS 4.53 (S3)      ${env.MATTEROPS_BACKUP_S3_ENDPOINT}   (bucket ${env.MATTEROPS_BACKUP_S3_BUCKET}; keys in MATTEROPS_BACKUP_S3_*)
+  Alertmanager 0.31.1      ${env.ALERTMANAGER_URL}   (delivers to the bot at ${env.MATTEROPS_HTTP_LISTEN}; amtool --alertmanager.url=$ALERTMANAGER_URL alert add ...)
   runner pods              pods labelled matterops.io/runner=job run here as node src/cli.ts (logs/runner-*.log)
   installations            chat/mattermost (2 replicas), staging/mattermost-staging (1 replica)
 ${procs}

@@ -24,6 +24,7 @@ import { stopProcess, type StartedProcess } from './processes.ts';
 import { createInstallation, waitStable } from './installations.ts';
 import { prepareBackupNamespace } from './backup-namespace.ts';
 import { startRunnerPods, waitRunnerPodsWatching } from './runner-pods-harness.ts';
+import { startAlertmanager, writeAlertmanagerReceiver, type StartedAlertmanager } from './alertmanager.ts';
 import { createBucket, removeLocalSockets, startSeaweedfs, type StartedSeaweedfs } from './seaweedfs.ts';
 import { readState, runningProcesses, writeState, type SandboxState } from './state.ts';
 import { waitFor } from './wait.ts';
@@ -52,7 +53,7 @@ function identities(): KubeIdentity[] {
 }
 
 function assertPeersBuilt(): void {
-  const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'mattermost-operator', 'weed']
+  const missing = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'mattermost-operator', 'weed', 'alertmanager', 'amtool']
     .map(bin)
     .concat(join(mattermostHome, 'bin', 'mattermost'))
     .filter((f) => !existsSync(f));
@@ -110,6 +111,9 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
 
   track(startEtcd(state.dataDir, logs, ports));
   const storeReady = startStore(state.dataDir, logs, track);
+  // Where `make run` serves the bot, and so where the sandbox's Alertmanager delivers.
+  const botPort = await freePort();
+  const alerts = await startSandboxAlertmanager(state.dataDir, logs, botPort, track);
   state.postgres = startPostgres(join(state.dataDir, 'postgres'), pgPort);
   writeState(state);
   const dbPassword = token();
@@ -164,10 +168,30 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   writeState(state);
   const backup = backupEnv(store, dbAdminUrl);
   await Promise.all(['chat', 'staging'].map((ns) => prepareBackupNamespace(kc, ns, backup)));
-  const env = { ...sandboxEnv({ ports, mmPort, pgPort, ids, accounts, pgUrl: pgUrl('mattermost'), botPort: await freePort() }), ...backup };
+  const env = { ...sandboxEnv({ ports, mmPort, pgPort, ids, accounts, pgUrl: pgUrl('mattermost'), botPort }), ...backup, ...alerts.env };
   writeEnvFile(envPath, env);
   log(`sandbox ready`);
   return env;
+}
+
+/**
+ * The sandbox's Alertmanager (test/sandbox/alertmanager.ts), delivering to the bot `make run`
+ * serves; a test points it at its own bot through the URL file. Its env: the token the bot
+ * checks, where Alertmanager answers (amtool's --alertmanager.url), the receiver's files.
+ */
+async function startSandboxAlertmanager(dataDir: string, logs: string, botPort: number, track: (p: StartedProcess) => void) {
+  const secret = token();
+  const receiver = writeAlertmanagerReceiver(join(dataDir, 'alertmanager-receiver'), `http://127.0.0.1:${botPort}/hooks/alertmanager`, secret);
+  const am: StartedAlertmanager = await startAlertmanager({ dir: join(dataDir, 'alertmanager'), logDir: logs, receiver, onStarted: track });
+  return {
+    env: {
+      MATTEROPS_ALERTMANAGER_TOKEN: secret,
+      ALERTMANAGER_URL: am.url,
+      ALERTMANAGER_WEBHOOK_URL_FILE: receiver.urlFile,
+      ALERTMANAGER_WEBHOOK_TOKEN_FILE: receiver.tokenFile,
+      PORT_ALERTMANAGER: String(am.port),
+    },
+  };
 }
 
 async function waitNodesReady(kc: KubeConfig, count: number): Promise<void> {
