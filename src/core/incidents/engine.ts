@@ -94,7 +94,8 @@ export class IncidentEngine {
    */
   restore(open: readonly Incident[], now: Date): void {
     for (const incident of open) {
-      if (!incident.installation || this.tracked.has(incident.key)) continue;
+      // The threads document holds Alertmanager's groups too: those are resolved by Alertmanager, never by the rules.
+      if (incident.source !== 'rules' || !incident.installation || this.tracked.has(incident.key)) continue;
       const finding: Finding = {
         rule: incident.rule,
         part: '',

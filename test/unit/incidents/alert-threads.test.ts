@@ -8,6 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { alertGroupsDocument } from '../../../src/core/incidents/alertmanager/alert-groups-document.ts';
 import { receiveAlerts, type AlertReceiverDeps } from '../../../src/core/incidents/alertmanager/receive-alerts.ts';
+import { IncidentEngine } from '../../../src/core/incidents/engine.ts';
+import { IncidentTracker } from '../../../src/core/incidents/incident-tracker.ts';
+import { ThreadKeeper } from '../../../src/core/incidents/thread-keeper.ts';
 import { defaultThresholds } from '../../../src/core/incidents/thresholds.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { heading, reply } from '../../../src/core/reply.ts';
@@ -172,6 +175,35 @@ describe('Alertmanager groups as incident threads', () => {
     await clock.advance(2_000);
     expect(notifier.posts).toHaveLength(0);
     expect(bot.store.peek(alertGroupsDocument)?.groups).toHaveLength(1);
+    await stop();
+  });
+
+  it('the incident watch, sharing the threads document, leaves an open alert group alone (regression: it resolved it as a rule incident)', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const backend = new FakeStateBackend();
+    const bot = replica(clock, backend);
+    const stop = lead(bot.duty, notifier);
+    await bot.receive([mattermostDown()]);
+    await clock.advance(10);
+    // The rules' tracker of the same leader starts on the same document and sees a healthy cluster.
+    const keeper = new ThreadKeeper({
+      notifier,
+      store: new FakeStateStore(backend),
+      clock,
+      logger: silentLogger,
+      route: () => Promise.resolve('incidents'),
+      coolDownMs: defaultThresholds.coolDownMs,
+    });
+    const tracker = new IncidentTracker({ engine: new IncidentEngine(defaultThresholds), keeper, clock });
+    await tracker.start();
+    await clock.advance(60_000);
+    await tracker.settled();
+    expect(firstLines(notifier)).toEqual([
+      ['', 'CRITICAL chat/mattermost: MattermostDown: chat-main down'],
+      ['p1', 'chat/mattermost: stable, 2/2 ready'],
+    ]);
+    await tracker.stop();
     await stop();
   });
 });
