@@ -45,7 +45,7 @@ import { alertThreadsDuty, type AlertThreadsDuty } from './leader/alert-threads-
 import { channelByLabel } from './adapters/mattermost/channel-by-label.ts';
 import type { AlertmanagerRouteDeps } from './adapters/alertmanager/alertmanager-route.ts';
 import { receiveAlerts } from './core/incidents/alertmanager/receive-alerts.ts';
-import { defaultThresholds } from './core/incidents/thresholds.ts';
+import { channelFor, routesDocument } from './core/incidents/routes.ts';
 import { statusReply } from './core/verbs/status.ts';
 import { backupsFor } from './core/create-core.ts';
 
@@ -232,13 +232,14 @@ function incidentWatchSettings(config: Config): { thresholds: Thresholds; defaul
 
 /**
  * Alertmanager's groups as incident threads (docs/incidents.md): every replica saves a delivery in
- * the state namespace, the leader posts it, in the channel its routing label names. The installation
- * a group is about and its status are read in the default cluster, as the bot.
+ * the state namespace, the leader posts it, in the channel its routing label names, else where the
+ * installation it is about is routed. That installation and its status are read in the default
+ * cluster, as the bot.
  */
 function alertmanagerDuty(app: App, ports: Base['ports'], store: StateStore, token: string) {
   const { config, clock, logger } = app;
   const gateway = app.clusters.get(app.clusters.defaultContext)!;
-  const coolDownMs = defaultThresholds.coolDownMs;
+  const coolDownMs = incidentThresholds(config.incidents).coolDownMs;
   const duty: AlertThreadsDuty = alertThreadsDuty({
     store,
     clock,
@@ -246,11 +247,11 @@ function alertmanagerDuty(app: App, ports: Base['ports'], store: StateStore, tok
     coolDownMs,
     route: (chat) => {
       const byLabel = channelByLabel(chat.api, config.mattermost.team, logger);
+      // The group's label first, else where its installation's incidents go (docs/incidents.md, Routing).
       return async (incident) => {
         const label = incident.alertGroup?.channel;
-        const channel = label ? await byLabel(label) : undefined;
-        if (!channel) logger.warn({ incident: incident.key }, `an alert group names no channel: give it the label ${config.alertmanager.channelLabel}`);
-        return channel;
+        const labelled = label ? await byLabel(label) : undefined;
+        return labelled ?? channelFor((await store.read(routesDocument)).value, incident.installation, config.incidents.channel);
       };
     },
     statusOf: async ({ namespace, name }) => {
