@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 PEERS_DIR ?= $(or $(MATTEROPS_PEERS_DIR),$(HOME)/.cache/matterops-peers)
 
 .DEFAULT_GOAL := help
-.PHONY: help install build check format test test-unit test-cluster test-chat test-e2e peers sandbox sandbox-down bench run chat clean
+.PHONY: help install build check format test test-unit test-cluster test-chat test-e2e peers image sandbox sandbox-down bench run chat clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,7 +28,7 @@ check: install ## typecheck, lint, format check and unit tests (no peers needed)
 format: install ## format every source file with Biome (make check refuses unformatted code)
 	npm run --silent format
 
-test: check peers ## every test suite: unit, cluster, chat and end-to-end (starts the sandbox unless one runs)
+test: check peers image ## every test suite: unit, cluster, chat and end-to-end (starts the sandbox unless one runs)
 	vitest run --project cluster --project chat
 	vitest run --project e2e
 
@@ -41,11 +41,14 @@ test-cluster: install peers ## cluster tests against the real apiserver and oper
 test-chat: install peers ## chat tests against the real Mattermost server
 	vitest run --project chat
 
-test-e2e: install peers ## the bot as a process against Mattermost and the cluster
+test-e2e: install peers image ## the bot as a process and as the image against Mattermost and the cluster
 	vitest run --project e2e
 
 peers: ## build the real test peers into $(PEERS_DIR) (idempotent)
 	@bash test/peers/build.sh
+
+image: install ## build the container image matterops:test with podman (base and layers cached with the peers)
+	@bash scripts/image.sh >/dev/null
 
 sandbox: install peers ## start every real peer on loopback, write .sandbox/env and .sandbox/kubeconfig
 	@node test/sandbox/cli.ts up
