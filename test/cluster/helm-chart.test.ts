@@ -1,0 +1,292 @@
+/**
+ * deploy/helm/matterops with the real helm (v4.3.1, test/peers/build.sh) against the sandbox's real
+ * apiserver (kwok runs the pods): lint, the schema refusing bad values at template time, install
+ * --wait, the ServiceAccount able to do exactly what the bot needs and nothing more (the same
+ * SubjectAccessReviews test/cluster/rbac.test.ts asks of deploy/rbac.yaml, incl. the refusals),
+ * the backup runner's identity, impersonation only when opted in, upgrade with changed values,
+ * and uninstall leaving nothing of the release behind.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  AppsV1Api,
+  AuthorizationV1Api,
+  CoreV1Api,
+  KubernetesObjectApi,
+  PolicyV1Api,
+  RbacAuthorizationV1Api,
+  loadAllYaml,
+  type V1ResourceAttributes,
+  type V1Role,
+} from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { bin, deployDir, repoRoot } from '../sandbox/paths.ts';
+import { env, kubeConfig } from '../support/sandbox.ts';
+
+const chart = join(repoRoot, 'deploy', 'helm', 'matterops');
+const admin = kubeConfig();
+const suffix = randomBytes(3).toString('hex');
+const release = `matterops-${suffix}`; // contains the chart name: every object is named after the release alone
+const ns = { release: `helm-${suffix}`, backups: `helm-backups-${suffix}`, creates: `helm-create-${suffix}` };
+const dir = mkdtempSync(join(tmpdir(), 'helm-chart-'));
+const helmEnv = { ...process.env, HELM_CACHE_HOME: join(dir, 'cache'), HELM_CONFIG_HOME: join(dir, 'config'), HELM_DATA_HOME: join(dir, 'data') };
+
+/** Values a team would give: the Mattermost side, the Secret's name, backups and create in their namespaces. */
+const values = {
+  mattermost: { url: 'https://chat.example.com', publicUrl: `http://${release}.${ns.release}.svc` },
+  existingSecret: 'matterops-credentials',
+  image: { repository: 'matterops', tag: 'test' },
+  backups: { namespaces: [ns.backups], s3: { bucket: 'matterops-backups', endpoint: 'http://s3.example.com:8333' } },
+  create: { namespaces: [ns.creates] },
+  policy: { roles: { reader: { allow: ['list', 'status'] } }, bindings: [] },
+};
+
+/** The real helm on the sandbox's admin context; `given` values as a file (none for uninstall). */
+async function helm(args: string[], given: unknown = values): Promise<{ stdout: string; stderr: string }> {
+  const file = join(dir, `values-${randomBytes(3).toString('hex')}.yaml`);
+  if (given) writeFileSync(file, stringify(given));
+  const valueArgs = given ? ['-f', file] : [];
+  return await promisify(execFile)(bin('helm'), [...args, ...valueArgs, '--kubeconfig', env('KUBECONFIG'), '--kube-context', 'sandbox'], {
+    env: helmEnv,
+    cwd: repoRoot,
+  });
+}
+const failure = (call: Promise<unknown>): Promise<string> =>
+  call.then(
+    () => 'helm accepted the values',
+    (error: unknown) => String((error as { stderr?: string }).stderr ?? error),
+  );
+
+type Subject = { user: string; groups?: string[] };
+const saOf = (namespace: string, name: string): Subject => ({
+  user: `system:serviceaccount:${namespace}:${name}`,
+  groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+});
+const bot = saOf(ns.release, release);
+const runner = saOf(ns.backups, 'matterops-runner');
+
+async function allowed(who: Subject, attributes: V1ResourceAttributes): Promise<boolean> {
+  const review = await admin.makeApiClient(AuthorizationV1Api).createSubjectAccessReview({
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: { user: who.user, groups: who.groups ?? [], resourceAttributes: attributes },
+    },
+  });
+  return review.status?.allowed ?? false;
+}
+const can = (verb: string, resource: string, namespace?: string, group = '', name?: string): V1ResourceAttributes => {
+  const [main, subresource] = resource.split('/');
+  return { verb, resource: main, group, ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) };
+};
+const mm = 'installation.mattermost.com';
+const coord = 'coordination.k8s.io';
+const rightsOf = async (who: Subject, list: [string, V1ResourceAttributes][], want: boolean): Promise<string[]> => {
+  const off: string[] = [];
+  for (const [what, attributes] of list) if ((await allowed(who, attributes)) !== want) off.push(what);
+  return off;
+};
+
+/** What the bot needs, as test/cluster/rbac.test.ts lists it, with the chart's namespaces. */
+const needed: [string, V1ResourceAttributes][] = [
+  ...['get', 'list', 'watch', 'create', 'patch', 'delete'].map((v): [string, V1ResourceAttributes] => [`${v} mattermosts`, can(v, 'mattermosts', 'chat', mm)]),
+  ['list mattermosts in every namespace', can('list', 'mattermosts', undefined, mm)],
+  ['list pods', can('list', 'pods', 'chat')],
+  ['get pods/log', can('get', 'pods/log', 'chat')],
+  ['get secrets where create is allowed', can('get', 'secrets', ns.creates)],
+  ['list jobs', can('list', 'jobs', 'chat', 'batch')],
+  ['create runner jobs where backups are allowed', can('create', 'jobs', ns.backups, 'batch')],
+  ['list events', can('list', 'events', 'chat')],
+  ['list events in every namespace', can('list', 'events')],
+  ['create events on installations', can('create', 'events', 'chat')],
+  ...['get', 'list', 'create', 'update', 'delete'].flatMap((v): [string, V1ResourceAttributes][] => [
+    [`${v} leases in the state namespace`, can(v, 'leases', ns.release, coord)],
+    [`${v} configmaps in the state namespace`, can(v, 'configmaps', ns.release)],
+  ]),
+];
+const refused: [string, V1ResourceAttributes][] = [
+  ['create leases where installations live', can('create', 'leases', 'chat', coord)],
+  ['list leases in every namespace', can('list', 'leases', undefined, coord)],
+  ['create configmaps where installations live', can('create', 'configmaps', 'chat')],
+  ['list configmaps in every namespace', can('list', 'configmaps')],
+  ['patch events', can('patch', 'events', 'chat')],
+  ['update events', can('update', 'events', 'chat')],
+  ['delete events', can('delete', 'events', 'chat')],
+  ['create jobs where backups are not allowed', can('create', 'jobs', 'chat', 'batch')],
+  ['create jobs in every namespace', can('create', 'jobs', undefined, 'batch')],
+  ['delete jobs', can('delete', 'jobs', ns.backups, 'batch')],
+  ['patch jobs', can('patch', 'jobs', ns.backups, 'batch')],
+  ['list secrets where create is allowed', can('list', 'secrets', ns.creates)],
+  ['watch secrets', can('watch', 'secrets', ns.creates)],
+  ['create secrets', can('create', 'secrets', ns.creates)],
+  ['get secrets where create is not allowed', can('get', 'secrets', 'chat')],
+  ['get secrets of its own release namespace', can('get', 'secrets', ns.release)],
+  ['get secrets in every namespace', can('get', 'secrets')],
+  ['patch deployments', can('patch', 'deployments', 'chat', 'apps')],
+  ['delete namespaces', can('delete', 'namespaces')],
+  ['update mattermosts (patch is enough)', can('update', 'mattermosts', 'chat', mm)],
+  ['impersonate users (impersonation is off)', can('impersonate', 'users', undefined, '', 'alice')],
+  ['impersonate system:masters', can('impersonate', 'groups', undefined, '', 'system:masters')],
+  ['escalate roles', can('escalate', 'clusterroles', undefined, 'rbac.authorization.k8s.io')],
+];
+
+beforeAll(async () => {
+  const core = admin.makeApiClient(CoreV1Api);
+  for (const name of Object.values(ns)) await core.createNamespace({ body: { metadata: { name, labels: { 'matterops.io/test': 'true' } } } });
+  // The credentials exist before the chart, as docs/install.md says: the chart only names them.
+  await core.createNamespacedSecret({
+    namespace: ns.release,
+    body: { metadata: { name: values.existingSecret }, stringData: { MM_BOT_TOKEN: 'bot', MM_SLASH_TOKEN: 'slash', MATTEROPS_SIGNING_KEY: 'key' } },
+  });
+});
+afterAll(async () => {
+  await helm(['uninstall', release, '-n', ns.release], null).catch(() => undefined);
+  const core = admin.makeApiClient(CoreV1Api);
+  for (const name of Object.values(ns)) await core.deleteNamespace({ name }).catch(() => undefined);
+});
+
+describe('the chart, before any cluster', () => {
+  it('lints clean and renders with the values a team gives', async () => {
+    await helm(['lint', chart, '--strict']);
+    const { stdout } = await helm(['template', release, chart, '-n', ns.release]);
+    expect(stdout).toContain('kind: PodDisruptionBudget');
+    expect(stdout).not.toContain('kind: Ingress');
+  });
+
+  it.each([
+    ['no existingSecret', { ...values, existingSecret: '' }, /existingSecret/],
+    ['a credential in values instead of a Secret', { ...values, botToken: 'xoxb' }, /additional properties 'botToken' not allowed/],
+    ['no Mattermost URL', { ...values, mattermost: { publicUrl: 'http://x' } }, /mattermost\/url/],
+    ['zero replicas', { ...values, replicaCount: 0 }, /replicaCount.*minimum/s],
+    ['impersonating system:masters', { ...values, impersonation: { enabled: true, groups: ['system:masters'] } }, /impersonation\/groups\/0/],
+    ['impersonation on with nobody named', { ...values, impersonation: { enabled: true } }, /impersonation/],
+    ['a namespace that is no DNS label', { ...values, backups: { namespaces: ['Chat_Prod'] } }, /backups\/namespaces\/0/],
+    ['an Ingress without a host', { ...values, ingress: { enabled: true } }, /ingress\/host/],
+  ])('refuses %s at template time, naming the value', async (_what, bad, message) => {
+    expect(await failure(helm(['template', release, chart], bad))).toMatch(message);
+  });
+
+  it('carries the rules of the plain manifests, deploy/*.yaml, rule for rule', async () => {
+    const { stdout } = await helm(['template', release, chart, '-n', ns.release], {
+      ...values,
+      impersonation: { enabled: true, users: ['alice', 'bob'], groups: ['matterops-chat-users'] },
+    });
+    const rendered = loadAllYaml(stdout) as V1Role[];
+    const plain = ['rbac.yaml', 'backup-runner-rbac.yaml', 'impersonation.yaml'].flatMap(
+      (f) => loadAllYaml(readFileSync(join(deployDir, f), 'utf8')) as V1Role[],
+    );
+    const rulesOf = (roles: V1Role[], kind: string, name: string) => roles.find((r) => r.kind === kind && r.metadata?.name === name)?.rules;
+    for (const [kind, plainName, chartName] of [
+      ['ClusterRole', 'matterops', release],
+      ['ClusterRole', 'matterops-run-backups', `${release}-run-backups`],
+      ['ClusterRole', 'matterops-secret-keys', `${release}-secret-keys`],
+      ['ClusterRole', 'matterops-impersonator', `${release}-impersonator`],
+      ['Role', 'matterops-state', `${release}-state`],
+      ['Role', 'matterops-runner', 'matterops-runner'],
+    ] as const) {
+      expect(rulesOf(plain, kind, plainName), `${kind} ${plainName} in deploy/`).toBeDefined();
+      expect(rulesOf(rendered, kind, chartName), `${kind} ${chartName} of the chart`).toEqual(rulesOf(plain, kind, plainName));
+    }
+  });
+
+  it('renders the optional Ingress (webhooks only) and ServiceMonitor when asked', async () => {
+    const { stdout } = await helm(['template', release, chart], {
+      ...values,
+      ingress: { enabled: true, host: 'matterops.example.com' },
+      serviceMonitor: { enabled: true },
+    });
+    expect(stdout).toMatch(/kind: Ingress[\s\S]*path: \/hooks/);
+    expect(stdout).toMatch(/kind: ServiceMonitor[\s\S]*path: \/metrics/);
+  });
+});
+
+describe('the chart in the sandbox apiserver', () => {
+  it('installs with --wait, the Deployment ready with 2 replicas, hardened and probed, credentials from the Secret only', async () => {
+    await helm(['install', release, chart, '-n', ns.release, '--wait', '--timeout', '90s']);
+    const deployment = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: release, namespace: ns.release });
+    expect(deployment.status?.readyReplicas).toBe(2);
+    const pod = deployment.spec!.template.spec!;
+    const container = pod.containers[0]!;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect([container.livenessProbe?.httpGet?.path, container.readinessProbe?.httpGet?.path]).toEqual(['/healthz', '/readyz']);
+    const secretVars = (container.env ?? []).filter((e) => e.valueFrom?.secretKeyRef).map((e) => [e.name, e.valueFrom!.secretKeyRef!.name]);
+    expect(secretVars).toEqual([
+      ['MM_BOT_TOKEN', values.existingSecret],
+      ['MM_SLASH_TOKEN', values.existingSecret],
+      ['MATTEROPS_SIGNING_KEY', values.existingSecret],
+    ]);
+    expect((container.env ?? []).filter((e) => e.value !== undefined && /TOKEN|KEY|SECRET/.test(e.name))).toEqual([]);
+    const pdb = await admin.makeApiClient(PolicyV1Api).readNamespacedPodDisruptionBudget({ name: release, namespace: ns.release });
+    expect(pdb.spec?.minAvailable).toBe(1);
+  });
+
+  it('gives the ServiceAccount everything the bot does', async () => {
+    expect(await rightsOf(bot, needed, true)).toEqual([]);
+  });
+
+  it('and nothing more: no state outside its namespace, no Event edits, Jobs and Secrets only where asked, no impersonation', async () => {
+    expect(await rightsOf(bot, refused, false)).toEqual([]);
+  });
+
+  it("gives the backup runner's ServiceAccount its namespace's Secrets and nothing else", async () => {
+    const runnerNeeds: [string, V1ResourceAttributes][] = ['get', 'create', 'update', 'patch'].map((v) => [`${v} secrets`, can(v, 'secrets', ns.backups)]);
+    const runnerRefused: [string, V1ResourceAttributes][] = [
+      ['list secrets', can('list', 'secrets', ns.backups)],
+      ['delete secrets', can('delete', 'secrets', ns.backups)],
+      ['get secrets elsewhere', can('get', 'secrets', 'chat')],
+      ['create jobs', can('create', 'jobs', ns.backups, 'batch')],
+      ['patch mattermosts', can('patch', 'mattermosts', ns.backups, mm)],
+    ];
+    expect(await rightsOf(runner, runnerNeeds, true)).toEqual([]);
+    expect(await rightsOf(runner, runnerRefused, false)).toEqual([]);
+  });
+
+  it('upgrades with changed values: 3 replicas, a new policy, impersonation of exactly the users named', async () => {
+    const changed = {
+      ...values,
+      replicaCount: 3,
+      policy: { roles: { reader: { allow: ['list'] } }, bindings: [] },
+      impersonation: { enabled: true, users: ['alice'] },
+    };
+    await helm(['upgrade', release, chart, '-n', ns.release, '--wait', '--timeout', '90s'], changed);
+    const deployment = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: release, namespace: ns.release });
+    expect([deployment.spec?.replicas, deployment.status?.readyReplicas]).toEqual([3, 3]);
+    const policy = await admin.makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: `${release}-policy`, namespace: ns.release });
+    expect(policy.data?.['policy.yaml']).toMatch(/allow:\n\s+- list\n/);
+    expect(policy.data?.['policy.yaml']).not.toContain('status');
+    expect(await allowed(bot, can('impersonate', 'users', undefined, '', 'alice'))).toBe(true);
+    expect(await allowed(bot, can('impersonate', 'users', undefined, '', 'bob'))).toBe(false);
+    expect(await rightsOf(bot, needed, true)).toEqual([]);
+  });
+
+  it('uninstalls leaving nothing of the release behind, in any namespace or cluster-wide', async () => {
+    await helm(['uninstall', release, '-n', ns.release, '--wait', '--timeout', '60s'], null);
+    const selector = `app.kubernetes.io/instance=${release}`;
+    const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+    const core = admin.makeApiClient(CoreV1Api);
+    const left = [
+      ...(await rbac.listClusterRole({ labelSelector: selector })).items,
+      ...(await rbac.listClusterRoleBinding({ labelSelector: selector })).items,
+      ...(await rbac.listRoleForAllNamespaces({ labelSelector: selector })).items,
+      ...(await rbac.listRoleBindingForAllNamespaces({ labelSelector: selector })).items,
+      ...(await core.listServiceAccountForAllNamespaces({ labelSelector: selector })).items,
+      ...(await core.listConfigMapForAllNamespaces({ labelSelector: selector })).items,
+      ...(await core.listServiceForAllNamespaces({ labelSelector: selector })).items,
+      ...(await admin.makeApiClient(AppsV1Api).listDeploymentForAllNamespaces({ labelSelector: selector })).items,
+      ...(await admin.makeApiClient(PolicyV1Api).listPodDisruptionBudgetForAllNamespaces({ labelSelector: selector })).items,
+    ].map((o) => `${o.kind ?? ''} ${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`);
+    expect(left).toEqual([]);
+    expect(await allowed(bot, can('list', 'mattermosts', undefined, mm))).toBe(false);
+    // What the chart documents as kept: the Secret the team created (and what serve wrote in the state namespace).
+    const objects = KubernetesObjectApi.makeApiClient(admin);
+    expect((await objects.read({ apiVersion: 'v1', kind: 'Secret', metadata: { name: values.existingSecret, namespace: ns.release } })).metadata?.name).toBe(
+      values.existingSecret,
+    );
+  });
+});
