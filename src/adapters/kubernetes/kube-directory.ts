@@ -8,6 +8,7 @@ import { MatteropsError } from '../../core/errors.ts';
 import type { ClusterDirectory, ClusterGateway } from '../../core/ports/cluster-gateway.ts';
 import { KeepAliveKubeConfig } from './keep-alive-kube-config.ts';
 import { createKubeGateway } from './kube-gateway.ts';
+import { singleFlight } from './single-flight-gateway.ts';
 
 /** The directory, plus each context's own KubeConfig (for the Lease and Event adapters). */
 export interface KubeDirectory extends ClusterDirectory {
@@ -81,7 +82,7 @@ export function createKubeDirectory(options: KubeDirectoryOptions = {}): KubeDir
       if (!contexts.includes(context)) return undefined;
       let gateway = gateways.get(context);
       if (!gateway) {
-        gateway = createKubeGateway(kubeConfigFor(context), context);
+        gateway = singleFlight(createKubeGateway(kubeConfigFor(context), context));
         gateways.set(context, gateway);
       }
       return gateway;
