@@ -56,17 +56,17 @@ async function slashServer(pipeline: Pipeline, api: MattermostApi) {
   };
   const server = await startHttpServer(deps, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const slash = async (text: string): Promise<{ ms: number; text: string }> => {
-    const t0 = performance.now();
+  const slash = async (text: string): Promise<{ text: string }> => {
     const body = new URLSearchParams({ token: 'slash-token', user_id: 'u'.repeat(26), channel_id: 'c'.repeat(26), text });
-    const res = await fetch(`${url}/hooks/slash`, { method: 'POST', body, signal: AbortSignal.timeout(10_000) });
-    return { ms: performance.now() - t0, text: ((await res.json()) as { text: string }).text };
+    const res = await fetch(`${url}/hooks/slash`, { method: 'POST', body, signal: AbortSignal.timeout(25_000) });
+    return { text: ((await res.json()) as { text: string }).text };
   };
   return { slash, notifier, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 describe('a slash request while the outbox is busy', () => {
-  it('is answered as soon as its reply is queued, before the post is made', async () => {
+  // Generous timeouts: 20 requests over loopback HTTP on a loaded CI machine; nothing here is timed.
+  it('is answered as soon as its reply is queued, before the post is made', { timeout: 30_000 }, async () => {
     const h = createHarness({ policy: readers });
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
     const mattermost = heldMattermost();
@@ -77,20 +77,20 @@ describe('a slash request while the outbox is busy', () => {
       expect(mattermost.made).toEqual([]);
       expect(bot.notifier.depth).toBe(20);
       mattermost.open();
-      await expect.poll(() => mattermost.made.length).toBe(20);
+      await expect.poll(() => mattermost.made.length, { timeout: 10_000 }).toBe(20);
       expect(mattermost.made.every((m) => m.includes('mattermost'))).toBe(true);
     } finally {
       await bot.close();
     }
   });
 
-  it('gets "Working on it..." when its reply is not ready within the budget, and the reply as a post after', async () => {
+  it('gets "Working on it..." when its reply is not ready within the budget, and the reply as a post after', { timeout: 30_000 }, async () => {
     const h = createHarness({ policy: readers });
     h.gateway.seed('chat', 'mattermost', { replicas: 2 });
     const slow: Pipeline = {
       ...h.pipeline,
       run: async (...args) => {
-        await new Promise((r) => setTimeout(r, slashAnswerBudgetMs + 300));
+        await new Promise((r) => setTimeout(r, slashAnswerBudgetMs + 2_000));
         return await h.pipeline.run(...args);
       },
     };
@@ -100,8 +100,8 @@ describe('a slash request while the outbox is busy', () => {
     try {
       const answer = await bot.slash('status mattermost');
       expect(answer.text).toBe('Working on it...');
-      expect(answer.ms).toBeLessThan(slashAnswerBudgetMs + 300);
-      await expect.poll(() => mattermost.made.length).toBe(1);
+      expect(mattermost.made).toEqual([]); // answered before the reply was ready, not after
+      await expect.poll(() => mattermost.made.length, { timeout: 10_000 }).toBe(1);
     } finally {
       await bot.close();
     }
