@@ -2,7 +2,7 @@
  * Single flight over the client-node adapter (issue 16, item 4), as the bot's directory builds it,
  * against the real apiserver and operator: the same contract as the adapter alone.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
 import { beforeAll } from 'vitest';
 import { createKubeGateway } from '../../src/adapters/kubernetes/kube-gateway.ts';
 import { singleFlight } from '../../src/adapters/kubernetes/single-flight-gateway.ts';
@@ -14,6 +14,7 @@ import { waitForReadyPods } from '../support/pods.ts';
 import { env, kubeConfig, testNamespace } from '../support/sandbox.ts';
 
 let namespace = '';
+const admin = kubeConfig();
 let unreachable: ClusterGateway;
 const gateway = singleFlight(createKubeGateway(kubeConfig('sandbox-bot'), 'sandbox-bot'));
 // Another context on the same apiserver: one etcd, one revision counter (what the fakes must imitate).
@@ -21,7 +22,6 @@ const sibling = singleFlight(createKubeGateway(kubeConfig('sandbox-alice'), 'san
 
 beforeAll(async () => {
   namespace = await testNamespace('flight');
-  const admin = kubeConfig();
   await createInstallation(admin, { namespace, name: 'contract-mm', version: '9.9.0', replicas: 2, databaseUrl: env('PGURL') });
   await waitStable(admin, namespace, 'contract-mm');
   await waitForReadyPods(admin, namespace, 'contract-mm', 2);
@@ -39,5 +39,33 @@ clusterGatewayContract('single flight over client-node against the sandbox', () 
   gateway,
   unreachable,
   seeded: { namespace, name: 'contract-mm', replicas: 2, version: '9.9.0' },
+  jobWaitingForSecret: async () => {
+    const secret = `missing-${Date.now().toString(36)}`;
+    await admin.makeApiClient(BatchV1Api).createNamespacedJob({
+      namespace,
+      body: {
+        metadata: { name: 'waits' },
+        spec: {
+          backoffLimit: 0,
+          template: {
+            // The runner label (runnerPodSelector): the sandbox's harness, not kwok, plays the node for it.
+            metadata: { labels: { 'matterops.io/runner': 'job' } },
+            spec: {
+              restartPolicy: 'Never',
+              containers: [
+                {
+                  name: 'runner',
+                  image: 'matterops:sandbox',
+                  command: ['matterops', '--version'],
+                  env: [{ name: 'X', valueFrom: { secretKeyRef: { name: secret, key: 'X' } } }],
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    return { namespace, job: 'waits', secret };
+  },
   sibling: { gateway: sibling, seeded: { namespace: 'chat', name: 'mattermost' } },
 }));

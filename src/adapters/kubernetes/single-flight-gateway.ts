@@ -39,8 +39,8 @@ export function singleFlight(gateway: ClusterGateway, family = new Set<Map<strin
     listJobs: (namespace) => shared(`jobs\0${namespace}`, () => gateway.listJobs(namespace)),
   };
   const impersonated = new Map<string, ClusterGateway>();
-  return {
-    ...bound(gateway),
+  // Everything else is the gateway's own (a prototype, so members added to the port later pass through).
+  const own: Pick<ClusterGateway, 'write' | 'impersonate'> & Reads = {
     ...reads,
     write: (request, options) => {
       for (const f of family) f.clear();
@@ -62,26 +62,5 @@ export function singleFlight(gateway: ClusterGateway, family = new Set<Map<strin
       return as;
     },
   };
-}
-
-/** The gateway's own members, callable apart from it (its methods may be plain functions or bound ones). */
-function bound(gateway: ClusterGateway): ClusterGateway {
-  return {
-    context: gateway.context,
-    server: gateway.server,
-    listInstallations: (n) => gateway.listInstallations(n),
-    getInstallation: (n, name) => gateway.getInstallation(n, name),
-    listPods: (n, i) => gateway.listPods(n, i),
-    listEvents: (n, i) => gateway.listEvents(n, i),
-    listJobs: (n) => gateway.listJobs(n),
-    jobPodFailures: (n, j) => gateway.jobPodFailures(n, j),
-    jobTerminationMessages: (n, j) => gateway.jobTerminationMessages(n, j),
-    readLog: (n, r) => gateway.readLog(n, r),
-    whoAmI: () => gateway.whoAmI(),
-    serverVersion: () => gateway.serverVersion(),
-    write: (r, o) => gateway.write(r, o),
-    secretKeys: (n, s) => gateway.secretKeys(n, s),
-    watchInstallation: (n, name, on) => gateway.watchInstallation(n, name, on),
-    impersonate: (u, g) => gateway.impersonate(u, g),
-  };
+  return Object.assign(Object.create(gateway) as ClusterGateway, own);
 }

@@ -20,6 +20,10 @@ clusterGatewayContract('single flight over the fake', () => ({
   gateway: singleFlight(contractGateway),
   unreachable: singleFlight(unreachable),
   seeded: { namespace: 'contract', name: 'contract-mm', replicas: 2, version: '9.9.0' },
+  jobWaitingForSecret: () => {
+    contractGateway.jobWaiting.set('contract/waits', [{ pod: 'waits-x7k2p', reason: 'CreateContainerConfigError', message: 'secret "not-there" not found' }]);
+    return Promise.resolve({ namespace: 'contract', job: 'waits', secret: 'not-there' });
+  },
   sibling: { gateway: singleFlight(sibling), seeded: { namespace: 'contract-sibling', name: 'sibling-mm' } },
 }));
 
