@@ -206,7 +206,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
     elect: (o) => startLeaderElection(home, { ...o, namespace: config.stateNamespace, durationSeconds: config.leaderSeconds }),
     // The leader-only duties. A new one is a file in src/leader/ and a line here.
     leaderRunnables: (chat) => [
-      mentionListenerRunnable({ chat, chatState: stateStore, clock, logger, deafAfterMs: config.leaderSeconds * 1000 }),
+      mentionListenerRunnable({ chat, chatState: stateStore, clock, logger, deafAfterMs: config.leaderSeconds * 1000, metrics }),
       leftoverSweep({ changeDeps: app.changeDeps, clusters: app.clusters, notifier: chat.notifier, clock, logger, lockSeconds: config.changes.lockSeconds }),
       ...(config.incidents.enabled
         ? [

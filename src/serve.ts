@@ -16,7 +16,8 @@ import { createMattermostNotifier } from './adapters/mattermost/mattermost-notif
 import { ServerPacer } from './adapters/mattermost/server-pacer.ts';
 import { listenMismatch } from './config/public-url-listen.ts';
 import { MatteropsError } from './core/errors.ts';
-import { chatOutboxDepth, chatRateLimitedTotal } from './core/metrics-catalog.ts';
+import { chatOutboxDepth, chatRateLimitedTotal, leaderStatus } from './core/metrics-catalog.ts';
+import { startMetricsServer } from './adapters/metrics/metrics-server.ts';
 import { createLeaderManager } from './leader/leader-manager.ts';
 import type { ServeApp } from './main.ts';
 
@@ -94,9 +95,13 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
     onStartedLeading: () => leader.lead(),
     onStoppedLeading: () => void leader.stop(),
   });
+  metrics.sample(leaderStatus, () => (election.leading ? 1 : 0));
 
   let server: Server;
+  let metricsServer: Server | undefined;
   try {
+    // /metrics on its own address when one is given (a port no webhook proxy exposes).
+    if (config.http.metricsListen) metricsServer = await startMetricsServer(metrics, config.http.metricsListen, logger);
     server = await startHttpServer(
       {
         responder,
@@ -114,13 +119,14 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
           websocket: () => Promise.resolve(election.settled && (!election.leading || leader.ready)),
         },
         role: () => (election.leading ? 'leader' : 'follower'),
-        metrics,
+        ...(config.http.metricsListen ? {} : { metrics }),
         ...(app.alertmanager ? { alertmanager: app.alertmanager } : {}),
       },
       host,
       Number(port),
     );
   } catch (error) {
+    metricsServer?.close();
     await election.stop(); // no HTTP, no replica: do not go on leading
     throw error;
   }
@@ -132,13 +138,14 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
       'MATTEROPS_SIGNING_KEY is not set: a random key is used, so waiting plans and buttons die with this process and other replicas cannot confirm them',
     );
   }
-  logger.info({ listen: config.http.listen, publicUrl, bot: me.username }, 'matterops serves Mattermost');
+  logger.info({ listen: config.http.listen, metricsListen: config.http.metricsListen, publicUrl, bot: me.username }, 'matterops serves Mattermost');
   return {
     url: publicUrl,
     async close() {
       await leader.stop(); // stop listening and save what was handled, before the next leader reads it
       await election.stop(); // then hand the Lease over at once
       await new Promise((resolve) => server.close(resolve));
+      metricsServer?.close();
       notifier.close(); // what still waits is logged: the outbox is kept in this process only
     },
   };

@@ -72,6 +72,11 @@ export const ConfigSchema = z.object({
         .default('127.0.0.1:8080'),
       /** The URL Mattermost uses to reach us (slash command and buttons); default http://<listen>. */
       publicUrl: z.url().optional(),
+      /** Where `/metrics` is served instead, host:port; without it `/metrics` is on `listen` with the webhooks. */
+      metricsListen: z
+        .string()
+        .regex(/^[^:]+:\d+$/, { error: 'http.metricsListen (MATTEROPS_METRICS_LISTEN) is host:port, like 0.0.0.0:9090' })
+        .optional(),
     })
     .default({ listen: '127.0.0.1:8080' }),
   /** Namespace of the bot's own state (handled chat posts, waiting plans, the leader Lease). */
@@ -155,6 +160,7 @@ export const envBindings: Record<string, string[]> = {
   MM_POSTS_PER_SECOND: ['mattermost', 'postsPerSecond'],
   MATTEROPS_HTTP_LISTEN: ['http', 'listen'],
   MATTEROPS_PUBLIC_URL: ['http', 'publicUrl'],
+  MATTEROPS_METRICS_LISTEN: ['http', 'metricsListen'],
   MATTEROPS_STATE_NAMESPACE: ['stateNamespace'],
   MATTEROPS_LEADER_SECONDS: ['leaderSeconds'],
   MATTEROPS_MAX_LOG_LINES: ['limits', 'maxLogLines'],

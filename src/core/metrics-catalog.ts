@@ -51,6 +51,27 @@ export const chatRateLimitedTotal: CounterSpec = {
   help: 'Sends to Mattermost that were answered 429 (rate limited) and retried after Retry-After.',
 };
 
+export const leaderStatus: GaugeSpec = {
+  kind: 'gauge',
+  name: 'matterops_leader',
+  labels: [],
+  help: 'Whether this serve replica holds the leader Lease (1) or follows (0).',
+};
+
+export const websocketConnected: GaugeSpec = {
+  kind: 'gauge',
+  name: 'matterops_websocket_connected',
+  labels: [],
+  help: "Whether this replica's Mattermost websocket (the leader's mention listener) is connected (1) or not (0).",
+};
+
+export const websocketReconnectsTotal: CounterSpec = {
+  kind: 'counter',
+  name: 'matterops_websocket_reconnects_total',
+  labels: [],
+  help: 'Times the Mattermost websocket connected again after it closed.',
+};
+
 export const metricsCatalog: readonly MetricSpec[] = [
   commandsTotal,
   commandDurationSeconds,
@@ -58,6 +79,9 @@ export const metricsCatalog: readonly MetricSpec[] = [
   errorsTotal,
   chatOutboxDepth,
   chatRateLimitedTotal,
+  leaderStatus,
+  websocketConnected,
+  websocketReconnectsTotal,
 ];
 
 /**

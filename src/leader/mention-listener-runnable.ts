@@ -11,6 +11,8 @@ import { startMentionListener, type MentionListener } from '../adapters/mattermo
 import { watchConnection } from '../connection-watchdog.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
+import type { Metrics } from '../core/ports/metrics.ts';
+import { websocketConnected, websocketReconnectsTotal } from '../core/metrics-catalog.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
 import type { LeaderContext } from './leader-context.ts';
 import { aborted, type Runnable } from './runnable.ts';
@@ -23,11 +25,17 @@ export interface MentionListenerDeps {
   logger: Logger;
   /** The leader Lease: how long the websocket may stay down before this leader steps down. */
   deafAfterMs: number;
+  /** Where the websocket's state is sampled (matterops_websocket_connected, _reconnects_total). */
+  metrics: Metrics;
 }
 
 export function mentionListenerRunnable(d: MentionListenerDeps): Runnable {
   const { chat, logger } = d;
   let listening: MentionListener | undefined;
+  // Reconnects of the listeners of earlier leaderships, so the counter never goes down.
+  let earlierReconnects = 0;
+  d.metrics.sample(websocketConnected, () => (listening?.connected ? 1 : 0));
+  d.metrics.sample(websocketReconnectsTotal, () => earlierReconnects + (listening?.reconnects ?? 0));
 
   const watchDeafness = (listener: MentionListener): { stop(): void } =>
     watchConnection({
@@ -57,6 +65,7 @@ export function mentionListenerRunnable(d: MentionListenerDeps): Runnable {
       await aborted(signal);
       deafness.stop();
       listener.close();
+      earlierReconnects += listener.reconnects;
       listening = undefined;
       await state.close(); // saved, or given up after a few tries (logged), before the next leader reads it
     },

@@ -1,7 +1,9 @@
 /**
- * End to end: the bot as a process serves /metrics, and a command typed by a real user through
- * Mattermost is counted there by verb and outcome; a word that names no verb is counted as
- * `unknown`, and nothing the user typed reaches the scrape.
+ * End to end: the bot as a process serves /metrics on its own listen address
+ * (MATTEROPS_METRICS_LISTEN; the webhook port then has none), and a command typed by a real user
+ * through Mattermost is counted there by verb and outcome; a word that names no verb is counted as
+ * `unknown`, and nothing the user typed reaches the scrape. The scrape is read by the Prometheus
+ * project's own parser (test/support/promparse.ts): the leader and its websocket are reported.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MattermostRest } from '../sandbox/mattermost-rest.ts';
@@ -9,8 +11,11 @@ import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { seriesValue } from '../support/prom-text.ts';
 import { env, sandboxEnv } from '../support/sandbox.ts';
+import { freePort } from '../sandbox/ports.ts';
+import { parsedValue, parseWithPrometheus } from '../support/promparse.ts';
 
 let bot: BotProcess;
+let metricsUrl = '';
 
 const slash = (command: string): Promise<unknown> =>
   new MattermostRest(env('MM_URL'), env('MM_TOKEN_ALICE')).call('POST', '/commands/execute', {
@@ -19,14 +24,16 @@ const slash = (command: string): Promise<unknown> =>
     command,
   });
 const scrape = async (): Promise<string> => {
-  const res = await fetch(`${bot.url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${metricsUrl}/metrics`, { signal: AbortSignal.timeout(5_000) });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return await res.text();
 };
 
 beforeAll(async () => {
-  bot = await startBot(sandboxEnv());
+  const metricsListen = `127.0.0.1:${await freePort()}`;
+  metricsUrl = `http://${metricsListen}`;
+  bot = await startBot(sandboxEnv(), { MATTEROPS_METRICS_LISTEN: metricsListen });
 }, 90_000);
 afterAll(async () => {
   await bot.stop();
@@ -52,5 +59,21 @@ describe('/metrics of the running bot', () => {
     expect(seriesValue(after, 'matterops_command_duration_seconds_count', { verb: 'status' })).toBeGreaterThanOrEqual(1);
     expect(seriesValue(after, 'matterops_errors_total', { code: 'usage' })).toBeGreaterThanOrEqual(1);
     expect(after).not.toMatch(/exfiltrate|hunter2|DB_PASSWORD/);
+  });
+
+  it("reports this replica as the leader with its websocket up, parsed by Prometheus' own parser; the webhook port serves no /metrics", async () => {
+    const samples = await waitFor(
+      async () => {
+        const parsed = await parseWithPrometheus(await scrape());
+        return parsedValue(parsed, 'matterops_websocket_connected') === 1 ? parsed : undefined;
+      },
+      { what: 'the websocket reported connected', timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(parsedValue(samples, 'matterops_leader')).toBe(1);
+    expect(samples.find((s) => s.name === 'matterops_websocket_reconnects_total')).toMatchObject({ type: 'COUNTER', value: 0 });
+    expect(parsedValue(samples, 'matterops_commands_total', { verb: 'status', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(samples.find((s) => s.name === 'matterops_command_duration_seconds_count')?.type).toBe('HISTOGRAM');
+    expect(samples.some((s) => s.name === 'process_resident_memory_bytes')).toBe(true);
+    expect((await fetch(`${bot.url}/metrics`)).status).toBe(404);
   });
 });

@@ -5,6 +5,7 @@
 set -euo pipefail
 
 PEERS="${MATTEROPS_PEERS_DIR:-$HOME/.cache/matterops-peers}"
+REPO="$(cd "$(dirname "$0")/../.." && pwd)"
 ETCD_VERSION=3.6.16
 K8S_VERSION=1.36.3
 K8S_STAGING=0.36.3
@@ -195,6 +196,15 @@ helm_build() {
     -o "$PEERS/bin/helm" helm.sh/helm/v4/cmd/helm
 }
 
+# promparse (test/peers/promparse): the Prometheus project's own text parser (prometheus/common
+# expfmt, a module alertmanager already brings) behind a 60-line main, so tests read /metrics as
+# Prometheus does. Its stamp is the hash of its sources.
+promparse_src() { cat "$REPO/test/peers/promparse/main.go" "$REPO/test/peers/promparse/go.mod" "$REPO/test/peers/promparse/go.sum" | sha256sum | cut -c1-16; }
+promparse_build() {
+  cd "$REPO/test/peers/promparse"
+  go build -trimpath "$NODWARF" -ldflags "-s -w" -o "$PEERS/bin/promparse" .
+}
+
 install_postgres() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15
 }
@@ -220,6 +230,10 @@ if fresh seaweedfs "30GB $SEAWEEDFS_VERSION" "$PEERS/bin/weed" version; then nee
 if fresh alertmanager "version $ALERTMANAGER_VERSION" "$PEERS/bin/alertmanager" --version &&
    [ -x "$PEERS/bin/amtool" ]; then need_alertmanager=0; fi
 if fresh helm "v$HELM_VERSION" "$PEERS/bin/helm" version; then need_helm=0; fi
+need_promparse=1
+if stamp_ok promparse "$PEERS/bin/promparse" "$(promparse_src)"; then
+  printf '  %-28s up to date\n' promparse; need_promparse=0
+fi
 
 # Downloads wait on the network and compiles on the CPU: the other peers' modules are fetched in
 # the background while Kubernetes, the longest compile, builds. The module cache takes concurrent
@@ -257,6 +271,7 @@ fi
 if [ "$need_seaweedfs" = 1 ]; then fetched seaweedfs; step seaweedfs seaweedfs_build; fi
 if [ "$need_alertmanager" = 1 ]; then fetched alertmanager; step alertmanager alertmanager_build; fi
 if [ "$need_helm" = 1 ]; then fetched helm; step helm helm_build; fi
+if [ "$need_promparse" = 1 ]; then step promparse promparse_build; stamp promparse "$(promparse_src)"; fi
 if [ -x /usr/lib/postgresql/15/bin/postgres ]; then
   printf '  %-28s present (Debian)\n' postgresql-15
 else

@@ -38,6 +38,8 @@ export interface ListenerOptions {
 
 export interface MentionListener {
   readonly connected: boolean;
+  /** Times the websocket connected again after a close (matterops_websocket_reconnects_total). */
+  readonly reconnects: number;
   /** Connected, and every post made until now was read (live, replayed or caught up). */
   readonly caughtUp: boolean;
   close(): void;
@@ -154,8 +156,10 @@ export function startMentionListener(o: ListenerOptions): MentionListener {
       }
     });
   };
+  let reconnects = 0;
   client.addFirstConnectListener(opened);
   client.addReconnectListener(opened);
+  client.addReconnectListener(() => reconnects++);
   client.addCloseListener(() => {
     connected = false;
     streamWhole = false;
@@ -166,6 +170,9 @@ export function startMentionListener(o: ListenerOptions): MentionListener {
   return {
     get connected() {
       return connected;
+    },
+    get reconnects() {
+      return reconnects;
     },
     get caughtUp() {
       return caughtUp();

@@ -34,7 +34,8 @@ export interface HttpDeps {
   readinessEveryMs?: number;
   /** Shown by /readyz: whether this replica is the one listening for mentions. */
   role: () => 'leader' | 'follower';
-  metrics: MetricsEndpoint;
+  /** Served on `/metrics` here; absent when `/metrics` has a listen address of its own. */
+  metrics?: MetricsEndpoint;
   /** Alertmanager's webhook; absent (no token configured): not served. */
   alertmanager?: AlertmanagerRouteDeps;
 }
@@ -70,12 +71,14 @@ export function startHttpServer(deps: HttpDeps, host: string, port: number): Pro
     const checks = readiness.snapshot();
     res.status(Object.values(checks).every(Boolean) ? 200 : 503).json({ ...checks, role: deps.role() });
   });
-  app.get(
-    '/metrics',
-    guarded(async (d, _req, res) => {
-      res.type(d.metrics.contentType).send(await d.metrics.scrape());
-    }),
-  );
+  const { metrics } = deps;
+  if (metrics)
+    app.get(
+      '/metrics',
+      guarded(async (_d, _req, res) => {
+        res.type(metrics.contentType).send(await metrics.scrape());
+      }),
+    );
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return new Promise((resolve, reject) => {
