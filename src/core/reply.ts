@@ -45,6 +45,8 @@ export interface Reply {
   blocks: Block[];
   /** Set when the reply reports a failure; adapters map it to exit codes or ephemeral posts. */
   error?: ErrorCode;
+  /** For the requester only (a preview such as `digest`): chat answers a slash command with it ephemerally. */
+  privately?: boolean;
   /** Set when the reply asks for a confirmation; adapters turn it into buttons or a prompt. */
   pending?: PendingConfirmation;
 }

@@ -15,11 +15,15 @@ function isReady(pod: V1Pod): boolean {
   return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
-function containerFacts(status: V1ContainerStatus | undefined): Pick<PodInfo, 'waitingReason' | 'lastTerminationReason'> {
-  const state = status?.state;
+/** The container's last termination, else its current one (a container that has not restarted yet). */
+const terminationOf = (status: V1ContainerStatus | undefined) => status?.lastState?.terminated ?? status?.state?.terminated;
+
+function containerFacts(status: V1ContainerStatus | undefined): Pick<PodInfo, 'waitingReason' | 'lastTerminationReason' | 'lastTerminatedAt'> {
+  const terminated = terminationOf(status);
   return {
-    waitingReason: state?.waiting?.reason,
-    lastTerminationReason: status?.lastState?.terminated?.reason ?? state?.terminated?.reason,
+    waitingReason: status?.state?.waiting?.reason,
+    lastTerminationReason: status?.lastState?.terminated?.reason ?? status?.state?.terminated?.reason,
+    lastTerminatedAt: toDate(terminated?.finishedAt),
   };
 }
 

@@ -140,7 +140,7 @@ export function createChatResponder(deps: ResponderDeps) {
       const progressMade = progressPost && (await progressPost.delivery).ok ? progressPost : undefined;
       if (reply.pending) return await postPlan(request, reply, progressMade, () => queued(reply));
       if (progressMade) return await delivered(notifier.edit(progressMade, reply));
-      if (reply.error && privateErrors) {
+      if ((reply.error || reply.privately) && privateErrors) {
         if (!answered) return resolveEarly({ kind: 'reply', reply, posted: false });
         // Mattermost was already told "working on it": the error must still reach the requester,
         // privately where the request allows it, else in its thread.

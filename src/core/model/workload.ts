@@ -11,6 +11,8 @@ export interface PodInfo {
   waitingReason: string | undefined;
   /** Why it last terminated (OOMKilled, Error...). */
   lastTerminationReason: string | undefined;
+  /** When it last terminated (what "restarts in the last 24 h" of a digest counts by); absent when unknown. */
+  lastTerminatedAt?: Date | undefined;
   terminating: boolean;
   /**
    * Where the main container takes each environment variable from, never the value: a restore

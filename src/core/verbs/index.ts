@@ -6,6 +6,7 @@ import { backups } from './backups.ts';
 import { canI } from './can-i.ts';
 import { cancel, confirm } from './confirm.ts';
 import { create } from './create.ts';
+import { digest } from './digest.ts';
 import { remove } from './delete.ts';
 import { env } from './env.ts';
 import { events } from './events.ts';
@@ -38,6 +39,7 @@ export const allVerbs: readonly Verb[] = [
   backups,
   restore,
   audit,
+  digest,
   schedule,
   notify,
   whoami,
