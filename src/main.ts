@@ -40,6 +40,8 @@ import { incidentWatch } from './leader/incident-watch.ts';
 import type { LeaderContext } from './leader/leader-context.ts';
 import { leftoverSweep } from './leader/leftover-sweep.ts';
 import { mentionListenerRunnable } from './leader/mention-listener-runnable.ts';
+import { digestScheduler } from './leader/digest-scheduler.ts';
+import { channelIdFinder } from './adapters/mattermost/channel-by-name.ts';
 import type { Runnable } from './leader/runnable.ts';
 import { alertThreadsDuty, type AlertThreadsDuty } from './leader/alert-threads-runnable.ts';
 import { channelByLabel } from './adapters/mattermost/channel-by-label.ts';
@@ -171,7 +173,7 @@ function base(config: Config, options: AppOptions): Base {
       locks: memo((c) => createLeaseLockManager(directory.kubeConfigFor(c), c, lockPorts)),
       audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
       backupStore: catalogStore(config, logger),
-      schedules: { store: stateStore, calendar: cronerCalendar, home: scheduleHome },
+      schedules: { store: stateStore, calendar: cronerCalendar, home: scheduleHome, minimumGapMs: config.schedules.minimumGapSeconds * 1000 },
       incidents: { store: stateStore, defaultChannel: config.incidents.channel },
     },
   };
@@ -221,6 +223,19 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
           ]
         : []),
       ...(alerts ? [alerts.duty.runnable(chat)] : []),
+      digestScheduler({
+        ...ports.schedules,
+        clock,
+        logger,
+        notifier: chat.notifier,
+        clusters: app.clusters,
+        policy: ports.policy,
+        audit: ports.audit,
+        backups: app.backups,
+        channelId: channelIdFinder(chat.api, config.mattermost.team),
+        claimId: () => `${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
+        pollMs: config.schedules.pollSeconds * 1000,
+      }),
     ],
   };
 }

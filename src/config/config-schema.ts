@@ -81,6 +81,15 @@ export const ConfigSchema = z.object({
     .default({ listen: '127.0.0.1:8080' }),
   /** Namespace of the bot's own state (handled chat posts, waiting plans, the leader Lease). */
   stateNamespace: z.string().default('matterops'),
+  /** Schedules of status digests (docs/digests.md). */
+  schedules: z
+    .object({
+      /** How often the leader reads the schedules between firings (a schedule added elsewhere, a `schedule test`). */
+      pollSeconds: z.coerce.number().int().min(1).max(300).default(15),
+      /** The shortest gap between two firings of a schedule: 15 minutes; lower only for tests. */
+      minimumGapSeconds: z.coerce.number().int().min(60).max(86_400).default(900),
+    })
+    .default({ pollSeconds: 15, minimumGapSeconds: 900 }),
   /** Leader Lease duration: of several `serve` replicas, only the leader listens for mentions. */
   leaderSeconds: z.coerce.number().int().min(3).max(600).default(15),
   limits: z
@@ -163,6 +172,8 @@ export const envBindings: Record<string, string[]> = {
   MATTEROPS_METRICS_LISTEN: ['http', 'metricsListen'],
   MATTEROPS_STATE_NAMESPACE: ['stateNamespace'],
   MATTEROPS_LEADER_SECONDS: ['leaderSeconds'],
+  MATTEROPS_SCHEDULE_POLL_SECONDS: ['schedules', 'pollSeconds'],
+  MATTEROPS_SCHEDULE_MINIMUM_GAP_SECONDS: ['schedules', 'minimumGapSeconds'],
   MATTEROPS_MAX_LOG_LINES: ['limits', 'maxLogLines'],
   MATTEROPS_LOG_LEVEL: ['logLevel'],
   MATTEROPS_POLICY: ['policyFile'],

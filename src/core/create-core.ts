@@ -44,7 +44,7 @@ export interface CorePorts {
   /** The store that keeps backups, as the catalog reads it (absent when backups are off). */
   backupStore: BackupStore | undefined;
   /** Where the schedules of digests are kept (the default cluster's state namespace) and how their cron is read. */
-  schedules: { store: StateStore; calendar: CronCalendar; home: ScheduleHome };
+  schedules: { store: StateStore; calendar: CronCalendar; home: ScheduleHome; minimumGapMs: number };
   /** Incident routes and mutes, in the default cluster's state namespace. */
   incidents: IncidentSettings;
 }
@@ -55,6 +55,8 @@ export interface Core {
   pipeline: Pipeline;
   /** What resuming a change left in flight needs (and the chat adapter's signer and policy). */
   changeDeps: ChangeDeps;
+  /** Database backups as verbs see them (the digest scheduler reads the last good backup). */
+  backups: Backups;
 }
 
 /** ChangeDeps are assembled here only, so a change to their fields is one edit. */
@@ -90,6 +92,7 @@ export function backupsFor(ports: Pick<CorePorts, 'backupStore'>, settings: Core
 export function createCore(ports: CorePorts, settings: CoreSettings): Core {
   const registry = createRegistry(allVerbs);
   const changeDeps = changeDepsFor(ports, settings);
+  const backups = backupsFor(ports, settings);
   const pipeline = createPipeline({
     registry,
     clusters: ports.clusters,
@@ -102,9 +105,9 @@ export function createCore(ports: CorePorts, settings: CoreSettings): Core {
     changes: createChangeService(changeDeps),
     audit: ports.audit,
     metrics: ports.metrics,
-    backups: backupsFor(ports, settings),
+    backups,
     schedules: { ...ports.schedules, audit: ports.audit, logger: ports.logger },
     incidents: ports.incidents,
   });
-  return { registry, clusters: ports.clusters, pipeline, changeDeps };
+  return { registry, clusters: ports.clusters, pipeline, changeDeps, backups };
 }

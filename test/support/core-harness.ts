@@ -97,7 +97,12 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       metrics: options.metrics ?? metrics,
       policy: options.policy ?? openPolicy,
       backupStore: options.backups?.store,
-      schedules: { store: state, calendar: cronerCalendar, home: { cluster: 'sandbox-bot', namespace: 'matterops', configMap: 'matterops-schedules' } },
+      schedules: {
+        store: state,
+        calendar: cronerCalendar,
+        minimumGapMs: 15 * 60_000,
+        home: { cluster: 'sandbox-bot', namespace: 'matterops', configMap: 'matterops-schedules' },
+      },
       incidents: { store: state, defaultChannel: options.incidentChannel },
     },
     {

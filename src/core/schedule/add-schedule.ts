@@ -68,7 +68,7 @@ export async function addSchedule(ctx: VerbContext, request: AddRequest): Promis
   const { cron: typed, scope: scopeWord } = addWords(request.args);
   const timeZone = checkTimeZone(request.tz ?? 'UTC');
   const now = ctx.clock.now();
-  const cron = checkCron(typed, timeZone, ctx.schedules.calendar, now);
+  const cron = checkCron(typed, timeZone, { calendar: ctx.schedules.calendar, from: now, gapMs: ctx.schedules.minimumGapMs });
   const channel = channelOf(ctx, request.channel);
   const scope = await scopeOf(ctx, scopeWord);
   const draft = {

@@ -2,16 +2,19 @@
  * Judges a schedule's cron expression and time zone before it is kept (issue 13): five fields,
  * a time zone the runtime knows (with a suggestion when close to one), and no two of the next
  * firings closer than 15 minutes, so a digest cannot flood its channel. The gaps of many firings
- * are checked, not only the first: "0,5 9 * * *" fires at 09:00 and 09:05 once a day.
+ * are checked, not only the first: "0,50 9,10 * * *" fires at 09:50 and 10:00. Every firing day
+ * repeats the same minutes and hours, so the firings of three days that have any cover every gap
+ * there is, within a day and across midnight.
  */
 import { usageError } from '../errors.ts';
 import type { CronCalendar } from '../ports/cron-calendar.ts';
 import { suggest } from '../text/did-you-mean.ts';
 
-/** The shortest gap allowed between two firings. */
+/** The shortest gap allowed between two firings, unless configured lower for tests. */
 export const minimumGapMs = 15 * 60_000;
-/** How many firings' gaps are checked (a week of a schedule firing every 15 minutes is 672). */
-const firingsChecked = 700;
+/** At most this many firings are read (three days of a schedule firing every 15 minutes is 288). */
+const firingsChecked = 300;
+const batch = 12;
 
 const example = 'try "0 9 * * 1-5" for 09:00 on weekdays';
 
@@ -38,7 +41,8 @@ export function checkTimeZone(zone: string): string {
 }
 
 /** The cron expression with single spaces; throws a usage error that says what to type instead. */
-export function checkCron(cron: string, zone: string, calendar: CronCalendar, from: Date): string {
+export function checkCron(cron: string, zone: string, judge: { calendar: CronCalendar; from: Date; gapMs?: number }): string {
+  const { calendar, from, gapMs = minimumGapMs } = judge;
   const fields = cron.trim().split(/\s+/).filter(Boolean);
   if (fields.length !== 5)
     throw usageError(
@@ -48,21 +52,34 @@ export function checkCron(cron: string, zone: string, calendar: CronCalendar, fr
   const normal = fields.join(' ');
   let firings: Date[];
   try {
-    firings = calendar.next(normal, zone, from, firingsChecked);
+    firings = firingsOfThreeDays(normal, zone, calendar, from);
   } catch (error) {
     throw usageError(`"${normal}" is not a cron expression: ${(error as Error).message}; ${example}`);
   }
   if (!firings.length) throw usageError(`"${normal}" never fires (no such date); ${example}`);
   for (let i = 1; i < firings.length; i++) {
     const gap = firings[i]!.getTime() - firings[i - 1]!.getTime();
-    if (gap < minimumGapMs) {
+    if (gap < gapMs) {
       throw usageError(
-        `"${normal}" fires ${Math.round(gap / 60_000)} minutes apart (at ${hhmm(firings[i - 1]!, zone)} and ${hhmm(firings[i]!, zone)}); schedules fire at most every 15 minutes`,
+        `"${normal}" fires ${Math.round(gap / 60_000)} minutes apart (at ${hhmm(firings[i - 1]!, zone)} and ${hhmm(firings[i]!, zone)}); schedules fire at most every ${Math.round(gapMs / 60_000)} minutes`,
         'try "*/15 * * * *" for every 15 minutes, or "0 9 * * 1-5" for 09:00 on weekdays',
       );
     }
   }
   return normal;
+}
+
+/** The next firings until three days (UTC) with any are covered; read a few at a time, as each costs croner time. */
+function firingsOfThreeDays(cron: string, zone: string, calendar: CronCalendar, from: Date): Date[] {
+  const firings: Date[] = [];
+  const days = new Set<string>();
+  while (firings.length < firingsChecked && days.size <= 3) {
+    const more = calendar.next(cron, zone, firings[firings.length - 1] ?? from, batch);
+    firings.push(...more);
+    for (const f of more) days.add(f.toISOString().slice(0, 10));
+    if (more.length < batch) break;
+  }
+  return firings;
 }
 
 /** "09:05" in a zone. */

@@ -19,6 +19,8 @@ export interface ScheduleHome {
 export interface ScheduleDeps {
   store: StateStore;
   calendar: CronCalendar;
+  /** The shortest gap allowed between two firings (15 minutes; lower only in tests). */
+  minimumGapMs: number;
   home: ScheduleHome;
   audit: (cluster: string) => AuditLog;
   logger: Logger;

@@ -1,0 +1,58 @@
+/**
+ * The leader's scheduler of status digests (issue 13). It reads the schedules from the state at
+ * every firing and every `pollMs` (so a schedule added on another replica, or a `schedule test`,
+ * is seen within that), runs each due run and asked test through runSchedule (claimed before it
+ * posts: src/core/schedule/run-schedule.ts), and then arms one Clock timer for whichever comes
+ * first, the next firing or the next poll. Passes are never run two at once.
+ */
+import { dueRun, nextFiring } from '../core/schedule/due-run.ts';
+import { runSchedule, type ScheduleRunnerDeps } from '../core/schedule/run-schedule.ts';
+import { schedulesDocument } from '../core/schedule/schedules-document.ts';
+import type { Timer } from '../core/ports/clock.ts';
+import { aborted, type Runnable } from './runnable.ts';
+
+export interface DigestSchedulerDeps extends ScheduleRunnerDeps {
+  /** How often the schedules are read again between firings. */
+  pollMs: number;
+}
+
+/** One pass: every due run and every asked test, one after another. */
+async function pass(d: DigestSchedulerDeps): Promise<Date | undefined> {
+  const { value } = await d.store.read(schedulesDocument);
+  for (const s of value.schedules) {
+    const now = d.clock.now();
+    const due = dueRun(s, d.calendar, now);
+    if (due) {
+      if (due.skipped > 0) d.logger.warn({ schedule: s.id, skipped: due.skipped }, `schedule ${s.id}: ${due.skipped} earlier missed run(s) skipped`);
+      await runSchedule(d, s, { kind: 'scheduled', for: due.at, lateMs: now.getTime() - due.at.getTime() });
+    }
+    if (s.testAsked && s.lastTest?.for !== s.testAsked) await runSchedule(d, s, { kind: 'test', for: new Date(s.testAsked), lateMs: 0 });
+  }
+  return nextFiring(value.schedules, d.calendar, d.clock.now());
+}
+
+export function digestScheduler(d: DigestSchedulerDeps): Runnable {
+  return {
+    name: 'digest scheduler',
+    async start(signal) {
+      let timer: Timer | undefined;
+      let running: Promise<void> = Promise.resolve();
+      const wake = (): void => {
+        running = pass(d)
+          .catch((e: unknown) => {
+            d.logger.error({ err: (e as Error).message }, 'the digest scheduler could not read or run the schedules');
+            return undefined;
+          })
+          .then((next) => {
+            if (signal.aborted) return;
+            const poll = d.clock.now().getTime() + d.pollMs;
+            timer = d.clock.at(new Date(Math.min(poll, next?.getTime() ?? poll)), wake, { background: true });
+          });
+      };
+      wake();
+      await aborted(signal);
+      timer?.cancel();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * The digest scheduler on a fake clock (issue 13): firings across daylight-saving changes in two
+ * zones (neither skipped nor doubled), claim-before-post with two schedulers on one state, a
+ * restart between runs, missed runs (late once, or skipped past an hour), the quiet rule, tests.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { textOf } from '../../fakes/fake-notifier.ts';
+import { createRig, type Rig } from './scheduler-rig.ts';
+
+const hour = 3_600_000;
+const day = 24 * hour;
+const stops: (() => Promise<void>)[] = [];
+const started = (rig: Rig, name?: string): (() => Promise<void>) => {
+  const stop = rig.start(name);
+  stops.push(stop);
+  return stop;
+};
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map((stop) => stop()));
+});
+
+describe('firings across daylight-saving changes', () => {
+  it.each([
+    // Europe/Berlin springs forward on 29 March 2026 (02:00 -> 03:00): 02:30 does not exist that night.
+    [
+      'Europe/Berlin spring',
+      'Europe/Berlin',
+      '30 2 * * *',
+      '2026-03-27T12:00:00Z',
+      ['2026-03-28T01:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-03-30T00:30:00.000Z'],
+    ],
+    // ...and falls back on 25 October (03:00 -> 02:00): 02:30 happens twice, and is posted once.
+    [
+      'Europe/Berlin autumn',
+      'Europe/Berlin',
+      '30 2 * * *',
+      '2026-10-23T12:00:00Z',
+      ['2026-10-24T00:30:00.000Z', '2026-10-25T01:30:00.000Z', '2026-10-26T01:30:00.000Z'],
+    ],
+    // America/New_York springs forward on 8 March 2026 (02:00 -> 03:00).
+    [
+      'America/New_York spring',
+      'America/New_York',
+      '30 2 * * *',
+      '2026-03-06T12:00:00Z',
+      ['2026-03-07T07:30:00.000Z', '2026-03-08T07:30:00.000Z', '2026-03-09T06:30:00.000Z'],
+    ],
+    // ...and falls back on 1 November (02:00 -> 01:00): 01:30 happens twice.
+    [
+      'America/New_York autumn',
+      'America/New_York',
+      '30 1 * * *',
+      '2026-10-30T12:00:00Z',
+      ['2026-10-31T05:30:00.000Z', '2026-11-01T05:30:00.000Z', '2026-11-02T06:30:00.000Z'],
+    ],
+  ])(
+    '%s: one post a day, none skipped, none doubled',
+    async (_label, timeZone, cron, start, expected) => {
+      const rig = createRig(new Date(start));
+      await rig.add({ cron, timeZone, always: true });
+      const seen: string[] = [];
+      const before = rig.notifier.posts.length;
+      started(rig);
+      // In steps shorter than a day, so each day's run is seen before the next replaces it.
+      for (let step = 0; step < 3 * 4; step++) {
+        await rig.clock.advance(6 * hour);
+        const run = rig.stored()[0]?.lastRun;
+        if (run && run.outcome === 'posted' && !seen.includes(run.for)) seen.push(run.for);
+      }
+      expect(seen).toEqual(expected);
+      expect(rig.notifier.posts.length - before).toBe(3);
+    },
+    20_000,
+  );
+});
+
+describe('claim before post', () => {
+  it('two schedulers on one state post a run once', async () => {
+    const rig = createRig(new Date('2026-11-27T08:59:00Z'));
+    await rig.add({ always: true });
+    started(rig, 'a');
+    started(rig, 'b');
+    await rig.clock.advance(2 * 60_000);
+    expect(rig.notifier.posts).toHaveLength(1);
+    expect(rig.stored()[0]?.lastRun).toMatchObject({ for: '2026-11-27T09:00:00.000Z', outcome: 'posted' });
+  });
+
+  it('a scheduler restarted between two runs neither posts the first again nor skips the second', async () => {
+    const rig = createRig(new Date('2026-11-27T08:59:00Z'));
+    await rig.add({ always: true });
+    const stop = started(rig, 'first');
+    await rig.clock.advance(2 * 60_000);
+    await stop();
+    await rig.clock.advance(hour);
+    started(rig, 'second');
+    await rig.clock.advance(day);
+    expect(rig.notifier.posts.map((p) => p.channel)).toEqual(['ch-ops', 'ch-ops']);
+    expect(rig.stored()[0]?.lastRun?.for).toBe('2026-11-28T09:00:00.000Z');
+  });
+});
+
+describe('missed runs', () => {
+  it('a run missed by 20 minutes is posted once, saying so', async () => {
+    const rig = createRig(new Date('2026-11-27T08:00:00Z'));
+    await rig.add({ always: true });
+    await rig.clock.advance(80 * 60_000); // no scheduler ran at 09:00
+    started(rig);
+    await rig.clock.advance(60_000);
+    expect(rig.notifier.posts).toHaveLength(1);
+    expect(textOf(rig.notifier.posts[0]!.reply)).toContain('(delayed 20 min)');
+    await rig.clock.advance(hour);
+    expect(rig.notifier.posts).toHaveLength(1);
+  });
+
+  it('a run missed by more than an hour is skipped with a log line', async () => {
+    const rig = createRig(new Date('2026-11-27T08:00:00Z'));
+    await rig.add({ always: true });
+    await rig.clock.advance(150 * 60_000);
+    started(rig);
+    await rig.clock.advance(60_000);
+    expect(rig.notifier.posts).toHaveLength(0);
+    expect(rig.stored()[0]?.lastRun).toMatchObject({ for: '2026-11-27T09:00:00.000Z', outcome: 'skipped', detail: 'missed by 90 min (no leader then)' });
+    expect(rig.logged.find((l) => l.level === 'warn')?.message).toBe('schedule s1: run skipped, missed by 90 min (no leader then)');
+  });
+});
+
+describe('the quiet rule', () => {
+  it('edits the last digest instead of posting "all green, nothing changed" again, and posts once something changed', async () => {
+    const rig = createRig(new Date('2026-11-27T08:59:00Z')); // a Friday
+    await rig.add({});
+    started(rig);
+    await rig.clock.advance(2 * 60_000);
+    expect(rig.notifier.posts).toHaveLength(1);
+    await rig.clock.advance(day);
+    expect(rig.notifier.posts).toHaveLength(1);
+    expect(rig.notifier.posts[0]?.edits).toBe(1);
+    expect(textOf(rig.notifier.posts[0]!.reply)).toContain('(still all green at 09:00 Sat)');
+    expect(rig.stored()[0]?.lastRun).toMatchObject({ outcome: 'quiet', detail: 'still all green at 09:00 Sat' });
+    rig.gateway.seed('chat', 'mattermost', { replicas: 3, version: '9.10.0' });
+    await rig.clock.advance(day);
+    expect(rig.notifier.posts).toHaveLength(2);
+    expect(textOf(rig.notifier.posts[1]!.reply)).toContain('changed: version 9.9.0 -> 9.10.0; replicas 2 -> 3');
+  }, 20_000);
+
+  it('posts every run with --always, and whenever the header is not green', async () => {
+    const always = createRig(new Date('2026-11-27T08:59:00Z'));
+    await always.add({ always: true });
+    started(always);
+    await always.clock.advance(2 * day);
+    expect(always.notifier.posts).toHaveLength(2);
+
+    const degraded = createRig(new Date('2026-11-27T08:59:00Z'));
+    degraded.gateway.seed('chat', 'mattermost', { replicas: 2, state: 'reconciling' });
+    await degraded.add({});
+    started(degraded);
+    await degraded.clock.advance(2 * day);
+    expect(degraded.notifier.posts).toHaveLength(2);
+    expect(degraded.notifier.posts[1]?.reply.blocks[0]).toEqual({ kind: 'heading', text: 'WATCH: 1 watch, 1 green' });
+  }, 20_000);
+});
+
+describe('schedule test', () => {
+  it('posts the digest within a poll, once, marked as a test', async () => {
+    const rig = createRig(new Date('2026-11-27T10:00:00Z'), 15_000);
+    await rig.add({ testAsked: '2026-11-27T10:00:00.000Z' });
+    started(rig, 'a');
+    started(rig, 'b');
+    await rig.clock.advance(15_000);
+    expect(rig.notifier.posts).toHaveLength(1);
+    expect(textOf(rig.notifier.posts[0]!.reply)).toContain('(test)');
+    await rig.clock.advance(60_000);
+    expect(rig.notifier.posts).toHaveLength(1);
+  });
+});
