@@ -37,8 +37,14 @@ export function dueRun(s: Schedule, calendar: CronCalendar, now: Date): DueRun |
   return latest ? { at: latest, skipped: count - 1 } : undefined;
 }
 
-/** The earliest next firing of any schedule after `now`. */
+/**
+ * The earliest next firing of any schedule, each counted from its last claimed run as `dueRun`
+ * counts (not from now: asked from inside the hour an autumn night repeats, croner skips the
+ * repeated time to the next day, so a scheduler waking then would miss that night's run). A
+ * firing already due is for a second from now, so a wake never spins.
+ */
 export function nextFiring(schedules: Schedule[], calendar: CronCalendar, now: Date): Date | undefined {
-  const next = schedules.flatMap((s) => calendar.next(s.cron, s.timeZone, now, 1));
-  return next.length ? new Date(Math.min(...next.map((d) => d.getTime()))) : undefined;
+  const next = schedules.flatMap((s) => calendar.next(s.cron, s.timeZone, floorOf(s), 1));
+  if (!next.length) return undefined;
+  return new Date(Math.max(now.getTime() + 1_000, Math.min(...next.map((d) => d.getTime()))));
 }

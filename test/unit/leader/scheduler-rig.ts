@@ -23,7 +23,7 @@ export interface Rig {
 }
 
 /** `pollMs`: how often the schedules are read between firings (long by default, so a day of fake time is quick). */
-export function createRig(start: Date, pollMs = 30 * 60_000): Rig {
+export function createRig(start: Date, pollMs = 12 * 3_600_000): Rig {
   const clock = new FakeClock(start);
   const backend = new FakeStateBackend();
   const notifier = new FakeNotifier(['ch-ops']);
