@@ -44,11 +44,11 @@ const watched: [WatchedKind, ResourceKind, string?][] = [
   ['event', resourceKinds.event, 'type=Warning'],
 ];
 
-function trackerFor(d: IncidentWatchDeps): IncidentTracker {
+function trackerFor(d: IncidentWatchDeps): { tracker: IncidentTracker; keeper: ThreadKeeper } {
   const route = async (incident: { installation?: { namespace: string; name: string } | undefined }): Promise<string | undefined> =>
     channelFor((await d.store.read(routesDocument)).value, incident.installation, d.defaultChannel);
   const keeper = new ThreadKeeper({ notifier: d.notifier, store: d.store, clock: d.clock, logger: d.logger, route, coolDownMs: d.thresholds.coolDownMs });
-  return new IncidentTracker({ engine: new IncidentEngine(d.thresholds), keeper, clock: d.clock });
+  return { tracker: new IncidentTracker({ engine: new IncidentEngine(d.thresholds), keeper, clock: d.clock }), keeper };
 }
 
 export function incidentWatch(d: IncidentWatchDeps): Runnable {
@@ -58,10 +58,11 @@ export function incidentWatch(d: IncidentWatchDeps): Runnable {
     name: 'incident watch',
     async start(signal) {
       const index = new InstallationSnapshots();
-      const tracker = trackerFor(d);
+      const { tracker, keeper } = trackerFor(d);
       const dirty = new Set<string>();
       let live = false;
       let gather: Timer | undefined;
+      let expiry: Timer | undefined;
       const judge = (): void => {
         gather = undefined;
         for (const key of dirty) {
@@ -91,6 +92,11 @@ export function incidentWatch(d: IncidentWatchDeps): Runnable {
         if (!signal.aborted) {
           await tracker.start();
           live = true;
+          expiry = d.clock.every(
+            30_000,
+            () => void keeper.expireMutes().catch((e: unknown) => d.logger.error({ err: (e as Error).message }, 'expired mutes could not be summarised')),
+            { background: true },
+          );
           for (const key of index.keys()) dirty.add(key);
           judge();
           d.logger.info({ installations: index.keys().length }, 'incident watch: listed, watching');
@@ -98,6 +104,7 @@ export function incidentWatch(d: IncidentWatchDeps): Runnable {
         await aborted(signal);
       } finally {
         gather?.cancel();
+        expiry?.cancel();
         await Promise.all(watches.map((w) => w.stop()));
         await tracker.stop();
       }

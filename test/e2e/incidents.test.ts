@@ -4,6 +4,9 @@
  * read back from the real Mattermost `incidents` channel. Exactly one root per incident, the
  * resolution in its thread when the pod recovers, none repeated by a restarted bot.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MattermostRest } from '../sandbox/mattermost-rest.ts';
@@ -38,7 +41,9 @@ async function incidentPosts(since: number): Promise<Post[]> {
 async function threads(since: number): Promise<{ roots: Post[]; replies: Post[] }> {
   const posts = await incidentPosts(since);
   // `since` also returns older posts edited since (a resolved root): only roots made since count.
-  const roots = posts.filter((p) => !p.root_id && p.create_at >= since && p.message.includes(`${namespace}/${name}:`));
+  const roots = posts.filter(
+    (p) => !p.root_id && p.create_at >= since && /^\*\*(CRITICAL|WARNING|RESOLVED) /.test(p.message) && p.message.includes(`${namespace}/${name}:`),
+  );
   return { roots, replies: posts.filter((p) => roots.some((r) => r.id === p.root_id)) };
 }
 const onePod = async () => (await waitForReadyPods(admin, namespace, name, 1))[0]!;
@@ -53,7 +58,14 @@ beforeAll(async () => {
   await createInstallation(admin, { namespace, name, version: '9.9.0', replicas: 1, databaseUrl: env('PGURL'), ingress: false });
   await waitStable(admin, namespace, name);
   await onePod();
+  // The sandbox policy, and alice as operator in this file's namespace too (mute from chat).
+  const policy = join(mkdtempSync(join(tmpdir(), 'matterops-incidents-')), 'policy.yaml');
+  writeFileSync(
+    policy,
+    `${readFileSync(env('MATTEROPS_POLICY'), 'utf8').trimEnd()}\n  - role: operator\n    subjects: [{ user: alice }]\n    scope: { namespaces: [${namespace}] }\n`,
+  );
   botEnv = {
+    MATTEROPS_POLICY: policy,
     MATTEROPS_STATE_NAMESPACE: namespace,
     MATTEROPS_INCIDENTS_CHANNEL: env('MM_CHANNEL_INCIDENTS'),
     MATTEROPS_INCIDENTS_NAMESPACES: namespace,
@@ -120,22 +132,22 @@ describe('incident threads from the real cluster', () => {
   );
 });
 
-describe('notify from chat', () => {
-  async function slash(tokenVar: string, command: string, channel: string): Promise<void> {
-    await as(tokenVar).call('POST', '/commands/execute', { channel_id: env(channel), team_id: env('MM_TEAM_ID'), command });
-  }
-  async function answer(channel: string, since: number, match: RegExp): Promise<string> {
-    return await waitFor(
-      async () => {
-        const list = await as('MM_ADMIN_TOKEN').call<{ posts: Record<string, Post> }>('GET', `/channels/${env(channel)}/posts?since=${since}`);
-        return Object.values(list.posts)
-          .map(fullText)
-          .find((t) => match.test(t));
-      },
-      { what: `an answer matching ${match}`, timeoutMs: 20_000, intervalMs: 250 },
-    );
-  }
+async function slash(tokenVar: string, command: string, channel: string): Promise<void> {
+  await as(tokenVar).call('POST', '/commands/execute', { channel_id: env(channel), team_id: env('MM_TEAM_ID'), command });
+}
+async function answer(channel: string, since: number, match: RegExp): Promise<string> {
+  return await waitFor(
+    async () => {
+      const list = await as('MM_ADMIN_TOKEN').call<{ posts: Record<string, Post> }>('GET', `/channels/${env(channel)}/posts?since=${since}`);
+      return Object.values(list.posts)
+        .map(fullText)
+        .find((t) => match.test(t));
+    },
+    { what: `an answer matching ${match}`, timeoutMs: 20_000, intervalMs: 250 },
+  );
+}
 
+describe('notify from chat', () => {
   it('alice routes chat/mattermost to ~ops and lists it; off removes it', async () => {
     const since = Date.now();
     await slash('MM_TOKEN_ALICE', '/k8s notify here mattermost', 'MM_CHANNEL_OPS');
@@ -146,4 +158,23 @@ describe('notify from chat', () => {
     await slash('MM_TOKEN_ALICE', '/k8s notify off', 'MM_CHANNEL_OPS');
     await answer('MM_CHANNEL_OPS', since, /no more incident threads \(1 route removed\)/);
   });
+});
+
+describe('mute from chat', () => {
+  it('a muted installation gets no root; unmute answers with the open incident; recovery posts nothing', async () => {
+    const since = Date.now();
+    await slash('MM_TOKEN_ALICE', `/k8s mute ${name} 10m -n ${namespace} --reason "planned work"`, 'MM_CHANNEL_INCIDENTS');
+    await answer('MM_CHANNEL_INCIDENTS', since, new RegExp(`${namespace}/${name} is muted until`));
+    const pod = await onePod();
+    await writeTrouble(admin, pod, 'crash-loop');
+    await new Promise((r) => setTimeout(r, 8_000)); // the root would be posted by now
+    expect((await threads(since)).roots).toHaveLength(0);
+    await slash('MM_TOKEN_ALICE', `/k8s unmute ${name} -n ${namespace}`, 'MM_CHANNEL_INCIDENTS');
+    const summary = await answer('MM_CHANNEL_INCIDENTS', since, /unmuted; 1 incident open/);
+    expect(summary).toContain('container mattermost is crash-looping (1 pod)');
+    await recover(pod);
+    await new Promise((r) => setTimeout(r, 12_000)); // past the hold-down: a resolution would be posted by now
+    const after = await threads(since);
+    expect(after.roots).toHaveLength(0);
+  }, 90_000);
 });

@@ -14,7 +14,9 @@ import type { Reply } from '../reply.ts';
 import type { IncidentChange } from './incident-change.ts';
 import { notifiedState, type Incident } from './incident.ts';
 import { reopenedReply, resolvedReply, rootReply, updateReply } from './incident-replies.ts';
+import { muteOf, mutesDocument, openThreadsOf } from './mutes.ts';
 import { threadsDocument, type ThreadRecord, type Threads } from './thread-document.ts';
+import { unmuteSummary } from './unmute-summary.ts';
 
 export interface ThreadKeeperDeps {
   notifier: Notifier;
@@ -22,7 +24,7 @@ export interface ThreadKeeperDeps {
   clock: Clock;
   logger: Logger;
   /** The channel for an incident (its installation's route, or the default); undefined: nowhere. */
-  route: (incident: Incident) => Promise<string | undefined>;
+  route: (incident: Pick<Incident, 'installation'>) => Promise<string | undefined>;
   /** Resolved threads are kept this long, so a relapse finds its thread (the engine's cool-down). */
   coolDownMs: number;
   /** What the root shows besides the incident (the change-aware note); default nothing. */
@@ -65,8 +67,12 @@ export class ThreadKeeper {
     const { value } = await this.d.store.read(threadsDocument);
     const known = value.threads.find((t) => t.key === incident.key);
     if (!known && change.kind === 'resolved') return; // never posted (no route then): nothing to resolve
+    // Muted: tracked and kept, never posted (the unmute summarises what is open).
+    if (await this.muted(incident)) return this.keepQuietly(incident, known);
     const root = known && this.rootOf(known);
-    // No root made yet (its channel was down when the last leader stopped): post it now.
+    // Resolved with no root (opened while muted, or its root was never made): nothing to resolve in chat.
+    if (known && !root && change.kind === 'resolved') return this.save({ ...known, incident, notified: notifiedState(incident) });
+    // No root made yet (opened while muted, or its channel was down when the last leader stopped): post it now.
     if (!known || !root) return this.openThread(incident, known?.channel);
     if (known.notified === notifiedState(incident)) return; // a new leader's first look: nothing new
     const replyFor = { opened: reopenedReply, reopened: reopenedReply, updated: updateReply, resolved: resolvedReply }[change.kind];
@@ -92,6 +98,42 @@ export class ThreadKeeper {
         .update(threadsDocument, (doc) => ({ threads: doc.threads.map((t) => (t.key === incident.key ? { ...t, rootPostId: outcome.postId } : t)) }))
         .catch((e: unknown) => this.d.logger.error({ incident: incident.key, err: (e as Error).message }, 'the id of an incident root could not be saved'));
     });
+  }
+
+  /**
+   * Mutes that ran out are removed and summarised, each once, in its installation's channel: the
+   * incident watch calls this on a timer (a typed `unmute` answers with the summary itself).
+   */
+  async expireMutes(): Promise<void> {
+    const now = this.d.clock.now();
+    let expired: string[] = [];
+    await this.d.store.update(mutesDocument, (m) => {
+      expired = m.mutes.filter((x) => x.until.getTime() <= now.getTime()).map((x) => x.installation);
+      return { mutes: m.mutes.filter((x) => !expired.includes(x.installation)) };
+    });
+    if (!expired.length) return;
+    const { value } = await this.d.store.read(threadsDocument);
+    for (const installation of expired) {
+      const [namespace = '', name = ''] = installation.split('/');
+      const channel = await this.d.route({ installation: { namespace, name } });
+      if (channel) this.d.notifier.post({ channel }, unmuteSummary(installation, openThreadsOf(value.threads, installation), now, 'mute expired'));
+    }
+  }
+
+  private async muted(incident: Incident): Promise<boolean> {
+    if (!incident.installation) return false;
+    const { value } = await this.d.store.read(mutesDocument);
+    return muteOf(value, `${incident.installation.namespace}/${incident.installation.name}`, this.d.clock.now()) !== undefined;
+  }
+
+  /** Saves a muted incident's state (its channel as routed now, for a thread after the unmute). */
+  private async keepQuietly(incident: Incident, known: ThreadRecord | undefined): Promise<void> {
+    const channel = known?.channel ?? (await this.d.route(incident));
+    if (!channel) return;
+    // A root posted before the mute still shows the current state: an edit notifies nobody.
+    const root = known && this.rootOf(known);
+    if (root) void this.d.notifier.edit(root, await this.root(incident));
+    await this.save({ ...(known ?? { key: incident.key }), channel, incident, notified: notifiedState(incident) });
   }
 
   private rootOf(t: ThreadRecord): PostRef | undefined {

@@ -13,6 +13,7 @@ import { events } from './events.ts';
 import { help } from './help.ts';
 import { list } from './list.ts';
 import { logs } from './logs.ts';
+import { mute, mutes, unmute } from './mute.ts';
 import { notify } from './notify.ts';
 import { restart } from './restart.ts';
 import { restore } from './restore.ts';
@@ -42,6 +43,9 @@ export const allVerbs: readonly Verb[] = [
   digest,
   schedule,
   notify,
+  mute,
+  unmute,
+  mutes,
   whoami,
   canI,
   confirm,
