@@ -24,7 +24,7 @@ export interface ThreadKeeperDeps {
   clock: Clock;
   logger: Logger;
   /** The channel for an incident (its installation's route, or the default); undefined: nowhere. */
-  route: (incident: Pick<Incident, 'installation'>) => Promise<string | undefined>;
+  route: (incident: Incident) => Promise<string | undefined>;
   /** Resolved threads are kept this long, so a relapse finds its thread (the engine's cool-down). */
   coolDownMs: number;
   /** What the root shows besides the incident (the change-aware note); default nothing. */
@@ -115,7 +115,8 @@ export class ThreadKeeper {
     const { value } = await this.d.store.read(threadsDocument);
     for (const installation of expired) {
       const [namespace = '', name = ''] = installation.split('/');
-      const channel = await this.d.route({ installation: { namespace, name } });
+      // Routed as one of the installation's own incidents would be (its route, else the default).
+      const channel = await this.d.route(muteEnd({ namespace, name }, now));
       if (channel) this.d.notifier.post({ channel }, unmuteSummary(installation, openThreadsOf(value.threads, installation), now, 'mute expired'));
     }
   }
@@ -160,3 +161,17 @@ export class ThreadKeeper {
     await this.d.store.update(threadsDocument, change);
   }
 }
+
+/** What the summary of an expired mute is routed as: an incident of the installation, not of Alertmanager. */
+const muteEnd = (installation: { namespace: string; name: string }, now: Date): Incident => ({
+  key: `mute:${installation.namespace}/${installation.name}`,
+  source: 'rules',
+  installation,
+  rule: 'mute',
+  severity: 'warning',
+  title: 'mute expired',
+  since: now,
+  affected: [],
+  evidence: { facts: [], lines: [] },
+  state: 'open',
+});
