@@ -104,7 +104,12 @@ describe('incident threads from the real cluster', () => {
     const after = await threads(since);
     expect(after.roots).toHaveLength(1);
     expect(after.replies).toHaveLength(1);
-    expect(after.roots[0]?.message).toBe(`**RESOLVED ${namespace}/${name}: container mattermost is crash-looping (1 pod)**`);
+    // The root's edit is queued right behind the reply: it may land a moment later.
+    await waitFor(async () => (await threads(since)).roots[0]?.message === `**RESOLVED ${namespace}/${name}: container mattermost is crash-looping (1 pod)**`, {
+      what: 'the root edited to RESOLVED',
+      timeoutMs: 10_000,
+      intervalMs: 250,
+    });
   }, 150_000);
 
   it.each<[PodTrouble, RegExp]>([
