@@ -1,46 +1,5 @@
 /** The client-node adapter against the real apiserver and operator, through the bot's own identity. */
-import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
-import { beforeAll } from 'vitest';
-import { createKubeGateway } from '../../src/adapters/kubernetes/kube-gateway.ts';
-import type { ClusterGateway } from '../../src/core/ports/cluster-gateway.ts';
 import { clusterGatewayContract } from '../contract/cluster-gateway.contract.ts';
-import { createInstallation, waitStable } from '../sandbox/installations.ts';
-import { freePort } from '../sandbox/ports.ts';
-import { runnerJobBody } from '../support/runner-job.ts';
-import { waitForReadyPods } from '../support/pods.ts';
-import { env, kubeConfig, testNamespace } from '../support/sandbox.ts';
+import { sandboxGatewaySubject } from '../support/sandbox-gateway-subject.ts';
 
-let namespace = '';
-const admin = kubeConfig();
-let unreachable: ClusterGateway;
-const gateway = createKubeGateway(kubeConfig('sandbox-bot'), 'sandbox-bot');
-// Another context on the same apiserver: one etcd, one revision counter (what the fakes must imitate).
-const sibling = createKubeGateway(kubeConfig('sandbox-alice'), 'sandbox-alice');
-
-beforeAll(async () => {
-  namespace = await testNamespace('contract');
-  await createInstallation(admin, { namespace, name: 'contract-mm', version: '9.9.0', replicas: 2, databaseUrl: env('PGURL') });
-  await waitStable(admin, namespace, 'contract-mm');
-  await waitForReadyPods(admin, namespace, 'contract-mm', 2);
-  const closed = new KubeConfig();
-  closed.loadFromOptions({
-    clusters: [{ name: 'down', server: `https://127.0.0.1:${await freePort()}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'x' }],
-    contexts: [{ name: 'down', cluster: 'down', user: 'u' }],
-    currentContext: 'down',
-  });
-  unreachable = createKubeGateway(closed, 'down');
-});
-
-clusterGatewayContract('client-node against the sandbox', () => ({
-  gateway,
-  unreachable,
-  seeded: { namespace, name: 'contract-mm', replicas: 2, version: '9.9.0' },
-  jobWaitingForSecret: async () => {
-    const secret = `missing-${Date.now().toString(36)}`;
-    const container = { command: ['matterops', '--version'], env: [{ name: 'X', valueFrom: { secretKeyRef: { name: secret, key: 'X' } } }] };
-    await admin.makeApiClient(BatchV1Api).createNamespacedJob({ namespace, body: runnerJobBody('waits', container) });
-    return { namespace, job: 'waits', secret };
-  },
-  sibling: { gateway: sibling, seeded: { namespace: 'chat', name: 'mattermost' } },
-}));
+clusterGatewayContract('client-node against the sandbox', sandboxGatewaySubject('contract'));
