@@ -53,12 +53,28 @@ async function added(ctx: VerbContext, op: ScheduleOperation): Promise<Reply> {
   );
 }
 
-/** The schedule with this id, or a miss that lists the ids there are. */
+/**
+ * Whether the caller may see, remove or test a schedule: its owner, or someone with the schedule
+ * right on all it covers (every namespace of its cluster for `all`). Anyone else with the right
+ * somewhere does not learn of it, nor move it to post where they like.
+ */
+function mayManage(ctx: VerbContext, s: Schedule): boolean {
+  if (s.owner.id === ctx.caller.id) return true;
+  if (s.cluster !== ctx.scope.cluster) return false;
+  const decision = 'all' in s.scope ? ctx.access.decide('schedule', '*') : ctx.access.decide('schedule', s.scope.namespace, s.scope.name);
+  return decision.allowed;
+}
+
+async function manageable(ctx: VerbContext): Promise<Schedule[]> {
+  return (await ctx.schedules.store.read(schedulesDocument)).value.schedules.filter((s) => mayManage(ctx, s));
+}
+
+/** The schedule with this id, or a miss that lists the ids there are (of those the caller may manage). */
 async function findSchedule(ctx: VerbContext, id: string): Promise<Schedule> {
-  const { value } = await ctx.schedules.store.read(schedulesDocument);
-  const found = value.schedules.find((s) => s.id === id);
+  const mine = await manageable(ctx);
+  const found = mine.find((s) => s.id === id);
   if (found) return found;
-  const ids = value.schedules.map((s) => s.id);
+  const ids = mine.map((s) => s.id);
   throw notFound(`no schedule ${quoted(id)}`, ids.length ? `schedules: ${ids.join(', ')}` : 'there are none; add one with schedule add');
 }
 
@@ -113,7 +129,7 @@ export const schedule = defineVerb<ScheduleOperation>({
       case 'add':
         return added(ctx, op);
       case 'list':
-        return schedulesReply((await ctx.schedules.store.read(schedulesDocument)).value.schedules, ctx.schedules.calendar, ctx.clock.now());
+        return schedulesReply(await manageable(ctx), ctx.schedules.calendar, ctx.clock.now());
       case 'remove':
         return removed(ctx, op.args[0] ?? '');
       case 'test':

@@ -23,6 +23,28 @@ function harness() {
   return h;
 }
 
+describe('whose schedules', () => {
+  it('lists, removes and tests only the schedules the caller owns or holds the schedule right over', async () => {
+    const h = harness();
+    // Any terminal user may schedule everywhere; alice only in chat.
+    await h.run('schedule add "0 9 * * *" status all --channel ops', { id: 'terminal:root', name: 'root', via: 'terminal' });
+    await h.run('schedule add "0 9 * * *" status mattermost-staging -n staging --channel ops', { id: 'terminal:root', name: 'root', via: 'terminal' });
+    await h.run('schedule add "0 10 * * *" status mattermost', chatUser('alice'), inOps);
+    const listed = await h.run('schedule list', chatUser('alice'), inOps);
+    expect(listed.text).toContain('s3');
+    expect(listed.text).not.toMatch(/\bs1\b|\bs2\b/);
+    expect((await h.run('schedule remove s2', chatUser('alice'), inOps)).text).toContain('no schedule "s2"');
+    expect((await h.run('schedule test s1', chatUser('alice'), inOps)).text).toContain('no schedule "s1"');
+    expect(h.state.peek(schedulesDocument)?.schedules.map((s) => [s.id, s.testAsked])).toEqual([
+      ['s1', undefined],
+      ['s2', undefined],
+      ['s3', undefined],
+    ]);
+    // The terminal user holds the right everywhere: all three are theirs to manage.
+    expect((await h.run('schedule list', { id: 'terminal:root', name: 'root', via: 'terminal' })).text).toMatch(/s1[\s\S]*s2[\s\S]*s3/);
+  });
+});
+
 describe('schedule add', () => {
   it('keeps a schedule for the channel it was typed in, audited on the state ConfigMap', async () => {
     const h = harness();
