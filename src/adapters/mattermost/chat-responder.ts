@@ -139,14 +139,28 @@ export function createChatResponder(deps: ResponderDeps) {
     const deliver = async (reply: Reply): Promise<void> => {
       const progressMade = progressPost && (await progressPost.delivery).ok ? progressPost : undefined;
       if (reply.pending) return await postPlan(request, reply, progressMade, () => queued(reply));
+      if (reply.privately) return await deliverPrivately(reply);
       if (progressMade) return await delivered(notifier.edit(progressMade, reply));
-      if ((reply.error || reply.privately) && privateErrors) {
+      if (reply.error && privateErrors) {
         if (!answered) return resolveEarly({ kind: 'reply', reply, posted: false });
         // Mattermost was already told "working on it": the error must still reach the requester,
         // privately where the request allows it, else in its thread.
         if (request.privately && (await request.privately(reply))) return;
       }
       const post = notifier.post(addressOf(request.target), reply);
+      queued(reply);
+      await delivered(post.delivery);
+    };
+    /**
+     * A private reply (a digest preview) goes only to the requester: as the slash command's own
+     * answer, else through the request's private path; with neither (a mention, or an ephemeral
+     * post that failed) the channel is told how to get it, never shown it.
+     */
+    const deliverPrivately = async (reply: Reply): Promise<void> => {
+      if (privateErrors && !answered) return resolveEarly({ kind: 'reply', reply, posted: false });
+      if (request.privately && (await request.privately(reply))) return;
+      const line = `${escapeText(request.caller.name)}: this answer is private and could not be sent privately here; type the slash command /k8s ${escapeText(echoCommand(request.shown ?? request.text))} to see it.`;
+      const post = notifier.postText(addressOf(request.target), line);
       queued(reply);
       await delivered(post.delivery);
     };
