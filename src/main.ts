@@ -49,7 +49,6 @@ import type { AlertmanagerRouteDeps } from './adapters/alertmanager/alertmanager
 import { receiveAlerts } from './core/incidents/alertmanager/receive-alerts.ts';
 import { channelFor, routesDocument } from './core/incidents/routes.ts';
 import { statusReply } from './core/verbs/status.ts';
-import { backupsFor } from './core/create-core.ts';
 
 /** What the terminal runs: the core on the configured clusters, and what it was built from. */
 export interface App extends Core {
@@ -272,7 +271,7 @@ function alertmanagerDuty(app: App, ports: Base['ports'], store: StateStore, tok
     statusOf: async ({ namespace, name }) => {
       const installation = await gateway.getInstallation(namespace, name);
       if (!installation) throw new Error(`no installation ${namespace}/${name}`);
-      return statusReply({ gateway, backups: backupsFor(ports, coreSettings(config)), clock }, installation);
+      return statusReply({ gateway, backups: app.backups, clock }, installation);
     },
   });
   const receive = (payload: Parameters<typeof receiveAlerts>[1]): Promise<void> =>

@@ -78,7 +78,7 @@ function changeDepsFor(ports: CorePorts, settings: CoreSettings): ChangeDeps {
 }
 
 /** Backups are on when the settings name a bucket and the composition root gave a store to read it. */
-export function backupsFor(ports: Pick<CorePorts, 'backupStore'>, settings: CoreSettings): Backups {
+function backupsFor(ports: Pick<CorePorts, 'backupStore'>, settings: CoreSettings): Backups {
   if ('off' in settings.backups) return { enabled: false, why: settings.backups.off };
   if (!ports.backupStore) {
     return {

@@ -105,6 +105,10 @@ describe('the chart, before any cluster', () => {
     const { stdout } = await helm(['template', release, chart, '-n', ns.release]);
     expect(stdout).toContain('kind: PodDisruptionBudget');
     expect(stdout).not.toContain('kind: Ingress');
+    // No fixed send rate unless asked: the bot paces by the server's rate-limit headers.
+    expect(stdout).not.toContain('MM_POSTS_PER_SECOND');
+    const capped = await helm(['template', release, chart, '-n', ns.release], { ...values, mattermost: { ...values.mattermost, postsPerSecond: 8 } });
+    expect(capped.stdout).toContain('{ name: MM_POSTS_PER_SECOND, value: "8" }');
   });
 
   it.each([
