@@ -11,7 +11,8 @@ import { channelFor, routesDocument } from '../core/incidents/routes.ts';
 import { ThreadKeeper } from '../core/incidents/thread-keeper.ts';
 import type { Thresholds } from '../core/incidents/thresholds.ts';
 import type { Clock, Timer } from '../core/ports/clock.ts';
-import { resourceKinds, type ClusterWatch, type ResourceKind, type Watching } from '../core/ports/cluster-watch.ts';
+import { installationLabel } from '../adapters/kubernetes/incident-objects.ts';
+import { resourceKinds, type ClusterWatch, type ResourceKind, type Watching, type WatchSpec } from '../core/ports/cluster-watch.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { Notifier } from '../core/ports/notifier.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
@@ -34,14 +35,20 @@ export interface IncidentWatchDeps {
   gatherMs?: number;
 }
 
-const watched: [WatchedKind, ResourceKind, string?][] = [
-  ['mattermost', resourceKinds.mattermost],
-  ['pod', resourceKinds.pod],
-  ['deployment', resourceKinds.deployment],
-  ['replicaSet', resourceKinds.replicaSet],
-  ['job', resourceKinds.job],
-  // Warnings only: normal events are most of the traffic and no rule reads them.
-  ['event', resourceKinds.event, 'type=Warning'],
+/**
+ * What is watched, narrowed by the apiserver: the installations' own pods, Deployments and
+ * ReplicaSets (the operator labels them; the snapshots ignore any other), so the informers neither
+ * receive nor cache the rest of the cluster's; warning Events only (normal ones are most of the
+ * traffic and no rule reads them). Jobs are all watched: the operator's update check is known by
+ * its owner, not a label.
+ */
+const watched: [WatchedKind, ResourceKind, Pick<WatchSpec, 'labelSelector' | 'fieldSelector'>][] = [
+  ['mattermost', resourceKinds.mattermost, {}],
+  ['pod', resourceKinds.pod, { labelSelector: installationLabel }],
+  ['deployment', resourceKinds.deployment, { labelSelector: installationLabel }],
+  ['replicaSet', resourceKinds.replicaSet, { labelSelector: installationLabel }],
+  ['job', resourceKinds.job, {}],
+  ['event', resourceKinds.event, { fieldSelector: 'type=Warning' }],
 ];
 
 function trackerFor(d: IncidentWatchDeps): { tracker: IncidentTracker; keeper: ThreadKeeper } {
@@ -73,9 +80,9 @@ export function incidentWatch(d: IncidentWatchDeps): Runnable {
         dirty.clear();
       };
       const watches: Watching[] = [];
-      for (const [kind, resource, fieldSelector] of watched) {
+      for (const [kind, resource, selectors] of watched) {
         for (const namespace of d.namespaces ?? [undefined]) {
-          const spec = { resource, ...(namespace ? { namespace } : {}), ...(fieldSelector ? { fieldSelector } : {}) };
+          const spec: WatchSpec = { resource, ...(namespace ? { namespace } : {}), ...selectors };
           watches.push(
             d.watch.watch(spec, (event) => {
               const key = index.apply(kind, event);
