@@ -41,6 +41,3 @@ export function channelFor(
 
 /** Routes `target` to `channel`, replacing the route it had. */
 export const withRoute = (routes: Routes, route: Route): Routes => ({ routes: [...routes.routes.filter((r) => r.target !== route.target), route] });
-
-/** Every route to `channel` removed (`notify off` in that channel). */
-export const withoutChannel = (routes: Routes, channel: string): Routes => ({ routes: routes.routes.filter((r) => r.channel !== channel) });

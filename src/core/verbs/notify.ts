@@ -2,12 +2,13 @@
  * `notify here [name|all]`, `notify off`, `notify list`: where incident threads are posted (issue 12,
  * Threads). Routes are kept in the cluster (core/incidents/routes.ts); `here` routes to the chat
  * channel the command was typed in. One installation needs the `notify` right on it; `all` needs it
- * everywhere (a binding whose scope is `*`); `off` removes every route to this channel.
+ * everywhere (a binding whose scope is `*`); `off` removes the routes to this channel the caller
+ * holds that right over, and keeps (and names) any other.
  */
 import { z } from 'zod';
 import { usageError } from '../errors.ts';
 import { InstallationNameSchema, PlaceFlagsSchema } from '../grammar/common-schemas.ts';
-import { channelFor, everyInstallation, routesDocument, withoutChannel, withRoute, type Routes } from '../incidents/routes.ts';
+import { channelFor, everyInstallation, routesDocument, withRoute, type Routes } from '../incidents/routes.ts';
 import { quoted } from '../text/excerpt.ts';
 import { reply, table, text, type Reply } from '../reply.ts';
 import { resolveInstallation } from '../resolve-installation.ts';
@@ -36,6 +37,13 @@ async function targetOf(ctx: VerbContext, target: string | undefined): Promise<{
   }
   const installation = await resolveInstallation(ctx, target);
   return { key: `${installation.namespace}/${installation.name}`, shown: `${installation.namespace}/${installation.name}` };
+}
+
+/** Whether the caller holds `notify` over what a route is for (everywhere, for the all route). */
+function mayRoute(ctx: VerbContext, target: string): boolean {
+  if (target === everyInstallation) return ctx.access.decide('notify', '*', '*').allowed;
+  const [namespace = '', name = ''] = target.split('/');
+  return ctx.access.decide('notify', namespace, name).allowed;
 }
 
 function listReply(routes: Routes, defaultChannel: string | undefined): Reply {
@@ -70,16 +78,24 @@ export const notify = defineVerb<NotifyOperation>({
     const store = ctx.incidents.store;
     if (op.action === 'list') return listReply((await store.read(routesDocument)).value, ctx.incidents.defaultChannel);
     if (op.action === 'off') {
-      if (op.target) throw usageError('notify off takes nothing more: it stops every route to this channel');
+      if (op.target) throw usageError('notify off takes nothing more: it stops the routes to this channel');
       const channel = channelOf(ctx, 'off');
+      const ours = (r: Routes['routes'][number]): boolean => r.channel === channel && mayRoute(ctx, r.target);
       let removed = 0;
+      let kept: string[] = [];
       await store.update(routesDocument, (routes) => {
-        removed = routes.routes.length - withoutChannel(routes, channel).routes.length;
-        return withoutChannel(routes, channel);
+        removed = routes.routes.filter(ours).length;
+        kept = routes.routes.filter((r) => r.channel === channel && !ours(r)).map((r) => r.target);
+        return { routes: routes.routes.filter((r) => !ours(r)) };
       });
+      const keptText = kept.length ? ` Kept, as you lack the notify right on them: ${kept.map((t) => (t === everyInstallation ? 'all' : t)).join(', ')}.` : '';
       return reply(
-        'good',
-        text(removed ? `This channel gets no more incident threads (${removed} route${removed > 1 ? 's' : ''} removed).` : 'No route pointed to this channel.'),
+        removed ? 'good' : 'neutral',
+        text(
+          removed
+            ? `This channel gets no more incident threads of ${removed} route${removed > 1 ? 's' : ''}.${keptText}`
+            : `No route to this channel was removed.${keptText || ' No route pointed to it.'}`,
+        ),
       );
     }
     const channel = channelOf(ctx, 'here');

@@ -43,10 +43,27 @@ describe('notify', () => {
     await h.run('notify here mattermost', chatIn('alice', 'incidents'), { channelId: 'chan-inc' });
     await h.run('notify here mattermost-staging', chatIn('alice', 'incidents'), { channelId: 'chan-inc' });
     expect((await h.run('notify off', chatIn('alice', 'incidents'), { channelId: 'chan-inc' })).text).toBe(
-      'This channel gets no more incident threads (2 routes removed).',
+      'This channel gets no more incident threads of 2 routes.',
     );
     expect(channelFor(h.state.peek(routesDocument)!, { namespace: 'chat', name: 'mattermost' }, 'default-channel-id')).toBe('default-channel-id');
     expect((await h.run('notify list', chatIn('alice', 'incidents'), { channelId: 'chan-inc' })).text).toContain('No routes yet');
+  });
+
+  it('off removes only the routes the caller holds the notify right over, and names the ones it keeps', async () => {
+    const h = harness();
+    await h.run('notify here mattermost', chatIn('alice', 'incidents'), { channelId: 'chan-inc' });
+    await h.run('notify here mattermost-staging -n staging', chatIn('alice', 'incidents'), { channelId: 'chan-inc' });
+    await h.run('notify here all', chatIn('alice', 'incidents'), { channelId: 'chan-inc' });
+    // bob may notify in chat only.
+    expect((await h.run('notify off', chatIn('bob', 'incidents'), { channelId: 'chan-inc' })).text).toBe(
+      'This channel gets no more incident threads of 1 route. Kept, as you lack the notify right on them: staging/mattermost-staging, all.',
+    );
+    expect(
+      h.state
+        .peek(routesDocument)!
+        .routes.map((r) => r.target)
+        .sort(),
+    ).toEqual(['*', 'staging/mattermost-staging']);
   });
 
   it('refuses all without the right everywhere, an installation outside the caller scope, and here in a terminal', async () => {
