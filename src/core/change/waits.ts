@@ -3,7 +3,7 @@
  * watch (follow.ts); `job-complete`, `replicas-gone` and `env-from-secret` poll the Job or the pods.
  */
 import type { WaitStep } from '../model/step.ts';
-import type { EnvSource } from '../model/workload.ts';
+import { takesEnvFromSecret, type EnvSource } from '../model/workload.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
 import { follow, type FollowOutcome } from './follow.ts';
@@ -86,10 +86,7 @@ async function podsLeft(ctx: WaitContext, step: WaitStep): Promise<FollowOutcome
 async function envFromSecret(ctx: WaitContext, step: WaitStep): Promise<FollowOutcome | string> {
   const pods = (await ctx.gateway.listPods(step.namespace, step.name)).filter((p) => !p.terminating);
   const env = step.env ?? '';
-  const elsewhere = pods.filter((p) => {
-    const source = p.envSources[env];
-    return source?.kind !== 'secret' || source.name !== step.secret;
-  });
+  const elsewhere = pods.filter((p) => !takesEnvFromSecret(p, env, step.secret));
   if (pods.length && !elsewhere.length)
     return { status: 'succeeded', text: `${env} comes from Secret ${step.secret} on ${pods.length === 1 ? 'the pod' : `all ${pods.length} pods`}` };
   if (!pods.length) return 'no pod to check yet';

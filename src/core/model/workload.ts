@@ -21,6 +21,12 @@ export interface PodInfo {
   envSources: Readonly<Record<string, EnvSource>>;
 }
 
+/** Whether the pod's main container takes `env` from Secret `secret` (any key). */
+export const takesEnvFromSecret = (pod: Pick<PodInfo, 'envSources'>, env: string, secret: string | undefined): boolean => {
+  const source = pod.envSources[env];
+  return source?.kind === 'secret' && source.name === secret;
+};
+
 /** Where an environment variable's value comes from (a Secret's key is named, its value is not read). */
 export type EnvSource =
   | { kind: 'secret'; name: string; key: string }

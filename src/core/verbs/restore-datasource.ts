@@ -17,6 +17,7 @@ import { envVarSpec, type EnvVar, type Installation } from '../model/installatio
 import type { InstallationRef } from '../model/installation-ref.ts';
 import { kinds } from '../model/resource.ts';
 import type { Step } from '../model/step.ts';
+import { takesEnvFromSecret } from '../model/workload.ts';
 import type { VerbContext } from '../verb-context.ts';
 
 export const dataSourceEnv = 'MM_SQLSETTINGS_DATASOURCE';
@@ -58,10 +59,7 @@ function envWrite(target: InstallationRef, env: EnvVar[]): Step {
 async function podsTakeItFrom(ctx: VerbContext, before: Installation, secret: string | undefined): Promise<boolean | undefined> {
   const pods = (await ctx.gateway.listPods(before.namespace, before.name)).filter((p) => !p.terminating);
   if (!pods.length || !secret) return undefined;
-  return pods.every((p) => {
-    const source = p.envSources[dataSourceEnv];
-    return source?.kind === 'secret' && source.name === secret;
-  });
+  return pods.every((p) => takesEnvFromSecret(p, dataSourceEnv, secret));
 }
 
 export async function planDataSource(ctx: VerbContext, target: InstallationRef, before: Installation, secret: string): Promise<DataSourcePlan> {
@@ -110,8 +108,13 @@ export function undoDataSource(
   return { write: undefined, checked: true, note: `The operator mounts ${dataSourceEnv} from the database Secret: nothing to put back.` };
 }
 
-/** The check after the switch: every pod takes the DataSource from `secret` (none when no pod is to run). */
-export function dataSourceCheck(target: InstallationRef, secret: string, replicas: number, ifFailed: string): Step[] {
-  if (replicas === 0) return [];
+/** The check after the switch: every pod takes the DataSource from `secret` (none when no pod is to run, or nothing is to check). */
+export function dataSourceCheck(
+  target: InstallationRef,
+  secret: string,
+  { replicas, checked }: { replicas: number; checked: boolean },
+  ifFailed: string,
+): Step[] {
+  if (!checked || replicas === 0) return [];
   return [{ kind: 'wait', until: 'env-from-secret', namespace: target.namespace, name: target.name, env: dataSourceEnv, secret, ifFailed }];
 }

@@ -83,7 +83,7 @@ function switchSteps(target: InstallationRef, { replicas, secret, from, annotati
     ...dataSourceCheck(
       target,
       secret,
-      checked ? replicas : 0,
+      { replicas, checked },
       `The installation runs on Secret ${secret}, but its pods do not take ${dataSourceEnv} from it, so Mattermost may use the DataSource of its stored configuration: type env ${target.name} list, and restore ${target.name} --undo to switch back.`,
     ),
   ];
