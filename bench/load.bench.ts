@@ -104,14 +104,17 @@ await withSandbox(async (env) => {
     const seen = watch.since(t0, set, botId);
     const answers = new Map<string, number>();
     for (const a of answered) answers.set(a.text, (answers.get(a.text) ?? 0) + 1);
-    return {
-      answersMs: answered.map((a) => a.ms),
-      lastVisibleMs,
-      seen: new Set(seen.map((p) => p.id)).size,
-      lost: Math.max(0, n - seen.length),
-      duplicated: Math.max(0, seen.length - n),
-      answers,
-    };
+    // Counted per channel (the replies carry no per-request mark): a loss and a duplicate cancel
+    // only when both fall in the same channel, and a post seen twice by id counts as duplicated.
+    let lost = 0;
+    let duplicated = seen.length - new Set(seen.map((p) => p.id)).size;
+    used.forEach((channel, c) => {
+      const expected = Math.floor(n / spread) + (c < n % spread ? 1 : 0);
+      const got = new Set(seen.filter((p) => p.channel === channel).map((p) => p.id)).size;
+      lost += Math.max(0, expected - got);
+      duplicated += Math.max(0, got - expected);
+    });
+    return { answersMs: answered.map((a) => a.ms), lastVisibleMs, seen: new Set(seen.map((p) => p.id)).size, lost, duplicated, answers };
   }
   const rateLimited = async (): Promise<number> => seriesValue(await (await fetch(`${bot.url}/metrics`)).text(), 'matterops_chat_rate_limited_total') ?? 0;
 
