@@ -9,13 +9,18 @@ import { z } from 'zod';
 export const ScheduleScopeSchema = z.union([z.object({ all: z.literal(true) }), z.object({ namespace: z.string(), name: z.string() })]);
 export type ScheduleScope = z.infer<typeof ScheduleScopeSchema>;
 
-/** Who added it: a digest shows what this caller may `status` (the policy as it is at each run). */
+/**
+ * Who added it: a digest shows what this caller may `status` (the policy as it is at each run; the
+ * caller's groups as they were when the schedule was added, since a run has no chat request to
+ * learn them from).
+ */
 export const ScheduleOwnerSchema = z.object({
   id: z.string(),
   name: z.string(),
   via: z.enum(['terminal', 'mattermost']),
   team: z.string().optional(),
   channel: z.string().optional(),
+  groups: z.array(z.string()).optional(),
 });
 
 /** Where it posts: the channel it was added in (its id), or a channel named from the terminal. */

@@ -61,6 +61,7 @@ const ownerOf = (caller: Caller): Schedule['owner'] => ({
   via: caller.via,
   ...(caller.team ? { team: caller.team } : {}),
   ...(caller.channel ? { channel: caller.channel } : {}),
+  ...(caller.groups?.length ? { groups: [...caller.groups] } : {}),
 });
 
 /** Adds the schedule; resolves with it as kept (its id given by the store's counter). */

@@ -4,6 +4,7 @@
  * restart between runs, missed runs (late once, or skipped past an hour), the quiet rule, tests.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
 import { textOf } from '../../fakes/fake-notifier.ts';
 import { createRig, type Rig } from './scheduler-rig.ts';
 
@@ -170,5 +171,21 @@ describe('schedule test', () => {
     expect(textOf(rig.notifier.posts[0]!.reply)).toContain('(test)');
     await rig.clock.advance(60_000);
     expect(rig.notifier.posts).toHaveLength(1);
+  });
+});
+
+describe("the owner's rights", () => {
+  it('a digest shows what the owner may status through a group, as the schedule was added', async () => {
+    const policy = PolicySchema.parse({
+      roles: { reader: { verbs: ['status'] } },
+      bindings: [{ role: 'reader', subjects: [{ group: 'sre' }], scope: { namespaces: ['chat'] } }],
+    });
+    const rig = createRig(new Date('2026-11-27T10:00:00Z'), 15_000, policy);
+    await rig.add({ testAsked: '2026-11-27T10:00:00.000Z', owner: { id: 'mm-alice', name: '@alice', via: 'mattermost', groups: ['sre'] } });
+    started(rig);
+    await rig.clock.advance(15_000);
+    const posted = textOf(rig.notifier.posts[0]!.reply);
+    expect(posted).toContain('chat/mattermost');
+    expect(posted).not.toContain('staging/mattermost-staging');
   });
 });

@@ -8,6 +8,7 @@ import { FakeClock } from '../../fakes/fake-clock.ts';
 import { FakeClusterGateway, fakeDirectory } from '../../fakes/fake-cluster-gateway.ts';
 import { FakeNotifier } from '../../fakes/fake-notifier.ts';
 import { FakeStateBackend, FakeStateStore } from '../../fakes/fake-state-store.ts';
+import type { Policy } from '../../../src/core/policy/policy-schema.ts';
 import { openPolicy } from '../../support/core-harness.ts';
 
 export interface Rig {
@@ -23,7 +24,7 @@ export interface Rig {
 }
 
 /** `pollMs`: how often the schedules are read between firings (long by default, so a day of fake time is quick). */
-export function createRig(start: Date, pollMs = 12 * 3_600_000): Rig {
+export function createRig(start: Date, pollMs = 12 * 3_600_000, policy: Policy = openPolicy): Rig {
   const clock = new FakeClock(start);
   const backend = new FakeStateBackend();
   const notifier = new FakeNotifier(['ch-ops']);
@@ -50,7 +51,7 @@ export function createRig(start: Date, pollMs = 12 * 3_600_000): Rig {
         logger,
         notifier,
         clusters: fakeDirectory(gateway),
-        policy: openPolicy,
+        policy,
         audit: () => audit,
         backups: { enabled: false, why: 'off' },
         channelId: (c) => Promise.resolve(c.id ?? `ch-${c.name}`),

@@ -46,6 +46,12 @@ describe('whose schedules', () => {
 });
 
 describe('schedule add', () => {
+  it("keeps the creator's Mattermost groups, so a run sees what a group binding lets them status", async () => {
+    const h = harness();
+    await h.run('schedule add "0 9 * * *" status all', { ...chatUser('alice'), groups: ['sre'] }, inOps);
+    expect(h.state.peek(schedulesDocument)?.schedules[0]?.owner.groups).toEqual(['sre']);
+  });
+
   it('keeps a schedule for the channel it was typed in, audited on the state ConfigMap', async () => {
     const h = harness();
     const { text, reply } = await h.run('schedule add "0 9 * * 1-5" status all --tz Europe/Berlin', chatUser('alice'), inOps);
