@@ -21,7 +21,7 @@ import type { PendingStore } from './ports/pending-store.ts';
 import type { Signer } from './ports/signer.ts';
 import type { CronCalendar } from './ports/cron-calendar.ts';
 import type { StateStore } from './ports/state-store.ts';
-import type { ScheduleHome } from './schedule/schedule-deps.ts';
+import type { ScheduleHome } from './ports/schedule-deps.ts';
 import { createRegistry, type Registry } from './registry.ts';
 import { allVerbs } from './verbs/index.ts';
 import type { IncidentSettings } from './verb-context.ts';

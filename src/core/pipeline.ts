@@ -26,7 +26,7 @@ import { suggest } from './text/did-you-mean.ts';
 import type { Caller } from './model/caller.ts';
 import type { RunOptions } from './run-options.ts';
 import type { OperationBase } from './verb.ts';
-import type { ScheduleDeps } from './schedule/schedule-deps.ts';
+import type { ScheduleDeps } from './ports/schedule-deps.ts';
 import type { IncidentSettings, LogLimits } from './verb-context.ts';
 
 export interface PipelineDeps {

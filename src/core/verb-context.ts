@@ -7,7 +7,7 @@ import type { ClusterGateway } from './ports/cluster-gateway.ts';
 import type { Confirmations } from './ports/confirmations.ts';
 import type { Caller } from './model/caller.ts';
 import type { Registry } from './registry.ts';
-import type { ScheduleDeps } from './schedule/schedule-deps.ts';
+import type { ScheduleDeps } from './ports/schedule-deps.ts';
 import type { StateStore } from './ports/state-store.ts';
 
 /** Where incident routes (and mutes) are kept, and the channel incidents go to without a route. */

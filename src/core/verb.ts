@@ -5,7 +5,7 @@
  * change pipeline (core/change/) authorises, previews, confirms, locks, applies, follows and audits.
  */
 import type { z } from 'zod';
-import type { Draft } from './change/draft.ts';
+import type { Draft } from './model/draft.ts';
 import type { Risk } from './model/risk.ts';
 import type { Reply } from './reply.ts';
 import type { VerbContext } from './verb-context.ts';

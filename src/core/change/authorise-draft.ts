@@ -9,7 +9,7 @@ import type { Caller } from '../model/caller.ts';
 import { describeObject, kinds, sameKind } from '../model/resource.ts';
 import { authorize } from '../policy/authorize.ts';
 import type { Policy } from '../policy/policy-schema.ts';
-import type { ChangeDraft } from './draft.ts';
+import type { ChangeDraft } from '../model/draft.ts';
 import { checkLimits } from './preview.ts';
 
 /** The kinds a change may write (model/resource.ts); the cluster adapter writes no other. */

@@ -2,7 +2,7 @@
 import type { Installation } from '../model/installation.ts';
 import type { Caller } from '../model/caller.ts';
 import type { OperationBase } from '../verb.ts';
-import type { ChangeDraft } from './draft.ts';
+import type { ChangeDraft } from '../model/draft.ts';
 
 export interface ChangePlan {
   id: string;

@@ -14,7 +14,7 @@ import type { OperationBase } from '../verb.ts';
 import type { VerbContext } from '../verb-context.ts';
 import type { ChangeDeps } from './change-deps.ts';
 import { describeChange, describeNew } from './diff.ts';
-import type { ChangeDraft } from './draft.ts';
+import type { ChangeDraft } from '../model/draft.ts';
 import type { ChangePlan } from './plan.ts';
 import { writeStep } from './write-step.ts';
 

@@ -9,7 +9,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Caller } from '../model/caller.ts';
 import { viaOf } from '../change/audit-trail.ts';
 import { redactSecrets } from '../text/redact.ts';
-import type { ScheduleDeps } from './schedule-deps.ts';
+import type { ScheduleDeps } from '../ports/schedule-deps.ts';
 
 export interface ScheduleAudit {
   /** The same id for every step of one request (`s3-add`). */

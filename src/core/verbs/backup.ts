@@ -6,7 +6,7 @@
  * it, drops it and marks the backup verified.
  */
 import { z } from 'zod';
-import type { ChangeDraft } from '../change/draft.ts';
+import type { ChangeDraft } from '../model/draft.ts';
 import { derivedDatabaseName, runJob } from '../change/runner-job.ts';
 import { MatteropsError } from '../errors.ts';
 import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';

@@ -6,7 +6,7 @@
  * needs the policy right `prune-backups` besides `backups`.
  */
 import { z } from 'zod';
-import type { Draft } from '../change/draft.ts';
+import type { Draft } from '../model/draft.ts';
 import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import { planPrune, type PrunePlan } from '../model/backup-prune-plan.ts';

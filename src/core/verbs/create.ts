@@ -9,7 +9,7 @@ import { quoted } from '../text/excerpt.ts';
 import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema, NameSchema } from '../grammar/common-schemas.ts';
 import { MatteropsError, usageError } from '../errors.ts';
-import type { ChangeDraft } from '../change/draft.ts';
+import type { ChangeDraft } from '../model/draft.ts';
 import type { VerbContext } from '../verb-context.ts';
 import { defineChange } from '../verb.ts';
 import { writeThenWait } from '../change/installation-steps.ts';

@@ -9,7 +9,7 @@ import { secretMask } from '../text/redact.ts';
 import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import { usageError } from '../errors.ts';
-import type { ChangeDraft, Draft } from '../change/draft.ts';
+import type { ChangeDraft, Draft } from '../model/draft.ts';
 import { envValueShown } from '../change/diff.ts';
 import { envVarSpec, type EnvVar, type Installation } from '../model/installation.ts';
 import type { InstallationRef } from '../model/installation-ref.ts';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
-import type { ChangeDraft } from '../change/draft.ts';
+import type { ChangeDraft } from '../model/draft.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 import { writeThenWait } from '../change/installation-steps.ts';

@@ -8,7 +8,7 @@
  * a failure stops at its step and says where things stand.
  */
 import { z } from 'zod';
-import type { ChangeDraft } from '../change/draft.ts';
+import type { ChangeDraft } from '../model/draft.ts';
 import { derivedDatabaseName, runJob, type RunnerJobRequest } from '../change/runner-job.ts';
 import { MatteropsError, usageError } from '../errors.ts';
 import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';

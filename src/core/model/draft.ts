@@ -3,11 +3,11 @@
  * steps (the exact writes, and the waits that say when each is done), the installation it is about,
  * and how risky it is.
  */
-import type { Installation } from '../model/installation.ts';
-import type { InstallationRef } from '../model/installation-ref.ts';
+import type { Installation } from './installation.ts';
+import type { InstallationRef } from './installation-ref.ts';
 import type { Reply } from '../reply.ts';
-import type { Risk } from '../model/risk.ts';
-import type { Step } from '../model/step.ts';
+import type { Risk } from './risk.ts';
+import type { Step } from './step.ts';
 
 export interface ChangeDraft {
   kind: 'change';

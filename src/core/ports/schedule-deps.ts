@@ -3,10 +3,10 @@
  * store that keeps them, the calendar that reads their cron expressions, and where a change to
  * them is audited (an Event on the ConfigMap that holds them, in the default cluster).
  */
-import type { AuditLog } from '../ports/audit-log.ts';
-import type { CronCalendar } from '../ports/cron-calendar.ts';
-import type { Logger } from '../ports/logger.ts';
-import type { StateStore } from '../ports/state-store.ts';
+import type { AuditLog } from './audit-log.ts';
+import type { CronCalendar } from './cron-calendar.ts';
+import type { Logger } from './logger.ts';
+import type { StateStore } from './state-store.ts';
 
 export interface ScheduleHome {
   /** The cluster whose state namespace keeps the schedules (the default one). */
