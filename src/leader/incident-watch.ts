@@ -12,7 +12,8 @@ import { ThreadKeeper } from '../core/incidents/thread-keeper.ts';
 import type { Thresholds } from '../core/incidents/thresholds.ts';
 import type { Clock, Timer } from '../core/ports/clock.ts';
 import { installationLabel } from '../adapters/kubernetes/incident-objects.ts';
-import { resourceKinds, type ClusterWatch, type ResourceKind, type Watching, type WatchSpec } from '../core/ports/cluster-watch.ts';
+import { kinds, type ResourceKind } from '../core/model/resource.ts';
+import type { ClusterWatch, Watching, WatchSpec } from '../core/ports/cluster-watch.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { Notifier } from '../core/ports/notifier.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
@@ -43,12 +44,12 @@ export interface IncidentWatchDeps {
  * its owner, not a label.
  */
 const watched: [WatchedKind, ResourceKind, Pick<WatchSpec, 'labelSelector' | 'fieldSelector'>][] = [
-  ['mattermost', resourceKinds.mattermost, {}],
-  ['pod', resourceKinds.pod, { labelSelector: installationLabel }],
-  ['deployment', resourceKinds.deployment, { labelSelector: installationLabel }],
-  ['replicaSet', resourceKinds.replicaSet, { labelSelector: installationLabel }],
-  ['job', resourceKinds.job, {}],
-  ['event', resourceKinds.event, { fieldSelector: 'type=Warning' }],
+  ['mattermost', kinds.mattermost, {}],
+  ['pod', kinds.pod, { labelSelector: installationLabel }],
+  ['deployment', kinds.deployment, { labelSelector: installationLabel }],
+  ['replicaSet', kinds.replicaSet, { labelSelector: installationLabel }],
+  ['job', kinds.job, {}],
+  ['event', kinds.event, { fieldSelector: 'type=Warning' }],
 ];
 
 function trackerFor(d: IncidentWatchDeps): { tracker: IncidentTracker; keeper: ThreadKeeper } {

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClusterWatch } from '../../src/adapters/kubernetes/cluster-watch.ts';
-import { resourceKinds, type WatchEvent, type WatchLifecycle, type Watching } from '../../src/core/ports/cluster-watch.ts';
+import { kinds } from '../../src/core/model/resource.ts';
+import { type WatchEvent, type WatchLifecycle, type Watching } from '../../src/core/ports/cluster-watch.ts';
 import { versions } from '../contract/cluster-watch.contract.ts';
 import { allocateControlPlanePorts, startApiserver, startEtcd, waitApiserverReady, type ControlPlanePorts } from '../sandbox/control-plane.ts';
 import { renderTokensCsv } from '../sandbox/kubeconfig.ts';
@@ -116,7 +117,7 @@ describe('a ClusterWatch on a private apiserver that restarts, and on an etcd th
     const seen: string[] = [];
     const notes: WatchLifecycle[] = [];
     const watch = createKubeClusterWatch(kubeConfigFor(portsA.apiserver), { backoff: { initialMs: 200, maxMs: 2_000 } });
-    const watching: Watching = watch.watch({ resource: resourceKinds.configMap, namespace, onLifecycle: (n) => notes.push(n) }, (e) => seen.push(described(e)));
+    const watching: Watching = watch.watch({ resource: kinds.configMap, namespace, onLifecycle: (n) => notes.push(n) }, (e) => seen.push(described(e)));
     const caughtUp = (what: string): Promise<unknown> =>
       waitFor(() => seen.length >= written.length, { what, timeoutMs: 60_000, log: join(logsA, 'kube-apiserver.log') });
     try {

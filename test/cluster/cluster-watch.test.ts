@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubeClusterWatch } from '../../src/adapters/kubernetes/cluster-watch.ts';
-import { resourceKinds, type WatchEvent, type WatchLifecycle } from '../../src/core/ports/cluster-watch.ts';
+import { kinds } from '../../src/core/model/resource.ts';
+import { type WatchEvent, type WatchLifecycle } from '../../src/core/ports/cluster-watch.ts';
 import { clusterWatchContract, versions } from '../contract/cluster-watch.contract.ts';
 import { repoRoot } from '../sandbox/paths.ts';
 import { waitFor } from '../sandbox/wait.ts';
@@ -44,7 +45,7 @@ const eventually = async (done: () => boolean, what: string): Promise<void> => {
 
 clusterWatchContract('client-node on the real apiserver', () => ({
   watch: createKubeClusterWatch(admin),
-  resource: resourceKinds.configMap,
+  resource: kinds.configMap,
   namespace,
   otherNamespace,
   put,
@@ -66,9 +67,8 @@ describe("a watch refused with 403, on which client-node's ListWatch would stop"
     const notes: WatchLifecycle[] = [];
     const events: WatchEvent[] = [];
     const bot = createKubeClusterWatch(kubeConfig('sandbox-bot'), { backoff: { initialMs: 200, maxMs: 1_000 } });
-    const watching = bot.watch(
-      { resource: resourceKinds.configMap, namespace, labelSelector: 'matterops.io/refused=yes', onLifecycle: (n) => notes.push(n) },
-      (e) => events.push(e),
+    const watching = bot.watch({ resource: kinds.configMap, namespace, labelSelector: 'matterops.io/refused=yes', onLifecycle: (n) => notes.push(n) }, (e) =>
+      events.push(e),
     );
     const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
     try {
@@ -112,14 +112,14 @@ describe("a watch refused with 403, on which client-node's ListWatch would stop"
 const childScript = `
 import { KubeConfig } from '@kubernetes/client-node';
 import { createKubeClusterWatch } from './src/adapters/kubernetes/cluster-watch.ts';
-import { resourceKinds } from './src/core/ports/cluster-watch.ts';
+import { kinds } from './src/core/model/resource.ts';
 const kc = new KubeConfig();
 kc.loadFromFile(process.env.KUBECONFIG);
 kc.setCurrentContext('sandbox-bot');
 const notes = [];
 const watch = createKubeClusterWatch(kc);
-const live = watch.watch({ resource: resourceKinds.mattermost, namespace: 'chat' }, () => undefined);
-const refused = watch.watch({ resource: resourceKinds.configMap, namespace: 'staging', onLifecycle: (n) => notes.push(n.kind) }, () => undefined);
+const live = watch.watch({ resource: kinds.mattermost, namespace: 'chat' }, () => undefined);
+const refused = watch.watch({ resource: kinds.configMap, namespace: 'staging', onLifecycle: (n) => notes.push(n.kind) }, () => undefined);
 await live.synced;
 while (!notes.includes('failed')) await new Promise((r) => setTimeout(r, 50));
 await Promise.all([live.stop(), refused.stop()]);

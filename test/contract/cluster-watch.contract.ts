@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ClusterWatch, ResourceKind, WatchEvent, WatchSpec, WatchedObject } from '../../src/core/ports/cluster-watch.ts';
+import type { ResourceKind } from '../../src/core/model/resource.ts';
+import type { ClusterWatch, WatchEvent, WatchSpec, WatchedObject } from '../../src/core/ports/cluster-watch.ts';
 
 export interface WatchSubject {
   watch: ClusterWatch;

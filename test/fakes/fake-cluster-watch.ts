@@ -13,7 +13,8 @@ import { startInformer } from '../../src/adapters/kubernetes/cluster-watch-infor
 import type { Backoff } from '../../src/adapters/kubernetes/cluster-watch-backoff.ts';
 import type { ListedObjects, ListWatchSource, StreamEvent, StreamHandlers, WatchStream } from '../../src/adapters/kubernetes/cluster-watch-source.ts';
 import type { Clock } from '../../src/core/ports/clock.ts';
-import type { ClusterWatch, ResourceKind, WatchHandler, WatchSpec, WatchedObject, Watching } from '../../src/core/ports/cluster-watch.ts';
+import type { ResourceKind } from '../../src/core/model/resource.ts';
+import type { ClusterWatch, WatchHandler, WatchSpec, WatchedObject, Watching } from '../../src/core/ports/cluster-watch.ts';
 import { FakeClock } from './fake-clock.ts';
 import { matchesSelectors } from './fake-selectors.ts';
 
@@ -37,7 +38,7 @@ export interface FakeClusterWatchOptions {
   random?: () => number;
 }
 
-const resourceKey = (r: ResourceKind): string => `${r.group}/${r.version}/${r.plural}`;
+const resourceKey = (r: ResourceKind): string => `${r.apiVersion}/${r.plural}`;
 const objectKey = (resource: string, namespace: string, name: string): string => `${resource}|${namespace}|${name}`;
 
 class OpenStream {

@@ -5,12 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/adapters/kubernetes/cluster-watch-backoff.ts';
-import { resourceKinds, type WatchEvent, type WatchLifecycle, type WatchSpec } from '../../src/core/ports/cluster-watch.ts';
+import { kinds } from '../../src/core/model/resource.ts';
+import { type WatchEvent, type WatchLifecycle, type WatchSpec } from '../../src/core/ports/cluster-watch.ts';
 import { clusterWatchContract, versions } from '../contract/cluster-watch.contract.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
 import { FakeClusterWatch, type FakeObject } from '../fakes/fake-cluster-watch.ts';
 
-const configMap = resourceKinds.configMap;
+const configMap = kinds.configMap;
 const object = (namespace: string, name: string, labels: Record<string, string> = {}, data: Record<string, string> = {}): FakeObject => ({
   metadata: { name, namespace, labels },
   data,

@@ -5,6 +5,7 @@
  * KeepAliveKubeConfig's kept connections and call deadline apply); watches through its Watch.
  */
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, Watch, type KubeConfig } from '@kubernetes/client-node';
+import { groupVersionOf } from '../../core/model/resource.ts';
 import type { WatchSpec, WatchedObject } from '../../core/ports/cluster-watch.ts';
 import type { ListedObjects, ListWatchSource, StreamEvent, StreamHandlers, WatchStream } from './cluster-watch-source.ts';
 
@@ -15,10 +16,10 @@ const listTimeoutMs = 60_000;
 
 /** `/api/v1/namespaces/chat/configmaps`, `/apis/installation.mattermost.com/v1beta1/mattermosts`... */
 export function resourcePath(spec: WatchSpec): string {
-  const { group, version, plural } = spec.resource;
+  const { group, version } = groupVersionOf(spec.resource);
   const base = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
   const namespace = spec.namespace === undefined ? '' : `/namespaces/${encodeURIComponent(spec.namespace)}`;
-  return `${base}${namespace}/${plural}`;
+  return `${base}${namespace}/${spec.resource.plural}`;
 }
 
 const selectors = (spec: WatchSpec): Record<string, string> => ({

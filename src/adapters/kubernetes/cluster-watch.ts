@@ -3,7 +3,7 @@
  * Construct it from the KubeConfig the gateway uses:
  *
  *   const watch = createKubeClusterWatch(kc, { clock: systemClock, logger });
- *   const pods = watch.watch({ resource: resourceKinds.pod, namespace: 'chat', labelSelector: 'app=mattermost' }, onPodChange);
+ *   const pods = watch.watch({ resource: kinds.pod, namespace: 'chat', labelSelector: 'app=mattermost' }, onPodChange);
  *   await pods.synced;          // first list handed to onPodChange as `added` events
  *   pods.get('chat', 'mm-0');   // served from the cache
  *   await pods.stop();

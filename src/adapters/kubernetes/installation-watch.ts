@@ -7,7 +7,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { toInstallation, type Installation } from '../../core/model/installation.ts';
 import type { Subscription } from '../../core/ports/cluster-gateway.ts';
-import { resourceKinds, type WatchLifecycle } from '../../core/ports/cluster-watch.ts';
+import { kinds } from '../../core/model/resource.ts';
+import { type WatchLifecycle } from '../../core/ports/cluster-watch.ts';
 import { createKubeClusterWatch } from './cluster-watch.ts';
 
 export interface WatchTarget {
@@ -22,7 +23,7 @@ export function watchInstallation(target: WatchTarget, onChange: (i: Installatio
   const { namespace, name } = target;
   const watching = createKubeClusterWatch(target.kc).watch(
     {
-      resource: resourceKinds.mattermost,
+      resource: kinds.mattermost,
       namespace,
       fieldSelector: `metadata.name=${name}`,
       ...(target.onLifecycle ? { onLifecycle: target.onLifecycle } : {}),

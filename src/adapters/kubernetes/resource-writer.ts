@@ -7,7 +7,7 @@
  */
 import { CoreV1Api, CustomObjectsApi, type ConfigurationOptions, type KubeConfig } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
-import { kinds, type ResourceWrite, type WrittenObject } from '../../core/model/resource.ts';
+import { groupVersionOf, writableKinds, type ResourceWrite, type WrittenObject } from '../../core/model/resource.ts';
 import type { WriteOptions } from '../../core/ports/cluster-gateway.ts';
 
 export interface WriterOptions {
@@ -17,7 +17,7 @@ export interface WriterOptions {
 }
 
 /** Only the kinds the core names: the custom-objects API would write any other group kind. */
-const writable = new Set(Object.values(kinds).map((k) => `${k.apiVersion}/${k.plural}`));
+const writable = new Set(writableKinds.map((k) => `${k.apiVersion}/${k.plural}`));
 
 type Meta = { metadata?: { generation?: number; resourceVersion?: string } };
 
@@ -102,7 +102,7 @@ export function createResourceWriter(kc: KubeConfig, o: WriterOptions): (request
   return async (request, options) => {
     if (!writable.has(`${request.resource.apiVersion}/${request.resource.plural}`))
       throw new MatteropsError('internal', `matterops does not write ${request.resource.kind} objects`);
-    const [group, version] = request.resource.apiVersion.split('/');
-    return version ? await groupWrite(request, group ?? '', version, options) : await coreWrite(request, options);
+    const { group, version } = groupVersionOf(request.resource);
+    return group ? await groupWrite(request, group, version, options) : await coreWrite(request, options);
   };
 }

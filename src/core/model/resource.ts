@@ -1,7 +1,8 @@
 /**
- * Any Kubernetes object a change may write: its kind (apiVersion, kind, plural) and how it is
- * written (a merge patch, a create, a delete). Data only (zod schemas), so a plan's writes can be
- * kept in an in-flight record and carried out after a restart.
+ * A kind of Kubernetes object (apiVersion, kind, plural), the one shape for a kind whether a change
+ * writes it or a watch follows it, and how a change writes one object (a merge patch, a create, a
+ * delete). Data only (zod schemas), so a plan's writes can be kept in an in-flight record and
+ * carried out after a restart.
  */
 import { z } from 'zod';
 
@@ -14,15 +15,28 @@ export const ResourceKindSchema = z.object({
 });
 export type ResourceKind = z.infer<typeof ResourceKindSchema>;
 
-/** The kinds matterops writes; the cluster adapter knows how to write each of them. */
+/** The kinds matterops writes or watches, by name, so callers need not spell them. */
 export const kinds = {
   mattermost: { apiVersion: 'installation.mattermost.com/v1beta1', kind: 'Mattermost', plural: 'mattermosts' },
   job: { apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs' },
   configMap: { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps' },
   secret: { apiVersion: 'v1', kind: 'Secret', plural: 'secrets' },
+  pod: { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
+  event: { apiVersion: 'v1', kind: 'Event', plural: 'events' },
+  deployment: { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments' },
+  replicaSet: { apiVersion: 'apps/v1', kind: 'ReplicaSet', plural: 'replicasets' },
 } as const satisfies Record<string, ResourceKind>;
 
+/** The kinds a change may write; the cluster adapter knows how to write each of them and refuses others. */
+export const writableKinds: readonly ResourceKind[] = [kinds.mattermost, kinds.job, kinds.configMap, kinds.secret];
+
 export const sameKind = (a: ResourceKind, b: ResourceKind): boolean => a.apiVersion === b.apiVersion && a.plural === b.plural;
+
+/** Where a kind is served: `group` is '' for the core group (`v1`, served under `/api/v1`). */
+export function groupVersionOf(kind: ResourceKind): { group: string; version: string } {
+  const slash = kind.apiVersion.indexOf('/');
+  return slash === -1 ? { group: '', version: kind.apiVersion } : { group: kind.apiVersion.slice(0, slash), version: kind.apiVersion.slice(slash + 1) };
+}
 
 export const WriteActionSchema = z.discriminatedUnion('kind', [
   /** A JSON merge patch (RFC 7386), the only patch matterops sends. */

@@ -3,25 +3,9 @@
  * the list's resourceVersion, keep a local cache, and hand every change to one handler in order.
  * What it guarantees (resume, re-list on 410 Gone, backoff, cache) is in docs/watching.md; the
  * client-node adapter and the fake in test/fakes pass test/contract/cluster-watch.contract.ts.
+ * A kind is named as a change names it (model/resource.ts: `kinds`).
  */
-
-/** Where a kind of object is served: `group` is '' for the core group (`/api/v1`). */
-export interface ResourceKind {
-  group: string;
-  version: string;
-  plural: string;
-}
-
-/** The kinds matterops watches, by name, so callers need not spell group/version/plural. */
-export const resourceKinds = {
-  mattermost: { group: 'installation.mattermost.com', version: 'v1beta1', plural: 'mattermosts' },
-  configMap: { group: '', version: 'v1', plural: 'configmaps' },
-  pod: { group: '', version: 'v1', plural: 'pods' },
-  event: { group: '', version: 'v1', plural: 'events' },
-  deployment: { group: 'apps', version: 'v1', plural: 'deployments' },
-  replicaSet: { group: 'apps', version: 'v1', plural: 'replicasets' },
-  job: { group: 'batch', version: 'v1', plural: 'jobs' },
-} as const satisfies Record<string, ResourceKind>;
+import type { ResourceKind } from '../model/resource.ts';
 
 /** What to watch: one kind, in one namespace or all of them, narrowed by Kubernetes selectors. */
 export interface WatchSpec {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultThresholds } from '../../../src/core/incidents/thresholds.ts';
-import { resourceKinds } from '../../../src/core/ports/cluster-watch.ts';
+import { kinds } from '../../../src/core/model/resource.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { incidentWatch } from '../../../src/leader/incident-watch.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
@@ -45,18 +45,18 @@ describe('incident watch', () => {
   it('one root for a crash loop with its events, nothing for a healthy installation, the resolution in the thread', async () => {
     const clock = new FakeClock(t0);
     const cluster = new FakeClusterWatch({ clock });
-    cluster.put(resourceKinds.mattermost, mattermostCr('chat', 'mattermost'));
-    cluster.put(resourceKinds.mattermost, mattermostCr('staging', 'mattermost-staging'));
-    cluster.put(resourceKinds.pod, runningPod('chat', 'mattermost', 'mattermost-a'));
-    cluster.put(resourceKinds.pod, runningPod('staging', 'mattermost-staging', 'mattermost-staging-a'));
+    cluster.put(kinds.mattermost, mattermostCr('chat', 'mattermost'));
+    cluster.put(kinds.mattermost, mattermostCr('staging', 'mattermost-staging'));
+    cluster.put(kinds.pod, runningPod('chat', 'mattermost', 'mattermost-a'));
+    cluster.put(kinds.pod, runningPod('staging', 'mattermost-staging', 'mattermost-staging-a'));
     const notifier = new FakeNotifier(['incidents']);
     leader(cluster, clock, notifier, new FakeStateBackend());
     await clock.advance(1_000);
     expect(notifier.posts).toEqual([]);
 
-    cluster.put(resourceKinds.pod, crashLoopingPod('chat', 'mattermost', 'mattermost-a'));
-    cluster.put(resourceKinds.event, warningEvent('chat', 'mattermost-a.1', 'mattermost-a'));
-    cluster.put(resourceKinds.event, { ...warningEvent('chat', 'normal.1', 'mattermost-a'), type: 'Normal', reason: 'Pulled' });
+    cluster.put(kinds.pod, crashLoopingPod('chat', 'mattermost', 'mattermost-a'));
+    cluster.put(kinds.event, warningEvent('chat', 'mattermost-a.1', 'mattermost-a'));
+    cluster.put(kinds.event, { ...warningEvent('chat', 'normal.1', 'mattermost-a'), type: 'Normal', reason: 'Pulled' });
     await clock.advance(1_000);
     expect(notifier.posts).toHaveLength(1);
     expect(textOf(notifier.posts[0]!.reply)).toContain('CRITICAL chat/mattermost: container mattermost is crash-looping (1 pod)');
@@ -65,7 +65,7 @@ describe('incident watch', () => {
       text: '08:59:55Z BackOff x7 on Pod/mattermost-a: Back-off restarting failed container mattermost',
     });
 
-    cluster.put(resourceKinds.pod, runningPod('chat', 'mattermost', 'mattermost-a'));
+    cluster.put(kinds.pod, runningPod('chat', 'mattermost', 'mattermost-a'));
     await clock.advance(40_000);
     expect(notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]])).toEqual([
       ['', 'RESOLVED chat/mattermost: container mattermost is crash-looping (1 pod)'],
@@ -76,8 +76,8 @@ describe('incident watch', () => {
   it('a new leader resolves, in the old thread, what cleared while no leader watched; a pod deleted counts as cleared', async () => {
     const clock = new FakeClock(t0);
     const cluster = new FakeClusterWatch({ clock });
-    cluster.put(resourceKinds.mattermost, mattermostCr('chat', 'mattermost'));
-    cluster.put(resourceKinds.pod, crashLoopingPod('chat', 'mattermost', 'mattermost-a'));
+    cluster.put(kinds.mattermost, mattermostCr('chat', 'mattermost'));
+    cluster.put(kinds.pod, crashLoopingPod('chat', 'mattermost', 'mattermost-a'));
     const notifier = new FakeNotifier(['incidents']);
     const backend = new FakeStateBackend();
     const stopFirst = leader(cluster, clock, notifier, backend);
@@ -85,8 +85,8 @@ describe('incident watch', () => {
     await stopFirst();
     expect(notifier.posts).toHaveLength(1);
 
-    cluster.remove(resourceKinds.pod, 'chat', 'mattermost-a');
-    cluster.put(resourceKinds.pod, runningPod('chat', 'mattermost', 'mattermost-b'));
+    cluster.remove(kinds.pod, 'chat', 'mattermost-a');
+    cluster.put(kinds.pod, runningPod('chat', 'mattermost', 'mattermost-b'));
     await clock.advance(5 * 60_000);
     leader(cluster, clock, notifier, backend);
     await clock.advance(35_000);
