@@ -153,6 +153,7 @@ function base(config: Config, options: AppOptions): Base {
     ...(config.kubernetes.defaultContext ? { defaultContext: config.kubernetes.defaultContext } : {}),
     ...(config.kubernetes.contexts ? { contexts: config.kubernetes.contexts } : {}),
     requestTimeoutMs: config.kubernetes.requestTimeoutSeconds * 1000,
+    watch: { clock, logger },
   });
   const lockPorts = { clock, signer, logger, namespace: config.stateNamespace, durationSeconds: config.changes.lockSeconds };
   const stateStore = createConfigMapStateStore(directory.kubeConfigFor(directory.defaultContext), config.stateNamespace);

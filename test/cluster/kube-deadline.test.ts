@@ -5,6 +5,7 @@
  */
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKubeClusterWatch } from '../../src/adapters/kubernetes/cluster-watch.ts';
 import { watchInstallation } from '../../src/adapters/kubernetes/installation-watch.ts';
 import { KeepAliveKubeConfig } from '../../src/adapters/kubernetes/keep-alive-kube-config.ts';
 import { createKubeGateway } from '../../src/adapters/kubernetes/kube-gateway.ts';
@@ -74,7 +75,7 @@ describe('a watch under the same deadline', () => {
     const seen: Installation[] = [];
     const subscription = watchInstallation(
       {
-        kc,
+        watch: createKubeClusterWatch(kc),
         namespace: 'chat',
         name: 'mattermost',
         onLifecycle: (n) => {

@@ -4,15 +4,14 @@
  * like every other watch. The first list says whether the installation exists: absent, the
  * follower is told `undefined` once synced.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
 import { toInstallation, type Installation } from '../../core/model/installation.ts';
 import type { Subscription } from '../../core/ports/cluster-gateway.ts';
 import { kinds } from '../../core/model/resource.ts';
-import { type WatchLifecycle } from '../../core/ports/cluster-watch.ts';
-import { createKubeClusterWatch } from './cluster-watch.ts';
+import type { ClusterWatch, WatchLifecycle } from '../../core/ports/cluster-watch.ts';
 
 export interface WatchTarget {
-  kc: KubeConfig;
+  /** The cluster's watch, built once with the clock and logger of the composition root. */
+  watch: ClusterWatch;
   namespace: string;
   name: string;
   /** Told when the watch lists, opens or fails (tests). */
@@ -21,7 +20,7 @@ export interface WatchTarget {
 
 export function watchInstallation(target: WatchTarget, onChange: (i: Installation | undefined) => void): Subscription {
   const { namespace, name } = target;
-  const watching = createKubeClusterWatch(target.kc).watch(
+  const watching = target.watch.watch(
     {
       resource: kinds.mattermost,
       namespace,

@@ -5,7 +5,10 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
+import type { Clock } from '../../core/ports/clock.ts';
 import type { ClusterDirectory, ClusterGateway } from '../../core/ports/cluster-gateway.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+import { createKubeClusterWatch } from './cluster-watch.ts';
 import { KeepAliveKubeConfig } from './keep-alive-kube-config.ts';
 import { createKubeGateway } from './kube-gateway.ts';
 import { singleFlight } from './single-flight-gateway.ts';
@@ -24,6 +27,8 @@ export interface KubeDirectoryOptions {
   contexts?: readonly string[];
   /** How long one Kubernetes call may take (see KeepAliveKubeConfig). */
   requestTimeoutMs?: number;
+  /** What each cluster's watch (a change's follow) waits on and reports its failures to. */
+  watch?: { clock: Clock; logger: Logger };
 }
 
 interface Exposure {
@@ -82,7 +87,8 @@ export function createKubeDirectory(options: KubeDirectoryOptions = {}): KubeDir
       if (!contexts.includes(context)) return undefined;
       let gateway = gateways.get(context);
       if (!gateway) {
-        gateway = singleFlight(createKubeGateway(kubeConfigFor(context), context));
+        const kc = kubeConfigFor(context);
+        gateway = singleFlight(createKubeGateway(kc, context, createKubeClusterWatch(kc, options.watch)));
         gateways.set(context, gateway);
       }
       return gateway;

@@ -16,6 +16,8 @@ import {
 import { MatteropsError } from '../../core/errors.ts';
 import { toInstallation, type Installation } from '../../core/model/installation.ts';
 import type { ClusterGateway } from '../../core/ports/cluster-gateway.ts';
+import type { ClusterWatch } from '../../core/ports/cluster-watch.ts';
+import { createKubeClusterWatch } from './cluster-watch.ts';
 import { concernsInstallation } from '../../core/model/workload.ts';
 import { isNotFound, statusBody, toMatteropsError } from './kube-errors.ts';
 import { appContainerName, describeTermination, toEventInfo, toJobInfo, toPodInfo, waitingContainer } from './kube-mappers.ts';
@@ -47,7 +49,11 @@ function callOptions(as: Impersonation | undefined, mergePatch = false): Configu
   return { middleware, middlewareMergeStrategy: 'append' };
 }
 
-export function createKubeGateway(kc: KubeConfig, context: string, as?: Impersonation): ClusterGateway {
+/**
+ * `watch` follows installations (a change's follow); without one, a watch of `kc` with no logger
+ * (tests). The directory passes one built with the clock and logger.
+ */
+export function createKubeGateway(kc: KubeConfig, context: string, watch: ClusterWatch = createKubeClusterWatch(kc), as?: Impersonation): ClusterGateway {
   const server = kc.getCluster(kc.getContextObject(context)?.cluster ?? '')?.server ?? 'unknown server';
   const where = { context, server };
   const custom = kc.makeApiClient(CustomObjectsApi);
@@ -149,7 +155,7 @@ export function createKubeGateway(kc: KubeConfig, context: string, as?: Imperson
         throw toMatteropsError(error, where);
       }
     },
-    watchInstallation: (namespace, name, onChange) => watchInstallation({ kc, namespace, name }, onChange),
-    impersonate: (user, groups) => createKubeGateway(kc, context, { user, groups }),
+    watchInstallation: (namespace, name, onChange) => watchInstallation({ watch, namespace, name }, onChange),
+    impersonate: (user, groups) => createKubeGateway(kc, context, watch, { user, groups }),
   };
 }

@@ -6,11 +6,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { createKubeDirectory } from '../../../src/adapters/kubernetes/kube-directory.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { MatteropsError } from '../../../src/core/errors.ts';
+import { silentLogger } from '../../../src/core/ports/logger.ts';
+import { FakeClock } from '../../fakes/fake-clock.ts';
 
 /** A kubeconfig like a laptop's: an admin context (current), the bot's, alice's. */
 function laptopKubeconfig(): string {
@@ -64,6 +66,21 @@ describe('which kubeconfig contexts are exposed', () => {
     expect(error.message).toContain('"prod"');
     expect(error.message).toContain('"staging"');
     expect(error.message).toContain('default context "alice" is not among kubernetes.contexts');
+  });
+});
+
+describe("a cluster's watch", () => {
+  it("reports a follow's failing watch to the directory's logger (it had none, issue 10, item 11)", async () => {
+    const warned: string[] = [];
+    const logger = { ...silentLogger, warn: (_fields: Record<string, unknown>, message: string) => void warned.push(message) };
+    // The kubeconfig's server is 127.0.0.1:1, where nothing listens: the first list fails at once.
+    const directory = createKubeDirectory({ kubeconfig: laptopKubeconfig(), defaultContext: 'bot', watch: { clock: new FakeClock(), logger } });
+    const subscription = directory.get('bot')!.watchInstallation('chat', 'mattermost', () => undefined);
+    try {
+      await vi.waitFor(() => expect(warned).toContain('watch failed; trying again'), { timeout: 5_000 });
+    } finally {
+      subscription.stop();
+    }
   });
 });
 
