@@ -59,6 +59,23 @@ export default tseslint.config(
     },
   },
   {
+    // Adapters and leader runnables are given what they use; only entry points reach the composition root.
+    files: ['src/adapters/**/*.ts', 'src/leader/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/main.ts', '**/serve.ts'],
+              message: 'the composition root builds adapters, not the other way round: name its shapes from src/app.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

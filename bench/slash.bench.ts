@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { silentLogger } from '../src/core/ports/logger.ts';
 import { createRegistry } from '../src/core/registry.ts';
 import { allVerbs } from '../src/core/verbs/index.ts';
-import { createServeApp } from '../src/main.ts';
+import { createServeApp, wireBot } from '../src/main.ts';
 import { serve } from '../src/serve.ts';
 import { MattermostRest } from '../test/sandbox/mattermost-rest.ts';
 import { freePort } from '../test/sandbox/ports.ts';
@@ -51,7 +51,7 @@ await withSandbox(async (env) => {
     // The send queue spaces posts at this rate on purpose (default 5/s); measure the pipeline, not the spacing.
     MM_POSTS_PER_SECOND: '100',
   });
-  const bot = await serve(createServeApp(config, { logger: silentLogger }));
+  const bot = await serve(await wireBot(createServeApp(config, { logger: silentLogger })));
   const form = new URLSearchParams({
     token: registration.slashToken,
     text: 'status mattermost',

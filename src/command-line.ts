@@ -21,7 +21,7 @@ import { autocompleteData } from './core/grammar/autocomplete-data.ts';
 import { createRegistry } from './core/registry.ts';
 import { allVerbs } from './core/verbs/index.ts';
 import { stringify } from 'yaml';
-import { createApp, createServeApp, matteropsVersion } from './main.ts';
+import { createApp, createServeApp, matteropsVersion, wireBot } from './main.ts';
 
 const usage = `usage:
   matterops                          interactive prompt on the default cluster
@@ -130,10 +130,12 @@ async function serveForever(): Promise<number> {
   );
   // From here on every line on stderr is the logger's JSON, the Mattermost client's chatter too.
   const restoreConsole = routeConsoleToLogger(app.logger);
-  const bot = await serve(app).catch((error: unknown) => {
-    restoreConsole(); // a failed start is said as a plain line, like every other command's failure
-    throw error;
-  });
+  const bot = await wireBot(app)
+    .then(serve)
+    .catch((error: unknown) => {
+      restoreConsole(); // a failed start is said as a plain line, like every other command's failure
+      throw error;
+    });
   process.stdout.write(`matterops serves Mattermost; slash commands and buttons at ${bot.url}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -4,7 +4,7 @@
  * that the unit-test harness and the benchmarks share. `createApp` is what the terminal runs;
  * `createServeApp` adds what `matterops serve` needs: plans kept in the cluster, leader election,
  * and the list of what only the leader runs (`leaderRunnables`: a new leader-only duty is one
- * file in src/leader/ and one line in that list).
+ * file in src/leader/ and one line in that list); `wireBot` its Mattermost side, which serve.ts runs.
  */
 import { createS3BackupStore } from './adapters/s3/s3-backup-store.ts';
 import { createS3Client } from './adapters/s3/s3-client.ts';
@@ -19,16 +19,16 @@ import { cronerCalendar } from './adapters/cron/croner-calendar.ts';
 import { schedulesDocument } from './core/schedule/schedules-document.ts';
 import type { StateStore } from './core/ports/state-store.ts';
 import { createKubeDirectory, type KubeDirectory } from './adapters/kubernetes/kube-directory.ts';
-import { startLeaderElection, type LeaderElection, type LeaderElectionOptions } from './adapters/kubernetes/leader-election.ts';
+import { startLeaderElection } from './adapters/kubernetes/leader-election.ts';
 import { createLeaseLockManager } from './adapters/kubernetes/lease-lock-manager.ts';
 import { createPinoLogger } from './adapters/logging/pino-logger.ts';
-import { createPromMetrics, type PromMetrics } from './adapters/metrics/prom-metrics.ts';
+import { createPromMetrics } from './adapters/metrics/prom-metrics.ts';
 import type { Config } from './config/config-schema.ts';
 import { loadPolicy } from './config/load-policy.ts';
 import type { CoreSettings } from './core/core-settings.ts';
-import { createCore, type Core, type CorePorts } from './core/create-core.ts';
+import { createCore, type CorePorts } from './core/create-core.ts';
 import { metricsCatalog } from './core/metrics-catalog.ts';
-import { systemClock, type Clock } from './core/ports/clock.ts';
+import { systemClock } from './core/ports/clock.ts';
 import type { Logger } from './core/ports/logger.ts';
 import { noMetrics } from './core/ports/metrics.ts';
 import { MemoryPendingStore, type PendingStore } from './core/ports/pending-store.ts';
@@ -37,37 +37,24 @@ import { createKubeClusterWatch } from './adapters/kubernetes/cluster-watch.ts';
 import { incidentThresholds } from './config/incident-thresholds.ts';
 import type { Thresholds } from './core/incidents/thresholds.ts';
 import { incidentWatch } from './leader/incident-watch.ts';
-import type { LeaderContext } from './leader/leader-context.ts';
 import { leftoverSweep } from './leader/leftover-sweep.ts';
 import { mentionListenerRunnable } from './leader/mention-listener-runnable.ts';
 import { digestScheduler } from './leader/digest-scheduler.ts';
 import { channelIdFinder } from './adapters/mattermost/channel-by-name.ts';
-import type { Runnable } from './leader/runnable.ts';
 import { alertThreadsDuty, type AlertThreadsDuty } from './leader/alert-threads-runnable.ts';
 import { channelByLabel } from './adapters/mattermost/channel-by-label.ts';
-import type { AlertmanagerRouteDeps } from './adapters/alertmanager/alertmanager-route.ts';
 import { receiveAlerts } from './core/incidents/alertmanager/receive-alerts.ts';
 import { channelFor, routesDocument } from './core/incidents/routes.ts';
 import { statusReply } from './core/verbs/status.ts';
-
-/** What the terminal runs: the core on the configured clusters, and what it was built from. */
-export interface App extends Core {
-  config: Config;
-  clock: Clock;
-  logger: Logger;
-}
-
-/** What `matterops serve` runs: the app with plans kept in the cluster, and what only serving needs. */
-export interface ServeApp extends App {
-  /** Leader election among `serve` replicas, on a Lease in the state namespace. */
-  elect: (options: Omit<LeaderElectionOptions, 'namespace' | 'durationSeconds'>) => LeaderElection;
-  /** What the core records, with the process metrics, for /metrics; serve adds the chat queue's. */
-  metrics: PromMetrics;
-  /** What only the leading replica runs, given what `serve` builds for them. */
-  leaderRunnables: (chat: LeaderContext) => Runnable[];
-  /** `/hooks/alertmanager`, when a token is configured (docs/incidents.md). */
-  alertmanager: AlertmanagerRouteDeps | undefined;
-}
+import { bindsGroups, createChatIdentity } from './adapters/mattermost/chat-identity.ts';
+import { createChatResponder } from './adapters/mattermost/chat-responder.ts';
+import { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
+import type { Mention } from './adapters/mattermost/mention-listener.ts';
+import { createMattermostNotifier } from './adapters/mattermost/mattermost-notifier.ts';
+import { ServerPacer } from './adapters/mattermost/server-pacer.ts';
+import { MatteropsError } from './core/errors.ts';
+import { chatOutboxDepth, chatRateLimitedTotal } from './core/metrics-catalog.ts';
+import type { App, ServeApp, WiredBot } from './app.ts';
 
 /** What tests and benchmarks may choose: only where the log goes (a quiet or a recording one). */
 export interface AppOptions {
@@ -292,4 +279,79 @@ function alertmanagerDuty(app: App, ports: Base['ports'], store: StateStore, tok
       payload,
     );
   return { token, receive, duty };
+}
+
+function required(value: string | undefined, what: string): string {
+  if (!value)
+    throw new MatteropsError(
+      'invalid',
+      `matterops serve needs ${what}`,
+      'run matterops register first and use the environment it prints (or source .sandbox/env)',
+    );
+  return value;
+}
+
+/**
+ * serve's Mattermost side: the REST client paced by the server's answers, the notifier and its
+ * outbox, who callers are, how a slash command, a button or a mention is answered, and what the
+ * leader's runnables get of it. Asks Mattermost who the bot is, so it fails early on a bad token.
+ */
+export async function wireBot(app: ServeApp): Promise<WiredBot> {
+  const { config, logger, metrics } = app;
+  const clock = app.changeDeps.clock;
+  const url = required(config.mattermost.url, 'MM_URL');
+  const botToken = required(config.mattermost.botToken, 'MM_BOT_TOKEN');
+  // Every answer of every call feeds the pacer, so the outbox sends as fast as the server allows.
+  const pacer = new ServerPacer({ clock, ...(config.mattermost.postsPerSecond ? { ceilingPerSecond: config.mattermost.postsPerSecond } : {}) });
+  const api = new MattermostApi(url, botToken, {
+    onAnswer: (answer) => pacer.answered(answer),
+    now: () => clock.now().getTime(),
+  });
+  const slashTokens = required(config.mattermost.slashTokens, 'MM_SLASH_TOKEN')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const me = await api.me();
+  const [host = '127.0.0.1', port = '8080'] = config.http.listen.split(':');
+  const publicUrl = (config.http.publicUrl ?? `http://${config.http.listen}`).replace(/\/$/, '');
+  const notifier = createMattermostNotifier({ api, clock, logger, userId: me.id, pacer });
+  metrics.sample(chatRateLimitedTotal, () => notifier.rateLimited);
+  metrics.sample(chatOutboxDepth, () => notifier.depth);
+  const responder = createChatResponder({ pipeline: app.pipeline, notifier, signer: app.changeDeps.signer, publicUrl, logger });
+  const identity = createChatIdentity(api, { groups: bindsGroups(app.changeDeps.policy.bindings), logger });
+  // Mentions are answered in a thread: the post's own, or the one it belongs to.
+  const onMention = (m: Mention): void => {
+    identity
+      .callerFor(m.post.user_id, m.post.channel_id)
+      .then((caller) => {
+        responder.respond({ caller, target: { channelId: m.post.channel_id, rootId: m.post.root_id || m.post.id }, text: m.text || 'help' }, false);
+      })
+      .catch((e: unknown) => logger.error({ post: m.post.id, err: (e as Error).message }, 'could not answer a mention'));
+  };
+  const gateway = app.clusters.get(app.clusters.defaultContext);
+  const bot = { id: me.id, username: me.username };
+  return {
+    app,
+    bot,
+    publicUrl,
+    listen: { host, port: Number(port) },
+    notifier,
+    http: {
+      responder,
+      identity,
+      slashTokens,
+      signer: app.changeDeps.signer,
+      api,
+      notifier,
+      logger,
+      readiness: {
+        cluster: async () => Boolean(await gateway?.serverVersion()),
+        mattermost: async () => Boolean((await api.me()).id),
+      },
+      // /metrics beside the webhooks, unless it has an address of its own (a port no webhook proxy exposes).
+      ...(config.http.metricsListen ? {} : { metrics }),
+      ...(app.alertmanager ? { alertmanager: app.alertmanager } : {}),
+    },
+    leaderRunnables: (stepDown) => app.leaderRunnables({ api, botToken, bot, notifier, onMention, stepDown }),
+  };
 }

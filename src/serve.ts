@@ -1,93 +1,30 @@
 /**
- * `matterops serve`: the bot for Mattermost. Wires the chat adapters to the app: the notifier and
- * its outbox, the slash and action routes, who callers are, and leader election, whose leader
- * runs the app's leader runnables (listening for mentions, resuming what a dead matterops left in
- * flight) through the leader manager (src/leader/).
+ * `matterops serve`: runs the bot for Mattermost that main.ts wired (`wireBot`): the webhook
+ * server (and /metrics), leader election, and the leader manager (src/leader/), whose leader runs
+ * the leader runnables (listening for mentions, resuming what a dead matterops left in flight...).
+ * It builds no adapter itself.
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { startHttpServer } from './adapters/mattermost/webhook/http-server.ts';
-import { bindsGroups, createChatIdentity } from './adapters/mattermost/chat-identity.ts';
-import { createChatResponder } from './adapters/mattermost/chat-responder.ts';
-import { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
-import type { Mention } from './adapters/mattermost/mention-listener.ts';
-import { createMattermostNotifier } from './adapters/mattermost/mattermost-notifier.ts';
-import { ServerPacer } from './adapters/mattermost/server-pacer.ts';
-import { listenMismatch } from './config/public-url-listen.ts';
-import { MatteropsError } from './core/errors.ts';
-import { chatOutboxDepth, chatRateLimitedTotal, leaderStatus } from './core/metrics-catalog.ts';
 import { startMetricsServer } from './adapters/metrics/metrics-server.ts';
+import type { WiredBot } from './app.ts';
+import { listenMismatch } from './config/public-url-listen.ts';
+import { leaderStatus } from './core/metrics-catalog.ts';
 import { createLeaderManager } from './leader/leader-manager.ts';
-import type { ServeApp } from './main.ts';
 
 export interface RunningBot {
   url: string;
   close(): Promise<void>;
 }
 
-function required(value: string | undefined, what: string): string {
-  if (!value)
-    throw new MatteropsError(
-      'invalid',
-      `matterops serve needs ${what}`,
-      'run matterops register first and use the environment it prints (or source .sandbox/env)',
-    );
-  return value;
-}
-
-export async function serve(app: ServeApp): Promise<RunningBot> {
-  const { config, logger } = app;
-  const clock = app.changeDeps.clock;
-  // Every answer of every call feeds the pacer, so the outbox sends as fast as the server allows.
-  const pacer = new ServerPacer({ clock, ...(config.mattermost.postsPerSecond ? { ceilingPerSecond: config.mattermost.postsPerSecond } : {}) });
-  const api = new MattermostApi(required(config.mattermost.url, 'MM_URL'), required(config.mattermost.botToken, 'MM_BOT_TOKEN'), {
-    onAnswer: (answer) => pacer.answered(answer),
-    now: () => clock.now().getTime(),
-  });
-  const slashTokens = required(config.mattermost.slashTokens, 'MM_SLASH_TOKEN')
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
-  const me = await api.me();
-  const [host = '127.0.0.1', port = '8080'] = config.http.listen.split(':');
-  const publicUrl = (config.http.publicUrl ?? `http://${config.http.listen}`).replace(/\/$/, '');
-  const notifier = createMattermostNotifier({
-    api,
-    clock,
-    logger,
-    userId: me.id,
-    pacer,
-  });
-  const { metrics } = app;
-  metrics.sample(chatRateLimitedTotal, () => notifier.rateLimited);
-  metrics.sample(chatOutboxDepth, () => notifier.depth);
-  const responder = createChatResponder({ pipeline: app.pipeline, notifier, signer: app.changeDeps.signer, publicUrl, logger });
-  const identity = createChatIdentity(api, { groups: bindsGroups(app.changeDeps.policy.bindings), logger });
-  // Mentions are answered in a thread: the post's own, or the one it belongs to.
-  const onMention = (m: Mention): void => {
-    identity
-      .callerFor(m.post.user_id, m.post.channel_id)
-      .then((caller) => {
-        responder.respond({ caller, target: { channelId: m.post.channel_id, rootId: m.post.root_id || m.post.id }, text: m.text || 'help' }, false);
-      })
-      .catch((e: unknown) => logger.error({ post: m.post.id, err: (e as Error).message }, 'could not answer a mention'));
-  };
-  const gateway = app.clusters.get(app.clusters.defaultContext);
+export async function serve(wired: WiredBot): Promise<RunningBot> {
+  const { app, http, notifier, publicUrl, listen } = wired;
+  const { config, logger, metrics } = app;
 
   // Every replica answers HTTP; only the leader runs the leader runnables.
-  const leader = createLeaderManager({
-    clock: app.clock,
-    logger,
-    runnables: app.leaderRunnables({
-      api,
-      botToken: required(config.mattermost.botToken, 'MM_BOT_TOKEN'),
-      bot: { id: me.id, username: me.username },
-      notifier,
-      onMention,
-      stepDown: () => election.stepDown(),
-    }),
-  });
+  const leader = createLeaderManager({ clock: app.clock, logger, runnables: wired.leaderRunnables(() => election.stepDown()) });
   const election = app.elect({
     name: 'matterops-leader',
     identity: `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`,
@@ -100,30 +37,21 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
   let server: Server;
   let metricsServer: Server | undefined;
   try {
-    // /metrics on its own address when one is given (a port no webhook proxy exposes).
+    // /metrics on its own address when one is given (the webhook server serves it otherwise).
     if (config.http.metricsListen) metricsServer = await startMetricsServer(metrics, config.http.metricsListen, logger);
     server = await startHttpServer(
       {
-        responder,
-        identity,
-        slashTokens,
-        signer: app.changeDeps.signer,
-        api,
-        notifier,
-        logger,
+        ...http,
         readiness: {
-          cluster: async () => Boolean(await gateway?.serverVersion()),
-          mattermost: async () => Boolean((await api.me()).id),
+          ...http.readiness,
           // Not before the election has spoken (a mention posted then would go unheard); then a
           // follower has no websocket to wait for, and the leader must be connected.
           websocket: () => Promise.resolve(election.settled && (!election.leading || leader.ready)),
         },
         role: () => (election.leading ? 'leader' : 'follower'),
-        ...(config.http.metricsListen ? {} : { metrics }),
-        ...(app.alertmanager ? { alertmanager: app.alertmanager } : {}),
       },
-      host,
-      Number(port),
+      listen.host,
+      listen.port,
     );
   } catch (error) {
     metricsServer?.close();
@@ -138,7 +66,7 @@ export async function serve(app: ServeApp): Promise<RunningBot> {
       'MATTEROPS_SIGNING_KEY is not set: a random key is used, so waiting plans and buttons die with this process and other replicas cannot confirm them',
     );
   }
-  logger.info({ listen: config.http.listen, metricsListen: config.http.metricsListen, publicUrl, bot: me.username }, 'matterops serves Mattermost');
+  logger.info({ listen: config.http.listen, metricsListen: config.http.metricsListen, publicUrl, bot: wired.bot.username }, 'matterops serves Mattermost');
   return {
     url: publicUrl,
     async close() {

@@ -8,7 +8,8 @@ import { renderTerminal } from '../../src/adapters/terminal/render-terminal.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
 import type { Caller } from '../../src/core/model/caller.ts';
-import { createApp, type App } from '../../src/main.ts';
+import type { App } from '../../src/app.ts';
+import { createApp } from '../../src/main.ts';
 import { env } from '../support/sandbox.ts';
 
 const alice: Caller = { id: 'mm-alice', name: '@alice', via: 'mattermost', team: 'ops', channel: 'ops' };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface, type CompleterResult } from 'node:readline';
 import type { PendingConfirmation } from '../../core/reply.ts';
 import { complete } from '../../core/grammar/complete.ts';
-import type { App } from '../../main.ts';
+import type { App } from '../../app.ts';
 import { openHistory } from './history-file.ts';
 import { renderTerminal } from './render-terminal.ts';
 import { terminalCaller } from './terminal-caller.ts';
