@@ -305,7 +305,7 @@ export async function wireBot(app: ServeApp): Promise<WiredBot> {
   const pacer = new ServerPacer({ clock, ...(config.mattermost.postsPerSecond ? { ceilingPerSecond: config.mattermost.postsPerSecond } : {}) });
   const api = new MattermostApi(url, botToken, {
     onAnswer: (answer) => pacer.answered(answer),
-    now: () => clock.now().getTime(),
+    clock,
   });
   const slashTokens = required(config.mattermost.slashTokens, 'MM_SLASH_TOKEN')
     .split(',')

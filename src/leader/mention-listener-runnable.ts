@@ -55,7 +55,7 @@ export function mentionListenerRunnable(d: MentionListenerDeps): Runnable {
     name: 'mention listener',
     ready: () => listening?.connected ?? false,
     async start(signal) {
-      const state = await ChatState.load(d.chatState, { logger });
+      const state = await ChatState.load(d.chatState, { logger, clock: d.clock });
       if (signal.aborted) return; // leadership ended while loading: do not start listening late
       // Posts made while no matterops was listening are read back by the listener itself, once its
       // websocket stands (so none falls between); slash commands are served meanwhile.

@@ -11,6 +11,7 @@ import { handledPostsDocument } from '../../src/adapters/mattermost/chat-state-d
 import { ChatState } from '../../src/adapters/mattermost/chat-state.ts';
 import { MattermostApi, type Post } from '../../src/adapters/mattermost/mattermost-api.ts';
 import { startMentionListener, type Mention, type MentionListener } from '../../src/adapters/mattermost/mention-listener.ts';
+import { systemClock } from '../../src/core/ports/clock.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
 import type { StateStore } from '../../src/core/ports/state-store.ts';
 import { FakeStateStore } from '../fakes/fake-state-store.ts';
@@ -49,7 +50,7 @@ async function newChannel(type: 'O' | 'P' = 'O'): Promise<string> {
 
 async function listen(store: StateStore, api: MattermostApi = new MattermostApi(env('MM_URL'), env('MM_BOT_TOKEN'))) {
   const seen: Mention[] = [];
-  const state = await ChatState.load(store, { logger: silentLogger });
+  const state = await ChatState.load(store, { logger: silentLogger, clock: systemClock });
   const listener = startMentionListener({
     api,
     token: env('MM_BOT_TOKEN'),

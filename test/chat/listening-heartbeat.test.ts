@@ -12,6 +12,7 @@ import { handledPostsDocument } from '../../src/adapters/mattermost/chat-state-d
 import { ChatState } from '../../src/adapters/mattermost/chat-state.ts';
 import { MattermostApi, type Post } from '../../src/adapters/mattermost/mattermost-api.ts';
 import { startMentionListener, type Mention, type MentionListener } from '../../src/adapters/mattermost/mention-listener.ts';
+import { systemClock } from '../../src/core/ports/clock.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
 import type { StateStore } from '../../src/core/ports/state-store.ts';
 import { FakeStateStore } from '../fakes/fake-state-store.ts';
@@ -67,7 +68,7 @@ async function listenBehind(proxy: HoldingProxy) {
       );
     },
   };
-  const state = await ChatState.load(store, { logger: silentLogger });
+  const state = await ChatState.load(store, { logger: silentLogger, clock: systemClock });
   const listener: MentionListener = startMentionListener({
     api: new MattermostApi(`http://127.0.0.1:${proxy.port}`, env('MM_BOT_TOKEN')),
     token: env('MM_BOT_TOKEN'),

@@ -11,7 +11,7 @@ import { createMattermostNotifier, type MattermostNotifier } from '../../src/ada
 import { systemClock } from '../../src/core/ports/clock.ts';
 import { silentLogger } from '../../src/core/ports/logger.ts';
 import { reply, text } from '../../src/core/reply.ts';
-import { sleep } from '../../src/core/sleep.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { notifierContract, type SeenPost } from '../contract/notifier.contract.ts';
 import { env } from '../support/sandbox.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';

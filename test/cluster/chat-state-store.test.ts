@@ -11,6 +11,7 @@ import { createConfigMapStateStore } from '../../src/adapters/kubernetes/configm
 import type { ChatSnapshot } from '../../src/adapters/mattermost/chat-snapshot.ts';
 import { ChatState } from '../../src/adapters/mattermost/chat-state.ts';
 import { loadChatSnapshot, saveChatSnapshot } from '../../src/adapters/mattermost/chat-state-document.ts';
+import { systemClock } from '../../src/core/ports/clock.ts';
 import type { Logger } from '../../src/core/ports/logger.ts';
 import { kubeConfig, testNamespace } from '../support/sandbox.ts';
 
@@ -102,7 +103,7 @@ describe('the chat state ConfigMap', () => {
     const ns = await testNamespace('chatstate');
     await corruptStateIn(ns, { 'handled.json': '{"posts": {"p1": 17' });
     const logger = errorLines();
-    const state = await ChatState.load(createConfigMapStateStore(bot, ns), { logger });
+    const state = await ChatState.load(createConfigMapStateStore(bot, ns), { logger, clock: systemClock });
     expect(logger.errors).toHaveLength(1);
     const line = JSON.stringify(logger.errors[0]);
     expect(line).toContain(`${ns}/matterops-chat-state`);
@@ -118,7 +119,7 @@ describe('the chat state ConfigMap', () => {
     const ns = await testNamespace('chatstate');
     await corruptStateIn(ns, { 'last-handled.json': 'null' });
     const logger = errorLines();
-    const state = await ChatState.load(createConfigMapStateStore(bot, ns), { logger });
+    const state = await ChatState.load(createConfigMapStateStore(bot, ns), { logger, clock: systemClock });
     expect(logger.errors).toHaveLength(1);
     expect(JSON.stringify(logger.errors[0])).toContain('last-handled.json');
     state.markListening();
@@ -135,7 +136,7 @@ describe('the chat state ConfigMap', () => {
       body: { metadata: { name: 'matterops-chat-state', namespace: ns }, data: { 'handled.json': JSON.stringify(before) } },
     });
     const logger = errorLines();
-    const state = await ChatState.load(createConfigMapStateStore(bot, ns), { logger, now: () => now });
+    const state = await ChatState.load(createConfigMapStateStore(bot, ns), { logger, clock: { ...systemClock, now: () => new Date(now) } });
     expect(logger.errors).toEqual([]);
     expect(state.claim({ id: 'p1', create_at: now - 5_000 })).toBe(false); // handled before the upgrade
     expect(state.catchUpFrom()).toBeGreaterThan(now - 5 * 60_000);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/ports/clock.ts';
 import { clockContract } from '../contract/clock.contract.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
-import { sleep } from '../../src/core/sleep.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 clockContract('system', () => ({ clock: systemClock, pass: (ms) => sleep(ms) }));
 clockContract('fake', () => {

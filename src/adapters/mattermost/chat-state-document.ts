@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { StateDocument, StateStore } from '../../core/ports/state-store.ts';
-import { ChatSnapshotSchema, emptySnapshot, mergeSnapshots, type ChatSnapshot } from './chat-snapshot.ts';
+import { ChatSnapshotSchema, emptySnapshot, mergeSnapshots, type ChatSnapshot, type ChatSnapshotLimits } from './chat-snapshot.ts';
 
 export const handledPostsDocument: StateDocument<ChatSnapshot> = { name: 'chat-state/handled', schema: ChatSnapshotSchema, initial: emptySnapshot };
 
@@ -38,7 +38,8 @@ export async function loadChatSnapshot(store: StateStore, now: number): Promise<
 /**
  * Merges `snapshot` into the stored one. An unreadable stored one is overwritten: the load
  * reported it, nothing in it can be kept, and a leader that cannot save would answer posts twice.
+ * The merge keeps to the saver's limits, so what is stored is as bounded as what it holds.
  */
-export function saveChatSnapshot(store: StateStore, snapshot: ChatSnapshot, now: number): Promise<ChatSnapshot> {
-  return store.update(handledPostsDocument, (current) => mergeSnapshots(current, snapshot, now), { overwriteUnreadable: true });
+export function saveChatSnapshot(store: StateStore, snapshot: ChatSnapshot, now: number, limits?: ChatSnapshotLimits): Promise<ChatSnapshot> {
+  return store.update(handledPostsDocument, (current) => mergeSnapshots(current, snapshot, now, limits), { overwriteUnreadable: true });
 }

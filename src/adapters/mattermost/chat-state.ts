@@ -6,15 +6,16 @@
  * running it twice. Saves are coalesced; a failed save is logged and retried, never swallowed.
  * Kept in the StateStore (chat-state-document.ts).
  */
+import type { Clock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { UnreadableDocument, type StateStore } from '../../core/ports/state-store.ts';
-import { sleep } from '../../core/sleep.ts';
 import { defaultLimits, emptySnapshot, pruneSnapshot, type ChatSnapshot, type ChatSnapshotLimits } from './chat-snapshot.ts';
 import { loadChatSnapshot, saveChatSnapshot } from './chat-state-document.ts';
 
 export interface ChatStateOptions extends Partial<ChatSnapshotLimits> {
   logger: Logger;
-  now?: () => number;
+  /** What "now" is for expiry and heartbeats, and what a failed save's backoff waits on. */
+  clock: Clock;
   /** First wait before a failed save is tried again (doubling up to 10 s). */
   retryMs?: number;
 }
@@ -27,15 +28,19 @@ const closingAttempts = 3;
 export class ChatState {
   private snapshot: ChatSnapshot;
   private readonly store: StateStore;
-  private readonly options: ChatStateOptions & ChatSnapshotLimits & { now: () => number };
+  private readonly options: ChatStateOptions & ChatSnapshotLimits;
   private dirty = false;
   private saving: Promise<void> | undefined;
   private closing = false;
 
   private constructor(store: StateStore, snapshot: ChatSnapshot, options: ChatStateOptions) {
     this.store = store;
-    this.options = { ...defaultLimits, now: Date.now, ...options };
-    this.snapshot = pruneSnapshot(snapshot, this.options.now(), this.options);
+    this.options = { ...defaultLimits, ...options };
+    this.snapshot = pruneSnapshot(snapshot, this.now(), this.options);
+  }
+
+  private now(): number {
+    return this.options.clock.now().getTime();
   }
 
   /**
@@ -46,7 +51,7 @@ export class ChatState {
    */
   static async load(store: StateStore, options: ChatStateOptions): Promise<ChatState> {
     try {
-      return new ChatState(store, await loadChatSnapshot(store, (options.now ?? Date.now)()), options);
+      return new ChatState(store, await loadChatSnapshot(store, options.clock.now().getTime()), options);
     } catch (error) {
       if (!(error instanceof UnreadableDocument)) throw error;
       options.logger.error(
@@ -61,9 +66,9 @@ export class ChatState {
   claim(post: { id: string; create_at: number }): boolean {
     const s = this.snapshot;
     // Older than what is kept, or below the floor: it may have been handled, so it is not run again.
-    if (post.id in s.posts || post.create_at <= s.floor || post.create_at < this.options.now() - this.options.keepMs) return false;
+    if (post.id in s.posts || post.create_at <= s.floor || post.create_at < this.now() - this.options.keepMs) return false;
     s.posts[post.id] = post.create_at;
-    if (Object.keys(s.posts).length > this.options.maxPosts * 1.1) this.snapshot = pruneSnapshot(s, this.options.now(), this.options);
+    if (Object.keys(s.posts).length > this.options.maxPosts * 1.1) this.snapshot = pruneSnapshot(s, this.now(), this.options);
     this.save();
     return true;
   }
@@ -72,12 +77,12 @@ export class ChatState {
   catchUpFrom(): number | undefined {
     const { listeningUntil } = this.snapshot;
     if (!listeningUntil) return undefined;
-    return Math.max(listeningUntil - catchUpMarginMs, this.options.now() - this.options.keepMs);
+    return Math.max(listeningUntil - catchUpMarginMs, this.now() - this.options.keepMs);
   }
 
   /** A heartbeat: everything posted until now was seen (listening, and caught up). */
   markListening(): void {
-    this.snapshot.listeningUntil = Math.max(this.snapshot.listeningUntil, this.options.now());
+    this.snapshot.listeningUntil = Math.max(this.snapshot.listeningUntil, this.now());
     this.save();
   }
 
@@ -102,8 +107,8 @@ export class ChatState {
       for (let failures = 0; this.dirty; ) {
         this.dirty = false;
         try {
-          const now = this.options.now();
-          await saveChatSnapshot(this.store, pruneSnapshot(this.snapshot, now, this.options), now);
+          const now = this.now();
+          await saveChatSnapshot(this.store, pruneSnapshot(this.snapshot, now, this.options), now, this.options);
           failures = 0;
         } catch (error) {
           this.dirty = true;
@@ -117,7 +122,7 @@ export class ChatState {
           }
           const waitMs = Math.min(10_000, (this.options.retryMs ?? 1_000) * 2 ** Math.min(failures - 1, 10));
           this.options.logger.warn({ retryInMs: waitMs, err: (error as Error).message }, 'saving the handled chat posts failed; trying again');
-          await sleep(waitMs);
+          await this.options.clock.sleep(waitMs);
         }
       }
     } finally {

@@ -4,6 +4,7 @@
  * Retry-After to stay under the server's rate limit; every answer's X-RateLimit-* headers go to
  * `onAnswer` (the pacer, server-pacer.ts).
  */
+import { systemClock, type Clock } from '../../core/ports/clock.ts';
 import { rateLimitsOf, type ServerAnswer } from './rate-limits.ts';
 
 export interface Post {
@@ -42,9 +43,10 @@ export class MattermostApiError extends Error {
 export interface MattermostApiOptions {
   /** The deadline of one call (15 s); tests shorten it. */
   timeoutMs?: number;
-  /** Told of every answer: when its request went out (by `now`) and what its rate limit headers say. */
+  /** Told of every answer: when its request went out (by `clock`) and what its rate limit headers say. */
   onAnswer?: (answer: ServerAnswer) => void;
-  now?: () => number;
+  /** What times the calls and waits out a 429 (the system clock; serve passes the composition root's). */
+  clock?: Clock;
 }
 
 export class MattermostApi {
@@ -52,14 +54,14 @@ export class MattermostApi {
   private readonly token: string;
   private readonly timeoutMs: number;
   private readonly onAnswer: ((answer: ServerAnswer) => void) | undefined;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(url: string, token: string, options: MattermostApiOptions = {}) {
     this.url = url.replace(/\/$/, '');
     this.token = token;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.onAnswer = options.onAnswer;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   /**
@@ -74,14 +76,14 @@ export class MattermostApi {
       } catch (error) {
         const limited = error instanceof MattermostApiError && error.status === 429;
         if (!limited || method !== 'GET' || attempt >= 3) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(error.retryAfterMs ?? 1000, 10_000)));
+        await this.clock.sleep(Math.min(error.retryAfterMs ?? 1000, 10_000));
       }
     }
   }
 
   private async callOnce<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response: Response;
-    const sentAt = this.now();
+    const sentAt = this.clock.now().getTime();
     try {
       response = await fetch(`${this.url}/api/v4${path}`, {
         method,
@@ -92,7 +94,7 @@ export class MattermostApi {
     } catch (error) {
       throw new MattermostApiError(0, `cannot reach Mattermost at ${this.url}: ${(error as Error).message}`);
     }
-    this.onAnswer?.({ sentAt, answeredAt: this.now(), limits: rateLimitsOf(response.headers), refused: response.status === 429 });
+    this.onAnswer?.({ sentAt, answeredAt: this.clock.now().getTime(), limits: rateLimitsOf(response.headers), refused: response.status === 429 });
     const text = await response.text();
     if (!response.ok) {
       const retryAfter = Number(response.headers.get('Retry-After'));

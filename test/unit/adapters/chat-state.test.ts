@@ -7,6 +7,7 @@ import { handledPostsDocument } from '../../../src/adapters/mattermost/chat-stat
 import { ChatState } from '../../../src/adapters/mattermost/chat-state.ts';
 import type { Logger } from '../../../src/core/ports/logger.ts';
 import type { StateStore } from '../../../src/core/ports/state-store.ts';
+import { FakeClock } from '../../fakes/fake-clock.ts';
 import { FakeStateStore } from '../../fakes/fake-state-store.ts';
 
 const hour = 3_600_000;
@@ -38,30 +39,34 @@ function recordingLogger(): Logger & { lines: string[] } {
 
 describe('the chat state', () => {
   it('still answers an older missed post after a newer post of its channel was handled', async () => {
-    const now = Date.now();
-    const state = await ChatState.load(memoryStore().store, { logger: recordingLogger(), now: () => now });
+    const clock = new FakeClock();
+    const now = clock.now().getTime();
+    const state = await ChatState.load(memoryStore().store, { logger: recordingLogger(), clock });
     expect(state.claim(post('live', now - 1_000))).toBe(true); // arrived live during the catch-up
     expect(state.claim(post('missed', now - 60_000))).toBe(true); // found by the catch-up afterwards
     expect(state.claim(post('live', now - 1_000))).toBe(false);
   });
 
   it('does not answer a post again after a restart, and forgets nothing it saved', async () => {
-    const now = Date.now();
+    const clock = new FakeClock();
+    const now = clock.now().getTime();
     const { store } = memoryStore();
-    const first = await ChatState.load(store, { logger: recordingLogger(), now: () => now });
+    const first = await ChatState.load(store, { logger: recordingLogger(), clock });
     expect(first.claim(post('p1', now - 5_000))).toBe(true);
     await first.flushed();
-    const second = await ChatState.load(store, { logger: recordingLogger(), now: () => now });
+    const second = await ChatState.load(store, { logger: recordingLogger(), clock });
     expect(second.claim(post('p1', now - 5_000))).toBe(false);
     expect(second.claim(post('p2', now - 10_000))).toBe(true);
   });
 
   it('stays bounded: old entries expire and the count is capped', async () => {
-    let now = Date.now();
+    const clock = new FakeClock();
+    let now = clock.now().getTime();
     const { store, saved } = memoryStore();
-    const state = await ChatState.load(store, { logger: recordingLogger(), now: () => now, maxPosts: 100 });
+    const state = await ChatState.load(store, { logger: recordingLogger(), clock, maxPosts: 100 });
     for (let i = 0; i < 50; i++) state.claim(post(`old${i}`, now - i));
-    now += 25 * hour; // a day later the first ones have expired
+    await clock.advance(25 * hour); // a day later the first ones have expired
+    now = clock.now().getTime();
     for (let i = 0; i < 500; i++) state.claim(post(`new${i}`, now - 1_000 + i));
     await state.flushed();
     const ids = Object.keys(saved()?.posts ?? {});
@@ -72,12 +77,18 @@ describe('the chat state', () => {
     expect(state.claim(post('new0', now - 1_000))).toBe(false);
   });
 
-  it('retries a failed save, and says so in the log', async () => {
-    const now = Date.now();
+  it('retries a failed save after a backoff on its clock, and says so in the log', async () => {
+    const clock = new FakeClock();
+    const now = clock.now().getTime();
     const { store, saved, attempts } = memoryStore(2);
     const logger = recordingLogger();
-    const state = await ChatState.load(store, { logger, now: () => now, retryMs: 10 });
+    const state = await ChatState.load(store, { logger, clock, retryMs: 1_000 });
     state.claim(post('p1', now - 1_000));
+    await clock.advance(999);
+    expect(attempts).toHaveLength(1); // not before the first backoff (1 s) has passed on the clock
+    await clock.advance(1);
+    expect(attempts).toHaveLength(2);
+    await clock.advance(2_000); // the backoff doubles
     await state.flushed();
     expect(attempts).toHaveLength(3);
     expect(Object.keys(saved()?.posts ?? {})).toEqual(['p1']);
@@ -85,28 +96,32 @@ describe('the chat state', () => {
   });
 
   it('catches up from shortly before the last time a leader was listening, never before the kept window', async () => {
-    let now = Date.now();
+    const clock = new FakeClock();
+    let now = clock.now().getTime();
     const { store } = memoryStore();
-    const state = await ChatState.load(store, { logger: recordingLogger(), now: () => now });
+    const state = await ChatState.load(store, { logger: recordingLogger(), clock });
     expect(state.catchUpFrom()).toBeUndefined(); // no leader ever listened: nothing to catch up
     state.markListening();
     await state.flushed();
     const listenedAt = now;
-    now += 10 * 60_000;
-    const next = await ChatState.load(store, { logger: recordingLogger(), now: () => now });
+    await clock.advance(10 * 60_000);
+    now = clock.now().getTime();
+    const next = await ChatState.load(store, { logger: recordingLogger(), clock });
     const from = next.catchUpFrom() ?? 0;
     expect(from).toBeLessThan(listenedAt);
     expect(from).toBeGreaterThan(listenedAt - 5 * 60_000);
-    now += 3 * 24 * hour;
+    await clock.advance(3 * 24 * hour);
+    now = clock.now().getTime();
     expect(next.catchUpFrom()).toBeGreaterThanOrEqual(now - 24 * hour);
   });
 
   it('starts empty from a document the store cannot read, but never from a store it cannot reach', async () => {
-    const now = Date.now();
+    const clock = new FakeClock();
+    const now = clock.now().getTime();
     const unreadable = new FakeStateStore();
     unreadable.backend.plant('chat-state/handled', '{"posts": {"p1": 17');
     const logger = recordingLogger();
-    const state = await ChatState.load(unreadable, { logger, now: () => now });
+    const state = await ChatState.load(unreadable, { logger, clock });
     expect(state.catchUpFrom()).toBeUndefined();
     expect(state.claim(post('p1', now - 1_000))).toBe(true);
     expect(logger.lines).toHaveLength(1);
@@ -115,21 +130,22 @@ describe('the chat state', () => {
       read: () => Promise.reject(new Error('connect ECONNREFUSED')),
       update: () => Promise.reject(new Error('connect ECONNREFUSED')),
     };
-    await expect(ChatState.load(unreachable, { logger, now: () => now })).rejects.toThrow('ECONNREFUSED');
+    await expect(ChatState.load(unreachable, { logger, clock })).rejects.toThrow('ECONNREFUSED');
   });
 
   it('starts from what a matterops before issue 9 kept (the last handled post per channel), migrated into the snapshot once', async () => {
-    const now = Date.now();
+    const clock = new FakeClock();
+    const now = clock.now().getTime();
     const store = new FakeStateStore();
     store.backend.plant('chat-state/last-handled', JSON.stringify({ c1: now - 60_000, c2: now - 10_000 }));
-    const state = await ChatState.load(store, { logger: recordingLogger(), now: () => now });
+    const state = await ChatState.load(store, { logger: recordingLogger(), clock });
     expect(store.peek(handledPostsDocument)).toEqual({ posts: {}, floor: now - 10_000, listeningUntil: now - 10_000 });
     expect(state.claim(post('old', now - 10_000))).toBe(false); // at or below the old state's newest post
     expect(state.claim(post('new', now - 5_000))).toBe(true);
     await state.flushed();
     // The old state is read no more once the snapshot exists, however it changes.
     store.backend.plant('chat-state/last-handled', JSON.stringify({ c1: now }));
-    const next = await ChatState.load(store, { logger: recordingLogger(), now: () => now });
+    const next = await ChatState.load(store, { logger: recordingLogger(), clock });
     expect(next.claim(post('newer', now - 1_000))).toBe(true);
   });
 });
