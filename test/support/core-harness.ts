@@ -6,13 +6,15 @@ import { createHmacSigner } from '../../src/adapters/crypto/hmac-signer.ts';
 import { MemoryPendingStore } from '../../src/core/ports/pending-store.ts';
 import { renderTerminal } from '../../src/adapters/terminal/render-terminal.ts';
 import type { RunOptions } from '../../src/core/run-options.ts';
-import { createCore } from '../../src/core/create-core.ts';
+import { createCore, type Core, type CorePorts } from '../../src/core/create-core.ts';
+import type { CoreSettings } from '../../src/core/core-settings.ts';
 import type { Outcome, Pipeline } from '../../src/core/pipeline.ts';
 import { PolicySchema, type Policy } from '../../src/core/policy/policy-schema.ts';
 import { handMovedClock } from './hand-moved-clock.ts';
 import type { LockHolder } from '../../src/core/ports/lock-manager.ts';
-import type { Logger } from '../../src/core/ports/logger.ts';
+import { silentLogger, type Logger } from '../../src/core/ports/logger.ts';
 import type { Metrics } from '../../src/core/ports/metrics.ts';
+import type { StateStore } from '../../src/core/ports/state-store.ts';
 import type { BackupSettings } from '../../src/core/model/backup-settings.ts';
 import type { BackupStore } from '../../src/core/ports/backup-store.ts';
 import type { Caller } from '../../src/core/model/caller.ts';
@@ -34,6 +36,53 @@ export const openPolicy: Policy = PolicySchema.parse({
   roles: { admin: { verbs: ['*'], limits: { maxReplicas: 20, minReplicas: 0 } } },
   bindings: [{ role: 'admin', subjects: [{ terminal: '*' }] }],
 });
+
+/** Schedules kept in `store`, as in the sandbox's state namespace. */
+const schedulesIn = (store: StateStore): CorePorts['schedules'] => ({
+  store,
+  calendar: cronerCalendar,
+  minimumGapMs: 15 * 60_000,
+  home: { cluster: 'sandbox-bot', namespace: 'matterops', configMap: 'matterops-schedules' },
+});
+
+/**
+ * The core as createCore builds it (as src/main.ts does), on fakes: every port and setting the
+ * harness uses unless `ports` or `settings` say otherwise. For tests that call a part of the core
+ * directly (`resumeInFlight(core.changeDeps, ...)`), so they get every field ChangeDeps has.
+ */
+export function coreOnFakes(ports: Partial<CorePorts> = {}, settings: Partial<CoreSettings> = {}): Core {
+  const clock = ports.clock ?? handMovedClock(fixedNow);
+  const locks = new FakeLockManager(clock, 30);
+  const audit = new FakeAuditLog();
+  const state = new FakeStateStore();
+  return createCore(
+    {
+      clusters: fakeDirectory(new FakeClusterGateway('sandbox-bot', 'https://127.0.0.1:6443'), new FakeClusterGateway('staging-cluster')),
+      locks: () => locks,
+      audit: () => audit,
+      pendingStore: new MemoryPendingStore(),
+      signer: createHmacSigner('unit-test-signing-key'),
+      logger: silentLogger,
+      metrics: new FakeMetrics(),
+      policy: openPolicy,
+      backupStore: undefined,
+      schedules: schedulesIn(state),
+      incidents: { store: state, defaultChannel: undefined },
+      ...ports,
+      clock,
+    },
+    {
+      defaultNamespace: 'chat',
+      logLimits: { maxLogLines: 1000, maxLogChars: 12_000 },
+      followTimeoutMs: 2_000,
+      confirmTtlMs: 5 * 60_000,
+      lockRenewMs: 10_000,
+      version: '0.1.0',
+      backups: { off: 'backups are not set up here' },
+      ...settings,
+    },
+  );
+}
 
 export interface HarnessOptions {
   defaultNamespace?: string;
@@ -81,38 +130,27 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const logger: Logger = { info: record, warn: record, error: record };
   const locks = new FakeLockManager(clock, 30);
   const audit = new FakeAuditLog();
-  const signer = createHmacSigner('unit-test-signing-key');
   const metrics = new FakeMetrics();
   const state = options.state ?? new FakeStateStore();
-  // The same wiring as src/main.ts, on fakes.
-  const { pipeline } = createCore(
+  const { pipeline } = coreOnFakes(
     {
       clusters: fakeDirectory(gateway, other),
       locks: () => locks,
       audit: () => audit,
-      pendingStore: new MemoryPendingStore(),
-      signer,
       clock,
       logger,
       metrics: options.metrics ?? metrics,
-      policy: options.policy ?? openPolicy,
+      ...(options.policy ? { policy: options.policy } : {}),
       backupStore: options.backups?.store,
-      schedules: {
-        store: state,
-        calendar: cronerCalendar,
-        minimumGapMs: 15 * 60_000,
-        home: { cluster: 'sandbox-bot', namespace: 'matterops', configMap: 'matterops-schedules' },
-      },
+      schedules: schedulesIn(state),
       incidents: { store: state, defaultChannel: options.incidentChannel },
     },
     {
-      defaultNamespace: options.defaultNamespace ?? 'chat',
-      logLimits: options.limits ?? { maxLogLines: 1000, maxLogChars: 12_000 },
-      followTimeoutMs: options.followTimeoutMs ?? 2_000,
-      confirmTtlMs: 5 * 60_000,
-      lockRenewMs: options.lockRenewMs ?? 10_000,
-      version: '0.1.0',
-      backups: options.backups?.settings ?? { off: 'backups are not set up here' },
+      ...(options.defaultNamespace !== undefined ? { defaultNamespace: options.defaultNamespace } : {}),
+      ...(options.limits !== undefined ? { logLimits: options.limits } : {}),
+      ...(options.followTimeoutMs !== undefined ? { followTimeoutMs: options.followTimeoutMs } : {}),
+      ...(options.lockRenewMs !== undefined ? { lockRenewMs: options.lockRenewMs } : {}),
+      ...(options.backups ? { backups: options.backups.settings } : {}),
     },
   );
   return {

@@ -4,12 +4,10 @@
  * neither follows on as if it held the installation nor writes again.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChangeDeps } from '../../../src/core/change/change-deps.ts';
 import { whileHolding } from '../../../src/core/change/hold-lock.ts';
 import { systemClock } from '../../../src/core/ports/clock.ts';
 import type { HeldLock, LockManager } from '../../../src/core/ports/lock-manager.ts';
-import { silentLogger } from '../../../src/core/ports/logger.ts';
-import { createHarness } from '../../support/core-harness.ts';
+import { coreOnFakes, createHarness } from '../../support/core-harness.ts';
 
 describe('a lost lock stops the change', () => {
   it('a renewal that hangs ends the follow with "lost its lock" well before the follow deadline', async () => {
@@ -58,7 +56,7 @@ function holding(renew: LockManager['renew']) {
     release: () => Promise.resolve(),
     list: () => Promise.resolve([]),
   };
-  const deps = { locks: () => locks, clock: systemClock, logger: silentLogger, lockRenewMs: period } as unknown as ChangeDeps;
+  const deps = coreOnFakes({ locks: () => locks, clock: systemClock }, { lockRenewMs: period }).changeDeps;
   const lock = { target: { cluster: 'c', namespace: 'chat', name: 'mattermost' }, token: 'op1.t', holder: { operationId: 'op1' } } as unknown as HeldLock;
   const start = Date.now();
   let lostAt: number | undefined;

@@ -5,18 +5,14 @@
  * made counts as done.
  */
 import { describe, expect, it } from 'vitest';
-import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
-import type { ChangeDeps } from '../../../src/core/change/change-deps.ts';
 import { resumeInFlight } from '../../../src/core/change/resume.ts';
 import type { InFlightRecord } from '../../../src/core/model/in-flight-record.ts';
 import { kinds } from '../../../src/core/model/resource.ts';
 import { recorded, type Step } from '../../../src/core/model/step.ts';
-import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { FakeAuditLog } from '../../fakes/fake-audit-log.ts';
 import { FakeClusterGateway } from '../../fakes/fake-cluster-gateway.ts';
 import { FakeLockManager } from '../../fakes/fake-lock-manager.ts';
-import { FakeMetrics } from '../../fakes/fake-metrics.ts';
-import { fixedNow, openPolicy } from '../../support/core-harness.ts';
+import { coreOnFakes, fixedNow } from '../../support/core-harness.ts';
 import { handMovedClock } from '../../support/hand-moved-clock.ts';
 
 const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'matterops-restore-x', namespace: 'chat' }, spec: {} };
@@ -48,19 +44,8 @@ async function resumeWith(steps: Step[], step: number, prepare: (g: FakeClusterG
     { operationId: 'op1', verb: 'restore', requester: 'alice', startedAt: fixedNow, record },
   );
   clock.advance(gone); // the holder died
-  const deps = {
-    policy: openPolicy,
-    locks: () => locks,
-    audit: () => audit,
-    signer: createHmacSigner('unit-test-signing-key'),
-    clock,
-    logger: silentLogger,
-    metrics: new FakeMetrics(),
-    followTimeoutMs: 60_000,
-    confirmTtlMs: 60_000,
-    lockRenewMs: 10_000,
-  } as unknown as ChangeDeps;
-  const reports = await resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
+  const { changeDeps } = coreOnFakes({ locks: () => locks, audit: () => audit, clock }, { followTimeoutMs: 60_000 });
+  const reports = await resumeInFlight(changeDeps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
   return { reports, gateway, audit };
 }
 

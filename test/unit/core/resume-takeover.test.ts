@@ -5,18 +5,13 @@
  * would follow and report the same change and a third operation could take the installation meanwhile.
  */
 import { describe, expect, it } from 'vitest';
-import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
-import type { ChangeDeps } from '../../../src/core/change/change-deps.ts';
 import type { InFlightRecord } from '../../../src/core/model/in-flight-record.ts';
 import { resumeInFlight } from '../../../src/core/change/resume.ts';
 import type { LockHolder } from '../../../src/core/ports/lock-manager.ts';
-import { silentLogger } from '../../../src/core/ports/logger.ts';
-import { FakeAuditLog } from '../../fakes/fake-audit-log.ts';
 import { FakeClusterGateway } from '../../fakes/fake-cluster-gateway.ts';
 import { handMovedClock } from '../../support/hand-moved-clock.ts';
 import { FakeLockManager } from '../../fakes/fake-lock-manager.ts';
-import { FakeMetrics } from '../../fakes/fake-metrics.ts';
-import { fixedNow, openPolicy } from '../../support/core-harness.ts';
+import { coreOnFakes, fixedNow } from '../../support/core-harness.ts';
 
 const waitFor = async (what: string, ok: () => boolean | Promise<boolean>): Promise<void> => {
   for (let i = 0; i < 500; i++) {
@@ -53,19 +48,8 @@ describe('a resumed change owns its lock alone', () => {
     if (!original.ok) throw new Error('the original did not get its lock');
     clock.advance(31_000); // the original stopped renewing: cut off, or dead
 
-    const deps = {
-      policy: openPolicy,
-      locks: () => locks,
-      audit: () => new FakeAuditLog(),
-      signer: createHmacSigner('unit-test-signing-key'),
-      clock,
-      logger: silentLogger,
-      metrics: new FakeMetrics(),
-      followTimeoutMs: 60_000,
-      confirmTtlMs: 60_000,
-      lockRenewMs: 10_000,
-    } as unknown as ChangeDeps;
-    const resuming = resumeInFlight(deps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
+    const { changeDeps } = coreOnFakes({ locks: () => locks, clock }, { followTimeoutMs: 60_000 });
+    const resuming = resumeInFlight(changeDeps, { cluster: 'c', gateway, waitMs: 0 }, () => undefined);
     await waitFor('the resumer to take the lock over', async () => (await locks.list()).some((l) => !l.expired));
 
     // The original comes back.
