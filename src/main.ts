@@ -161,7 +161,7 @@ function base(config: Config, options: AppOptions): Base {
       audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
       backupStore: catalogStore(config, logger),
       schedules: { store: stateStore, calendar: cronerCalendar, home: scheduleHome, minimumGapMs: config.schedules.minimumGapSeconds * 1000 },
-      incidents: { store: stateStore, defaultChannel: config.incidents.channel },
+      incidents: { store: stateStore, defaultChannel: config.incidents.channel, cluster: directory.defaultContext },
     },
   };
 }
@@ -219,6 +219,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
         policy: ports.policy,
         audit: ports.audit,
         backups: app.backups,
+        incidents: ports.incidents,
         channelId: channelIdFinder(chat.api, config.mattermost.team),
         claimId: () => `${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
         pollMs: config.schedules.pollSeconds * 1000,

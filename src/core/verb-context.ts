@@ -14,6 +14,8 @@ import type { StateStore } from './ports/state-store.ts';
 export interface IncidentSettings {
   store: StateStore;
   defaultChannel: string | undefined;
+  /** The cluster incidents are about (the default one: the incident watch and Alertmanager's groups look there). */
+  cluster: string;
 }
 
 export interface Scope {

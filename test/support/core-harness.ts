@@ -67,7 +67,7 @@ export function coreOnFakes(ports: Partial<CorePorts> = {}, settings: Partial<Co
       policy: openPolicy,
       backupStore: undefined,
       schedules: schedulesIn(state),
-      incidents: { store: state, defaultChannel: undefined },
+      incidents: { store: state, defaultChannel: undefined, cluster: 'sandbox-bot' },
       ...ports,
       clock,
     },
@@ -143,7 +143,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       ...(options.policy ? { policy: options.policy } : {}),
       backupStore: options.backups?.store,
       schedules: schedulesIn(state),
-      incidents: { store: state, defaultChannel: options.incidentChannel },
+      incidents: { store: state, defaultChannel: options.incidentChannel, cluster: 'sandbox-bot' },
     },
     {
       ...(options.defaultNamespace !== undefined ? { defaultNamespace: options.defaultNamespace } : {}),

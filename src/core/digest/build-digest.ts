@@ -1,8 +1,9 @@
 /**
  * Builds a digest from what the cluster says (issue 13), pure: each installation's health from the
- * verdict `status` gives, its pods' restarts and OOMs of the last 24 h, its last backup, and what
- * changed since the last digest (its version and replicas against what that digest showed, and
- * the changes made through matterops since, from the audit Events, with who made them).
+ * verdict `status` gives and its open incidents (the worse of the two), its pods' restarts and
+ * OOMs of the last 24 h, its last backup, and what changed since the last digest (its version,
+ * replicas and incidents against what that digest showed, and the changes made through matterops
+ * since, from the audit Events, with who made them).
  */
 import { healths, type Digest, type DigestLine, type Health } from '../model/digest.ts';
 import type { Installation } from '../model/installation.ts';
@@ -11,6 +12,7 @@ import { verdictOf } from '../model/verdict.ts';
 import type { JobInfo, PodInfo } from '../model/workload.ts';
 import type { AuditEntry } from '../ports/audit-log.ts';
 import { excerpt } from '../text/excerpt.ts';
+import { incidentChanges, incidentHealth, openIncidentsOf, type IncidentState } from './digest-incidents.ts';
 
 const dayMs = 24 * 3_600_000;
 
@@ -32,6 +34,8 @@ export interface DigestInput {
   previous?: { at: Date; seen: Seen };
   /** matterops's audit entries since the last digest (or the last 24 h). */
   audit: AuditEntry[];
+  /** The incident state (absent: none for this cluster; `unread`: it did not answer). */
+  incidents?: IncidentState | 'unread';
 }
 
 export const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`;
@@ -72,32 +76,46 @@ function changesOf(i: Installation, seen: Seen[string] | undefined, audit: Audit
   return [...moved, ...auditChanges(i, audit)];
 }
 
+const rank = (h: Health): number => healths.indexOf(h);
+const worse = (a: Health, b: Health): Health => (rank(a) <= rank(b) ? a : b);
+const known = (input: DigestInput): IncidentState | undefined => (input.incidents === 'unread' ? undefined : input.incidents);
+
 function lineOf(f: InstallationFacts, input: DigestInput): DigestLine {
   const i = f.installation;
   const verdict = verdictOf(i, f.pods, f.jobs);
   const counts = trouble(f.pods, input.at);
   const partial = { ready: f.pods.filter((p) => p.ready && !p.terminating).length, desired: i.spec.replicas, ...counts };
   const seen = input.previous?.seen[keyOf(i.namespace, i.name)];
+  const state = known(input);
+  const incidents = state && openIncidentsOf(state, i, input.at);
+  const since = input.previous?.at ?? new Date(input.at.getTime() - dayMs);
+  const incidentMoves = state ? incidentChanges(state, i, seen, { now: input.at, since }) : [];
   return {
     namespace: i.namespace,
     name: i.name,
-    health: healthOf(verdict.tone, partial),
+    health: worse(healthOf(verdict.tone, partial), incidentHealth(incidents ?? [])),
     verdict: verdict.text,
     state: i.status.state ?? 'not reconciled yet',
     version: i.status.version ?? i.spec.version ?? '-',
     ...partial,
+    incidents,
     lastBackup: f.lastBackup,
     // A first digest has nothing to compare with: only matterops's changes of the last 24 h.
-    changes: input.previous && !seen ? ['new since the last digest', ...auditChanges(i, input.audit)] : changesOf(i, seen, input.audit),
+    changes: [
+      ...(input.previous && !seen ? ['new since the last digest', ...auditChanges(i, input.audit)] : changesOf(i, seen, input.audit)),
+      ...incidentMoves,
+    ],
   };
 }
 
-const rank = (h: Health): number => healths.indexOf(h);
+/** Worst first; of equal health, the one with more open incidents; then by name. */
+const order = (a: DigestLine, b: DigestLine): number =>
+  rank(a.health) - rank(b.health) ||
+  (b.incidents?.length ?? 0) - (a.incidents?.length ?? 0) ||
+  keyOf(a.namespace, a.name).localeCompare(keyOf(b.namespace, b.name));
 
 export function buildDigest(input: DigestInput): Digest {
-  const lines = input.facts
-    .map((f) => lineOf(f, input))
-    .sort((a, b) => rank(a.health) - rank(b.health) || keyOf(a.namespace, a.name).localeCompare(keyOf(b.namespace, b.name)));
+  const lines = input.facts.map((f) => lineOf(f, input)).sort(order);
   const shown = new Set(lines.map((l) => keyOf(l.namespace, l.name)));
   const gone = Object.keys(input.previous?.seen ?? {})
     .filter((k) => !shown.has(k))
@@ -116,6 +134,7 @@ export function buildDigest(input: DigestInput): Digest {
     gone,
     since: input.previous?.at,
     changed: !input.previous || gone.length > 0 || healthMoved || lines.some((l) => l.changes.length > 0),
+    incidentsUnread: input.incidents === 'unread',
   };
 }
 
@@ -124,7 +143,12 @@ export function seenOf(d: Digest): Seen {
   return Object.fromEntries(
     d.lines.map((l) => [
       keyOf(l.namespace, l.name),
-      { health: l.health, ...(l.version !== '-' ? { version: l.version } : {}), ...(l.desired !== undefined ? { replicas: l.desired } : {}) },
+      {
+        health: l.health,
+        ...(l.version !== '-' ? { version: l.version } : {}),
+        ...(l.desired !== undefined ? { replicas: l.desired } : {}),
+        ...(l.incidents ? { incidents: l.incidents.map(({ key, title }) => ({ key, title })) } : {}),
+      },
     ]),
   );
 }

@@ -1,12 +1,13 @@
 /**
  * A digest as a Reply (issue 13): the header GREEN / WATCH / RED with the counts, then each
- * installation that is not healthy with its details, worst first, then one line for each healthy
- * one. The Mattermost and terminal renderers show it as any reply (golden files in
+ * installation that is not healthy with its details (its open incidents with their age among
+ * them), worst first, then one line for each healthy one. The Mattermost and terminal renderers show it as any reply (golden files in
  * test/unit/digest/__golden__).
  */
 import type { Digest, DigestLine, Health } from '../model/digest.ts';
 import { fields, heading, reply, text, type Block, type Field, type Reply, type Tone } from '../reply.ts';
 import { hhmmDay } from '../schedule/check-schedule.ts';
+import { incidentText } from './digest-incidents.ts';
 
 const toneOf: Record<Health, Tone> = { red: 'danger', watch: 'warning', green: 'good' };
 const word: Record<Health, string> = { red: 'RED', watch: 'WATCH', green: 'GREEN' };
@@ -39,11 +40,18 @@ function detail(l: DigestLine, d: Digest): Block[] {
     { label: 'ready', value: readyText(l) },
     { label: 'restarts (24 h)', value: String(l.restarts) },
     { label: 'OOMs (24 h)', value: String(l.ooms) },
+    ...(l.incidents ? [{ label: 'open incidents', value: l.incidents.length ? l.incidents.map((x) => incidentText(x, d.at)).join('; ') : 'none' }] : []),
     ...(l.lastBackup !== undefined ? [{ label: 'last backup', value: l.lastBackup }] : []),
     { label: d.since ? 'changed since last digest' : 'changed (24 h)', value: l.changes.length ? l.changes.join('; ') : 'nothing' },
   ];
-  return [heading(`${word[l.health]} ${l.namespace}/${l.name}: ${l.verdict}`), fields(rows)];
+  return [heading(`${word[l.health]} ${l.namespace}/${l.name}: ${l.verdict}${openCount(l)}`), fields(rows)];
 }
+
+/** `, 2 open incidents` after the verdict, which says nothing of them ("stable" under a RED crash loop). */
+const openCount = (l: DigestLine): string => {
+  const n = l.incidents?.length ?? 0;
+  return n ? `, ${n} open incident${n === 1 ? '' : 's'}` : '';
+};
 
 const healthyLine = (l: DigestLine): string =>
   `${l.namespace}/${l.name}: ${l.state}, ${l.version}, ${readyText(l)} ready${l.changes.length ? `; changed: ${l.changes.join('; ')}` : ''}`;
@@ -53,6 +61,7 @@ export function digestReply(d: Digest, shown: DigestShown): Reply {
   const blocks: Block[] = [
     heading(`${word[d.header]}: ${counts(d)}`),
     text(`${shown.title} of ${d.scope} in cluster ${d.cluster}, ${hhmmDay(d.at, shown.timeZone)} ${shown.timeZone}${shown.note ? ` ${shown.note}` : ''}`),
+    ...(d.incidentsUnread ? [text('Open incidents are not shown: the incident state could not be read.')] : []),
     ...d.lines.filter((l) => l.health !== 'green').flatMap((l) => detail(l, d)),
     ...(healthy.length
       ? [text(`${healthy.length} ${healthy.length === 1 ? 'installation' : 'installations'} stable:\n${healthy.map((l) => `- ${healthyLine(l)}`).join('\n')}`)]

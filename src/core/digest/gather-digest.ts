@@ -1,8 +1,9 @@
 /**
  * Reads what a digest shows from the cluster (issue 13): the installations in scope that the
  * viewer may `status`, their pods and Jobs, the newest complete backup of each (when backups are
- * on; a store that does not answer is said so, not hidden), and matterops's audit entries since
- * the last digest (24 h back for a first one or a preview).
+ * on; a store that does not answer is said so, not hidden), the open incidents the incident state
+ * keeps (when the digest is of the cluster incidents are watched in; read only), and matterops's
+ * audit entries since the last digest (24 h back for a first one or a preview).
  */
 import { backupIdTime } from '../model/backup.ts';
 import type { Digest } from '../model/digest.ts';
@@ -10,8 +11,12 @@ import type { ScheduleScope, Seen } from '../model/schedule.ts';
 import type { AuditLog } from '../ports/audit-log.ts';
 import type { Backups } from '../ports/backup-store.ts';
 import type { ClusterGateway } from '../ports/cluster-gateway.ts';
+import type { StateStore } from '../ports/state-store.ts';
+import { mutesDocument } from '../incidents/mutes.ts';
+import { threadsDocument } from '../incidents/thread-document.ts';
 import { formatAge } from '../text/duration.ts';
 import { buildDigest, type InstallationFacts } from './build-digest.ts';
+import type { IncidentState } from './digest-incidents.ts';
 
 export interface DigestSources {
   gateway: ClusterGateway;
@@ -20,7 +25,13 @@ export interface DigestSources {
   mayView: (namespace: string, name: string) => boolean;
   backups: Backups;
   audit: AuditLog;
+  /** Where the incident threads and mutes are kept; absent when incidents are not about this cluster. */
+  incidents?: StateStore;
 }
+
+/** Incidents are watched (and Alertmanager's groups matched) in one cluster: only its digests show them. */
+export const incidentStoreFor = (incidents: { store: StateStore; cluster: string }, cluster: string): { incidents?: StateStore } =>
+  incidents.cluster === cluster ? { incidents: incidents.store } : {};
 
 export interface DigestRequest {
   scope: ScheduleScope;
@@ -35,6 +46,17 @@ async function lastBackupOf(backups: Backups, i: { namespace: string; name: stri
     return id ? `${formatAge(Math.max(0, now.getTime() - backupIdTime(id).getTime()))} ago` : 'none';
   } catch {
     return 'the backup store did not answer';
+  }
+}
+
+/** The incident state, or `unread` when the store does not answer (the digest says so rather than failing). */
+async function incidentStateOf(store: StateStore | undefined): Promise<IncidentState | 'unread' | undefined> {
+  if (!store) return undefined;
+  try {
+    const [threads, mutes] = await Promise.all([store.read(threadsDocument), store.read(mutesDocument)]);
+    return { threads: threads.value.threads, mutes: mutes.value };
+  } catch {
+    return 'unread';
   }
 }
 
@@ -58,7 +80,7 @@ export async function gatherDigest(s: DigestSources, request: DigestRequest): Pr
     }),
   );
   const since = request.previous?.at ?? new Date(request.at.getTime() - 24 * 3_600_000);
-  const audit = await s.audit.query({ since });
+  const [audit, incidents] = await Promise.all([s.audit.query({ since }), incidentStateOf(s.incidents)]);
   return buildDigest({
     at: request.at,
     cluster: s.cluster,
@@ -66,5 +88,6 @@ export async function gatherDigest(s: DigestSources, request: DigestRequest): Pr
     facts,
     ...(request.previous ? { previous: request.previous } : {}),
     audit,
+    ...(incidents ? { incidents } : {}),
   });
 }

@@ -8,6 +8,19 @@
 export const healths = ['red', 'watch', 'green'] as const;
 export type Health = (typeof healths)[number];
 
+/** An open incident of an installation, as the digest shows it (read from the incident threads' state). */
+export interface DigestIncident {
+  /** The incident's key (`crash-loop:chat/mattermost:mattermost`), what the next digest compares. */
+  key: string;
+  rule: string;
+  title: string;
+  /** The incident's severity (incidents/incident.ts, a layer above: a new one fails to compile where it is copied here). */
+  severity: 'warning' | 'critical';
+  since: Date;
+  /** The installation is muted: the incident is kept, not posted (it still counts here). */
+  muted: boolean;
+}
+
 /** One installation as the digest shows it. */
 export interface DigestLine {
   namespace: string;
@@ -23,6 +36,8 @@ export interface DigestLine {
   restarts: number;
   /** Pods whose container was last OOMKilled in the last 24 h. */
   ooms: number;
+  /** Its open incidents, oldest first; undefined when the digest has no incident state to read (another cluster). */
+  incidents: DigestIncident[] | undefined;
   /** Age of the last complete backup ("3h ago", "none", "the backup store did not answer"); absent when backups are off. */
   lastBackup: string | undefined;
   /** What changed since the last digest: version, replicas, and changes made through matterops with who. */
@@ -42,7 +57,9 @@ export interface Digest {
   since: Date | undefined;
   /** Whether anything changed since the last digest (always true for a first one). */
   changed: boolean;
+  /** The incident state could not be read: the digest says so, and is never quiet (an incident may hide behind it). */
+  incidentsUnread: boolean;
 }
 
-/** What the quiet rule does not post: all green, nothing changed since the last one. */
-export const isQuiet = (d: Digest): boolean => d.header === 'green' && !d.changed;
+/** What the quiet rule does not post: all green, nothing changed since the last one, nothing unknown. */
+export const isQuiet = (d: Digest): boolean => d.header === 'green' && !d.changed && !d.incidentsUnread;

@@ -39,8 +39,20 @@ export const ScheduleRunSchema = z.object({
 });
 export type ScheduleRun = z.infer<typeof ScheduleRunSchema>;
 
-/** What the last posted digest showed of each installation, to say what changed since. */
-export const SeenSchema = z.record(z.string(), z.object({ version: z.string().optional(), replicas: z.number().optional(), health: z.string() }));
+/**
+ * What the last posted digest showed of each installation, to say what changed since. `incidents`
+ * (its open incidents' keys and titles) is absent in digests kept before incidents were shown, and
+ * when that digest had no incident state: then no incident counts as newly opened.
+ */
+export const SeenSchema = z.record(
+  z.string(),
+  z.object({
+    version: z.string().optional(),
+    replicas: z.number().optional(),
+    health: z.string(),
+    incidents: z.array(z.object({ key: z.string(), title: z.string() })).optional(),
+  }),
+);
 export type Seen = z.infer<typeof SeenSchema>;
 
 export const ScheduleSchema = z.object({

@@ -22,7 +22,7 @@ import { deliveredId, existingPost, type Notifier } from '../ports/notifier.ts';
 import type { StateStore } from '../ports/state-store.ts';
 import { seenOf } from '../digest/build-digest.ts';
 import { digestReply } from '../digest/digest-reply.ts';
-import { gatherDigest } from '../digest/gather-digest.ts';
+import { gatherDigest, incidentStoreFor } from '../digest/gather-digest.ts';
 import { hhmmDay } from './check-schedule.ts';
 import { schedulesDocument } from './schedules-document.ts';
 
@@ -36,6 +36,8 @@ export interface ScheduleRunnerDeps {
   policy: Policy;
   audit: (cluster: string) => AuditLog;
   backups: Backups;
+  /** Where the incident threads are kept, and the cluster they are about (a digest of it shows them). */
+  incidents: { store: StateStore; cluster: string };
   /** The channel's id (one named from the terminal is looked up in the bot's team). */
   channelId: (channel: ScheduleChannel) => Promise<string>;
   /** Makes each claim unique (this scheduler's name and a counter). */
@@ -89,6 +91,7 @@ async function digestFor(d: ScheduleRunnerDeps, s: Schedule, now: Date): Promise
       mayView: (namespace, name) => access.decide('status', namespace, name).allowed,
       backups: d.backups,
       audit: d.audit(s.cluster),
+      ...incidentStoreFor(d.incidents, s.cluster),
     },
     { scope: s.scope, at: now, ...(s.lastDigest ? { previous: { at: new Date(s.lastDigest.at), seen: s.lastDigest.seen } } : {}) },
   );

@@ -4,7 +4,7 @@
  * preview has no last digest to compare with.
  */
 import { z } from 'zod';
-import { gatherDigest } from '../digest/gather-digest.ts';
+import { gatherDigest, incidentStoreFor } from '../digest/gather-digest.ts';
 import { digestReply } from '../digest/digest-reply.ts';
 import { InstallationNameSchema, PlaceFlagsSchema } from '../grammar/common-schemas.ts';
 import type { ScheduleScope } from '../model/schedule.ts';
@@ -38,6 +38,7 @@ export const digest = defineVerb<DigestOperation>({
         mayView: (namespace, name) => ctx.access.decide('status', namespace, name).allowed,
         backups: ctx.backups,
         audit: ctx.audit,
+        ...incidentStoreFor(ctx.incidents, ctx.scope.cluster),
       },
       { scope: await scopeOf(ctx, op.name), at: ctx.clock.now() },
     );

@@ -1,11 +1,14 @@
 /**
  * The digest scheduler on a fake clock (issue 13): firings across daylight-saving changes in two
  * zones (neither skipped nor doubled), claim-before-post with two schedulers on one state, a
- * restart between runs, missed runs (late once, or skipped past an hour), the quiet rule, tests.
+ * restart between runs, missed runs (late once, or skipped past an hour), the quiet rule (with
+ * incidents opened and resolved), tests.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
 import { textOf } from '../../fakes/fake-notifier.ts';
+import { FakeStateStore } from '../../fakes/fake-state-store.ts';
+import { keepIncident } from '../digest/digest-fleets.ts';
 import { createRig, type Rig } from './scheduler-rig.ts';
 
 const hour = 3_600_000;
@@ -157,6 +160,66 @@ describe('the quiet rule', () => {
     await degraded.clock.advance(2 * day);
     expect(degraded.notifier.posts).toHaveLength(2);
     expect(degraded.notifier.posts[1]?.reply.blocks[0]).toEqual({ kind: 'heading', text: 'WATCH: 1 watch, 1 green' });
+  }, 30_000);
+});
+
+describe('the quiet rule and incidents', () => {
+  const staging = { namespace: 'staging', name: 'mattermost-staging' };
+
+  it('posts when an incident opened, again when it resolved (all green again), and is quiet only the day after', async () => {
+    const rig = createRig(new Date('2026-11-27T08:59:00Z'));
+    const state = new FakeStateStore(rig.backend);
+    await rig.add({});
+    started(rig);
+    await rig.clock.advance(2 * 60_000);
+    expect(rig.notifier.posts).toHaveLength(1);
+    // Opened at 12:00 on Friday, still open at the next run.
+    await keepIncident(state, {
+      installation: staging,
+      rule: 'pods-not-ready',
+      severity: 'warning',
+      title: '1 pod not ready',
+      since: new Date('2026-11-27T12:00:00Z'),
+    });
+    await rig.clock.advance(day);
+    expect(rig.notifier.posts).toHaveLength(2);
+    const opened = textOf(rig.notifier.posts[1]!.reply);
+    expect(opened.split('\n')[0]).toBe('WATCH: 1 watch, 1 green');
+    expect(opened).toContain('open incidents: warning pods-not-ready: 1 pod not ready, open 21 h');
+    expect(opened).toContain('changed since last digest: incident opened: 1 pod not ready');
+    // Resolved at 13:00 on Saturday: all green again, and that is news.
+    await keepIncident(state, {
+      installation: staging,
+      rule: 'pods-not-ready',
+      severity: 'warning',
+      title: '1 pod not ready',
+      since: new Date('2026-11-27T12:00:00Z'),
+      resolvedAt: new Date('2026-11-28T13:00:00Z'),
+    });
+    await rig.clock.advance(day);
+    expect(rig.notifier.posts).toHaveLength(3);
+    const resolved = textOf(rig.notifier.posts[2]!.reply);
+    expect(resolved.split('\n')[0]).toBe('GREEN: all 2 stable');
+    expect(resolved).toContain('staging/mattermost-staging: stable, 9.9.0, 1/1 ready; changed: incident resolved: 1 pod not ready, after 1 d 1 h');
+    await rig.clock.advance(day);
+    expect(rig.notifier.posts).toHaveLength(3);
+    expect(rig.stored()[0]?.lastRun).toMatchObject({ outcome: 'quiet' });
+  }, 30_000);
+
+  it('posts when an incident opened and resolved between two green runs, while the state keeps it', async () => {
+    const rig = createRig(new Date('2026-11-27T08:59:00Z'));
+    await rig.add({});
+    started(rig);
+    await rig.clock.advance(2 * 60_000);
+    await rig.clock.advance(day - 20 * 60_000); // 08:41 Saturday
+    await keepIncident(new FakeStateStore(rig.backend), {
+      installation: staging,
+      since: new Date('2026-11-28T08:30:00Z'),
+      resolvedAt: new Date('2026-11-28T08:40:00Z'),
+    });
+    await rig.clock.advance(20 * 60_000);
+    expect(rig.notifier.posts).toHaveLength(2);
+    expect(textOf(rig.notifier.posts[1]!.reply)).toContain('changed: incident resolved: container mattermost is crash-looping (2 pods), after 10 min');
   }, 30_000);
 });
 

@@ -54,6 +54,7 @@ export function createRig(start: Date, pollMs = 12 * 3_600_000, policy: Policy =
         policy,
         audit: () => audit,
         backups: { enabled: false, why: 'off' },
+        incidents: { store: new FakeStateStore(backend), cluster: 'sandbox-bot' },
         channelId: (c) => Promise.resolve(c.id ?? `ch-${c.name}`),
         claimId: () => `${name}-${++claims}`,
         pollMs,
