@@ -48,6 +48,7 @@ import { channelFor, routesDocument } from './core/incidents/routes.ts';
 import { statusReply } from './core/verbs/status.ts';
 import { bindsGroups, createChatIdentity } from './adapters/mattermost/chat-identity.ts';
 import { createChatResponder } from './adapters/mattermost/chat-responder.ts';
+import { memberChannelFinder } from './adapters/mattermost/member-channel.ts';
 import { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
 import type { Mention } from './adapters/mattermost/mention-listener.ts';
 import { createMattermostNotifier } from './adapters/mattermost/mattermost-notifier.ts';
@@ -318,7 +319,14 @@ export async function wireBot(app: ServeApp): Promise<WiredBot> {
   const notifier = createMattermostNotifier({ api, clock, logger, userId: me.id, pacer });
   metrics.sample(chatRateLimitedTotal, () => notifier.rateLimited);
   metrics.sample(chatOutboxDepth, () => notifier.depth);
-  const responder = createChatResponder({ pipeline: app.pipeline, notifier, signer: app.changeDeps.signer, publicUrl, logger });
+  const responder = createChatResponder({
+    pipeline: app.pipeline,
+    notifier,
+    signer: app.changeDeps.signer,
+    publicUrl,
+    logger,
+    memberChannel: memberChannelFinder(api, config.mattermost.team),
+  });
   const identity = createChatIdentity(api, { groups: bindsGroups(app.changeDeps.policy.bindings), logger });
   // Mentions are answered in a thread: the post's own, or the one it belongs to.
   const onMention = (m: Mention): void => {

@@ -100,6 +100,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       backups: deps.backups,
       schedules: deps.schedules,
       channelHere: options.channelId ? { id: options.channelId, ...(caller.channel ? { name: caller.channel } : {}) } : undefined,
+      memberChannel: options.memberChannel,
       incidents: deps.incidents,
       options,
       scope: { cluster, namespace: parsed.operation.namespace, defaultNamespace: deps.defaultNamespace },

@@ -9,6 +9,7 @@ import type { Caller } from './model/caller.ts';
 import type { Registry } from './registry.ts';
 import type { ScheduleDeps } from './ports/schedule-deps.ts';
 import type { StateStore } from './ports/state-store.ts';
+import type { RunOptions } from './run-options.ts';
 
 /** Where incident routes (and mutes) are kept, and the channel incidents go to without a route. */
 export interface IncidentSettings {
@@ -52,6 +53,8 @@ export interface VerbContext {
   schedules: ScheduleDeps;
   /** The chat channel the command was typed in, where a schedule added there posts. */
   channelHere: { id: string; name?: string } | undefined;
+  /** The caller's own channel of this name, from chat (RunOptions.memberChannel); undefined from the terminal. */
+  memberChannel: RunOptions['memberChannel'];
   /** Incident notifications: routes kept in the cluster (verbs notify, mute). */
   incidents: IncidentSettings;
 }

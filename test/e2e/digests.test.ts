@@ -2,7 +2,7 @@
  * Scheduled digests end to end (issue 13): the bot as processes on the real Mattermost, cluster
  * and operator, with its own state namespace, and schedules allowed to fire every minute
  * (MATTEROPS_SCHEDULE_MINIMUM_GAP_SECONDS=60, docs/digests.md). `schedule add` from chat by alice
- * (allowed) and mallory (refused); a firing posts the digest in the channel it was added in; an
+ * (allowed) and mallory (refused), and by alice aimed at a channel she is not in (refused); a firing posts the digest in the channel it was added in; an
  * installation that breaks flips its digest from GREEN to RED; a bot restarted between two runs,
  * and two replicas, post each run once.
  */
@@ -93,6 +93,15 @@ describe('scheduled digests', () => {
     const refused = await slash('MM_TOKEN_MALLORY', '/k8s schedule add "0 9 * * *" status all');
     // Mattermost's ephemeral text keeps the zero-width space the bot puts after an @ (no mention).
     expect(refused.text).toMatch(/@\u200b?mallory may not use schedule/);
+    // A channel alice is not a member of: from chat, --channel may not aim a digest there.
+    const bobs = await as('MM_TOKEN_BOB').call<{ name: string }>('POST', '/channels', {
+      team_id: env('MM_TEAM_ID'),
+      name: `bobs-${Date.now().toString(36)}`,
+      display_name: "bob's",
+      type: 'O',
+    });
+    const elsewhere = await slash('MM_TOKEN_ALICE', `/k8s schedule add "0 9 * * *" status mattermost --channel ${bobs.name}`);
+    expect(elsewhere.text).toContain(`you are not a member of a channel ~${bobs.name}, so a schedule may not post there`);
     expect((await schedulesStored()).map((s) => [s.id, s.cron, s.owner.name])).toEqual([['s1', '* * * * *', '@alice']]);
   }, 60_000);
 

@@ -51,6 +51,8 @@ export interface ResponderDeps {
   signer: Signer;
   publicUrl: string;
   logger: Logger;
+  /** The user's own channel of the bot's team by name (member-channel.ts); without it, `--channel` from chat is refused. */
+  memberChannel?: (userId: string, name: string) => Promise<{ id: string; name: string } | undefined>;
 }
 
 /** What the responder posts through: the notifier, with plain progress lines and signed buttons. */
@@ -175,7 +177,13 @@ export function createChatResponder(deps: ResponderDeps) {
       () => undefined,
     );
     const done = (async (): Promise<Reply | undefined> => {
-      const options = { progress, replyTo: `${request.target.channelId}:${request.target.rootId ?? ''}`, channelId: request.target.channelId };
+      const { memberChannel } = deps;
+      const options = {
+        progress,
+        replyTo: `${request.target.channelId}:${request.target.rootId ?? ''}`,
+        channelId: request.target.channelId,
+        ...(memberChannel ? { memberChannel: (name: string) => memberChannel(request.caller.id, name) } : {}),
+      };
       const { reply } = request.operation
         ? await deps.pipeline.runOperation(request.operation, request.caller, options)
         : await deps.pipeline.run(request.text, request.caller, options);

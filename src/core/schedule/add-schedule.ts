@@ -3,7 +3,7 @@
  * words, resolves the installation (authorised for `schedule` on it), and keeps the schedule with
  * the next free id in one compare-and-swap write.
  */
-import { usageError } from '../errors.ts';
+import { MatteropsError, usageError } from '../errors.ts';
 import type { Caller } from '../model/caller.ts';
 import { type Schedule, type ScheduleChannel, type ScheduleScope } from '../model/schedule.ts';
 import { schedulesDocument } from './schedules-document.ts';
@@ -38,12 +38,29 @@ export function addWords(args: string[]): { cron: string; scope: string } {
   return { cron, scope };
 }
 
+/**
+ * A channel named from chat must be one the caller is a member of (a review finding: it could aim a
+ * digest at any channel of the team): it is kept by id, so it posts exactly there. The terminal's
+ * user runs the bot's own configuration and may name any channel of its team.
+ */
+async function namedChannel(ctx: VerbContext, name: string): Promise<ScheduleChannel> {
+  if (ctx.caller.via === 'terminal') return { name };
+  const mine = ctx.memberChannel && (await ctx.memberChannel(name));
+  if (!mine)
+    throw new MatteropsError(
+      'forbidden',
+      `you are not a member of a channel ~${name}, so a schedule may not post there`,
+      'type the schedule add without --channel in the channel it should post in',
+    );
+  return { id: mine.id, name: mine.name };
+}
+
 /** Where the schedule posts: the channel named with --channel, else the chat channel it was added in. */
-function channelOf(ctx: VerbContext, named: string | undefined): ScheduleChannel {
+async function channelOf(ctx: VerbContext, named: string | undefined): Promise<ScheduleChannel> {
   if (named !== undefined) {
     const name = named.replace(/^~/, '');
     if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name)) throw usageError(`a channel is a Mattermost channel name like ops, got ${quoted(named)}`);
-    return { name };
+    return namedChannel(ctx, name);
   }
   if (ctx.channelHere) return { id: ctx.channelHere.id, ...(ctx.channelHere.name ? { name: ctx.channelHere.name } : {}) };
   throw usageError("say where the digest goes: --channel <name> (a channel of the bot's team)", `example: ${example} --channel ops`);
@@ -70,7 +87,7 @@ export async function addSchedule(ctx: VerbContext, request: AddRequest): Promis
   const timeZone = checkTimeZone(request.tz ?? 'UTC');
   const now = ctx.clock.now();
   const cron = checkCron(typed, timeZone, { calendar: ctx.schedules.calendar, from: now, gapMs: ctx.schedules.minimumGapMs });
-  const channel = channelOf(ctx, request.channel);
+  const channel = await channelOf(ctx, request.channel);
   const scope = await scopeOf(ctx, scopeWord);
   const draft = {
     cron,

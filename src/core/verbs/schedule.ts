@@ -121,7 +121,12 @@ export const schedule = defineVerb<ScheduleOperation>({
   flags: [
     { name: 'tz', kind: 'string', description: 'the time zone the cron expression is read in (default UTC)', placeholder: 'Europe/Berlin' },
     { name: 'always', kind: 'boolean', description: 'post even when all is green and nothing changed' },
-    { name: 'channel', kind: 'string', description: 'the channel to post in (default: where the command is typed)', placeholder: 'ops' },
+    {
+      name: 'channel',
+      kind: 'string',
+      description: 'the channel to post in (default: where the command is typed; from chat, one you are a member of)',
+      placeholder: 'ops',
+    },
   ],
   schema: ScheduleOpSchema,
   async run(ctx, op) {

@@ -140,6 +140,34 @@ describe('schedule add', () => {
     expect(h.state.peek(schedulesDocument)?.schedules[0]?.channel).toEqual({ name: 'ops' });
   });
 
+  it('from chat, --channel names only a channel the caller is a member of, kept by its id; another is refused with what to type', async () => {
+    const h = harness();
+    const asked: string[] = [];
+    // What the Mattermost adapter answers: alice is in ~ops and ~sre, not in ~finance (or it does not exist: the same answer).
+    const memberChannel = (name: string) => {
+      asked.push(name);
+      return Promise.resolve(['ops', 'sre'].includes(name) ? { id: `ch-${name}`, name } : undefined);
+    };
+    const refused = await h.run('schedule add "0 9 * * *" status mattermost --channel finance', chatUser('alice'), { ...inOps, memberChannel });
+    expect(refused.reply.error).toBe('forbidden');
+    expect(refused.text).toContain('you are not a member of a channel ~finance, so a schedule may not post there');
+    expect(refused.text).toContain('type the schedule add without --channel in the channel it should post in');
+    expect(h.state.peek(schedulesDocument)).toBeUndefined();
+    const mine = await h.run('schedule add "0 9 * * *" status mattermost --channel ~sre', chatUser('alice'), { ...inOps, memberChannel });
+    expect(mine.reply.error).toBeUndefined();
+    expect(h.state.peek(schedulesDocument)?.schedules[0]?.channel).toEqual({ id: 'ch-sre', name: 'sre' });
+    expect(asked).toEqual(['finance', 'sre']);
+  });
+
+  it('from chat without a membership lookup, --channel is refused (deny by default); the terminal still names any channel', async () => {
+    const h = harness();
+    const chat = await h.run('schedule add "0 9 * * *" status mattermost --channel ops', chatUser('alice'), inOps);
+    expect(chat.reply.error).toBe('forbidden');
+    const terminal = await h.run('schedule add "0 9 * * *" status all --channel finance');
+    expect(terminal.reply.error).toBeUndefined();
+    expect(h.state.peek(schedulesDocument)?.schedules[0]?.channel).toEqual({ name: 'finance' });
+  });
+
   it("refuses a schedule of an installation outside the caller's schedule right, and one without the right at all", async () => {
     const h = harness();
     const outside = await h.run('schedule add "0 9 * * *" status mattermost-staging', chatUser('alice'), inOps);
