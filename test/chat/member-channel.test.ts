@@ -1,7 +1,7 @@
 /**
  * memberChannelFinder against the real Mattermost (what `schedule add --channel` from chat may
- * name): a channel of the team the user is a member of is found, with its id; one they are not in,
- * a private one the bot cannot see, and one that does not exist are all the same undefined.
+ * name): a channel of the team the user and the bot are members of is found, with its id; one the
+ * user or the bot is not in, and one that does not exist, are all the same undefined.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -25,8 +25,11 @@ describe("a user's own channel by name", () => {
     expect(await find()(env('MM_USER_ID_ALICE'), 'ops')).toEqual({ id: env('MM_CHANNEL_OPS'), name: 'ops' });
   });
 
-  it('gives nothing for a public channel the user is not in, and finds it for its member', async () => {
+  it('gives nothing for a public channel the user is not in, and finds it for its member once the bot is in it too', async () => {
     const open = await channelOfBob('O');
+    // Mattermost tells the bot a channel's members only when the bot is in it (403 otherwise).
+    expect(await find()(env('MM_USER_ID_BOB'), open.name)).toBeUndefined();
+    await bob().call('POST', `/channels/${open.id}/members`, { user_id: env('MM_BOT_USER_ID') });
     expect(await find()(env('MM_USER_ID_ALICE'), open.name)).toBeUndefined();
     expect(await find()(env('MM_USER_ID_BOB'), open.name)).toEqual({ id: open.id, name: open.name });
   });

@@ -1,8 +1,9 @@
 /**
  * The channel of the bot's team with a name, when a user is a member of it (RunOptions.memberChannel:
  * `schedule add ... --channel ops` from chat may aim only at the caller's own channels). A channel
- * that does not exist, that the bot cannot see, or that the user is not in is the same undefined,
- * so the answer tells no one of channels they cannot see. Mattermost not answering is an error.
+ * that does not exist, that the user is not in, or that the bot is not in (Mattermost answers the
+ * bot's membership question only there: 403, and the bot could not post there anyway) is the same
+ * undefined, so the answer tells no one of channels they cannot see. Mattermost not answering is an error.
  */
 import { MattermostApiError, type MattermostApi } from './mattermost-api.ts';
 import { isMattermostId } from './mattermost-id.ts';

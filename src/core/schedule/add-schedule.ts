@@ -49,7 +49,7 @@ async function namedChannel(ctx: VerbContext, name: string): Promise<ScheduleCha
   if (!mine)
     throw new MatteropsError(
       'forbidden',
-      `you are not a member of a channel ~${name}, so a schedule may not post there`,
+      `you are not a member of a channel ~${name} the bot is in, so a schedule may not post there`,
       'type the schedule add without --channel in the channel it should post in',
     );
   return { id: mine.id, name: mine.name };

@@ -150,7 +150,7 @@ describe('schedule add', () => {
     };
     const refused = await h.run('schedule add "0 9 * * *" status mattermost --channel finance', chatUser('alice'), { ...inOps, memberChannel });
     expect(refused.reply.error).toBe('forbidden');
-    expect(refused.text).toContain('you are not a member of a channel ~finance, so a schedule may not post there');
+    expect(refused.text).toContain('you are not a member of a channel ~finance the bot is in, so a schedule may not post there');
     expect(refused.text).toContain('type the schedule add without --channel in the channel it should post in');
     expect(h.state.peek(schedulesDocument)).toBeUndefined();
     const mine = await h.run('schedule add "0 9 * * *" status mattermost --channel ~sre', chatUser('alice'), { ...inOps, memberChannel });
