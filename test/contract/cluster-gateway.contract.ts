@@ -7,6 +7,7 @@ import { MatteropsError } from '../../src/core/errors.ts';
 import { toInstallation, type Installation } from '../../src/core/model/installation.ts';
 import { kinds } from '../../src/core/model/resource.ts';
 import type { ClusterGateway, WriteOptions } from '../../src/core/ports/cluster-gateway.ts';
+import type { RecordedEvent } from '../support/record-event.ts';
 
 const cr = (namespace: string, name: string) => ({ resource: kinds.mattermost, namespace, name });
 /** A merge patch of the Mattermost CR through the generic write, as the installation it leaves. */
@@ -25,6 +26,8 @@ export interface ContractSubject {
    * apiserver: as admin, the sandbox's runner-pod harness standing in for kubelet).
    */
   jobWaitingForSecret: () => Promise<{ namespace: string; job: string; secret: string }>;
+  /** Records an Event in the cluster, as a kubelet would (for the real apiserver: as admin). */
+  recordEvent: (event: RecordedEvent) => Promise<void>;
   /** Another cluster of the same directory (for the real apiserver: another context), with an installation of its own. */
   sibling: { gateway: ClusterGateway; seeded: { namespace: string; name: string } };
 }
@@ -127,6 +130,36 @@ export function clusterGatewayContract(label: string, subject: () => ContractSub
       const events = await gateway.listEvents(seeded.namespace, seeded.name);
       for (const e of events)
         expect(e.objectName === seeded.name || e.objectName.startsWith(`${seeded.name}-`) || e.objectName.startsWith('mattermost-update-check')).toBe(true);
+    });
+
+    it("lists the installation's Warning events seen since the instant asked, not its Normal ones nor another's", async () => {
+      const { gateway, seeded, recordEvent } = subject();
+      const { namespace, name } = seeded;
+      const mark = `contract-${Date.now().toString(36)}`;
+      const now = Date.now();
+      const event = (type: 'Warning' | 'Normal', objectName: string, reason: string, minutesAgo: number): RecordedEvent => ({
+        namespace,
+        type,
+        objectKind: 'Pod',
+        objectName,
+        reason,
+        message: mark,
+        lastSeen: new Date(Math.floor((now - minutesAgo * 60_000) / 1000) * 1000),
+      });
+      await recordEvent(event('Warning', `${name}-pod-a`, 'Fresh', 1));
+      await recordEvent(event('Warning', `${name}-pod-b`, 'Older', 30));
+      await recordEvent(event('Normal', `${name}-pod-a`, 'Pulled', 1));
+      await recordEvent(event('Warning', `other${name}-x`, 'NotOurs', 1));
+      const reasons = async (minutesAgo: number): Promise<string[]> =>
+        (await gateway.listWarnings(namespace, name, new Date(now - minutesAgo * 60_000)))
+          .filter((e) => e.message === mark)
+          .map((e) => e.reason)
+          .sort();
+      expect(await reasons(60)).toEqual(['Fresh', 'Older']);
+      expect(await reasons(10)).toEqual(['Fresh']);
+      const fresh = (await gateway.listWarnings(namespace, name, new Date(now - 10 * 60_000))).find((e) => e.message === mark);
+      expect(fresh).toMatchObject({ type: 'Warning', objectKind: 'Pod', objectName: `${name}-pod-a`, count: 1 });
+      expect(fresh?.lastSeen?.getTime()).toBe(Math.floor((now - 60_000) / 1000) * 1000);
     });
 
     it('reports a missing pod log as not_found', async () => {

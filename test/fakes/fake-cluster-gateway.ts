@@ -6,6 +6,7 @@ import { MatteropsError } from '../../src/core/errors.ts';
 import { toInstallation, type Installation } from '../../src/core/model/installation.ts';
 import {
   concernsInstallation,
+  seenSince,
   type EventInfo,
   type JobInfo,
   type EnvSource,
@@ -15,6 +16,7 @@ import {
 } from '../../src/core/model/workload.ts';
 import { kinds, sameKind, type ResourceWrite, type WrittenObject } from '../../src/core/model/resource.ts';
 import type { ClusterDirectory, ClusterGateway, ClusterIdentity, Subscription, WriteOptions } from '../../src/core/ports/cluster-gateway.ts';
+import type { RecordedEvent } from '../support/record-event.ts';
 import { mergePatch } from './merge-patch.ts';
 
 type Raw = {
@@ -186,6 +188,24 @@ export class FakeClusterGateway implements ClusterGateway {
   async listEvents(namespace: string, installation: string): Promise<EventInfo[]> {
     await this.check();
     return (this.events.get(namespace) ?? []).filter((e) => concernsInstallation(installation, e.objectName));
+  }
+
+  /** An Event as a kubelet would record it (test/support/record-event.ts does it on the real apiserver). */
+  record(e: RecordedEvent): void {
+    const info: EventInfo = {
+      type: e.type,
+      reason: e.reason,
+      message: e.message,
+      objectKind: e.objectKind,
+      objectName: e.objectName,
+      count: 1,
+      lastSeen: e.lastSeen,
+    };
+    this.events.set(e.namespace, [...(this.events.get(e.namespace) ?? []), info]);
+  }
+
+  async listWarnings(namespace: string, installation: string, since: Date): Promise<EventInfo[]> {
+    return (await this.listEvents(namespace, installation)).filter((e) => e.type === 'Warning').filter(seenSince(since));
   }
 
   /** Seeded Jobs as the real mapper gives them: labels always there, annotations only `matterops.io/` ones. */

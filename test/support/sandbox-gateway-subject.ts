@@ -12,6 +12,7 @@ import type { ContractSubject } from '../contract/cluster-gateway.contract.ts';
 import { createInstallation, waitStable } from '../sandbox/installations.ts';
 import { freePort } from '../sandbox/ports.ts';
 import { waitForReadyPods } from './pods.ts';
+import { recordEvent } from './record-event.ts';
 import { runnerJobBody } from './runner-job.ts';
 import { env, kubeConfig, testNamespace } from './sandbox.ts';
 
@@ -47,6 +48,9 @@ export function sandboxGatewaySubject(namespacePrefix: string, wrap: (g: Cluster
       const container = { command: ['matterops', '--version'], env: [{ name: 'X', valueFrom: { secretKeyRef: { name: secret, key: 'X' } } }] };
       await admin.makeApiClient(BatchV1Api).createNamespacedJob({ namespace, body: runnerJobBody('waits', container) });
       return { namespace, job: 'waits', secret };
+    },
+    recordEvent: async (e) => {
+      await recordEvent(admin, e);
     },
     sibling: { gateway: sibling, seeded: { namespace: 'chat', name: 'mattermost' } },
   });

@@ -19,5 +19,6 @@ clusterGatewayContract('fake', () => ({
     gateway.jobWaiting.set('contract/waits', [{ pod: 'waits-x7k2p', reason: 'CreateContainerConfigError', message: 'secret "not-there" not found' }]);
     return Promise.resolve({ namespace: 'contract', job: 'waits', secret: 'not-there' });
   },
+  recordEvent: (e) => Promise.resolve(gateway.record(e)),
   sibling: { gateway: sibling, seeded: { namespace: 'contract-sibling', name: 'sibling-mm' } },
 }));

@@ -18,7 +18,7 @@ import { toInstallation, type Installation } from '../../core/model/installation
 import type { ClusterGateway } from '../../core/ports/cluster-gateway.ts';
 import type { ClusterWatch } from '../../core/ports/cluster-watch.ts';
 import { createKubeClusterWatch } from './cluster-watch.ts';
-import { concernsInstallation } from '../../core/model/workload.ts';
+import { concernsInstallation, seenSince } from '../../core/model/workload.ts';
 import { isNotFound, statusBody, toMatteropsError } from './kube-errors.ts';
 import { appContainerName, describeTermination, toEventInfo, toJobInfo, toPodInfo, waitingContainer } from './kube-mappers.ts';
 import { watchInstallation } from './installation-watch.ts';
@@ -109,6 +109,14 @@ export function createKubeGateway(kc: KubeConfig, context: string, watch: Cluste
         (await core.listNamespacedEvent({ namespace }, opts)).items
           .filter((e) => concernsInstallation(installation, e.involvedObject.name ?? ''))
           .map(toEventInfo),
+      ),
+    // The apiserver keeps the Normal events (most of them) out of the answer.
+    listWarnings: (namespace, installation, since) =>
+      guard(async () =>
+        (await core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' }, opts)).items
+          .filter((e) => concernsInstallation(installation, e.involvedObject.name ?? ''))
+          .map(toEventInfo)
+          .filter(seenSince(since)),
       ),
     listJobs: (namespace) => guard(async () => (await batch.listNamespacedJob({ namespace }, opts)).items.map(toJobInfo)),
     jobPodFailures: (namespace, job) =>

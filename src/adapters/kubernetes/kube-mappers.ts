@@ -1,5 +1,5 @@
 /** client-node objects to the core's plain shapes (core/model/workload.ts). */
-import type { CoreV1Event, V1Container, V1ContainerStatus, V1EnvVar, V1Job, V1Pod } from '@kubernetes/client-node';
+import type { V1Container, V1ContainerStatus, V1EnvVar, V1Job, V1Pod } from '@kubernetes/client-node';
 import type { EnvSource, EventInfo, JobInfo, PodInfo, WaitingContainer } from '../../core/model/workload.ts';
 
 /** The operator names the app container `mattermost`; fall back to the first one. */
@@ -69,13 +69,27 @@ export function describeTermination(pod: V1Pod): string {
   return `${terminated.reason ?? 'Error'} (exit ${terminated.exitCode})${message ? `: ${message}` : ''}`;
 }
 
-export function toEventInfo(event: CoreV1Event): EventInfo {
+/** The fields of an Event that `toEventInfo` reads: client-node's typed ones (Dates) or a watch's raw JSON (strings). */
+export interface EventFields {
+  type?: string;
+  reason?: string;
+  message?: string;
+  count?: number;
+  involvedObject?: { kind?: string; name?: string };
+  series?: { count?: number };
+  lastTimestamp?: Date | string;
+  eventTime?: Date | string;
+  metadata: { creationTimestamp?: Date | string };
+}
+
+export function toEventInfo(event: EventFields): EventInfo {
+  const { kind = '', name = '' } = event.involvedObject ?? {};
   return {
     type: event.type ?? 'Normal',
     reason: event.reason ?? '',
     message: event.message ?? '',
-    objectKind: event.involvedObject.kind ?? '',
-    objectName: event.involvedObject.name ?? '',
+    objectKind: kind,
+    objectName: name,
     count: event.count ?? event.series?.count ?? 1,
     lastSeen: toDate(event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp),
   };

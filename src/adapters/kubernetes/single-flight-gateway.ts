@@ -8,12 +8,16 @@
  * own copy of a list (callers sort them in place). Impersonated gateways are kept per identity, so
  * reads are shared only by callers the apiserver would answer alike.
  */
+import { seenSince } from '../../core/model/workload.ts';
 import type { ClusterGateway } from '../../core/ports/cluster-gateway.ts';
 
 /** Impersonated gateways kept: more identities than this at once start over (they are cheap). */
 const keptIdentities = 256;
 
-type Reads = Pick<ClusterGateway, 'listInstallations' | 'getInstallation' | 'listPods' | 'listEvents' | 'listJobs'>;
+type Reads = Pick<ClusterGateway, 'listInstallations' | 'getInstallation' | 'listPods' | 'listEvents' | 'listWarnings' | 'listJobs'>;
+
+/** Every warning the apiserver still has: one read that callers asking from different instants can share. */
+const allTime = new Date(0);
 
 /** `family`: the flights of every identity on this cluster; a write by any of them clears them all. */
 export function singleFlight(gateway: ClusterGateway, family = new Set<Map<string, Promise<unknown>>>()): ClusterGateway {
@@ -36,6 +40,11 @@ export function singleFlight(gateway: ClusterGateway, family = new Set<Map<strin
     getInstallation: (namespace, name) => shared(`installation\0${namespace}\0${name}`, () => gateway.getInstallation(namespace, name)),
     listPods: (namespace, installation) => shared(`pods\0${namespace}\0${installation}`, () => gateway.listPods(namespace, installation)),
     listEvents: (namespace, installation) => shared(`events\0${namespace}\0${installation}`, () => gateway.listEvents(namespace, installation)),
+    // Each caller asks from its own instant (now minus a window): one read of every warning, each caller's own cut.
+    listWarnings: (namespace, installation, since) =>
+      shared(`warnings\0${namespace}\0${installation}`, () => gateway.listWarnings(namespace, installation, allTime)).then((found) =>
+        found.filter(seenSince(since)),
+      ),
     listJobs: (namespace) => shared(`jobs\0${namespace}`, () => gateway.listJobs(namespace)),
   };
   const impersonated = new Map<string, ClusterGateway>();

@@ -80,3 +80,16 @@ export interface LogRequest {
  */
 export const concernsInstallation = (installation: string, objectName: string): boolean =>
   objectName === installation || objectName.startsWith(`${installation}-`) || objectName.startsWith('mattermost-update-check');
+
+/**
+ * How far back `status` shows warnings: the apiserver's default event TTL (`--event-ttl`, 1h), so
+ * an Event older than this is usually gone anyway, and the events cache of `serve` keeps no more
+ * (src/adapters/kubernetes/warning-events-cache.ts).
+ */
+export const recentWarningsMs = 60 * 60_000;
+
+/** Whether an event was last seen at or after `since` (one that says nothing of when counts as the epoch). */
+export const seenSince =
+  (since: Date) =>
+  (event: EventInfo): boolean =>
+    (event.lastSeen?.getTime() ?? 0) >= since.getTime();

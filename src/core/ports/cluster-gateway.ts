@@ -34,6 +34,11 @@ export interface ClusterGateway {
   listPods(namespace: string, installation: string): Promise<PodInfo[]>;
   /** Events in the namespace whose object name is the installation's or starts with `<name>-`. */
   listEvents(namespace: string, installation: string): Promise<EventInfo[]>;
+  /**
+   * The Warning events of those (the same objects as `listEvents`) last seen at or after `since`.
+   * `serve` answers it from its events cache once that has listed (docs/watching.md).
+   */
+  listWarnings(namespace: string, installation: string, since: Date): Promise<EventInfo[]>;
   listJobs(namespace: string): Promise<JobInfo[]>;
   /** Why the failed pods of a Job ended: `Error (exit 1): message`, from their termination state. */
   jobPodFailures(namespace: string, job: string): Promise<string[]>;

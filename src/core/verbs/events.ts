@@ -1,6 +1,7 @@
 /** `events <name> [--since 1h] [--all]`: warning events (or all) of the installation and its pods. */
 import { z } from 'zod';
 import { DurationTextSchema, InstallationNameSchema, PlaceFlagsSchema } from '../grammar/common-schemas.ts';
+import { seenSince } from '../model/workload.ts';
 import { reply, table, text } from '../reply.ts';
 import { resolveInstallation } from '../resolve-installation.ts';
 import { ageSince, parseDuration } from '../text/duration.ts';
@@ -29,10 +30,11 @@ export const events = defineVerb<EventsOperation>({
   async run(ctx, op) {
     const installation = await resolveInstallation(ctx, op.name);
     const now = ctx.clock.now();
-    const cutoff = now.getTime() - parseDuration(op.since, '--since');
-    const found = (await ctx.gateway.listEvents(installation.namespace, installation.name))
-      .filter((e) => (op.all || e.type === 'Warning') && (e.lastSeen?.getTime() ?? 0) >= cutoff)
-      .sort((a, b) => (b.lastSeen?.getTime() ?? 0) - (a.lastSeen?.getTime() ?? 0));
+    const since = new Date(now.getTime() - parseDuration(op.since, '--since'));
+    const { namespace, name } = installation;
+    // Warnings only: the read `status` makes, which `serve` answers from its events cache for the last hour.
+    const found = op.all ? (await ctx.gateway.listEvents(namespace, name)).filter(seenSince(since)) : await ctx.gateway.listWarnings(namespace, name, since);
+    found.sort((a, b) => (b.lastSeen?.getTime() ?? 0) - (a.lastSeen?.getTime() ?? 0));
     const kind = op.all ? 'events' : 'warning events';
     const where = `${installation.namespace}/${installation.name}`;
     if (!found.length) return reply('good', text(`No ${kind} for ${where} in the last ${op.since}.`));

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { InstallationNameSchema, PlaceFlagsSchema } from '../grammar/common-schemas.ts';
 import type { Installation } from '../model/installation.ts';
 import { verdictOf } from '../model/verdict.ts';
-import type { EventInfo, PodInfo } from '../model/workload.ts';
+import { recentWarningsMs, type EventInfo, type PodInfo } from '../model/workload.ts';
 import { backupIdTime } from '../model/backup.ts';
 import type { VerbContext } from '../verb-context.ts';
 import { fields, heading, reply, table, text, type Block, type Field, type Reply } from '../reply.ts';
@@ -51,17 +51,14 @@ function podTable(pods: PodInfo[], now: Date): Block {
   return table(['pod', 'phase', 'ready', 'restarts', 'age', 'node', 'last termination'], rows);
 }
 
-function warningBlocks(events: EventInfo[], now: Date): Block[] {
-  const warnings = events
-    .filter((e) => e.type === 'Warning')
-    .sort((a, b) => (b.lastSeen?.getTime() ?? 0) - (a.lastSeen?.getTime() ?? 0))
-    .slice(0, 5);
-  if (!warnings.length) return [text('No recent warnings.')];
+function warningBlocks(warnings: EventInfo[], now: Date): Block[] {
+  const newest = warnings.sort((a, b) => (b.lastSeen?.getTime() ?? 0) - (a.lastSeen?.getTime() ?? 0)).slice(0, 5);
+  if (!newest.length) return [text('No recent warnings.')];
   return [
     heading('Recent warnings'),
     table(
       ['age', 'object', 'reason', 'message'],
-      warnings.map((e) => [ageSince(e.lastSeen, now), `${e.objectKind}/${e.objectName}`, e.reason, e.message]),
+      newest.map((e) => [ageSince(e.lastSeen, now), `${e.objectKind}/${e.objectName}`, e.reason, e.message]),
     ),
   ];
 }
@@ -79,9 +76,10 @@ function backupField(ctx: Pick<VerbContext, 'backups'>, newest: { id: string | u
  */
 export async function statusReply(ctx: Pick<VerbContext, 'gateway' | 'backups' | 'clock'>, installation: Installation): Promise<Reply> {
   const { namespace, name } = installation;
-  const [pods, events, jobs, newest] = await Promise.all([
+  const now = ctx.clock.now();
+  const [pods, warnings, jobs, newest] = await Promise.all([
     ctx.gateway.listPods(namespace, name),
-    ctx.gateway.listEvents(namespace, name),
+    ctx.gateway.listWarnings(namespace, name, new Date(now.getTime() - recentWarningsMs)),
     ctx.gateway.listJobs(namespace),
     ctx.backups.enabled
       ? ctx.backups.store.newestComplete(installation).then(
@@ -91,13 +89,12 @@ export async function statusReply(ctx: Pick<VerbContext, 'gateway' | 'backups' |
       : Promise.resolve(undefined),
   ]);
   const verdict = verdictOf(installation, pods, jobs);
-  const now = ctx.clock.now();
   return reply(
     verdict.tone,
     heading(`${namespace}/${name}: ${verdict.text}`),
     fields([...specFields(installation, pods), ...backupField(ctx, newest, now)]),
     podTable(pods, now),
-    ...warningBlocks(events, now),
+    ...warningBlocks(warnings, now),
   );
 }
 

@@ -24,6 +24,7 @@ clusterGatewayContract('single flight over the fake', () => ({
     contractGateway.jobWaiting.set('contract/waits', [{ pod: 'waits-x7k2p', reason: 'CreateContainerConfigError', message: 'secret "not-there" not found' }]);
     return Promise.resolve({ namespace: 'contract', job: 'waits', secret: 'not-there' });
   },
+  recordEvent: (e) => Promise.resolve(contractGateway.record(e)),
   sibling: { gateway: singleFlight(sibling), seeded: { namespace: 'contract-sibling', name: 'sibling-mm' } },
 }));
 
@@ -35,7 +36,12 @@ function seeded(): FakeClusterGateway {
 
 /** The four reads of `status`. */
 const status = (g: ReturnType<typeof singleFlight>) =>
-  Promise.all([g.getInstallation('chat', 'mattermost'), g.listPods('chat', 'mattermost'), g.listEvents('chat', 'mattermost'), g.listJobs('chat')]);
+  Promise.all([
+    g.getInstallation('chat', 'mattermost'),
+    g.listPods('chat', 'mattermost'),
+    g.listWarnings('chat', 'mattermost', new Date(Date.now() - 3_600_000)),
+    g.listJobs('chat'),
+  ]);
 
 describe('single flight', () => {
   it('serves 50 concurrent status reads of one installation with one request each', async () => {
@@ -47,6 +53,19 @@ describe('single flight', () => {
     expect(answers[0]?.[0]?.spec.replicas).toBe(2);
     // Each caller has a list of its own: sorting one in place leaves the others alone.
     expect(answers[0]?.[1]).not.toBe(answers[1]?.[1]);
+  });
+
+  it('shares one read of the warnings between callers asking from different instants, each cut at its own', async () => {
+    const fake = seeded();
+    const at = (minutesAgo: number): Date => new Date(Date.parse('2026-11-27T09:00:00Z') - minutesAgo * 60_000);
+    const warning = { namespace: 'chat', type: 'Warning' as const, objectKind: 'Pod', message: 'm' };
+    fake.record({ ...warning, objectName: 'mattermost-a', reason: 'Recent', lastSeen: at(5) });
+    fake.record({ ...warning, objectName: 'mattermost-b', reason: 'Older', lastSeen: at(50) });
+    const gateway = singleFlight(fake);
+    const [hour, tenMinutes] = await Promise.all([gateway.listWarnings('chat', 'mattermost', at(60)), gateway.listWarnings('chat', 'mattermost', at(10))]);
+    expect(fake.calls).toBe(1);
+    expect(hour.map((e) => e.reason).sort()).toEqual(['Older', 'Recent']);
+    expect(tenMinutes.map((e) => e.reason)).toEqual(['Recent']);
   });
 
   it('keeps nothing once a read has answered: the next one asks again', async () => {

@@ -107,6 +107,21 @@ describe('status', () => {
     expect(text).toMatch(/CrashLoopBackOff\s+no\s+7/);
   });
 
+  it('shows the warnings of the last hour only, newest first, not Normal events nor older warnings', async () => {
+    const h = createHarness();
+    h.gateway.seed('chat', 'mattermost');
+    const warning = { namespace: 'chat', type: 'Warning' as const, objectKind: 'Pod', objectName: 'mattermost-abc', message: 'm' };
+    h.gateway.record({ ...warning, reason: 'BackOff', lastSeen: minutesAgo(5) });
+    h.gateway.record({ ...warning, reason: 'Unhealthy', lastSeen: minutesAgo(50) });
+    h.gateway.record({ ...warning, reason: 'LastWeek', lastSeen: minutesAgo(61) });
+    h.gateway.record({ ...warning, type: 'Normal', reason: 'Pulled', lastSeen: minutesAgo(1) });
+    const { text } = await h.run('status mattermost');
+    const shown = text.slice(text.indexOf('Recent warnings'));
+    expect(shown).toMatch(/BackOff[\s\S]*Unhealthy/);
+    expect(shown).not.toContain('LastWeek');
+    expect(shown).not.toContain('Pulled');
+  });
+
   it('finds a unique name in another namespace without -n', async () => {
     const h = createHarness({ defaultNamespace: 'chat' });
     h.gateway.seed('staging', 'mattermost-staging', { replicas: 1 });
