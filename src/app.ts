@@ -32,6 +32,8 @@ export interface ServeApp extends App {
   leaderRunnables: (chat: LeaderContext) => Runnable[];
   /** `/hooks/alertmanager`, when a token is configured (docs/incidents.md). */
   alertmanager: AlertmanagerRouteDeps | undefined;
+  /** Ends what runs beside the commands on every replica (the events cache's watches: docs/watching.md). */
+  stopWatches: () => Promise<void>;
 }
 
 /**

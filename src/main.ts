@@ -18,7 +18,8 @@ import { configMapPlace, createConfigMapStateStore } from './adapters/kubernetes
 import { cronerCalendar } from './adapters/cron/croner-calendar.ts';
 import { schedulesDocument } from './core/schedule/schedules-document.ts';
 import type { StateStore } from './core/ports/state-store.ts';
-import { createKubeDirectory, type KubeDirectory } from './adapters/kubernetes/kube-directory.ts';
+import { createKubeDirectory, type KubeDirectory, type KubeDirectoryOptions } from './adapters/kubernetes/kube-directory.ts';
+import { cachedWarnings } from './adapters/kubernetes/cached-warnings-gateway.ts';
 import { startLeaderElection } from './adapters/kubernetes/leader-election.ts';
 import { createLeaseLockManager } from './adapters/kubernetes/lease-lock-manager.ts';
 import { createPinoLogger } from './adapters/logging/pino-logger.ts';
@@ -128,7 +129,7 @@ interface Base {
   stateStore: StateStore;
 }
 
-function base(config: Config, options: AppOptions): Base {
+function base(config: Config, options: AppOptions, decorate?: KubeDirectoryOptions['decorate']): Base {
   const clock = systemClock;
   const logger = options.logger ?? createPinoLogger(config.logLevel);
   // Without a configured key, a random one: confirmations then live and die with this process.
@@ -142,6 +143,7 @@ function base(config: Config, options: AppOptions): Base {
     ...(config.kubernetes.contexts ? { contexts: config.kubernetes.contexts } : {}),
     requestTimeoutMs: config.kubernetes.requestTimeoutSeconds * 1000,
     watch: { clock, logger },
+    ...(decorate ? { decorate } : {}),
   });
   const lockPorts = { clock, signer, logger, namespace: config.stateNamespace, durationSeconds: config.changes.lockSeconds };
   const stateStore = createConfigMapStateStore(directory.kubeConfigFor(directory.defaultContext), config.stateNamespace);
@@ -182,7 +184,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
  * replica can confirm them; its chat state and leader Lease live in the default cluster's state namespace.
  */
 export function createServeApp(config: Config, options: AppOptions = {}): ServeApp {
-  const { ports, directory, signingKey, stateStore } = base(config, options);
+  // Every replica answers `status`: each keeps the warnings of the namespaces the incident watch
+  // watches, per cluster, from the first command on it (docs/watching.md).
+  const warnings = cachedWarnings({ namespaces: config.incidents.namespaces, clock: systemClock });
+  const { ports, directory, signingKey, stateStore } = base(config, options, warnings.decorate);
   const home = directory.kubeConfigFor(directory.defaultContext);
   const pendingStore: PendingStore<ChangePlan> = createConfigMapPendingStore(home, { namespace: config.stateNamespace, signingKey, logger: ports.logger });
   const metrics = createPromMetrics(metricsCatalog, { processMetrics: true });
@@ -193,6 +198,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
     ...app,
     metrics,
     alertmanager: alerts && { token: alerts.token, receive: alerts.receive, logger },
+    stopWatches: warnings.stop,
     elect: (o) => startLeaderElection(home, { ...o, namespace: config.stateNamespace, durationSeconds: config.leaderSeconds }),
     // The leader-only duties. A new one is a file in src/leader/ and a line here.
     leaderRunnables: (chat) => [

@@ -56,6 +56,7 @@ export async function serve(wired: WiredBot): Promise<RunningBot> {
   } catch (error) {
     metricsServer?.close();
     await election.stop(); // no HTTP, no replica: do not go on leading
+    await app.stopWatches();
     throw error;
   }
   const mismatch = listenMismatch(publicUrl, config.http.listen);
@@ -75,6 +76,7 @@ export async function serve(wired: WiredBot): Promise<RunningBot> {
       await new Promise((resolve) => server.close(resolve));
       metricsServer?.close();
       notifier.close(); // what still waits is logged: the outbox is kept in this process only
+      await app.stopWatches();
     },
   };
 }

@@ -7,6 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { ClusterDirectory, ClusterGateway } from '../../core/ports/cluster-gateway.ts';
+import type { ClusterWatch } from '../../core/ports/cluster-watch.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { createKubeClusterWatch } from './cluster-watch.ts';
 import { KeepAliveKubeConfig } from './keep-alive-kube-config.ts';
@@ -27,8 +28,10 @@ export interface KubeDirectoryOptions {
   contexts?: readonly string[];
   /** How long one Kubernetes call may take (see KeepAliveKubeConfig). */
   requestTimeoutMs?: number;
-  /** What each cluster's watch (a change's follow) waits on and reports its failures to. */
+  /** What each cluster's watch (a change's follow, `serve`'s events cache) waits on and reports its failures to. */
   watch?: { clock: Clock; logger: Logger };
+  /** Wraps each context's gateway once, when it is first used, given that cluster's watch (`serve`'s events cache: cached-warnings-gateway.ts). */
+  decorate?: (context: string, gateway: ClusterGateway, watch: ClusterWatch) => ClusterGateway;
 }
 
 interface Exposure {
@@ -88,7 +91,9 @@ export function createKubeDirectory(options: KubeDirectoryOptions = {}): KubeDir
       let gateway = gateways.get(context);
       if (!gateway) {
         const kc = kubeConfigFor(context);
-        gateway = singleFlight(createKubeGateway(kc, context, createKubeClusterWatch(kc, options.watch)));
+        const watch = createKubeClusterWatch(kc, options.watch);
+        gateway = singleFlight(createKubeGateway(kc, context, watch));
+        if (options.decorate) gateway = options.decorate(context, gateway, watch);
         gateways.set(context, gateway);
       }
       return gateway;
