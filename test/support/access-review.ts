@@ -56,6 +56,8 @@ export function botNeeds(p: RightsPlaces): Right[] {
     ['create runner jobs where backups are bound', can('create', 'jobs', p.backups, 'batch')],
     ['list events', can('list', 'events', p.installations)],
     ['list events in every namespace', can('list', 'events')],
+    // The events cache of every serve replica (src/adapters/kubernetes/warning-events-cache.ts), where status reads warnings.
+    ['watch events where installations live (status events cache)', can('watch', 'events', p.installations)],
     // The incident watch (src/leader/incident-watch.ts): every kind it follows, in every namespace.
     ...(['pods', 'events', 'jobs', 'deployments', 'replicasets', 'mattermosts'] as const).flatMap((r): Right[] => {
       const group = { jobs: 'batch', deployments: 'apps', replicasets: 'apps', mattermosts: mm }[r as string] ?? '';
