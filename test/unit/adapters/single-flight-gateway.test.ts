@@ -62,7 +62,8 @@ describe('single flight', () => {
     fake.record({ ...warning, objectName: 'mattermost-a', reason: 'Recent', lastSeen: at(5) });
     fake.record({ ...warning, objectName: 'mattermost-b', reason: 'Older', lastSeen: at(50) });
     const gateway = singleFlight(fake);
-    const [hour, tenMinutes] = await Promise.all([gateway.listWarnings('chat', 'mattermost', at(60)), gateway.listWarnings('chat', 'mattermost', at(10))]);
+    // The narrower caller first: the read it starts must still serve the wider one.
+    const [tenMinutes, hour] = await Promise.all([gateway.listWarnings('chat', 'mattermost', at(10)), gateway.listWarnings('chat', 'mattermost', at(60))]);
     expect(fake.calls).toBe(1);
     expect(hour.map((e) => e.reason).sort()).toEqual(['Older', 'Recent']);
     expect(tenMinutes.map((e) => e.reason)).toEqual(['Recent']);
