@@ -49,7 +49,8 @@ export function warningEventsCacheContract(name: string, make: () => WarningCach
     it("says nothing before its first list, then the installation's warnings: not Normal events, not another installation's", async () => {
       const s = make();
       const mm = installation();
-      await s.record(event(s, { objectName: `${mm}-pod-a`, reason: 'BackOff' }));
+      const seen = ago(s, 1);
+      await s.record(event(s, { objectName: `${mm}-pod-a`, reason: 'BackOff', lastSeen: seen }));
       await s.record(event(s, { objectName: mm, objectKind: 'Mattermost', reason: 'ReconcileFailed' }));
       await s.record(event(s, { objectName: `${mm}-pod-a`, reason: 'Pulled', type: 'Normal' }));
       await s.record(event(s, { objectName: `other${mm}-pod`, reason: 'NotOurs' }));
@@ -66,7 +67,7 @@ export function warningEventsCacheContract(name: string, make: () => WarningCach
           objectKind: 'Pod',
           objectName: `${mm}-pod-a`,
           count: 1,
-          lastSeen: ago(s, 1),
+          lastSeen: seen,
         });
         expect(cache.warnings(s.unwatched, mm, ago(s, 60))).toBeUndefined();
       } finally {
