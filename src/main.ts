@@ -31,7 +31,7 @@ import { createCore, type CorePorts } from './core/create-core.ts';
 import { metricsCatalog } from './core/metrics-catalog.ts';
 import { systemClock } from './core/ports/clock.ts';
 import type { Logger } from './core/ports/logger.ts';
-import { noMetrics } from './core/ports/metrics.ts';
+import { noMetrics, type Metrics } from './core/ports/metrics.ts';
 import { MemoryPendingStore, type PendingStore } from './core/ports/pending-store.ts';
 import { parseDuration } from './core/text/duration.ts';
 import { createKubeClusterWatch } from './adapters/kubernetes/cluster-watch.ts';
@@ -193,7 +193,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
   const metrics = createPromMetrics(metricsCatalog, { processMetrics: true });
   const app: App = { config, clock: ports.clock, logger: ports.logger, ...createCore({ ...ports, pendingStore, metrics }, coreSettings(config)) };
   const { clock, logger } = app;
-  const alerts = config.alertmanager.token ? alertmanagerDuty(app, ports, stateStore, config.alertmanager.token) : undefined;
+  const alerts = config.alertmanager.token ? alertmanagerDuty(app, stateStore, metrics, config.alertmanager.token) : undefined;
   return {
     ...app,
     metrics,
@@ -213,6 +213,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
               notifier: chat.notifier,
               clock,
               logger,
+              metrics,
             }),
           ]
         : []),
@@ -246,7 +247,7 @@ function incidentWatchSettings(config: Config): { thresholds: Thresholds; defaul
  * installation it is about is routed. That installation and its status are read in the default
  * cluster, as the bot.
  */
-function alertmanagerDuty(app: App, ports: Base['ports'], store: StateStore, token: string) {
+function alertmanagerDuty(app: App, store: StateStore, metrics: Metrics, token: string) {
   const { config, clock, logger } = app;
   const gateway = app.clusters.get(app.clusters.defaultContext)!;
   const coolDownMs = incidentThresholds(config.incidents).coolDownMs;
@@ -254,6 +255,7 @@ function alertmanagerDuty(app: App, ports: Base['ports'], store: StateStore, tok
     store,
     clock,
     logger,
+    metrics,
     coolDownMs,
     route: (chat) => {
       const byLabel = channelByLabel(chat.api, config.mattermost.team, logger);

@@ -1,7 +1,9 @@
 /**
  * Every metric matterops records, declared once (docs/operations.md explains each). Adapters export
  * exactly these; the core records them where the thing happens: commands in pipeline.ts, change
- * phases in change/audit-trail.ts, errors in error-reply.ts, the chat queue where serve builds it.
+ * phases in change/audit-trail.ts, errors in error-reply.ts, the chat queue where serve builds it,
+ * open incidents where the leader tracks them (incidents/open-incidents-gauge.ts), the last good
+ * backups where they are found (last-good-backups.ts).
  */
 import type { CounterSpec, GaugeSpec, HistogramSpec, MetricSpec, Metrics } from './ports/metrics.ts';
 import type { Reply } from './reply.ts';
@@ -72,6 +74,28 @@ export const websocketReconnectsTotal: CounterSpec = {
   help: 'Times the Mattermost websocket connected again after it closed.',
 };
 
+/**
+ * Rule names are a fixed list in the code (incidents/rules/index.ts, and `alertmanager` for
+ * Alertmanager's groups), so the series are bounded; only the leading replica exports them.
+ */
+export const incidentsOpen: GaugeSpec<'rule'> = {
+  kind: 'gauge',
+  name: 'matterops_incidents_open',
+  labels: ['rule'],
+  help: 'Incidents open now, by rule (alertmanager: the open Alertmanager groups); exported by the leading replica.',
+};
+
+/**
+ * Bounded by the installations the bot watches: one series each, none for an installation with no
+ * good backup yet, removed when the installation is gone.
+ */
+export const backupLastSuccessTimestampSeconds: GaugeSpec<'namespace' | 'installation'> = {
+  kind: 'gauge',
+  name: 'matterops_backup_last_success_timestamp_seconds',
+  labels: ['namespace', 'installation'],
+  help: 'Start time (unix seconds, from its id) of the newest complete backup of each installation in the backup store.',
+};
+
 export const metricsCatalog: readonly MetricSpec[] = [
   commandsTotal,
   commandDurationSeconds,
@@ -82,6 +106,8 @@ export const metricsCatalog: readonly MetricSpec[] = [
   leaderStatus,
   websocketConnected,
   websocketReconnectsTotal,
+  incidentsOpen,
+  backupLastSuccessTimestampSeconds,
 ];
 
 /**

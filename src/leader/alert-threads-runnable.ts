@@ -10,6 +10,9 @@ import type { Incident } from '../core/incidents/incident.ts';
 import { ThreadKeeper } from '../core/incidents/thread-keeper.ts';
 import type { Clock } from '../core/ports/clock.ts';
 import type { Logger } from '../core/ports/logger.ts';
+import type { Metrics } from '../core/ports/metrics.ts';
+import { alertmanagerRule } from '../core/incidents/alertmanager/group-incident.ts';
+import { OpenIncidentsGauge } from '../core/incidents/open-incidents-gauge.ts';
 import type { Notifier, PostAddress } from '../core/ports/notifier.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
 import type { Reply } from '../core/reply.ts';
@@ -20,6 +23,8 @@ export interface AlertThreadsDutyDeps {
   store: StateStore;
   clock: Clock;
   logger: Logger;
+  /** Where the open Alertmanager groups are shown (rule `alertmanager`) while this replica leads. */
+  metrics: Metrics;
   coolDownMs: number;
   /** The channel a group goes to, given the chat side: its routing label's, else the default routing. */
   route: (chat: LeaderContext) => (incident: Incident) => Promise<string | undefined>;
@@ -57,7 +62,8 @@ export function alertThreadsDuty(d: AlertThreadsDutyDeps): AlertThreadsDuty {
           coolDownMs: d.coolDownMs,
           onOpened: (incident, thread) => postStatus(d, chat.notifier, incident, thread),
         });
-        const threads = new AlertThreads({ store: d.store, keeper, clock: d.clock, logger: d.logger });
+        const openGauge = new OpenIncidentsGauge(d.metrics, [alertmanagerRule]);
+        const threads = new AlertThreads({ store: d.store, keeper, clock: d.clock, logger: d.logger, openGauge });
         current = threads;
         threads.start();
         await aborted(signal);

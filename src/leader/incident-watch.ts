@@ -15,6 +15,9 @@ import { installationLabel } from '../adapters/kubernetes/incident-objects.ts';
 import { kinds, type ResourceKind } from '../core/model/resource.ts';
 import type { ClusterWatch, Watching, WatchSpec } from '../core/ports/cluster-watch.ts';
 import type { Logger } from '../core/ports/logger.ts';
+import type { Metrics } from '../core/ports/metrics.ts';
+import { OpenIncidentsGauge } from '../core/incidents/open-incidents-gauge.ts';
+import { ruleNames } from '../core/incidents/rules/index.ts';
 import type { Notifier } from '../core/ports/notifier.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
 import { InstallationSnapshots, type WatchedKind } from './installation-snapshots.ts';
@@ -32,6 +35,8 @@ export interface IncidentWatchDeps {
   namespaces: readonly string[] | undefined;
   clock: Clock;
   logger: Logger;
+  /** Where the open incidents by rule are shown while this replica leads. */
+  metrics: Metrics;
   /** How long changes gather before snapshots are judged (a rollout touches many objects at once). */
   gatherMs?: number;
 }
@@ -56,7 +61,8 @@ function trackerFor(d: IncidentWatchDeps): { tracker: IncidentTracker; keeper: T
   const route = async (incident: { installation?: { namespace: string; name: string } | undefined }): Promise<string | undefined> =>
     channelFor((await d.store.read(routesDocument)).value, incident.installation, d.defaultChannel);
   const keeper = new ThreadKeeper({ notifier: d.notifier, store: d.store, clock: d.clock, logger: d.logger, route, coolDownMs: d.thresholds.coolDownMs });
-  return { tracker: new IncidentTracker({ engine: new IncidentEngine(d.thresholds), keeper, clock: d.clock }), keeper };
+  const openGauge = new OpenIncidentsGauge(d.metrics, ruleNames);
+  return { tracker: new IncidentTracker({ engine: new IncidentEngine(d.thresholds), keeper, clock: d.clock, openGauge }), keeper };
 }
 
 export function incidentWatch(d: IncidentWatchDeps): Runnable {

@@ -1,24 +1,41 @@
 /**
  * What every Metrics recorder promises, run against the prom-client adapter (read back through a
  * scrape of its registry) and the fake (read back from what it kept): what is recorded is what is
- * shown, series are kept apart by their labels, sampled values are read at each look, and labels
- * the catalog does not declare, or values that are not short words, are refused and record nothing.
+ * shown, series are kept apart by their labels, sampled values are read at each look, a gauge's
+ * series shows its last value until removed, and labels the catalog does not declare, or values
+ * that are not short words (Kubernetes names for namespace and installation), are refused and
+ * record nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { chatOutboxDepth, chatRateLimitedTotal, commandDurationSeconds, commandsTotal, errorsTotal } from '../../src/core/metrics-catalog.ts';
+import {
+  backupLastSuccessTimestampSeconds,
+  chatOutboxDepth,
+  chatRateLimitedTotal,
+  commandDurationSeconds,
+  commandsTotal,
+  errorsTotal,
+  incidentsOpen,
+} from '../../src/core/metrics-catalog.ts';
 import type { CounterSpec, GaugeSpec, HistogramSpec, LabelValues, Metrics } from '../../src/core/ports/metrics.ts';
 
 export interface MetricsUnderTest {
   metrics: Metrics;
-  /** A counter's or gauge's value as a reader of this recorder sees it (0 when the series is absent). */
-  value: <L extends string>(metric: CounterSpec<L> | GaugeSpec, labels: LabelValues<L>) => Promise<number>;
+  /** A counter's or gauge's series as a reader of this recorder sees it (undefined when absent). */
+  series: <L extends string>(metric: CounterSpec<L> | GaugeSpec<L>, labels: LabelValues<L>) => Promise<number | undefined>;
   observations: <L extends string>(histogram: HistogramSpec<L>, labels: LabelValues<L>) => Promise<{ count: number; sum: number }>;
 }
 
 /** A metric no catalog declares: a recorder must refuse it rather than invent its series. */
 const undeclared: CounterSpec<'verb'> = { kind: 'counter', name: 'matterops_invented_total', help: 'not in the catalog', labels: ['verb'] };
 
-export function metricsContract(name: string, make: () => MetricsUnderTest): void {
+export function metricsContract(name: string, makeRecorder: () => MetricsUnderTest): void {
+  /** What the tests read: a series' value, 0 when it is absent. */
+  const make = () => {
+    const made = makeRecorder();
+    const value = async <L extends string>(metric: CounterSpec<L> | GaugeSpec<L>, labels: LabelValues<L>): Promise<number> =>
+      (await made.series(metric, labels)) ?? 0;
+    return { ...made, value };
+  };
   describe(`Metrics contract: ${name}`, () => {
     it('shows each counter series with what was added to it, apart from its neighbours', async () => {
       const { metrics, value } = make();
@@ -53,6 +70,33 @@ export function metricsContract(name: string, make: () => MetricsUnderTest): voi
       expect(await value(chatOutboxDepth, {})).toBe(9);
       expect(await value(chatRateLimitedTotal, {})).toBe(7);
       expect(await value(chatRateLimitedTotal, {})).toBe(7); // read whole, not added up per look
+    });
+
+    it("shows a gauge series' last value, apart from its neighbours, until it is removed", async () => {
+      const { metrics, series } = make();
+      metrics.set(incidentsOpen, { rule: 'crash-loop' }, 2);
+      metrics.set(incidentsOpen, { rule: 'crash-loop' }, 3);
+      metrics.set(incidentsOpen, { rule: 'oom-killed' }, 0);
+      const chat = { namespace: 'chat', installation: 'mattermost' };
+      metrics.set(backupLastSuccessTimestampSeconds, chat, 1_796_000_000);
+      expect(await series(incidentsOpen, { rule: 'crash-loop' })).toBe(3);
+      expect(await series(incidentsOpen, { rule: 'oom-killed' })).toBe(0);
+      expect(await series(backupLastSuccessTimestampSeconds, chat)).toBe(1_796_000_000);
+      metrics.remove(incidentsOpen, { rule: 'crash-loop' });
+      metrics.remove(incidentsOpen, { rule: 'image-pull' }); // never set: nothing to remove
+      expect(await series(incidentsOpen, { rule: 'crash-loop' })).toBeUndefined();
+      expect(await series(incidentsOpen, { rule: 'oom-killed' })).toBe(0);
+    });
+
+    it('takes Kubernetes names for namespace and installation, and refuses anything else there', async () => {
+      const { metrics, series } = make();
+      const long = `mm-${'a'.repeat(58)}`; // 61 characters: a DNS label, too long for a word
+      metrics.set(backupLastSuccessTimestampSeconds, { namespace: 'team-7', installation: long }, 1);
+      expect(await series(backupLastSuccessTimestampSeconds, { namespace: 'team-7', installation: long })).toBe(1);
+      for (const installation of ['Mattermost', 'mm.chat', 'a'.repeat(64), '', 'x; DROP']) {
+        expect(() => metrics.set(backupLastSuccessTimestampSeconds, { namespace: 'chat', installation }, 1)).toThrow(/Kubernetes name/);
+      }
+      expect(() => metrics.set(incidentsOpen, { rule: long }, 1)).toThrow(/short lowercase word/);
     });
 
     it('refuses labels the metric does not declare, and declared ones left out', async () => {

@@ -27,6 +27,7 @@ export class FakeMetrics implements Metrics {
   private readonly counters = new Map<string, number>();
   private readonly histograms = new Map<string, Observations>();
   private readonly readers = new Map<string, () => number>();
+  private readonly gauges = new Map<string, number>();
   private readonly catalog: readonly MetricSpec[];
 
   constructor(catalog: readonly MetricSpec[] = metricsCatalog) {
@@ -51,10 +52,27 @@ export class FakeMetrics implements Metrics {
     this.readers.set(declared(this.catalog, metric).name, read);
   }
 
+  set<L extends string>(gauge: GaugeSpec<L>, labels: LabelValues<L>, value: number): void {
+    checkLabels(declared(this.catalog, gauge), labels);
+    this.gauges.set(seriesKey(gauge, labels), value);
+  }
+
+  remove<L extends string>(gauge: GaugeSpec<L>, labels: LabelValues<L>): void {
+    checkLabels(declared(this.catalog, gauge), labels);
+    this.gauges.delete(seriesKey(gauge, labels));
+  }
+
   /** A counter's or gauge's value now, as a scrape would show it (0 for a series never recorded). */
-  value<L extends string>(metric: CounterSpec<L> | GaugeSpec, labels: LabelValues<L>): number {
+  value<L extends string>(metric: CounterSpec<L> | GaugeSpec<L>, labels: LabelValues<L>): number {
+    return this.series(metric, labels) ?? 0;
+  }
+
+  /** A series' value now, or undefined when a scrape would not show it (never set, or removed). */
+  series<L extends string>(metric: CounterSpec<L> | GaugeSpec<L>, labels: LabelValues<L>): number | undefined {
     const read = this.readers.get(metric.name);
-    return read ? read() : (this.counters.get(seriesKey(metric, labels)) ?? 0);
+    if (read) return read();
+    const key = seriesKey(metric, labels);
+    return metric.kind === 'gauge' ? this.gauges.get(key) : this.counters.get(key);
   }
 
   /** How many observations a histogram series has, and their sum. */

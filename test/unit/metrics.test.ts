@@ -18,7 +18,7 @@ metricsContract('prom-client', () => {
   const prom = createPromMetrics(metricsCatalog, { processMetrics: false });
   return {
     metrics: prom,
-    value: async (metric, labels) => seriesValue(await prom.scrape(), metric.name, labels) ?? 0,
+    series: async (metric, labels) => seriesValue(await prom.scrape(), metric.name, labels),
     observations: async (histogram, labels) => {
       const text = await prom.scrape();
       return { count: seriesValue(text, `${histogram.name}_count`, labels) ?? 0, sum: seriesValue(text, `${histogram.name}_sum`, labels) ?? 0 };
@@ -28,7 +28,7 @@ metricsContract('prom-client', () => {
 
 metricsContract('fake', () => {
   const fake = new FakeMetrics();
-  return { metrics: fake, value: (m, l) => Promise.resolve(fake.value(m, l)), observations: (h, l) => Promise.resolve(fake.observations(h, l)) };
+  return { metrics: fake, series: (m, l) => Promise.resolve(fake.series(m, l)), observations: (h, l) => Promise.resolve(fake.observations(h, l)) };
 });
 
 describe('the metrics catalog', () => {

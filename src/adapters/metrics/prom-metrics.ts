@@ -43,6 +43,14 @@ export function createPromMetrics(catalog: readonly MetricSpec[], options: PromM
     sample(metric, read) {
       readers.set(declared(catalog, metric).name, read);
     },
+    set(gauge, labels, value) {
+      checkLabels(gauge, labels);
+      metricOf<Gauge>(gauge).set(labels, value);
+    },
+    remove(gauge, labels) {
+      checkLabels(gauge, labels);
+      metricOf<Gauge>(gauge).remove(labels);
+    },
   };
 }
 

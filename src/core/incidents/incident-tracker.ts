@@ -6,6 +6,7 @@
  */
 import type { Clock, Timer } from '../ports/clock.ts';
 import type { IncidentEngine } from './engine.ts';
+import type { OpenIncidentsGauge } from './open-incidents-gauge.ts';
 import type { InstallationSnapshot } from './snapshot.ts';
 import type { ThreadKeeper } from './thread-keeper.ts';
 
@@ -15,6 +16,8 @@ export interface IncidentTrackerDeps {
   clock: Clock;
   /** How often delays and hold-downs are checked with no new snapshot (5 s). */
   tickMs?: number;
+  /** Shown the engine's open incidents after every change (the incidents-open metric); default none. */
+  openGauge?: OpenIncidentsGauge;
 }
 
 export class IncidentTracker {
@@ -29,6 +32,7 @@ export class IncidentTracker {
   /** Takes over the open incidents of the cluster's document, then checks on the clock. */
   async start(): Promise<void> {
     this.d.engine.restore(await this.d.keeper.openIncidents(), this.d.clock.now());
+    this.d.openGauge?.show(this.d.engine.openIncidents());
     this.timer = this.d.clock.every(this.d.tickMs ?? 5_000, () => this.evaluate(), { background: true });
   }
 
@@ -52,11 +56,14 @@ export class IncidentTracker {
   stop(): Promise<void> {
     this.timer?.cancel();
     this.timer = undefined;
+    this.d.openGauge?.withdraw();
     return this.last;
   }
 
   private evaluate(): void {
     const changes = this.d.engine.evaluate(this.d.clock.now());
-    if (changes.length) this.last = this.d.keeper.apply(changes);
+    if (!changes.length) return;
+    this.d.openGauge?.show(this.d.engine.openIncidents());
+    this.last = this.d.keeper.apply(changes);
   }
 }

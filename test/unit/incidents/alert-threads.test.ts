@@ -3,7 +3,8 @@
  * "Alertmanager alerts, threaded"): one root per group, an update in its thread when the firing set
  * changes, the resolution as a reply and an edited root, the installation's status as the first
  * reply, one root for the two deliveries of an HA pair (one after the other and at once), a
- * delivery to a follower posted by the leader, and a new leader that neither reposts nor forgets.
+ * delivery to a follower posted by the leader, and a new leader that neither reposts nor forgets;
+ * the open groups on the leader's metrics.
  */
 import { describe, expect, it } from 'vitest';
 import { alertGroupsDocument } from '../../../src/core/incidents/alertmanager/alert-groups-document.ts';
@@ -13,10 +14,12 @@ import { IncidentTracker } from '../../../src/core/incidents/incident-tracker.ts
 import { ThreadKeeper } from '../../../src/core/incidents/thread-keeper.ts';
 import { defaultThresholds } from '../../../src/core/incidents/thresholds.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
+import { incidentsOpen } from '../../../src/core/metrics-catalog.ts';
 import { heading, reply } from '../../../src/core/reply.ts';
 import { alertThreadsDuty, type AlertThreadsDuty } from '../../../src/leader/alert-threads-runnable.ts';
 import type { LeaderContext } from '../../../src/leader/leader-context.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
+import { FakeMetrics } from '../../fakes/fake-metrics.ts';
 import { FakeNotifier, textOf } from '../../fakes/fake-notifier.ts';
 import { FakeStateBackend, FakeStateStore } from '../../fakes/fake-state-store.ts';
 import { AlertmanagerPayloadSchema, mattermostDown, payloadJson, t0, type AlertSpec } from './alert-payloads.ts';
@@ -24,12 +27,13 @@ import { AlertmanagerPayloadSchema, mattermostDown, payloadJson, t0, type AlertS
 const delivery = (alerts: AlertSpec[], externalURL?: string) => AlertmanagerPayloadSchema.parse(payloadJson(alerts, externalURL ? { externalURL } : {}));
 
 /** One bot replica on the shared cluster state: its webhook's receiver and its leader duty. */
-function replica(clock: FakeClock, backend: FakeStateBackend, installations = [{ namespace: 'chat', name: 'mattermost' }]) {
+function replica(clock: FakeClock, backend: FakeStateBackend, installations = [{ namespace: 'chat', name: 'mattermost' }], metrics = new FakeMetrics()) {
   const store = new FakeStateStore(backend);
   const duty: AlertThreadsDuty = alertThreadsDuty({
     store,
     clock,
     logger: silentLogger,
+    metrics,
     coolDownMs: defaultThresholds.coolDownMs,
     route: () => (incident) => Promise.resolve(incident.alertGroup?.channel),
     statusOf: (i) => Promise.resolve(reply('good', heading(`${i.namespace}/${i.name}: stable, 2/2 ready`))),
@@ -205,5 +209,29 @@ describe('Alertmanager groups as incident threads', () => {
     ]);
     await tracker.stop();
     await stop();
+  });
+
+  it('shows the open groups as incidents of rule alertmanager while leading, a delivery to a follower too; none after leading ends', async () => {
+    const clock = new FakeClock(t0);
+    const backend = new FakeStateBackend();
+    const metrics = new FakeMetrics();
+    const leader = replica(clock, backend, undefined, metrics);
+    const follower = replica(clock, backend);
+    const stop = lead(leader.duty, new FakeNotifier(['incidents']));
+    await clock.advance(0);
+    expect(metrics.series(incidentsOpen, { rule: 'alertmanager' })).toBe(0);
+
+    await leader.receive([mattermostDown()]);
+    await clock.advance(10);
+    expect(metrics.series(incidentsOpen, { rule: 'alertmanager' })).toBe(1);
+    await follower.receive([mattermostDown({ alertname: 'MattermostSlow' })]);
+    await clock.advance(2_000);
+    expect(metrics.series(incidentsOpen, { rule: 'alertmanager' })).toBe(2);
+
+    await leader.receive([{ ...mattermostDown(), status: 'resolved', endsAt: new Date(t0.getTime() + 60_000) }]);
+    await clock.advance(10);
+    expect(metrics.series(incidentsOpen, { rule: 'alertmanager' })).toBe(1);
+    await stop();
+    expect(metrics.series(incidentsOpen, { rule: 'alertmanager' })).toBeUndefined();
   });
 });

@@ -1,11 +1,17 @@
 /** Each rule on hand-made snapshots: what it finds, with which delay, key and evidence (issue 12's table). */
 import { describe, expect, it } from 'vitest';
-import { findingsOf } from '../../../src/core/incidents/rules/index.ts';
+import { findingsOf, ruleNames } from '../../../src/core/incidents/rules/index.ts';
 import { findingKey } from '../../../src/core/incidents/finding.ts';
 import { defaultThresholds as t } from '../../../src/core/incidents/thresholds.ts';
 import { at, crashLooping, healthyPod, installation, t0, withContainer } from './snapshots.ts';
 
-const find = (s: Parameters<typeof findingsOf>[0], now = t0) => findingsOf(s, now, t);
+/** Every rule name the tests below saw found: the last test holds ruleNames to them. */
+const seen = new Set<string>();
+const find = (s: Parameters<typeof findingsOf>[0], now = t0) => {
+  const found = findingsOf(s, now, t);
+  for (const f of found) seen.add(f.rule);
+  return found;
+};
 
 describe('incident rules', () => {
   it('a healthy installation has no finding', () => {
@@ -151,7 +157,7 @@ describe('replica failure', () => {
         { name: 'mattermost-old', desired: 0, failure: { status: 'True', reason: 'FailedCreate' } },
       ],
     });
-    expect(findingsOf(s, t0, t)).toEqual([
+    expect(find(s)).toEqual([
       expect.objectContaining({
         rule: 'replica-failure',
         title: 'pods cannot be created (FailedCreate)',
@@ -161,5 +167,11 @@ describe('replica failure', () => {
         evidence: { facts: [{ label: 'message', value: 'pods "mattermost-747c-x" is forbidden: exceeded quota: pods' }], lines: [] },
       }),
     ]);
+  });
+
+  // Last, after every rule above has found something: the list the incidents-open metric shows.
+  it('lists in ruleNames exactly the rules found above, each name a metric label value', () => {
+    expect([...seen].sort()).toEqual([...ruleNames].sort());
+    for (const rule of ruleNames) expect(rule).toMatch(/^[a-z][a-z0-9_-]{0,39}$/);
   });
 });

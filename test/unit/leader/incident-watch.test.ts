@@ -1,15 +1,19 @@
 /**
  * The incident watch on the fake apiserver, notifier, state store and clock: a crash loop written
  * as the kubelet would opens one root with the pod's warning events, recovery resolves it in the
- * thread, and a new leader that finds the incident cleared while it was away resolves it too.
+ * thread, and a new leader that finds the incident cleared while it was away resolves it too; the
+ * open incidents by rule are on the metrics while it leads.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultThresholds } from '../../../src/core/incidents/thresholds.ts';
 import { kinds } from '../../../src/core/model/resource.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { incidentWatch } from '../../../src/leader/incident-watch.ts';
+import { incidentsOpen } from '../../../src/core/metrics-catalog.ts';
+import { ruleNames } from '../../../src/core/incidents/rules/index.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { FakeClusterWatch } from '../../fakes/fake-cluster-watch.ts';
+import { FakeMetrics } from '../../fakes/fake-metrics.ts';
 import { FakeNotifier, textOf } from '../../fakes/fake-notifier.ts';
 import { FakeStateBackend, FakeStateStore } from '../../fakes/fake-state-store.ts';
 import { crashLoopingPod, mattermostCr, runningPod, warningEvent } from '../incidents/objects.ts';
@@ -20,7 +24,13 @@ afterEach(async () => {
   for (const stop of stops.splice(0)) await stop();
 });
 
-function leader(cluster: FakeClusterWatch, clock: FakeClock, notifier: FakeNotifier, backend: FakeStateBackend): () => Promise<void> {
+function leader(
+  cluster: FakeClusterWatch,
+  clock: FakeClock,
+  notifier: FakeNotifier,
+  backend: FakeStateBackend,
+  metrics: FakeMetrics = new FakeMetrics(),
+): () => Promise<void> {
   const runnable = incidentWatch({
     watch: cluster,
     store: new FakeStateStore(backend),
@@ -30,6 +40,7 @@ function leader(cluster: FakeClusterWatch, clock: FakeClock, notifier: FakeNotif
     namespaces: undefined,
     clock,
     logger: silentLogger,
+    metrics,
   });
   const controller = new AbortController();
   const running = runnable.start(controller.signal);
@@ -92,5 +103,31 @@ describe('incident watch', () => {
     await clock.advance(35_000);
     expect(notifier.posts.map((p) => p.root)).toEqual(['', 'p1']);
     expect(textOf(notifier.posts[1]!.reply)).toMatch(/^resolved after \d+ min/);
+  });
+
+  it('shows the open incidents by rule while leading: 1 crash loop when it opens, 0 once resolved, no series after leading ends', async () => {
+    const clock = new FakeClock(t0);
+    const cluster = new FakeClusterWatch({ clock });
+    cluster.put(kinds.mattermost, mattermostCr('chat', 'mattermost'));
+    cluster.put(kinds.pod, runningPod('chat', 'mattermost', 'mattermost-a'));
+    const metrics = new FakeMetrics();
+    const stop = leader(cluster, clock, new FakeNotifier(['incidents']), new FakeStateBackend(), metrics);
+    const open = (rule: string) => metrics.series(incidentsOpen, { rule });
+    expect(open('crash-loop')).toBeUndefined(); // not listed yet
+    await clock.advance(1_000);
+    // Every rule shows from the start, so a dashboard has its series before the first incident.
+    expect(ruleNames.map(open)).toEqual(ruleNames.map(() => 0));
+
+    cluster.put(kinds.pod, crashLoopingPod('chat', 'mattermost', 'mattermost-a'));
+    await clock.advance(1_000);
+    expect(open('crash-loop')).toBe(1);
+    expect(open('oom-killed')).toBe(0);
+
+    cluster.put(kinds.pod, runningPod('chat', 'mattermost', 'mattermost-a'));
+    await clock.advance(40_000);
+    expect(open('crash-loop')).toBe(0);
+
+    await stop();
+    expect(ruleNames.map(open)).toEqual(ruleNames.map(() => undefined));
   });
 });

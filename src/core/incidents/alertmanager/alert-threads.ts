@@ -9,6 +9,7 @@ import type { Clock, Timer } from '../../ports/clock.ts';
 import type { Logger } from '../../ports/logger.ts';
 import type { StateStore } from '../../ports/state-store.ts';
 import { notifiedState } from '../incident.ts';
+import type { OpenIncidentsGauge } from '../open-incidents-gauge.ts';
 import type { ThreadKeeper } from '../thread-keeper.ts';
 import { alertGroupsDocument, changeOf } from './alert-groups-document.ts';
 
@@ -19,6 +20,8 @@ export interface AlertThreadsDeps {
   logger: Logger;
   /** How often the groups are read for deliveries to other replicas (2 s). */
   pollMs?: number;
+  /** Shown the open groups at every look (the incidents-open metric); default none. */
+  openGauge?: OpenIncidentsGauge;
 }
 
 export class AlertThreads {
@@ -66,10 +69,13 @@ export class AlertThreads {
     this.timer?.cancel();
     this.timer = undefined;
     await this.settled();
+    this.d.openGauge?.withdraw();
   }
 
   private async look(): Promise<void> {
     const { value } = await this.d.store.read(alertGroupsDocument);
+    // The document every look reads already: counting its open groups costs a scrape nothing.
+    this.d.openGauge?.show(value.groups.filter((e) => e.incident.state === 'open').map((e) => e.incident));
     const fresh = value.groups.filter((e) => this.handed.get(e.key) !== notifiedState(e.incident));
     const keys = new Set(value.groups.map((e) => e.key));
     for (const key of this.handed.keys()) if (!keys.has(key)) this.handed.delete(key);

@@ -29,6 +29,26 @@ export const allRules: readonly Rule[] = [
   replicaFailure,
 ];
 
+/**
+ * The name of every rule's findings (`Finding.rule`), fixed in the code: the incidents-open metric
+ * shows each (0 when none is open). test/unit/incidents/rules.test.ts checks it against what the
+ * rules find.
+ */
+export const ruleNames: readonly string[] = [
+  'crash-loop',
+  'oom-killed',
+  'image-pull',
+  'config-error',
+  'pods-not-ready',
+  'replicas-unavailable',
+  'rollout-stuck',
+  'not-stable',
+  'update-job-failed',
+  'backup-failed',
+  'evicted',
+  'replica-failure',
+];
+
 /** Rules whose findings say why pods are missing: with one of them, fewer available replicas is no news. */
 const podRules = new Set(['crash-loop', 'oom-killed', 'image-pull', 'config-error', 'pods-not-ready', 'evicted', 'replica-failure']);
 
