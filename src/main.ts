@@ -41,6 +41,7 @@ import { incidentWatch } from './leader/incident-watch.ts';
 import { leftoverSweep } from './leader/leftover-sweep.ts';
 import { mentionListenerRunnable } from './leader/mention-listener-runnable.ts';
 import { digestScheduler } from './leader/digest-scheduler.ts';
+import { lastGoodBackupsRefresh } from './leader/last-good-backups-refresh.ts';
 import { channelIdFinder } from './adapters/mattermost/channel-by-name.ts';
 import { alertThreadsDuty, type AlertThreadsDuty } from './leader/alert-threads-runnable.ts';
 import { channelByLabel } from './adapters/mattermost/channel-by-label.ts';
@@ -218,6 +219,17 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
           ]
         : []),
       ...(alerts ? [alerts.duty.runnable(chat)] : []),
+      ...(app.lastGoodBackups
+        ? [
+            lastGoodBackupsRefresh({
+              lastGood: app.lastGoodBackups,
+              installations: () => app.clusters.get(app.clusters.defaultContext)!.listInstallations(),
+              clock,
+              logger,
+              everyMs: lastGoodBackupsRefreshMs,
+            }),
+          ]
+        : []),
       digestScheduler({
         ...ports.schedules,
         clock,
@@ -235,6 +247,12 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
     ],
   };
 }
+
+/**
+ * How often the leader reads every installation's newest complete backup for the metrics: slow,
+ * as a backup that succeeds shows at once on the replica that ran it (core/last-good-backups.ts).
+ */
+const lastGoodBackupsRefreshMs = 5 * 60_000;
 
 /** The incident watch's plain settings, from the configuration (docs/incidents.md). */
 function incidentWatchSettings(config: Config): { thresholds: Thresholds; defaultChannel: string | undefined; namespaces: string[] | undefined } {

@@ -4,7 +4,8 @@
  * and the benchmarks with theirs; nothing else builds a pipeline (issue 10, item 2).
  */
 import type { ChangePlan } from './change/plan.ts';
-import type { ChangeDeps } from './change/change-deps.ts';
+import type { ChangeDeps, FinishedChange } from './change/change-deps.ts';
+import { LastGoodBackups } from './last-good-backups.ts';
 import { createChangeService } from './change/change-service.ts';
 import { PendingConfirmations } from './change/confirmations.ts';
 import type { CoreSettings } from './core-settings.ts';
@@ -57,11 +58,22 @@ export interface Core {
   changeDeps: ChangeDeps;
   /** Database backups as verbs see them (the digest scheduler reads the last good backup). */
   backups: Backups;
+  /** The last good backup time per installation on the metrics (when backups are on); the leader refreshes them all. */
+  lastGoodBackups: LastGoodBackups | undefined;
 }
 
 /** ChangeDeps are assembled here only, so a change to their fields is one edit. */
-function changeDepsFor(ports: CorePorts, settings: CoreSettings): ChangeDeps {
+function changeDepsFor(ports: CorePorts, settings: CoreSettings, lastGood: LastGoodBackups | undefined): ChangeDeps {
   const { locks, audit, signer, clock, logger, metrics, policy, pendingStore } = ports;
+  // A backup that succeeded here shows at once, not at the leader's next refresh (a drill too: one listing, harmless).
+  const onFinished = (change: FinishedChange): void => {
+    if (!lastGood || change.verb !== 'backup' || change.status !== 'succeeded') return;
+    lastGood
+      .refresh(change.target)
+      .catch((e: unknown) =>
+        logger.warn({ installation: `${change.target.namespace}/${change.target.name}`, err: (e as Error).message }, 'the last good backup could not be read'),
+      );
+  };
   return {
     policy,
     locks,
@@ -74,6 +86,7 @@ function changeDepsFor(ports: CorePorts, settings: CoreSettings): ChangeDeps {
     followTimeoutMs: settings.followTimeoutMs,
     confirmTtlMs: settings.confirmTtlMs,
     lockRenewMs: settings.lockRenewMs,
+    onFinished,
   };
 }
 
@@ -91,8 +104,9 @@ function backupsFor(ports: Pick<CorePorts, 'backupStore'>, settings: CoreSetting
 
 export function createCore(ports: CorePorts, settings: CoreSettings): Core {
   const registry = createRegistry(allVerbs);
-  const changeDeps = changeDepsFor(ports, settings);
   const backups = backupsFor(ports, settings);
+  const lastGoodBackups = backups.enabled ? new LastGoodBackups(ports.metrics, backups.store) : undefined;
+  const changeDeps = changeDepsFor(ports, settings, lastGoodBackups);
   const pipeline = createPipeline({
     registry,
     clusters: ports.clusters,
@@ -109,5 +123,5 @@ export function createCore(ports: CorePorts, settings: CoreSettings): Core {
     schedules: { ...ports.schedules, audit: ports.audit, logger: ports.logger },
     incidents: ports.incidents,
   });
-  return { registry, clusters: ports.clusters, pipeline, changeDeps, backups };
+  return { registry, clusters: ports.clusters, pipeline, changeDeps, backups, lastGoodBackups };
 }

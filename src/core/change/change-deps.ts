@@ -6,6 +6,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { Signer } from '../ports/signer.ts';
 import type { Policy } from '../policy/policy-schema.ts';
+import type { InstallationRef } from '../model/installation-ref.ts';
 import type { PendingConfirmations } from './confirmations.ts';
 
 export interface ChangeDeps {
@@ -24,4 +25,15 @@ export interface ChangeDeps {
   confirmTtlMs: number;
   /** How often a held lock is renewed (well under the Lease duration). */
   lockRenewMs: number;
+  /**
+   * Told when a change has ended and its outcome is audited, whether this replica ran it or
+   * resumed it (createCore refreshes the last good backup time after a backup); default nothing.
+   */
+  onFinished?: (change: FinishedChange) => void;
+}
+
+export interface FinishedChange {
+  verb: string;
+  target: InstallationRef;
+  status: 'succeeded' | 'failed' | 'timed-out';
 }

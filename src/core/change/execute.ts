@@ -75,6 +75,12 @@ export const auditStepOf = (record: InFlightRecord): Omit<AuditStep, 'phase' | '
 /** Audits how a change ended: succeeded, failed or timed out. */
 export async function auditOutcome(deps: ChangeDeps, record: InFlightRecord, outcome: FollowOutcome): Promise<void> {
   await recordStep(deps, { ...auditStepOf(record), phase: outcome.status, detail: `${record.summary}: ${outcome.text}` });
+  try {
+    deps.onFinished?.({ verb: record.verb, target: auditStepOf(record).target, status: outcome.status });
+  } catch (error) {
+    // What follows a change (a metric) must never cost the change its reply.
+    deps.logger.error({ operationId: record.operationId, err: (error as Error).message }, 'what follows a finished change failed');
+  }
 }
 
 /** Runs a write, auditing it as `applied`, or its failure (`denied` when refused) before it is thrown. */
