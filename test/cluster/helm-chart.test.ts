@@ -3,8 +3,9 @@
  * apiserver (kwok runs the pods): lint, the schema refusing bad values at template time, install
  * --wait, the ServiceAccount able to do exactly what the bot needs and nothing more (the same
  * SubjectAccessReviews test/cluster/rbac.test.ts asks of deploy/rbac.yaml, incl. the refusals),
- * the backup runner's identity, impersonation only when opted in, upgrade with changed values,
- * and uninstall leaving nothing of the release behind.
+ * the backup runner's identity, impersonation only when opted in, upgrade with changed values (a
+ * ServiceMonitor on a metrics port of its own, against a minimal ServiceMonitor CRD this file
+ * makes and removes), and uninstall leaving nothing of the release behind.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,12 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  ApiextensionsV1Api,
   AppsV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   KubernetesObjectApi,
   PolicyV1Api,
   RbacAuthorizationV1Api,
   loadAllYaml,
+  type V1Container,
   type V1ResourceAttributes,
   type V1Role,
 } from '@kubernetes/client-node';
@@ -27,6 +31,7 @@ import { stringify } from 'yaml';
 import { bin, deployDir, repoRoot } from '../sandbox/paths.ts';
 import { allowed, botMustNot, botNeeds, can, mm, type Subject } from '../support/access-review.ts';
 import { env, kubeConfig } from '../support/sandbox.ts';
+import { waitFor } from '../sandbox/wait.ts';
 
 const chart = join(repoRoot, 'deploy', 'helm', 'matterops');
 const admin = kubeConfig();
@@ -40,6 +45,7 @@ const helmEnv = { ...process.env, HELM_CACHE_HOME: join(dir, 'cache'), HELM_CONF
 const values = {
   mattermost: { url: 'https://chat.example.com', publicUrl: `http://${release}.${ns.release}.svc` },
   existingSecret: 'matterops-credentials',
+  secretKeys: { alertmanagerToken: 'MATTEROPS_ALERTMANAGER_TOKEN' },
   image: { repository: 'matterops', tag: 'test' },
   backups: { namespaces: [ns.backups], s3: { bucket: 'matterops-backups', endpoint: 'http://s3.example.com:8333' } },
   create: { namespaces: [ns.creates] },
@@ -61,6 +67,18 @@ const failure = (call: Promise<unknown>): Promise<string> =>
     () => 'helm accepted the values',
     (error: unknown) => String((error as { stderr?: string }).stderr ?? error),
   );
+
+/** A rendered object, as much of it as the tests read. */
+interface Rendered {
+  kind?: string;
+  spec?: {
+    endpoints?: unknown[];
+    ports?: { name?: string }[];
+    template?: { spec?: { containers?: V1Container[] } };
+  };
+}
+const kindOf = <T = Rendered>(objects: Rendered[], kind: string): T => objects.find((o) => o.kind === kind) as T;
+const containerOf = (objects: Rendered[]): V1Container => kindOf(objects, 'Deployment').spec!.template!.spec!.containers![0]!;
 
 const saOf = (namespace: string, name: string): Subject => ({
   user: `system:serviceaccount:${namespace}:${name}`,
@@ -84,19 +102,64 @@ const refused: [string, V1ResourceAttributes][] = [
   ['impersonate users (impersonation is off)', can('impersonate', 'users', undefined, '', 'alice')],
 ];
 
+/**
+ * The Prometheus Operator's ServiceMonitor kind, as little of it as lets the apiserver keep one:
+ * the chart's object is read back as written. The sandbox has no Prometheus Operator; this file
+ * adds the kind and removes it after.
+ */
+const serviceMonitors = { group: 'monitoring.coreos.com', version: 'v1', plural: 'servicemonitors' };
+const serviceMonitorCrd = {
+  metadata: { name: `${serviceMonitors.plural}.${serviceMonitors.group}` },
+  spec: {
+    group: serviceMonitors.group,
+    scope: 'Namespaced',
+    names: { kind: 'ServiceMonitor', listKind: 'ServiceMonitorList', plural: serviceMonitors.plural, singular: 'servicemonitor' },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
+    ],
+  },
+};
+interface ServiceMonitorObject {
+  metadata?: { name?: string; labels?: Record<string, string> };
+  spec?: { selector?: { matchLabels?: Record<string, string> }; endpoints?: { port?: string; path?: string; interval?: string }[] };
+}
+
 beforeAll(async () => {
+  const crds = admin.makeApiClient(ApiextensionsV1Api);
+  await crds.createCustomResourceDefinition({ body: serviceMonitorCrd }).catch((e: unknown) => {
+    if ((e as { code?: number }).code !== 409) throw e; // left by a killed run: the same minimal kind
+  });
+  await waitFor(
+    async () =>
+      (await crds.readCustomResourceDefinition({ name: serviceMonitorCrd.metadata.name })).status?.conditions?.some(
+        (c) => c.type === 'Established' && c.status === 'True',
+      ),
+    { what: 'the ServiceMonitor CRD established', timeoutMs: 20_000, intervalMs: 200 },
+  );
   const core = admin.makeApiClient(CoreV1Api);
   for (const name of Object.values(ns)) await core.createNamespace({ body: { metadata: { name, labels: { 'matterops.io/test': 'true' } } } });
   // The credentials exist before the chart, as docs/install.md says: the chart only names them.
   await core.createNamespacedSecret({
     namespace: ns.release,
-    body: { metadata: { name: values.existingSecret }, stringData: { MM_BOT_TOKEN: 'bot', MM_SLASH_TOKEN: 'slash', MATTEROPS_SIGNING_KEY: 'key' } },
+    body: {
+      metadata: { name: values.existingSecret },
+      stringData: { MM_BOT_TOKEN: 'bot', MM_SLASH_TOKEN: 'slash', MATTEROPS_SIGNING_KEY: 'key', MATTEROPS_ALERTMANAGER_TOKEN: 'alertmanager-token-0123' },
+    },
   });
 });
 afterAll(async () => {
   await helm(['uninstall', release, '-n', ns.release], null).catch(() => undefined);
   const core = admin.makeApiClient(CoreV1Api);
   for (const name of Object.values(ns)) await core.deleteNamespace({ name }).catch(() => undefined);
+  await admin
+    .makeApiClient(ApiextensionsV1Api)
+    .deleteCustomResourceDefinition({ name: serviceMonitorCrd.metadata.name })
+    .catch(() => undefined);
 });
 
 describe('the chart, before any cluster', () => {
@@ -120,6 +183,9 @@ describe('the chart, before any cluster', () => {
     ['impersonation on with nobody named', { ...values, impersonation: { enabled: true } }, /impersonation/],
     ['a namespace that is no DNS label', { ...values, backups: { namespaces: ['Chat_Prod'] } }, /backups\/namespaces\/0/],
     ['an Ingress without a host', { ...values, ingress: { enabled: true } }, /ingress\/host/],
+    ['a metrics port that is no port', { ...values, http: { metricsPort: 80 } }, /http\/metricsPort.*minimum/s],
+    ['the metrics port on the webhook port', { ...values, http: { port: 8080, metricsPort: 8080 } }, /http.metricsPort must differ from http.port/],
+    ['an Alertmanager token put in values', { ...values, alertmanager: { token: 'alertmanager-token-0123' } }, /additional properties 'token' not allowed/],
   ])('refuses %s at template time, naming the value', async (_what, bad, message) => {
     expect(await failure(helm(['template', release, chart], bad))).toMatch(message);
   });
@@ -156,6 +222,32 @@ describe('the chart, before any cluster', () => {
     expect(stdout).toMatch(/kind: Ingress[\s\S]*path: \/hooks/);
     expect(stdout).toMatch(/kind: ServiceMonitor[\s\S]*path: \/metrics/);
   });
+
+  it('scrapes /metrics on the webhook port by default, and on a port of its own with http.metricsPort', async () => {
+    const objectsOf = async (given: unknown) => loadAllYaml((await helm(['template', release, chart, '-n', ns.release], given)).stdout) as Rendered[];
+    const beside = await objectsOf({ ...values, serviceMonitor: { enabled: true } });
+    expect(kindOf(beside, 'ServiceMonitor').spec?.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s' }]);
+    expect(containerOf(beside).env?.some((e) => e.name === 'MATTEROPS_METRICS_LISTEN')).toBe(false);
+    expect(kindOf(beside, 'Service').spec?.ports?.map((p) => p.name)).toEqual(['http']);
+
+    const own = await objectsOf({ ...values, http: { port: 8080, metricsPort: 9090 }, serviceMonitor: { enabled: true, interval: '15s' } });
+    expect(kindOf(own, 'ServiceMonitor').spec?.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '15s' }]);
+    expect(containerOf(own).env).toContainEqual({ name: 'MATTEROPS_METRICS_LISTEN', value: '0.0.0.0:9090' });
+    expect(containerOf(own).ports).toContainEqual({ name: 'metrics', containerPort: 9090, protocol: 'TCP' });
+    expect(kindOf(own, 'Service').spec?.ports).toContainEqual({ name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' });
+    // No ServiceMonitor unless asked.
+    expect((await objectsOf(values)).some((o) => o.kind === 'ServiceMonitor')).toBe(false);
+  });
+
+  it('takes the Alertmanager token from the Secret by secretKeyRef, and serves no /hooks/alertmanager without its key', async () => {
+    const withToken = containerOf(loadAllYaml((await helm(['template', release, chart, '-n', ns.release])).stdout) as Rendered[]);
+    expect(withToken.env?.find((e) => e.name === 'MATTEROPS_ALERTMANAGER_TOKEN')).toEqual({
+      name: 'MATTEROPS_ALERTMANAGER_TOKEN',
+      valueFrom: { secretKeyRef: { name: values.existingSecret, key: 'MATTEROPS_ALERTMANAGER_TOKEN' } },
+    });
+    const without = containerOf(loadAllYaml((await helm(['template', release, chart, '-n', ns.release], { ...values, secretKeys: {} })).stdout) as Rendered[]);
+    expect(without.env?.some((e) => e.name === 'MATTEROPS_ALERTMANAGER_TOKEN')).toBe(false);
+  });
 });
 
 describe('the chart in the sandbox apiserver', () => {
@@ -173,6 +265,7 @@ describe('the chart in the sandbox apiserver', () => {
       ['MM_BOT_TOKEN', values.existingSecret],
       ['MM_SLASH_TOKEN', values.existingSecret],
       ['MATTEROPS_SIGNING_KEY', values.existingSecret],
+      ['MATTEROPS_ALERTMANAGER_TOKEN', values.existingSecret],
     ]);
     expect((container.env ?? []).filter((e) => e.value !== undefined && /TOKEN|KEY|SECRET/.test(e.name))).toEqual([]);
     const pdb = await admin.makeApiClient(PolicyV1Api).readNamespacedPodDisruptionBudget({ name: release, namespace: ns.release });
@@ -200,12 +293,14 @@ describe('the chart in the sandbox apiserver', () => {
     expect(await rightsOf(runner, runnerRefused, false)).toEqual([]);
   });
 
-  it('upgrades with changed values: 3 replicas, a new policy, impersonation of exactly the users named', async () => {
+  it('upgrades with changed values: 3 replicas, a new policy, impersonation of exactly the users named, a ServiceMonitor on a metrics port', async () => {
     const changed = {
       ...values,
       replicaCount: 3,
       policy: { roles: { reader: { allow: ['list'] } }, bindings: [] },
       impersonation: { enabled: true, users: ['alice'] },
+      http: { port: 8080, metricsPort: 9090 },
+      serviceMonitor: { enabled: true, labels: { release: 'prometheus' } },
     };
     await helm(['upgrade', release, chart, '-n', ns.release, '--wait', '--timeout', '90s'], changed);
     const deployment = await admin.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: release, namespace: ns.release });
@@ -216,6 +311,19 @@ describe('the chart in the sandbox apiserver', () => {
     expect(await allowed(bot, can('impersonate', 'users', undefined, '', 'alice'))).toBe(true);
     expect(await allowed(bot, can('impersonate', 'users', undefined, '', 'bob'))).toBe(false);
     expect(await rightsOf(bot, needed, true)).toEqual([]);
+    // The ServiceMonitor the apiserver keeps: the Service's metrics port, the Service's own selector.
+    const monitor = (await admin
+      .makeApiClient(CustomObjectsApi)
+      .getNamespacedCustomObject({ ...serviceMonitors, namespace: ns.release, name: release })) as ServiceMonitorObject;
+    expect(monitor.metadata?.labels).toMatchObject({ release: 'prometheus', 'app.kubernetes.io/instance': release });
+    expect(monitor.spec?.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
+    const service = await admin.makeApiClient(CoreV1Api).readNamespacedService({ name: release, namespace: ns.release });
+    expect(monitor.spec?.selector?.matchLabels).toEqual({ 'app.kubernetes.io/name': 'matterops', 'app.kubernetes.io/instance': release });
+    expect(service.metadata?.labels).toMatchObject(monitor.spec!.selector!.matchLabels!);
+    expect(service.spec?.ports?.find((p) => p.name === 'metrics')).toMatchObject({ port: 9090, targetPort: 'metrics' });
+    const container = deployment.spec!.template.spec!.containers[0]!;
+    expect(container.ports).toContainEqual({ name: 'metrics', containerPort: 9090, protocol: 'TCP' });
+    expect(container.env).toContainEqual({ name: 'MATTEROPS_METRICS_LISTEN', value: '0.0.0.0:9090' });
   });
 
   it('uninstalls leaving nothing of the release behind, in any namespace or cluster-wide', async () => {
@@ -234,6 +342,10 @@ describe('the chart in the sandbox apiserver', () => {
       ...(await admin.makeApiClient(AppsV1Api).listDeploymentForAllNamespaces({ labelSelector: selector })).items,
       ...(await admin.makeApiClient(PolicyV1Api).listPodDisruptionBudgetForAllNamespaces({ labelSelector: selector })).items,
     ].map((o) => `${o.kind ?? ''} ${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`);
+    const monitors = (await admin.makeApiClient(CustomObjectsApi).listClusterCustomObject({ ...serviceMonitors, labelSelector: selector })) as {
+      items: ServiceMonitorObject[];
+    };
+    left.push(...monitors.items.map((o) => `ServiceMonitor ${o.metadata?.name ?? ''}`));
     expect(left).toEqual([]);
     expect(await allowed(bot, can('list', 'mattermosts', undefined, mm))).toBe(false);
     // What the chart documents as kept: the Secret the team created (and what serve wrote in the state namespace).
