@@ -119,7 +119,8 @@ const serviceMonitorCrd = {
         name: 'v1',
         served: true,
         storage: true,
-        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        // The client's name for x-kubernetes-preserve-unknown-fields (it drops the JSON spelling): keep whatever the chart writes.
+        schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } },
       },
     ],
   },
@@ -131,8 +132,20 @@ interface ServiceMonitorObject {
 
 beforeAll(async () => {
   const crds = admin.makeApiClient(ApiextensionsV1Api);
-  await crds.createCustomResourceDefinition({ body: serviceMonitorCrd }).catch((e: unknown) => {
-    if ((e as { code?: number }).code !== 409) throw e; // left by a killed run: the same minimal kind
+  const create = () => crds.createCustomResourceDefinition({ body: serviceMonitorCrd });
+  await create().catch(async (e: unknown) => {
+    if ((e as { code?: number }).code !== 409) throw e;
+    // Left by a killed run (or still going from the last one): gone first, so this file's schema is the one.
+    await crds.deleteCustomResourceDefinition({ name: serviceMonitorCrd.metadata.name }).catch(() => undefined);
+    await waitFor(
+      () =>
+        crds.readCustomResourceDefinition({ name: serviceMonitorCrd.metadata.name }).then(
+          () => false,
+          (r: unknown) => (r as { code?: number }).code === 404,
+        ),
+      { what: 'the old ServiceMonitor CRD gone', timeoutMs: 30_000, intervalMs: 250 },
+    );
+    await create();
   });
   await waitFor(
     async () =>
