@@ -27,7 +27,7 @@ const layers: readonly { name: string; holds: readonly string[] }[] = [
   { name: 'verb spec', holds: ['verb.ts', 'verb-context.ts', 'registry.ts', 'core-settings.ts'] },
   { name: 'grammar', holds: ['grammar/', 'resolve-installation.ts'] },
   { name: 'change', holds: ['change/'] },
-  { name: 'features', holds: ['incidents/', 'schedule/', 'digest/'] },
+  { name: 'features', holds: ['incidents/', 'schedule/', 'digest/', 'last-good-backups.ts'] },
   { name: 'verbs', holds: ['verbs/'] },
   { name: 'pipeline', holds: ['pipeline.ts', 'error-reply.ts', 'create-core.ts'] },
 ];
