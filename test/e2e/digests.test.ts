@@ -101,7 +101,7 @@ describe('scheduled digests', () => {
       type: 'O',
     });
     const elsewhere = await slash('MM_TOKEN_ALICE', `/k8s schedule add "0 9 * * *" status mattermost --channel ${bobs.name}`);
-    expect(elsewhere.text).toContain(`you are not a member of a channel ~${bobs.name}, so a schedule may not post there`);
+    expect(elsewhere.text).toContain(`you are not a member of a channel ~${bobs.name} the bot is in, so a schedule may not post there`);
     expect((await schedulesStored()).map((s) => [s.id, s.cron, s.owner.name])).toEqual([['s1', '* * * * *', '@alice']]);
   }, 60_000);
 
