@@ -215,6 +215,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
               clock,
               logger,
               metrics,
+              lastGoodBackups: app.lastGoodBackups,
             }),
           ]
         : []),

@@ -39,6 +39,7 @@ export const IncidentsConfigSchema = z
     notStable: delay,
     holdDown: delay,
     coolDown: delay,
+    backupTooOld: delay,
   })
   .default({ enabled: true });
 export type IncidentsConfig = z.infer<typeof IncidentsConfigSchema>;
@@ -54,6 +55,7 @@ export const incidentDelays = {
   notStable: 'notStableMs',
   holdDown: 'holdDownMs',
   coolDown: 'coolDownMs',
+  backupTooOld: 'backupTooOldMs',
 } as const;
 
 const envName = (d: string): string => `MATTEROPS_INCIDENT_${d.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

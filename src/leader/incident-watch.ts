@@ -10,6 +10,7 @@ import { IncidentTracker } from '../core/incidents/incident-tracker.ts';
 import { channelFor, routesDocument } from '../core/incidents/routes.ts';
 import { ThreadKeeper } from '../core/incidents/thread-keeper.ts';
 import type { Thresholds } from '../core/incidents/thresholds.ts';
+import type { LastGoodBackups } from '../core/last-good-backups.ts';
 import type { Clock, Timer } from '../core/ports/clock.ts';
 import { installationLabel } from '../adapters/kubernetes/incident-objects.ts';
 import { kinds, type ResourceKind } from '../core/model/resource.ts';
@@ -20,6 +21,7 @@ import { OpenIncidentsGauge } from '../core/incidents/open-incidents-gauge.ts';
 import { ruleNames } from '../core/incidents/rules/index.ts';
 import type { Notifier } from '../core/ports/notifier.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
+import type { InstallationSnapshot } from '../core/incidents/snapshot.ts';
 import { InstallationSnapshots, type WatchedKind } from './installation-snapshots.ts';
 import { aborted, type Runnable } from './runnable.ts';
 
@@ -39,6 +41,11 @@ export interface IncidentWatchDeps {
   metrics: Metrics;
   /** How long changes gather before snapshots are judged (a rollout touches many objects at once). */
   gatherMs?: number;
+  /**
+   * The newest good backup per installation, from the leader's 5-minute read of the store
+   * (last-good-backups-refresh.ts), for the backup-too-old rule; undefined: backups are off.
+   */
+  lastGoodBackups?: Pick<LastGoodBackups, 'newestGood' | 'onRead'> | undefined;
 }
 
 /**
@@ -77,15 +84,29 @@ export function incidentWatch(d: IncidentWatchDeps): Runnable {
       let live = false;
       let gather: Timer | undefined;
       let expiry: Timer | undefined;
+      const snapshotOf = (key: string): InstallationSnapshot => {
+        const snapshot = index.snapshot(key);
+        const newest = d.lastGoodBackups?.newestGood(snapshot);
+        return newest === undefined ? snapshot : { ...snapshot, newestGoodBackup: newest };
+      };
       const judge = (): void => {
         gather = undefined;
         for (const key of dirty) {
           const [namespace = '', name = ''] = key.split('/');
-          if (index.has(key)) tracker.observe(index.snapshot(key));
+          if (index.has(key)) tracker.observe(snapshotOf(key));
           else tracker.forget({ namespace, name });
         }
         dirty.clear();
       };
+      const touch = (key: string): void => {
+        dirty.add(key);
+        if (live) gather ??= d.clock.after(d.gatherMs ?? 200, judge);
+      };
+      // A read of the store is news for the backup rule though no object changed (the backup grew old, or a new one is there).
+      const unsubscribe = d.lastGoodBackups?.onRead((i) => {
+        const key = `${i.namespace}/${i.name}`;
+        if (index.has(key)) touch(key);
+      });
       const watches: Watching[] = [];
       for (const [kind, resource, selectors] of watched) {
         for (const namespace of d.namespaces ?? [undefined]) {
@@ -93,9 +114,7 @@ export function incidentWatch(d: IncidentWatchDeps): Runnable {
           watches.push(
             d.watch.watch(spec, (event) => {
               const key = index.apply(kind, event);
-              if (!key) return;
-              dirty.add(key);
-              if (live) gather ??= d.clock.after(d.gatherMs ?? 200, judge);
+              if (key) touch(key);
             }),
           );
         }
@@ -117,6 +136,7 @@ export function incidentWatch(d: IncidentWatchDeps): Runnable {
         }
         await aborted(signal);
       } finally {
+        unsubscribe?.();
         gather?.cancel();
         expiry?.cancel();
         await Promise.all(watches.map((w) => w.stop()));

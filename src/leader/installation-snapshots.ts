@@ -46,6 +46,7 @@ function resourceOf(object: WatchedObject): InstallationSnapshot['resource'] {
     state: status.state,
     error: status.error,
     version: status.version,
+    createdAt: metadata.creationTimestamp === undefined ? undefined : new Date(metadata.creationTimestamp),
   };
 }
 

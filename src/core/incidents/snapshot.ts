@@ -83,6 +83,8 @@ export interface InstallationSnapshot {
         state?: string | undefined;
         error?: string | undefined;
         version?: string | undefined;
+        /** The CR's creationTimestamp: an installation younger than the backup threshold needs no backup yet. */
+        createdAt?: Date | undefined;
       }
     | undefined;
   pods: PodSnapshot[];
@@ -90,6 +92,12 @@ export interface InstallationSnapshot {
   replicaSets: ReplicaSetSnapshot[];
   jobs: JobSnapshot[];
   events: EventSnapshot[];
+  /**
+   * When its newest good (complete) backup started, from the leader's slow read of the store
+   * (core/last-good-backups.ts): null when the store holds none; the field is absent when backups
+   * are off or the store was not read for it yet, so no rule judges backups it knows nothing of.
+   */
+  newestGoodBackup?: Date | null | undefined;
 }
 
 /** `namespace/name`, how incidents and routes name an installation. */

@@ -19,6 +19,12 @@ export const ThresholdsSchema = z.object({
   unavailableMs: z.number().int().min(0).default(minutes(5)),
   /** A CR reconciling (or in another state than stable) longer than this. */
   notStableMs: z.number().int().min(0).default(minutes(10)),
+  /** The newest good backup older than this (or none, for an installation older than this) is a warning; 0: off. */
+  backupTooOldMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(minutes(26 * 60)),
   /** A finding gone this long resolves its incident (a flapping pod keeps one thread). */
   holdDownMs: z.number().int().min(0).default(30_000),
   /** A relapse within this long after the resolution reopens the same thread. */

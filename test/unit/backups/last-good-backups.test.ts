@@ -122,6 +122,30 @@ describe('LastGoodBackups', () => {
   });
 });
 
+describe('LastGoodBackups for the backup-too-old rule', () => {
+  it('answers the newest good backup (null: none in the store, undefined: not read) and tells each read', async () => {
+    const store = new FakeBackupStore('');
+    const last = new LastGoodBackups(new FakeMetrics(), store);
+    const reads: string[] = [];
+    const stop = last.onRead((i) => reads.push(`${i.namespace}/${i.name}`));
+    store.putBackup(metadata(chat, '20261127-080000-aaaa'));
+    expect(last.newestGood(chat)).toBeUndefined();
+    await last.refreshAll([chat, staging]);
+    expect([last.newestGood(chat), last.newestGood(staging)]).toEqual([new Date('2026-11-27T08:00:00Z'), null]);
+    expect(reads).toEqual(['chat/mattermost', 'staging/mattermost-staging']);
+    store.putBackup(metadata(staging, '20261127-090000-cccc'));
+    stop();
+    await last.refresh(staging);
+    expect(last.newestGood(staging)).toEqual(new Date('2026-11-27T09:00:00Z'));
+    expect(reads).toHaveLength(2);
+    // Gone from the cluster, or leading ended: nothing known.
+    await last.refreshAll([staging]);
+    expect(last.newestGood(chat)).toBeUndefined();
+    last.withdraw();
+    expect(last.newestGood(staging)).toBeUndefined();
+  });
+});
+
 describe("the leader's refresh", () => {
   it('reads every installation when it starts leading and every few minutes, and withdraws the series when leading ends', async () => {
     const clock = new FakeClock(new Date('2026-11-27T09:00:00Z'));

@@ -169,6 +169,37 @@ describe('replica failure', () => {
     ]);
   });
 
+  it('backup too old: a warning once the newest good backup is older than 26 h, or none 26 h after creation; not without a store read', () => {
+    const hour = 3600;
+    const resource = { generation: 1, observedGeneration: 1, state: 'stable', createdAt: at(-30 * 24 * hour) };
+    const withBackup = (newest: Date | null | undefined, created = resource.createdAt) =>
+      installation([healthyPod('mm-a')], { resource: { ...resource, createdAt: created }, newestGoodBackup: newest });
+    expect(find(withBackup(at(-25 * hour)))).toEqual([]);
+    expect(find(withBackup(at(-27 * hour)))).toEqual([
+      {
+        rule: 'backup-too-old',
+        part: '',
+        severity: 'warning',
+        title: 'the newest good backup is older than 26 h',
+        since: at(-hour),
+        openAfterMs: 0,
+        affected: [],
+        evidence: { facts: [{ label: 'newest good backup', value: '2026-11-26 06:00:00 UTC' }], lines: [] },
+      },
+    ]);
+    // The title does not grow with the age: a day later it is the same incident with nothing new to say.
+    expect(find(withBackup(at(-27 * hour)), at(24 * hour))[0]?.title).toBe('the newest good backup is older than 26 h');
+    // None at all: a new installation is not reported before it could have had a backup...
+    expect(find(withBackup(null, at(-25 * hour)))).toEqual([]);
+    // ...one that never had any is, from 26 h after it was created.
+    expect(find(withBackup(null))).toEqual([
+      expect.objectContaining({ rule: 'backup-too-old', title: 'no good backup in the 26 h since it was created', since: at(-30 * 24 * hour + 26 * hour) }),
+    ]);
+    // Backups off, or the store not read yet: nothing known, nothing found.
+    expect(find(withBackup(undefined))).toEqual([]);
+    expect(findingsOf(withBackup(at(-27 * hour)), t0, { ...t, backupTooOldMs: 0 })).toEqual([]);
+  });
+
   // Last, after every rule above has found something: the list the incidents-open metric shows.
   it('lists in ruleNames exactly the rules found above, each name a metric label value', () => {
     expect([...seen].sort()).toEqual([...ruleNames].sort());

@@ -11,8 +11,10 @@ import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { incidentWatch } from '../../../src/leader/incident-watch.ts';
 import { incidentsOpen } from '../../../src/core/metrics-catalog.ts';
 import { ruleNames } from '../../../src/core/incidents/rules/index.ts';
+import { LastGoodBackups } from '../../../src/core/last-good-backups.ts';
+import { FakeBackupStore } from '../../fakes/fake-backup-store.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
-import { FakeClusterWatch } from '../../fakes/fake-cluster-watch.ts';
+import { FakeClusterWatch, type FakeObject } from '../../fakes/fake-cluster-watch.ts';
 import { FakeMetrics } from '../../fakes/fake-metrics.ts';
 import { FakeNotifier, textOf } from '../../fakes/fake-notifier.ts';
 import { FakeStateBackend, FakeStateStore } from '../../fakes/fake-state-store.ts';
@@ -30,6 +32,7 @@ function leader(
   notifier: FakeNotifier,
   backend: FakeStateBackend,
   metrics: FakeMetrics = new FakeMetrics(),
+  lastGoodBackups?: LastGoodBackups,
 ): () => Promise<void> {
   const runnable = incidentWatch({
     watch: cluster,
@@ -41,6 +44,7 @@ function leader(
     clock,
     logger: silentLogger,
     metrics,
+    lastGoodBackups,
   });
   const controller = new AbortController();
   const running = runnable.start(controller.signal);
@@ -129,5 +133,45 @@ describe('incident watch', () => {
 
     await stop();
     expect(ruleNames.map(open)).toEqual(ruleNames.map(() => undefined));
+  });
+
+  it('a newest good backup older than 26 h opens a warning at the store read that finds it so, and a new backup resolves it', async () => {
+    const clock = new FakeClock(t0);
+    const cluster = new FakeClusterWatch({ clock });
+    const old = mattermostCr('chat', 'mattermost');
+    cluster.put(kinds.mattermost, { ...old, metadata: { ...old.metadata, creationTimestamp: '2026-10-01T00:00:00Z' } as FakeObject['metadata'] });
+    cluster.put(kinds.pod, runningPod('chat', 'mattermost', 'mattermost-a'));
+    const store = new FakeBackupStore('');
+    const backup = (id: string) => ({
+      format: 'matterops-backup/v1' as const,
+      id,
+      installation: { namespace: 'chat', name: 'mattermost' },
+      dumpKey: `chat/mattermost/${id}/dump.pgcustom`,
+      startedAt: '2026-11-26T06:00:00.000Z',
+      finishedAt: '2026-11-26T06:00:05.000Z',
+      sizeBytes: 64,
+      sha256: 'cd'.repeat(32),
+      pgVersion: '15.14',
+      rowCounts: {},
+      requestedBy: 'alice',
+    });
+    store.putBackup(backup('20261126-060000-aaaa')); // 27 h before t0
+    const lastGood = new LastGoodBackups(new FakeMetrics(), store);
+    const notifier = new FakeNotifier(['incidents']);
+    leader(cluster, clock, notifier, new FakeStateBackend(), new FakeMetrics(), lastGood);
+    await clock.advance(1_000);
+    expect(notifier.posts).toEqual([]); // the store not read yet: nothing known of backups
+
+    await lastGood.refresh({ namespace: 'chat', name: 'mattermost' });
+    await clock.advance(1_000);
+    expect(notifier.posts.map((p) => textOf(p.reply).split('\n')[0])).toEqual(['WARNING chat/mattermost: the newest good backup is older than 26 h']);
+
+    store.putBackup(backup('20261127-090000-bbbb'));
+    await lastGood.refresh({ namespace: 'chat', name: 'mattermost' });
+    await clock.advance(40_000);
+    expect(notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]])).toEqual([
+      ['', 'RESOLVED chat/mattermost: the newest good backup is older than 26 h'],
+      ['p1', 'resolved after 1 h: the newest good backup is older than 26 h no longer seen'], // too old since 08:00, 26 h after the backup
+    ]);
   });
 });

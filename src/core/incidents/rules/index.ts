@@ -5,6 +5,7 @@ import type { Thresholds } from '../thresholds.ts';
 import { configError } from './config-error.ts';
 import { crashLoop } from './crash-loop.ts';
 import { evictions } from './evictions.ts';
+import { backupTooOld } from './backup-too-old.ts';
 import { backupFailed, updateJobFailed } from './failed-job.ts';
 import { imagePull } from './image-pull.ts';
 import { notStable } from './not-stable.ts';
@@ -25,6 +26,7 @@ export const allRules: readonly Rule[] = [
   notStable,
   updateJobFailed,
   backupFailed,
+  backupTooOld,
   evictions,
   replicaFailure,
 ];
@@ -45,6 +47,7 @@ export const ruleNames: readonly string[] = [
   'not-stable',
   'update-job-failed',
   'backup-failed',
+  'backup-too-old',
   'evicted',
   'replica-failure',
 ];
