@@ -32,6 +32,23 @@ export function auditLogContract(label: string, subject: () => AuditSubject): vo
       expect(forMm[0]?.objectKind).toBeUndefined();
     });
 
+    it('reads back the undo an applied change carries, and none where it carries none', async () => {
+      const { audit, namespace } = subject();
+      const at = new Date(Date.UTC(2026, 10, 27, 11, 0, 0));
+      const base = { at, verb: 'upgrade', requester: '@alice', via: 'mattermost ~ops', cluster: 'sandbox-bot', namespace, installation: 'mm-undo' };
+      const applied: AuditEntry = {
+        ...base,
+        operationId: 'u1',
+        phase: 'applied',
+        detail: 'image mattermost/mattermost-enterprise-edition:9.8.1 -> mattermost/mattermost-team-edition:9.9.0',
+        undo: { verb: 'upgrade', positionals: ['mm-undo', '9.8.1'], flags: { image: 'mattermost/mattermost-enterprise-edition' } },
+      };
+      const succeeded: AuditEntry = { ...base, at: new Date(at.getTime() + 1_000), operationId: 'u1', phase: 'succeeded', detail: 'stable' };
+      await audit.record(applied);
+      await audit.record(succeeded);
+      expect(await audit.query({ namespace, installation: 'mm-undo', since: at })).toEqual([applied, succeeded]);
+    });
+
     it("keeps an Event about the bot's own state on its ConfigMap apart from installations", async () => {
       const { audit, namespace } = subject();
       const at = new Date(Date.UTC(2026, 10, 27, 10, 0, 0));

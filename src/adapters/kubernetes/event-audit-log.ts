@@ -4,11 +4,14 @@
  * annotations so reading back does not parse prose.
  */
 import { CoreV1Api, type CoreV1Event, type KubeConfig } from '@kubernetes/client-node';
+import { UndoSchema, type Undo } from '../../core/model/undo.ts';
 import { auditPhases, type AuditEntry, type AuditLog, type AuditPhase } from '../../core/ports/audit-log.ts';
 import { toMatteropsError } from './kube-errors.ts';
 
 const prefix = 'matterops.io/';
 const fields = ['operation', 'phase', 'verb', 'requester', 'via', 'cluster'] as const;
+/** The inverse of an applied change (model/undo.ts), as JSON. */
+const undoAnnotation = `${prefix}undo`;
 
 /** `scale` -> `MatteropsScale`, the reason `kubectl describe` shows. */
 export const auditReason = (verb: string): string =>
@@ -25,6 +28,7 @@ export function toEvent(entry: AuditEntry): CoreV1Event {
     [`${prefix}requester`]: entry.requester,
     [`${prefix}via`]: entry.via,
     [`${prefix}cluster`]: entry.cluster,
+    ...(entry.undo ? { [undoAnnotation]: JSON.stringify(entry.undo) } : {}),
   };
   return {
     metadata: { generateName: `${entry.installation}.matterops.`, namespace: entry.namespace, annotations, labels: { 'matterops.io/audit': 'true' } },
@@ -45,11 +49,27 @@ export function toEvent(entry: AuditEntry): CoreV1Event {
   };
 }
 
-function fromEvent(event: CoreV1Event): AuditEntry | undefined {
+/**
+ * The undo an Event carries, checked again as it is read: anyone with `create` on Events can write
+ * one, so an annotation that is not a valid undo is ignored (the entry is read without it).
+ */
+function undoFrom(value: string | undefined): Undo | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed = UndoSchema.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The audit entry an Event is, when it is one of ours (exported for the adapter's unit test). */
+export function fromEvent(event: CoreV1Event): AuditEntry | undefined {
   const a = event.metadata.annotations ?? {};
   const values = Object.fromEntries(fields.map((f) => [f, a[`${prefix}${f}`] ?? ''])) as Record<(typeof fields)[number], string>;
   if (!auditPhases.includes(values.phase as AuditPhase)) return undefined;
   const detail = (event.message ?? '').replace(/^[^:]+: [^:]+: /, '').replace(/ \(op \w+\)$/, '');
+  const undo = undoFrom(a[undoAnnotation]);
   return {
     at: new Date(event.lastTimestamp ?? event.metadata.creationTimestamp ?? 0),
     operationId: values.operation,
@@ -62,6 +82,7 @@ function fromEvent(event: CoreV1Event): AuditEntry | undefined {
     installation: event.involvedObject.name ?? '',
     ...(event.involvedObject.kind === 'ConfigMap' ? { objectKind: 'ConfigMap' as const } : {}),
     detail,
+    ...(undo ? { undo } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { changePhasesTotal } from '../metrics-catalog.ts';
 import type { InstallationRef } from '../model/installation-ref.ts';
 import { redactSecrets } from '../text/redact.ts';
 import type { Caller } from '../model/caller.ts';
+import type { Undo } from '../model/undo.ts';
 
 export interface AuditStep {
   operationId: string;
@@ -18,6 +19,8 @@ export interface AuditStep {
   target: InstallationRef;
   phase: AuditPhase;
   detail: string;
+  /** The inverse of an applied change, when it has one (the draft's `undo`). */
+  undo?: Undo;
 }
 
 export const viaOf = (caller: Pick<Caller, 'via' | 'channel'>): string => (caller.channel ? `${caller.via} ~${caller.channel}` : caller.via);
@@ -44,6 +47,7 @@ export async function recordStep(deps: AuditDeps, step: AuditStep): Promise<void
     namespace: step.target.namespace,
     installation: step.target.name,
     detail: redactSecrets(step.detail),
+    ...(step.undo ? { undo: step.undo } : {}),
   };
   logger.info({ audit: true, ...entry, at: entry.at.toISOString() }, `${step.phase}: ${step.requester} ${entry.detail}`);
   try {

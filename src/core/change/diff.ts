@@ -3,11 +3,11 @@
  * Computed from the installation before and as the server-side dry run says it would be after,
  * so the user reads what the apiserver will store, not what we meant to send.
  */
-import type { EnvVar, Installation } from '../model/installation.ts';
+import { defaultImageRepository, type EnvVar, type Installation } from '../model/installation.ts';
 import { excerpt } from '../text/excerpt.ts';
 import { looksLikeCredential, looksSecret, secretMask } from '../text/redact.ts';
 
-const imageOf = (i: Installation): string => `${i.spec.image ?? 'mattermost/mattermost-enterprise-edition'}:${i.spec.version ?? '?'}`;
+const imageOf = (i: Installation): string => `${i.spec.image ?? defaultImageRepository}:${i.spec.version ?? '?'}`;
 
 /** How much of a long env value a diff or `env list` shows. */
 const envValueLength = 80;

@@ -83,8 +83,11 @@ export async function auditOutcome(deps: ChangeDeps, record: InFlightRecord, out
   }
 }
 
+/** What an `applied` entry says: its line, and the change's inverse when it has one. */
+export type Applied = Pick<AuditStep, 'detail' | 'undo'>;
+
 /** Runs a write, auditing it as `applied`, or its failure (`denied` when refused) before it is thrown. */
-export async function auditedWrite<T>(deps: ChangeDeps, record: InFlightRecord, write: () => Promise<T>, applied: (result: T) => string): Promise<T> {
+export async function auditedWrite<T>(deps: ChangeDeps, record: InFlightRecord, write: () => Promise<T>, applied: (result: T) => Applied): Promise<T> {
   let result: T;
   try {
     result = await write();
@@ -93,7 +96,7 @@ export async function auditedWrite<T>(deps: ChangeDeps, record: InFlightRecord, 
     await recordStep(deps, { ...auditStepOf(record), phase, detail: `${record.summary}: ${(error as Error).message}` });
     throw error;
   }
-  await recordStep(deps, { ...auditStepOf(record), phase: 'applied', detail: applied(result) });
+  await recordStep(deps, { ...auditStepOf(record), phase: 'applied', ...applied(result) });
   return result;
 }
 
@@ -118,7 +121,8 @@ export async function execute(commandCtx: ChangeContext, deps: ChangeDeps, plann
               deps,
               record,
               () => firstWriteWithReplan(ctx, deps, planned, holding.lost),
-              (w) => w.plan.diff.join(', '),
+              // The inverse of the plan as applied: a replan read the installation again.
+              (w) => ({ detail: w.plan.diff.join(', '), ...(w.plan.draft.undo ? { undo: w.plan.draft.undo } : {}) }),
             );
             applied = first;
             progress(`applied: ${first.plan.diff.join(', ')}`);
@@ -131,7 +135,7 @@ export async function execute(commandCtx: ChangeContext, deps: ChangeDeps, plann
             deps,
             record,
             () => writeStep(actingGateway(ctx, deps), full, 'apply'),
-            () => `${step.action.kind} ${describeObject(step)}`,
+            () => ({ detail: `${step.action.kind} ${describeObject(step)}` }),
           );
           progress(`applied: ${step.action.kind} ${describeObject(step)}`);
           return { written };

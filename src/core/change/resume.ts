@@ -102,7 +102,7 @@ const writeOnResume =
       deps,
       record,
       () => writeStep(gateway, full, 'apply').catch((error: unknown) => madeBefore(error, step)),
-      () => `${what} (after a matterops restart)`,
+      () => ({ detail: `${what} (after a matterops restart)` }),
     );
     progress(`applied after a restart: ${what}`);
     return { written };

@@ -8,6 +8,7 @@ import type { InstallationRef } from './installation-ref.ts';
 import type { Reply } from '../reply.ts';
 import type { Risk } from './risk.ts';
 import type { Step } from './step.ts';
+import type { Undo } from './undo.ts';
 
 export interface ChangeDraft {
   kind: 'change';
@@ -30,6 +31,11 @@ export interface ChangeDraft {
    * but deleting backups with `--prune` needs `prune-backups`.
    */
   authorizeAs?: string;
+  /**
+   * The change that puts back what this one replaces (model/undo.ts), decided now from the
+   * installation as it is; the `applied` audit entry carries it. Absent: no clean inverse.
+   */
+  undo?: Undo;
   /** Policy limits this change must respect, checked after authorisation. */
   limits?: { replicas?: number; version?: string };
 }

@@ -63,6 +63,9 @@ export const MattermostResourceSchema = z
   .loose();
 export type MattermostResource = z.infer<typeof MattermostResourceSchema>;
 
+/** The image repository the operator runs when a CR names none (`spec.image` unset). */
+export const defaultImageRepository = 'mattermost/mattermost-enterprise-edition';
+
 /** An env var of the installation; a value from a secret or config map has no value here. */
 export interface EnvVar {
   name: string;

@@ -1,4 +1,6 @@
 /** Who did what, from where, with what result: written as Kubernetes Events, read back by `audit`. */
+import type { Undo } from '../model/undo.ts';
+
 export const auditPhases = ['requested', 'denied', 'confirmed', 'cancelled', 'applied', 'succeeded', 'failed', 'timed-out'] as const;
 export type AuditPhase = (typeof auditPhases)[number];
 
@@ -21,6 +23,8 @@ export interface AuditEntry {
   objectKind?: 'ConfigMap';
   /** One readable line: the plan or the outcome. */
   detail: string;
+  /** On an `applied` change with a clean inverse: the change that puts it back (model/undo.ts). */
+  undo?: Undo;
 }
 
 export interface AuditQuery {

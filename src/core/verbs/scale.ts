@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema, WholeNumberSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../model/draft.ts';
+import { undoOf } from '../model/undo.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 import { writeThenWait } from '../change/installation-steps.ts';
@@ -36,6 +37,8 @@ export const scale = defineChange<ScaleOperation>({
   async plan(ctx, op): Promise<ChangeDraft> {
     const before = await resolveInstallation(ctx, op.name);
     const from = before.spec.replicas ?? 1;
+    // Back to the replicas written before; none when the CR had none (its size preset decided).
+    const undo = before.spec.replicas !== undefined ? undoOf('scale', [before.name, String(from)]) : undefined;
     return {
       kind: 'change',
       target: targetOf(ctx, before),
@@ -45,6 +48,7 @@ export const scale = defineChange<ScaleOperation>({
       summary: `scale ${before.namespace}/${before.name}: replicas ${from} -> ${op.replicas}`,
       notes: op.replicas === 0 ? ['Scaling to 0 stops Mattermost: nobody can use it until it is scaled up again.'] : [],
       limits: { replicas: op.replicas },
+      ...(undo ? { undo } : {}),
     };
   },
 });

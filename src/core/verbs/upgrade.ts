@@ -9,6 +9,8 @@ import { quoted } from '../text/excerpt.ts';
 import { ChangeVerbFlagsSchema } from '../grammar/change-flags.ts';
 import { InstallationNameSchema } from '../grammar/common-schemas.ts';
 import type { ChangeDraft } from '../model/draft.ts';
+import { defaultImageRepository, type Installation } from '../model/installation.ts';
+import { undoOf, type Undo } from '../model/undo.ts';
 import { resolveInstallation, targetOf } from '../resolve-installation.ts';
 import { defineChange } from '../verb.ts';
 import { writeThenWait } from '../change/installation-steps.ts';
@@ -35,6 +37,18 @@ export const UpgradeSchema = ChangeVerbFlagsSchema.extend({
 });
 export type UpgradeOperation = z.infer<typeof UpgradeSchema>;
 
+/**
+ * Back to the version before, and with `--image` to the repository before (the operator's default
+ * when the CR named none); none when the version before is not one `upgrade` takes, or nothing changes.
+ */
+function upgradeUndo(before: Installation, op: UpgradeOperation): Undo | undefined {
+  const from = before.spec.version;
+  const imageBefore = before.spec.image ?? defaultImageRepository;
+  if (from === undefined || !semver.test(from)) return undefined;
+  if (from === op.version && (!op.image || op.image === imageBefore)) return undefined;
+  return undoOf('upgrade', [before.name, from], op.image ? { image: imageBefore } : {});
+}
+
 export const upgrade = defineChange<UpgradeOperation>({
   name: 'upgrade',
   summary: 'change the Mattermost version (runs the db migration job, then rolls the pods)',
@@ -50,6 +64,7 @@ export const upgrade = defineChange<UpgradeOperation>({
   async plan(ctx, op): Promise<ChangeDraft> {
     const before = await resolveInstallation(ctx, op.name);
     const from = before.spec.version ?? '?';
+    const undo = upgradeUndo(before, op);
     const notes = [
       'The operator runs the mattermost-update-check Job (db migrate) before it rolls the pods; database migrations cannot be undone by a downgrade.',
     ];
@@ -69,6 +84,7 @@ export const upgrade = defineChange<UpgradeOperation>({
       summary: `upgrade ${before.namespace}/${before.name}: ${from} -> ${op.version}`,
       notes,
       limits: { version: op.version },
+      ...(undo ? { undo } : {}),
     };
   },
 });
