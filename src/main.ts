@@ -37,6 +37,7 @@ import { parseDuration } from './core/text/duration.ts';
 import { createKubeClusterWatch } from './adapters/kubernetes/cluster-watch.ts';
 import { incidentThresholds } from './config/incident-thresholds.ts';
 import type { Thresholds } from './core/incidents/thresholds.ts';
+import { createChangeNote, type ChangeNote } from './core/incidents/change-note.ts';
 import { incidentWatch } from './leader/incident-watch.ts';
 import { leftoverSweep } from './leader/leftover-sweep.ts';
 import { mentionListenerRunnable } from './leader/mention-listener-runnable.ts';
@@ -194,7 +195,13 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
   const metrics = createPromMetrics(metricsCatalog, { processMetrics: true });
   const app: App = { config, clock: ports.clock, logger: ports.logger, ...createCore({ ...ports, pendingStore, metrics }, coreSettings(config)) };
   const { clock, logger } = app;
-  const alerts = config.alertmanager.token ? alertmanagerDuty(app, stateStore, metrics, config.alertmanager.token) : undefined;
+  // One change note for both kinds of incident: changes are audited in the cluster that is watched.
+  const note = createChangeNote({
+    audit: ports.audit(directory.defaultContext),
+    windowMs: incidentThresholds(config.incidents).changeWindowMs,
+    logger: ports.logger,
+  });
+  const alerts = config.alertmanager.token ? alertmanagerDuty(app, { store: stateStore, metrics, note }, config.alertmanager.token) : undefined;
   return {
     ...app,
     metrics,
@@ -216,6 +223,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
               logger,
               metrics,
               lastGoodBackups: app.lastGoodBackups,
+              note,
             }),
           ]
         : []),
@@ -266,7 +274,8 @@ function incidentWatchSettings(config: Config): { thresholds: Thresholds; defaul
  * installation it is about is routed. That installation and its status are read in the default
  * cluster, as the bot.
  */
-function alertmanagerDuty(app: App, store: StateStore, metrics: Metrics, token: string) {
+function alertmanagerDuty(app: App, parts: { store: StateStore; metrics: Metrics; note: ChangeNote }, token: string) {
+  const { store, metrics, note } = parts;
   const { config, clock, logger } = app;
   const gateway = app.clusters.get(app.clusters.defaultContext)!;
   const coolDownMs = incidentThresholds(config.incidents).coolDownMs;
@@ -276,6 +285,7 @@ function alertmanagerDuty(app: App, store: StateStore, metrics: Metrics, token: 
     logger,
     metrics,
     coolDownMs,
+    note,
     route: (chat) => {
       const byLabel = channelByLabel(chat.api, config.mattermost.team, logger);
       // The group's label first, else where its installation's incidents go (docs/incidents.md, Routing).

@@ -40,6 +40,7 @@ export const IncidentsConfigSchema = z
     holdDown: delay,
     coolDown: delay,
     backupTooOld: delay,
+    changeWindow: delay,
   })
   .default({ enabled: true });
 export type IncidentsConfig = z.infer<typeof IncidentsConfigSchema>;
@@ -56,6 +57,7 @@ export const incidentDelays = {
   holdDown: 'holdDownMs',
   coolDown: 'coolDownMs',
   backupTooOld: 'backupTooOldMs',
+  changeWindow: 'changeWindowMs',
 } as const;
 
 const envName = (d: string): string => `MATTEROPS_INCIDENT_${d.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

@@ -15,6 +15,12 @@ export interface Action {
   id: string;
   label: string;
   style: 'primary' | 'danger' | 'default';
+  /**
+   * A command line the button runs when clicked (an incident's Undo): as whoever clicks it, through
+   * the whole pipeline like a typed command, always asking before it applies. The adapter signs it
+   * into the button, so a click can carry no other; a button without it is a plan's Confirm/Cancel.
+   */
+  command?: string;
 }
 
 export type Block =

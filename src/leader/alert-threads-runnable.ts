@@ -6,6 +6,7 @@
  * once, on a follower it does nothing and the leader finds the delivery at its next look.
  */
 import { AlertThreads } from '../core/incidents/alertmanager/alert-threads.ts';
+import type { ChangeNote } from '../core/incidents/change-note.ts';
 import type { Incident } from '../core/incidents/incident.ts';
 import { ThreadKeeper } from '../core/incidents/thread-keeper.ts';
 import type { Clock } from '../core/ports/clock.ts';
@@ -30,6 +31,8 @@ export interface AlertThreadsDutyDeps {
   route: (chat: LeaderContext) => (incident: Incident) => Promise<string | undefined>;
   /** An installation's status now (the status verb's reply). */
   statusOf: (installation: { namespace: string; name: string }) => Promise<Reply>;
+  /** The change-aware note of a root about an installation (core/incidents/change-note.ts); default none. */
+  note?: ChangeNote;
 }
 
 export interface AlertThreadsDuty {
@@ -61,6 +64,7 @@ export function alertThreadsDuty(d: AlertThreadsDutyDeps): AlertThreadsDuty {
           route: d.route(chat),
           coolDownMs: d.coolDownMs,
           onOpened: (incident, thread) => postStatus(d, chat.notifier, incident, thread),
+          ...(d.note ? { note: d.note } : {}),
         });
         const openGauge = new OpenIncidentsGauge(d.metrics, [alertmanagerRule]);
         const threads = new AlertThreads({ store: d.store, keeper, clock: d.clock, logger: d.logger, openGauge });

@@ -5,6 +5,7 @@
  * threads (core/incidents/). The tracker starts only once every watch has listed, so incidents the
  * last leader left open are judged against the whole cluster, not a half-listed one.
  */
+import type { ChangeNote } from '../core/incidents/change-note.ts';
 import { IncidentEngine } from '../core/incidents/engine.ts';
 import { IncidentTracker } from '../core/incidents/incident-tracker.ts';
 import { channelFor, routesDocument } from '../core/incidents/routes.ts';
@@ -46,6 +47,8 @@ export interface IncidentWatchDeps {
    * (last-good-backups-refresh.ts), for the backup-too-old rule; undefined: backups are off.
    */
   lastGoodBackups?: Pick<LastGoodBackups, 'newestGood' | 'onRead'> | undefined;
+  /** The change-aware note of a root (core/incidents/change-note.ts); default none. */
+  note?: ChangeNote;
 }
 
 /**
@@ -67,7 +70,15 @@ const watched: [WatchedKind, ResourceKind, Pick<WatchSpec, 'labelSelector' | 'fi
 function trackerFor(d: IncidentWatchDeps): { tracker: IncidentTracker; keeper: ThreadKeeper } {
   const route = async (incident: { installation?: { namespace: string; name: string } | undefined }): Promise<string | undefined> =>
     channelFor((await d.store.read(routesDocument)).value, incident.installation, d.defaultChannel);
-  const keeper = new ThreadKeeper({ notifier: d.notifier, store: d.store, clock: d.clock, logger: d.logger, route, coolDownMs: d.thresholds.coolDownMs });
+  const keeper = new ThreadKeeper({
+    notifier: d.notifier,
+    store: d.store,
+    clock: d.clock,
+    logger: d.logger,
+    route,
+    coolDownMs: d.thresholds.coolDownMs,
+    ...(d.note ? { note: d.note } : {}),
+  });
   const openGauge = new OpenIncidentsGauge(d.metrics, ruleNames);
   return { tracker: new IncidentTracker({ engine: new IncidentEngine(d.thresholds), keeper, clock: d.clock, openGauge }), keeper };
 }

@@ -82,9 +82,9 @@ export function actionContextFor(
     root: place.target.rootId ?? place.postId,
     expires: pending.expiresAt.getTime(),
   };
-  return (actionId) => ({
+  return (action) => ({
     url: `${deps.publicUrl}/hooks/action`,
-    context: signButton(deps.signer, { ...claims, action: actionId === 'cancel' ? 'cancel' : 'confirm' }),
+    context: signButton(deps.signer, { ...claims, action: action.id === 'cancel' ? 'cancel' : 'confirm' }),
   });
 }
 

@@ -5,7 +5,7 @@
  * Every block is plain text and is escaped here (escape-markdown.ts): users' words never format
  * the post, notify a channel or make a link.
  */
-import type { Block, Reply, Tone } from '../../core/reply.ts';
+import type { Action, Block, Reply, Tone } from '../../core/reply.ts';
 import { codeBlock, escapeText, tableCell } from './escape-markdown.ts';
 
 export interface PostAction {
@@ -53,7 +53,7 @@ function renderBlock(block: Block): string {
 }
 
 /** Builds the buttons; `context` is what the adapter signs for each action (never shown to clients). */
-export type ActionContext = (actionId: string) => { url: string; context: Record<string, string> };
+export type ActionContext = (action: Action) => { url: string; context: Record<string, string> };
 
 export function renderPost(reply: Reply, actionContext?: ActionContext): RenderedPost {
   const [first, ...rest] = reply.blocks;
@@ -63,9 +63,7 @@ export function renderPost(reply: Reply, actionContext?: ActionContext): Rendere
   const attachment: Attachment = {
     color: toneColor[reply.tone],
     text: body,
-    ...(actions.length && actionContext
-      ? { actions: actions.map((a) => ({ id: a.id, name: a.label, style: a.style, integration: actionContext(a.id) })) }
-      : {}),
+    ...(actions.length && actionContext ? { actions: actions.map((a) => ({ id: a.id, name: a.label, style: a.style, integration: actionContext(a) })) } : {}),
   };
   return { message, props: { attachments: body || attachment.actions ? [attachment] : [] } };
 }

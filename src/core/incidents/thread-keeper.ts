@@ -11,6 +11,7 @@ import type { Logger } from '../ports/logger.ts';
 import { existingPost, type Notifier, type PostAddress, type PostRef } from '../ports/notifier.ts';
 import type { StateStore } from '../ports/state-store.ts';
 import type { Reply } from '../reply.ts';
+import type { ChangeNote } from './change-note.ts';
 import type { IncidentChange } from './incident-change.ts';
 import { notifiedState, type Incident } from './incident.ts';
 import { reopenedReply, resolvedReply, rootReply, updateReply } from './incident-replies.ts';
@@ -27,8 +28,8 @@ export interface ThreadKeeperDeps {
   route: (incident: Incident) => Promise<string | undefined>;
   /** Resolved threads are kept this long, so a relapse finds its thread (the engine's cool-down). */
   coolDownMs: number;
-  /** What the root shows besides the incident (the change-aware note); default nothing. */
-  decorate?: (incident: Incident) => Promise<Reply>;
+  /** What the root shows besides the incident: the change-aware note (change-note.ts); default nothing. */
+  note?: ChangeNote;
   /** Told when a thread's root is posted, with the thread to add to (an alert's installation status); default nothing. */
   onOpened?: (incident: Incident, thread: PostAddress) => void;
 }
@@ -142,10 +143,14 @@ export class ThreadKeeper {
   }
 
   private async root(incident: Incident): Promise<Reply> {
-    const base = rootReply(incident);
-    if (!this.d.decorate) return base;
-    const extra = await this.d.decorate(incident);
-    return { ...base, blocks: [...base.blocks, ...extra.blocks] };
+    // A note that fails costs the root its note, never the root.
+    const blocks = this.d.note
+      ? await this.d.note(incident).catch((e: unknown) => {
+          this.d.logger.warn({ incident: incident.key, err: (e as Error).message }, 'the change note of an incident failed');
+          return [];
+        })
+      : [];
+    return rootReply(incident, { blocks });
   }
 
   /** Saves one thread and forgets those resolved longer than the cool-down ago. */

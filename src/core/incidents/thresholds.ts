@@ -29,6 +29,8 @@ export const ThresholdsSchema = z.object({
   holdDownMs: z.number().int().min(0).default(30_000),
   /** A relapse within this long after the resolution reopens the same thread. */
   coolDownMs: z.number().int().min(0).default(minutes(30)),
+  /** An audited matterops change this long before an incident began is named on its root (change-note.ts). */
+  changeWindowMs: z.number().int().min(0).default(minutes(30)),
 });
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
 

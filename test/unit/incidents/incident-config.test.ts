@@ -21,6 +21,7 @@ describe('incident settings', () => {
       MATTEROPS_INCIDENT_IMAGE_PULL: '1m30s',
       MATTEROPS_INCIDENT_COOL_DOWN: '1h',
       MATTEROPS_INCIDENT_BACKUP_TOO_OLD: '2d',
+      MATTEROPS_INCIDENT_CHANGE_WINDOW: '10m',
     });
     expect(config.incidents).toMatchObject({ enabled: false, channel: 'sga4u9459ff3xkqfjaqr3zt1oa', namespaces: ['chat', 'staging'] });
     expect(incidentThresholds(config.incidents)).toEqual({
@@ -30,6 +31,7 @@ describe('incident settings', () => {
       imagePullMs: 90_000,
       coolDownMs: 3_600_000,
       backupTooOldMs: 2 * 86_400_000,
+      changeWindowMs: 600_000,
     });
   });
 
