@@ -113,16 +113,20 @@ export function replicaSetSnapshot(object: WatchedObject): ReplicaSetSnapshot {
   return { name: rs.metadata.name, desired: rs.spec?.replicas ?? 0, failure: condition(rs.status?.conditions, 'ReplicaFailure') };
 }
 
-/** Which installation a Job is about, and why: our backup Jobs by label, the operator's update check by owner. */
+/** The runner operations whose failure is an incident, as the runner Job's label names them (change/runner-job.ts). */
+const watchedOperations: ReadonlySet<string> = new Set<JobSnapshot['purpose']>(['backup', 'drill']);
+
+/** Which installation a Job is about, and why: our backup and drill Jobs by label, the operator's update check by owner. */
 function jobPlace(job: RawWorkload): { installation: string; purpose: JobSnapshot['purpose'] } | undefined {
   const labels = job.metadata.labels ?? {};
-  const backupOf = labels[backupLabels.operation] === 'backup' ? labels[backupLabels.installation] : undefined;
-  if (backupOf) return { installation: backupOf, purpose: 'backup' };
+  const operation = labels[backupLabels.operation];
+  const runnerOf = operation && watchedOperations.has(operation) ? labels[backupLabels.installation] : undefined;
+  if (runnerOf) return { installation: runnerOf, purpose: operation as 'backup' | 'drill' };
   const owner = job.metadata.ownerReferences?.find((o) => o.kind === 'Mattermost')?.name;
   return job.metadata.name === updateJobName && owner ? { installation: owner, purpose: 'update-check' } : undefined;
 }
 
-/** A Job the rules read (the operator's update check, our backups), or undefined for any other. */
+/** A Job the rules read (the operator's update check, our backups and drills), or undefined for any other. */
 export function jobSnapshot(object: WatchedObject): { installation: string; job: JobSnapshot } | undefined {
   const job = object as RawWorkload;
   const place = jobPlace(job);

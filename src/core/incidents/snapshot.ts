@@ -52,7 +52,7 @@ export interface ReplicaSetSnapshot {
   failure?: ConditionSnapshot | undefined;
 }
 
-export type JobPurpose = 'update-check' | 'backup';
+export type JobPurpose = 'update-check' | 'backup' | 'drill';
 
 export interface JobSnapshot {
   name: string;

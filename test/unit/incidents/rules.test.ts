@@ -105,7 +105,7 @@ describe('incident rules', () => {
     ]);
   });
 
-  it('update-check and backup Jobs: the newest failed one at once; a newer one running clears it', () => {
+  it('update-check, backup and drill Jobs: the newest failed one at once; a newer one running clears it', () => {
     const failed = {
       name: 'mattermost-update-check',
       purpose: 'update-check' as const,
@@ -120,13 +120,24 @@ describe('incident rules', () => {
       complete: false,
       failed: { status: 'True' as const, reason: 'BackoffLimitExceeded', since: at(-200) },
     };
-    const found = find(installation([healthyPod('mm-a')], { jobs: [failed, backup] }));
+    const drill = {
+      name: 'matterops-drill-z',
+      purpose: 'drill' as const,
+      createdAt: at(-100),
+      complete: false,
+      failed: { status: 'True' as const, reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', since: at(-60) },
+    };
+    const found = find(installation([healthyPod('mm-a')], { jobs: [failed, backup, drill] }));
     expect(found.map((f) => [f.rule, f.title, f.since])).toEqual([
       ['update-job-failed', "the operator's update-check Job failed (BackoffLimitExceeded)", at(-20)],
       ['backup-failed', 'the backup Job failed (BackoffLimitExceeded)', at(-200)],
+      ['drill-failed', 'the restore drill Job failed (BackoffLimitExceeded)', at(-60)],
     ]);
+    expect(found.find((f) => f.rule === 'drill-failed')).toMatchObject({ severity: 'critical', openAfterMs: 0, affected: ['Job/matterops-drill-z'] });
     const newer = { name: 'matterops-backup-y', purpose: 'backup' as const, createdAt: at(-10), complete: false };
     expect(find(installation([healthyPod('mm-a')], { jobs: [backup, newer] }))).toEqual([]);
+    // A backup that succeeds after a failed drill does not say the drill's backup restores.
+    expect(find(installation([healthyPod('mm-a')], { jobs: [drill, newer] })).map((f) => f.rule)).toEqual(['drill-failed']);
   });
 
   it('evictions: one finding per node, not per pod', () => {

@@ -1,5 +1,6 @@
 /**
- * Operator: the update-check Job failed; backups: our backup Job failed. Both at once, from the
+ * Operator: the update-check Job failed; backups: our backup Job, or our restore drill's Job,
+ * failed (a drill that fails says a backup may not restore: issue 11). Each at once, from the
  * newest Job of that purpose only: a later Job that runs or succeeds resolves the incident, though
  * the failed one stays until its TTL removes it.
  */
@@ -30,3 +31,4 @@ function failedNewest(s: InstallationSnapshot, purpose: JobPurpose, rule: string
 
 export const updateJobFailed: Rule = (s) => failedNewest(s, 'update-check', 'update-job-failed', "the operator's update-check Job");
 export const backupFailed: Rule = (s) => failedNewest(s, 'backup', 'backup-failed', 'the backup Job');
+export const drillFailed: Rule = (s) => failedNewest(s, 'drill', 'drill-failed', 'the restore drill Job');

@@ -6,7 +6,7 @@ import { configError } from './config-error.ts';
 import { crashLoop } from './crash-loop.ts';
 import { evictions } from './evictions.ts';
 import { backupTooOld } from './backup-too-old.ts';
-import { backupFailed, updateJobFailed } from './failed-job.ts';
+import { backupFailed, drillFailed, updateJobFailed } from './failed-job.ts';
 import { imagePull } from './image-pull.ts';
 import { notStable } from './not-stable.ts';
 import { oomKilled } from './oom-killed.ts';
@@ -27,6 +27,7 @@ export const allRules: readonly Rule[] = [
   updateJobFailed,
   backupFailed,
   backupTooOld,
+  drillFailed,
   evictions,
   replicaFailure,
 ];
@@ -48,6 +49,7 @@ export const ruleNames: readonly string[] = [
   'update-job-failed',
   'backup-failed',
   'backup-too-old',
+  'drill-failed',
   'evicted',
   'replica-failure',
 ];
