@@ -27,8 +27,11 @@ export const ScheduleOwnerSchema = z.object({
 export const ScheduleChannelSchema = z.object({ id: z.string().optional(), name: z.string().optional() });
 export type ScheduleChannel = z.infer<typeof ScheduleChannelSchema>;
 
-/** How a run ended; `claimed` is a run a scheduler took and has not finished (or died in). */
-export const runOutcomes = ['claimed', 'posted', 'quiet', 'skipped', 'failed'] as const;
+/**
+ * How a run ended; `claimed` is a run a scheduler took and has not finished (or died in). A
+ * digest is `posted` or `quiet`; a drill `done` (the backup verified) or `failed`.
+ */
+export const runOutcomes = ['claimed', 'posted', 'quiet', 'done', 'skipped', 'failed'] as const;
 export const ScheduleRunSchema = z.object({
   /** The firing time the run is for (ISO), or the time a test was asked for. */
   for: z.string(),
@@ -55,11 +58,18 @@ export const SeenSchema = z.record(
 );
 export type Seen = z.infer<typeof SeenSchema>;
 
+/**
+ * What a run does: post a status digest, or run a restore drill of one installation (`backup
+ * <name> --drill`, docs/backups.md). Documents kept before drills existed have no kind: status.
+ */
+export const scheduleKinds = ['status', 'drill'] as const;
+export type ScheduleKind = (typeof scheduleKinds)[number];
+
 export const ScheduleSchema = z.object({
   id: z.string(),
   cron: z.string(),
   timeZone: z.string(),
-  kind: z.literal('status'),
+  kind: z.enum(scheduleKinds).default('status'),
   scope: ScheduleScopeSchema,
   /** Post even when all is green and nothing changed (no quiet rule). */
   always: z.boolean(),
@@ -82,6 +92,10 @@ export type Schedules = z.infer<typeof SchedulesSchema>;
 
 /** `all` or `chat/mattermost`, as lists show it. */
 export const scopeText = (scope: ScheduleScope): string => ('all' in scope ? 'all' : `${scope.namespace}/${scope.name}`);
+
+/** What a run of it does, as lists and replies say it: "a status digest of all", "a restore drill of chat/mattermost". */
+export const postsText = (s: Pick<Schedule, 'kind' | 'scope'>): string =>
+  s.kind === 'drill' ? `a restore drill of ${scopeText(s.scope)}` : `a status digest of ${scopeText(s.scope)}`;
 
 /** `~ops`, or the channel's id when it was added in a channel without a name (a direct message). */
 export const channelText = (channel: ScheduleChannel, fallback = 'its channel'): string =>

@@ -1,11 +1,13 @@
 /**
- * `schedule add "<cron>" status [name|all] [--tz Zone] [--always] [--channel name]`: judges the
- * words, resolves the installation (authorised for `schedule` on it), and keeps the schedule with
- * the next free id in one compare-and-swap write.
+ * `schedule add "<cron>" status [name|all] [--tz Zone] [--always] [--channel name]` and
+ * `schedule add "<cron>" drill <name> [--tz Zone] [--channel name]`: judges the words, resolves the
+ * installation (authorised for `schedule` on it; a drill also for `backup`, which each run is), and
+ * keeps the schedule with the next free id in one compare-and-swap write.
  */
 import { MatteropsError, usageError } from '../errors.ts';
 import type { Caller } from '../model/caller.ts';
-import { type Schedule, type ScheduleChannel, type ScheduleScope } from '../model/schedule.ts';
+import { type Schedule, type ScheduleChannel, type ScheduleKind, type ScheduleScope } from '../model/schedule.ts';
+import { checkDrill, drillExample, drillScopeWord } from './check-drill.ts';
 import { schedulesDocument } from './schedules-document.ts';
 import { resolveInstallation } from '../resolve-installation.ts';
 import { quoted } from '../text/excerpt.ts';
@@ -24,18 +26,19 @@ const example = 'schedule add "0 9 * * 1-5" status all';
 /** A user forgot the quotes: `schedule add 0 9 * * 1-5 status` splits the expression into words. */
 const looksLikeCronField = (word: string | undefined): boolean => word !== undefined && /^[\d*/,-]+$/.test(word);
 
-/** The cron text and the scope's word, or a usage error that shows how to write them. */
-export function addWords(args: string[]): { cron: string; scope: string } {
-  const [cron, kind, scope = 'all', ...rest] = args;
+/** The cron text, what it runs and the scope's word, or a usage error that shows how to write them. */
+export function addWords(args: string[]): { cron: string; kind: ScheduleKind; scope: string } {
+  const [cron, kind, scope, ...rest] = args;
   if (cron === undefined) throw usageError('schedule add needs a cron expression in quotes and what to post', `example: ${example}`);
   if (looksLikeCronField(kind)) throw usageError(`put the cron expression in quotes: schedule add "${args.slice(0, 5).join(' ')}" status all`);
+  if (kind === 'drill') return { cron, kind, scope: drillScopeWord(cron, scope, rest) };
   if (kind !== 'status')
     throw usageError(
-      `schedule add posts status digests: after the cron expression comes status, got ${kind === undefined ? 'nothing' : quoted(kind)}`,
-      `example: ${example}`,
+      `schedule add runs status digests or restore drills: after the cron expression comes status or drill, got ${kind === undefined ? 'nothing' : quoted(kind)}`,
+      `examples: ${example}, or ${drillExample}`,
     );
   if (rest.length) throw usageError(`schedule add takes one installation name or all, got also ${quoted(rest.join(' '))}`, `example: ${example}`);
-  return { cron, scope };
+  return { cron, kind, scope: scope ?? 'all' };
 }
 
 /**
@@ -63,7 +66,7 @@ async function channelOf(ctx: VerbContext, named: string | undefined): Promise<S
     return namedChannel(ctx, name);
   }
   if (ctx.channelHere) return { id: ctx.channelHere.id, ...(ctx.channelHere.name ? { name: ctx.channelHere.name } : {}) };
-  throw usageError("say where the digest goes: --channel <name> (a channel of the bot's team)", `example: ${example} --channel ops`);
+  throw usageError("say where the schedule posts: --channel <name> (a channel of the bot's team)", `example: ${example} --channel ops`);
 }
 
 async function scopeOf(ctx: VerbContext, word: string): Promise<ScheduleScope> {
@@ -83,16 +86,19 @@ const ownerOf = (caller: Caller): Schedule['owner'] => ({
 
 /** Adds the schedule; resolves with it as kept (its id given by the store's counter). */
 export async function addSchedule(ctx: VerbContext, request: AddRequest): Promise<Schedule> {
-  const { cron: typed, scope: scopeWord } = addWords(request.args);
+  const { cron: typed, kind, scope: scopeWord } = addWords(request.args);
+  if (kind === 'drill' && request.always)
+    throw usageError('--always is an option of status digests (a drill posts at every run): type the schedule add without it', `example: ${drillExample}`);
   const timeZone = checkTimeZone(request.tz ?? 'UTC');
   const now = ctx.clock.now();
   const cron = checkCron(typed, timeZone, { calendar: ctx.schedules.calendar, from: now, gapMs: ctx.schedules.minimumGapMs });
   const channel = await channelOf(ctx, request.channel);
   const scope = await scopeOf(ctx, scopeWord);
+  if (kind === 'drill') checkDrill(ctx, scope);
   const draft = {
     cron,
     timeZone,
-    kind: 'status' as const,
+    kind,
     scope,
     always: request.always,
     cluster: ctx.scope.cluster,

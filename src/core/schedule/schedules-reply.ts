@@ -1,5 +1,5 @@
-/** What `schedule list` shows: id, cron, zone, scope, channel, next run (zone and UTC), last run. */
-import { channelText, scopeText, type Schedule, type ScheduleRun } from '../model/schedule.ts';
+/** What `schedule list` shows: id, cron, zone, what it posts (a digest or a drill, and of what), channel, next run (zone and UTC), last run. */
+import { channelText, postsText, type Schedule, type ScheduleRun } from '../model/schedule.ts';
 import type { CronCalendar } from '../ports/cron-calendar.ts';
 import { reply, table, text, type Reply } from '../reply.ts';
 import { zonedText } from './check-schedule.ts';
@@ -17,19 +17,15 @@ const runText = (run: ScheduleRun | undefined): string => {
 };
 
 export function schedulesReply(schedules: Schedule[], calendar: CronCalendar, now: Date): Reply {
-  if (!schedules.length) return reply('neutral', text('No schedules.'), text('add one with: schedule add "0 9 * * 1-5" status all --tz Europe/Berlin'));
+  if (!schedules.length)
+    return reply(
+      'neutral',
+      text('No schedules.'),
+      text('add one with: schedule add "0 9 * * 1-5" status all --tz Europe/Berlin, or a restore drill: schedule add "0 3 * * 0" drill <name>'),
+    );
   const rows = schedules.map((s) => {
     const next = nextRunText(s, calendar, now);
-    return [
-      s.id,
-      s.cron,
-      s.timeZone,
-      `${s.kind} ${scopeText(s.scope)}${s.always ? ' (always)' : ''}`,
-      channelText(s.channel),
-      next.zoned,
-      next.utc,
-      runText(s.lastRun),
-    ];
+    return [s.id, s.cron, s.timeZone, `${postsText(s)}${s.always ? ' (always)' : ''}`, channelText(s.channel), next.zoned, next.utc, runText(s.lastRun)];
   });
   return reply('info', table(['id', 'cron', 'time zone', 'posts', 'channel', 'next run', 'next run (UTC)', 'last run'], rows));
 }

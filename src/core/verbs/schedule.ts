@@ -1,6 +1,6 @@
 /**
  * `schedule add | list | remove | test` (issue 13): schedules that post a status digest in a
- * channel. A schedule is the bot's own state (the document `schedules/all`, docs/digests.md): its
+ * channel, or run a restore drill of one installation there (issue 11, docs/backups.md). A schedule is the bot's own state (the document `schedules/all`, docs/digests.md): its
  * changes need the policy right `schedule` (on the installation, for a schedule of one), are
  * audited on the ConfigMap that keeps them, and touch no installation, so they need no dry run
  * and no lock. Only the leading `serve` replica runs them (src/leader/digest-scheduler.ts).
@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { notFound } from '../errors.ts';
 import { PlaceFlagsSchema } from '../grammar/common-schemas.ts';
-import { channelText, scopeText, type Schedule } from '../model/schedule.ts';
+import { channelText, postsText, scopeText, type Schedule } from '../model/schedule.ts';
+import { checkDrill } from '../schedule/check-drill.ts';
 import { schedulesDocument } from '../schedule/schedules-document.ts';
 import { reply, text, type Reply } from '../reply.ts';
 import { addSchedule } from '../schedule/add-schedule.ts';
@@ -36,8 +37,9 @@ export const ScheduleOpSchema = PlaceFlagsSchema.extend({
 });
 export type ScheduleOperation = z.infer<typeof ScheduleOpSchema>;
 
-/** "every installation" or "chat/mattermost", as a sentence names a digest's scope. */
-const coverage = (s: Schedule): string => ('all' in s.scope ? 'every installation' : scopeText(s.scope));
+/** "a status digest of every installation", "a restore drill of chat/mattermost", as a sentence names what a schedule does. */
+const coverage = (s: Schedule): string =>
+  s.kind === 'drill' ? postsText(s) : `a status digest of ${'all' in s.scope ? 'every installation' : scopeText(s.scope)}`;
 
 const describe = (s: Schedule): string =>
   `${s.id} "${s.cron}" ${s.timeZone} ${s.kind} ${scopeText(s.scope)}${s.always ? ' --always' : ''} in ${channelText(s.channel)}`;
@@ -46,10 +48,16 @@ async function added(ctx: VerbContext, op: ScheduleOperation): Promise<Reply> {
   const s = await addSchedule(ctx, { args: op.args, tz: op.tz, always: op.always ?? false, channel: op.channel });
   await auditSchedule(ctx.schedules, ctx.clock, ctx.caller, { operationId: `${s.id}-add`, phase: 'succeeded', detail: `schedule add ${describe(s)}` });
   const next = nextRunText(s, ctx.schedules.calendar, ctx.clock.now());
+  const after =
+    s.kind === 'drill'
+      ? ` Each run is backup --drill as ${s.owner.name}, with its progress in a thread there; it needs the backup right on ${scopeText(s.scope)} at every run.`
+      : s.always
+        ? ''
+        : ' Quiet when all is green and nothing changed (add --always to post anyway).';
   return reply(
     'good',
-    text(`Schedule ${s.id} added: a status digest of ${coverage(s)} at "${s.cron}" (${s.timeZone}) in ${channelText(s.channel, 'this channel')}.`),
-    text(`Next run: ${next.zoned} (${next.utc}).${s.always ? '' : ' Quiet when all is green and nothing changed (add --always to post anyway).'}`),
+    text(`Schedule ${s.id} added: ${coverage(s)} at "${s.cron}" (${s.timeZone}) in ${channelText(s.channel, 'this channel')}.`),
+    text(`Next run: ${next.zoned} (${next.utc}).${after}`),
   );
 }
 
@@ -84,13 +92,15 @@ async function removed(ctx: VerbContext, id: string): Promise<Reply> {
   await auditSchedule(ctx.schedules, ctx.clock, ctx.caller, { operationId: `${s.id}-remove`, phase: 'succeeded', detail: `schedule remove ${describe(s)}` });
   return reply(
     'good',
-    text(`Schedule ${s.id} removed (it posted a status digest of ${coverage(s)} at "${s.cron}" ${s.timeZone} in ${channelText(s.channel)}).`),
+    text(`Schedule ${s.id} removed (it ${s.kind === 'drill' ? 'ran' : 'posted'} ${coverage(s)} at "${s.cron}" ${s.timeZone} in ${channelText(s.channel)}).`),
   );
 }
 
 /** Asks the leader for a post now: it claims the test run as it claims any, so it is posted once. */
 async function tested(ctx: VerbContext, id: string): Promise<Reply> {
-  await findSchedule(ctx, id);
+  const found = await findSchedule(ctx, id);
+  // A drill's test is a drill: whoever asks for it needs the backup right on it as well.
+  if (found.kind === 'drill') checkDrill(ctx, found.scope);
   const now = ctx.clock.now();
   const s = (
     await ctx.schedules.store.update(schedulesDocument, (current) => ({
@@ -100,27 +110,32 @@ async function tested(ctx: VerbContext, id: string): Promise<Reply> {
   ).schedules.find((x) => x.id === id);
   if (!s) throw notFound(`schedule ${quoted(id)} was removed meanwhile`);
   await auditSchedule(ctx.schedules, ctx.clock, ctx.caller, { operationId: `${s.id}-test`, phase: 'requested', detail: `schedule test ${describe(s)}` });
+  const what = s.kind === 'drill' ? `runs ${coverage(s)} as ${s.owner.name}, with its progress in a thread` : 'posts its digest';
   return reply(
     'info',
-    text(
-      `Schedule ${s.id}: the leading matterops serve posts its digest in ${channelText(s.channel)} within seconds (asked at ${zonedText(now, s.timeZone)}).`,
-    ),
+    text(`Schedule ${s.id}: the leading matterops serve ${what} in ${channelText(s.channel)} within seconds (asked at ${zonedText(now, s.timeZone)}).`),
   );
 }
 
 export const schedule = defineVerb<ScheduleOperation>({
   name: 'schedule',
-  summary: 'status digests posted on a cron schedule: add, list, remove, test',
-  usage: 'schedule add "<cron>" status [name|all] | list | remove|test <id>',
-  examples: ['schedule add "0 9 * * 1-5" status all --tz Europe/Berlin', 'schedule list', 'schedule test s1', 'schedule remove s1'],
+  summary: 'status digests, or restore drills of an installation, on a cron schedule: add, list, remove, test',
+  usage: 'schedule add "<cron>" status [name|all] | add "<cron>" drill <name> | list | remove|test <id>',
+  examples: [
+    'schedule add "0 9 * * 1-5" status all --tz Europe/Berlin',
+    'schedule add "0 3 * * 0" drill mattermost',
+    'schedule list',
+    'schedule test s1',
+    'schedule remove s1',
+  ],
   risk: 'read',
   positionals: [
     { name: 'action', description: 'add, list, remove or test', required: true, complete: ['add', 'list', 'remove', 'test'] },
-    { name: 'args', description: '"<cron>" status [name|all], or a schedule id', required: false, variadic: true },
+    { name: 'args', description: '"<cron>" status [name|all], "<cron>" drill <name>, or a schedule id', required: false, variadic: true },
   ],
   flags: [
     { name: 'tz', kind: 'string', description: 'the time zone the cron expression is read in (default UTC)', placeholder: 'Europe/Berlin' },
-    { name: 'always', kind: 'boolean', description: 'post even when all is green and nothing changed' },
+    { name: 'always', kind: 'boolean', description: 'post a digest even when all is green and nothing changed' },
     {
       name: 'channel',
       kind: 'string',

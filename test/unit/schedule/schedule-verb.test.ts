@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { schedulesDocument } from '../../../src/core/schedule/schedules-document.ts';
 import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
 import { chatUser, createHarness } from '../../support/core-harness.ts';
+import { SchedulesSchema } from '../../../src/core/model/schedule.ts';
+import type { BackupSettings } from '../../../src/core/model/backup-settings.ts';
+import { FakeBackupStore } from '../../fakes/fake-backup-store.ts';
 
 /** alice may schedule (and change) in `chat` only, bob only reads, as in the sandbox policy. */
 const policy = PolicySchema.parse({
@@ -109,7 +112,7 @@ describe('schedule add', () => {
     // The first gap is 50 minutes; the second, 09:50 to 10:00, is too short.
     ['"0,50 9,10 * * *" status', '"0,50 9,10 * * *" fires 10 minutes apart (at 09:50 and 10:00); schedules fire at most every 15 minutes'],
     ['0 9 * * 1-5 status', 'put the cron expression in quotes: schedule add "0 9 * * 1-5" status all'],
-    ['"0 9 * * *" digest', 'schedule add posts status digests: after the cron expression comes status, got "digest"'],
+    ['"0 9 * * *" digest', 'schedule add runs status digests or restore drills: after the cron expression comes status or drill, got "digest"'],
   ])('refuses %s with what to type instead', async (words, message) => {
     const h = harness();
     const { text, reply } = await h.run(`schedule add ${words}`, chatUser('alice'), inOps);
@@ -134,7 +137,7 @@ describe('schedule add', () => {
     const h = harness();
     const without = await h.run('schedule add "0 9 * * *" status all');
     expect(without.reply.error).toBe('usage');
-    expect(without.text).toContain('say where the digest goes: --channel <name>');
+    expect(without.text).toContain('say where the schedule posts: --channel <name>');
     const named = await h.run('schedule add "0 9 * * *" status all --channel ~ops');
     expect(named.reply.error).toBeUndefined();
     expect(h.state.peek(schedulesDocument)?.schedules[0]?.channel).toEqual({ name: 'ops' });
@@ -218,5 +221,134 @@ describe('schedule list, remove, test', () => {
     const { text, reply } = await harness().run('schedule list --tz UTC', chatUser('alice'), inOps);
     expect(reply.error).toBe('usage');
     expect(text).toContain('--tz, --always and --channel go with schedule add');
+  });
+});
+
+describe('drill schedules', () => {
+  /** alice may schedule and back up in chat; bob may schedule there but not back up; carol may schedule everywhere. */
+  const drillPolicy = PolicySchema.parse({
+    roles: { backer: { verbs: ['schedule', 'backup'] }, scheduler: { verbs: ['schedule'] }, reader: { verbs: ['list', 'status'] } },
+    bindings: [
+      { role: 'reader', subjects: [{ user: 'alice' }, { user: 'bob' }, { user: 'carol' }] },
+      { role: 'backer', subjects: [{ user: 'alice' }], scope: { namespaces: ['chat'] } },
+      { role: 'scheduler', subjects: [{ user: 'bob' }], scope: { namespaces: ['chat'] } },
+      { role: 'scheduler', subjects: [{ user: 'carol' }] },
+    ],
+  });
+  const settings: BackupSettings = {
+    store: { endpoint: 'http://127.0.0.1:8333', bucket: 'matterops-backups', region: 'us-east-1', prefix: '' },
+    storeSecret: 'matterops-backup-store',
+    adminSecret: 'matterops-db-admin',
+    runnerImage: 'matterops:0.1.0',
+    serviceAccount: 'matterops-runner',
+    retention: {},
+    jobTtlSeconds: 3600,
+  };
+  function drills(backups = true) {
+    const h = createHarness({ policy: drillPolicy, ...(backups ? { backups: { settings, store: new FakeBackupStore() } } : {}) });
+    h.gateway.seed('chat', 'mattermost', { replicas: 2 });
+    h.gateway.seed('staging', 'mattermost-staging', { replicas: 1 });
+    return h;
+  }
+
+  it('keeps a drill of one installation for its channel, owned by its creator, audited', async () => {
+    const h = drills();
+    const { text, reply } = await h.run('schedule add "0 3 * * 0" drill mattermost', chatUser('alice'), inOps);
+    expect(reply.error).toBeUndefined();
+    expect(text).toBe(
+      'Schedule s1 added: a restore drill of chat/mattermost at "0 3 * * 0" (UTC) in ~ops.\n\n' +
+        'Next run: 2026-11-29 03:00 UTC (2026-11-29 03:00 UTC). Each run is backup --drill as @alice, with its progress in a thread there; it needs the backup right on chat/mattermost at every run.',
+    );
+    expect(h.state.peek(schedulesDocument)?.schedules).toEqual([
+      expect.objectContaining({
+        id: 's1',
+        kind: 'drill',
+        scope: { namespace: 'chat', name: 'mattermost' },
+        always: false,
+        channel: { id: 'ch-ops', name: 'ops' },
+      }),
+    ]);
+    expect(h.audit.entries.map((e) => e.detail)).toEqual(['schedule add s1 "0 3 * * 0" UTC drill chat/mattermost in ~ops']);
+    expect((await h.run('schedule list', chatUser('alice'), inOps)).text).toContain('a restore drill of chat/mattermost');
+  });
+
+  it.each([
+    ['drill all', 'usage', 'a drill schedule drills one installation: name it after drill, not all (add one drill schedule per installation)'],
+    ['drill', 'usage', 'a drill schedule drills one installation: name it after drill'],
+    ['drill mattermost mattermost-staging', 'usage', 'schedule add takes one installation name, got also "mattermost-staging"'],
+    ['drill mattermost --always', 'usage', '--always is an option of status digests (a drill posts at every run): type the schedule add without it'],
+  ])('refuses %s with what to type instead', async (words, code, message) => {
+    const h = drills();
+    const { text, reply } = await h.run(`schedule add "0 3 * * 0" ${words}`, chatUser('alice'), inOps);
+    expect(reply.error).toBe(code);
+    expect(text.split('\n')[0]).toBe(message);
+    expect(h.state.peek(schedulesDocument)).toBeUndefined();
+  });
+
+  it('refuses a drill where backups are not set up', async () => {
+    const h = drills(false);
+    const { text, reply } = await h.run('schedule add "0 3 * * 0" drill mattermost', chatUser('alice'), inOps);
+    expect(reply.error).toBe('invalid');
+    expect(text).toContain('a drill schedule needs backups: backups are not set up here');
+    expect(text).toContain('or schedule a status digest');
+    expect(h.state.peek(schedulesDocument)).toBeUndefined();
+  });
+
+  it('refuses a drill to a creator without the backup right on it, who may still schedule its digest', async () => {
+    const h = drills();
+    const { text, reply } = await h.run('schedule add "0 3 * * 0" drill mattermost', chatUser('bob'), inOps);
+    expect(reply.error).toBe('forbidden');
+    expect(text).toContain('a drill schedule runs backup --drill as its creator, and @bob may not backup chat/mattermost');
+    expect(text).toContain('ask an admin for the backup right on it');
+    expect(h.state.peek(schedulesDocument)).toBeUndefined();
+    expect((await h.run('schedule add "0 3 * * 0" status mattermost', chatUser('bob'), inOps)).reply.error).toBeUndefined();
+    // alice's backup right is on chat only.
+    const outside = await h.run('schedule add "0 3 * * 0" drill mattermost-staging -n staging', chatUser('alice'), inOps);
+    expect(outside.reply.error).toBe('forbidden');
+  });
+
+  it("schedule test of a drill needs the backup right too: carol manages alice's schedule but may not run its drill", async () => {
+    const h = drills();
+    await h.run('schedule add "0 3 * * 0" drill mattermost', chatUser('alice'), inOps);
+    const carol = await h.run('schedule test s1', chatUser('carol'), inOps);
+    expect(carol.reply.error).toBe('forbidden');
+    expect(carol.text).toContain('@carol may not backup chat/mattermost');
+    expect(h.state.peek(schedulesDocument)?.schedules[0]?.testAsked).toBeUndefined();
+    const alice = await h.run('schedule test s1', chatUser('alice'), inOps);
+    expect(alice.text).toContain(
+      'the leading matterops serve runs a restore drill of chat/mattermost as @alice, with its progress in a thread in ~ops within seconds',
+    );
+    expect(h.state.peek(schedulesDocument)?.schedules[0]?.testAsked).toBe(h.clock.now().toISOString());
+  });
+
+  it('from the terminal, a drill names its channel, and its test prints what the leader will do', async () => {
+    const h = drills();
+    const root = { id: 'terminal:root', name: 'root', via: 'terminal' as const };
+    const terminalPolicy = PolicySchema.parse({ roles: { admin: { verbs: ['*'] } }, bindings: [{ role: 'admin', subjects: [{ terminal: '*' }] }] });
+    const t = createHarness({ policy: terminalPolicy, backups: { settings, store: new FakeBackupStore() }, state: h.state });
+    t.gateway.seed('chat', 'mattermost', { replicas: 2 });
+    expect((await t.run('schedule add "0 3 * * 0" drill mattermost --channel ops', root)).reply.error).toBeUndefined();
+    const { text } = await t.run('schedule test s1', root);
+    expect(text).toContain('the leading matterops serve runs a restore drill of chat/mattermost as root, with its progress in a thread in ~ops within seconds');
+  });
+
+  it('a schedule kept before drills existed (no kind) is a status digest', () => {
+    const kept = {
+      nextId: 2,
+      schedules: [
+        {
+          id: 's1',
+          cron: '0 9 * * *',
+          timeZone: 'UTC',
+          scope: { all: true },
+          always: false,
+          cluster: 'sandbox-bot',
+          channel: { id: 'ch-ops' },
+          owner: { id: 'mm-alice', name: '@alice', via: 'mattermost' },
+          createdAt: '2026-11-01T00:00:00.000Z',
+        },
+      ],
+    };
+    expect(SchedulesSchema.parse(kept).schedules[0]?.kind).toBe('status');
   });
 });
