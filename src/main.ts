@@ -59,6 +59,8 @@ import { ServerPacer } from './adapters/mattermost/server-pacer.ts';
 import { MatteropsError } from './core/errors.ts';
 import { chatOutboxDepth, chatRateLimitedTotal } from './core/metrics-catalog.ts';
 import type { App, ServeApp, WiredBot } from './app.ts';
+import type { LeaderContext } from './leader/leader-context.ts';
+import { deliveredId } from './core/ports/notifier.ts';
 
 /** What tests and benchmarks may choose: only where the log goes (a quiet or a recording one). */
 export interface AppOptions {
@@ -250,6 +252,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
         backups: app.backups,
         incidents: ports.incidents,
         channelId: channelIdFinder(chat.api, config.mattermost.team),
+        runInChannel: chat.runInChannel,
         claimId: () => `${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
         pollMs: config.schedules.pollSeconds * 1000,
       }),
@@ -374,6 +377,11 @@ export async function wireBot(app: ServeApp): Promise<WiredBot> {
       })
       .catch((e: unknown) => logger.error({ post: m.post.id, err: (e as Error).message }, 'could not answer a mention'));
   };
+  // A scheduled drill is answered in its root post's thread as a command typed there would be.
+  const runInChannel: LeaderContext['runInChannel'] = async (root, command, caller) => {
+    const rootId = await deliveredId(root);
+    return responder.respond({ caller, target: { channelId: root.channel, rootId }, text: command }, false).done;
+  };
   const gateway = app.clusters.get(app.clusters.defaultContext);
   const bot = { id: me.id, username: me.username };
   return {
@@ -398,6 +406,6 @@ export async function wireBot(app: ServeApp): Promise<WiredBot> {
       ...(config.http.metricsListen ? {} : { metrics }),
       ...(app.alertmanager ? { alertmanager: app.alertmanager } : {}),
     },
-    leaderRunnables: (stepDown) => app.leaderRunnables({ api, botToken, bot, notifier, onMention, stepDown }),
+    leaderRunnables: (stepDown) => app.leaderRunnables({ api, botToken, bot, notifier, onMention, runInChannel, stepDown }),
   };
 }

@@ -4,7 +4,9 @@
  */
 import type { MattermostApi } from '../adapters/mattermost/mattermost-api.ts';
 import type { Mention } from '../adapters/mattermost/mention-listener.ts';
-import type { Notifier } from '../core/ports/notifier.ts';
+import type { Caller } from '../core/model/caller.ts';
+import type { Notifier, PostRef } from '../core/ports/notifier.ts';
+import type { Reply } from '../core/reply.ts';
 
 export interface LeaderContext {
   api: MattermostApi;
@@ -12,6 +14,12 @@ export interface LeaderContext {
   bot: { id: string; username: string };
   notifier: Notifier;
   onMention: (m: Mention) => void;
+  /**
+   * Runs a command as `caller` in the thread of `root`, answered as a command typed there is (the
+   * chat responder: progress in one post edited in place, then the outcome); resolves with the
+   * last reply (undefined when it crashed). Scheduled drills run through it.
+   */
+  runInChannel: (root: PostRef, command: string, caller: Caller) => Promise<Reply | undefined>;
   /** Gives leadership up for a while (leader-election's stepDown): for a leader that cannot do its job. */
   stepDown: () => Promise<void>;
 }

@@ -5,13 +5,15 @@
  * run again. A run more than an hour late (no leader then) is skipped with a log line; a later one
  * says "(delayed N min)". The quiet rule: unless `--always`, a digest that is all green with
  * nothing changed since the last one is not posted; the last one is edited to say "still all
- * green at 09:00 Tue" instead.
+ * green at 09:00 Tue" instead. A drill schedule's run is a drill (run-drill.ts): claimed the same
+ * way, and its end kept as `done` or `failed`; it may take long, so `startRun` hands back its
+ * finish once it is claimed, for the scheduler to run it beside the rest.
  */
 import { createAccess } from '../policy/access.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import { isQuiet, type Digest } from '../model/digest.ts';
 import type { Caller } from '../model/caller.ts';
-import type { Schedule, ScheduleChannel, ScheduleRun } from '../model/schedule.ts';
+import type { Schedule, ScheduleRun } from '../model/schedule.ts';
 import type { AuditLog } from '../ports/audit-log.ts';
 import type { Backups } from '../ports/backup-store.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -24,9 +26,10 @@ import { seenOf } from '../digest/build-digest.ts';
 import { digestReply } from '../digest/digest-reply.ts';
 import { gatherDigest, incidentStoreFor } from '../digest/gather-digest.ts';
 import { hhmmDay } from './check-schedule.ts';
+import { runDrill, type DrillRunDeps } from './run-drill.ts';
 import { schedulesDocument } from './schedules-document.ts';
 
-export interface ScheduleRunnerDeps {
+export interface ScheduleRunnerDeps extends DrillRunDeps {
   store: StateStore;
   calendar: CronCalendar;
   clock: Clock;
@@ -38,8 +41,6 @@ export interface ScheduleRunnerDeps {
   backups: Backups;
   /** Where the incident threads are kept, and the cluster they are about (a digest of it shows them). */
   incidents: { store: StateStore; cluster: string };
-  /** The channel's id (one named from the terminal is looked up in the bot's team). */
-  channelId: (channel: ScheduleChannel) => Promise<string>;
   /** Makes each claim unique (this scheduler's name and a counter). */
   claimId: () => string;
 }
@@ -107,6 +108,7 @@ async function deliver(
   run: RunAsked,
   now: Date,
 ): Promise<Pick<ScheduleRun, 'outcome' | 'detail'> & { lastDigest: Schedule['lastDigest'] }> {
+  if (s.kind === 'drill') return { ...(await runDrill(d, s, run.kind === 'test' ? '(test)' : delayNote(run))), lastDigest: undefined };
   const digest = await digestFor(d, s, now);
   const last = s.lastDigest;
   if (run.kind === 'scheduled' && !s.always && last?.green && isQuiet(digest)) {
@@ -129,17 +131,31 @@ async function deliver(
   };
 }
 
-/** Claims the run, then posts it; a run claimed by another scheduler is left alone. */
-export async function runSchedule(d: ScheduleRunnerDeps, s: Schedule, run: RunAsked): Promise<void> {
+/** A claimed run: what is left of it, which settles (never rejects) once it has ended and been recorded. */
+export interface StartedRun {
+  finished: Promise<void>;
+}
+
+/**
+ * Claims the run and hands back the rest of it (the post or the drill, then its record); a run
+ * claimed by another scheduler, or skipped, is left alone (undefined).
+ */
+export async function startRun(d: ScheduleRunnerDeps, s: Schedule, run: RunAsked): Promise<StartedRun | undefined> {
   const log = { schedule: s.id, run: run.kind, for: run.for.toISOString() };
   if (run.kind === 'scheduled' && run.lateMs >= latestPostMs) {
     const skipped = `missed by ${Math.round(run.lateMs / 60_000)} min (no leader then)`;
     if (await claim(d, s, run, { outcome: 'skipped', detail: skipped }))
       d.logger.warn({ ...log, lateMs: run.lateMs }, `schedule ${s.id}: run skipped, ${skipped}`);
-    return;
+    return undefined;
   }
   const token = await claim(d, s, run, { outcome: 'claimed' });
-  if (!token) return;
+  if (!token) return undefined;
+  return { finished: finish(d, s, run, token) };
+}
+
+/** Posts (or drills) and records how it ended, under this scheduler's claim. */
+async function finish(d: ScheduleRunnerDeps, s: Schedule, run: RunAsked, token: string): Promise<void> {
+  const log = { schedule: s.id, run: run.kind, for: run.for.toISOString() };
   const now = d.clock.now();
   try {
     const done = await deliver(d, s, run, now);
@@ -151,10 +167,10 @@ export async function runSchedule(d: ScheduleRunnerDeps, s: Schedule, run: RunAs
     d.logger.info({ ...log, outcome: done.outcome }, `schedule ${s.id}: ${done.outcome}`);
   } catch (error) {
     const message = (error as Error).message;
-    d.logger.error({ ...log, err: message }, `schedule ${s.id}: the digest failed`);
+    d.logger.error({ ...log, err: message }, `schedule ${s.id}: the ${s.kind === 'drill' ? 'drill' : 'digest'} failed`);
     await patchSchedule(d, s.id, (x) => ({
       ...x,
       [fieldOf(run)]: { for: run.for.toISOString(), claim: token, outcome: 'failed', detail: message.slice(0, 200) },
-    }));
+    })).catch((e: unknown) => d.logger.error({ ...log, err: (e as Error).message }, `schedule ${s.id}: could not record the failed run`));
   }
 }

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
+import { heading, reply, text, type Reply } from '../../../src/core/reply.ts';
 import { textOf } from '../../fakes/fake-notifier.ts';
 import { FakeStateStore } from '../../fakes/fake-state-store.ts';
 import { keepIncident } from '../digest/digest-fleets.ts';
@@ -250,5 +251,81 @@ describe("the owner's rights", () => {
     const posted = textOf(rig.notifier.posts[0]!.reply);
     expect(posted).toContain('chat/mattermost');
     expect(posted).not.toContain('staging/mattermost-staging');
+  });
+});
+
+describe('restore drills', () => {
+  const drill = { kind: 'drill' as const, scope: { namespace: 'chat', name: 'mattermost' } };
+  const verified = reply(
+    'good',
+    heading('backup chat/mattermost: done, drill 20261127-083000-a1b2: 1.2 MB, sha256 abab…, 4.2 s, s3://b/x, verified and dropped'),
+  );
+  /** Whether `p` settles while only promise callbacks and setImmediate run (no clock time passes). */
+  const settlesAtOnce = async (p: Promise<unknown>): Promise<boolean> => {
+    let settled = false;
+    void p.then(() => (settled = true));
+    for (let i = 0; i < 20 && !settled; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    return settled;
+  };
+
+  it('a drill runs beside the digests: a long one delays no digest, and stopping (leadership lost) does not wait for it', async () => {
+    const rig = createRig(new Date('2026-11-27T08:59:00Z'));
+    await rig.add(drill); // s1, first in every pass
+    await rig.add({ always: true }); // s2, the same minute
+    let endDrill: (r: Reply | undefined) => void = () => undefined;
+    rig.answer = () => new Promise((resolve) => (endDrill = resolve));
+    const stop = started(rig);
+    await rig.clock.advance(2 * 60_000);
+    expect(rig.commands.map((c) => [c.command, c.caller.name])).toEqual([
+      ['backup mattermost -n chat --cluster sandbox-bot --drill --yes --note "schedule s1"', 'alice'],
+    ]);
+    expect(rig.notifier.posts.map((p) => textOf(p.reply).split('\n')[0])).toEqual([
+      'Schedule s1: restore drill of chat/mattermost as alice: running, progress in the thread.',
+      'GREEN: all 2 stable',
+    ]);
+    expect(rig.commands[0]?.root.key).toBeDefined();
+    expect(rig.stored().map((s) => s.lastRun?.outcome)).toEqual(['claimed', 'posted']);
+    expect(await settlesAtOnce(stop())).toBe(true);
+    // The drill runs on to its end; its root post and record then say how it ended.
+    endDrill(verified);
+    await rig.clock.advance(1_000);
+    expect(textOf(rig.notifier.posts[0]!.reply)).toBe('Schedule s1: restore drill of chat/mattermost as alice: done, backup 20261127-083000-a1b2 verified.');
+    expect(rig.notifier.posts[0]?.reply.tone).toBe('good');
+    expect(rig.stored()[0]?.lastRun).toMatchObject({ for: '2026-11-27T09:00:00.000Z', outcome: 'done', detail: 'done, backup 20261127-083000-a1b2 verified' });
+  });
+
+  it('a failed drill edits its root to the reason and is kept as failed; a running one is not started again by the next passes', async () => {
+    const rig = createRig(new Date('2026-11-27T08:59:00Z'), 15_000);
+    await rig.add(drill);
+    let endDrill: (r: Reply | undefined) => void = () => undefined;
+    rig.answer = () => new Promise((resolve) => (endDrill = resolve));
+    started(rig);
+    await rig.clock.advance(10 * 60_000); // forty polls while it runs
+    expect(rig.commands).toHaveLength(1);
+    endDrill({
+      ...reply('danger', heading('backup chat/mattermost: failed'), text('drill failed at verify: posts has 2 rows, the backup 3')),
+      error: 'unavailable',
+    });
+    await rig.clock.advance(15_000);
+    expect(textOf(rig.notifier.posts[0]!.reply)).toBe(
+      'Schedule s1: restore drill of chat/mattermost as alice: failed: drill failed at verify: posts has 2 rows, the backup 3.',
+    );
+    expect(rig.notifier.posts[0]?.reply.tone).toBe('danger');
+    expect(rig.stored()[0]?.lastRun).toMatchObject({ outcome: 'failed', detail: 'failed: drill failed at verify: posts has 2 rows, the backup 3' });
+    expect(rig.commands).toHaveLength(1);
+  });
+
+  it('schedule test runs the drill once, as its owner, marked as a test', async () => {
+    const rig = createRig(new Date('2026-11-27T10:00:00Z'), 15_000);
+    await rig.add({ ...drill, testAsked: '2026-11-27T10:00:00.000Z', owner: { id: 'mm-alice', name: '@alice', via: 'mattermost', groups: ['sre'] } });
+    rig.answer = () => Promise.resolve(verified);
+    started(rig, 'a');
+    started(rig, 'b');
+    await rig.clock.advance(60_000);
+    expect(rig.commands.map((c) => c.caller)).toEqual([{ id: 'mm-alice', name: '@alice', via: 'mattermost', groups: ['sre'] }]);
+    expect(rig.notifier.posts.map((p) => textOf(p.reply))).toEqual([
+      'Schedule s1: restore drill of chat/mattermost as @alice: done, backup 20261127-083000-a1b2 verified. (test)',
+    ]);
+    expect(rig.stored()[0]?.lastTest).toMatchObject({ outcome: 'done' });
   });
 });

@@ -9,6 +9,9 @@ import { FakeClusterGateway, fakeDirectory } from '../../fakes/fake-cluster-gate
 import { FakeNotifier } from '../../fakes/fake-notifier.ts';
 import { FakeStateBackend, FakeStateStore } from '../../fakes/fake-state-store.ts';
 import type { Policy } from '../../../src/core/policy/policy-schema.ts';
+import type { Caller } from '../../../src/core/model/caller.ts';
+import type { PostRef } from '../../../src/core/ports/notifier.ts';
+import type { Reply } from '../../../src/core/reply.ts';
 import { openPolicy } from '../../support/core-harness.ts';
 
 export interface Rig {
@@ -17,6 +20,10 @@ export interface Rig {
   notifier: FakeNotifier;
   gateway: FakeClusterGateway;
   logged: { level: string; message: string; fields: Record<string, unknown> }[];
+  /** The commands scheduled drills ran (serve runs them through the chat responder), in order. */
+  commands: { root: PostRef; command: string; caller: Caller }[];
+  /** How a command run ends (default: at once, with no reply: "did not answer"); a test sets it. */
+  answer: (command: string) => Promise<Reply | undefined>;
   /** Starts a scheduler (a replica); the returned function stops it and resolves once it has. */
   start(name?: string): () => Promise<void>;
   add(schedule: Partial<Schedule>): Promise<void>;
@@ -36,12 +43,14 @@ export function createRig(start: Date, pollMs = 12 * 3_600_000, policy: Policy =
   const at = (level: string) => (fields: Record<string, unknown>, message: string) => void logged.push({ level, message, fields });
   const logger = { info: at('info'), warn: at('warn'), error: at('error') };
   let claims = 0;
-  return {
+  const rig: Rig = {
     clock,
     backend,
     notifier,
     gateway,
     logged,
+    commands: [],
+    answer: () => Promise.resolve(undefined),
     start(name = 'a') {
       const controller = new AbortController();
       const running = digestScheduler({
@@ -56,6 +65,10 @@ export function createRig(start: Date, pollMs = 12 * 3_600_000, policy: Policy =
         backups: { enabled: false, why: 'off' },
         incidents: { store: new FakeStateStore(backend), cluster: 'sandbox-bot' },
         channelId: (c) => Promise.resolve(c.id ?? `ch-${c.name}`),
+        runInChannel: (root, command, caller) => {
+          rig.commands.push({ root, command, caller });
+          return rig.answer(command);
+        },
         claimId: () => `${name}-${++claims}`,
         pollMs,
       }).start(controller.signal);
@@ -84,4 +97,5 @@ export function createRig(start: Date, pollMs = 12 * 3_600_000, policy: Policy =
     },
     stored: () => new FakeStateStore(backend).peek(schedulesDocument)?.schedules ?? [],
   };
+  return rig;
 }
