@@ -55,6 +55,7 @@ import { memberChannelFinder } from './adapters/mattermost/member-channel.ts';
 import { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
 import type { Mention } from './adapters/mattermost/mention-listener.ts';
 import { createMattermostNotifier } from './adapters/mattermost/mattermost-notifier.ts';
+import { commandButtons } from './adapters/mattermost/undo-button.ts';
 import { ServerPacer } from './adapters/mattermost/server-pacer.ts';
 import { MatteropsError } from './core/errors.ts';
 import { chatOutboxDepth, chatRateLimitedTotal } from './core/metrics-catalog.ts';
@@ -356,7 +357,9 @@ export async function wireBot(app: ServeApp): Promise<WiredBot> {
   const me = await api.me();
   const [host = '127.0.0.1', port = '8080'] = config.http.listen.split(':');
   const publicUrl = (config.http.publicUrl ?? `http://${config.http.listen}`).replace(/\/$/, '');
-  const notifier = createMattermostNotifier({ api, clock, logger, userId: me.id, pacer });
+  // An incident root's Undo button signs its command with the same key as a plan's Confirm.
+  const buttons = commandButtons({ signer: app.changeDeps.signer, publicUrl, clock });
+  const notifier = createMattermostNotifier({ api, clock, logger, userId: me.id, pacer, commandButtons: buttons });
   metrics.sample(chatRateLimitedTotal, () => notifier.rateLimited);
   metrics.sample(chatOutboxDepth, () => notifier.depth);
   const responder = createChatResponder({

@@ -45,7 +45,7 @@ export interface ClickBody {
   channelId: string;
 }
 
-export type ButtonCheck = { ok: true; claims: ButtonClaims } | { ok: false; why: 'invalid' | 'expired' };
+export type ButtonCheck<Claims = ButtonClaims> = { ok: true; claims: Claims } | { ok: false; why: 'invalid' | 'expired' };
 
 const text = (context: Record<string, unknown>, key: string): string => (typeof context[key] === 'string' ? context[key] : '');
 

@@ -37,6 +37,8 @@ export interface ChatRequest {
   shown?: string;
   /** An operation the adapter built (a button click): run as it is, `text` only names it. */
   operation?: OperationBase;
+  /** Ask before applying a `change` risk too (an Undo button: a click never applies a change by itself). */
+  confirmChanges?: boolean;
 }
 
 /**
@@ -182,6 +184,7 @@ export function createChatResponder(deps: ResponderDeps) {
         progress,
         replyTo: `${request.target.channelId}:${request.target.rootId ?? ''}`,
         channelId: request.target.channelId,
+        ...(request.confirmChanges ? { confirmChanges: true } : {}),
         ...(memberChannel ? { memberChannel: (name: string) => memberChannel(request.caller.id, name) } : {}),
       };
       const { reply } = request.operation

@@ -9,12 +9,12 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { existingPost, existingPostId, type Delivery, type Notifier, type PostAddress, type PostRef } from '../../core/ports/notifier.ts';
-import type { Reply } from '../../core/reply.ts';
+import type { Action, Reply } from '../../core/reply.ts';
 import { createOnce, keyedPost, newPendingPostId } from './idempotent-create.ts';
 import type { MattermostApi, NewPost, Post } from './mattermost-api.ts';
 import { Outbox, Undeliverable, type OutboxEntry } from './outbox.ts';
 import type { Pacer } from './server-pacer.ts';
-import { renderPost, type ActionContext } from './render-post.ts';
+import { commandActions, renderPost, withButtons, type ActionContext } from './render-post.ts';
 import { splitMessage } from './split-message.ts';
 
 export interface PostPatch {
@@ -24,8 +24,14 @@ export interface PostPatch {
 
 /** What the outbox keeps for Mattermost: plain data, resolved against the posts made when sent. */
 export type NotifierOp =
-  | { kind: 'create'; post: NewPost /** The key of the post whose thread this joins. */; thread?: string }
-  | { kind: 'edit' /** The key of the post to edit. */; post: string; patch: PostPatch };
+  | { kind: 'create'; post: NewPost /** The key of the post whose thread this joins. */; thread?: string; buttons?: Buttons }
+  | { kind: 'edit' /** The key of the post to edit. */; post: string; patch: PostPatch; buttons?: Buttons };
+
+/** Buttons that run a command (an incident's Undo), signed when their post's id is known: at delivery. */
+interface Buttons {
+  channel: string;
+  actions: Action[];
+}
 
 /** The port, plus what the chat adapter needs beyond a reply: plain progress lines and buttons. */
 export interface MattermostNotifier extends Notifier {
@@ -53,6 +59,11 @@ export interface MattermostNotifierOptions {
   maxInFlight?: number;
   maxAgeMs?: number;
   maxDepth?: number;
+  /**
+   * Signs the buttons of a made post whose reply's actions carry a command (undo-button.ts):
+   * without it, such buttons are left out, and a post shows only its text.
+   */
+  commandButtons?: (place: { post: string; channel: string }) => ActionContext;
 }
 
 /** Replies longer than this become plain parts; shorter ones keep their attachment (colour, buttons). */
@@ -116,16 +127,22 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
   const made = new MadePosts();
   const now = (): number => o.clock.now().getTime();
 
+  /** The patch with its command buttons signed for post `id`, when it has any. */
+  const signed = (id: string, patch: PostPatch, buttons: Buttons | undefined): PostPatch =>
+    buttons && o.commandButtons ? withButtons(patch, buttons.actions, o.commandButtons({ post: id, channel: buttons.channel })) : patch;
   const deliver = async (entry: OutboxEntry<NotifierOp>): Promise<string> => {
     const op = entry.op;
     if (op.kind === 'edit') {
       const id = made.idOf(op.post);
-      await o.api.patchPost(id, op.patch);
+      await o.api.patchPost(id, signed(id, op.patch, op.buttons));
       return id;
     }
     const body = op.thread ? { ...op.post, root_id: made.rootOf(op.thread) } : op.post;
     const post = await createOnce(o.api, body, { firstAt: entry.firstTriedAt ?? now(), retry: entry.attempts > 1, now: now() });
     made.remember(entry.key, post);
+    // A button signs the id of its post, so it is added once the post is made; a failed add is
+    // retried with the entry, whose create then finds the post it made.
+    if (op.buttons) await o.api.patchPost(post.id, signed(post.id, { message: body.message, props: body.props ?? {} }, op.buttons));
     return post.id;
   };
   const outbox = new Outbox<NotifierOp>({
@@ -138,12 +155,13 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
     ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
   });
 
-  const create = (to: PostAddress, post: Omit<NewPost, 'channel_id'>): PostRef => {
+  const create = (to: PostAddress, post: Omit<NewPost, 'channel_id'>, buttons?: Buttons): PostRef => {
     const key = newPendingPostId(o.userId, now());
     const op: NotifierOp = {
       kind: 'create',
       post: keyedPost({ ...post, channel_id: to.channel }, key),
       ...(to.thread ? { thread: made.settled(to.thread, 'thread') } : {}),
+      ...(buttons ? { buttons } : {}),
     };
     const delivery = outbox.enqueue(key, to.channel, op).finally(() => made.settle(key));
     const ref = { key, channel: to.channel, delivery };
@@ -151,21 +169,32 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
     return ref;
   };
   // Edits of one post coalesce by its ref's key, which stays the same before and after it is made.
-  const patch = (post: PostRef, body: PostPatch): Promise<Delivery> =>
-    outbox.enqueue(`edit:${randomBytes(6).toString('hex')}`, post.channel, { kind: 'edit', post: made.settled(post, 'post'), patch: body }, post.key);
+  const patch = (post: PostRef, body: PostPatch, buttons?: Buttons): Promise<Delivery> =>
+    outbox.enqueue(
+      `edit:${randomBytes(6).toString('hex')}`,
+      post.channel,
+      { kind: 'edit', post: made.settled(post, 'post'), patch: body, ...(buttons ? { buttons } : {}) },
+      post.key,
+    );
+  /** The command buttons of a reply, to sign at delivery; none without a signer. */
+  const buttonsOf = (channel: string, reply: Reply): Buttons | undefined => {
+    const actions = o.commandButtons ? commandActions(reply) : [];
+    return actions.length ? { channel, actions } : undefined;
+  };
 
   return {
     post(to, reply) {
       const rendered = renderPost(reply);
       const full = [rendered.message, ...rendered.props.attachments.map((a) => a.text)].join('\n\n');
-      if (full.length <= splitAbove) return create(to, { message: rendered.message, props: rendered.props });
+      if (full.length <= splitAbove) return create(to, { message: rendered.message, props: rendered.props }, buttonsOf(to.channel, reply));
       // Parts in order, each a logical post of its own; the ref names the first.
       const parts = splitMessage(full).map((part) => create(to, { message: part }));
       return parts[0] ?? create(to, { message: '' });
     },
     edit(post, reply, actions) {
       const rendered = renderPost(reply, actions);
-      return patch(post, { message: rendered.message, props: rendered.props });
+      // A plan's buttons come signed with it (`actions`); command buttons are signed at delivery.
+      return patch(post, { message: rendered.message, props: rendered.props }, actions ? undefined : buttonsOf(post.channel, reply));
     },
     postText: (to, message) => create(to, { message }),
     editText: (post, message, attachments) => patch(post, { message, props: { attachments: attachments ?? [] } }),

@@ -68,6 +68,17 @@ export function renderPost(reply: Reply, actionContext?: ActionContext): Rendere
   return { message, props: { attachments: body || attachment.actions ? [attachment] : [] } };
 }
 
+/** The actions of a reply that run a command when clicked (an incident's Undo), not a plan's Confirm/Cancel. */
+export const commandActions = (reply: Reply): Action[] => reply.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : [])).filter((a) => a.command);
+
+/** A rendered post with buttons added to its attachment, signed by `actionContext` (once the post's id is known). */
+export function withButtons(post: { message: string; props: Record<string, unknown> }, actions: Action[], actionContext: ActionContext) {
+  const [first, ...rest] = (post.props.attachments ?? []) as Attachment[];
+  const buttons = actions.map((a) => ({ id: a.id, name: a.label, style: a.style, integration: actionContext(a) }));
+  const attachment: Attachment = { ...(first ?? { color: toneColor.neutral, text: '' }), actions: buttons };
+  return { message: post.message, props: { ...post.props, attachments: [attachment, ...rest] } };
+}
+
 /** Plain markdown of a reply, for ephemeral slash responses (which show text best). */
 export function renderMarkdown(reply: Reply): string {
   return reply.blocks.map(renderBlock).filter(Boolean).join('\n\n');

@@ -1,13 +1,16 @@
 /**
- * `/hooks/action`: a click on a Confirm or Cancel button. The context must be one the bot signed
- * for this post, channel and plan, unexpired (button-context.ts); the clicker is whoever
+ * `/hooks/action`: a click on a Confirm or Cancel button, or on an incident's Undo (undo-click.ts).
+ * The context must be one the bot signed for this post, channel and plan (or command), unexpired
+ * (button-context.ts, undo-button.ts); the clicker is whoever
  * Mattermost says clicked, looked up by id, and the core decides whether they may. The plan post
  * loses its buttons only once the change was really accepted (issue 9, item 10).
  */
 import type { Request, Response } from 'express';
 import type { Signer } from '../../../core/ports/signer.ts';
 import type { OperationBase } from '../../../core/verb.ts';
-import { verifyButton, type ButtonClaims } from '../button-context.ts';
+import { verifyButton, type ButtonClaims, type ClickBody } from '../button-context.ts';
+import { verifyUndo } from '../undo-button.ts';
+import { undoClick } from './undo-click.ts';
 import type { ChatIdentity } from '../chat-identity.ts';
 import type { ChatResponder } from '../chat-responder.ts';
 import { MattermostApiError, type MattermostApi, type Post } from '../mattermost-api.ts';
@@ -45,22 +48,29 @@ async function clicker(deps: ActionDeps, userId: string, channelId: string): Pro
 const settledLine = (claims: ButtonClaims, name: string): string =>
   claims.action === 'confirm' ? `:white_check_mark: confirmed by ${name}` : `:x: cancelled by ${name}`;
 
+const refuse = (res: Response, why: 'invalid' | 'expired', expired: string): void => {
+  res.status(403).json({ ephemeral_text: why === 'expired' ? expired : 'This button is not valid.' });
+};
+
+/** An incident's Undo: its signed command, run as the clicker (undo-click.ts). */
+async function undoRoute(deps: ActionDeps, context: Record<string, unknown>, click: ClickBody, res: Response): Promise<void> {
+  const check = verifyUndo(deps.signer, context, click, Date.now());
+  if (!check.ok) return refuse(res, check.why, 'This Undo button has expired: type its command instead (it is on the post).');
+  const caller = await clicker(deps, click.userId, check.claims.channel);
+  if (!caller) return refuse(res, 'invalid', '');
+  await undoClick(deps.responder, caller, check.claims, res);
+}
+
 export async function actionRoute(deps: ActionDeps, req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const click = { userId: field(body, 'user_id'), postId: field(body, 'post_id'), channelId: field(body, 'channel_id') };
-  const check = verifyButton(deps.signer, (body.context ?? {}) as Record<string, unknown>, click, Date.now());
-  if (!check.ok) {
-    res
-      .status(403)
-      .json({ ephemeral_text: check.why === 'expired' ? 'This button has expired: run the command again for a fresh plan.' : 'This button is not valid.' });
-    return;
-  }
+  const context = (body.context ?? {}) as Record<string, unknown>;
+  if (context.action === 'undo') return await undoRoute(deps, context, click, res);
+  const check = verifyButton(deps.signer, context, click, Date.now());
+  if (!check.ok) return refuse(res, check.why, 'This button has expired: run the command again for a fresh plan.');
   const { claims } = check;
   const caller = await clicker(deps, click.userId, claims.channel);
-  if (!caller) {
-    res.status(403).json({ ephemeral_text: 'This button is not valid.' });
-    return;
-  }
+  if (!caller) return refuse(res, 'invalid', '');
   const code = claims.token.split('.')[0] ?? '';
   // The click is the confirm (or cancel) itself: the core gets the operation, no command text to parse.
   const { early, accepted } = deps.responder.respond(
