@@ -30,6 +30,8 @@ export const IncidentsConfigSchema = z
       )
       .optional(),
     crashLoopRestarts: z.coerce.number().int().min(1).optional(),
+    /** More than this many new incidents within `stormWindow` are one storm post. */
+    stormCount: z.coerce.number().int().min(1).optional(),
     crashLoop: delay,
     oomWindow: delay,
     imagePull: delay,
@@ -41,6 +43,8 @@ export const IncidentsConfigSchema = z
     coolDown: delay,
     backupTooOld: delay,
     changeWindow: delay,
+    stormWindow: delay,
+    baselineGap: delay,
   })
   .default({ enabled: true });
 export type IncidentsConfig = z.infer<typeof IncidentsConfigSchema>;
@@ -58,6 +62,8 @@ export const incidentDelays = {
   coolDown: 'coolDownMs',
   backupTooOld: 'backupTooOldMs',
   changeWindow: 'changeWindowMs',
+  stormWindow: 'stormWindowMs',
+  baselineGap: 'baselineGapMs',
 } as const;
 
 const envName = (d: string): string => `MATTEROPS_INCIDENT_${d.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
@@ -67,5 +73,6 @@ export const incidentsEnvBindings: Record<string, string[]> = {
   MATTEROPS_INCIDENTS_CHANNEL: ['incidents', 'channel'],
   MATTEROPS_INCIDENTS_NAMESPACES: ['incidents', 'namespaces'],
   MATTEROPS_INCIDENT_CRASH_LOOP_RESTARTS: ['incidents', 'crashLoopRestarts'],
+  MATTEROPS_INCIDENT_STORM_COUNT: ['incidents', 'stormCount'],
   ...Object.fromEntries(Object.keys(incidentDelays).map((d) => [envName(d), ['incidents', d]])),
 };

@@ -9,6 +9,7 @@ import type { ChangeNote } from '../core/incidents/change-note.ts';
 import { IncidentEngine } from '../core/incidents/engine.ts';
 import { IncidentTracker } from '../core/incidents/incident-tracker.ts';
 import { channelFor, routesDocument } from '../core/incidents/routes.ts';
+import { ListKeeper } from '../core/incidents/list-keeper.ts';
 import { ThreadKeeper } from '../core/incidents/thread-keeper.ts';
 import type { Thresholds } from '../core/incidents/thresholds.ts';
 import type { LastGoodBackups } from '../core/last-good-backups.ts';
@@ -70,6 +71,7 @@ const watched: [WatchedKind, ResourceKind, Pick<WatchSpec, 'labelSelector' | 'fi
 function trackerFor(d: IncidentWatchDeps): { tracker: IncidentTracker; keeper: ThreadKeeper } {
   const route = async (incident: { installation?: { namespace: string; name: string } | undefined }): Promise<string | undefined> =>
     channelFor((await d.store.read(routesDocument)).value, incident.installation, d.defaultChannel);
+  const lists = new ListKeeper({ notifier: d.notifier, store: d.store, clock: d.clock, logger: d.logger, route, thresholds: d.thresholds });
   const keeper = new ThreadKeeper({
     notifier: d.notifier,
     store: d.store,
@@ -78,9 +80,17 @@ function trackerFor(d: IncidentWatchDeps): { tracker: IncidentTracker; keeper: T
     route,
     coolDownMs: d.thresholds.coolDownMs,
     ...(d.note ? { note: d.note } : {}),
+    lists,
   });
   const openGauge = new OpenIncidentsGauge(d.metrics, ruleNames);
-  return { tracker: new IncidentTracker({ engine: new IncidentEngine(d.thresholds), keeper, clock: d.clock, openGauge }), keeper };
+  const tracker = new IncidentTracker({
+    engine: new IncidentEngine(d.thresholds),
+    keeper,
+    clock: d.clock,
+    openGauge,
+    lists: { keeper: lists, baselineGapMs: d.thresholds.baselineGapMs, logger: d.logger },
+  });
+  return { tracker, keeper };
 }
 
 export function incidentWatch(d: IncidentWatchDeps): Runnable {
@@ -100,14 +110,13 @@ export function incidentWatch(d: IncidentWatchDeps): Runnable {
         const newest = d.lastGoodBackups?.newestGood(snapshot);
         return newest === undefined ? snapshot : { ...snapshot, newestGoodBackup: newest };
       };
+      // Everything that changed within the gather is judged as one batch (a burst is one storm post).
       const judge = (): void => {
         gather = undefined;
-        for (const key of dirty) {
-          const [namespace = '', name = ''] = key.split('/');
-          if (index.has(key)) tracker.observe(snapshotOf(key));
-          else tracker.forget({ namespace, name });
-        }
+        const keys = [...dirty];
         dirty.clear();
+        const gone = keys.filter((key) => !index.has(key)).map((key) => ({ namespace: key.split('/')[0] ?? '', name: key.split('/')[1] ?? '' }));
+        tracker.observeAll(keys.filter((key) => index.has(key)).map(snapshotOf), gone);
       };
       const touch = (key: string): void => {
         dirty.add(key);

@@ -3,10 +3,13 @@
  * docs/state.md): every open incident and every one resolved within the cool-down, with its
  * channel, its root post's id once made, and the state last notified. A new leader reads it so it
  * neither reposts an open incident nor forgets to resolve one that cleared while no one watched.
+ * It also keeps the list posts that stand for several incidents' roots (incident-list.ts) and
+ * when a leader last watched (the start-up baseline's gap).
  */
 import { z } from 'zod';
 import type { StateDocument } from '../ports/state-store.ts';
 import { IncidentSchema } from './incident.ts';
+import { ListRecordSchema } from './incident-list.ts';
 
 export const ThreadRecordSchema = z.object({
   key: z.string(),
@@ -16,14 +19,24 @@ export const ThreadRecordSchema = z.object({
   incident: IncidentSchema,
   /** notifiedState() of what the thread shows now. */
   notified: z.string(),
+  /** When its root (or its line in a storm post) was made: the storm counts the incidents opened in its window. */
+  openedAt: z.coerce.date().optional(),
+  /** The list post (incident-list.ts) that stands for its root: its changes are replies there. */
+  listedIn: z.string().optional(),
 });
 export type ThreadRecord = z.infer<typeof ThreadRecordSchema>;
 
-export const ThreadsSchema = z.object({ threads: z.array(ThreadRecordSchema) });
+export const ThreadsSchema = z.object({
+  threads: z.array(ThreadRecordSchema),
+  /** The baseline and storm posts whose incidents are still kept. */
+  lists: z.array(ListRecordSchema).default([]),
+  /** When a leader last said it watches (every quarter of the baseline gap): older than the gap, the next look is a baseline. */
+  watchedAt: z.coerce.date().optional(),
+});
 export type Threads = z.infer<typeof ThreadsSchema>;
 
 export const threadsDocument: StateDocument<Threads> = {
   name: 'incidents/threads',
   schema: ThreadsSchema,
-  initial: () => ({ threads: [] }),
+  initial: () => ({ threads: [], lists: [] }),
 };

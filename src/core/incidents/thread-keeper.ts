@@ -13,6 +13,7 @@ import type { StateStore } from '../ports/state-store.ts';
 import type { Reply } from '../reply.ts';
 import type { ChangeNote } from './change-note.ts';
 import type { IncidentChange } from './incident-change.ts';
+import type { ListKeeper } from './list-keeper.ts';
 import { notifiedState, type Incident } from './incident.ts';
 import { reopenedReply, resolvedReply, rootReply, updateReply } from './incident-replies.ts';
 import { muteOf, mutesDocument, openThreadsOf } from './mutes.ts';
@@ -32,6 +33,8 @@ export interface ThreadKeeperDeps {
   note?: ChangeNote;
   /** Told when a thread's root is posted, with the thread to add to (an alert's installation status); default nothing. */
   onOpened?: (incident: Incident, thread: PostAddress) => void;
+  /** Takes first the changes a baseline or storm post stands for (list-keeper.ts); default none: a root each. */
+  lists?: ListKeeper;
 }
 
 export class ThreadKeeper {
@@ -53,7 +56,14 @@ export class ThreadKeeper {
   /** Applies changes in order, after those already given; resolves once these are saved and queued for posting. */
   apply(changes: readonly IncidentChange[]): Promise<void> {
     const run = this.queue.then(async () => {
-      for (const change of changes) {
+      const own = this.d.lists
+        ? await this.d.lists.take(changes).catch((e: unknown) => {
+            // Then a root each: noisier, but nothing is lost.
+            this.d.logger.error({ err: (e as Error).message }, 'a baseline or storm post could not be updated');
+            return changes;
+          })
+        : changes;
+      for (const change of own) {
         await this.one(change).catch((e: unknown) =>
           this.d.logger.error({ incident: change.incident.key, err: (e as Error).message }, 'an incident thread could not be updated'),
         );
@@ -91,12 +101,12 @@ export class ThreadKeeper {
     if (!to) return;
     const ref = this.d.notifier.post({ channel: to }, await this.root(incident));
     this.roots.set(incident.key, ref);
-    await this.save({ key: incident.key, channel: to, incident, notified: notifiedState(incident) });
+    await this.save({ key: incident.key, channel: to, incident, notified: notifiedState(incident), openedAt: this.d.clock.now() });
     this.d.onOpened?.(incident, { channel: to, thread: ref });
     void ref.delivery.then(async (outcome) => {
       if (!outcome.ok) return;
       await this.d.store
-        .update(threadsDocument, (doc) => ({ threads: doc.threads.map((t) => (t.key === incident.key ? { ...t, rootPostId: outcome.postId } : t)) }))
+        .update(threadsDocument, (doc) => ({ ...doc, threads: doc.threads.map((t) => (t.key === incident.key ? { ...t, rootPostId: outcome.postId } : t)) }))
         .catch((e: unknown) => this.d.logger.error({ incident: incident.key, err: (e as Error).message }, 'the id of an incident root could not be saved'));
     });
   }
@@ -161,7 +171,7 @@ export class ThreadKeeper {
       // The root's id may have been saved since `record` was read (its delivery): keep it.
       const rootPostId = record.rootPostId ?? doc.threads.find((t) => t.key === record.key)?.rootPostId;
       const merged: ThreadRecord = rootPostId === undefined ? record : { ...record, rootPostId };
-      return { threads: [...doc.threads.filter((t) => t.key !== record.key), merged].filter(keep) };
+      return { ...doc, threads: [...doc.threads.filter((t) => t.key !== record.key), merged].filter(keep) };
     };
     await this.d.store.update(threadsDocument, change);
   }

@@ -31,6 +31,12 @@ export const ThresholdsSchema = z.object({
   coolDownMs: z.number().int().min(0).default(minutes(30)),
   /** An audited matterops change this long before an incident began is named on its root (change-note.ts). */
   changeWindowMs: z.number().int().min(0).default(minutes(30)),
+  /** More than this many new incidents within `stormWindowMs`, across the cluster, are one storm post... */
+  stormCount: z.number().int().min(1).default(10),
+  /** ...which goes on collecting them until this long passes with no new one. */
+  stormWindowMs: z.number().int().min(1_000).default(minutes(5)),
+  /** No leader watched for longer than this (or none ever did): what the first look finds is one baseline post. */
+  baselineGapMs: z.number().int().min(60_000).default(minutes(60)),
 });
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
 

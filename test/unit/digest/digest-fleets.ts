@@ -66,7 +66,7 @@ export function threadOf(k: KeptIncident): ThreadRecord {
 /** Keeps the incident in the store as the thread keeper would, replacing one of the same key. */
 export async function keepIncident(store: StateStore, k: KeptIncident): Promise<void> {
   const record = threadOf(k);
-  await store.update(threadsDocument, (doc) => ({ threads: [...doc.threads.filter((t) => t.key !== record.key), record] }));
+  await store.update(threadsDocument, (doc) => ({ ...doc, threads: [...doc.threads.filter((t) => t.key !== record.key), record] }));
 }
 
 /**

@@ -22,6 +22,9 @@ describe('incident settings', () => {
       MATTEROPS_INCIDENT_COOL_DOWN: '1h',
       MATTEROPS_INCIDENT_BACKUP_TOO_OLD: '2d',
       MATTEROPS_INCIDENT_CHANGE_WINDOW: '10m',
+      MATTEROPS_INCIDENT_STORM_COUNT: '20',
+      MATTEROPS_INCIDENT_STORM_WINDOW: '10m',
+      MATTEROPS_INCIDENT_BASELINE_GAP: '3h',
     });
     expect(config.incidents).toMatchObject({ enabled: false, channel: 'sga4u9459ff3xkqfjaqr3zt1oa', namespaces: ['chat', 'staging'] });
     expect(incidentThresholds(config.incidents)).toEqual({
@@ -32,10 +35,18 @@ describe('incident settings', () => {
       coolDownMs: 3_600_000,
       backupTooOldMs: 2 * 86_400_000,
       changeWindowMs: 600_000,
+      stormCount: 20,
+      stormWindowMs: 600_000,
+      baselineGapMs: 3 * 3_600_000,
     });
   });
 
   it('a delay that is no duration stops the start with its variable named', () => {
     expect(() => loadConfig({ MATTEROPS_INCIDENT_NOT_READY: 'soon' })).toThrow(/incidents\.notReady.*30s, 5m or 1h30m/s);
+  });
+
+  it('a baseline gap under a minute, or a storm window under a second, is refused with its setting named', () => {
+    expect(() => incidentThresholds(loadConfig({ MATTEROPS_INCIDENT_BASELINE_GAP: '30s' }).incidents)).toThrow(/incidents\.baselineGap/);
+    expect(() => incidentThresholds(loadConfig({ MATTEROPS_INCIDENT_STORM_WINDOW: '0s' }).incidents)).toThrow(/incidents\.stormWindow/);
   });
 });

@@ -56,6 +56,8 @@ function leader(
   return stop;
 }
 
+const lines = (notifier: FakeNotifier) => notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]]);
+
 describe('incident watch', () => {
   it('one root for a crash loop with its events, nothing for a healthy installation, the resolution in the thread', async () => {
     const clock = new FakeClock(t0);
@@ -92,13 +94,15 @@ describe('incident watch', () => {
     const clock = new FakeClock(t0);
     const cluster = new FakeClusterWatch({ clock });
     cluster.put(kinds.mattermost, mattermostCr('chat', 'mattermost'));
-    cluster.put(kinds.pod, crashLoopingPod('chat', 'mattermost', 'mattermost-a'));
+    cluster.put(kinds.pod, runningPod('chat', 'mattermost', 'mattermost-a'));
     const notifier = new FakeNotifier(['incidents']);
     const backend = new FakeStateBackend();
     const stopFirst = leader(cluster, clock, notifier, backend);
     await clock.advance(1_000);
+    cluster.put(kinds.pod, crashLoopingPod('chat', 'mattermost', 'mattermost-a'));
+    await clock.advance(1_000);
     await stopFirst();
-    expect(notifier.posts).toHaveLength(1);
+    expect(lines(notifier)).toEqual([['', 'CRITICAL chat/mattermost: container mattermost is crash-looping (1 pod)']]);
 
     cluster.remove(kinds.pod, 'chat', 'mattermost-a');
     cluster.put(kinds.pod, runningPod('chat', 'mattermost', 'mattermost-b'));
@@ -172,6 +176,28 @@ describe('incident watch', () => {
     expect(notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]])).toEqual([
       ['', 'RESOLVED chat/mattermost: the newest good backup is older than 26 h'],
       ['p1', 'resolved after 1 h: the newest good backup is older than 26 h no longer seen'], // too old since 08:00, 26 h after the backup
+    ]);
+  });
+
+  it('what is already broken when it first watches is one baseline post; 12 installations crashing together are one storm post', async () => {
+    const clock = new FakeClock(t0);
+    const cluster = new FakeClusterWatch({ clock });
+    const names = Array.from({ length: 14 }, (_, i) => `mm-${i + 1}`);
+    for (const name of names) {
+      cluster.put(kinds.mattermost, mattermostCr('chat', name));
+      cluster.put(kinds.pod, (name === 'mm-1' || name === 'mm-2' ? crashLoopingPod : runningPod)('chat', name, `${name}-a`));
+    }
+    const notifier = new FakeNotifier(['incidents']);
+    leader(cluster, clock, notifier, new FakeStateBackend());
+    await clock.advance(1_000);
+    expect(lines(notifier)).toEqual([['', '2 problems were already present when matterops started watching']]);
+
+    // Written within one gather (200 ms): judged together, one storm post and no root.
+    for (const name of names.slice(2)) cluster.put(kinds.pod, crashLoopingPod('chat', name, `${name}-a`));
+    await clock.advance(1_000);
+    expect(lines(notifier)).toEqual([
+      ['', '2 problems were already present when matterops started watching'],
+      ['', 'Incident storm: 12 new incidents since 2026-11-27 09:00:01 UTC'],
     ]);
   });
 });

@@ -1,0 +1,202 @@
+/**
+ * Quiet by design (issue 12): the incidents a list post stands for (incident-list.ts). The thread
+ * keeper hands it every batch of changes first; it takes
+ * - the openings of a start-up baseline (`opened` with `baseline`: the first look of a watcher
+ *   after no leader watched within `baselineGapMs`), listed in one post per channel;
+ * - the openings of a storm: a batch that takes the incidents opened within `stormWindowMs` over
+ *   `stormCount`, and every opening after it until the window passes with none, listed in one
+ *   storm post per channel, edited as more arrive;
+ * - every later change of an incident so listed: a reply in the list's thread and an edited list.
+ * It returns the rest, for a thread each. Everything is saved in the threads document before it is
+ * posted (the list and each incident's record, pointing at the list), the list's post id once it
+ * is made, so a new leader goes on in the same post and its thread. Muted installations' incidents
+ * are left to the thread keeper, which keeps them quietly.
+ */
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import { existingPost, type Notifier, type PostRef } from '../ports/notifier.ts';
+import type { StateStore } from '../ports/state-store.ts';
+import type { Reply } from '../reply.ts';
+import type { IncidentChange } from './incident-change.ts';
+import { isStorming, itemOf, type ListRecord } from './incident-list.ts';
+import { notifiedState, type Incident } from './incident.ts';
+import { listChangeReply, listReply } from './list-replies.ts';
+import { muteOf, mutesDocument } from './mutes.ts';
+import { threadsDocument, type ThreadRecord, type Threads } from './thread-document.ts';
+import type { Thresholds } from './thresholds.ts';
+
+export interface ListKeeperDeps {
+  notifier: Notifier;
+  store: StateStore;
+  clock: Clock;
+  logger: Logger;
+  /** The channel for an incident, as the thread keeper routes it. */
+  route: (incident: Incident) => Promise<string | undefined>;
+  thresholds: Pick<Thresholds, 'stormCount' | 'stormWindowMs' | 'baselineGapMs' | 'coolDownMs'>;
+}
+
+/** What one batch does: lists touched (to post or edit), records to save, replies to post. */
+interface Plan {
+  lists: Map<string, ListRecord>;
+  records: ThreadRecord[];
+  replies: { list: string; reply: Reply }[];
+  taken: Set<IncidentChange>;
+}
+
+export class ListKeeper {
+  private readonly d: ListKeeperDeps;
+  /** List posts made in this process, usable before the server made them (replies wait behind them). */
+  private readonly roots = new Map<string, PostRef>();
+
+  constructor(deps: ListKeeperDeps) {
+    this.d = deps;
+  }
+
+  /**
+   * Says a leader watches now; resolves true when none did within the baseline gap (or ever), so
+   * what the first look finds is a baseline. The tracker calls it at start and every quarter gap.
+   */
+  async watching(): Promise<boolean> {
+    const now = this.d.clock.now();
+    let fresh = false;
+    await this.d.store.update(threadsDocument, (doc) => {
+      fresh = !doc.watchedAt || now.getTime() - doc.watchedAt.getTime() > this.d.thresholds.baselineGapMs;
+      return { ...doc, watchedAt: now };
+    });
+    return fresh;
+  }
+
+  /** Takes the changes a list stands for (see above), saves and posts them; resolves with the rest, in their order. */
+  async take(changes: readonly IncidentChange[]): Promise<IncidentChange[]> {
+    if (!changes.length) return [];
+    const { value: doc } = await this.d.store.read(threadsDocument);
+    const plan: Plan = { lists: new Map(), records: [], replies: [], taken: new Set() };
+    const openings = await this.follow(doc, changes, plan);
+    this.list(doc, openings, plan);
+    if (!plan.taken.size) return [...changes];
+    await this.save(plan);
+    this.post(plan);
+    return changes.filter((c) => !plan.taken.has(c));
+  }
+
+  /** Changes of incidents already listed become replies; returns the new openings that might be listed. */
+  private async follow(doc: Threads, changes: readonly IncidentChange[], plan: Plan): Promise<{ change: IncidentChange; channel: string }[]> {
+    const openings: { change: IncidentChange; channel: string }[] = [];
+    const muted = await this.mutedNow();
+    for (const change of changes) {
+      const { incident } = change;
+      const known = doc.threads.find((t) => t.key === incident.key);
+      const listed = known?.listedIn ? (plan.lists.get(known.listedIn) ?? doc.lists.find((l) => l.id === known.listedIn)) : undefined;
+      if (muted(incident)) continue;
+      if (known && listed) {
+        const list = { ...listed, items: listed.items.map((i) => (i.key === incident.key ? itemOf(incident) : i)) };
+        plan.lists.set(list.id, list);
+        // A new leader's first look at what the list shows already: nothing new to say.
+        if (known.notified !== notifiedState(incident)) plan.replies.push({ list: list.id, reply: listChangeReply(change) });
+        plan.records.push({ ...known, incident, notified: notifiedState(incident) });
+        plan.taken.add(change);
+      } else if (!known && change.kind === 'opened') {
+        const channel = await this.d.route(incident);
+        if (channel) openings.push({ change, channel });
+      }
+    }
+    return openings;
+  }
+
+  /** Lists the baseline's openings, and the others when they make or join a storm. */
+  private list(doc: Threads, openings: { change: IncidentChange; channel: string }[], plan: Plan): void {
+    const now = this.d.clock.now();
+    const { stormCount, stormWindowMs } = this.d.thresholds;
+    const fresh = openings.filter((o) => !(o.change.kind === 'opened' && o.change.baseline));
+    const recent = doc.threads.filter((t) => t.openedAt && now.getTime() - t.openedAt.getTime() < stormWindowMs).length;
+    const storming = fresh.length > 0 && (doc.lists.some((l) => isStorming(l, now, stormWindowMs)) || recent + fresh.length > stormCount);
+    for (const { change, channel } of openings) {
+      const baseline = change.kind === 'opened' && change.baseline === true;
+      if (!baseline && !storming) continue;
+      const list = this.listFor(doc, plan, { kind: baseline ? 'baseline' : 'storm', channel, now });
+      list.items.push(itemOf(change.incident));
+      list.lastAddedAt = now;
+      const { incident } = change;
+      plan.records.push({
+        key: incident.key,
+        channel,
+        incident,
+        notified: notifiedState(incident),
+        listedIn: list.id,
+        // A storm's incidents count in the next window; a baseline's are no news.
+        ...(baseline ? {} : { openedAt: now }),
+      });
+      plan.taken.add(change);
+    }
+  }
+
+  /** This batch's list of that kind in that channel: a storm goes on in its post, a baseline is always a new one. */
+  private listFor(doc: Threads, plan: Plan, { kind, channel, now }: { kind: ListRecord['kind']; channel: string; now: Date }): ListRecord {
+    const id = `${kind}:${channel}:${now.toISOString()}`;
+    const going =
+      plan.lists.get(id) ??
+      (kind === 'storm' ? [...plan.lists.values(), ...doc.lists].find((l) => isStorming(l, now, this.d.thresholds.stormWindowMs, channel)) : undefined);
+    const list = going ? (plan.lists.get(going.id) ?? { ...going, items: [...going.items] }) : { id, kind, channel, at: now, lastAddedAt: now, items: [] };
+    plan.lists.set(list.id, list);
+    return list;
+  }
+
+  /** Saves the lists and records of the plan; forgets lists none of whose incidents is kept any more. */
+  private async save(plan: Plan): Promise<void> {
+    const now = this.d.clock.now().getTime();
+    const keep = (t: ThreadRecord): boolean => t.incident.state === 'open' || now - (t.incident.resolvedAt?.getTime() ?? now) < this.d.thresholds.coolDownMs;
+    const keys = new Set(plan.records.map((r) => r.key));
+    await this.d.store.update(threadsDocument, (doc) => {
+      const threads = [...doc.threads.filter((t) => !keys.has(t.key)), ...plan.records.map((r) => withSavedRoot(r, doc))].filter(keep);
+      const kept = new Set(threads.map((t) => t.key));
+      const lists = [
+        ...doc.lists.filter((l) => !plan.lists.has(l.id) && l.items.some((i) => kept.has(i.key))),
+        ...[...plan.lists.values()].map((l) => ({ ...l, rootPostId: l.rootPostId ?? doc.lists.find((x) => x.id === l.id)?.rootPostId })),
+      ];
+      return { ...doc, threads, lists };
+    });
+  }
+
+  /** Posts or edits each list touched, then the replies in their threads (the outbox keeps them in order). */
+  private post(plan: Plan): void {
+    for (const list of plan.lists.values()) {
+      const shown = listReply(list, this.d.thresholds);
+      const ref = this.roots.get(list.id) ?? (list.rootPostId ? existingPost(list.channel, list.rootPostId) : undefined);
+      if (ref) {
+        this.roots.set(list.id, ref);
+        void this.d.notifier.edit(ref, shown).then((outcome) => {
+          if (!outcome.ok) this.d.logger.warn({ list: list.id, reason: outcome.reason }, 'a baseline or storm post could not be edited');
+        });
+        continue;
+      }
+      // Never made (new, or the last leader's never reached Mattermost): posted now.
+      const made = this.d.notifier.post({ channel: list.channel }, shown);
+      this.roots.set(list.id, made);
+      void made.delivery.then((outcome) => (outcome.ok ? this.saveRoot(list.id, outcome.postId) : undefined));
+    }
+    for (const { list, reply } of plan.replies) {
+      const root = this.roots.get(list);
+      const channel = plan.lists.get(list)?.channel;
+      if (root && channel) this.d.notifier.post({ channel, thread: root }, reply);
+    }
+  }
+
+  private async saveRoot(id: string, postId: string): Promise<void> {
+    await this.d.store
+      .update(threadsDocument, (doc) => ({ ...doc, lists: doc.lists.map((l) => (l.id === id ? { ...l, rootPostId: postId } : l)) }))
+      .catch((e: unknown) => this.d.logger.error({ list: id, err: (e as Error).message }, 'the id of a baseline or storm post could not be saved'));
+  }
+
+  /** Whether an incident's installation is muted now (one read of the mutes for a batch). */
+  private async mutedNow(): Promise<(incident: Incident) => boolean> {
+    const { value } = await this.d.store.read(mutesDocument);
+    const now = this.d.clock.now();
+    return (i) => i.installation !== undefined && muteOf(value, `${i.installation.namespace}/${i.installation.name}`, now) !== undefined;
+  }
+}
+
+/** The record with the root id its own delivery may have saved since it was read. */
+const withSavedRoot = (r: ThreadRecord, doc: Threads): ThreadRecord => {
+  const rootPostId = r.rootPostId ?? doc.threads.find((t) => t.key === r.key)?.rootPostId;
+  return rootPostId === undefined ? r : { ...r, rootPostId };
+};
