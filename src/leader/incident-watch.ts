@@ -41,8 +41,14 @@ export interface IncidentWatchDeps {
   logger: Logger;
   /** Where the open incidents by rule are shown while this replica leads. */
   metrics: Metrics;
-  /** How long changes gather before snapshots are judged (a rollout touches many objects at once). */
+  /**
+   * How long changes gather before snapshots are judged (a rollout touches many objects at once):
+   * judged `gatherMs` (200 ms) after the last change, at most `gatherMaxMs` (1 s) after the first,
+   * so a burst written over a few hundred milliseconds is one batch (one storm post) and a steady
+   * flow is still judged every second.
+   */
   gatherMs?: number;
+  gatherMaxMs?: number;
   /**
    * The newest good backup per installation, from the leader's 5-minute read of the store
    * (last-good-backups-refresh.ts), for the backup-too-old rule; undefined: backups are off.
@@ -104,6 +110,8 @@ export function incidentWatch(d: IncidentWatchDeps): Runnable {
       const dirty = new Set<string>();
       let live = false;
       let gather: Timer | undefined;
+      /** When the first change of the batch being gathered came. */
+      let gatheringSince: number | undefined;
       let expiry: Timer | undefined;
       const snapshotOf = (key: string): InstallationSnapshot => {
         const snapshot = index.snapshot(key);
@@ -113,6 +121,7 @@ export function incidentWatch(d: IncidentWatchDeps): Runnable {
       // Everything that changed within the gather is judged as one batch (a burst is one storm post).
       const judge = (): void => {
         gather = undefined;
+        gatheringSince = undefined;
         const keys = [...dirty];
         dirty.clear();
         const gone = keys.filter((key) => !index.has(key)).map((key) => ({ namespace: key.split('/')[0] ?? '', name: key.split('/')[1] ?? '' }));
@@ -120,7 +129,11 @@ export function incidentWatch(d: IncidentWatchDeps): Runnable {
       };
       const touch = (key: string): void => {
         dirty.add(key);
-        if (live) gather ??= d.clock.after(d.gatherMs ?? 200, judge);
+        if (!live) return;
+        const now = d.clock.now().getTime();
+        gatheringSince ??= now;
+        gather?.cancel();
+        gather = d.clock.after(Math.max(0, Math.min(d.gatherMs ?? 200, gatheringSince + (d.gatherMaxMs ?? 1_000) - now)), judge);
       };
       // A read of the store is news for the backup rule though no object changed (the backup grew old, or a new one is there).
       const unsubscribe = d.lastGoodBackups?.onRead((i) => {

@@ -200,4 +200,34 @@ describe('incident watch', () => {
       ['', 'Incident storm: 12 new incidents since 2026-11-27 09:00:01 UTC'],
     ]);
   });
+
+  it('a burst written over most of a second, 80 ms apart, is judged as one batch: one storm post; a steady flow is still judged every second', async () => {
+    const clock = new FakeClock(t0);
+    const cluster = new FakeClusterWatch({ clock });
+    const names = Array.from({ length: 12 }, (_, i) => `mm-${i + 1}`);
+    for (const name of names) {
+      cluster.put(kinds.mattermost, mattermostCr('chat', name));
+      cluster.put(kinds.pod, runningPod('chat', name, `${name}-a`));
+    }
+    const notifier = new FakeNotifier(['incidents']);
+    leader(cluster, clock, notifier, new FakeStateBackend());
+    await clock.advance(1_000);
+    for (const name of names) {
+      cluster.put(kinds.pod, crashLoopingPod('chat', name, `${name}-a`));
+      await clock.advance(80);
+    }
+    await clock.advance(1_000);
+    expect(lines(notifier)).toEqual([['', 'Incident storm: 12 new incidents since 2026-11-27 09:00:02 UTC']]);
+
+    // Changes every 100 ms for 3 s: the first judgement comes 1 s after the first change, not after the flow.
+    cluster.put(kinds.mattermost, mattermostCr('chat', 'busy'));
+    cluster.put(kinds.pod, runningPod('chat', 'busy', 'busy-a'));
+    await clock.advance(10 * 60_000); // the storm is over
+    cluster.put(kinds.pod, crashLoopingPod('chat', 'busy', 'busy-a'));
+    for (let i = 0; i < 10; i++) {
+      await clock.advance(100);
+      cluster.put(kinds.event, { ...warningEvent('chat', `busy-a.${i}`, 'busy-a'), count: i + 1 });
+    }
+    expect(lines(notifier).at(-1)).toEqual(['', 'CRITICAL chat/busy: container mattermost is crash-looping (1 pod)']);
+  });
 });
