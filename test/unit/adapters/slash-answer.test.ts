@@ -39,12 +39,12 @@ function heldMattermost() {
   return { api, made, open };
 }
 
-async function slashServer(pipeline: Pipeline, api: MattermostApi) {
+async function slashServer(pipeline: Pipeline, api: MattermostApi, identity: HttpDeps['identity'] = { callerFor: () => Promise.resolve(chatUser('alice')) }) {
   const notifier = createMattermostNotifier({ api, clock: systemClock, logger: silentLogger, pacer: new ServerPacer({ clock: systemClock }) });
   const responder = createChatResponder({ pipeline, notifier, signer: createHmacSigner('key'), publicUrl: 'http://bot', logger: silentLogger });
   const deps: HttpDeps = {
     responder,
-    identity: { callerFor: () => Promise.resolve(chatUser('alice')) },
+    identity,
     slashTokens: ['slash-token'],
     signer: createHmacSigner('key'),
     api: { url: 'http://mattermost' } as HttpDeps['api'],
@@ -102,6 +102,27 @@ describe('a slash request while the outbox is busy', () => {
       expect(answer.text).toBe('Working on it...');
       expect(mattermost.made).toEqual([]); // answered before the reply was ready, not after
       await expect.poll(() => mattermost.made.length, { timeout: 10_000 }).toBe(1);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it("counts the budget from the request's arrival: a slow caller lookup spends it too", { timeout: 30_000 }, async () => {
+    const h = createHarness({ policy: readers });
+    h.gateway.seed('chat', 'mattermost', { replicas: 2 });
+    const mattermost = heldMattermost();
+    mattermost.open();
+    // Mattermost slow to say who the user is (the groups lookup under load): the reply itself is quick.
+    const slowLookup = {
+      callerFor: () => new Promise<ReturnType<typeof chatUser>>((r) => setTimeout(() => r(chatUser('alice')), slashAnswerBudgetMs + 2_000)),
+    };
+    const bot = await slashServer(h.pipeline, mattermost.api, slowLookup);
+    try {
+      const answer = await bot.slash('status mattermost');
+      expect(answer.text).toBe('Working on it...');
+      expect(mattermost.made).toEqual([]); // answered before the caller was known
+      await expect.poll(() => mattermost.made.length, { timeout: 10_000 }).toBe(1);
+      expect(mattermost.made[0]).toContain('mattermost');
     } finally {
       await bot.close();
     }

@@ -3,6 +3,8 @@
  * answered by the responder. A bare `/k8s` gets the help privately, never in the channel.
  */
 import type { Request, Response } from 'express';
+import type { Caller } from '../../../core/model/caller.ts';
+import type { Logger } from '../../../core/ports/logger.ts';
 import { isMattermostId } from '../mattermost-id.ts';
 import type { ChatIdentity } from '../chat-identity.ts';
 import type { ChatResponder } from '../chat-responder.ts';
@@ -16,6 +18,7 @@ export interface SlashDeps {
   slashTokens: readonly string[];
   /** The configured Mattermost, where late private answers go (command-response.ts). */
   api: { readonly url: string };
+  logger: Logger;
 }
 
 /**
@@ -25,12 +28,28 @@ export interface SlashDeps {
  */
 export const slashAnswerBudgetMs = 700;
 
+/** The lookup's caller, or `late` once `deadline` (a `performance.now()` instant) has passed without it. */
+async function callerBefore(lookup: Promise<Caller>, deadline: number): Promise<Caller | 'late'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), Math.max(0, deadline - performance.now()));
+  });
+  try {
+    return await Promise.race([lookup, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const field = (body: Record<string, unknown>, key: string): string => (typeof body[key] === 'string' ? body[key] : '');
 const ephemeral = (res: Response, text: string): void => {
   res.json({ response_type: 'ephemeral', text });
 };
 
 export async function slashRoute(deps: SlashDeps, req: Request, res: Response): Promise<void> {
+  // The budget counts from the request's arrival: naming the caller (Mattermost lookups of the user,
+  // channel and groups when they are not cached) spends it too, and is slowest exactly under load.
+  const deadline = performance.now() + slashAnswerBudgetMs;
   const body = (req.body ?? {}) as Record<string, unknown>;
   if (!isKnownToken(slashToken(req.get('authorization'), body.token), deps.slashTokens)) {
     res.status(401).end();
@@ -41,7 +60,7 @@ export async function slashRoute(deps: SlashDeps, req: Request, res: Response): 
     res.status(400).json({ response_type: 'ephemeral', text: 'This request names no Mattermost user and channel.' });
     return;
   }
-  const caller = await deps.identity.callerFor(field(body, 'user_id'), field(body, 'channel_id'), {
+  const lookup = deps.identity.callerFor(field(body, 'user_id'), field(body, 'channel_id'), {
     username: field(body, 'user_name'),
     team: field(body, 'team_domain'),
     channel: field(body, 'channel_name'),
@@ -49,11 +68,22 @@ export async function slashRoute(deps: SlashDeps, req: Request, res: Response): 
   const target = { channelId: field(body, 'channel_id') };
   const text = field(body, 'text').trim();
   if (!text) {
-    ephemeral(res, renderMarkdown(await deps.responder.answerPrivately({ caller, target, text: 'help' })));
+    ephemeral(res, renderMarkdown(await deps.responder.answerPrivately({ caller: await lookup, target, text: 'help' })));
     return;
   }
   const privately = commandResponse(deps.api.url, field(body, 'response_url'));
-  const answer = await deps.responder.respond({ caller, target, text, ...(privately ? { privately } : {}) }, true, slashAnswerBudgetMs).early;
+  const caller = await callerBefore(lookup, deadline);
+  if (caller === 'late') {
+    // Mattermost hears back within the budget; the command runs once the caller is known, its reply
+    // a post (errors privately through response_url), as any reply later than the budget.
+    ephemeral(res, 'Working on it...');
+    void lookup
+      .then((c) => deps.responder.respond({ caller: c, target, text, ...(privately ? { privately } : {}) }, true, 0).done)
+      .catch((error: unknown) => deps.logger.error({ err: (error as Error).message }, 'could not name the caller of a slash command'));
+    return;
+  }
+  const budgetLeft = Math.max(0, deadline - performance.now());
+  const answer = await deps.responder.respond({ caller, target, text, ...(privately ? { privately } : {}) }, true, budgetLeft).early;
   if (answer.kind === 'reply' && !answer.posted) ephemeral(res, renderMarkdown(answer.reply));
   else if (answer.kind === 'reply') ephemeral(res, '');
   else ephemeral(res, 'Working on it...');
