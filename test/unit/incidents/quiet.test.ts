@@ -91,6 +91,24 @@ describe('start-up baseline', () => {
     await tracker.stop();
   });
 
+  it('a listed incident that changes (another pod joins) is a reply to the summary, and its line shows the change', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const { tracker } = leader(clock, notifier, new FakeStateBackend());
+    await tracker.start();
+    tracker.observeAll([broken(1), broken(2)]);
+    await settle(clock, tracker);
+    tracker.observe(installation([crashLooping('mm-1-a'), crashLooping('mm-1-b')], { name: 'mm-1' }));
+    await settle(clock, tracker, 1_000);
+    const summary = notifier.posts[0]!;
+    expect(lines(notifier)).toEqual([
+      ['', '2 problems were already present when matterops started watching'],
+      [summary.id, 'now: chat/mm-1: container mattermost is crash-looping (2 pods) (critical)'],
+    ]);
+    expect(rowsOf(summary.reply).map((r) => r[2])).toEqual(['container mattermost is crash-looping (2 pods)', 'container mattermost is crash-looping (1 pod)']);
+    await tracker.stop();
+  });
+
   it('a problem that begins after the first look gets a root of its own', async () => {
     const clock = new FakeClock(t0);
     const notifier = new FakeNotifier(['incidents']);
