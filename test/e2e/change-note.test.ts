@@ -9,6 +9,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MattermostRest } from '../sandbox/mattermost-rest.ts';
 import { createInstallation, readInstallation, waitStable } from '../sandbox/installations.ts';
@@ -69,6 +70,8 @@ beforeAll(async () => {
 afterAll(async () => {
   bob?.close();
   await bot?.stop();
+  // The installation goes with this file's namespace: the shared operator reconciles no leftovers.
+  if (namespace) await admin.makeApiClient(CoreV1Api).deleteNamespace({ name: namespace });
 });
 
 describe('a change, then a crash', () => {

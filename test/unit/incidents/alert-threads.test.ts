@@ -12,6 +12,8 @@ import { receiveAlerts, type AlertReceiverDeps } from '../../../src/core/inciden
 import { IncidentEngine } from '../../../src/core/incidents/engine.ts';
 import { IncidentTracker } from '../../../src/core/incidents/incident-tracker.ts';
 import { ThreadKeeper } from '../../../src/core/incidents/thread-keeper.ts';
+import { createChangeNote, type ChangeNote } from '../../../src/core/incidents/change-note.ts';
+import { FakeAuditLog } from '../../fakes/fake-audit-log.ts';
 import { defaultThresholds } from '../../../src/core/incidents/thresholds.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { incidentsOpen } from '../../../src/core/metrics-catalog.ts';
@@ -27,9 +29,11 @@ import { AlertmanagerPayloadSchema, mattermostDown, payloadJson, t0, type AlertS
 const delivery = (alerts: AlertSpec[], externalURL?: string) => AlertmanagerPayloadSchema.parse(payloadJson(alerts, externalURL ? { externalURL } : {}));
 
 /** One bot replica on the shared cluster state: its webhook's receiver and its leader duty. */
-function replica(clock: FakeClock, backend: FakeStateBackend, installations = [{ namespace: 'chat', name: 'mattermost' }], metrics = new FakeMetrics()) {
+function replica(clock: FakeClock, backend: FakeStateBackend, metrics = new FakeMetrics(), note?: ChangeNote) {
+  const installations = [{ namespace: 'chat', name: 'mattermost' }];
   const store = new FakeStateStore(backend);
   const duty: AlertThreadsDuty = alertThreadsDuty({
+    ...(note ? { note } : {}),
     store,
     clock,
     logger: silentLogger,
@@ -62,6 +66,38 @@ function lead(duty: AlertThreadsDuty, notifier: FakeNotifier): () => Promise<voi
 const firstLines = (notifier: FakeNotifier) => notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]]);
 
 describe('Alertmanager groups as incident threads', () => {
+  it('a root about an installation names the matterops change applied to it shortly before (the change note)', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const audit = new FakeAuditLog();
+    await audit.record({
+      at: new Date(t0.getTime() - 3 * 60_000),
+      operationId: 'op1',
+      phase: 'applied',
+      verb: 'upgrade',
+      requester: '@alice',
+      via: 'mattermost ~ops',
+      cluster: 'prod',
+      namespace: 'chat',
+      installation: 'mattermost',
+      detail: 'image mattermost/mattermost-enterprise-edition:9.8.1 -> mattermost/mattermost-enterprise-edition:9.9.0',
+      undo: { verb: 'upgrade', positionals: ['mattermost', '9.8.1'], flags: {} },
+    });
+    const note = createChangeNote({ audit, windowMs: defaultThresholds.changeWindowMs, logger: silentLogger });
+    const bot = replica(clock, new FakeStateBackend(), new FakeMetrics(), note);
+    const stop = lead(bot.duty, notifier);
+    await clock.advance(0);
+    await bot.receive([mattermostDown({ pod: 'mm-a' })]);
+    await clock.advance(10);
+    const root = notifier.posts[0]!.reply;
+    expect(textOf(root)).toContain("Began 3 min after @alice's upgrade (image mattermost/mattermost-enterprise-edition:9.8.1 -> ");
+    expect(textOf(root)).toContain('To undo it: upgrade mattermost 9.8.1 -n chat --cluster prod');
+    expect(root.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions.map((a) => a.command) : []))).toEqual([
+      'upgrade mattermost 9.8.1 -n chat --cluster prod',
+    ]);
+    await stop();
+  });
+
   it('a root with the alert, its installation status in the thread, an update when a second fires, then the resolution', async () => {
     const clock = new FakeClock(t0);
     const notifier = new FakeNotifier(['incidents']);
@@ -215,7 +251,7 @@ describe('Alertmanager groups as incident threads', () => {
     const clock = new FakeClock(t0);
     const backend = new FakeStateBackend();
     const metrics = new FakeMetrics();
-    const leader = replica(clock, backend, undefined, metrics);
+    const leader = replica(clock, backend, metrics);
     const follower = replica(clock, backend);
     const stop = lead(leader.duty, new FakeNotifier(['incidents']));
     await clock.advance(0);
