@@ -44,5 +44,5 @@ export async function runDrill(d: DrillRunDeps, s: Schedule, note: string | unde
   const edited = await d.notifier.edit(root, reply(outcome.ok ? 'good' : 'danger', text(`${title(s)}: ${outcome.headline}.${suffix}`)));
   // The drill has ended either way: its outcome is kept even when the root keeps saying "running".
   if (!edited.ok) d.logger.warn({ schedule: s.id, err: edited.reason }, `schedule ${s.id}: could not edit the drill's root post`);
-  return { outcome: outcome.ok ? 'done' : 'failed', detail: outcome.headline.slice(0, 200) };
+  return { outcome: outcome.ok ? 'done' : 'failed', detail: outcome.detail.slice(0, 200) };
 }

@@ -17,18 +17,25 @@ export interface CommandOutcome {
   ok: boolean;
   /** The root post's last words: `done, backup 20261201-231800-a1b2 verified` or `failed: <why>`. */
   headline: string;
+  /** The same without its first word, for the run's record beside its outcome (`backup ... verified`, `<why>`). */
+  detail: string;
 }
+
+const failed = (why: string): CommandOutcome => ({ ok: false, headline: `failed: ${why}`, detail: why });
 
 const backupIdPattern = /\b(\d{8}-\d{6}-[0-9a-f]{4})\b/;
 
-/** The first words of a reply: its heading, else its first text. */
+/** The words of a reply: its heading and texts, in order. */
 const linesOf = (r: Reply): string[] => r.blocks.flatMap((b) => (b.kind === 'heading' || b.kind === 'text' ? [b.text] : []));
 
 /** What the root post says once the command ended; `undefined`: it never answered (the bot's log says why). */
 export function commandOutcome(r: Reply | undefined): CommandOutcome {
-  if (!r) return { ok: false, headline: "failed: the drill did not answer (the bot's log says why)" };
+  if (!r) return failed("the drill did not answer (the bot's log says why)");
   const lines = linesOf(r);
-  if (r.pending) return { ok: false, headline: 'waiting for a confirmation in the thread (the policy asks for one)' };
+  if (r.pending) {
+    const waiting = 'waiting for a confirmation in the thread (the policy asks for one)';
+    return { ok: false, headline: waiting, detail: waiting };
+  }
   if (r.error || r.tone !== 'good') {
     // A change's failure heads its reasons with "backup ns/name: failed"; a refusal is its reason.
     const reason =
@@ -36,8 +43,8 @@ export function commandOutcome(r: Reply | undefined): CommandOutcome {
         .filter((l) => !/: failed$/.test(l))
         .join(' ')
         .trim() || 'no reason given';
-    return { ok: false, headline: `failed: ${reason.length > 300 ? `${reason.slice(0, 299)}…` : reason}` };
+    return failed(reason.length > 300 ? `${reason.slice(0, 299)}…` : reason);
   }
   const id = backupIdPattern.exec(lines[0] ?? '')?.[1];
-  return { ok: true, headline: id ? `done, backup ${id} verified` : 'done' };
+  return id ? { ok: true, headline: `done, backup ${id} verified`, detail: `backup ${id} verified` } : { ok: true, headline: 'done', detail: '' };
 }

@@ -291,7 +291,7 @@ describe('restore drills', () => {
     await rig.clock.advance(1_000);
     expect(textOf(rig.notifier.posts[0]!.reply)).toBe('Schedule s1: restore drill of chat/mattermost as alice: done, backup 20261127-083000-a1b2 verified.');
     expect(rig.notifier.posts[0]?.reply.tone).toBe('good');
-    expect(rig.stored()[0]?.lastRun).toMatchObject({ for: '2026-11-27T09:00:00.000Z', outcome: 'done', detail: 'done, backup 20261127-083000-a1b2 verified' });
+    expect(rig.stored()[0]?.lastRun).toMatchObject({ for: '2026-11-27T09:00:00.000Z', outcome: 'done', detail: 'backup 20261127-083000-a1b2 verified' });
   });
 
   it('a failed drill edits its root to the reason and is kept as failed; a running one is not started again by the next passes', async () => {
@@ -311,7 +311,7 @@ describe('restore drills', () => {
       'Schedule s1: restore drill of chat/mattermost as alice: failed: drill failed at verify: posts has 2 rows, the backup 3.',
     );
     expect(rig.notifier.posts[0]?.reply.tone).toBe('danger');
-    expect(rig.stored()[0]?.lastRun).toMatchObject({ outcome: 'failed', detail: 'failed: drill failed at verify: posts has 2 rows, the backup 3' });
+    expect(rig.stored()[0]?.lastRun).toMatchObject({ outcome: 'failed', detail: 'drill failed at verify: posts has 2 rows, the backup 3' });
     expect(rig.commands).toHaveLength(1);
   });
 

@@ -78,7 +78,7 @@ describe('a drill schedule run', () => {
   it('run as its owner, a drill that verifies the backup is "done, backup <id> verified"', async () => {
     const h = harness(true);
     const { reply } = await h.run(scheduledCommand(drill)!, chatUser('alice'));
-    expect(commandOutcome(reply)).toEqual({ ok: true, headline: 'done, backup 20261127-080000-aaaa verified' });
+    expect(commandOutcome(reply)).toEqual({ ok: true, headline: 'done, backup 20261127-080000-aaaa verified', detail: 'backup 20261127-080000-aaaa verified' });
     // The drill Job carries the schedule as its note (the catalog and the Job's annotations show who asked).
     const job = [...h.gateway.others.entries()].find(([k]) => k.startsWith('batch/v1/jobs/'))?.[1] as { metadata: { annotations: Record<string, string> } };
     expect(job.metadata.annotations['matterops.io/note']).toBe('schedule s4');
@@ -86,7 +86,11 @@ describe('a drill schedule run', () => {
 
   it('a drill that fails is "failed: <the stage and reason>"', async () => {
     const { reply } = await harness(false).run(scheduledCommand(drill)!, chatUser('alice'));
-    expect(commandOutcome(reply)).toEqual({ ok: false, headline: 'failed: drill failed at verify: posts has 2 rows, the backup 3' });
+    expect(commandOutcome(reply)).toEqual({
+      ok: false,
+      headline: 'failed: drill failed at verify: posts has 2 rows, the backup 3',
+      detail: 'drill failed at verify: posts has 2 rows, the backup 3',
+    });
   });
 
   it('an owner without the backup right (the policy changed since) is refused at the run, and the headline says why', async () => {
@@ -96,6 +100,6 @@ describe('a drill schedule run', () => {
   });
 
   it('a command that never answered (it crashed) says so', () => {
-    expect(commandOutcome(undefined)).toEqual({ ok: false, headline: "failed: the drill did not answer (the bot's log says why)" });
+    expect(commandOutcome(undefined)).toMatchObject({ ok: false, headline: "failed: the drill did not answer (the bot's log says why)" });
   });
 });
