@@ -74,7 +74,15 @@ const watched: [WatchedKind, ResourceKind, Pick<WatchSpec, 'labelSelector' | 'fi
   ['event', kinds.event, { fieldSelector: 'type=Warning' }],
 ];
 
-function trackerFor(d: IncidentWatchDeps): { tracker: IncidentTracker; keeper: ThreadKeeper } {
+/**
+ * The posting side of the watch: the thread keeper with the list keeper (baseline and storm posts)
+ * before it, routed by the routes document. Exported so the storm benchmark (bench/storm.bench.ts)
+ * drives the very keepers the leader runs, below the Kubernetes watch.
+ */
+export function incidentKeepers(d: Pick<IncidentWatchDeps, 'store' | 'notifier' | 'thresholds' | 'defaultChannel' | 'clock' | 'logger' | 'note'>): {
+  keeper: ThreadKeeper;
+  lists: ListKeeper;
+} {
   const route = async (incident: { installation?: { namespace: string; name: string } | undefined }): Promise<string | undefined> =>
     channelFor((await d.store.read(routesDocument)).value, incident.installation, d.defaultChannel);
   const lists = new ListKeeper({ notifier: d.notifier, store: d.store, clock: d.clock, logger: d.logger, route, thresholds: d.thresholds });
@@ -88,6 +96,11 @@ function trackerFor(d: IncidentWatchDeps): { tracker: IncidentTracker; keeper: T
     ...(d.note ? { note: d.note } : {}),
     lists,
   });
+  return { keeper, lists };
+}
+
+function trackerFor(d: IncidentWatchDeps): { tracker: IncidentTracker; keeper: ThreadKeeper } {
+  const { keeper, lists } = incidentKeepers(d);
   const openGauge = new OpenIncidentsGauge(d.metrics, ruleNames);
   const tracker = new IncidentTracker({
     engine: new IncidentEngine(d.thresholds),
