@@ -3,6 +3,7 @@
  * queued is answer enough, so Mattermost hears back at once while the post waits its turn, and a
  * reply not ready within the budget gets "Working on it..." with the post after it.
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
@@ -39,7 +40,12 @@ function heldMattermost() {
   return { api, made, open };
 }
 
-async function slashServer(pipeline: Pipeline, api: MattermostApi, identity: HttpDeps['identity'] = { callerFor: () => Promise.resolve(chatUser('alice')) }) {
+async function slashServer(
+  pipeline: Pipeline,
+  api: MattermostApi,
+  identity: HttpDeps['identity'] = { callerFor: () => Promise.resolve(chatUser('alice')) },
+  mattermostUrl = 'http://mattermost',
+) {
   const notifier = createMattermostNotifier({ api, clock: systemClock, logger: silentLogger, pacer: new ServerPacer({ clock: systemClock }) });
   const responder = createChatResponder({ pipeline, notifier, signer: createHmacSigner('key'), publicUrl: 'http://bot', logger: silentLogger });
   const deps: HttpDeps = {
@@ -47,7 +53,7 @@ async function slashServer(pipeline: Pipeline, api: MattermostApi, identity: Htt
     identity,
     slashTokens: ['slash-token'],
     signer: createHmacSigner('key'),
-    api: { url: 'http://mattermost' } as HttpDeps['api'],
+    api: { url: mattermostUrl } as HttpDeps['api'],
     notifier: {} as HttpDeps['notifier'],
     logger: silentLogger,
     readiness: {},
@@ -56,8 +62,8 @@ async function slashServer(pipeline: Pipeline, api: MattermostApi, identity: Htt
   };
   const server = await startHttpServer(deps, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const slash = async (text: string): Promise<{ text: string }> => {
-    const body = new URLSearchParams({ token: 'slash-token', user_id: 'u'.repeat(26), channel_id: 'c'.repeat(26), text });
+  const slash = async (text: string, extra: Record<string, string> = {}): Promise<{ text: string }> => {
+    const body = new URLSearchParams({ token: 'slash-token', user_id: 'u'.repeat(26), channel_id: 'c'.repeat(26), text, ...extra });
     const res = await fetch(`${url}/hooks/slash`, { method: 'POST', body, signal: AbortSignal.timeout(25_000) });
     return { text: ((await res.json()) as { text: string }).text };
   };
@@ -125,6 +131,41 @@ describe('a slash request while the outbox is busy', () => {
       expect(mattermost.made[0]).toContain('mattermost');
     } finally {
       await bot.close();
+    }
+  });
+
+  it('tells the requester privately when the late caller lookup fails, and runs nothing', { timeout: 30_000 }, async () => {
+    const h = createHarness({ policy: readers });
+    h.gateway.seed('chat', 'mattermost', { replicas: 2 });
+    const mattermost = heldMattermost();
+    mattermost.open();
+    // Mattermost's delayed command response endpoint: what reaches the requester alone.
+    const responses: string[] = [];
+    const hooks = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        responses.push(`${req.url} ${body}`);
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+    const hooksUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
+    const failingLookup = {
+      callerFor: () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('users/ut: 503')), slashAnswerBudgetMs + 500)),
+    };
+    const bot = await slashServer(h.pipeline, mattermost.api, failingLookup, hooksUrl);
+    try {
+      const hook = 'h'.repeat(26);
+      const answer = await bot.slash('status mattermost', { response_url: `http://elsewhere/hooks/commands/${hook}` });
+      expect(answer.text).toBe('Working on it...');
+      await expect.poll(() => responses.length, { timeout: 10_000 }).toBe(1);
+      expect(responses[0]).toContain(`/hooks/commands/${hook}`);
+      expect(responses[0]).toContain('did not run: matterops could not look you up in Mattermost');
+      expect(mattermost.made).toEqual([]);
+    } finally {
+      await bot.close();
+      await new Promise((resolve) => hooks.close(resolve));
     }
   });
 });

@@ -5,6 +5,7 @@
 import type { Request, Response } from 'express';
 import type { Caller } from '../../../core/model/caller.ts';
 import type { Logger } from '../../../core/ports/logger.ts';
+import { reply, text } from '../../../core/reply.ts';
 import { isMattermostId } from '../mattermost-id.ts';
 import type { ChatIdentity } from '../chat-identity.ts';
 import type { ChatResponder } from '../chat-responder.ts';
@@ -27,6 +28,9 @@ export interface SlashDeps {
  * for: issue 16 asks for every answer within 1 s under load.
  */
 export const slashAnswerBudgetMs = 700;
+
+// Not echoing the command: it may hold a value to mask (env set), and the requester knows what they typed.
+const lookupFailed = 'Your /k8s command did not run: matterops could not look you up in Mattermost. Nothing changed; try it again in a minute.';
 
 /** The lookup's caller, or `late` once `deadline` (a `performance.now()` instant) has passed without it. */
 async function callerBefore(lookup: Promise<Caller>, deadline: number): Promise<Caller | 'late'> {
@@ -66,8 +70,8 @@ export async function slashRoute(deps: SlashDeps, req: Request, res: Response): 
     channel: field(body, 'channel_name'),
   });
   const target = { channelId: field(body, 'channel_id') };
-  const text = field(body, 'text').trim();
-  if (!text) {
+  const command = field(body, 'text').trim();
+  if (!command) {
     ephemeral(res, renderMarkdown(await deps.responder.answerPrivately({ caller: await lookup, target, text: 'help' })));
     return;
   }
@@ -78,12 +82,16 @@ export async function slashRoute(deps: SlashDeps, req: Request, res: Response): 
     // a post (errors privately through response_url), as any reply later than the budget.
     ephemeral(res, 'Working on it...');
     void lookup
-      .then((c) => deps.responder.respond({ caller: c, target, text, ...(privately ? { privately } : {}) }, true, 0).done)
-      .catch((error: unknown) => deps.logger.error({ err: (error as Error).message }, 'could not name the caller of a slash command'));
+      .then((c) => deps.responder.respond({ caller: c, target, text: command, ...(privately ? { privately } : {}) }, true, 0).done)
+      .catch(async (error: unknown) => {
+        deps.logger.error({ err: (error as Error).message }, 'could not name the caller of a slash command');
+        // The requester was told "Working on it...": they hear that it did not run, and what to do.
+        await privately?.({ ...reply('danger', text(lookupFailed)), error: 'unavailable' });
+      });
     return;
   }
   const budgetLeft = Math.max(0, deadline - performance.now());
-  const answer = await deps.responder.respond({ caller, target, text, ...(privately ? { privately } : {}) }, true, budgetLeft).early;
+  const answer = await deps.responder.respond({ caller, target, text: command, ...(privately ? { privately } : {}) }, true, budgetLeft).early;
   if (answer.kind === 'reply' && !answer.posted) ephemeral(res, renderMarkdown(answer.reply));
   else if (answer.kind === 'reply') ephemeral(res, '');
   else ephemeral(res, 'Working on it...');
