@@ -48,6 +48,10 @@ export class IncidentTracker {
     const lists = this.d.lists;
     if (lists) {
       this.baseline = await lists.keeper.watching();
+      // A list the last leader saved but never posted is posted now, not at its next change.
+      await lists.keeper
+        .resume()
+        .catch((e: unknown) => lists.logger.error({ err: (e as Error).message }, 'a saved baseline or storm post could not be posted'));
       const beat = (): void =>
         void lists.keeper.watching().catch((e: unknown) => lists.logger.warn({ err: (e as Error).message }, 'the incident watch could not note that it runs'));
       this.heartbeat = this.d.clock.every(lists.baselineGapMs / 4, beat, { background: true });

@@ -66,6 +66,19 @@ export class ListKeeper {
     return fresh;
   }
 
+  /**
+   * A new leader's first act on the saved lists: posts each one whose post was never made. The last
+   * leader saves a list before it posts it; if it stopped in between, no change of its incidents
+   * may come for a long time (restored incidents do not open again), and the list would be seen by
+   * no one. A list its post reached but whose id was not saved is posted a second time: a new
+   * leader cannot tell it from one never delivered (the create's key lived in the last leader's
+   * outbox), and a post twice is better than none.
+   */
+  async resume(): Promise<void> {
+    const { value: doc } = await this.d.store.read(threadsDocument);
+    for (const list of doc.lists) if (!list.rootPostId && !this.roots.has(list.id)) this.make(list, listReply(list, this.d.thresholds));
+  }
+
   /** Takes the changes a list stands for (see above), saves and posts them; resolves with the rest, in their order. */
   async take(changes: readonly IncidentChange[]): Promise<IncidentChange[]> {
     if (!changes.length) return [];
@@ -170,15 +183,20 @@ export class ListKeeper {
         continue;
       }
       // Never made (new, or the last leader's never reached Mattermost): posted now.
-      const made = this.d.notifier.post({ channel: list.channel }, shown);
-      this.roots.set(list.id, made);
-      void made.delivery.then((outcome) => (outcome.ok ? this.saveRoot(list.id, outcome.postId) : undefined));
+      this.make(list, shown);
     }
     for (const { list, reply } of plan.replies) {
       const root = this.roots.get(list);
       const channel = plan.lists.get(list)?.channel;
       if (root && channel) this.d.notifier.post({ channel, thread: root }, reply);
     }
+  }
+
+  /** Posts a list (saved before), and saves its post's id once made. */
+  private make(list: ListRecord, shown: Reply): void {
+    const made = this.d.notifier.post({ channel: list.channel }, shown);
+    this.roots.set(list.id, made);
+    void made.delivery.then((outcome) => (outcome.ok ? this.saveRoot(list.id, outcome.postId) : undefined));
   }
 
   private async saveRoot(id: string, postId: string): Promise<void> {

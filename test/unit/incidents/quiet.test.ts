@@ -302,6 +302,35 @@ describe('storm post', () => {
     await next.tracker.stop();
   });
 
+  it('a storm post the last leader saved but never delivered (it stopped in between) is posted by the next leader at its start', async () => {
+    const clock = new FakeClock(t0);
+    const backend = new FakeStateBackend();
+    // The first leader's outbox never reaches Mattermost and dies with it.
+    const lost = new FakeNotifier(['incidents']);
+    lost.cut();
+    const first = leader(clock, lost, backend);
+    await first.tracker.start();
+    first.tracker.observeAll(range(1, 13).map(healthy));
+    first.tracker.observeAll(range(1, 13).map(broken));
+    await settle(clock, first.tracker, 1_000);
+    await first.tracker.stop();
+    expect(first.store.peek(threadsDocument)?.lists.map((l) => [l.kind, l.rootPostId, l.items.length])).toEqual([['storm', undefined, 12]]);
+    await clock.advance(minute);
+
+    const notifier = new FakeNotifier(['incidents']);
+    const next = leader(clock, notifier, backend);
+    await next.tracker.start();
+    // Its first look finds them as they were: no change to post the list for.
+    next.tracker.observeAll(range(1, 13).map(broken));
+    await settle(clock, next.tracker, 1_000);
+    expect(lines(notifier)).toEqual([['', 'Incident storm: 12 new incidents since 2026-11-27 09:00:00 UTC']]);
+    expect(next.store.peek(threadsDocument)?.lists.map((l) => l.rootPostId)).toEqual(['p1']);
+    next.tracker.observe(healthy(4));
+    await settle(clock, next.tracker, 35_000);
+    expect(lines(notifier).at(-1)).toEqual(['p1', 'resolved after 1 min: chat/mm-4: container mattermost is crash-looping (1 pod) no longer seen']);
+    await next.tracker.stop();
+  });
+
   it('with Mattermost down, the storm post and then its replies arrive in order once it is back', async () => {
     const clock = new FakeClock(t0);
     const notifier = new FakeNotifier(['incidents']);
