@@ -49,6 +49,7 @@ import { channelByLabel } from './adapters/mattermost/channel-by-label.ts';
 import { receiveAlerts } from './core/incidents/alertmanager/receive-alerts.ts';
 import { channelFor, routesDocument } from './core/incidents/routes.ts';
 import { statusReply } from './core/verbs/status.ts';
+import { activeUserFinder } from './adapters/mattermost/active-user.ts';
 import { bindsGroups, createChatIdentity } from './adapters/mattermost/chat-identity.ts';
 import { createChatResponder } from './adapters/mattermost/chat-responder.ts';
 import { memberChannelFinder } from './adapters/mattermost/member-channel.ts';
@@ -254,6 +255,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
         incidents: ports.incidents,
         channelId: channelIdFinder(chat.api, config.mattermost.team),
         runInChannel: chat.runInChannel,
+        activeUser: chat.activeUser,
         claimId: () => `${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
         pollMs: config.schedules.pollSeconds * 1000,
       }),
@@ -385,6 +387,7 @@ export async function wireBot(app: ServeApp): Promise<WiredBot> {
     const rootId = await deliveredId(root);
     return responder.respond({ caller, target: { channelId: root.channel, rootId }, text: command }, false).done;
   };
+  const activeUser = activeUserFinder(api, identity);
   const gateway = app.clusters.get(app.clusters.defaultContext);
   const bot = { id: me.id, username: me.username };
   return {
@@ -409,6 +412,6 @@ export async function wireBot(app: ServeApp): Promise<WiredBot> {
       ...(config.http.metricsListen ? {} : { metrics }),
       ...(app.alertmanager ? { alertmanager: app.alertmanager } : {}),
     },
-    leaderRunnables: (stepDown) => app.leaderRunnables({ api, botToken, bot, notifier, onMention, runInChannel, stepDown }),
+    leaderRunnables: (stepDown) => app.leaderRunnables({ api, botToken, bot, notifier, onMention, runInChannel, activeUser, stepDown }),
   };
 }

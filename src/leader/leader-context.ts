@@ -20,6 +20,11 @@ export interface LeaderContext {
    * last reply (undefined when it crashed). Scheduled drills run through it.
    */
   runInChannel: (root: PostRef, command: string, caller: Caller) => Promise<Reply | undefined>;
+  /**
+   * A Mattermost user as they are now acting in a channel (undefined: unknown or deactivated), so
+   * a scheduled drill runs as its owner's current groups, not the ones kept when it was added.
+   */
+  activeUser: (userId: string, channelId: string) => Promise<Caller | undefined>;
   /** Gives leadership up for a while (leader-election's stepDown): for a leader that cannot do its job. */
   stepDown: () => Promise<void>;
 }

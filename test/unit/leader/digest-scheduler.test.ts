@@ -5,6 +5,7 @@
  * incidents opened and resolved), tests.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAccess } from '../../../src/core/policy/access.ts';
 import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
 import { heading, reply, text, type Reply } from '../../../src/core/reply.ts';
 import { textOf } from '../../fakes/fake-notifier.ts';
@@ -318,14 +319,78 @@ describe('restore drills', () => {
   it('schedule test runs the drill once, as its owner, marked as a test', async () => {
     const rig = createRig(new Date('2026-11-27T10:00:00Z'), 15_000);
     await rig.add({ ...drill, testAsked: '2026-11-27T10:00:00.000Z', owner: { id: 'mm-alice', name: '@alice', via: 'mattermost', groups: ['sre'] } });
+    rig.users.set('mm-alice', { id: 'mm-alice', name: '@alice', via: 'mattermost', groups: ['sre'] });
     rig.answer = () => Promise.resolve(verified);
     started(rig, 'a');
     started(rig, 'b');
     await rig.clock.advance(60_000);
-    expect(rig.commands.map((c) => c.caller)).toEqual([{ id: 'mm-alice', name: '@alice', via: 'mattermost', groups: ['sre'] }]);
+    expect(rig.commands.map((c) => c.caller)).toEqual([{ id: 'mm-alice', name: '@alice', via: 'mattermost', groups: ['sre'], team: 'chat', channel: 'ops' }]);
     expect(rig.notifier.posts.map((p) => textOf(p.reply))).toEqual([
       'Schedule s1: restore drill of chat/mattermost as @alice: done, backup 20261127-083000-a1b2 verified. (test)',
     ]);
     expect(rig.stored()[0]?.lastTest).toMatchObject({ outcome: 'done' });
+  });
+
+  describe('a Mattermost owner is named afresh at every run', () => {
+    // `backup` through the group sre; the owner added the schedule in ~town-square, for ~ops.
+    const policy = PolicySchema.parse({
+      roles: { drills: { verbs: ['backup'] } },
+      bindings: [{ role: 'drills', subjects: [{ group: 'sre' }], scope: { namespaces: ['chat'] } }],
+    });
+    const alice = { id: 'mm-alice', name: '@alice', via: 'mattermost' as const };
+    const owner = { ...alice, team: 'chat', channel: 'town-square', groups: ['sre'] };
+    /** The pipeline's policy check, on fakes: the drill is verified when the caller may back chat/mattermost up. */
+    const answerByPolicy = (rig: Rig): void => {
+      rig.answer = (_command, caller) =>
+        Promise.resolve(
+          createAccess(policy, caller, 'sandbox-bot').decide('backup', 'chat', 'mattermost').allowed
+            ? verified
+            : { ...reply('danger', text(`${caller.name} may not backup chat/mattermost`)), error: 'forbidden' },
+        );
+    };
+
+    it('an owner removed from the group that grants backup is refused at the next run', async () => {
+      const rig = createRig(new Date('2026-11-27T08:59:00Z'), undefined, policy);
+      await rig.add({ ...drill, owner });
+      rig.users.set(alice.id, { ...alice, groups: ['sre'] });
+      answerByPolicy(rig);
+      started(rig);
+      await rig.clock.advance(2 * 60_000);
+      expect(rig.stored()[0]?.lastRun).toMatchObject({ outcome: 'done' });
+      rig.users.set(alice.id, { ...alice, groups: [] }); // left sre after adding the schedule
+      await rig.clock.advance(day);
+      expect(rig.commands.map((c) => c.caller)).toEqual([
+        { ...alice, groups: ['sre'], team: 'chat', channel: 'ops' },
+        { ...alice, groups: [], team: 'chat', channel: 'ops' },
+      ]);
+      expect(rig.stored()[0]?.lastRun).toMatchObject({ for: '2026-11-28T09:00:00.000Z', outcome: 'failed', detail: '@alice may not backup chat/mattermost' });
+      expect(textOf(rig.notifier.posts[1]!.reply)).toBe(
+        'Schedule s1: restore drill of chat/mattermost as @alice: failed: @alice may not backup chat/mattermost.',
+      );
+    });
+
+    it('a deactivated owner runs nothing: the run fails and its root says what to do', async () => {
+      const rig = createRig(new Date('2026-11-27T08:59:00Z'), 15_000, policy);
+      await rig.add({ ...drill, owner }); // rig.users has no alice: deactivated (or unknown)
+      answerByPolicy(rig);
+      started(rig);
+      await rig.clock.advance(2 * 60_000);
+      expect(rig.commands).toEqual([]);
+      const why =
+        '@alice is no longer an active Mattermost user; the schedule owner must be re-added: schedule remove s1, then schedule add ... by someone with backup';
+      expect(rig.stored()[0]?.lastRun).toMatchObject({ outcome: 'failed', detail: why });
+      expect(rig.notifier.posts.map((p) => [p.reply.tone, textOf(p.reply)])).toEqual([
+        ['danger', `Schedule s1: restore drill of chat/mattermost as @alice: refused: ${why}.`],
+      ]);
+    });
+
+    it('a terminal owner runs as stored (the OS user has no membership to look up)', async () => {
+      const rig = createRig(new Date('2026-11-27T08:59:00Z'), 15_000);
+      await rig.add(drill);
+      rig.answer = () => Promise.resolve(verified);
+      started(rig);
+      await rig.clock.advance(2 * 60_000);
+      expect(rig.commands.map((c) => c.caller)).toEqual([{ id: 'terminal:alice', name: 'alice', via: 'terminal' }]);
+    });
   });
 });

@@ -23,7 +23,12 @@ export interface Rig {
   /** The commands scheduled drills ran (serve runs them through the chat responder), in order. */
   commands: { root: PostRef; command: string; caller: Caller }[];
   /** How a command run ends (default: at once, with no reply: "did not answer"); a test sets it. */
-  answer: (command: string) => Promise<Reply | undefined>;
+  answer: (command: string, caller: Caller) => Promise<Reply | undefined>;
+  /**
+   * The active Mattermost users as Mattermost tells them now, by id (a test changes or deletes
+   * one between runs); a drill's owner is looked up here, in the channel it posts to.
+   */
+  users: Map<string, Omit<Caller, 'channel' | 'team'>>;
   /** Starts a scheduler (a replica); the returned function stops it and resolves once it has. */
   start(name?: string): () => Promise<void>;
   add(schedule: Partial<Schedule>): Promise<void>;
@@ -51,6 +56,7 @@ export function createRig(start: Date, pollMs = 12 * 3_600_000, policy: Policy =
     logged,
     commands: [],
     answer: () => Promise.resolve(undefined),
+    users: new Map(),
     start(name = 'a') {
       const controller = new AbortController();
       const running = digestScheduler({
@@ -67,7 +73,12 @@ export function createRig(start: Date, pollMs = 12 * 3_600_000, policy: Policy =
         channelId: (c) => Promise.resolve(c.id ?? `ch-${c.name}`),
         runInChannel: (root, command, caller) => {
           rig.commands.push({ root, command, caller });
-          return rig.answer(command);
+          return rig.answer(command, caller);
+        },
+        activeUser: (userId, channelId) => {
+          const user = rig.users.get(userId);
+          // The fake channels are named by their ids: `ch-ops` is ~ops in team chat.
+          return Promise.resolve(user && { ...user, team: 'chat', channel: channelId.replace(/^ch-/, '') });
         },
         claimId: () => `${name}-${++claims}`,
         pollMs,
