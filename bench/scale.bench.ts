@@ -100,13 +100,14 @@ await withSandbox(async (env) => {
   const core = kc.makeApiClient(CoreV1Api);
   const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
   // The raw calls carry what the pipeline's must carry (audit annotations, the in-flight record).
+  const benchSigner = createHmacSigner('bench key');
   const entry = { operationId: 'rawbench', verb: 'scale', requester: 'bench', via: 'terminal', cluster: 'sandbox-bot', namespace, installation: 'bench' };
   const event = (phase: AuditPhase): Promise<unknown> =>
     rawSteps.time(`audit ${phase}`, () =>
-      core.createNamespacedEvent({ namespace, body: toEvent({ ...entry, at: new Date(), phase, detail: `replicas ${n === 3 ? 4 : 3} -> ${n}` }) }),
+      core.createNamespacedEvent({ namespace, body: toEvent({ ...entry, at: new Date(), phase, detail: `replicas ${n === 3 ? 4 : 3} -> ${n}` }, benchSigner) }),
     );
   // Locks live in the state namespace and carry a signed record, as the pipeline's do.
-  const lockSettings = { namespace: config.stateNamespace, durationSeconds: 30, signer: createHmacSigner('bench key') };
+  const lockSettings = { namespace: config.stateNamespace, durationSeconds: 30, signer: benchSigner };
   const leaseRef = { ...leaseResource, namespace: lockSettings.namespace, name: lockLeaseName(namespace, 'raw-bench') };
   // The record names the plan's steps and the one reached: the write at first, then the wait.
   const lease = (step: number): LeaseObject => {

@@ -167,7 +167,7 @@ function base(config: Config, options: AppOptions, decorate?: KubeDirectoryOptio
       policy: loadPolicy(config.policyFile),
       // Every cluster keeps its locks in its own state namespace (deploy/rbac.yaml grants Leases there only).
       locks: memo((c) => createLeaseLockManager(directory.kubeConfigFor(c), c, lockPorts)),
-      audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c)),
+      audit: memo((c) => createEventAuditLog(directory.kubeConfigFor(c), c, signer)),
       backupStore: catalogStore(config, logger),
       schedules: { store: stateStore, calendar: cronerCalendar, home: scheduleHome, minimumGapMs: config.schedules.minimumGapSeconds * 1000 },
       incidents: { store: stateStore, defaultChannel: config.incidents.channel, cluster: directory.defaultContext },
@@ -202,6 +202,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
   // One change note for both kinds of incident: changes are audited in the cluster that is watched.
   const note = createChangeNote({
     audit: ports.audit(directory.defaultContext),
+    cluster: directory.defaultContext,
     windowMs: incidentThresholds(config.incidents).changeWindowMs,
     logger: ports.logger,
   });

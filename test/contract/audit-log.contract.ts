@@ -5,6 +5,8 @@ import type { AuditEntry, AuditLog } from '../../src/core/ports/audit-log.ts';
 export interface AuditSubject {
   audit: AuditLog;
   namespace: string;
+  /** Writes the entry's Event as someone other than the bot would: without the bot's signature. */
+  forge: (entry: AuditEntry) => Promise<void>;
 }
 
 export function auditLogContract(label: string, subject: () => AuditSubject): void {
@@ -47,6 +49,27 @@ export function auditLogContract(label: string, subject: () => AuditSubject): vo
       await audit.record(applied);
       await audit.record(succeeded);
       expect(await audit.query({ namespace, installation: 'mm-undo', since: at })).toEqual([applied, succeeded]);
+    });
+
+    it('an Event the bot did not sign is not trusted: read as unverified, without its undo', async () => {
+      const { audit, namespace, forge } = subject();
+      const at = new Date(Date.UTC(2026, 10, 27, 12, 0, 0));
+      const base = { at, verb: 'scale', via: 'mattermost ~ops', cluster: 'sandbox-bot', namespace, installation: 'mm-forged', phase: 'applied' as const };
+      const undo = { verb: 'upgrade' as const, positionals: ['payments', '9.0.0'], flags: { image: 'evil.example/mm' } };
+      const ours: AuditEntry = {
+        ...base,
+        operationId: 'f1',
+        requester: '@bob',
+        detail: 'replicas 1 -> 2',
+        undo: { verb: 'scale', positionals: ['mm-forged', '1'], flags: {} },
+      };
+      await audit.record(ours);
+      await forge({ ...base, at: new Date(at.getTime() + 1_000), operationId: 'f2', requester: '@alice', detail: 'replicas 1 -> 3', undo });
+      const read = await audit.query({ namespace, installation: 'mm-forged', since: at });
+      expect(read[0]).toEqual(ours);
+      expect(read[1]).toMatchObject({ operationId: 'f2', requester: '@alice', phase: 'applied', unverified: true });
+      expect(read[1]?.undo).toBeUndefined();
+      expect(read).toHaveLength(2);
     });
 
     it("keeps an Event about the bot's own state on its ConfigMap apart from installations", async () => {

@@ -9,6 +9,17 @@ export class FakeAuditLog implements AuditLog {
     this.entries.push(entry);
   }
 
+  /**
+   * An Event someone other than the bot wrote, read back as the Events adapter reads one whose
+   * signature does not verify: unverified, without its undo.
+   */
+  async forge(entry: AuditEntry): Promise<void> {
+    await Promise.resolve();
+    const read: AuditEntry = { ...entry, unverified: true };
+    delete read.undo;
+    this.entries.push(read);
+  }
+
   async query(q: AuditQuery): Promise<AuditEntry[]> {
     await Promise.resolve();
     return this.entries

@@ -16,4 +16,7 @@ lockManagerContract('fake', () => ({
     now += s * 1000;
   },
 }));
-auditLogContract('fake', () => ({ audit: new FakeAuditLog(), namespace: 'chat' }));
+auditLogContract('fake', () => {
+  const audit = new FakeAuditLog();
+  return { audit, namespace: 'chat', forge: (entry) => audit.forge(entry) };
+});

@@ -17,6 +17,8 @@ import { spoken } from './incident-replies.ts';
 export interface ChangeNoteDeps {
   /** The audit log of the cluster the incidents are watched in. */
   audit: AuditLog;
+  /** That cluster's context name: an undo is offered only for a change made there. */
+  cluster: string;
   /** How long before an incident's start a change still counts (Thresholds.changeWindowMs). */
   windowMs: number;
   logger: Logger;
@@ -45,10 +47,21 @@ async function changeBefore(deps: ChangeNoteDeps, incident: Incident): Promise<A
     since: new Date(began - deps.windowMs),
   });
   // Oldest first; an Event about the bot's own ConfigMap of that name is no change to the installation.
-  return entries.filter((e) => e.phase === 'applied' && e.objectKind === undefined && e.at.getTime() <= began).at(-1);
+  // An entry the bot did not sign could name anyone and any undo: the note is only the bot's word.
+  return entries.filter((e) => e.phase === 'applied' && !e.unverified && e.objectKind === undefined && e.at.getTime() <= began).at(-1);
 }
 
-function noteBlocks(incident: Incident, change: AuditEntry): Block[] {
+/**
+ * The undo command, placed at the incident's own installation in the watched cluster, never where
+ * the entry says: an undo about another installation or cluster is not offered.
+ */
+function undoFor(deps: ChangeNoteDeps, incident: Incident, change: AuditEntry): string | undefined {
+  const { installation } = incident;
+  if (!change.undo || !installation || change.cluster !== deps.cluster || change.undo.positionals[0] !== installation.name) return undefined;
+  return undoCommand(change.undo, { namespace: installation.namespace, cluster: deps.cluster });
+}
+
+function noteBlocks(deps: ChangeNoteDeps, incident: Incident, change: AuditEntry): Block[] {
   const what = change.detail ? ` (${excerpt(change.detail, detailShown)})` : '';
   const who = `${excerpt(change.requester, nameShown)}'s ${change.verb}`;
   const lines: Block[] = [
@@ -56,7 +69,7 @@ function noteBlocks(incident: Incident, change: AuditEntry): Block[] {
       `Began ${spoken(incident.since.getTime() - change.at.getTime())} after ${who}${what}, applied ${clockTime(change.at)} via ${excerpt(change.via, nameShown)}.`,
     ),
   ];
-  const command = change.undo && undoCommand(change.undo, change);
+  const command = undoFor(deps, incident, change);
   if (!command) return lines;
   lines.push(text(`To undo it: ${command}`));
   // The button only while the incident is open; the command stays readable after it resolved.
@@ -83,6 +96,6 @@ export function createChangeNote(deps: ChangeNoteDeps): ChangeNote {
   };
   return async (incident) => {
     const change = await lookup(incident);
-    return change ? noteBlocks(incident, change) : [];
+    return change ? noteBlocks(deps, incident, change) : [];
   };
 }

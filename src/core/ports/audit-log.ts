@@ -25,6 +25,11 @@ export interface AuditEntry {
   detail: string;
   /** On an `applied` change with a clean inverse: the change that puts it back (model/undo.ts). */
   undo?: Undo;
+  /**
+   * Set when the entry does not carry the bot's signature: anyone who may create Events can write
+   * one that looks like ours, so it is listed as unsigned and never offers an undo.
+   */
+  unverified?: true;
 }
 
 export interface AuditQuery {

@@ -57,7 +57,8 @@ export const audit = defineVerb<AuditOperation>({
           e.at.toISOString().slice(0, 19).replace('T', ' '),
           e.operationId,
           e.phase,
-          e.requester,
+          // Not presented as the bot's record: someone else wrote this Event.
+          e.unverified ? `${e.requester} (unsigned)` : e.requester,
           e.via,
           `${e.namespace}/${e.installation}`,
           e.detail,

@@ -83,7 +83,7 @@ describe('Alertmanager groups as incident threads', () => {
       detail: 'image mattermost/mattermost-enterprise-edition:9.8.1 -> mattermost/mattermost-enterprise-edition:9.9.0',
       undo: { verb: 'upgrade', positionals: ['mattermost', '9.8.1'], flags: {} },
     });
-    const note = createChangeNote({ audit, windowMs: defaultThresholds.changeWindowMs, logger: silentLogger });
+    const note = createChangeNote({ audit, cluster: 'prod', windowMs: defaultThresholds.changeWindowMs, logger: silentLogger });
     const bot = replica(clock, new FakeStateBackend(), new FakeMetrics(), note);
     const stop = lead(bot.duty, notifier);
     await clock.advance(0);

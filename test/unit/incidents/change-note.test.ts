@@ -5,6 +5,8 @@
  * the note is a golden file as Mattermost renders it (the Undo button is signed by the adapter).
  */
 import { describe, expect, it } from 'vitest';
+import { createHmacSigner } from '../../../src/adapters/crypto/hmac-signer.ts';
+import { fromEvent, toEvent } from '../../../src/adapters/kubernetes/event-audit-log.ts';
 import { renderPost } from '../../../src/adapters/mattermost/render-post.ts';
 import { createChangeNote } from '../../../src/core/incidents/change-note.ts';
 import type { Incident } from '../../../src/core/incidents/incident.ts';
@@ -64,7 +66,7 @@ class CountingAudit extends FakeAuditLog {
 async function noteWith(entries: AuditEntry[], of = incident()): Promise<{ blocks: Block[]; audit: CountingAudit }> {
   const audit = new CountingAudit();
   for (const e of entries) await audit.record(e);
-  const note = createChangeNote({ audit, windowMs, logger: silentLogger });
+  const note = createChangeNote({ audit, cluster: 'prod', windowMs, logger: silentLogger });
   return { blocks: await note(of), audit };
 }
 
@@ -104,6 +106,35 @@ describe('the change note', () => {
     expect(audit.reads).toBe(0);
   });
 
+  describe('a forged audit Event (anyone with create on Events can write one)', () => {
+    const evil = { verb: 'upgrade' as const, positionals: ['payments', '9.0.0'], flags: { image: 'evil.example/mm' } };
+    const allText = (blocks: Block[]): string => JSON.stringify(blocks);
+
+    it('is not named when the bot did not sign it, through the Events adapter as the bot reads it', async () => {
+      const bot = createHmacSigner('the bot key for this test');
+      const forged = toEvent(change({ undo: evil }), createHmacSigner('the forger key'));
+      const annotations = { ...forged.metadata.annotations };
+      delete annotations['matterops.io/sig'];
+      const unsigned = { ...forged, metadata: { ...forged.metadata, annotations } };
+      // The same Event signed by the bot is named: what is refused is the forger's, not the shape.
+      const genuine = await noteWith([fromEvent(toEvent(change(), bot), bot)!]);
+      expect(texts(genuine.blocks)).toHaveLength(2);
+      const { blocks } = await noteWith([fromEvent(forged, bot)!, fromEvent(unsigned, bot)!]);
+      expect(blocks).toEqual([]);
+      expect(allText(blocks)).not.toContain('evil.example');
+    });
+
+    it('offers no undo for another installation or cluster, and places the command at the incident itself', async () => {
+      const other = await noteWith([change({ undo: evil })]);
+      expect(texts(other.blocks)).toEqual(["Began 2 min after @alice's scale (replicas 2 -> 3), applied 08:58 UTC via mattermost ~ops."]);
+      expect(allText(other.blocks)).not.toContain('evil.example');
+      expect(buttons(other.blocks)).toEqual([]);
+      const elsewhere = await noteWith([change({ cluster: 'staging' })]);
+      expect(texts(elsewhere.blocks)).toHaveLength(1);
+      expect(buttons(elsewhere.blocks)).toEqual([]);
+    });
+  });
+
   it('keeps the command once resolved, without the button', async () => {
     const { blocks } = await noteWith([change()], incident({ state: 'resolved', resolvedAt: at(300) }));
     expect(texts(blocks)).toHaveLength(2);
@@ -118,7 +149,7 @@ describe('the change note', () => {
   it('reads the audit once per incident, however often its root is edited; a read that fails is tried again', async () => {
     const audit = new CountingAudit();
     await audit.record(change());
-    const note = createChangeNote({ audit, windowMs, logger: silentLogger });
+    const note = createChangeNote({ audit, cluster: 'prod', windowMs, logger: silentLogger });
     await Promise.all([note(incident()), note(incident())]);
     await note(incident({ title: 'container mattermost is crash-looping (2 pods)' }));
     expect(audit.reads).toBe(1);
@@ -130,7 +161,7 @@ describe('the change note', () => {
     const query = flaky.query.bind(flaky);
     flaky.query = (q) => (fail ? Promise.reject(new Error('apiserver down')) : query(q));
     await flaky.record(change());
-    const flakyNote = createChangeNote({ audit: flaky, windowMs, logger: silentLogger });
+    const flakyNote = createChangeNote({ audit: flaky, cluster: 'prod', windowMs, logger: silentLogger });
     expect(await flakyNote(incident())).toEqual([]);
     fail = false;
     expect(texts(await flakyNote(incident()))).toHaveLength(2);
@@ -148,7 +179,7 @@ describe('the change note', () => {
       logger: silentLogger,
       route: () => Promise.resolve('incidents'),
       coolDownMs: defaultThresholds.coolDownMs,
-      note: createChangeNote({ audit, windowMs, logger: silentLogger }),
+      note: createChangeNote({ audit, cluster: 'prod', windowMs, logger: silentLogger }),
     });
     const tracker = new IncidentTracker({ engine: new IncidentEngine(defaultThresholds), keeper, clock });
     await tracker.start();
