@@ -33,7 +33,10 @@ export const ListRecordSchema = z.object({
   at: z.coerce.date(),
   /** When an incident was last added: a storm goes on while incidents keep coming within its window. */
   lastAddedAt: z.coerce.date(),
+  /** At most `listKept`, open ones kept first; the rest are counted in `more`. */
   items: z.array(ListItemSchema),
+  /** Incidents listed once and no longer itemised (forgotten after the cool-down, or over `listKept`): counted, not shown. */
+  more: z.number().int().min(0).default(0),
 });
 export type ListRecord = z.infer<typeof ListRecordSchema>;
 
@@ -50,3 +53,24 @@ export const itemOf = (i: Incident): ListItem => ({
 /** A storm still going on at `now` (an incident added within the window), in this channel or in any. */
 export const isStorming = (l: ListRecord, now: Date, windowMs: number, channel?: string): boolean =>
   l.kind === 'storm' && now.getTime() - l.lastAddedAt.getTime() < windowMs && (channel === undefined || l.channel === channel);
+
+/**
+ * How many incidents a list keeps as items in the threads document. A long storm would otherwise
+ * grow its list without end in the one ConfigMap (512 KiB) that also holds every thread; when an
+ * update of it fails, its changes fall back to a root each, the flood the list is there to prevent.
+ * The post shows far fewer (list-replies.ts), so nothing shown is lost.
+ */
+export const listKept = 200;
+
+/**
+ * The list as it is kept: without the items whose incident is no longer kept (`kept`), and at most
+ * `listKept` of the rest, open ones first (what still needs someone stays on the post); each item
+ * it drops is counted in `more`, so the post's count stays true.
+ */
+export function trimmed(l: ListRecord, kept: (key: string) => boolean): ListRecord {
+  const live = l.items.filter((i) => kept(i.key));
+  const ranked = [...live.filter((i) => i.state === 'open'), ...live.filter((i) => i.state !== 'open')];
+  const keep = new Set(ranked.slice(0, listKept));
+  const items = live.filter((i) => keep.has(i));
+  return items.length === l.items.length ? l : { ...l, items, more: l.more + l.items.length - items.length };
+}

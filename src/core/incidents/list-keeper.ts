@@ -18,7 +18,7 @@ import { existingPost, type Notifier, type PostRef } from '../ports/notifier.ts'
 import type { StateStore } from '../ports/state-store.ts';
 import type { Reply } from '../reply.ts';
 import type { IncidentChange } from './incident-change.ts';
-import { isStorming, itemOf, type ListRecord } from './incident-list.ts';
+import { isStorming, itemOf, trimmed, type ListRecord } from './incident-list.ts';
 import { notifiedState, type Incident } from './incident.ts';
 import { listChangeReply, listReply } from './list-replies.ts';
 import { muteOf, mutesDocument } from './mutes.ts';
@@ -149,25 +149,34 @@ export class ListKeeper {
     const going =
       plan.lists.get(id) ??
       (kind === 'storm' ? [...plan.lists.values(), ...doc.lists].find((l) => isStorming(l, now, this.d.thresholds.stormWindowMs, channel)) : undefined);
-    const list = going ? (plan.lists.get(going.id) ?? { ...going, items: [...going.items] }) : { id, kind, channel, at: now, lastAddedAt: now, items: [] };
+    const list = going
+      ? (plan.lists.get(going.id) ?? { ...going, items: [...going.items] })
+      : { id, kind, channel, at: now, lastAddedAt: now, items: [], more: 0 };
     plan.lists.set(list.id, list);
     return list;
   }
 
-  /** Saves the lists and records of the plan; forgets lists none of whose incidents is kept any more. */
+  /**
+   * Saves the lists and records of the plan; forgets lists none of whose incidents is kept any
+   * more, and trims the others (incident-list.ts `trimmed`): the plan's lists are posted as saved.
+   */
   private async save(plan: Plan): Promise<void> {
     const now = this.d.clock.now().getTime();
     const keep = (t: ThreadRecord): boolean => t.incident.state === 'open' || now - (t.incident.resolvedAt?.getTime() ?? now) < this.d.thresholds.coolDownMs;
     const keys = new Set(plan.records.map((r) => r.key));
+    let saved: ListRecord[] = [];
     await this.d.store.update(threadsDocument, (doc) => {
       const threads = [...doc.threads.filter((t) => !keys.has(t.key)), ...plan.records.map((r) => withSavedRoot(r, doc))].filter(keep);
       const kept = new Set(threads.map((t) => t.key));
-      const lists = [
-        ...doc.lists.filter((l) => !plan.lists.has(l.id) && l.items.some((i) => kept.has(i.key))),
-        ...[...plan.lists.values()].map((l) => ({ ...l, rootPostId: l.rootPostId ?? doc.lists.find((x) => x.id === l.id)?.rootPostId })),
-      ];
+      const isKept = (key: string): boolean => kept.has(key);
+      const planned = [...plan.lists.values()].map((l) =>
+        trimmed({ ...l, rootPostId: l.rootPostId ?? doc.lists.find((x) => x.id === l.id)?.rootPostId }, isKept),
+      );
+      const lists = [...doc.lists.filter((l) => !plan.lists.has(l.id) && l.items.some((i) => kept.has(i.key))).map((l) => trimmed(l, isKept)), ...planned];
+      saved = planned;
       return { ...doc, threads, lists };
     });
+    for (const l of saved) plan.lists.set(l.id, l);
   }
 
   /** Posts or edits each list touched, then the replies in their threads (the outbox keeps them in order). */

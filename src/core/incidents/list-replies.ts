@@ -28,7 +28,8 @@ const row = (i: ListItem): string[] =>
     : [i.severity.toUpperCase(), i.where, i.title, utcTime(i.since)];
 
 export function listReply(list: ListRecord, w: ListWording): Reply {
-  const n = list.items.length;
+  // Items the threads document no longer keeps (incident-list.ts `trimmed`) still count.
+  const n = list.items.length + list.more;
   const title =
     list.kind === 'baseline'
       ? `${count(n, 'problem')} ${n === 1 ? 'was' : 'were'} already present when matterops started watching`

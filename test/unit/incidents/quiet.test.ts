@@ -16,6 +16,7 @@ import { ThreadKeeper } from '../../../src/core/incidents/thread-keeper.ts';
 import { defaultThresholds, type Thresholds } from '../../../src/core/incidents/thresholds.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
 import type { Reply } from '../../../src/core/reply.ts';
+import type { Incident } from '../../../src/core/incidents/incident.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { FakeNotifier, textOf } from '../../fakes/fake-notifier.ts';
 import { FakeStateBackend, FakeStateStore } from '../../fakes/fake-state-store.ts';
@@ -352,5 +353,56 @@ describe('storm post', () => {
     ]);
     expect(rowsOf(notifier.posts[0]!.reply).filter((r) => r[0] === 'RESOLVED')).toHaveLength(2);
     await tracker.stop();
+  });
+});
+
+describe('a long storm in the threads document', () => {
+  /** A rule incident of installation `chat/mm-<n>`, open since `since`. */
+  const incident = (n: number, since: Date): Incident => ({
+    key: `crash-loop:chat/mm-${n}:mattermost`,
+    source: 'rules',
+    installation: { namespace: 'chat', name: `mm-${n}` },
+    rule: 'crash-loop',
+    severity: 'critical',
+    title: 'container mattermost is crash-looping (1 pod)',
+    since,
+    affected: [],
+    evidence: { facts: [], lines: [] },
+    state: 'open',
+  });
+
+  it('2,000 incidents of one long storm keep at most 200 items, none forgotten, under 64 KiB of lists, and the post counts them all', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const store = new FakeStateStore(new FakeStateBackend()); // it refuses a group over 512 KiB, as the cluster's does
+    // A 10 min cool-down: the threads themselves (each incident in full) then fit in the group; what grows is the list.
+    const thresholds = { ...defaultThresholds, coolDownMs: 10 * minute };
+    const lists = new ListKeeper({ notifier, store, clock, logger: silentLogger, route: () => Promise.resolve('incidents'), thresholds });
+    const saved = () => store.peek(threadsDocument)!;
+    // 100 open every 4 min (within the 5 min window: one storm for 80 min), each resolving a minute later.
+    for (const batch of range(0, 20)) {
+      const ns = range(batch * 100, batch * 100 + 100);
+      const since = clock.now();
+      expect(await lists.take(ns.map((n) => ({ kind: 'opened' as const, incident: incident(n, since) })))).toEqual([]);
+      if (batch === 19) break; // the last stay open
+      await clock.advance(minute);
+      const resolvedAt = clock.now();
+      await lists.take(ns.map((n) => ({ kind: 'resolved' as const, incident: { ...incident(n, since), state: 'resolved' as const, resolvedAt } })));
+      await clock.advance(3 * minute);
+    }
+    await clock.advance(0); // the last edit delivered
+    const [list, ...others] = saved().lists;
+    expect(others).toEqual([]);
+    expect(list!.items).toHaveLength(200);
+    expect(list!.more).toBe(1_800);
+    // No item of an incident forgotten after its cool-down.
+    const threads = new Set(saved().threads.map((t) => t.key));
+    expect(list!.items.filter((i) => !threads.has(i.key))).toEqual([]);
+    expect(JSON.stringify(saved().lists).length).toBeLessThan(64 * 1024);
+    expect(notifier.posts.filter((p) => p.root === '')).toHaveLength(1); // the rest are replies in its thread
+    const storm = notifier.posts[0]!;
+    expect(textOf(storm.reply).split('\n')[0]).toBe('Incident storm: 2000 new incidents since 2026-11-27 09:00:00 UTC');
+    expect(textOf(storm.reply).split('\n\n').at(-1)).toBe('and 1980 more');
+    expect(rowsOf(storm.reply).filter((r) => r[0] === 'CRITICAL')).toHaveLength(20); // the open ones first
   });
 });
