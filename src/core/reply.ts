@@ -2,6 +2,7 @@
  * The platform-neutral reply model: every verb answers with blocks, and each adapter (terminal,
  * Mattermost) renders them its own way, so the core never formats for a platform.
  */
+import type { Card } from './card.ts';
 import type { ErrorCode } from './errors.ts';
 
 /** Colour of a reply, from the state it reports. */
@@ -55,6 +56,8 @@ export interface Reply {
   privately?: boolean;
   /** Set when the reply asks for a confirmation; adapters turn it into buttons or a prompt. */
   pending?: PendingConfirmation;
+  /** The same answer as data, for the companion webapp plugin's cards (card.ts); renderers that know none ignore it. */
+  card?: Card;
 }
 
 export const heading = (text: string): Block => ({ kind: 'heading', text });
