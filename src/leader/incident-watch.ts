@@ -21,7 +21,7 @@ import type { Logger } from '../core/ports/logger.ts';
 import type { Metrics } from '../core/ports/metrics.ts';
 import { OpenIncidentsGauge } from '../core/incidents/open-incidents-gauge.ts';
 import { ruleNames } from '../core/incidents/rules/index.ts';
-import type { Notifier } from '../core/ports/notifier.ts';
+import type { Notifier, PostRef } from '../core/ports/notifier.ts';
 import type { StateStore } from '../core/ports/state-store.ts';
 import type { InstallationSnapshot } from '../core/incidents/snapshot.ts';
 import { InstallationSnapshots, type WatchedKind } from './installation-snapshots.ts';
@@ -79,13 +79,24 @@ const watched: [WatchedKind, ResourceKind, Pick<WatchSpec, 'labelSelector' | 'fi
  * before it, routed by the routes document. Exported so the storm benchmark (bench/storm.bench.ts)
  * drives the very keepers the leader runs, below the Kubernetes watch.
  */
-export function incidentKeepers(d: Pick<IncidentWatchDeps, 'store' | 'notifier' | 'thresholds' | 'defaultChannel' | 'clock' | 'logger' | 'note'>): {
+export function incidentKeepers(
+  d: Pick<IncidentWatchDeps, 'store' | 'notifier' | 'thresholds' | 'defaultChannel' | 'clock' | 'logger' | 'note'>,
+  posted: PostedByProcess = { threads: new Map(), lists: new Map() },
+): {
   keeper: ThreadKeeper;
   lists: ListKeeper;
 } {
   const route = async (incident: { installation?: { namespace: string; name: string } | undefined }): Promise<string | undefined> =>
     channelFor((await d.store.read(routesDocument)).value, incident.installation, d.defaultChannel);
-  const lists = new ListKeeper({ notifier: d.notifier, store: d.store, clock: d.clock, logger: d.logger, route, thresholds: d.thresholds });
+  const lists = new ListKeeper({
+    notifier: d.notifier,
+    store: d.store,
+    clock: d.clock,
+    logger: d.logger,
+    route,
+    thresholds: d.thresholds,
+    posted: posted.lists,
+  });
   const keeper = new ThreadKeeper({
     notifier: d.notifier,
     store: d.store,
@@ -95,12 +106,19 @@ export function incidentKeepers(d: Pick<IncidentWatchDeps, 'store' | 'notifier' 
     coolDownMs: d.thresholds.coolDownMs,
     ...(d.note ? { note: d.note } : {}),
     lists,
+    posted: posted.threads,
   });
   return { keeper, lists };
 }
 
-function trackerFor(d: IncidentWatchDeps): { tracker: IncidentTracker; keeper: ThreadKeeper } {
-  const { keeper, lists } = incidentKeepers(d);
+/** The roots and list posts this process made, kept across its leader terms (see ThreadKeeperDeps.posted). */
+interface PostedByProcess {
+  threads: Map<string, PostRef>;
+  lists: Map<string, PostRef>;
+}
+
+function trackerFor(d: IncidentWatchDeps, posted: PostedByProcess): { tracker: IncidentTracker; keeper: ThreadKeeper } {
+  const { keeper, lists } = incidentKeepers(d, posted);
   const openGauge = new OpenIncidentsGauge(d.metrics, ruleNames);
   const tracker = new IncidentTracker({
     engine: new IncidentEngine(d.thresholds),
@@ -113,13 +131,16 @@ function trackerFor(d: IncidentWatchDeps): { tracker: IncidentTracker; keeper: T
 }
 
 export function incidentWatch(d: IncidentWatchDeps): Runnable {
+  // One per process, not per term: a replica that steps down (its websocket stayed down) and
+  // leads again goes on with the roots its outbox still holds, instead of resolving in no thread.
+  const posted: PostedByProcess = { threads: new Map(), lists: new Map() };
   // No `ready`: a leader whose RBAC lacks watch (an older deploy/rbac.yaml) keeps serving commands
   // while the informers retry and log their 403s.
   return {
     name: 'incident watch',
     async start(signal) {
       const index = new InstallationSnapshots();
-      const { tracker, keeper } = trackerFor(d);
+      const { tracker, keeper } = trackerFor(d, posted);
       const dirty = new Set<string>();
       let live = false;
       let gather: Timer | undefined;

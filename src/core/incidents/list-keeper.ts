@@ -33,6 +33,8 @@ export interface ListKeeperDeps {
   /** The channel for an incident, as the thread keeper routes it. */
   route: (incident: Incident) => Promise<string | undefined>;
   thresholds: Pick<Thresholds, 'stormCount' | 'stormWindowMs' | 'baselineGapMs' | 'coolDownMs'>;
+  /** The list posts this process made, by list: given, it outlives this keeper (as ThreadKeeperDeps.posted). */
+  posted?: Map<string, PostRef>;
 }
 
 /** What one batch does: lists touched (to post or edit), records to save, replies to post. */
@@ -46,10 +48,11 @@ interface Plan {
 export class ListKeeper {
   private readonly d: ListKeeperDeps;
   /** List posts made in this process, usable before the server made them (replies wait behind them). */
-  private readonly roots = new Map<string, PostRef>();
+  private readonly roots: Map<string, PostRef>;
 
   constructor(deps: ListKeeperDeps) {
     this.d = deps;
+    this.roots = deps.posted ?? new Map<string, PostRef>();
   }
 
   /**
@@ -205,7 +208,12 @@ export class ListKeeper {
   private make(list: ListRecord, shown: Reply): void {
     const made = this.d.notifier.post({ channel: list.channel }, shown);
     this.roots.set(list.id, made);
-    void made.delivery.then((outcome) => (outcome.ok ? this.saveRoot(list.id, outcome.postId) : undefined));
+    void made.delivery.then((outcome) => {
+      if (outcome.ok) return this.saveRoot(list.id, outcome.postId);
+      // Given up: forget it, so a later leader term of this process posts it again (resume).
+      if (this.roots.get(list.id) === made) this.roots.delete(list.id);
+      return undefined;
+    });
   }
 
   private async saveRoot(id: string, postId: string): Promise<void> {

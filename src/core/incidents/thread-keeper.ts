@@ -35,16 +35,23 @@ export interface ThreadKeeperDeps {
   onOpened?: (incident: Incident, thread: PostAddress) => void;
   /** Takes first the changes a baseline or storm post stands for (list-keeper.ts); default none: a root each. */
   lists?: ListKeeper;
+  /**
+   * The roots this process posted, by incident: given, it outlives this keeper. The notifier's
+   * outbox is the process's, so a root it still holds (Mattermost down) is the thread's root for a
+   * later leader term of this replica too; a keeper of its own would resolve in no thread. Default: this keeper's own.
+   */
+  posted?: Map<string, PostRef>;
 }
 
 export class ThreadKeeper {
   private readonly d: ThreadKeeperDeps;
   /** Roots posted in this process, usable before the server made them (replies wait behind them). */
-  private readonly roots = new Map<string, PostRef>();
+  private readonly roots: Map<string, PostRef>;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(deps: ThreadKeeperDeps) {
     this.d = deps;
+    this.roots = deps.posted ?? new Map<string, PostRef>();
   }
 
   /** The incidents a previous leader left open, for the engine to go on tracking. */
@@ -104,7 +111,11 @@ export class ThreadKeeper {
     await this.save({ key: incident.key, channel: to, incident, notified: notifiedState(incident), openedAt: this.d.clock.now() });
     this.d.onOpened?.(incident, { channel: to, thread: ref });
     void ref.delivery.then(async (outcome) => {
-      if (!outcome.ok) return;
+      if (!outcome.ok) {
+        // Given up: forget it, so the incident's next change posts a root again (never none).
+        if (this.roots.get(incident.key) === ref) this.roots.delete(incident.key);
+        return;
+      }
       await this.d.store
         .update(threadsDocument, (doc) => ({ ...doc, threads: doc.threads.map((t) => (t.key === incident.key ? { ...t, rootPostId: outcome.postId } : t)) }))
         .catch((e: unknown) => this.d.logger.error({ incident: incident.key, err: (e as Error).message }, 'the id of an incident root could not be saved'));

@@ -175,4 +175,28 @@ describe('incident threads', () => {
     ]);
     await tracker.stop();
   });
+
+  it('a root the outbox gave up (dropped after its hour) is posted again at the next change, not replied to', async () => {
+    const clock = new FakeClock(t0);
+    let givenUp = 0;
+    const notifier = new (class extends FakeNotifier {
+      // The first root is given up as the outbox gives up a message still failing after its hour.
+      override post(...args: Parameters<FakeNotifier['post']>): ReturnType<FakeNotifier['post']> {
+        if (givenUp++ > 0) return super.post(...args);
+        return { key: 'given-up', channel: args[0].channel, delivery: Promise.resolve({ ok: false, reason: 'still undelivered 60 min after it was queued' }) };
+      }
+    })(['incidents']);
+    const { tracker } = leader(clock, notifier, new FakeStateBackend());
+    await tracker.start();
+    tracker.observe(installation([crashLooping('mm-a')]));
+    await settle(clock, tracker);
+    expect(notifier.posts).toHaveLength(0);
+    tracker.observe(installation([crashLooping('mm-a'), crashLooping('mm-b')]));
+    await settle(clock, tracker, 1_000);
+    // Before the fix the change was a reply to the root given up: refused, and the incident had no post at all.
+    expect(notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]])).toEqual([
+      ['', 'CRITICAL chat/mattermost: container mattermost is crash-looping (2 pods)'],
+    ]);
+    await tracker.stop();
+  });
 });

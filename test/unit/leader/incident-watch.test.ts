@@ -34,18 +34,24 @@ function leader(
   metrics: FakeMetrics = new FakeMetrics(),
   lastGoodBackups?: LastGoodBackups,
 ): () => Promise<void> {
-  const runnable = incidentWatch({
-    watch: cluster,
-    store: new FakeStateStore(backend),
-    notifier,
-    thresholds: defaultThresholds,
-    defaultChannel: 'incidents',
-    namespaces: undefined,
-    clock,
-    logger: silentLogger,
-    metrics,
-    lastGoodBackups,
-  });
+  return lead(
+    incidentWatch({
+      watch: cluster,
+      store: new FakeStateStore(backend),
+      notifier,
+      thresholds: defaultThresholds,
+      defaultChannel: 'incidents',
+      namespaces: undefined,
+      clock,
+      logger: silentLogger,
+      metrics,
+      lastGoodBackups,
+    }),
+  );
+}
+
+/** One leader term of the runnable (the leader manager starts the same runnable at each term of a replica). */
+function lead(runnable: ReturnType<typeof incidentWatch>): () => Promise<void> {
   const controller = new AbortController();
   const running = runnable.start(controller.signal);
   const stop = async (): Promise<void> => {
@@ -111,6 +117,44 @@ describe('incident watch', () => {
     await clock.advance(35_000);
     expect(notifier.posts.map((p) => p.root)).toEqual(['', 'p1']);
     expect(textOf(notifier.posts[1]!.reply)).toMatch(/^resolved after \d+ min/);
+  });
+
+  it('a replica that leads again while Mattermost is down resolves in the thread of the root its outbox still held', async () => {
+    // A lone replica whose websocket stays down steps down and leads again (leader-election.ts):
+    // a new term of the same runnable, in the same process, whose outbox still holds the root.
+    const clock = new FakeClock(t0);
+    const cluster = new FakeClusterWatch({ clock });
+    cluster.put(kinds.mattermost, mattermostCr('chat', 'mattermost'));
+    cluster.put(kinds.pod, runningPod('chat', 'mattermost', 'mattermost-a'));
+    const notifier = new FakeNotifier(['incidents']);
+    const runnable = incidentWatch({
+      watch: cluster,
+      store: new FakeStateStore(new FakeStateBackend()),
+      notifier,
+      thresholds: defaultThresholds,
+      defaultChannel: 'incidents',
+      namespaces: undefined,
+      clock,
+      logger: silentLogger,
+      metrics: new FakeMetrics(),
+    });
+    const stopFirst = lead(runnable);
+    await clock.advance(1_000);
+    notifier.cut();
+    cluster.put(kinds.pod, crashLoopingPod('chat', 'mattermost', 'mattermost-a'));
+    await clock.advance(1_000);
+    await stopFirst();
+    lead(runnable);
+    await clock.advance(2_000);
+    cluster.put(kinds.pod, runningPod('chat', 'mattermost', 'mattermost-a'));
+    await clock.advance(40_000);
+    notifier.restore();
+    await clock.advance(1_000);
+    // Before the fix the second term found the root unmade and resolved it in no thread: the root stayed CRITICAL.
+    expect(lines(notifier)).toEqual([
+      ['', 'RESOLVED chat/mattermost: container mattermost is crash-looping (1 pod)'],
+      ['p1', 'resolved after 3 s: container mattermost is crash-looping (1 pod) no longer seen'],
+    ]);
   });
 
   it('shows the open incidents by rule while leading: 1 crash loop when it opens, 0 once resolved, no series after leading ends', async () => {
