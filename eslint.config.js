@@ -31,7 +31,7 @@ const transportModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.sandbox/', 'coverage/'] },
+  { ignores: ['dist/', 'webapp/dist/', 'node_modules/', '.sandbox/', 'coverage/', 'test-results/'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
@@ -82,6 +82,26 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
       'max-params': 'off',
+    },
+  },
+  {
+    // The companion plugin runs in the browser inside the web app: no Node modules, and of the bot's
+    // code only the card contract (its types, and card.ts's two pure helpers), so nothing else is bundled.
+    files: ['webapp/src/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'webapp/ runs in the browser.' },
+            {
+              regex: '^(\\.\\./)+src/(?!core/card\\.ts$)',
+              allowTypeImports: true,
+              message: 'webapp/ may bundle only src/core/card.ts; import types only from the rest.',
+            },
+          ],
+        },
+      ],
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

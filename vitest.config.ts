@@ -11,7 +11,17 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          // The companion plugin's component tests (.test.tsx) choose jsdom per file.
+          include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
+        },
+      },
+      {
+        test: {
+          // The companion plugin's bundle in Debian's Chromium (test/browser/cards.test.ts): no peers.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {
