@@ -5,7 +5,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 PEERS_DIR ?= $(or $(MATTEROPS_PEERS_DIR),$(HOME)/.cache/matterops-peers)
 
 .DEFAULT_GOAL := help
-.PHONY: help install build check format test test-unit test-cluster test-chat test-e2e peers image sandbox sandbox-down bench run chat clean
+.PHONY: help install build plugin check format test test-unit test-browser test-cluster test-chat test-e2e peers image sandbox sandbox-down bench run chat clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -19,6 +19,9 @@ install: node_modules/.installed ## install npm dependencies (Node 24 included)
 build: install ## compile src/ to dist/
 	npm run --silent build
 
+plugin: install ## build the companion webapp plugin: webapp/dist/main.js and dist/io.matterops.companion-<version>.tar.gz
+	node webapp/plugin-tarball.ts
+
 check: install ## typecheck, lint, format check and unit tests (no peers needed)
 	npm run --silent typecheck
 	npm run --silent lint
@@ -28,12 +31,16 @@ check: install ## typecheck, lint, format check and unit tests (no peers needed)
 format: install ## format every source file with Biome (make check refuses unformatted code)
 	npm run --silent format
 
-test: check peers image ## every test suite: unit, cluster, chat and end-to-end (starts the sandbox unless one runs)
+test: check plugin peers image ## every test suite: unit, browser, cluster, chat and end-to-end (starts the sandbox unless one runs)
+	vitest run --project browser
 	vitest run --project cluster --project chat
 	vitest run --project e2e
 
 test-unit: install ## unit tests only
 	npm run --silent test:unit
+
+test-browser: install ## the companion plugin's bundle in Debian's Chromium (apt-get install chromium; no peers)
+	vitest run --project browser
 
 test-cluster: install peers ## cluster tests against the real apiserver and operator
 	vitest run --project cluster
@@ -66,4 +73,4 @@ chat: ## as a sandbox user: make chat AS=alice CMD='/k8s status mattermost' (nee
 	@node test/sandbox/chat.ts "$(or $(AS),alice)" "$(or $(CMD),/k8s help)" "$(or $(CHANNEL),ops)"
 
 clean: ## remove build output (not the peers cache)
-	rm -rf dist coverage
+	rm -rf dist coverage webapp/dist test-results
