@@ -10,11 +10,8 @@ PEERS_DIR ?= $(or $(MATTEROPS_PEERS_DIR),$(HOME)/.cache/matterops-peers)
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
-	@touch $@
-
-install: node_modules/.installed ## install npm dependencies (Node 24 included)
+install: ## install npm dependencies (Node 24 included); npm ci only when package*.json changed
+	@bash scripts/npm-install.sh
 
 build: install ## compile src/ to dist/
 	npm run --silent build
