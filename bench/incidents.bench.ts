@@ -42,13 +42,22 @@ const yieldToPromises = (): Promise<void> => new Promise((resolve) => setImmedia
 class CountingStore extends FakeStateStore {
   reads = 0;
   updates = 0;
+  /** Reads and updates by document, `incidents/threads` 10/5. */
+  readonly byDocument = new Map<string, [number, number]>();
   override read<T>(doc: StateDocument<T>): Promise<{ value: T; version: string | undefined }> {
-    this.reads++;
+    this.count(doc.name, 0);
     return super.read(doc);
   }
   override update<T>(doc: StateDocument<T>, change: (current: T) => T, options?: { overwriteUnreadable?: boolean }): Promise<T> {
-    this.updates++;
+    this.count(doc.name, 1);
     return super.update(doc, change, options);
+  }
+  protected count(name: string, which: 0 | 1): void {
+    if (which === 0) this.reads++;
+    else this.updates++;
+    const counts = this.byDocument.get(name) ?? [0, 0];
+    counts[which]++;
+    this.byDocument.set(name, counts);
   }
 }
 
@@ -60,12 +69,12 @@ class CountingStore extends FakeStateStore {
 class MemoryStore extends CountingStore {
   private readonly values = new Map<string, unknown>();
   override async read<T>(doc: StateDocument<T>): Promise<{ value: T; version: string | undefined }> {
-    this.reads++;
+    this.count(doc.name, 0);
     await Promise.resolve();
     return { value: (this.values.get(doc.name) as T | undefined) ?? doc.initial(), version: undefined };
   }
   override async update<T>(doc: StateDocument<T>, change: (current: T) => T): Promise<T> {
-    this.updates++;
+    this.count(doc.name, 1);
     const next = change((this.values.get(doc.name) as T | undefined) ?? doc.initial());
     await Promise.resolve();
     this.values.set(doc.name, next);
@@ -126,7 +135,9 @@ async function subject(stream: readonly StreamLine[]): Promise<{ ms: number; pos
   return {
     ms,
     posts: l.notifier.posts.length,
-    store: `${l.store.reads} reads, ${l.store.updates} updates, ${(threads / 1024).toFixed(0)} KiB stored at the end`,
+    store:
+      `${l.store.reads} reads, ${l.store.updates} updates (${[...l.store.byDocument].map(([name, [r, u]]) => `${name} ${r}/${u}`).join(', ')}), ` +
+      `${(threads / 1024).toFixed(0)} KiB stored at the end`,
   };
 }
 

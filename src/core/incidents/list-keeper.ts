@@ -18,11 +18,12 @@ import { existingPost, type Notifier, type PostRef } from '../ports/notifier.ts'
 import type { StateStore } from '../ports/state-store.ts';
 import type { Reply } from '../reply.ts';
 import type { IncidentChange } from './incident-change.ts';
-import { isStorming, itemOf, trimmed, type ListRecord } from './incident-list.ts';
+import { isStorming, itemOf, type ListRecord } from './incident-list.ts';
 import { notifiedState, type Incident } from './incident.ts';
 import { listChangeReply, listReply } from './list-replies.ts';
-import { muteOf, mutesDocument } from './mutes.ts';
+import { RootIds } from './root-ids.ts';
 import { threadsDocument, type ThreadRecord, type Threads } from './thread-document.ts';
+import { ThreadsBatch } from './threads-batch.ts';
 import type { Thresholds } from './thresholds.ts';
 
 export interface ListKeeperDeps {
@@ -49,10 +50,12 @@ export class ListKeeper {
   private readonly d: ListKeeperDeps;
   /** List posts made in this process, usable before the server made them (replies wait behind them). */
   private readonly roots: Map<string, PostRef>;
+  private readonly rootIds: RootIds;
 
   constructor(deps: ListKeeperDeps) {
     this.d = deps;
     this.roots = deps.posted ?? new Map<string, PostRef>();
+    this.rootIds = new RootIds(deps.store, deps.logger);
   }
 
   /**
@@ -82,28 +85,37 @@ export class ListKeeper {
     for (const list of doc.lists) if (!list.rootPostId && !this.roots.has(list.id)) this.make(list, listReply(list, this.d.thresholds));
   }
 
-  /** Takes the changes a list stands for (see above), saves and posts them; resolves with the rest, in their order. */
-  async take(changes: readonly IncidentChange[]): Promise<IncidentChange[]> {
+  /**
+   * Takes the changes a list stands for (see above) and resolves with the rest, in their order.
+   * Within the thread keeper's batch (threads-batch.ts) it plans them there: saved and posted with
+   * the batch. Alone (a test, a benchmark), it saves and posts them itself.
+   */
+  async take(changes: readonly IncidentChange[], within?: ThreadsBatch): Promise<IncidentChange[]> {
     if (!changes.length) return [];
-    const { value: doc } = await this.d.store.read(threadsDocument);
+    const batch = within ?? (await ThreadsBatch.read(this.d.store, this.d.clock.now()));
     const plan: Plan = { lists: new Map(), records: [], replies: [], taken: new Set() };
-    const openings = await this.follow(doc, changes, plan);
-    this.list(doc, openings, plan);
+    const openings = await this.follow(batch, changes, plan);
+    this.list(batch.doc, openings, plan, batch.now);
     if (!plan.taken.size) return [...changes];
-    await this.save(plan);
-    this.post(plan);
+    for (const record of plan.records) batch.keep(record);
+    batch.keepLists(plan.lists.values());
+    batch.afterSave(() => this.post(plan, batch));
+    if (!within) {
+      await batch.commit(this.d.store, this.d.thresholds.coolDownMs);
+      batch.post();
+    }
     return changes.filter((c) => !plan.taken.has(c));
   }
 
   /** Changes of incidents already listed become replies; returns the new openings that might be listed. */
-  private async follow(doc: Threads, changes: readonly IncidentChange[], plan: Plan): Promise<{ change: IncidentChange; channel: string }[]> {
+  private async follow(batch: ThreadsBatch, changes: readonly IncidentChange[], plan: Plan): Promise<{ change: IncidentChange; channel: string }[]> {
     const openings: { change: IncidentChange; channel: string }[] = [];
-    const muted = await this.mutedNow();
+    const { doc } = batch;
     for (const change of changes) {
       const { incident } = change;
-      const known = doc.threads.find((t) => t.key === incident.key);
+      const known = batch.thread(incident.key);
       const listed = known?.listedIn ? (plan.lists.get(known.listedIn) ?? doc.lists.find((l) => l.id === known.listedIn)) : undefined;
-      if (muted(incident)) continue;
+      if (batch.muted(incident)) continue;
       if (known && listed) {
         const list = { ...listed, items: listed.items.map((i) => (i.key === incident.key ? itemOf(incident) : i)) };
         plan.lists.set(list.id, list);
@@ -120,8 +132,7 @@ export class ListKeeper {
   }
 
   /** Lists the baseline's openings, and the others when they make or join a storm. */
-  private list(doc: Threads, openings: { change: IncidentChange; channel: string }[], plan: Plan): void {
-    const now = this.d.clock.now();
+  private list(doc: Threads, openings: { change: IncidentChange; channel: string }[], plan: Plan, now: Date): void {
     const { stormCount, stormWindowMs } = this.d.thresholds;
     const fresh = openings.filter((o) => !(o.change.kind === 'opened' && o.change.baseline));
     const recent = doc.threads.filter((t) => t.openedAt && now.getTime() - t.openedAt.getTime() < stormWindowMs).length;
@@ -159,31 +170,10 @@ export class ListKeeper {
     return list;
   }
 
-  /**
-   * Saves the lists and records of the plan; forgets lists none of whose incidents is kept any
-   * more, and trims the others (incident-list.ts `trimmed`): the plan's lists are posted as saved.
-   */
-  private async save(plan: Plan): Promise<void> {
-    const now = this.d.clock.now().getTime();
-    const keep = (t: ThreadRecord): boolean => t.incident.state === 'open' || now - (t.incident.resolvedAt?.getTime() ?? now) < this.d.thresholds.coolDownMs;
-    const keys = new Set(plan.records.map((r) => r.key));
-    let saved: ListRecord[] = [];
-    await this.d.store.update(threadsDocument, (doc) => {
-      const threads = [...doc.threads.filter((t) => !keys.has(t.key)), ...plan.records.map((r) => withSavedRoot(r, doc))].filter(keep);
-      const kept = new Set(threads.map((t) => t.key));
-      const isKept = (key: string): boolean => kept.has(key);
-      const planned = [...plan.lists.values()].map((l) =>
-        trimmed({ ...l, rootPostId: l.rootPostId ?? doc.lists.find((x) => x.id === l.id)?.rootPostId }, isKept),
-      );
-      const lists = [...doc.lists.filter((l) => !plan.lists.has(l.id) && l.items.some((i) => kept.has(i.key))).map((l) => trimmed(l, isKept)), ...planned];
-      saved = planned;
-      return { ...doc, threads, lists };
-    });
-    for (const l of saved) plan.lists.set(l.id, l);
-  }
-
   /** Posts or edits each list touched, then the replies in their threads (the outbox keeps them in order). */
-  private post(plan: Plan): void {
+  private post(plan: Plan, batch: ThreadsBatch): void {
+    // As saved (trimmed), so the post shows what the document keeps.
+    for (const id of plan.lists.keys()) plan.lists.set(id, batch.savedList(id) ?? plan.lists.get(id)!);
     for (const list of plan.lists.values()) {
       const shown = listReply(list, this.d.thresholds);
       const ref = this.roots.get(list.id) ?? (list.rootPostId ? existingPost(list.channel, list.rootPostId) : undefined);
@@ -209,29 +199,9 @@ export class ListKeeper {
     const made = this.d.notifier.post({ channel: list.channel }, shown);
     this.roots.set(list.id, made);
     void made.delivery.then((outcome) => {
-      if (outcome.ok) return this.saveRoot(list.id, outcome.postId);
+      if (outcome.ok) return this.rootIds.list(list.id, outcome.postId);
       // Given up: forget it, so a later leader term of this process posts it again (resume).
       if (this.roots.get(list.id) === made) this.roots.delete(list.id);
-      return undefined;
     });
   }
-
-  private async saveRoot(id: string, postId: string): Promise<void> {
-    await this.d.store
-      .update(threadsDocument, (doc) => ({ ...doc, lists: doc.lists.map((l) => (l.id === id ? { ...l, rootPostId: postId } : l)) }))
-      .catch((e: unknown) => this.d.logger.error({ list: id, err: (e as Error).message }, 'the id of a baseline or storm post could not be saved'));
-  }
-
-  /** Whether an incident's installation is muted now (one read of the mutes for a batch). */
-  private async mutedNow(): Promise<(incident: Incident) => boolean> {
-    const { value } = await this.d.store.read(mutesDocument);
-    const now = this.d.clock.now();
-    return (i) => i.installation !== undefined && muteOf(value, `${i.installation.namespace}/${i.installation.name}`, now) !== undefined;
-  }
 }
-
-/** The record with the root id its own delivery may have saved since it was read. */
-const withSavedRoot = (r: ThreadRecord, doc: Threads): ThreadRecord => {
-  const rootPostId = r.rootPostId ?? doc.threads.find((t) => t.key === r.key)?.rootPostId;
-  return rootPostId === undefined ? r : { ...r, rootPostId };
-};

@@ -3,8 +3,9 @@
  * a root post when an incident opens, a reply in its thread and an edited root when its notified
  * state changes, "resolved after N min" and an edited root when it resolves, the same thread
  * again when it relapses within the cool-down. Every thread is saved in the cluster
- * (thread-document.ts) before its posts are delivered, and its root's id once that is made, so a
- * new leader neither reposts nor forgets. Changes are applied one at a time, in order.
+ * (thread-document.ts) before its posts are queued, and its root's id once that is made, so a
+ * new leader neither reposts nor forgets. Batches are applied one at a time, in order; a batch's
+ * changes are planned in order on one read of the document and saved with one update.
  */
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -16,8 +17,10 @@ import type { IncidentChange } from './incident-change.ts';
 import type { ListKeeper } from './list-keeper.ts';
 import { notifiedState, type Incident } from './incident.ts';
 import { reopenedReply, resolvedReply, rootReply, updateReply } from './incident-replies.ts';
-import { muteOf, mutesDocument, openThreadsOf } from './mutes.ts';
-import { threadsDocument, type ThreadRecord, type Threads } from './thread-document.ts';
+import { mutesDocument, openThreadsOf } from './mutes.ts';
+import { RootIds } from './root-ids.ts';
+import { threadsDocument, type ThreadRecord } from './thread-document.ts';
+import { ThreadsBatch } from './threads-batch.ts';
 import { unmuteSummary } from './unmute-summary.ts';
 
 export interface ThreadKeeperDeps {
@@ -48,10 +51,12 @@ export class ThreadKeeper {
   /** Roots posted in this process, usable before the server made them (replies wait behind them). */
   private readonly roots: Map<string, PostRef>;
   private queue: Promise<void> = Promise.resolve();
+  private readonly rootIds: RootIds;
 
   constructor(deps: ThreadKeeperDeps) {
     this.d = deps;
     this.roots = deps.posted ?? new Map<string, PostRef>();
+    this.rootIds = new RootIds(deps.store, deps.logger);
   }
 
   /** The incidents a previous leader left open, for the engine to go on tracking. */
@@ -60,65 +65,81 @@ export class ThreadKeeper {
     return value.threads.filter((t) => t.incident.state === 'open').map((t) => t.incident);
   }
 
-  /** Applies changes in order, after those already given; resolves once these are saved and queued for posting. */
+  /**
+   * Applies changes in order, after those already given; resolves once these are saved and queued
+   * for posting. The batch is planned on one read of the threads and mutes, saved with one update,
+   * then posted (threads-batch.ts).
+   */
   apply(changes: readonly IncidentChange[]): Promise<void> {
     const run = this.queue.then(async () => {
+      const batch = await ThreadsBatch.read(this.d.store, this.d.clock.now()).catch((e: unknown) => {
+        for (const change of changes)
+          this.d.logger.error({ incident: change.incident.key, err: (e as Error).message }, 'an incident thread could not be updated');
+        return undefined;
+      });
+      if (!batch) return;
       const own = this.d.lists
-        ? await this.d.lists.take(changes).catch((e: unknown) => {
+        ? await this.d.lists.take(changes, batch).catch((e: unknown) => {
             // Then a root each: noisier, but nothing is lost.
             this.d.logger.error({ err: (e as Error).message }, 'a baseline or storm post could not be updated');
             return changes;
           })
         : changes;
       for (const change of own) {
-        await this.one(change).catch((e: unknown) =>
+        await this.plan(change, batch).catch((e: unknown) =>
           this.d.logger.error({ incident: change.incident.key, err: (e as Error).message }, 'an incident thread could not be updated'),
         );
       }
+      // Posted even when the save fails (logged): noisier after a restart, but nothing is lost in chat.
+      await batch
+        .commit(this.d.store, this.d.coolDownMs)
+        .catch((e: unknown) => this.d.logger.error({ err: (e as Error).message, changes: changes.length }, 'incident threads could not be saved'));
+      batch.post();
     });
     this.queue = run;
     return run;
   }
 
-  private async one(change: IncidentChange): Promise<void> {
+  /** Plans one change on the batch: the record to keep, the posts to make once it is saved. */
+  private async plan(change: IncidentChange, batch: ThreadsBatch): Promise<void> {
     const { incident } = change;
-    const { value } = await this.d.store.read(threadsDocument);
-    const known = value.threads.find((t) => t.key === incident.key);
+    const known = batch.thread(incident.key);
     if (!known && change.kind === 'resolved') return; // never posted (no route then): nothing to resolve
     // Muted: tracked and kept, never posted (the unmute summarises what is open).
-    if (await this.muted(incident)) return this.keepQuietly(incident, known);
+    if (batch.muted(incident)) return this.keepQuietly(incident, known, batch);
     const root = known && this.rootOf(known);
     // Resolved with no root (opened while muted, or its root was never made): nothing to resolve in chat.
-    if (known && !root && change.kind === 'resolved') return this.save({ ...known, incident, notified: notifiedState(incident) });
+    if (known && !root && change.kind === 'resolved') return batch.keep({ ...known, incident, notified: notifiedState(incident) });
     // No root made yet (opened while muted, or its channel was down when the last leader stopped): post it now.
-    if (!known || !root) return this.openThread(incident, known?.channel);
+    if (!known || !root) return this.openThread(incident, known?.channel, batch);
     if (known.notified === notifiedState(incident)) return; // a new leader's first look: nothing new
     const replyFor = { opened: reopenedReply, reopened: reopenedReply, updated: updateReply, resolved: resolvedReply }[change.kind];
-    this.d.notifier.post({ channel: known.channel, thread: root }, replyFor(incident));
-    // Not awaited: with Mattermost down the outbox holds it, and the next changes queue behind it.
-    void this.d.notifier.edit(root, await this.root(incident)).then((outcome) => {
-      if (!outcome.ok) this.d.logger.warn({ incident: incident.key, reason: outcome.reason }, 'an incident root could not be edited');
+    const shown = await this.root(incident);
+    batch.keep({ ...known, incident, notified: notifiedState(incident) });
+    batch.afterSave(() => {
+      this.d.notifier.post({ channel: known.channel, thread: root }, replyFor(incident));
+      // Not awaited: with Mattermost down the outbox holds it, and the next changes queue behind it.
+      void this.d.notifier.edit(root, shown).then((outcome) => {
+        if (!outcome.ok) this.d.logger.warn({ incident: incident.key, reason: outcome.reason }, 'an incident root could not be edited');
+      });
     });
-    await this.save({ ...known, incident, notified: notifiedState(incident) });
   }
 
-  /** A root post in the incident's channel, saved before it is delivered and again with its id. */
-  private async openThread(incident: Incident, channel: string | undefined): Promise<void> {
+  /** A root post in the incident's channel, saved before it is posted and again with its id. */
+  private async openThread(incident: Incident, channel: string | undefined, batch: ThreadsBatch): Promise<void> {
     const to = channel ?? (await this.d.route(incident));
     if (!to) return;
-    const ref = this.d.notifier.post({ channel: to }, await this.root(incident));
-    this.roots.set(incident.key, ref);
-    await this.save({ key: incident.key, channel: to, incident, notified: notifiedState(incident), openedAt: this.d.clock.now() });
-    this.d.onOpened?.(incident, { channel: to, thread: ref });
-    void ref.delivery.then(async (outcome) => {
-      if (!outcome.ok) {
+    const shown = await this.root(incident);
+    batch.keep({ key: incident.key, channel: to, incident, notified: notifiedState(incident), openedAt: batch.now });
+    batch.afterSave(() => {
+      const ref = this.d.notifier.post({ channel: to }, shown);
+      this.roots.set(incident.key, ref);
+      this.d.onOpened?.(incident, { channel: to, thread: ref });
+      void ref.delivery.then((outcome) => {
+        if (outcome.ok) return this.rootIds.thread(incident.key, outcome.postId);
         // Given up: forget it, so the incident's next change posts a root again (never none).
         if (this.roots.get(incident.key) === ref) this.roots.delete(incident.key);
-        return;
-      }
-      await this.d.store
-        .update(threadsDocument, (doc) => ({ ...doc, threads: doc.threads.map((t) => (t.key === incident.key ? { ...t, rootPostId: outcome.postId } : t)) }))
-        .catch((e: unknown) => this.d.logger.error({ incident: incident.key, err: (e as Error).message }, 'the id of an incident root could not be saved'));
+      });
     });
   }
 
@@ -143,20 +164,15 @@ export class ThreadKeeper {
     }
   }
 
-  private async muted(incident: Incident): Promise<boolean> {
-    if (!incident.installation) return false;
-    const { value } = await this.d.store.read(mutesDocument);
-    return muteOf(value, `${incident.installation.namespace}/${incident.installation.name}`, this.d.clock.now()) !== undefined;
-  }
-
-  /** Saves a muted incident's state (its channel as routed now, for a thread after the unmute). */
-  private async keepQuietly(incident: Incident, known: ThreadRecord | undefined): Promise<void> {
+  /** Keeps a muted incident's state (its channel as routed now, for a thread after the unmute). */
+  private async keepQuietly(incident: Incident, known: ThreadRecord | undefined, batch: ThreadsBatch): Promise<void> {
     const channel = known?.channel ?? (await this.d.route(incident));
     if (!channel) return;
     // A root posted before the mute still shows the current state: an edit notifies nobody.
     const root = known && this.rootOf(known);
-    if (root) void this.d.notifier.edit(root, await this.root(incident));
-    await this.save({ ...(known ?? { key: incident.key }), channel, incident, notified: notifiedState(incident) });
+    const shown = root && (await this.root(incident));
+    batch.keep({ ...(known ?? { key: incident.key }), channel, incident, notified: notifiedState(incident) });
+    if (root && shown) batch.afterSave(() => void this.d.notifier.edit(root, shown));
   }
 
   private rootOf(t: ThreadRecord): PostRef | undefined {
@@ -172,19 +188,6 @@ export class ThreadKeeper {
         })
       : [];
     return rootReply(incident, { blocks });
-  }
-
-  /** Saves one thread and forgets those resolved longer than the cool-down ago. */
-  private async save(record: ThreadRecord): Promise<void> {
-    const now = this.d.clock.now().getTime();
-    const keep = (t: ThreadRecord): boolean => t.incident.state === 'open' || now - (t.incident.resolvedAt?.getTime() ?? now) < this.d.coolDownMs;
-    const change = (doc: Threads): Threads => {
-      // The root's id may have been saved since `record` was read (its delivery): keep it.
-      const rootPostId = record.rootPostId ?? doc.threads.find((t) => t.key === record.key)?.rootPostId;
-      const merged: ThreadRecord = rootPostId === undefined ? record : { ...record, rootPostId };
-      return { ...doc, threads: [...doc.threads.filter((t) => t.key !== record.key), merged].filter(keep) };
-    };
-    await this.d.store.update(threadsDocument, change);
   }
 }
 

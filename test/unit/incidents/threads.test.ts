@@ -11,6 +11,7 @@ import { threadsDocument } from '../../../src/core/incidents/thread-document.ts'
 import { ThreadKeeper } from '../../../src/core/incidents/thread-keeper.ts';
 import { defaultThresholds } from '../../../src/core/incidents/thresholds.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
+import type { StateDocument, UpdateOptions, Versioned } from '../../../src/core/ports/state-store.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { FakeNotifier, textOf } from '../../fakes/fake-notifier.ts';
 import { FakeStateBackend, FakeStateStore } from '../../fakes/fake-state-store.ts';
@@ -199,4 +200,56 @@ describe('incident threads', () => {
     ]);
     await tracker.stop();
   });
+
+  it('a batch is one read and one update of the threads document, saved before any of its posts is queued', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const store = new CountingStore(new FakeStateBackend());
+    // Each post is queued only once its thread is in the cluster: a leader that stops right after neither loses nor reposts it.
+    const unsaved: string[] = [];
+    const post = notifier.post.bind(notifier);
+    notifier.post = (to, reply) => {
+      const saved = store.peek(threadsDocument)?.threads.map((t) => t.incident.installation?.name) ?? [];
+      const name = /chat\/(mm-\d)/.exec(textOf(reply))?.[1];
+      if (!name || !saved.includes(name)) unsaved.push(name ?? textOf(reply));
+      return post(to, reply);
+    };
+    const keeper = new ThreadKeeper({
+      notifier,
+      store,
+      clock,
+      logger: silentLogger,
+      route: () => Promise.resolve('incidents'),
+      coolDownMs: defaultThresholds.coolDownMs,
+    });
+    const tracker = new IncidentTracker({ engine: new IncidentEngine(defaultThresholds), keeper, clock });
+    await tracker.start();
+    const names = ['mm-1', 'mm-2', 'mm-3', 'mm-4', 'mm-5'];
+    const looping = (restarts: number) => names.map((name) => ({ ...installation([crashLooping(`${name}-a`, restarts)]), name }));
+    store.counts.clear();
+    tracker.observeAll(looping(5));
+    await tracker.settled();
+    expect(Object.fromEntries(store.counts)).toEqual({ 'read incidents/threads': 1, 'read notify/mutes': 1, 'update incidents/threads': 1 });
+    await settle(clock, tracker);
+    expect(notifier.posts).toHaveLength(5);
+    expect(unsaved).toEqual([]);
+    expect(store.peek(threadsDocument)?.threads.map((t) => t.rootPostId)).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+    await tracker.stop();
+  });
 });
+
+/** The fake store, counting the reads and updates of each document. */
+class CountingStore extends FakeStateStore {
+  readonly counts = new Map<string, number>();
+  override read<T>(doc: StateDocument<T>): Promise<Versioned<T>> {
+    this.count(`read ${doc.name}`);
+    return super.read(doc);
+  }
+  override update<T>(doc: StateDocument<T>, change: (current: T) => T, options?: UpdateOptions): Promise<T> {
+    this.count(`update ${doc.name}`);
+    return super.update(doc, change, options);
+  }
+  private count(what: string): void {
+    this.counts.set(what, (this.counts.get(what) ?? 0) + 1);
+  }
+}
