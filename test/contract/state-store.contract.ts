@@ -17,6 +17,8 @@ export interface StateStoreUnderTest {
 
 const TallySchema = z.object({ count: z.number().int(), seen: z.array(z.string()) });
 type Tally = z.infer<typeof TallySchema>;
+const DatedSchema = z.object({ at: z.coerce.date(), seen: z.array(z.string()) });
+type Dated = z.infer<typeof DatedSchema>;
 
 /** A document of a group nobody else uses. */
 const tally = (item = 'tally', group = `g${randomBytes(4).toString('hex')}`): StateDocument<Tally> => ({
@@ -147,6 +149,55 @@ export function stateStoreContract(label: string, make: () => StateStoreUnderTes
       expect((await a.read(two)).value).toEqual({ count: 1, seen: ['b'] });
       expect((await b.read(elsewhere)).value).toEqual({ count: 1, seen: ['e'] });
       expect((await a.read(tally('three', group))).value).toEqual({ count: 0, seen: [] });
+    });
+
+    it('hands out values no caller can change: what it reads and updates next is what is stored', async () => {
+      const {
+        stores: [store, other],
+      } = make();
+      const doc: StateDocument<Dated> = {
+        name: `g${randomBytes(4).toString('hex')}/dated`,
+        schema: DatedSchema,
+        initial: () => ({ at: new Date(0), seen: [] }),
+      };
+      await store.update(doc, (d) => ({ at: new Date('2026-12-02T10:00:00Z'), seen: [...d.seen, 'a'] }));
+      for (let round = 0; round < 2; round++) {
+        // Read twice: a store that keeps what it decoded hands the same value out again.
+        const { value } = await store.read(doc);
+        const tries = [() => value.seen.push('mallory'), () => (value.seen[0] = 'mallory'), () => value.at.setTime(0), () => (value.at = new Date(0))];
+        for (const change of tries) {
+          try {
+            change();
+          } catch {
+            // refused: as good as a copy
+          }
+        }
+      }
+      const stored = { at: new Date('2026-12-02T10:00:00Z'), seen: ['a'] };
+      expect((await store.read(doc)).value).toEqual(stored);
+      expect(await store.update(doc, (d) => d)).toEqual(stored);
+      expect((await other.read(doc)).value).toEqual(stored);
+      // And it still sees what another store writes.
+      await other.update(doc, (d) => ({ ...d, seen: [...d.seen, 'b'] }));
+      expect((await store.read(doc)).value).toEqual({ ...stored, seen: ['a', 'b'] });
+    });
+
+    it('decodes a document again only when it was written since: its own write and its reads are not decoded twice', async () => {
+      const {
+        stores: [store, other],
+      } = make();
+      let decodes = 0;
+      const counted = TallySchema.transform((t) => (decodes++, t));
+      const doc: StateDocument<Tally> = { ...tally(), schema: counted };
+      await store.update(doc, see('a')); // the written text is read back once, to check it
+      expect(decodes).toBe(1);
+      for (let i = 0; i < 3; i++) expect((await store.read(doc)).value).toEqual({ count: 1, seen: ['a'] });
+      await store.update(doc, see('b'));
+      expect(decodes).toBe(2);
+      await other.update(doc, see('c')); // another store: it decodes what it reads, and what it wrote
+      expect(decodes).toBe(4);
+      expect((await store.read(doc)).value).toEqual({ count: 3, seen: ['a', 'b', 'c'] });
+      expect(decodes).toBe(5);
     });
 
     it('refuses a name that is not <group>/<item>', async () => {

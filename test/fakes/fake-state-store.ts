@@ -4,6 +4,7 @@
  * an update yields between its read and its write, so concurrent updates really conflict.
  */
 import { MatteropsError } from '../../src/core/errors.ts';
+import { DecodedDocuments } from '../../src/core/ports/decoded-documents.ts';
 import { checkGroupSize, decodeDocument, encodeDocument } from '../../src/core/ports/state-codec.ts';
 import { documentPlace, stateUpdateAttempts, UnreadableDocument, type StateDocument, type StateStore } from '../../src/core/ports/state-store.ts';
 
@@ -33,6 +34,8 @@ export class FakeStateBackend {
 
 export class FakeStateStore implements StateStore {
   readonly backend: FakeStateBackend;
+  /** As the ConfigMap store does: a document unchanged since it was last read or written is not decoded again. */
+  private readonly decoded = new DecodedDocuments();
 
   constructor(backend = new FakeStateBackend()) {
     this.backend = backend;
@@ -51,7 +54,8 @@ export class FakeStateStore implements StateStore {
     const stored = this.backend.groups.get(group);
     const text = stored?.data[item];
     if (text === undefined) return { value: doc.initial(), version: undefined };
-    return { value: decodeDocument(doc, text, { group, item }), version: String(stored?.version) };
+    const version = String(stored?.version);
+    return { value: this.decoded.decode(doc, text, version, { group, item }), version };
   }
 
   async update<T>(doc: StateDocument<T>, change: (current: T) => T, options: { overwriteUnreadable?: boolean } = {}): Promise<T> {
@@ -59,12 +63,15 @@ export class FakeStateStore implements StateStore {
     for (let attempt = 1; attempt <= stateUpdateAttempts; attempt++) {
       const stored = this.backend.groups.get(group);
       const next = change(this.valueIn(doc, stored, options.overwriteUnreadable ?? false));
-      const text = encodeDocument(doc, next);
+      const { text, back } = encodeDocument(doc, next);
       await Promise.resolve(); // another update may write meanwhile, as on the apiserver
       if (stored?.data[item] === text) return next;
       const data = { ...stored?.data, [item]: text };
       checkGroupSize(doc.name, data);
-      if (this.backend.swap(group, stored?.version, data)) return next;
+      if (this.backend.swap(group, stored?.version, data)) {
+        this.decoded.wrote(doc, text, String(this.backend.groups.get(group)?.version), back);
+        return next;
+      }
     }
     throw new MatteropsError('conflict', `state document ${doc.name} changed under every one of ${stateUpdateAttempts} attempts to update it`);
   }
@@ -74,7 +81,7 @@ export class FakeStateStore implements StateStore {
     const text = stored?.data[item];
     if (text === undefined) return doc.initial();
     try {
-      return decodeDocument(doc, text, { group, item });
+      return this.decoded.decode(doc, text, String(stored?.version), { group, item });
     } catch (error) {
       if (overwriteUnreadable && error instanceof UnreadableDocument) return doc.initial();
       throw error;

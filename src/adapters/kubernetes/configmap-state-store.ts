@@ -13,7 +13,8 @@
  */
 import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
-import { checkGroupSize, decodeDocument, encodeDocument } from '../../core/ports/state-codec.ts';
+import { DecodedDocuments } from '../../core/ports/decoded-documents.ts';
+import { checkGroupSize, encodeDocument } from '../../core/ports/state-codec.ts';
 import { documentPlace, stateUpdateAttempts, UnreadableDocument, type StateDocument, type StateStore } from '../../core/ports/state-store.ts';
 import { isConflict, isNotFound, toMatteropsError } from './kube-errors.ts';
 
@@ -33,6 +34,8 @@ export function configMapPlace(document: string): { configMap: string; key: stri
 export function createConfigMapStateStore(kc: KubeConfig, namespace: string): StateStore {
   const core = kc.makeApiClient(CoreV1Api);
   const where = { context: kc.getCurrentContext(), server: kc.getCurrentCluster()?.server ?? '' };
+  /** A document unchanged since this store last read or wrote it (its ConfigMap's resourceVersion) is not decoded again. */
+  const decoded = new DecodedDocuments();
 
   const get = async (name: string): Promise<V1ConfigMap | undefined> => {
     try {
@@ -49,25 +52,26 @@ export function createConfigMapStateStore(kc: KubeConfig, namespace: string): St
     const text = map?.data?.[key];
     if (text === undefined) return doc.initial();
     try {
-      return decodeDocument(doc, text, { configMap: `${namespace}/${configMap}`, key });
+      return decoded.decode(doc, text, map?.metadata?.resourceVersion, { configMap: `${namespace}/${configMap}`, key });
     } catch (error) {
       if (overwriteUnreadable && error instanceof UnreadableDocument) return doc.initial();
       throw error;
     }
   }
 
-  /** Writes `data` if `map` is still the stored version; false when it is not (409, or deleted meanwhile). */
-  async function swap(name: string, map: V1ConfigMap | undefined, data: Record<string, string>): Promise<boolean> {
+  /**
+   * Writes `data` if `map` is still the stored version; false when it is not (409, or deleted
+   * meanwhile), else what was written (its resourceVersion).
+   */
+  async function swap(name: string, map: V1ConfigMap | undefined, data: Record<string, string>): Promise<V1ConfigMap | false> {
     try {
       if (!map) {
-        await core.createNamespacedConfigMap({ namespace, body: { metadata: { name, namespace, labels: { [stateLabel]: 'true' } }, data } });
-        return true;
+        return await core.createNamespacedConfigMap({ namespace, body: { metadata: { name, namespace, labels: { [stateLabel]: 'true' } }, data } });
       }
       // managedFields are the apiserver's to keep; everything else of the object stays as it is.
       const metadata = { ...map.metadata, managedFields: undefined, labels: { ...map.metadata?.labels, [stateLabel]: 'true' } };
       const body: V1ConfigMap = { ...map, metadata, data };
-      await core.replaceNamespacedConfigMap({ namespace, name, body });
-      return true;
+      return await core.replaceNamespacedConfigMap({ namespace, name, body });
     } catch (error) {
       if (isConflict(error) || (map && isNotFound(error))) return false;
       throw toMatteropsError(error, where);
@@ -87,11 +91,15 @@ export function createConfigMapStateStore(kc: KubeConfig, namespace: string): St
       for (let attempt = 1; attempt <= stateUpdateAttempts; attempt++) {
         const map = await get(configMap);
         const next = change(valueIn(doc, map, options.overwriteUnreadable ?? false));
-        const text = encodeDocument(doc, next);
+        const { text, back } = encodeDocument(doc, next);
         if (map?.data?.[key] === text) return next; // unchanged: nothing to write
         const data = { ...map?.data, [key]: text };
         checkGroupSize(doc.name, data);
-        if (await swap(configMap, map, data)) return next;
+        const written = await swap(configMap, map, data);
+        if (written) {
+          decoded.wrote(doc, text, written.metadata?.resourceVersion, back);
+          return next;
+        }
       }
       throw new MatteropsError(
         'conflict',

@@ -36,12 +36,15 @@ export function decodeDocument<T>(doc: StateDocument<T>, text: string, where: Re
   return parsed.value;
 }
 
-/** The text to store for `value`; refuses (`invalid`) a value that would not read back as one of the document. */
-export function encodeDocument<T>(doc: StateDocument<T>, value: T): string {
+/**
+ * The text to store for `value`, and the value it reads back as (what a store keeps decoded,
+ * decoded-documents.ts); refuses (`invalid`) a value that would not read back as one of the document.
+ */
+export function encodeDocument<T>(doc: StateDocument<T>, value: T): { text: string; back: T } {
   const text = JSON.stringify(value);
   const back = text === undefined ? { reason: 'not JSON' } : parse(doc, text);
   if ('reason' in back) throw new MatteropsError('invalid', `state document ${doc.name} was not written: the new value is ${back.reason}`);
-  return text;
+  return { text, back: back.value };
 }
 
 const utf8 = new TextEncoder();
