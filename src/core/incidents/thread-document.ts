@@ -2,7 +2,8 @@
  * The incidents' threads as kept in the cluster (StateStore document `incidents/threads`,
  * docs/state.md): every open incident and every one resolved within the cool-down, with its
  * channel, its root post's id once made, and the state last notified. A new leader reads it so it
- * neither reposts an open incident nor forgets to resolve one that cleared while no one watched.
+ * neither reposts an open incident nor forgets to resolve one that cleared while no one watched;
+ * a resolved one is kept without its evidence (keptRecord).
  * It also keeps the list posts that stand for several incidents' roots (incident-list.ts) and
  * when a leader last watched (the start-up baseline's gap).
  */
@@ -40,3 +41,19 @@ export const threadsDocument: StateDocument<Threads> = {
   schema: ThreadsSchema,
   initial: () => ({ threads: [], lists: [] }),
 };
+
+/**
+ * A record as the document keeps it. A resolved incident is kept for the cool-down only so a
+ * relapse finds its thread (channel, root post id, list, notified state) and a digest can name it
+ * (title, since, resolvedAt): its evidence and its alerts are dropped, so the document does not
+ * grow with the evidence of everything resolved in the last half hour. A relapse's reply and the
+ * edited root show the relapse's own evidence.
+ */
+export function keptRecord(record: ThreadRecord): ThreadRecord {
+  if (record.incident.state !== 'resolved' || (!record.incident.alertGroup && !hasEvidence(record.incident.evidence))) return record;
+  const incident = { ...record.incident, evidence: { facts: [], lines: [] } };
+  delete incident.alertGroup;
+  return { ...record, incident };
+}
+
+const hasEvidence = (e: ThreadRecord['incident']['evidence']): boolean => e.facts.length > 0 || e.lines.length > 0;

@@ -10,7 +10,7 @@ import type { StateStore } from '../ports/state-store.ts';
 import type { Incident } from './incident.ts';
 import { trimmed, type ListRecord } from './incident-list.ts';
 import { muteOf, mutesDocument, type Mutes } from './mutes.ts';
-import { threadsDocument, type ThreadRecord, type Threads } from './thread-document.ts';
+import { keptRecord, threadsDocument, type ThreadRecord, type Threads } from './thread-document.ts';
 
 export class ThreadsBatch {
   /** The threads document as the batch began: the plans read it, never change it. */
@@ -80,7 +80,7 @@ export class ThreadsBatch {
     const keep = (t: ThreadRecord): boolean => t.incident.state === 'open' || now - (t.incident.resolvedAt?.getTime() ?? now) < coolDownMs;
     let saved: ListRecord[] = [];
     await store.update(threadsDocument, (doc) => {
-      const planned = [...this.records.values()].map((r) => withSavedRoot(r, doc));
+      const planned = [...this.records.values()].map((r) => keptRecord(withSavedRoot(r, doc)));
       const threads = [...doc.threads.filter((t) => !this.records.has(t.key)), ...planned].filter(keep);
       if (!this.listed) return { ...doc, threads };
       // Lists none of whose incidents is kept any more are forgotten, the others trimmed (incident-list.ts).

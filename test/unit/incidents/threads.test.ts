@@ -147,8 +147,16 @@ describe('incident threads', () => {
 
     const next = leader(clock, notifier, backend);
     await next.tracker.start();
+    // What a resolved incident keeps for the cool-down: its thread and what a digest names, not its evidence.
+    const resolved = next.store.peek(threadsDocument)!.threads[0]!;
+    expect(resolved).toMatchObject({ channel: 'incidents', rootPostId: 'p1', notified: expect.stringContaining('resolved') as unknown });
+    expect(resolved.incident).toMatchObject({ title: 'container mattermost is crash-looping (1 pod)', since: t0, resolvedAt: expect.any(Date) as unknown });
+    expect(resolved.incident.evidence).toEqual({ facts: [], lines: [] });
     next.tracker.observe(installation([crashLooping('mm-a', 12)]));
     await settle(clock, next.tracker, 1_000);
+    // The relapse shows its own evidence again, on the same root.
+    expect(textOf(notifier.posts[0]!.reply)).toContain('restarts: 12');
+    expect(next.store.peek(threadsDocument)!.threads[0]!.incident.evidence.facts).not.toEqual([]);
     expect(notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]])).toEqual([
       ['', 'CRITICAL chat/mattermost: container mattermost is crash-looping (1 pod)'],
       ['p1', 'resolved after 1 s: container mattermost is crash-looping (1 pod) no longer seen'],
