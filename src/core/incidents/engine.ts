@@ -24,6 +24,8 @@ interface Tracked {
   status: 'pending' | 'open' | 'resolved';
   incident?: Incident | undefined;
   notified?: string | undefined;
+  /** The finding was observed again since `incident` was built from it: an open incident's state may have changed. */
+  fresh?: boolean;
 }
 
 function incidentOf(t: Tracked, since: Date): Incident {
@@ -67,6 +69,7 @@ export class IncidentEngine {
       const known = this.tracked.get(key);
       if (known) {
         known.finding = finding;
+        known.fresh = true;
         known.present = true;
         known.clearSince = undefined;
       } else
@@ -150,10 +153,18 @@ export class IncidentEngine {
     t.status = 'open';
     t.incident = incidentOf(t, reopened && t.incident ? t.incident.since : onset);
     t.notified = notifiedState(t.incident);
+    t.fresh = false;
     return { kind: reopened ? 'reopened' : 'opened', incident: t.incident };
   }
 
+  /**
+   * An open incident's finding, observed again: built anew (its evidence kept current) and a change
+   * when its notified state moved. One not observed since is as it was: not built again at every
+   * judgement (the incident bench, BENCHMARKS.md).
+   */
   private update(t: Tracked): IncidentChange | undefined {
+    if (!t.fresh && t.incident) return undefined;
+    t.fresh = false;
     const incident = incidentOf(t, t.incident?.since ?? t.firstSeen);
     t.incident = incident;
     const state = notifiedState(incident);

@@ -35,6 +35,22 @@ describe('incident engine', () => {
     expect(resolved[0]?.incident).toMatchObject({ state: 'resolved', resolvedAt: at(100), since: at(0) });
   });
 
+  it('builds an open incident again only when its finding was observed again, with the evidence it now has', () => {
+    const engine = new IncidentEngine(defaultThresholds);
+    engine.observeSnapshot(installation([crashLooping('mm-a', 5)]), at(0));
+    engine.evaluate(at(0));
+    const [opened] = engine.openIncidents();
+    // Judgements with nothing observed (other installations' events, the 5 s tick) leave it as it was.
+    for (let s = 1; s < 20; s++) expect(engine.evaluate(at(s))).toEqual([]);
+    expect(engine.openIncidents()[0]).toBe(opened);
+    engine.observeSnapshot(installation([crashLooping('mm-a', 9)]), at(20));
+    expect(engine.evaluate(at(20))).toEqual([]); // more restarts: no update to post
+    const [again] = engine.openIncidents();
+    expect(again).not.toBe(opened);
+    expect(again?.evidence.facts).toContainEqual({ label: 'restarts', value: '9' });
+    expect(again?.since).toEqual(at(0));
+  });
+
   it('updates only when the notified state changes (a new pod affected), not on every snapshot', () => {
     const engine = new IncidentEngine(defaultThresholds);
     engine.observeSnapshot(installation([crashLooping('mm-a'), healthyPod('mm-b')]), at(0));
