@@ -14,7 +14,8 @@
  * in order per thread, none lost or duplicated (read back over REST); the bench process's peak RSS
  * (it runs the keepers, notifier and store). Baseline in the same run, interleaved: the same posts,
  * replies and edits made straight to Mattermost with the bot's token on the same schedule, order
- * kept per thread (threads in parallel). Run: node bench/storm.bench.ts (BENCH_ROUNDS, default 3).
+ * kept per thread (threads in parallel). Run: node bench/storm.bench.ts (BENCH_ROUNDS, default 3;
+ * BENCH_RATE_LIMIT=on restarts Mattermost with rate limiting at its defaults: a sandbox of your own).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ import { systemClock } from '../src/core/ports/clock.ts';
 import type { Logger } from '../src/core/ports/logger.ts';
 import { incidentKeepers } from '../src/leader/incident-watch.ts';
 import { MattermostRest } from '../test/sandbox/mattermost-rest.ts';
+import { restartMattermost } from '../test/sandbox/sandbox.ts';
 import { waitFor } from '../test/sandbox/wait.ts';
 import { grantStateRights } from '../test/support/state-rights.ts';
 import { watchPosts, type SeenPost } from './post-watch.ts';
@@ -40,6 +42,14 @@ import { withSandbox } from './with-sandbox.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const batch = Number(process.env.BENCH_BATCH ?? 10);
+/** BENCH_RATE_LIMIT=on restarts the sandbox's Mattermost with rate limiting on at its defaults (and off after): a sandbox of your own only. */
+const rateLimit = process.env.BENCH_RATE_LIMIT === 'on';
+/** Rest before each run: with rate limiting on, long enough for the bucket (10 per second, burst 100) to be full again. */
+const restMs = rateLimit ? 12_000 : 1_000;
+/** Restarts Mattermost with rate limiting on, or back to its default (off), only when BENCH_RATE_LIMIT=on. */
+const mattermostRateLimit = async (on: boolean): Promise<void> => {
+  if (rateLimit) await restartMattermost(on ? { MM_RATELIMITSETTINGS_ENABLE: 'true' } : {});
+};
 if (10 % batch !== 0) throw new Error('BENCH_BATCH must divide 10, so the first 10 incidents are a batch boundary');
 const total = 100;
 const rooted = defaultThresholds.stormCount; // the first 10 get a root each; the 11th makes the storm
@@ -97,9 +107,25 @@ const line = (run: Run): string =>
     ...(run.problems.length ? [`PROBLEMS: ${run.problems.join('; ')}`] : []),
   ].join(', ');
 
+/** With rate limiting on, the bench's own reads spend the same bucket (by remote address): a 429 is waited out. */
+const patient = (rest: MattermostRest): Pick<MattermostRest, 'call'> => ({
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    for (;;) {
+      try {
+        return await rest.call<T>(method, path, body);
+      } catch (error) {
+        if (!/answered 429/.test((error as Error).message)) throw error;
+        await sleep(1_000);
+      }
+    }
+  },
+});
+
 await withSandbox(async (env) => {
   const [url, botId, botToken] = ['MM_URL', 'MM_BOT_USER_ID', 'MM_BOT_TOKEN'].map((name) => env[name] ?? '') as [string, string, string];
-  const admin = new MattermostRest(url, env.MM_ADMIN_TOKEN);
+  const rest = new MattermostRest(url, env.MM_ADMIN_TOKEN);
+  const admin = patient(rest);
+  await mattermostRateLimit(rateLimit);
   const kc = (context: string): KubeConfig => {
     const k = new KubeConfig();
     k.loadFromFile(env.KUBECONFIG ?? '');
@@ -394,7 +420,7 @@ await withSandbox(async (env) => {
   try {
     for (let r = 0; r < rounds; r++) {
       for (const side of r % 2 === 0 ? ['bot', 'raw'] : ['raw', 'bot']) {
-        await sleep(1_000);
+        await sleep(restMs);
         const run = side === 'bot' ? await botRun() : await rawRun();
         (side === 'bot' ? subject : baseline).push(run);
         console.log(`  round ${r + 1} ${side}: ${line(run)}`);
@@ -403,12 +429,13 @@ await withSandbox(async (env) => {
   } finally {
     watch.close();
     for (const name of namespaces) await core.deleteNamespace({ name }).catch(() => undefined);
+    await mattermostRateLimit(false);
   }
   load.push(loadAverage());
   const p50 = (runs: Run[], f: (r: Run) => number): number => percentile(runs.map(f), 50);
   const sum = (runs: Run[], f: (r: Run) => number): number => runs.reduce((s, r) => s + f(r), 0);
   console.log(
-    `\nincident storm: ${total} opened in batches of ${batch} over 10 s, 25 updated at 10 s, all resolved at 11 s; ${rounds} rounds interleaved; load average ${load.join(' -> ')}`,
+    `\nincident storm${rateLimit ? ' (rate limiting on)' : ''}: ${total} opened in batches of ${batch} over 10 s, 25 updated at 10 s, all resolved at 11 s; ${rounds} rounds interleaved; load average ${load.join(' -> ')}`,
   );
   console.log(
     `  last post or edit visible  bot p50 ${p50(subject, (r) => r.lastVisibleMs).toFixed(0)} ms (max ${Math.max(...subject.map((r) => r.lastVisibleMs)).toFixed(0)})   straight p50 ${p50(baseline, (r) => r.lastVisibleMs).toFixed(0)} ms   ratio p50 ${(p50(subject, (r) => r.lastVisibleMs) / p50(baseline, (r) => r.lastVisibleMs)).toFixed(3)}`,
