@@ -34,7 +34,10 @@ export function mattermostEnv(options: MattermostServerOptions): Record<string, 
     MM_SERVICESETTINGS_ENABLESECURITYFIXALERT: 'false',
     MM_FILESETTINGS_DIRECTORY: join(options.dir, 'data'),
     MM_TEAMSETTINGS_ENABLEOPENSERVER: 'true',
-    MM_PLUGINSETTINGS_ENABLE: 'false',
+    // The companion webapp plugin (issue 15) is uploaded through the REST API by `matterops plugin
+    // install` in the chat tier; environment settings cannot be changed at run time (reference D.y).
+    MM_PLUGINSETTINGS_ENABLE: 'true',
+    MM_PLUGINSETTINGS_ENABLEUPLOADS: 'true',
     MM_PLUGINSETTINGS_ENABLEMARKETPLACE: 'false',
     MM_PLUGINSETTINGS_ENABLEREMOTEMARKETPLACE: 'false',
     MM_LOGSETTINGS_ENABLECONSOLE: 'true',
