@@ -1,6 +1,7 @@
 /** Replies of the change pipeline: the plan, the confirmation request, the outcome. */
 import { code, fields, heading, reply, text, type Block, type PendingConfirmation, type Reply } from '../reply.ts';
 import { redactSecrets } from '../text/redact.ts';
+import { outcomeCard } from './change-card.ts';
 import type { FollowOutcome } from './follow.ts';
 import type { ChangePlan } from './plan.ts';
 
@@ -59,6 +60,18 @@ const jobReports = (outcome: FollowOutcome): string[] => (outcome.reports ?? [])
 
 export function outcomeReply(plan: ChangePlan, result: FollowOutcome, notes: string[]): Reply {
   const outcome = shownOutcome(result);
+  const answer = outcomeBlocks(plan, outcome, notes);
+  const header = {
+    tone: answer.tone,
+    installation: `${plan.draft.target.namespace}/${plan.draft.target.name}`,
+    title: redactSecrets(plan.draft.summary),
+    requester: plan.requester.name,
+  };
+  const headline = answer.blocks[0]?.kind === 'heading' ? answer.blocks[0].text : outcome.text;
+  return { ...answer, card: outcomeCard(header, { ok: outcome.status === 'succeeded', text: headline }) };
+}
+
+function outcomeBlocks(plan: ChangePlan, outcome: FollowOutcome, notes: string[]): Reply {
   const what = `${plan.verb} ${plan.draft.target.namespace}/${plan.draft.target.name}`;
   switch (outcome.status) {
     case 'succeeded':

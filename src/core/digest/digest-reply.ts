@@ -7,6 +7,7 @@
 import type { Digest, DigestLine, Health } from '../model/digest.ts';
 import { fields, heading, reply, text, type Block, type Field, type Reply, type Tone } from '../reply.ts';
 import { hhmmDay } from '../schedule/check-schedule.ts';
+import { digestCard } from './digest-card.ts';
 import { incidentText } from './digest-incidents.ts';
 
 const toneOf: Record<Health, Tone> = { red: 'danger', watch: 'warning', green: 'good' };
@@ -68,5 +69,8 @@ export function digestReply(d: Digest, shown: DigestShown): Reply {
       : []),
     ...(d.gone.length ? [text(`Gone since the last digest: ${d.gone.join(', ')}`)] : []),
   ];
-  return reply(toneOf[d.header], ...blocks);
+  return {
+    ...reply(toneOf[d.header], ...blocks),
+    card: digestCard(d, { tone: toneOf[d.header], title: shown.title, counts: counts(d), note: shown.note }),
+  };
 }

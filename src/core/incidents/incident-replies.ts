@@ -6,6 +6,7 @@
 import { code, fields, heading, reply, text, type Block, type Field, type Reply, type Tone } from '../reply.ts';
 import type { Incident } from './incident.ts';
 import { alertBlocks } from './alertmanager/alert-replies.ts';
+import { incidentCard } from './incident-card.ts';
 
 /** How many affected objects a root names before "and N more". */
 const affectedShown = 10;
@@ -45,20 +46,31 @@ export function rootReply(i: Incident, extras: RootExtras = {}): Reply {
   const timing: Field[] = [{ label: 'since', value: utcTime(i.since) }];
   if (i.state === 'resolved' && i.resolvedAt)
     timing.push({ label: 'resolved', value: `${utcTime(i.resolvedAt)}, after ${spoken(i.resolvedAt.getTime() - i.since.getTime())}` });
-  const facts: Field[] = [
-    ...timing,
+  const described: Field[] = [
     { label: 'rule', value: i.rule },
     ...(i.affected.length ? [{ label: 'affected', value: affectedText(i) }] : []),
     ...i.evidence.facts,
   ];
-  return reply(
-    toneOf(i),
-    heading(incidentHeadline(i)),
-    fields(facts),
-    ...(i.evidence.lines.length ? [text('Recent warnings:'), code(i.evidence.lines.join('\n'))] : []),
-    ...(i.alertGroup ? alertBlocks(i.alertGroup, i.state === 'resolved') : []),
-    ...(extras.blocks ?? []),
-  );
+  const facts: Field[] = [...timing, ...described];
+  const tone = toneOf(i);
+  const alerts = i.alertGroup ? alertBlocks(i.alertGroup, i.state === 'resolved') : [];
+  // The card's evidence: the root's facts but its times (the card shows them itself), its warning lines and alerts.
+  const evidence = [
+    ...described,
+    ...i.evidence.lines.map((line) => ({ label: 'warning', value: line })),
+    ...alerts.flatMap((b) => (b.kind === 'code' ? b.text.split('\n').map((line) => ({ label: 'alert', value: line })) : [])),
+  ];
+  return {
+    ...reply(
+      tone,
+      heading(incidentHeadline(i)),
+      fields(facts),
+      ...(i.evidence.lines.length ? [text('Recent warnings:'), code(i.evidence.lines.join('\n'))] : []),
+      ...alerts,
+      ...(extras.blocks ?? []),
+    ),
+    card: incidentCard(i, { tone, headline: incidentHeadline(i), evidence, note: extras.blocks ?? [] }),
+  };
 }
 
 export const updateReply = (i: Incident): Reply =>

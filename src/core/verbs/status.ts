@@ -13,6 +13,7 @@ import { fields, heading, reply, table, text, type Block, type Field, type Reply
 import { resolveInstallation } from '../resolve-installation.ts';
 import { ageSince, formatAge } from '../text/duration.ts';
 import { defineVerb } from '../verb.ts';
+import { statusCard } from './status-card.ts';
 
 export const StatusSchema = PlaceFlagsSchema.extend({ verb: z.literal('status'), name: InstallationNameSchema });
 export type StatusOperation = z.infer<typeof StatusSchema>;
@@ -35,24 +36,25 @@ function specFields(i: Installation, pods: PodInfo[]): Field[] {
   ];
 }
 
+const byName = (pods: PodInfo[]): PodInfo[] => [...pods].sort((a, b) => a.name.localeCompare(b.name));
+
 function podTable(pods: PodInfo[], now: Date): Block {
   if (!pods.length) return text('No pods.');
-  const rows = [...pods]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((p) => [
-      p.name,
-      p.terminating ? 'Terminating' : (p.waitingReason ?? p.phase),
-      p.ready ? 'yes' : 'no',
-      String(p.restarts),
-      ageSince(p.createdAt, now),
-      p.node ?? '-',
-      p.lastTerminationReason ?? '-',
-    ]);
+  const rows = pods.map((p) => [
+    p.name,
+    p.terminating ? 'Terminating' : (p.waitingReason ?? p.phase),
+    p.ready ? 'yes' : 'no',
+    String(p.restarts),
+    ageSince(p.createdAt, now),
+    p.node ?? '-',
+    p.lastTerminationReason ?? '-',
+  ]);
   return table(['pod', 'phase', 'ready', 'restarts', 'age', 'node', 'last termination'], rows);
 }
 
-function warningBlocks(warnings: EventInfo[], now: Date): Block[] {
-  const newest = warnings.sort((a, b) => (b.lastSeen?.getTime() ?? 0) - (a.lastSeen?.getTime() ?? 0)).slice(0, 5);
+const newestWarnings = (warnings: EventInfo[]): EventInfo[] => warnings.sort((a, b) => (b.lastSeen?.getTime() ?? 0) - (a.lastSeen?.getTime() ?? 0)).slice(0, 5);
+
+function warningBlocks(newest: EventInfo[], now: Date): Block[] {
   if (!newest.length) return [text('No recent warnings.')];
   return [
     heading('Recent warnings'),
@@ -89,13 +91,27 @@ export async function statusReply(ctx: Pick<VerbContext, 'gateway' | 'backups' |
       : Promise.resolve(undefined),
   ]);
   const verdict = verdictOf(installation, pods, jobs);
-  return reply(
-    verdict.tone,
-    heading(`${namespace}/${name}: ${verdict.text}`),
-    fields([...specFields(installation, pods), ...backupField(ctx, newest, now)]),
-    podTable(pods, now),
-    ...warningBlocks(warnings, now),
-  );
+  const backup = backupField(ctx, newest, now);
+  const sorted = byName(pods);
+  const shown = newestWarnings(warnings);
+  return {
+    ...reply(
+      verdict.tone,
+      heading(`${namespace}/${name}: ${verdict.text}`),
+      fields([...specFields(installation, pods), ...backup]),
+      podTable(sorted, now),
+      ...warningBlocks(shown, now),
+    ),
+    card: statusCard({
+      installation,
+      verdict,
+      version: wantedVsRunning(installation.spec.version, installation.status.version),
+      pods: sorted,
+      warnings: shown,
+      lastBackup: backup[0]?.value,
+      now,
+    }),
+  };
 }
 
 export const status = defineVerb<StatusOperation>({
