@@ -6,6 +6,7 @@
 import type { LeaderElection, LeaderElectionOptions } from './adapters/kubernetes/leader-election.ts';
 import type { AlertmanagerRouteDeps } from './adapters/alertmanager/alertmanager-route.ts';
 import type { MattermostNotifier } from './adapters/mattermost/mattermost-notifier.ts';
+import type { PluginPresence } from './adapters/mattermost/plugin-presence.ts';
 import type { HttpDeps } from './adapters/mattermost/webhook/http-server.ts';
 import type { PromMetrics } from './adapters/metrics/prom-metrics.ts';
 import type { Config } from './config/config-schema.ts';
@@ -48,6 +49,8 @@ export interface WiredBot {
   publicUrl: string;
   listen: { host: string; port: number };
   notifier: MattermostNotifier;
+  /** Whether the companion plugin is active (cards or plain posts); checked every few minutes until stopped. */
+  plugin: PluginPresence;
   /** The webhook server, but for what only the running election knows (its role, the websocket's readiness). */
   http: Omit<HttpDeps, 'role'>;
   /** The leader's runnables; `stepDown` gives leadership up (the election serve starts). */

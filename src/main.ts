@@ -56,6 +56,7 @@ import { memberChannelFinder } from './adapters/mattermost/member-channel.ts';
 import { MattermostApi } from './adapters/mattermost/mattermost-api.ts';
 import type { Mention } from './adapters/mattermost/mention-listener.ts';
 import { createMattermostNotifier } from './adapters/mattermost/mattermost-notifier.ts';
+import { createPluginPresence } from './adapters/mattermost/plugin-presence.ts';
 import { commandButtons } from './adapters/mattermost/undo-button.ts';
 import { ServerPacer } from './adapters/mattermost/server-pacer.ts';
 import { MatteropsError } from './core/errors.ts';
@@ -362,7 +363,15 @@ export async function wireBot(app: ServeApp): Promise<WiredBot> {
   const publicUrl = (config.http.publicUrl ?? `http://${config.http.listen}`).replace(/\/$/, '');
   // An incident root's Undo button signs its command with the same key as a plan's Confirm.
   const buttons = commandButtons({ signer: app.changeDeps.signer, publicUrl, clock });
-  const notifier = createMattermostNotifier({ api, clock, logger, userId: me.id, pacer, commandButtons: buttons });
+  // Cards for the companion plugin only while it is active (docs/mattermost.md, "The companion plugin").
+  const plugin = createPluginPresence({
+    activeWebappPlugins: () => api.webappPlugins(),
+    clock,
+    logger,
+    intervalMs: config.mattermost.pluginCheckSeconds * 1000,
+  });
+  await plugin.start();
+  const notifier = createMattermostNotifier({ api, clock, logger, userId: me.id, pacer, commandButtons: buttons, cards: () => plugin.active() });
   metrics.sample(chatRateLimitedTotal, () => notifier.rateLimited);
   metrics.sample(chatOutboxDepth, () => notifier.depth);
   const responder = createChatResponder({
@@ -397,6 +406,7 @@ export async function wireBot(app: ServeApp): Promise<WiredBot> {
     publicUrl,
     listen: { host, port: Number(port) },
     notifier,
+    plugin,
     http: {
       responder,
       identity,

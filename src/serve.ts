@@ -55,6 +55,7 @@ export async function serve(wired: WiredBot): Promise<RunningBot> {
     );
   } catch (error) {
     metricsServer?.close();
+    wired.plugin.stop();
     await election.stop(); // no HTTP, no replica: do not go on leading
     await app.stopWatches();
     throw error;
@@ -75,6 +76,7 @@ export async function serve(wired: WiredBot): Promise<RunningBot> {
       await election.stop(); // then hand the Lease over at once
       await new Promise((resolve) => server.close(resolve));
       metricsServer?.close();
+      wired.plugin.stop();
       notifier.close(); // what still waits is logged: the outbox is kept in this process only
       await app.stopWatches();
     },

@@ -61,8 +61,18 @@ export const ConfigSchema = z.object({
        * rate limit headers (docs/mattermost.md, "Pacing"); set it when other clients share that limit.
        */
       postsPerSecond: z.coerce.number().min(0.5).max(1000).optional(),
+      /**
+       * How often serve asks whether the companion webapp plugin is active (it posts cards only
+       * then; docs/mattermost.md, "The companion plugin"), in seconds.
+       */
+      pluginCheckSeconds: z.coerce
+        .number()
+        .int()
+        .min(10, { error: 'mattermost.pluginCheckSeconds (MATTEROPS_PLUGIN_CHECK_SECONDS) is at least 10' })
+        .max(86_400)
+        .default(300),
     })
-    .default({}),
+    .default({ pluginCheckSeconds: 300 }),
   http: z
     .object({
       /** Where `matterops serve` listens, host:port. */
@@ -167,6 +177,7 @@ export const envBindings: Record<string, string[]> = {
   MM_TEAM: ['mattermost', 'team'],
   MM_SLASH_TOKEN: ['mattermost', 'slashTokens'],
   MM_POSTS_PER_SECOND: ['mattermost', 'postsPerSecond'],
+  MATTEROPS_PLUGIN_CHECK_SECONDS: ['mattermost', 'pluginCheckSeconds'],
   MATTEROPS_HTTP_LISTEN: ['http', 'listen'],
   MATTEROPS_PUBLIC_URL: ['http', 'publicUrl'],
   MATTEROPS_METRICS_LISTEN: ['http', 'metricsListen'],

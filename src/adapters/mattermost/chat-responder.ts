@@ -14,7 +14,8 @@ import { deliveredId, existingPost, type Delivery, type PostAddress, type PostRe
 import type { Signer } from '../../core/ports/signer.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Caller } from '../../core/model/caller.ts';
-import { echoCommand } from '../../core/text/redact.ts';
+import { progressCard, withProgress } from '../../core/change/change-card.ts';
+import { echoCommand, redactSecrets } from '../../core/text/redact.ts';
 import { signButton } from './button-context.ts';
 import type { Privately } from './command-response.ts';
 import { escapeText } from './escape-markdown.ts';
@@ -123,14 +124,19 @@ export function createChatResponder(deps: ResponderDeps) {
       };
     });
     const timer = setTimeout(() => resolveEarly({ kind: 'waiting' }), earlyMs);
+    // The steps reported so far, for the change card the plugin shows (change-card.ts).
+    const steps: string[] = [];
     const progress = (step: string): void => {
       // Masked and escaped before the first post: Mattermost keeps every edit's old text (reference/mattermost.md D.x).
-      const line = `:hourglass_flowing_sand: **${escapeText(echoCommand(request.shown ?? request.text))}** (${request.caller.name}): ${escapeText(step)}`;
+      const command = echoCommand(request.shown ?? request.text);
+      const line = `:hourglass_flowing_sand: **${escapeText(command)}** (${request.caller.name}): ${escapeText(step)}`;
+      steps.push(redactSecrets(step));
+      const card = progressCard({ tone: 'info', installation: '', title: command, requester: request.caller.name }, steps);
       if (progressPost) {
-        void notifier.editText(progressPost, line); // queued behind the progress post; a failure is logged by the outbox
+        void notifier.editText(progressPost, line, undefined, card); // queued behind the progress post; a failure is logged by the outbox
         return;
       }
-      progressPost = notifier.postText(addressOf(request.target), line);
+      progressPost = notifier.postText(addressOf(request.target), line, card);
       // A progress post that fails is logged and left: the outcome is then posted afresh.
       void progressPost.delivery.then((d) => {
         if (!d.ok) deps.logger.warn({ err: d.reason }, 'could not post progress');
@@ -144,7 +150,8 @@ export function createChatResponder(deps: ResponderDeps) {
       const progressMade = progressPost && (await progressPost.delivery).ok ? progressPost : undefined;
       if (reply.pending) return await postPlan(request, reply, progressMade, () => queued(reply));
       if (reply.privately) return await deliverPrivately(reply);
-      if (progressMade) return await delivered(notifier.edit(progressMade, reply));
+      // The outcome's card shows the steps the progress post reported before it.
+      if (progressMade) return await delivered(notifier.edit(progressMade, reply.card ? { ...reply, card: withProgress(reply.card, steps) } : reply));
       if (reply.error && privateErrors) {
         if (!answered) return resolveEarly({ kind: 'reply', reply, posted: false });
         // Mattermost was already told "working on it": the error must still reach the requester,

@@ -22,6 +22,8 @@ export interface NewPost {
   channel_id: string;
   message: string;
   root_id?: string;
+  /** `custom_matterops_<kind>` for a card (render-post.ts); the server keeps it, and a patch leaves it. */
+  type?: string;
   props?: Record<string, unknown>;
   /** Made once per logical post: the server answers a repeat within 30 s with the post it made. */
   pending_post_id?: string;
@@ -143,6 +145,11 @@ export class MattermostApi {
   /** A channel of a team by their names (`ops`, `incidents`), as a routing label names it. */
   channelByName(team: string, name: string): Promise<{ id: string; name: string }> {
     return this.call('GET', `/teams/name/${encodeURIComponent(team)}/channels/name/${encodeURIComponent(name)}`);
+  }
+
+  /** The ids of the active webapp plugins (what the web app loads; any session may read it). */
+  async webappPlugins(): Promise<string[]> {
+    return (await this.call<{ id: string }[] | null>('GET', '/plugins/webapp'))?.map((p) => p.id) ?? [];
   }
 
   me(): Promise<{ id: string; username: string; is_bot?: boolean; roles?: string }> {

@@ -9,12 +9,13 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { existingPost, existingPostId, type Delivery, type Notifier, type PostAddress, type PostRef } from '../../core/ports/notifier.ts';
+import type { Card } from '../../core/card.ts';
 import type { Action, Reply } from '../../core/reply.ts';
 import { createOnce, keyedPost, newPendingPostId } from './idempotent-create.ts';
 import type { MattermostApi, NewPost, Post } from './mattermost-api.ts';
 import { Outbox, Undeliverable, type OutboxEntry } from './outbox.ts';
 import type { Pacer } from './server-pacer.ts';
-import { commandActions, renderPost, withButtons, type ActionContext } from './render-post.ts';
+import { cardOf, commandActions, renderPost, withButtons, type ActionContext } from './render-post.ts';
 import { splitMessage } from './split-message.ts';
 
 export interface PostPatch {
@@ -37,9 +38,9 @@ interface Buttons {
 export interface MattermostNotifier extends Notifier {
   /** `actions` signs the buttons of a plan (they carry the id of the post they are on). */
   edit(post: PostRef, reply: Reply, actions?: ActionContext): Promise<Delivery>;
-  /** A post of one markdown line the caller escaped itself (a command's progress). */
-  postText(to: PostAddress, message: string): PostRef;
-  editText(post: PostRef, message: string, attachments?: unknown[]): Promise<Delivery>;
+  /** A post of one markdown line the caller escaped itself (a command's progress), with the card it stands for. */
+  postText(to: PostAddress, message: string, card?: Card): PostRef;
+  editText(post: PostRef, message: string, attachments?: unknown[], card?: Card): Promise<Delivery>;
   /** Sends retried after a 429. */
   readonly rateLimited: number;
   /** Edits that replaced an earlier unsent edit of the same post. */
@@ -64,6 +65,11 @@ export interface MattermostNotifierOptions {
    * without it, such buttons are left out, and a post shows only its text.
    */
   commandButtons?: (place: { post: string; channel: string }) => ActionContext;
+  /**
+   * Whether the companion plugin is active now (plugin-presence.ts): replies with a card are then
+   * posted as its custom post type with the card in their props. Without it, plain posts only.
+   */
+  cards?: () => boolean;
 }
 
 /** Replies longer than this become plain parts; shorter ones keep their attachment (colour, buttons). */
@@ -182,22 +188,38 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
     return actions.length ? { channel, actions } : undefined;
   };
 
+  const cards = (): boolean => o.cards?.() ?? false;
+  /** A one-line post's body, with its card when the plugin is active. */
+  const textPost = (message: string, attachments: unknown[] | undefined, card: Card | undefined) => {
+    const { type, matterops } = cardOf(card, cards());
+    return { message, ...(type ? { type } : {}), props: { ...(attachments ? { attachments } : {}), ...(matterops ? { matterops } : {}) } };
+  };
+
   return {
     post(to, reply) {
-      const rendered = renderPost(reply);
+      const rendered = renderPost(reply, undefined, { cards: cards() });
       const full = [rendered.message, ...rendered.props.attachments.map((a) => a.text)].join('\n\n');
-      if (full.length <= splitAbove) return create(to, { message: rendered.message, props: rendered.props }, buttonsOf(to.channel, reply));
+      if (full.length <= splitAbove)
+        return create(
+          to,
+          { message: rendered.message, ...(rendered.type ? { type: rendered.type } : {}), props: rendered.props },
+          buttonsOf(to.channel, reply),
+        );
       // Parts in order, each a logical post of its own; the ref names the first.
       const parts = splitMessage(full).map((part) => create(to, { message: part }));
       return parts[0] ?? create(to, { message: '' });
     },
     edit(post, reply, actions) {
-      const rendered = renderPost(reply, actions);
+      // The post's type is the one it was made with: a patch changes only its message and props.
+      const rendered = renderPost(reply, actions, { cards: cards() });
       // A plan's buttons come signed with it (`actions`); command buttons are signed at delivery.
       return patch(post, { message: rendered.message, props: rendered.props }, actions ? undefined : buttonsOf(post.channel, reply));
     },
-    postText: (to, message) => create(to, { message }),
-    editText: (post, message, attachments) => patch(post, { message, props: { attachments: attachments ?? [] } }),
+    postText: (to, message, card) => {
+      const { type, props } = textPost(message, undefined, card);
+      return create(to, { message, ...(type ? { type } : {}), ...(props.matterops ? { props } : {}) });
+    },
+    editText: (post, message, attachments, card) => patch(post, { message, props: textPost(message, attachments ?? [], card).props }),
     get depth() {
       return outbox.depth;
     },

@@ -5,6 +5,7 @@
  * Every block is plain text and is escaped here (escape-markdown.ts): users' words never format
  * the post, notify a channel or make a link.
  */
+import { cardPostType, cardVersion, type Card, type CardProps } from '../../core/card.ts';
 import type { Action, Block, Reply, Tone } from '../../core/reply.ts';
 import { codeBlock, escapeText, tableCell } from './escape-markdown.ts';
 
@@ -22,7 +23,20 @@ export interface Attachment {
 }
 export interface RenderedPost {
   message: string;
-  props: { attachments: Attachment[] };
+  /** `custom_matterops_<kind>` when the reply has a card and the companion plugin is active. */
+  type?: string;
+  props: { attachments: Attachment[]; matterops?: CardProps };
+}
+
+/**
+ * What a post adds for the companion plugin (issue 15, docs/mattermost.md): its card's post type
+ * and the card in `props.matterops`, when there is a card and the plugin is active (`cards`);
+ * nothing otherwise, so the post is exactly the plain one. The message and attachments stay in
+ * either case: clients without the plugin (mobile, notifications) read those, and the buttons
+ * stay interactive actions.
+ */
+export function cardOf(card: Card | undefined, cards: boolean): { type?: string; matterops?: CardProps } {
+  return card && cards ? { type: cardPostType(card.kind), matterops: { v: cardVersion, card } } : {};
 }
 
 export const toneColor: Record<Tone, string> = { good: '#2e7d32', warning: '#f9a825', danger: '#c62828', info: '#1565c0', neutral: '#9e9e9e' };
@@ -55,7 +69,7 @@ function renderBlock(block: Block): string {
 /** Builds the buttons; `context` is what the adapter signs for each action (never shown to clients). */
 export type ActionContext = (action: Action) => { url: string; context: Record<string, string> };
 
-export function renderPost(reply: Reply, actionContext?: ActionContext): RenderedPost {
+export function renderPost(reply: Reply, actionContext?: ActionContext, options: { cards?: boolean } = {}): RenderedPost {
   const [first, ...rest] = reply.blocks;
   const message = first && first.kind !== 'actions' && first.kind !== 'table' && first.kind !== 'code' ? renderBlock(first) : '';
   const body = (message ? rest : reply.blocks).map(renderBlock).filter(Boolean).join('\n\n');
@@ -65,7 +79,13 @@ export function renderPost(reply: Reply, actionContext?: ActionContext): Rendere
     text: body,
     ...(actions.length && actionContext ? { actions: actions.map((a) => ({ id: a.id, name: a.label, style: a.style, integration: actionContext(a) })) } : {}),
   };
-  return { message, props: { attachments: body || attachment.actions ? [attachment] : [] } };
+  return withCard({ message, props: { attachments: body || attachment.actions ? [attachment] : [] } }, reply.card, options.cards ?? false);
+}
+
+/** A plain post with its card's type and props added, when there is one and the plugin is active. */
+function withCard(post: RenderedPost, card: Card | undefined, cards: boolean): RenderedPost {
+  const { type, matterops } = cardOf(card, cards);
+  return type && matterops ? { message: post.message, type, props: { ...post.props, matterops } } : post;
 }
 
 /** The actions of a reply that run a command when clicked (an incident's Undo), not a plan's Confirm/Cancel. */
