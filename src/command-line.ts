@@ -15,6 +15,7 @@ import { register } from './adapters/mattermost/register.ts';
 import { listenForPublicUrl } from './config/public-url-listen.ts';
 import { resumeEveryCluster } from './core/change/resume.ts';
 import { resumeTargets } from './resume-targets.ts';
+import { pluginCommand } from './plugin-command.ts';
 import { serve } from './serve.ts';
 import { isMatteropsError } from './core/errors.ts';
 import { autocompleteData } from './core/grammar/autocomplete-data.ts';
@@ -33,6 +34,9 @@ const usage = `usage:
   matterops register [--url U --admin-token T --team ops --channels ops,incidents --public-url U --write-env F]
                                      create or update the bot, its icon and token, and the /k8s command;
                                      --write-env F writes what serve needs (tokens, URLs, listen address)
+  matterops plugin install [--file F] | status
+                                     install and enable the companion webapp plugin (idempotent;
+                                     MM_URL and MM_ADMIN_TOKEN, a system admin's), or show its state
   matterops serve                    run the bot for Mattermost (slash, buttons, mentions) from the environment
   matterops config check             validate configuration (secrets masked)
   matterops autocomplete             Mattermost autocomplete data for /k8s, as JSON
@@ -190,11 +194,17 @@ async function registerBot(args: string[]): Promise<number> {
   return 0;
 }
 
+/** Subcommands with options of their own: they parse them themselves. */
+const subcommands: Record<string, (args: string[]) => Promise<number>> = {
+  run,
+  register: registerBot,
+  plugin: (args) => pluginCommand(args, matteropsVersion),
+};
+
 async function main(argv: string[]): Promise<number> {
   if (['help', '--help', '-h'].includes(argv[0] ?? '')) return (console.log(usage), 0);
-  // Subcommands with options of their own parse them themselves.
-  if (argv[0] === 'run') return await run(argv.slice(1));
-  if (argv[0] === 'register') return await registerBot(argv.slice(1));
+  const own = subcommands[argv[0] ?? ''];
+  if (own) return await own(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
