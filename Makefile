@@ -42,7 +42,7 @@ test-browser: install ## the companion plugin's bundle in Debian's Chromium (apt
 test-cluster: install peers ## cluster tests against the real apiserver and operator
 	vitest run --project cluster
 
-test-chat: install peers ## chat tests against the real Mattermost server
+test-chat: install plugin peers ## chat tests against the real Mattermost server (the plugin tarball too: one installs it)
 	vitest run --project chat
 
 test-e2e: install peers image ## the bot as a process and as the image against Mattermost and the cluster

@@ -5,13 +5,10 @@
  * card type and reading the posts back gives their type and props (an edit keeps the type); with the
  * plugin disabled, the bot's next check falls back to plain posts.
  *
- * The tarball is the one `make plugin` builds (dist/), else a minimal one made here from plugin.json
- * (a manifest and a tiny bundle), so the server side is tested before the webapp exists; CI builds
- * the real one first, and there it must be. The file leaves the plugin installed and disabled: other
- * tests' bots then post plain posts, as they expect, and none depends on its state.
+ * The tarball is the real one `make plugin` builds (dist/). The file leaves the plugin installed and
+ * disabled: other tests' bots then post plain posts, as they expect, and none depends on its state.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,21 +28,17 @@ import type { Reply } from '../../src/core/reply.ts';
 import { defaultPluginTarball } from '../../src/plugin-command.ts';
 import { repoRoot } from '../sandbox/paths.ts';
 import { createHarness } from '../support/core-harness.ts';
-import { minimalPlugin } from '../support/make-plugin-tarball.ts';
 import { env } from '../support/sandbox.ts';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'plugin.json'), 'utf8')) as { id: string; version: string };
 const admin = (): MattermostApi => new MattermostApi(env('MM_URL'), env('MM_ADMIN_TOKEN'));
 const bot = (): MattermostApi => new MattermostApi(env('MM_URL'), env('MM_BOT_TOKEN'));
 
-/** The real tarball when `make plugin` built it; a minimal one otherwise, never in CI. */
+/** The tarball `make plugin` builds (make test and make test-chat build it first): a missing one fails, never skips. */
 function tarball(): string {
   const built = defaultPluginTarball(manifest.version);
-  if (existsSync(built)) return built;
-  if (process.env.CI) throw new Error(`${built} is missing: CI runs make plugin before the chat tier`);
-  const file = join(mkdtempSync(join(tmpdir(), 'plugin-')), `${manifest.id}-${manifest.version}.tar.gz`);
-  writeFileSync(file, minimalPlugin(manifest));
-  return file;
+  if (!existsSync(built)) throw new Error(`${built} is missing: run make plugin (make test and make test-chat do)`);
+  return built;
 }
 
 let file = '';
