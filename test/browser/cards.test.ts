@@ -152,6 +152,19 @@ describe('what a user sees', () => {
     }
   });
 
+  it('change: an edit of the post fills the steps in, in the same card', async () => {
+    const states = () =>
+      box('edited-change')
+        .locator('.matterops-step')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
+    await page.evaluate((post) => window.renderPost('edited-change', post), fixture('change-running'));
+    expect(await states()).toEqual(['done', 'done', 'running', 'pending']);
+    await page.evaluate((post) => window.renderPost('edited-change', post), fixture('change-done'));
+    expect(await states()).toEqual(['done', 'done', 'done', 'done']);
+    expect(await box('edited-change').locator('.matterops-outcome').innerText()).toBe('done, stable 3/3');
+    expect(await page.locator('[data-fixture="edited-change"]').count()).toBe(1);
+  });
+
   it("a dark theme's colours reach the card", async () => {
     expect(await style('dark-status-rolling-warnings', '.matterops-card', 'background-color')).toBe('rgb(31, 31, 31)');
     expect(await style('dark-status-rolling-warnings', '.matterops-card', 'color')).toBe('rgb(221, 221, 221)');

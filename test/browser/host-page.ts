@@ -22,14 +22,19 @@ window.registerPlugin = function (id, plugin) {
   window.pluginIds.push(id);
   plugin.initialize({ registerPostTypeComponent: function (type, component) { window.postTypes[type] = component; return type; } }, {});
 };
+window.roots = {};
+/** Renders a post, or renders it again under the same name as the web app does after an edit. */
 window.renderPost = function (name, post, theme) {
-  var box = document.createElement('div');
-  box.className = 'post';
-  box.setAttribute('data-fixture', name);
-  box.style.background = (theme && theme.centerChannelBg) || '#ffffff';
-  document.getElementById('posts').appendChild(box);
+  var root = window.roots[name];
+  if (!root) {
+    var box = document.createElement('div');
+    box.className = 'post';
+    box.setAttribute('data-fixture', name);
+    box.style.background = (theme && theme.centerChannelBg) || '#ffffff';
+    document.getElementById('posts').appendChild(box);
+    root = window.roots[name] = ReactDOM.createRoot(box);
+  }
   var Component = window.postTypes[post.type];
-  var root = ReactDOM.createRoot(box);
   ReactDOM.flushSync(function () { root.render(React.createElement(Component, { post: post, theme: theme })); });
 };
 `;
