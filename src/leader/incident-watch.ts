@@ -10,6 +10,9 @@ import { IncidentEngine } from '../core/incidents/engine.ts';
 import { IncidentTracker } from '../core/incidents/incident-tracker.ts';
 import { channelFor, routesDocument } from '../core/incidents/routes.ts';
 import { ListKeeper } from '../core/incidents/list-keeper.ts';
+import { QuietKeeper } from '../core/incidents/quiet-keeper.ts';
+import type { CronCalendar } from '../core/ports/cron-calendar.ts';
+import { cronerCalendar } from '../adapters/cron/croner-calendar.ts';
 import { ThreadKeeper } from '../core/incidents/thread-keeper.ts';
 import type { Thresholds } from '../core/incidents/thresholds.ts';
 import type { LastGoodBackups } from '../core/last-good-backups.ts';
@@ -56,6 +59,8 @@ export interface IncidentWatchDeps {
   lastGoodBackups?: Pick<LastGoodBackups, 'newestGood' | 'onRead'> | undefined;
   /** The change-aware note of a root (core/incidents/change-note.ts); default none. */
   note?: ChangeNote;
+  /** How quiet hours' times of day are read in their zone; default croner's (src/adapters/cron/). */
+  calendar?: CronCalendar;
 }
 
 /**
@@ -80,11 +85,12 @@ const watched: [WatchedKind, ResourceKind, Pick<WatchSpec, 'labelSelector' | 'fi
  * drives the very keepers the leader runs, below the Kubernetes watch.
  */
 export function incidentKeepers(
-  d: Pick<IncidentWatchDeps, 'store' | 'notifier' | 'thresholds' | 'defaultChannel' | 'clock' | 'logger' | 'note'>,
-  posted: PostedByProcess = { threads: new Map(), lists: new Map() },
+  d: Pick<IncidentWatchDeps, 'store' | 'notifier' | 'thresholds' | 'defaultChannel' | 'clock' | 'logger' | 'note' | 'calendar'>,
+  posted: PostedByProcess = { threads: new Map(), lists: new Map(), summaries: new Set() },
 ): {
   keeper: ThreadKeeper;
   lists: ListKeeper;
+  quiet: QuietKeeper;
 } {
   const route = async (incident: { installation?: { namespace: string; name: string } | undefined }): Promise<string | undefined> =>
     channelFor((await d.store.read(routesDocument)).value, incident.installation, d.defaultChannel);
@@ -97,6 +103,14 @@ export function incidentKeepers(
     thresholds: d.thresholds,
     posted: posted.lists,
   });
+  const quiet = new QuietKeeper({
+    notifier: d.notifier,
+    store: d.store,
+    clock: d.clock,
+    logger: d.logger,
+    calendar: d.calendar ?? cronerCalendar,
+    posted: posted.summaries,
+  });
   const keeper = new ThreadKeeper({
     notifier: d.notifier,
     store: d.store,
@@ -107,18 +121,20 @@ export function incidentKeepers(
     ...(d.note ? { note: d.note } : {}),
     lists,
     posted: posted.threads,
+    quiet,
   });
-  return { keeper, lists };
+  return { keeper, lists, quiet };
 }
 
-/** The roots and list posts this process made, kept across its leader terms (see ThreadKeeperDeps.posted). */
+/** The roots, list posts and quiet hours summaries this process made, kept across its leader terms (see ThreadKeeperDeps.posted). */
 interface PostedByProcess {
   threads: Map<string, PostRef>;
   lists: Map<string, PostRef>;
+  summaries: Set<string>;
 }
 
-function trackerFor(d: IncidentWatchDeps, posted: PostedByProcess): { tracker: IncidentTracker; keeper: ThreadKeeper } {
-  const { keeper, lists } = incidentKeepers(d, posted);
+function trackerFor(d: IncidentWatchDeps, posted: PostedByProcess): { tracker: IncidentTracker; keeper: ThreadKeeper; quiet: QuietKeeper } {
+  const { keeper, lists, quiet } = incidentKeepers(d, posted);
   const openGauge = new OpenIncidentsGauge(d.metrics, ruleNames);
   const tracker = new IncidentTracker({
     engine: new IncidentEngine(d.thresholds),
@@ -127,20 +143,20 @@ function trackerFor(d: IncidentWatchDeps, posted: PostedByProcess): { tracker: I
     openGauge,
     lists: { keeper: lists, baselineGapMs: d.thresholds.baselineGapMs, logger: d.logger },
   });
-  return { tracker, keeper };
+  return { tracker, keeper, quiet };
 }
 
 export function incidentWatch(d: IncidentWatchDeps): Runnable {
   // One per process, not per term: a replica that steps down (its websocket stayed down) and
   // leads again goes on with the roots its outbox still holds, instead of resolving in no thread.
-  const posted: PostedByProcess = { threads: new Map(), lists: new Map() };
+  const posted: PostedByProcess = { threads: new Map(), lists: new Map(), summaries: new Set() };
   // No `ready`: a leader whose RBAC lacks watch (an older deploy/rbac.yaml) keeps serving commands
   // while the informers retry and log their 403s.
   return {
     name: 'incident watch',
     async start(signal) {
       const index = new InstallationSnapshots();
-      const { tracker, keeper } = trackerFor(d, posted);
+      const { tracker, keeper, quiet } = trackerFor(d, posted);
       const dirty = new Set<string>();
       let live = false;
       let gather: Timer | undefined;
@@ -194,7 +210,10 @@ export function incidentWatch(d: IncidentWatchDeps): Runnable {
           live = true;
           expiry = d.clock.every(
             30_000,
-            () => void keeper.expireMutes().catch((e: unknown) => d.logger.error({ err: (e as Error).message }, 'expired mutes could not be summarised')),
+            () => {
+              void keeper.expireMutes().catch((e: unknown) => d.logger.error({ err: (e as Error).message }, 'expired mutes could not be summarised'));
+              void quiet.endQuietHours().catch((e: unknown) => d.logger.error({ err: (e as Error).message }, 'ended quiet hours could not be summarised'));
+            },
             { background: true },
           );
           for (const key of index.keys()) dirty.add(key);

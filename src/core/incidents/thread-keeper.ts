@@ -18,6 +18,7 @@ import type { ListKeeper } from './list-keeper.ts';
 import { notifiedState, type Incident } from './incident.ts';
 import { reopenedReply, resolvedReply, rootReply, updateReply } from './incident-replies.ts';
 import { mutesDocument, openThreadsOf } from './mutes.ts';
+import type { QuietKeeper } from './quiet-keeper.ts';
 import { RootIds } from './root-ids.ts';
 import { threadsDocument, type ThreadRecord } from './thread-document.ts';
 import { ThreadsBatch } from './threads-batch.ts';
@@ -44,7 +45,12 @@ export interface ThreadKeeperDeps {
    * later leader term of this replica too; a keeper of its own would resolve in no thread. Default: this keeper's own.
    */
   posted?: Map<string, PostRef>;
+  /** Holds what a channel's quiet hours hold (quiet-keeper.ts); default none. */
+  quiet?: QuietKeeper;
 }
+
+/** Whether a change is kept without posts: held by quiet hours, or its installation muted. */
+const quietly = (held: boolean, batch: ThreadsBatch, incident: Incident): boolean => held || batch.muted(incident);
 
 export class ThreadKeeper {
   private readonly d: ThreadKeeperDeps;
@@ -78,15 +84,19 @@ export class ThreadKeeper {
         return undefined;
       });
       if (!batch) return;
+      const held = await this.quietHeld(changes, batch);
+      const passing = held.size ? changes.filter((c) => !held.has(c)) : changes;
       const own = this.d.lists
-        ? await this.d.lists.take(changes, batch).catch((e: unknown) => {
+        ? await this.d.lists.take(passing, batch).catch((e: unknown) => {
             // Then a root each: noisier, but nothing is lost.
             this.d.logger.error({ err: (e as Error).message }, 'a baseline or storm post could not be updated');
-            return changes;
+            return passing;
           })
-        : changes;
-      for (const change of own) {
-        await this.plan(change, batch).catch((e: unknown) =>
+        : passing;
+      const ownSet = new Set(own);
+      // In their order: a held change and a passing one of the same incident stay in sequence.
+      for (const change of held.size ? changes.filter((c) => held.has(c) || ownSet.has(c)) : own) {
+        await this.plan(change, batch, held.has(change)).catch((e: unknown) =>
           this.d.logger.error({ incident: change.incident.key, err: (e as Error).message }, 'an incident thread could not be updated'),
         );
       }
@@ -100,13 +110,27 @@ export class ThreadKeeper {
     return run;
   }
 
-  /** Plans one change on the batch: the record to keep, the posts to make once it is saved. */
-  private async plan(change: IncidentChange, batch: ThreadsBatch): Promise<void> {
+  /** The changes quiet hours hold (none without them; all pass when the quiet document cannot be read: noisier, nothing lost). */
+  private async quietHeld(changes: readonly IncidentChange[], batch: ThreadsBatch): Promise<Set<IncidentChange>> {
+    if (!this.d.quiet) return new Set();
+    return this.d.quiet
+      .held(changes, async (incident) => {
+        const known = batch.thread(incident.key);
+        return { channel: known?.channel ?? (await this.d.route(incident)), before: known?.incident };
+      })
+      .catch((e: unknown) => {
+        this.d.logger.error({ err: (e as Error).message }, 'quiet hours could not be judged');
+        return new Set();
+      });
+  }
+
+  /** Plans one change on the batch (`held`: by quiet hours): the record to keep, the posts to make once it is saved. */
+  private async plan(change: IncidentChange, batch: ThreadsBatch, held: boolean): Promise<void> {
     const { incident } = change;
     const known = batch.thread(incident.key);
     if (!known && change.kind === 'resolved') return; // never posted (no route then): nothing to resolve
-    // Muted: tracked and kept, never posted (the unmute summarises what is open).
-    if (batch.muted(incident)) return this.keepQuietly(incident, known, batch);
+    // Muted, or held by quiet hours: tracked and kept, never posted (the unmute or the end of the quiet hours summarises).
+    if (quietly(held, batch, incident)) return this.keepQuietly(incident, known, batch);
     const root = known && this.rootOf(known);
     // Resolved with no root (opened while muted, or its root was never made): nothing to resolve in chat.
     if (known && !root && change.kind === 'resolved') return batch.keep({ ...known, incident, notified: notifiedState(incident) });

@@ -1,6 +1,6 @@
 /**
  * `notify here [name|all]`, `notify off`, `notify list`: where incident threads are posted (issue 12,
- * Threads). Routes are kept in the cluster (core/incidents/routes.ts); `here` routes to the chat
+ * Threads), and `notify quiet <hours> <zone>|off` (notify-quiet.ts). Routes are kept in the cluster (core/incidents/routes.ts); `here` routes to the chat
  * channel the command was typed in. One installation needs the `notify` right on it; `all` needs it
  * everywhere (a binding whose scope is `*`); `off` removes the routes to this channel the caller
  * holds that right over, and keeps (and names) any other.
@@ -8,17 +8,22 @@
 import { z } from 'zod';
 import { usageError } from '../errors.ts';
 import { InstallationNameSchema, PlaceFlagsSchema } from '../grammar/common-schemas.ts';
+import { hoursText, quietDocument, type QuietDocument } from '../incidents/quiet-hours.ts';
 import { channelFor, everyInstallation, routesDocument, withRoute, type Routes } from '../incidents/routes.ts';
 import { quoted } from '../text/excerpt.ts';
 import { reply, table, text, type Reply } from '../reply.ts';
 import { resolveInstallation } from '../resolve-installation.ts';
 import type { VerbContext } from '../verb-context.ts';
 import { defineVerb } from '../verb.ts';
+import { quietAction } from './notify-quiet.ts';
 
 export const NotifySchema = PlaceFlagsSchema.extend({
   verb: z.literal('notify'),
-  action: z.enum(['here', 'off', 'list'], { error: (i) => `notify needs here, off or list, got ${quoted(i.input)}` }),
-  target: z.union([z.literal('all'), InstallationNameSchema]).optional(),
+  action: z.enum(['here', 'off', 'list', 'quiet'], { error: (i) => `notify needs here, off, list or quiet, got ${quoted(i.input)}` }),
+  /** An installation or all (here), the hours or off (quiet). */
+  target: z.string().optional(),
+  /** The time zone of quiet hours. */
+  zone: z.string().optional(),
 });
 export type NotifyOperation = z.infer<typeof NotifySchema>;
 
@@ -35,7 +40,9 @@ async function targetOf(ctx: VerbContext, target: string | undefined): Promise<{
     }
     return { key: everyInstallation, shown: 'every installation' };
   }
-  const installation = await resolveInstallation(ctx, target);
+  const name = InstallationNameSchema.safeParse(target);
+  if (!name.success) throw usageError(name.error.issues[0]?.message ?? 'notify here takes an installation name or all', 'example: notify here mattermost');
+  const installation = await resolveInstallation(ctx, name.data);
   return { key: `${installation.namespace}/${installation.name}`, shown: `${installation.namespace}/${installation.name}` };
 }
 
@@ -46,7 +53,15 @@ function mayRoute(ctx: VerbContext, target: string): boolean {
   return ctx.access.decide('notify', namespace, name).allowed;
 }
 
-function listReply(routes: Routes, defaultChannel: string | undefined): Reply {
+const usage = 'notify here [name|all] | notify off | notify list | notify quiet <HH:MM-HH:MM> <zone> | notify quiet off';
+
+function quietLines(quiet: QuietDocument): string[] {
+  return [...quiet.channels]
+    .sort((a, b) => (a.channelName ?? a.channel).localeCompare(b.channelName ?? b.channel))
+    .map((q) => `Quiet hours in ${q.channelName ?? q.channel}: ${hoursText(q)} (set by ${q.by}).`);
+}
+
+function listReply(routes: Routes, defaultChannel: string | undefined, quiet: QuietDocument): Reply {
   const name = (r: Routes['routes'][number]): string => r.channelName ?? r.channel;
   const rows = [...routes.routes]
     .sort((a, b) => a.target.localeCompare(b.target))
@@ -59,45 +74,62 @@ function listReply(routes: Routes, defaultChannel: string | undefined): Reply {
     'info',
     ...(rows.length ? [table(['installation', 'channel', 'by', 'since (UTC)'], rows)] : [text('No routes yet: type notify here in a channel.')]),
     text(footer),
+    ...quietLines(quiet).map((line) => text(line)),
+  );
+}
+
+/** `notify off`: removes the routes to this channel the caller holds the notify right over. */
+async function offAction(ctx: VerbContext, target: string | undefined): Promise<Reply> {
+  const store = ctx.incidents.store;
+  if (target) throw usageError('notify off takes nothing more: it stops the routes to this channel');
+  const channel = channelOf(ctx, 'off');
+  const ours = (r: Routes['routes'][number]): boolean => r.channel === channel && mayRoute(ctx, r.target);
+  let removed = 0;
+  let kept: string[] = [];
+  await store.update(routesDocument, (routes) => {
+    removed = routes.routes.filter(ours).length;
+    kept = routes.routes.filter((r) => r.channel === channel && !ours(r)).map((r) => r.target);
+    return { routes: routes.routes.filter((r) => !ours(r)) };
+  });
+  const keptText = kept.length ? ` Kept, as you lack the notify right on them: ${kept.map((t) => (t === everyInstallation ? 'all' : t)).join(', ')}.` : '';
+  return reply(
+    removed ? 'good' : 'neutral',
+    text(
+      removed
+        ? `This channel gets no more incident threads of ${removed} route${removed > 1 ? 's' : ''}.${keptText}`
+        : `No route to this channel was removed.${keptText || ' No route pointed to it.'}`,
+    ),
   );
 }
 
 export const notify = defineVerb<NotifyOperation>({
   name: 'notify',
-  summary: 'route incident threads to this channel (here), stop them (off), or list the routes',
-  usage: 'notify here [name|all] | notify off | notify list',
-  examples: ['notify here', 'notify here mattermost', 'notify off', 'notify list'],
+  summary: 'route incident threads to this channel (here), stop them (off), list the routes, or set quiet hours here',
+  usage,
+  examples: ['notify here', 'notify here mattermost', 'notify off', 'notify list', 'notify quiet 22:00-07:00 Europe/Berlin', 'notify quiet off'],
   risk: 'read',
   positionals: [
-    { name: 'action', description: 'here, off or list', required: true, complete: ['here', 'off', 'list'] },
-    { name: 'target', description: 'installation, or all (with here)', required: false, complete: 'installation' },
+    { name: 'action', description: 'here, off, list or quiet', required: true, complete: ['here', 'off', 'list', 'quiet'] },
+    {
+      name: 'target',
+      description:
+        'installation, or all (with here); the hours or off (with quiet: no warning roots and no thread updates then, critical roots and critical resolutions still post, one summary at the end)',
+      required: false,
+      complete: 'installation',
+    },
+    { name: 'zone', description: 'the time zone of the quiet hours (Europe/Berlin, UTC)', required: false },
   ],
   flags: [],
   schema: NotifySchema,
   async run(ctx, op) {
     const store = ctx.incidents.store;
-    if (op.action === 'list') return listReply((await store.read(routesDocument)).value, ctx.incidents.defaultChannel);
-    if (op.action === 'off') {
-      if (op.target) throw usageError('notify off takes nothing more: it stops the routes to this channel');
-      const channel = channelOf(ctx, 'off');
-      const ours = (r: Routes['routes'][number]): boolean => r.channel === channel && mayRoute(ctx, r.target);
-      let removed = 0;
-      let kept: string[] = [];
-      await store.update(routesDocument, (routes) => {
-        removed = routes.routes.filter(ours).length;
-        kept = routes.routes.filter((r) => r.channel === channel && !ours(r)).map((r) => r.target);
-        return { routes: routes.routes.filter((r) => !ours(r)) };
-      });
-      const keptText = kept.length ? ` Kept, as you lack the notify right on them: ${kept.map((t) => (t === everyInstallation ? 'all' : t)).join(', ')}.` : '';
-      return reply(
-        removed ? 'good' : 'neutral',
-        text(
-          removed
-            ? `This channel gets no more incident threads of ${removed} route${removed > 1 ? 's' : ''}.${keptText}`
-            : `No route to this channel was removed.${keptText || ' No route pointed to it.'}`,
-        ),
-      );
+    if (op.action !== 'quiet' && op.zone !== undefined) throw usageError(`notify ${op.action} does not take ${quoted(op.zone)}`, `usage: ${usage}`);
+    if (op.action === 'list') return listReply((await store.read(routesDocument)).value, ctx.incidents.defaultChannel, (await store.read(quietDocument)).value);
+    if (op.action === 'quiet') {
+      if (!ctx.channelHere) throw usageError('notify quiet works in a chat channel: type it in the channel that should be quiet');
+      return quietAction(ctx, op, ctx.channelHere, (target) => mayRoute(ctx, target));
     }
+    if (op.action === 'off') return offAction(ctx, op.target);
     const channel = channelOf(ctx, 'here');
     const target = await targetOf(ctx, op.target);
     const route = {
