@@ -5,14 +5,14 @@
  */
 import { defaultThresholds, ThresholdsSchema, type Thresholds } from '../core/incidents/thresholds.ts';
 import { parseDuration } from '../core/text/duration.ts';
-import { incidentDelays, type IncidentsConfig } from './incidents-config.ts';
+import { incidentCounts, incidentDelays, type IncidentsConfig } from './incidents-config.ts';
 
 export function incidentThresholds(c: IncidentsConfig): Thresholds {
-  const thresholds: Thresholds = {
-    ...defaultThresholds,
-    ...(c.crashLoopRestarts !== undefined ? { crashLoopRestarts: c.crashLoopRestarts } : {}),
-    ...(c.stormCount !== undefined ? { stormCount: c.stormCount } : {}),
-  };
+  const thresholds: Thresholds = { ...defaultThresholds };
+  for (const [name, field] of Object.entries(incidentCounts)) {
+    const given = c[name as keyof typeof incidentCounts];
+    if (given !== undefined) thresholds[field] = given;
+  }
   for (const [name, field] of Object.entries(incidentDelays)) {
     const given = c[name as keyof typeof incidentDelays];
     if (given) thresholds[field] = parseDuration(given, `incidents.${name}`);
@@ -21,7 +21,7 @@ export function incidentThresholds(c: IncidentsConfig): Thresholds {
   if (!checked.success) {
     const [issue] = checked.error.issues;
     const field = String(issue?.path[0] ?? '');
-    const name = Object.entries(incidentDelays).find(([, f]) => f === field)?.[0] ?? field;
+    const name = Object.entries({ ...incidentDelays, ...incidentCounts }).find(([, f]) => f === field)?.[0] ?? field;
     throw new Error(`incidents.${name}: ${issue?.message ?? 'out of range'}`);
   }
   return checked.data;

@@ -32,6 +32,8 @@ export const IncidentsConfigSchema = z
     crashLoopRestarts: z.coerce.number().int().min(1).optional(),
     /** More than this many new incidents within `stormWindow` are one storm post. */
     stormCount: z.coerce.number().int().min(1).optional(),
+    /** At most this many incident posts per channel per minute (0: no cap). */
+    channelRate: z.coerce.number().int().min(0, { error: 'incidents.channelRate is a number of posts per minute, 0 for no cap' }).optional(),
     crashLoop: delay,
     oomWindow: delay,
     imagePull: delay,
@@ -66,6 +68,13 @@ export const incidentDelays = {
   baselineGap: 'baselineGapMs',
 } as const;
 
+/** The counts, by their config name, as the engine's threshold names them. */
+export const incidentCounts = {
+  crashLoopRestarts: 'crashLoopRestarts',
+  stormCount: 'stormCount',
+  channelRate: 'channelRatePerMinute',
+} as const;
+
 const envName = (d: string): string => `MATTEROPS_INCIDENT_${d.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 
 export const incidentsEnvBindings: Record<string, string[]> = {
@@ -74,5 +83,6 @@ export const incidentsEnvBindings: Record<string, string[]> = {
   MATTEROPS_INCIDENTS_NAMESPACES: ['incidents', 'namespaces'],
   MATTEROPS_INCIDENT_CRASH_LOOP_RESTARTS: ['incidents', 'crashLoopRestarts'],
   MATTEROPS_INCIDENT_STORM_COUNT: ['incidents', 'stormCount'],
+  MATTEROPS_INCIDENT_CHANNEL_RATE: ['incidents', 'channelRate'],
   ...Object.fromEntries(Object.keys(incidentDelays).map((d) => [envName(d), ['incidents', d]])),
 };

@@ -11,6 +11,7 @@ import { IncidentTracker } from '../core/incidents/incident-tracker.ts';
 import { channelFor, routesDocument } from '../core/incidents/routes.ts';
 import { ListKeeper } from '../core/incidents/list-keeper.ts';
 import { QuietKeeper } from '../core/incidents/quiet-keeper.ts';
+import { ChannelRate } from '../core/incidents/channel-rate.ts';
 import type { CronCalendar } from '../core/ports/cron-calendar.ts';
 import { cronerCalendar } from '../adapters/cron/croner-calendar.ts';
 import { ThreadKeeper } from '../core/incidents/thread-keeper.ts';
@@ -86,7 +87,7 @@ const watched: [WatchedKind, ResourceKind, Pick<WatchSpec, 'labelSelector' | 'fi
  */
 export function incidentKeepers(
   d: Pick<IncidentWatchDeps, 'store' | 'notifier' | 'thresholds' | 'defaultChannel' | 'clock' | 'logger' | 'note' | 'calendar'>,
-  posted: PostedByProcess = { threads: new Map(), lists: new Map(), summaries: new Set() },
+  posted: PostedByProcess = postedByProcess(d),
 ): {
   keeper: ThreadKeeper;
   lists: ListKeeper;
@@ -95,7 +96,7 @@ export function incidentKeepers(
   const route = async (incident: { installation?: { namespace: string; name: string } | undefined }): Promise<string | undefined> =>
     channelFor((await d.store.read(routesDocument)).value, incident.installation, d.defaultChannel);
   const lists = new ListKeeper({
-    notifier: d.notifier,
+    notifier: posted.notifier,
     store: d.store,
     clock: d.clock,
     logger: d.logger,
@@ -104,7 +105,7 @@ export function incidentKeepers(
     posted: posted.lists,
   });
   const quiet = new QuietKeeper({
-    notifier: d.notifier,
+    notifier: posted.notifier,
     store: d.store,
     clock: d.clock,
     logger: d.logger,
@@ -112,7 +113,7 @@ export function incidentKeepers(
     posted: posted.summaries,
   });
   const keeper = new ThreadKeeper({
-    notifier: d.notifier,
+    notifier: posted.notifier,
     store: d.store,
     clock: d.clock,
     logger: d.logger,
@@ -131,6 +132,14 @@ interface PostedByProcess {
   threads: Map<string, PostRef>;
   lists: Map<string, PostRef>;
   summaries: Set<string>;
+  /** What the keepers post through: the leader's notifier behind the per-channel cap (its posts waiting are this process's). */
+  notifier: Notifier;
+}
+
+function postedByProcess(d: Pick<IncidentWatchDeps, 'notifier' | 'thresholds' | 'clock'>): PostedByProcess {
+  const perMinute = d.thresholds.channelRatePerMinute;
+  const notifier = perMinute > 0 ? new ChannelRate({ notifier: d.notifier, clock: d.clock, perMinute }) : d.notifier;
+  return { threads: new Map(), lists: new Map(), summaries: new Set(), notifier };
 }
 
 function trackerFor(d: IncidentWatchDeps, posted: PostedByProcess): { tracker: IncidentTracker; keeper: ThreadKeeper; quiet: QuietKeeper } {
@@ -149,7 +158,7 @@ function trackerFor(d: IncidentWatchDeps, posted: PostedByProcess): { tracker: I
 export function incidentWatch(d: IncidentWatchDeps): Runnable {
   // One per process, not per term: a replica that steps down (its websocket stayed down) and
   // leads again goes on with the roots its outbox still holds, instead of resolving in no thread.
-  const posted: PostedByProcess = { threads: new Map(), lists: new Map(), summaries: new Set() };
+  const posted = postedByProcess(d);
   // No `ready`: a leader whose RBAC lacks watch (an older deploy/rbac.yaml) keeps serving commands
   // while the informers retry and log their 403s.
   return {

@@ -42,7 +42,8 @@ export interface ListKeeperDeps {
 interface Plan {
   lists: Map<string, ListRecord>;
   records: ThreadRecord[];
-  replies: { list: string; reply: Reply }[];
+  /** `coalesce`: an update, superseded by the same incident's next one while both wait (channel-rate.ts). */
+  replies: { list: string; reply: Reply; coalesce?: string }[];
   taken: Set<IncidentChange>;
 }
 
@@ -120,7 +121,7 @@ export class ListKeeper {
         const list = { ...listed, items: listed.items.map((i) => (i.key === incident.key ? itemOf(incident) : i)) };
         plan.lists.set(list.id, list);
         // A new leader's first look at what the list shows already: nothing new to say.
-        if (known.notified !== notifiedState(incident)) plan.replies.push({ list: list.id, reply: listChangeReply(change) });
+        if (known.notified !== notifiedState(incident)) plan.replies.push(changeReplyIn(list.id, change));
         plan.records.push({ ...known, incident, notified: notifiedState(incident) });
         plan.taken.add(change);
       } else if (!known && change.kind === 'opened') {
@@ -187,10 +188,10 @@ export class ListKeeper {
       // Never made (new, or the last leader's never reached Mattermost): posted now.
       this.make(list, shown);
     }
-    for (const { list, reply } of plan.replies) {
+    for (const { list, reply, coalesce } of plan.replies) {
       const root = this.roots.get(list);
       const channel = plan.lists.get(list)?.channel;
-      if (root && channel) this.d.notifier.post({ channel, thread: root }, reply);
+      if (root && channel) this.d.notifier.post({ channel, thread: root, ...(coalesce ? { coalesce } : {}) }, reply);
     }
   }
 
@@ -205,3 +206,10 @@ export class ListKeeper {
     });
   }
 }
+
+/** A listed incident's change as a reply in the list's thread; an update is superseded by its next one while both wait (channel-rate.ts). */
+const changeReplyIn = (list: string, change: IncidentChange): Plan['replies'][number] => ({
+  list,
+  reply: listChangeReply(change),
+  ...(change.kind === 'updated' ? { coalesce: `update:${change.incident.key}` } : {}),
+});

@@ -141,7 +141,7 @@ export class ThreadKeeper {
     const shown = await this.root(incident);
     batch.keep({ ...known, incident, notified: notifiedState(incident) });
     batch.afterSave(() => {
-      this.d.notifier.post({ channel: known.channel, thread: root }, replyFor(incident));
+      this.d.notifier.post(replyAddress(known.channel, root, change.kind), replyFor(incident));
       // Not awaited: with Mattermost down the outbox holds it, and the next changes queue behind it.
       void this.d.notifier.edit(root, shown).then((outcome) => {
         if (!outcome.ok) this.d.logger.warn({ incident: incident.key, reason: outcome.reason }, 'an incident root could not be edited');
@@ -214,6 +214,10 @@ export class ThreadKeeper {
     return rootReply(incident, { blocks });
   }
 }
+
+/** A reply's address; an update is superseded by the thread's next one while both wait (channel-rate.ts). */
+const replyAddress = (channel: string, thread: PostRef, kind: IncidentChange['kind']): PostAddress =>
+  kind === 'updated' ? { channel, thread, coalesce: 'update' } : { channel, thread };
 
 /** What the summary of an expired mute is routed as: an incident of the installation, not of Alertmanager. */
 const muteEnd = (installation: { namespace: string; name: string }, now: Date): Incident => ({

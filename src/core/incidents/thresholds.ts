@@ -35,6 +35,8 @@ export const ThresholdsSchema = z.object({
   stormCount: z.number().int().min(1).default(10),
   /** ...which goes on collecting them until this long passes with no new one. */
   stormWindowMs: z.number().int().min(1_000).default(minutes(5)),
+  /** At most this many incident posts (roots and replies) per channel in any minute; more wait (channel-rate.ts); 0: no cap. */
+  channelRatePerMinute: z.number().int().min(0).default(20),
   /** No leader watched for longer than this (or none ever did): what the first look finds is one baseline post. */
   baselineGapMs: z.number().int().min(60_000).default(minutes(60)),
 });

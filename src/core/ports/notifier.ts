@@ -25,6 +25,12 @@ export interface PostAddress {
   channel: string;
   /** Post in this post's thread (a reply's ref means its thread: the reply's root). */
   thread?: PostRef;
+  /**
+   * An update that a later post of the same thread and key supersedes: a notifier that holds
+   * posts back (the per-channel cap, core/incidents/channel-rate.ts) sends only the latest of them
+   * while they wait. Others ignore it.
+   */
+  coalesce?: string;
 }
 
 export interface Notifier {

@@ -1,0 +1,154 @@
+/**
+ * The per-channel cap on incident posts (issue 12, "a per-channel send rate") on the fake clock
+ * and notifier: over the cap a channel's posts wait and go out as the minute allows, in order;
+ * a waiting update is replaced by its thread's next one (each thread sends its latest state),
+ * never past a post of its thread that came between; roots, resolutions and relapses wait whole;
+ * an edit of a waiting root changes what it will say. Through the leader's keepers too (a golden
+ * list of what each channel gets, and when).
+ */
+import { describe, expect, it } from 'vitest';
+import { ChannelRate } from '../../../src/core/incidents/channel-rate.ts';
+import type { IncidentChange } from '../../../src/core/incidents/incident-change.ts';
+import type { Incident } from '../../../src/core/incidents/incident.ts';
+import { defaultThresholds } from '../../../src/core/incidents/thresholds.ts';
+import { silentLogger } from '../../../src/core/ports/logger.ts';
+import { reply, text } from '../../../src/core/reply.ts';
+import { incidentKeepers } from '../../../src/leader/incident-watch.ts';
+import { FakeClock } from '../../fakes/fake-clock.ts';
+import { FakeNotifier, textOf } from '../../fakes/fake-notifier.ts';
+import { FakeStateStore } from '../../fakes/fake-state-store.ts';
+import { t0 } from './snapshots.ts';
+
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+const minute = 60_000;
+const say = (words: string) => reply('info', text(words));
+/** Each post as [channel, thread root ('' for a root), its text]. */
+const made = (n: FakeNotifier): [string, string, string][] => n.posts.map((p) => [p.channel, p.root, textOf(p.reply)]);
+
+function setUp(perMinute = 3) {
+  const clock = new FakeClock(t0);
+  const notifier = new FakeNotifier(['a', 'b']);
+  return { clock, notifier, rate: new ChannelRate({ notifier, clock, perMinute }) };
+}
+
+describe('the per-channel cap', () => {
+  it('sends a channel at most its cap in any minute, the rest in order as the minute allows; another channel is not held', async () => {
+    const { clock, notifier, rate } = setUp();
+    for (const n of [1, 2, 3, 4, 5]) rate.post({ channel: 'a' }, say(`a${n}`));
+    rate.post({ channel: 'b' }, say('b1'));
+    await clock.advance(0);
+    expect(made(notifier).map(([, , t]) => t)).toEqual(['a1', 'a2', 'a3', 'b1']);
+    expect(rate.depth).toBe(2);
+    await clock.advance(minute - 1);
+    expect(notifier.posts).toHaveLength(4);
+    await clock.advance(1);
+    expect(made(notifier).map(([, , t]) => t)).toEqual(['a1', 'a2', 'a3', 'b1', 'a4', 'a5']);
+    expect(rate.depth).toBe(0);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('a waiting update is replaced by its thread next one; a resolution waits whole, after it, once', async () => {
+    const { clock, notifier, rate } = setUp(2);
+    const root = rate.post({ channel: 'a' }, say('root'));
+    rate.post({ channel: 'a' }, say('other root'));
+    for (const n of [1, 2, 3]) rate.post({ channel: 'a', thread: root, coalesce: 'update' }, say(`now ${n}`));
+    const resolved = rate.post({ channel: 'a', thread: root }, say('resolved'));
+    await clock.advance(minute);
+    expect(await resolved.delivery).toEqual({ ok: true, postId: 'p4' });
+    expect(made(notifier)).toEqual([
+      ['a', '', 'root'],
+      ['a', '', 'other root'],
+      ['a', 'p1', 'now 3'],
+      ['a', 'p1', 'resolved'],
+    ]);
+  });
+
+  it('an update never passes a post of its thread that came between (a resolution, then a relapse)', async () => {
+    const { clock, notifier, rate } = setUp(1);
+    const root = rate.post({ channel: 'a' }, say('root'));
+    rate.post({ channel: 'a', thread: root, coalesce: 'update' }, say('now 1'));
+    rate.post({ channel: 'a', thread: root }, say('resolved'));
+    rate.post({ channel: 'a', thread: root }, say('relapsed'));
+    rate.post({ channel: 'a', thread: root, coalesce: 'update' }, say('now 2'));
+    await clock.advance(4 * minute);
+    expect(made(notifier).map(([, , t]) => t)).toEqual(['root', 'now 1', 'resolved', 'relapsed', 'now 2']);
+  });
+
+  it('a reply to a waiting root goes in its thread; an edit of it changes what it says; an edit of a made post waits behind the channel, coalesced', async () => {
+    const { clock, notifier, rate } = setUp(1);
+    const first = rate.post({ channel: 'a' }, say('first'));
+    const held = rate.post({ channel: 'a' }, say('CRITICAL'));
+    rate.post({ channel: 'a', thread: held }, say('reply'));
+    void rate.edit(held, say('RESOLVED'));
+    void rate.edit(first, say('first, edited'));
+    const edited = rate.edit(first, say('first, edited twice'));
+    await clock.advance(0);
+    expect(made(notifier).map(([, , t]) => t)).toEqual(['first']);
+    await clock.advance(2 * minute);
+    expect((await edited).ok).toBe(true);
+    expect(made(notifier)).toEqual([
+      ['a', '', 'first, edited twice'],
+      ['a', '', 'RESOLVED'],
+      ['a', 'p2', 'reply'],
+    ]);
+    expect(notifier.posts.map((p) => p.edits)).toEqual([1, 0, 0]);
+  });
+});
+
+function incident(n: number, changes: Partial<Incident> = {}): Incident {
+  return {
+    key: `pods-not-ready:chat/mm-${n}`,
+    source: 'rules',
+    installation: { namespace: 'chat', name: `mm-${n}` },
+    rule: 'pods-not-ready',
+    severity: 'warning',
+    title: '1 of 2 pods not ready',
+    since: t0,
+    affected: [`mm-${n}-a`],
+    evidence: { facts: [], lines: [] },
+    state: 'open',
+    ...changes,
+  };
+}
+
+describe('the cap in the leader keepers', () => {
+  it('with incidents.channelRate 4: roots and replies past it wait; each thread sends its latest update, every resolution arrives', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const thresholds = { ...defaultThresholds, channelRatePerMinute: 4 };
+    const { keeper, lists } = incidentKeepers({ store: new FakeStateStore(), notifier, thresholds, defaultChannel: 'incidents', clock, logger: silentLogger });
+    await lists.watching(); // a leader watching already: openings are news
+    /** What the channel got, and when (seconds after the first change). */
+    const when: [string, string, string][] = [];
+    const track = (): void => {
+      for (const p of notifier.posts.slice(when.length))
+        when.push([`${(clock.now().getTime() - t0.getTime()) / 1000} s`, p.root, textOf(p.reply).split('\n')[0]!]);
+    };
+    const apply = async (...changes: IncidentChange[]): Promise<void> => {
+      await keeper.apply(changes);
+      await clock.advance(1_000);
+      track();
+    };
+    await apply(...[1, 2, 3].map((n): IncidentChange => ({ kind: 'opened', incident: incident(n) })));
+    for (const pods of [2, 3, 4]) {
+      const affected = Array.from({ length: pods }, (_, i) => `mm-1-${i}`);
+      await apply({ kind: 'updated', incident: incident(1, { title: `${pods} of 4 pods not ready`, affected }) });
+    }
+    await apply({ kind: 'resolved', incident: incident(2, { state: 'resolved', resolvedAt: clock.now() }) });
+    for (let s = 0; s < 24; s++) {
+      await clock.advance(5_000);
+      track();
+    }
+    await expect(json(when)).toMatchFileSnapshot('__golden__/channel-rate-posts.json');
+    // Four in the first minute (three roots, the first update); the held "3 of 4" gave way to "4 of 4"; the resolution came whole, after it.
+    expect(notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]])).toEqual([
+      ['', 'WARNING chat/mm-1: 4 of 4 pods not ready'],
+      ['', 'RESOLVED chat/mm-2: 1 of 2 pods not ready'],
+      ['', 'WARNING chat/mm-3: 1 of 2 pods not ready'],
+      ['p1', 'now: 2 of 4 pods not ready (warning)'],
+      ['p1', 'now: 4 of 4 pods not ready (warning)'],
+      ['p2', 'resolved after 4 s: 1 of 2 pods not ready no longer seen'],
+    ]);
+    expect(clock.pending).toBe(0);
+  });
+});
