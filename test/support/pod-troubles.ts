@@ -17,7 +17,7 @@ const conditions = (ready: boolean, now: string, scheduled = true) => [
   { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now },
 ];
 
-export type PodTrouble = 'crash-loop' | 'oom-killed' | 'image-pull' | 'unschedulable';
+export type PodTrouble = 'crash-loop' | 'oom-killed' | 'image-pull' | 'unschedulable' | 'not-ready';
 
 function statusFor(trouble: PodTrouble, image: string): object {
   const now = new Date().toISOString();
@@ -59,6 +59,13 @@ function statusFor(trouble: PodTrouble, image: string): object {
         containerStatuses: [
           { ...container, ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } } },
         ],
+      };
+    case 'not-ready':
+      // Running but failing its readiness probe: one such pod of two is a warning (pods-not-ready).
+      return {
+        phase: 'Running',
+        conditions: conditions(false, now),
+        containerStatuses: [{ ...container, ready: false, started: true, restartCount: 0, state: { running: { startedAt: now } } }],
       };
     case 'unschedulable':
       return { phase: 'Pending', conditions: conditions(false, now, false), containerStatuses: [] };
