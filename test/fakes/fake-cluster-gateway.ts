@@ -91,6 +91,8 @@ export class FakeClusterGateway implements ClusterGateway {
   readonly events = new Map<string, EventInfo[]>();
   readonly jobs = new Map<string, JobInfo[]>();
   readonly logs = new Map<string, string>();
+  /** The previous (terminated) container's log, by `namespace/pod/container`, as the kubelet keeps it after a restart. */
+  readonly previousLogs = new Map<string, string>();
   /** Counts calls, so benchmarks and tests can see how many reads a verb made. */
   calls = 0;
 
@@ -255,7 +257,17 @@ export class FakeClusterGateway implements ClusterGateway {
     await this.check();
     const log = this.logs.get(key(namespace, request.pod));
     if (log === undefined) throw new MatteropsError('not_found', `cluster ${this.context}: pods "${request.pod}" not found`);
-    return log.split('\n').slice(-request.tailLines).join('\n');
+    const container = request.container ?? 'mattermost';
+    const previous = this.previousLogs.get(`${key(namespace, request.pod)}/${container}`);
+    if (request.previous && previous === undefined)
+      // What the kubelet answers (400) for a container that never restarted.
+      throw new MatteropsError(
+        'invalid',
+        `cluster ${this.context} rejected the request: previous terminated container "${container}" in pod "${request.pod}" not found`,
+      );
+    const tail = (request.previous ? (previous ?? '') : log).split('\n').slice(-request.tailLines).join('\n');
+    // limitBytes counts from the start of the tail, as the kubelet's does.
+    return request.limitBytes ? Buffer.from(tail).subarray(0, request.limitBytes).toString() : tail;
   }
 
   async whoAmI(): Promise<ClusterIdentity> {

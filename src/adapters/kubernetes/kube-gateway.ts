@@ -139,10 +139,11 @@ export function createKubeGateway(kc: KubeConfig, context: string, watch: Cluste
         core.readNamespacedPodLog({
           namespace,
           name: request.pod,
-          container: appContainerName,
+          container: request.container ?? appContainerName,
           tailLines: request.tailLines,
           previous: request.previous,
           ...(request.sinceSeconds ? { sinceSeconds: request.sinceSeconds } : {}),
+          ...(request.limitBytes ? { limitBytes: request.limitBytes } : {}),
         }),
       ),
     whoAmI: () =>

@@ -69,8 +69,15 @@ export interface JobInfo {
 
 export interface LogRequest {
   pod: string;
+  /** Which container; default the Mattermost one (or the pod's first). */
+  container?: string;
   tailLines: number;
   sinceSeconds?: number;
+  /**
+   * At most this many bytes from the apiserver. It counts from the start of the tail asked for,
+   * so it bounds memory, not which lines are kept: ask for few enough lines to fit.
+   */
+  limitBytes?: number;
   previous: boolean;
 }
 
