@@ -45,6 +45,18 @@ async function read(id: string): Promise<SeenPost[]> {
     .map((p) => ({ id: p.id, root: p.root_id, text: [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].filter(Boolean).join('\n\n') }));
 }
 
+/** The files of a post as a reader downloads them: from the post's file ids, each file's name and bytes. */
+async function files(postId: string): Promise<{ id: string; name: string; content: string }[]> {
+  const post = await bot().call<Post>('GET', `/posts/${postId}`);
+  return Promise.all(
+    (post.file_ids ?? []).map(async (id) => {
+      const info = await bot().call<{ name: string }>('GET', `/files/${id}/info`);
+      const response = await fetch(`${env('MM_URL')}/api/v4/files/${id}`, { headers: { Authorization: `Bearer ${env('MM_BOT_TOKEN')}` } });
+      return { id, name: info.name, content: await response.text() };
+    }),
+  );
+}
+
 const newChannel = async (): Promise<string> =>
   (
     await bot().call<{ id: string }>('POST', '/channels', {
@@ -66,7 +78,7 @@ afterAll(async () => {
   await proxy.close();
 });
 
-notifierContract('Mattermost', () => ({ notifier: notifierOn(env('MM_URL')), channel, otherChannel, missingChannel: 'x'.repeat(26), read }));
+notifierContract('Mattermost', () => ({ notifier: notifierOn(env('MM_URL')), channel, otherChannel, missingChannel: 'x'.repeat(26), read, files }));
 
 describe('the Mattermost notifier while Mattermost is unreachable', () => {
   it('delivers every post, reply and edit queued during the outage once, in order, when it is back', async () => {

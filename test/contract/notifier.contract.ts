@@ -27,6 +27,8 @@ export interface NotifierSubject {
   missingChannel: string;
   /** Every post in `channel`, oldest first. */
   read(channel: string): Promise<SeenPost[]>;
+  /** The files a post carries, by the ids its delivery named: their names and contents as a reader downloads them. */
+  files(postId: string): Promise<{ id: string; name: string; content: string }[]>;
 }
 
 const says = (words: string): Reply => reply('info', text(words));
@@ -132,6 +134,32 @@ export function notifierContract(name: string, make: () => NotifierSubject): voi
         expect(seen.map((p) => p.text)).toEqual(expected);
       }
       expect(s.notifier.depth).toBe(0);
+    });
+
+    it('attaches files to a post when it is made, names them in its delivery, and keeps them through edits', async () => {
+      const s = make();
+      const words = tagged();
+      const log = `${'x'.repeat(60)}\n`.repeat(1_000) + 'the last line\n';
+      const ref = s.notifier.post({ channel: s.channel }, says(words('with a file')), [
+        { name: 'mm-a-mattermost-previous.log', content: log },
+        { name: 'second.log', content: 'two\n' },
+      ]);
+      const delivery = await ref.delivery;
+      if (!delivery.ok) throw new Error(delivery.reason);
+      expect(delivery.fileIds).toHaveLength(2);
+      const expected = [
+        { id: delivery.fileIds?.[0], name: 'mm-a-mattermost-previous.log', content: log },
+        { id: delivery.fileIds?.[1], name: 'second.log', content: 'two\n' },
+      ];
+      expect(await s.files(delivery.postId)).toEqual(expected);
+      // An edit names no files: the post keeps the ones it was made with (a root edited to its current state).
+      expect((await s.notifier.edit(ref, says(words('edited')))).ok).toBe(true);
+      expect((await s.notifier.edit(existingPost(s.channel, delivery.postId), says(words('edited again')))).ok).toBe(true);
+      expect((await mine(s, words)).map((p) => p.text)).toEqual([words('edited again')]);
+      expect(await s.files(delivery.postId)).toEqual(expected);
+      // A post without files names none.
+      const plain = await s.notifier.post({ channel: s.channel }, says(words('no file'))).delivery;
+      expect(plain.ok && plain.fileIds).toBeFalsy();
     });
 
     it('reports a post the server refuses, and an edit of it, as not delivered', async () => {

@@ -5,7 +5,7 @@
  * would. A post to a channel it was not given is refused. Passes test/contract/notifier.contract.ts,
  * as the Mattermost adapter does.
  */
-import { existingPostId, type Delivery, type Notifier, type PostAddress, type PostRef } from '../../src/core/ports/notifier.ts';
+import { existingPostId, type Delivery, type Notifier, type PostAddress, type PostFile, type PostRef } from '../../src/core/ports/notifier.ts';
 import type { Reply } from '../../src/core/reply.ts';
 
 export interface FakePost {
@@ -14,6 +14,8 @@ export interface FakePost {
   root: string;
   reply: Reply;
   edits: number;
+  /** The files it was made with (an edit keeps them), with the ids their delivery named. */
+  files: (PostFile & { id: string })[];
 }
 
 /** The words of a reply, as a reader would see them. */
@@ -42,16 +44,18 @@ export class FakeNotifier implements Notifier {
     return this.waiting;
   }
 
-  post(to: PostAddress, reply: Reply): PostRef {
+  post(to: PostAddress, reply: Reply, files: readonly PostFile[] = []): PostRef {
     const key = `fake-post-${++this.sequence}`;
     const delivery = this.queue(() => {
       if (!this.channels.has(to.channel)) return { ok: false, reason: `no channel ${to.channel}` };
       const root = to.thread ? this.rootOf(to.thread.key) : '';
       if (root === undefined) return { ok: false, reason: 'the post it replies to was never made' };
-      const made: FakePost = { id: `p${this.posts.length + 1}`, channel: to.channel, root, reply, edits: 0 };
+      const id = `p${this.posts.length + 1}`;
+      const attached = files.map((f, i) => ({ ...f, id: `${id}-f${i + 1}` }));
+      const made: FakePost = { id, channel: to.channel, root, reply, edits: 0, files: attached };
       this.posts.push(made);
       this.byKey.set(key, made);
-      return { ok: true, postId: made.id };
+      return attached.length ? { ok: true, postId: id, fileIds: attached.map((f) => f.id) } : { ok: true, postId: id };
     });
     return { key, channel: to.channel, delivery };
   }

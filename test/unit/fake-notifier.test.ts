@@ -12,6 +12,7 @@ notifierContract('fake', () => {
     otherChannel: 'incidents',
     missingChannel: 'nosuch',
     read: (channel) => Promise.resolve(notifier.posts.filter((p) => p.channel === channel).map((p) => ({ id: p.id, root: p.root, text: textOf(p.reply) }))),
+    files: (postId) => Promise.resolve(notifier.posts.find((p) => p.id === postId)?.files ?? []),
   };
 });
 

@@ -16,6 +16,8 @@ export interface Post {
   create_at: number;
   type?: string;
   props?: Record<string, unknown>;
+  /** The files it carries (at most 5), as uploaded to its channel. */
+  file_ids?: string[];
 }
 
 export interface NewPost {
@@ -27,6 +29,8 @@ export interface NewPost {
   props?: Record<string, unknown>;
   /** Made once per logical post: the server answers a repeat within 30 s with the post it made. */
   pending_post_id?: string;
+  /** Files uploaded to the channel beforehand (`uploadFile`), shown under the post. */
+  file_ids?: string[];
 }
 
 export class MattermostApiError extends Error {
@@ -83,15 +87,28 @@ export class MattermostApi {
     }
   }
 
-  private async callOnce<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private callOnce<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.send<T>(method, path, {
+      headers: { 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  /** One request, its answer told to `onAnswer` and its failure a MattermostApiError with the status (and Retry-After). */
+  private async send<T>(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: string | FormData },
+    timeoutMs = this.timeoutMs,
+  ): Promise<T> {
     let response: Response;
     const sentAt = this.clock.now().getTime();
     try {
       response = await fetch(`${this.url}/api/v4${path}`, {
         method,
-        headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        headers: { Authorization: `Bearer ${this.token}`, 'X-Requested-With': 'XMLHttpRequest', ...init.headers },
+        body: init.body,
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw new MattermostApiError(0, `cannot reach Mattermost at ${this.url}: ${(error as Error).message}`);
@@ -126,6 +143,20 @@ export class MattermostApi {
     });
     if (!response.ok)
       throw new MattermostApiError(response.status, `Mattermost POST ${path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  }
+
+  /**
+   * Uploads a text file to a channel (POST /api/v4/files, multipart), for a post made next to
+   * name in its `file_ids`; answers the file's id. Retried by the outbox like a create.
+   */
+  async uploadFile(channelId: string, file: { name: string; content: string }): Promise<string> {
+    const form = new FormData();
+    form.append('channel_id', channelId);
+    form.append('files', new Blob([file.content], { type: 'text/plain' }), file.name);
+    const answer = await this.send<{ file_infos?: { id: string }[] }>('POST', '/files', { body: form }, this.timeoutMs * 2);
+    const id = answer.file_infos?.[0]?.id;
+    if (!id) throw new MattermostApiError(500, `Mattermost POST /files named no file for ${file.name}`);
+    return id;
   }
 
   createPost(post: NewPost): Promise<Post> {

@@ -8,11 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/ports/clock.ts';
 import type { Logger } from '../../core/ports/logger.ts';
-import { existingPost, existingPostId, type Delivery, type Notifier, type PostAddress, type PostRef } from '../../core/ports/notifier.ts';
+import { existingPost, existingPostId, type Delivery, type Notifier, type PostAddress, type PostFile, type PostRef } from '../../core/ports/notifier.ts';
 import type { Card } from '../../core/card.ts';
 import type { Action, Reply } from '../../core/reply.ts';
 import { createOnce, keyedPost, newPendingPostId } from './idempotent-create.ts';
 import type { MattermostApi, NewPost, Post } from './mattermost-api.ts';
+import { uploadedFiles } from './post-files.ts';
 import { Outbox, Undeliverable, type OutboxEntry } from './outbox.ts';
 import type { Pacer } from './server-pacer.ts';
 import { cardOf, commandActions, renderPost, withButtons, type ActionContext } from './render-post.ts';
@@ -25,7 +26,15 @@ export interface PostPatch {
 
 /** What the outbox keeps for Mattermost: plain data, resolved against the posts made when sent. */
 export type NotifierOp =
-  | { kind: 'create'; post: NewPost /** The key of the post whose thread this joins. */; thread?: string; buttons?: Buttons }
+  | {
+      kind: 'create';
+      post: NewPost;
+      /** The key of the post whose thread this joins. */
+      thread?: string;
+      buttons?: Buttons;
+      /** Uploaded to the channel before the create, which names them (post-files.ts). */
+      files?: readonly PostFile[];
+    }
   | { kind: 'edit' /** The key of the post to edit. */; post: string; patch: PostPatch; buttons?: Buttons };
 
 /** Buttons that run a command (an incident's Undo), signed when their post's id is known: at delivery. */
@@ -50,7 +59,7 @@ export interface MattermostNotifier extends Notifier {
 }
 
 export interface MattermostNotifierOptions {
-  api: Pick<MattermostApi, 'createPost' | 'patchPost' | 'postsSince'>;
+  api: Pick<MattermostApi, 'createPost' | 'patchPost' | 'postsSince' | 'uploadFile'>;
   clock: Clock;
   logger: Logger;
   /** The bot's user id, the first part of its pending post ids (as the web app does). */
@@ -132,6 +141,10 @@ class MadePosts {
 export function createMattermostNotifier(o: MattermostNotifierOptions): MattermostNotifier {
   const made = new MadePosts();
   const now = (): number => o.clock.now().getTime();
+  /** File ids uploaded for a create not made yet, by its key: a retry of the create does not upload them again. */
+  const uploads = new Map<string, string[]>();
+  /** The files of a post just made, by key, for its delivery to name. */
+  const madeFiles = new Map<string, readonly string[]>();
 
   /** The patch with its command buttons signed for post `id`, when it has any. */
   const signed = (id: string, patch: PostPatch, buttons: Buttons | undefined): PostPatch =>
@@ -143,9 +156,13 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
       await o.api.patchPost(id, signed(id, op.patch, op.buttons));
       return id;
     }
-    const body = op.thread ? { ...op.post, root_id: made.rootOf(op.thread) } : op.post;
+    const threaded = op.thread ? { ...op.post, root_id: made.rootOf(op.thread) } : op.post;
+    const fileIds = op.files?.length ? await uploadedFiles({ api: o.api, done: uploads, logger: o.logger }, entry.key, threaded.channel_id, op.files) : [];
+    const body = fileIds.length ? { ...threaded, file_ids: fileIds } : threaded;
     const post = await createOnce(o.api, body, { firstAt: entry.firstTriedAt ?? now(), retry: entry.attempts > 1, now: now() });
     made.remember(entry.key, post);
+    uploads.delete(entry.key);
+    if (post.file_ids?.length) madeFiles.set(entry.key, post.file_ids);
     // A button signs the id of its post, so it is added once the post is made; a failed add is
     // retried with the entry, whose create then finds the post it made.
     if (op.buttons) await o.api.patchPost(post.id, signed(post.id, { message: body.message, props: body.props ?? {} }, op.buttons));
@@ -161,15 +178,26 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
     ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
   });
 
-  const create = (to: PostAddress, post: Omit<NewPost, 'channel_id'>, buttons?: Buttons): PostRef => {
+  const create = (to: PostAddress, post: Omit<NewPost, 'channel_id'>, buttons?: Buttons, files?: readonly PostFile[]): PostRef => {
     const key = newPendingPostId(o.userId, now());
     const op: NotifierOp = {
       kind: 'create',
       post: keyedPost({ ...post, channel_id: to.channel }, key),
       ...(to.thread ? { thread: made.settled(to.thread, 'thread') } : {}),
       ...(buttons ? { buttons } : {}),
+      ...(files?.length ? { files } : {}),
     };
-    const delivery = outbox.enqueue(key, to.channel, op).finally(() => made.settle(key));
+    const delivery = outbox
+      .enqueue(key, to.channel, op)
+      .then((outcome): Delivery => {
+        const fileIds = madeFiles.get(key);
+        return outcome.ok && fileIds ? { ...outcome, fileIds } : outcome;
+      })
+      .finally(() => {
+        made.settle(key);
+        uploads.delete(key);
+        madeFiles.delete(key);
+      });
     const ref = { key, channel: to.channel, delivery };
     made.expect(ref); // in time: the outbox never sends within enqueue itself
     return ref;
@@ -196,7 +224,7 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
   };
 
   return {
-    post(to, reply) {
+    post(to, reply, files) {
       const rendered = renderPost(reply, undefined, { cards: cards() });
       const full = [rendered.message, ...rendered.props.attachments.map((a) => a.text)].join('\n\n');
       if (full.length <= splitAbove)
@@ -204,10 +232,11 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
           to,
           { message: rendered.message, ...(rendered.type ? { type: rendered.type } : {}), props: rendered.props },
           buttonsOf(to.channel, reply),
+          files,
         );
-      // Parts in order, each a logical post of its own; the ref names the first.
-      const parts = splitMessage(full).map((part) => create(to, { message: part }));
-      return parts[0] ?? create(to, { message: '' });
+      // Parts in order, each a logical post of its own; the ref names the first, which carries the files.
+      const parts = splitMessage(full).map((part, i) => create(to, { message: part }, undefined, i === 0 ? files : undefined));
+      return parts[0] ?? create(to, { message: '' }, undefined, files);
     },
     edit(post, reply, actions) {
       // The post's type is the one it was made with: a patch changes only its message and props.

@@ -7,8 +7,21 @@
  */
 import type { Reply } from '../reply.ts';
 
-/** How a post or an edit ended: delivered (with the server's post id) or given up (and why). */
-export type Delivery = { ok: true; postId: string } | { ok: false; reason: string };
+/**
+ * How a post or an edit ended: delivered (with the server's post id, and the ids of the files the
+ * post carries when it was made with some) or given up (and why).
+ */
+export type Delivery = { ok: true; postId: string; fileIds?: readonly string[] } | { ok: false; reason: string };
+
+/**
+ * A text file attached to a post when it is made (an incident root's full log tail, issue 12):
+ * uploaded to the post's channel, then named by the post. An edit of the post keeps its files.
+ */
+export interface PostFile {
+  /** The file name a reader downloads (`mm-abc-mattermost-previous.log`). */
+  name: string;
+  content: string;
+}
 
 /**
  * A post: one this notifier accepted (a key of its own) or one already on the server
@@ -34,8 +47,11 @@ export interface PostAddress {
 }
 
 export interface Notifier {
-  /** Queues a post; the ref is usable at once. */
-  post(to: PostAddress, reply: Reply): PostRef;
+  /**
+   * Queues a post; the ref is usable at once. `files` are attached to it (a post whose files
+   * cannot be stored is still made, without them: its delivery then names no file ids).
+   */
+  post(to: PostAddress, reply: Reply, files?: readonly PostFile[]): PostRef;
   /** Queues an edit behind everything queued before it in the post's channel. */
   edit(post: PostRef, reply: Reply): Promise<Delivery>;
   /** Posts and edits queued and not yet delivered or given up (a gauge for metrics). */
