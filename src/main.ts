@@ -38,6 +38,7 @@ import { createKubeClusterWatch } from './adapters/kubernetes/cluster-watch.ts';
 import { incidentThresholds } from './config/incident-thresholds.ts';
 import type { Thresholds } from './core/incidents/thresholds.ts';
 import { createChangeNote, type ChangeNote } from './core/incidents/change-note.ts';
+import { createLogTails } from './core/incidents/log-tail.ts';
 import { incidentWatch } from './leader/incident-watch.ts';
 import { leftoverSweep } from './leader/leftover-sweep.ts';
 import { mentionListenerRunnable } from './leader/mention-listener-runnable.ts';
@@ -230,6 +231,12 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
               metrics,
               lastGoodBackups: app.lastGoodBackups,
               note,
+              // Read as the bot from the watched cluster: the leader's own right (pods/log), not a chat user's.
+              logTails: createLogTails({
+                logs: { readLog: (namespace, request) => app.clusters.get(app.clusters.defaultContext)!.readLog(namespace, request) },
+                clock,
+                logger,
+              }),
             }),
           ]
         : []),

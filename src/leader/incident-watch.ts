@@ -6,6 +6,7 @@
  * last leader left open are judged against the whole cluster, not a half-listed one.
  */
 import type { ChangeNote } from '../core/incidents/change-note.ts';
+import type { LogTails } from '../core/incidents/log-tail.ts';
 import { IncidentEngine } from '../core/incidents/engine.ts';
 import { IncidentTracker } from '../core/incidents/incident-tracker.ts';
 import { channelFor, routesDocument } from '../core/incidents/routes.ts';
@@ -62,6 +63,8 @@ export interface IncidentWatchDeps {
   note?: ChangeNote;
   /** How quiet hours' times of day are read in their zone; default croner's (src/adapters/cron/). */
   calendar?: CronCalendar;
+  /** The previous container's log on a crash loop's or OOM kill's root (core/incidents/log-tail.ts); default none. */
+  logTails?: LogTails;
 }
 
 /**
@@ -86,7 +89,7 @@ const watched: [WatchedKind, ResourceKind, Pick<WatchSpec, 'labelSelector' | 'fi
  * drives the very keepers the leader runs, below the Kubernetes watch.
  */
 export function incidentKeepers(
-  d: Pick<IncidentWatchDeps, 'store' | 'notifier' | 'thresholds' | 'defaultChannel' | 'clock' | 'logger' | 'note' | 'calendar'>,
+  d: Pick<IncidentWatchDeps, 'store' | 'notifier' | 'thresholds' | 'defaultChannel' | 'clock' | 'logger' | 'note' | 'calendar' | 'logTails'>,
   posted: PostedByProcess = postedByProcess(d),
 ): {
   keeper: ThreadKeeper;
@@ -120,6 +123,7 @@ export function incidentKeepers(
     route,
     coolDownMs: d.thresholds.coolDownMs,
     ...(d.note ? { note: d.note } : {}),
+    ...(d.logTails ? { logTails: d.logTails } : {}),
     lists,
     posted: posted.threads,
     quiet,

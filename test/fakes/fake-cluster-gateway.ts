@@ -265,7 +265,10 @@ export class FakeClusterGateway implements ClusterGateway {
         'invalid',
         `cluster ${this.context} rejected the request: previous terminated container "${container}" in pod "${request.pod}" not found`,
       );
-    const tail = (request.previous ? (previous ?? '') : log).split('\n').slice(-request.tailLines).join('\n');
+    const whole = request.previous ? (previous ?? '') : log;
+    // Lines end with a newline, as the kubelet writes them: a final one starts no empty line.
+    const ended = whole.endsWith('\n');
+    const tail = `${(ended ? whole.slice(0, -1) : whole).split('\n').slice(-request.tailLines).join('\n')}${ended ? '\n' : ''}`;
     // limitBytes counts from the start of the tail, as the kubelet's does.
     return request.limitBytes ? Buffer.from(tail).subarray(0, request.limitBytes).toString() : tail;
   }

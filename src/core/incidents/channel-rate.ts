@@ -14,7 +14,7 @@
  * What waits is in this process, as the outbox is: a leader that stops loses it with the outbox.
  */
 import type { Clock, Timer } from '../ports/clock.ts';
-import type { Delivery, Notifier, PostAddress, PostRef } from '../ports/notifier.ts';
+import type { Delivery, Notifier, PostAddress, PostFile, PostRef } from '../ports/notifier.ts';
 import type { Reply } from '../reply.ts';
 
 const windowMs = 60_000;
@@ -24,6 +24,8 @@ interface WaitingPost {
   key: string;
   to: PostAddress;
   reply: Reply;
+  /** What it is made with (a root's log tail): kept whole while it waits. */
+  files: readonly PostFile[] | undefined;
   delivery: Promise<Delivery>;
   settle: (d: Delivery) => void;
 }
@@ -70,18 +72,18 @@ export class ChannelRate implements Notifier {
     return n;
   }
 
-  post(to: PostAddress, reply: Reply): PostRef {
+  post(to: PostAddress, reply: Reply, files?: readonly PostFile[]): PostRef {
     const queue = this.queueOf(to.channel);
-    if (!queue.length && this.room(to.channel)) return this.send(to, reply);
+    if (!queue.length && this.room(to.channel)) return this.send(to, reply, files);
     const threadKey = to.thread?.key;
     if (to.coalesce !== undefined && threadKey !== undefined) {
       const last = queue.findLast((w): w is WaitingPost => w.kind === 'post' && w.to.thread?.key === threadKey);
-      if (last?.to.coalesce === to.coalesce) {
+      if (last?.to.coalesce === to.coalesce && !last.files?.length && !files?.length) {
         last.reply = reply;
         return { key: last.key, channel: to.channel, delivery: last.delivery };
       }
     }
-    const held: WaitingPost = { kind: 'post', key: `rate-held-${++this.sequence}`, to, reply, ...deferred() };
+    const held: WaitingPost = { kind: 'post', key: `rate-held-${++this.sequence}`, to, reply, files, ...deferred() };
     queue.push(held);
     this.wake(to.channel);
     return { key: held.key, channel: to.channel, delivery: held.delivery };
@@ -105,11 +107,11 @@ export class ChannelRate implements Notifier {
     return edit.delivery;
   }
 
-  private send(to: PostAddress, reply: Reply): PostRef {
+  private send(to: PostAddress, reply: Reply, files: readonly PostFile[] | undefined): PostRef {
     const now = this.clock.now().getTime();
     this.sent.set(to.channel, [...(this.sent.get(to.channel) ?? []), now]);
     const thread = to.thread && (this.made.get(to.thread.key) ?? to.thread);
-    return this.inner.post({ channel: to.channel, ...(thread ? { thread } : {}) }, reply);
+    return this.inner.post({ channel: to.channel, ...(thread ? { thread } : {}) }, reply, files);
   }
 
   /** Whether the channel may send one more now (its sends of the last minute under the cap). */
@@ -134,7 +136,7 @@ export class ChannelRate implements Notifier {
       const head = queue[0]!;
       if (head.kind === 'post') {
         if (!this.room(channel)) break;
-        const ref = this.send(head.to, head.reply);
+        const ref = this.send(head.to, head.reply, head.files);
         this.made.set(head.key, ref);
         void ref.delivery.then(head.settle);
       } else {

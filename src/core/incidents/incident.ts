@@ -12,10 +12,15 @@ export type Severity = (typeof severities)[number];
 
 const InstallationRefSchema = z.object({ namespace: z.string(), name: z.string() });
 
-/** Evidence: labelled facts (exit code, image, the scheduler's message) and recent lines (events). */
+/**
+ * Evidence: labelled facts (exit code, image, the scheduler's message) and recent lines (events);
+ * for a container that ended (crash loop, OOM kill), the pod and container whose previous log
+ * tells why: the thread keeper reads that log once per opening (log-tail.ts).
+ */
 export const EvidenceSchema = z.object({
   facts: z.array(z.object({ label: z.string(), value: z.string() })),
   lines: z.array(z.string()),
+  previousLog: z.object({ pod: z.string(), container: z.string() }).optional(),
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 

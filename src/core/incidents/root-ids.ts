@@ -10,7 +10,8 @@ import { threadsDocument, type Threads } from './thread-document.ts';
 export class RootIds {
   private readonly store: StateStore;
   private readonly logger: Logger;
-  private threads = new Map<string, string>();
+  /** Root post ids, with the id of the file the root carries (its log tail) when it has one. */
+  private threads = new Map<string, { postId: string; fileId?: string | undefined }>();
   private lists = new Map<string, string>();
   private saving: Promise<void> | undefined;
 
@@ -19,9 +20,9 @@ export class RootIds {
     this.logger = logger;
   }
 
-  /** An incident's root was made. */
-  thread(key: string, postId: string): void {
-    this.threads.set(key, postId);
+  /** An incident's root was made (with the file of its log tail). */
+  thread(key: string, postId: string, fileId?: string): void {
+    this.threads.set(key, { postId, fileId });
     this.save();
   }
 
@@ -44,11 +45,15 @@ export class RootIds {
     await Promise.resolve(); // the ids delivered in the same turn join this save
     while (this.threads.size || this.lists.size) {
       const [threads, lists] = [this.threads, this.lists];
-      this.threads = new Map<string, string>();
+      this.threads = new Map();
       this.lists = new Map<string, string>();
       const change = (doc: Threads): Threads => ({
         ...doc,
-        threads: doc.threads.map((t) => (threads.has(t.key) ? { ...t, rootPostId: threads.get(t.key)! } : t)),
+        threads: doc.threads.map((t) => {
+          const made = threads.get(t.key);
+          if (!made) return t;
+          return { ...t, rootPostId: made.postId, ...(made.fileId && t.logTail ? { logTail: { ...t.logTail, fileId: made.fileId } } : {}) };
+        }),
         lists: doc.lists.map((l) => (lists.has(l.id) ? { ...l, rootPostId: lists.get(l.id)! } : l)),
       });
       await this.store.update(threadsDocument, change).catch((e: unknown) => {

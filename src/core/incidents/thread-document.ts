@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { StateDocument } from '../ports/state-store.ts';
 import { IncidentSchema } from './incident.ts';
 import { ListRecordSchema } from './incident-list.ts';
+import { LogTailSchema } from './log-tail.ts';
 
 export const ThreadRecordSchema = z.object({
   key: z.string(),
@@ -24,6 +25,8 @@ export const ThreadRecordSchema = z.object({
   openedAt: z.coerce.date().optional(),
   /** The list post (incident-list.ts) that stands for its root: its changes are replies there. */
   listedIn: z.string().optional(),
+  /** The previous container's log tail its root shows (log-tail.ts), and the id of the file the root carries. */
+  logTail: LogTailSchema.optional(),
 });
 export type ThreadRecord = z.infer<typeof ThreadRecordSchema>;
 

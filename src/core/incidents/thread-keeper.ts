@@ -16,6 +16,7 @@ import type { ChangeNote } from './change-note.ts';
 import type { IncidentChange } from './incident-change.ts';
 import type { ListKeeper } from './list-keeper.ts';
 import { notifiedState, type Incident } from './incident.ts';
+import { logTailBlocks, type LogTail, type LogTailRead, type LogTails } from './log-tail.ts';
 import { reopenedReply, resolvedReply, rootReply, updateReply } from './incident-replies.ts';
 import { mutesDocument, openThreadsOf } from './mutes.ts';
 import type { QuietKeeper } from './quiet-keeper.ts';
@@ -47,7 +48,12 @@ export interface ThreadKeeperDeps {
   posted?: Map<string, PostRef>;
   /** Holds what a channel's quiet hours hold (quiet-keeper.ts); default none. */
   quiet?: QuietKeeper;
+  /** Reads the previous container's log for a root or a relapse (log-tail.ts); default none. */
+  logTails?: LogTails;
 }
+
+/** The log tail read for each change of a batch that opens or relapses, by incident key. */
+type TailReads = ReadonlyMap<string, Promise<LogTailRead | undefined>>;
 
 /** Whether a change is kept without posts: held by quiet hours, or its installation muted. */
 const quietly = (held: boolean, batch: ThreadsBatch, incident: Incident): boolean => held || batch.muted(incident);
@@ -94,9 +100,10 @@ export class ThreadKeeper {
           })
         : passing;
       const ownSet = new Set(own);
+      const tails = this.readTails(own, batch);
       // In their order: a held change and a passing one of the same incident stay in sequence.
       for (const change of held.size ? changes.filter((c) => held.has(c) || ownSet.has(c)) : own) {
-        await this.plan(change, batch, held.has(change)).catch((e: unknown) =>
+        await this.plan(change, batch, held.has(change), tails).catch((e: unknown) =>
           this.d.logger.error({ incident: change.incident.key, err: (e as Error).message }, 'an incident thread could not be updated'),
         );
       }
@@ -124,8 +131,24 @@ export class ThreadKeeper {
       });
   }
 
+  /**
+   * Starts at once, side by side, the log reads of the batch's openings and relapses that post
+   * (not muted, not held), so ten crash loops at once wait for the slowest read, not for each in turn.
+   */
+  private readTails(changes: readonly IncidentChange[], batch: ThreadsBatch): TailReads {
+    const read = this.d.logTails;
+    if (!read) return new Map();
+    const opening = changes.filter((c) => (c.kind === 'opened' || c.kind === 'reopened') && c.incident.evidence.previousLog && !batch.muted(c.incident));
+    return new Map(opening.map((c) => [c.incident.key, read(c.incident)]));
+  }
+
+  /** The tail for a root or a relapse: the batch's read, else one now (a root first posted at a later change). */
+  private tailFor(incident: Incident, tails: TailReads): Promise<LogTailRead | undefined> {
+    return tails.get(incident.key) ?? this.d.logTails?.(incident) ?? Promise.resolve(undefined);
+  }
+
   /** Plans one change on the batch (`held`: by quiet hours): the record to keep, the posts to make once it is saved. */
-  private async plan(change: IncidentChange, batch: ThreadsBatch, held: boolean): Promise<void> {
+  private async plan(change: IncidentChange, batch: ThreadsBatch, held: boolean, tails: TailReads): Promise<void> {
     const { incident } = change;
     const known = batch.thread(incident.key);
     if (!known && change.kind === 'resolved') return; // never posted (no route then): nothing to resolve
@@ -135,13 +158,23 @@ export class ThreadKeeper {
     // Resolved with no root (opened while muted, or its root was never made): nothing to resolve in chat.
     if (known && !root && change.kind === 'resolved') return batch.keep({ ...known, incident, notified: notifiedState(incident) });
     // No root made yet (opened while muted, or its channel was down when the last leader stopped): post it now.
-    if (!known || !root) return this.openThread(incident, known?.channel, batch);
+    if (!known || !root) return this.openThread(incident, known?.channel, batch, this.tailFor(incident, tails));
     if (known.notified === notifiedState(incident)) return; // a new leader's first look: nothing new
+    return this.follow(change, { known, root, batch }, tails);
+  }
+
+  /** A reply in the thread and the root edited to the current state. */
+  private async follow(change: IncidentChange, on: { known: ThreadRecord; root: PostRef; batch: ThreadsBatch }, tails: TailReads): Promise<void> {
+    const { incident } = change;
+    const { known, root, batch } = on;
     const replyFor = { opened: reopenedReply, reopened: reopenedReply, updated: updateReply, resolved: resolvedReply }[change.kind];
-    const shown = await this.root(incident);
-    batch.keep({ ...known, incident, notified: notifiedState(incident) });
+    // A relapse shows the new tail on the root and its reply carries the new file (the root keeps its first one).
+    const relapse = change.kind === 'reopened' || change.kind === 'opened' ? await this.tailFor(incident, tails) : undefined;
+    const logTail = relapse ? { ...relapse.tail, ...(known.logTail?.fileId ? { fileId: known.logTail.fileId } : {}) } : known.logTail;
+    const shown = await this.root(incident, logTail);
+    batch.keep({ ...known, incident, notified: notifiedState(incident), ...(logTail ? { logTail } : {}) });
     batch.afterSave(() => {
-      this.d.notifier.post(replyAddress(known.channel, root, change.kind), replyFor(incident));
+      this.d.notifier.post(replyAddress(known.channel, root, change.kind), replyFor(incident), relapse?.file && [relapse.file]);
       // Not awaited: with Mattermost down the outbox holds it, and the next changes queue behind it.
       void this.d.notifier.edit(root, shown).then((outcome) => {
         if (!outcome.ok) this.d.logger.warn({ incident: incident.key, reason: outcome.reason }, 'an incident root could not be edited');
@@ -150,17 +183,19 @@ export class ThreadKeeper {
   }
 
   /** A root post in the incident's channel, saved before it is posted and again with its id. */
-  private async openThread(incident: Incident, channel: string | undefined, batch: ThreadsBatch): Promise<void> {
+  private async openThread(incident: Incident, channel: string | undefined, batch: ThreadsBatch, tail: Promise<LogTailRead | undefined>): Promise<void> {
     const to = channel ?? (await this.d.route(incident));
     if (!to) return;
-    const shown = await this.root(incident);
-    batch.keep({ key: incident.key, channel: to, incident, notified: notifiedState(incident), openedAt: batch.now });
+    const read = await tail;
+    const shown = await this.root(incident, read?.tail);
+    batch.keep({ key: incident.key, channel: to, incident, notified: notifiedState(incident), openedAt: batch.now, ...(read ? { logTail: read.tail } : {}) });
     batch.afterSave(() => {
-      const ref = this.d.notifier.post({ channel: to }, shown);
+      const ref = this.d.notifier.post({ channel: to }, shown, read?.file && [read.file]);
       this.roots.set(incident.key, ref);
       this.d.onOpened?.(incident, { channel: to, thread: ref });
       void ref.delivery.then((outcome) => {
-        if (outcome.ok) return this.rootIds.thread(incident.key, outcome.postId);
+        // The file's id is kept with the thread: a later leader edits the root (which keeps its file) and never uploads it again.
+        if (outcome.ok) return this.rootIds.thread(incident.key, outcome.postId, outcome.fileIds?.[0]);
         // Given up: forget it, so the incident's next change posts a root again (never none).
         if (this.roots.get(incident.key) === ref) this.roots.delete(incident.key);
       });
@@ -194,7 +229,7 @@ export class ThreadKeeper {
     if (!channel) return;
     // A root posted before the mute still shows the current state: an edit notifies nobody.
     const root = known && this.rootOf(known);
-    const shown = root && (await this.root(incident));
+    const shown = root && (await this.root(incident, known.logTail));
     batch.keep({ ...(known ?? { key: incident.key }), channel, incident, notified: notifiedState(incident) });
     if (root && shown) batch.afterSave(() => void this.d.notifier.edit(root, shown));
   }
@@ -203,7 +238,8 @@ export class ThreadKeeper {
     return this.roots.get(t.key) ?? (t.rootPostId ? existingPost(t.channel, t.rootPostId) : undefined);
   }
 
-  private async root(incident: Incident): Promise<Reply> {
+  /** The root as it stands: the incident, the log tail it shows, the change note. */
+  private async root(incident: Incident, logTail: LogTail | undefined): Promise<Reply> {
     // A note that fails costs the root its note, never the root.
     const blocks = this.d.note
       ? await this.d.note(incident).catch((e: unknown) => {
@@ -211,7 +247,7 @@ export class ThreadKeeper {
           return [];
         })
       : [];
-    return rootReply(incident, { blocks });
+    return rootReply(incident, { blocks: [...logTailBlocks(logTail), ...blocks] });
   }
 }
 

@@ -99,8 +99,11 @@ export class ThreadsBatch {
   }
 }
 
-/** The record with the root id its own delivery may have saved since it was read. */
+/** The record with the root id (and its log tail's file id) its own delivery may have saved since it was read. */
 function withSavedRoot(r: ThreadRecord, doc: Threads): ThreadRecord {
-  const rootPostId = r.rootPostId ?? doc.threads.find((t) => t.key === r.key)?.rootPostId;
-  return rootPostId === undefined ? r : { ...r, rootPostId };
+  const saved = doc.threads.find((t) => t.key === r.key);
+  const rootPostId = r.rootPostId ?? saved?.rootPostId;
+  const fileId = r.logTail && !r.logTail.fileId ? saved?.logTail?.fileId : undefined;
+  const withFile = fileId && r.logTail ? { ...r, logTail: { ...r.logTail, fileId } } : r;
+  return rootPostId === undefined ? withFile : { ...withFile, rootPostId };
 }

@@ -47,6 +47,17 @@ describe('the per-channel cap', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it("keeps a post's files: sent at once or after waiting, and its delivery names them (a root's log tail)", async () => {
+    const { clock, notifier, rate } = setUp(1);
+    const file = { name: 'mm-a-mattermost-previous.log', content: 'the crash\n' };
+    const first = rate.post({ channel: 'a' }, say('root 1'), [file]);
+    const second = rate.post({ channel: 'a' }, say('root 2'), [{ ...file, name: 'mm-b-mattermost-previous.log' }]);
+    await clock.advance(minute);
+    expect(notifier.posts.map((p) => p.files.map((f) => f.name))).toEqual([['mm-a-mattermost-previous.log'], ['mm-b-mattermost-previous.log']]);
+    expect(await first.delivery).toMatchObject({ ok: true, fileIds: [notifier.posts[0]!.files[0]!.id] });
+    expect(await second.delivery).toMatchObject({ ok: true, fileIds: [notifier.posts[1]!.files[0]!.id] });
+  });
+
   it('a waiting update is replaced by its thread next one; a resolution waits whole, after it, once', async () => {
     const { clock, notifier, rate } = setUp(2);
     const root = rate.post({ channel: 'a' }, say('root'));

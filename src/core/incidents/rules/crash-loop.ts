@@ -6,6 +6,7 @@
  */
 import type { Finding, Rule } from '../finding.ts';
 import { byContainer, groupFinding, waitingFor } from './container-rule.ts';
+import { newestEnded } from './evidence.ts';
 
 const reasons = new Set(['CrashLoopBackOff']);
 
@@ -21,7 +22,7 @@ function lastExit(group: ReturnType<typeof waitingFor>): Finding['evidence']['fa
 export const crashLoop: Rule = (s, _now, t) =>
   [...byContainer(waitingFor(s, reasons))].map(([container, group]) => {
     const restarts = Math.max(...group.map((w) => w.container.restarts));
-    return groupFinding(s, group, {
+    const finding = groupFinding(s, group, {
       rule: 'crash-loop',
       part: container,
       severity: 'critical',
@@ -29,4 +30,6 @@ export const crashLoop: Rule = (s, _now, t) =>
       openAfterMs: restarts >= t.crashLoopRestarts ? 0 : t.crashLoopMs,
       facts: [{ label: 'restarts', value: String(restarts) }, ...lastExit(group)],
     });
+    const previousLog = newestEnded(group);
+    return previousLog ? { ...finding, evidence: { ...finding.evidence, previousLog } } : finding;
   });

@@ -1,5 +1,5 @@
 /** What several rules put in evidence: the warning events of the objects affected, and pod facts. */
-import type { EventSnapshot, InstallationSnapshot, PodSnapshot } from '../snapshot.ts';
+import type { ContainerSnapshot, EventSnapshot, InstallationSnapshot, PodSnapshot } from '../snapshot.ts';
 
 /** At most this many event lines in a root post: the newest, which say what is happening now. */
 const eventLinesShown = 5;
@@ -32,3 +32,16 @@ export function earliest(dates: readonly (Date | undefined)[]): Date | undefined
 export const names = (pods: readonly PodSnapshot[]): string[] => pods.map((p) => p.name).sort();
 
 export const distinct = (values: readonly (string | undefined)[]): string[] => [...new Set(values.filter((v): v is string => !!v))].sort();
+
+/**
+ * Where the previous log of the newest of some ended containers is: the pod whose container
+ * ended last says most about the crash happening now.
+ */
+export function newestEnded(ended: readonly { pod: PodSnapshot; container: ContainerSnapshot }[]): { pod: string; container: string } | undefined {
+  const newest = [...ended].sort(
+    (a, b) =>
+      (b.container.lastTerminated?.finishedAt?.getTime() ?? 0) - (a.container.lastTerminated?.finishedAt?.getTime() ?? 0) ||
+      a.pod.name.localeCompare(b.pod.name),
+  )[0];
+  return newest && { pod: newest.pod.name, container: newest.container.name };
+}

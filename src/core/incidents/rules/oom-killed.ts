@@ -4,7 +4,7 @@
  * happened: a container that stays up that long after its kill resolves the incident.
  */
 import { count, type Rule } from '../finding.ts';
-import { earliest, eventLines, livePods, names, podObjects } from './evidence.ts';
+import { earliest, eventLines, livePods, names, newestEnded, podObjects } from './evidence.ts';
 
 export const oomKilled: Rule = (s, now, t) => {
   const killed = livePods(s).flatMap((pod) =>
@@ -16,6 +16,7 @@ export const oomKilled: Rule = (s, now, t) => {
   const byContainer = Map.groupBy(killed, (k) => k.container.name);
   return [...byContainer].map(([container, group]) => {
     const pods = [...new Set(group.map((k) => k.pod))];
+    const previousLog = newestEnded(group);
     return {
       rule: 'oom-killed',
       part: container,
@@ -30,6 +31,7 @@ export const oomKilled: Rule = (s, now, t) => {
           { label: 'restarts', value: String(Math.max(...group.map((k) => k.container.restarts))) },
         ],
         lines: eventLines(s, podObjects(pods)),
+        ...(previousLog ? { previousLog } : {}),
       },
     };
   });
