@@ -162,7 +162,9 @@ export function createMattermostNotifier(o: MattermostNotifierOptions): Mattermo
     const post = await createOnce(o.api, body, { firstAt: entry.firstTriedAt ?? now(), retry: entry.attempts > 1, now: now() });
     made.remember(entry.key, post);
     uploads.delete(entry.key);
-    if (post.file_ids?.length) madeFiles.set(entry.key, post.file_ids);
+    // In the order of the files given (the server may list them in another), else as a post found again names them.
+    const attached = fileIds.length ? fileIds : (post.file_ids ?? []);
+    if (attached.length) madeFiles.set(entry.key, attached);
     // A button signs the id of its post, so it is added once the post is made; a failed add is
     // retried with the entry, whose create then finds the post it made.
     if (op.buttons) await o.api.patchPost(post.id, signed(post.id, { message: body.message, props: body.props ?? {} }, op.buttons));
