@@ -69,6 +69,8 @@ export const logFileName = (pod: string, container: string): string => `${pod}-$
 function whyNot(error: unknown): string {
   if (!(error instanceof MatteropsError)) return 'the read failed';
   if (/previous terminated container .* not found/.test(error.message)) return 'no previous container';
+  // The apiserver answered, but the node's kubelet did not (a kwok node serves no logs unless told to).
+  if (error.message.includes('/containerLogs/')) return 'the node did not serve it';
   switch (error.code) {
     case 'forbidden':
       return 'matterops may not read pod logs';
