@@ -24,6 +24,7 @@ interface Post {
   root_id: string;
   create_at: number;
   props?: { attachments?: { text?: string }[] };
+  file_ids?: string[];
 }
 const admin = kubeConfig();
 const name = 'mm-incidents';
@@ -84,10 +85,25 @@ describe('incident threads from the real cluster', () => {
   it('a crash loop: one root; a restarted bot posts no second one; the resolution lands in its thread', async () => {
     const since = Date.now();
     const pod = await onePod();
+    // What the crashed container wrote, served by kwok as its previous log (CRI format), a secret in it.
+    const crashed = ['starting', 'connecting to postgres://mmuser:hunter2@db:5432/mattermost', `fatal: cannot start ${since}`];
+    writeFileSync(env('KWOK_PREVIOUS_LOG'), crashed.map((line) => `${new Date().toISOString()} stderr F ${line}\n`).join(''));
     await writeTrouble(admin, pod, 'crash-loop');
     const root = await waitFor(async () => (await threads(since)).roots[0], { what: 'the crash loop root', timeoutMs: 30_000, intervalMs: 250 });
     expect(root.message).toBe(`**CRITICAL ${namespace}/${name}: container mattermost is crash-looping (1 pod)**`);
     expect(fullText(root)).toContain('**last exit:** code 1 (Error)');
+    // The previous container's log: its last lines on the root and the whole tail attached, redacted.
+    expect(fullText(root)).toContain(`Previous container's log (${pod.metadata?.name}, mattermost), last 3 lines:`);
+    expect(fullText(root)).toContain(`fatal: cannot start ${since}`);
+    expect(fullText(root)).toContain('postgres://mmuser:***@');
+    expect(fullText(root)).not.toContain('hunter2');
+    expect(root.file_ids).toHaveLength(1);
+    const info = await as('MM_ADMIN_TOKEN').call<{ name: string }>('GET', `/files/${root.file_ids?.[0]}/info`);
+    expect(info.name).toBe(`${pod.metadata?.name}-mattermost-previous.log`);
+    const file = await (
+      await fetch(`${env('MM_URL')}/api/v4/files/${root.file_ids?.[0]}`, { headers: { Authorization: `Bearer ${env('MM_ADMIN_TOKEN')}` } })
+    ).text();
+    expect(file).toBe(`starting\nconnecting to postgres://mmuser:***@db:5432/mattermost\nfatal: cannot start ${since}\n`);
 
     await bot.stop();
     bot = await startBot(sandboxEnv(), botEnv);
@@ -110,6 +126,8 @@ describe('incident threads from the real cluster', () => {
       timeoutMs: 10_000,
       intervalMs: 250,
     });
+    // The edits kept the file.
+    expect((await threads(since)).roots[0]?.file_ids).toEqual(root.file_ids);
   }, 150_000);
 
   it.each<[PodTrouble, RegExp]>([

@@ -2,7 +2,7 @@
  * kwok: fake nodes whose pods become Running and Ready, and whose Job pods complete, so the real
  * operator sees a working cluster (../shared/reference/real-peers.md, section 3).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
@@ -34,9 +34,42 @@ function stage(file: string): string {
   return stringify(doc);
 }
 
-export async function startKwok(dataDir: string, logDir: string, adminKubeconfig: string): Promise<StartedProcess> {
+/**
+ * The container logs kwok serves for every pod (a ClusterLogs in its config): files in CRI log
+ * format (`<RFC 3339 time> stderr F <line>`). Both start empty; a test writes `previous` to give
+ * a crashed container a previous log (the incident root's log tail, docs/incidents.md).
+ */
+export const kwokLogFiles = (dataDir: string): { current: string; previous: string } => ({
+  current: join(dataDir, 'kwok-logs', 'current.log'),
+  previous: join(dataDir, 'kwok-logs', 'previous.log'),
+});
+
+function clusterLogs(dataDir: string): string {
+  const files = kwokLogFiles(dataDir);
+  mkdirSync(join(dataDir, 'kwok-logs'), { recursive: true });
+  for (const file of [files.current, files.previous]) writeFileSync(file, '');
+  return stringify({
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'ClusterLogs',
+    metadata: { name: 'every-pod' },
+    spec: { logs: [{ logsFile: files.current, previousLogsFile: files.previous }] },
+  });
+}
+
+/** The TLS pair kwok serves with: the apiserver reaches it as the nodes' kubelet, over https. */
+export interface KwokTls {
+  cert: string;
+  key: string;
+}
+
+/**
+ * kwok with its server as every node's kubelet endpoint (`--node-port`, the nodes' InternalIP is
+ * 127.0.0.1), so the apiserver's pod log reads reach it and get the ClusterLogs files.
+ */
+export async function startKwok(dataDir: string, logDir: string, adminKubeconfig: string, tls: KwokTls): Promise<StartedProcess> {
   const config = join(dataDir, 'kwok.yaml');
-  writeFileSync(config, stageFiles.map(stage).join('\n---\n'));
+  writeFileSync(config, [...stageFiles.map(stage), clusterLogs(dataDir)].join('\n---\n'));
+  const port = await freePort();
   return startProcess('kwok', bin('kwok'), {
     log: join(logDir, 'kwok.log'),
     args: [
@@ -44,8 +77,11 @@ export async function startKwok(dataDir: string, logDir: string, adminKubeconfig
       `--config=${config}`,
       '--manage-all-nodes=true',
       '--node-ip=127.0.0.1',
+      `--node-port=${port}`,
       '--node-lease-duration-seconds=40',
-      `--server-address=127.0.0.1:${await freePort()}`,
+      `--server-address=127.0.0.1:${port}`,
+      `--tls-cert-file=${tls.cert}`,
+      `--tls-private-key-file=${tls.key}`,
     ],
   });
 }

@@ -12,7 +12,7 @@ import { allocateControlPlanePorts, startApiserver, startControllers, startEtcd,
 import { writeEnvFile } from './env-file.ts';
 import { createFromYaml } from './kube-apply.ts';
 import { renderKubeconfig, renderTokensCsv, type KubeIdentity } from './kubeconfig.ts';
-import { createFakeNodes, startKwok } from './kwok.ts';
+import { createFakeNodes, kwokLogFiles, startKwok } from './kwok.ts';
 import { bootstrapMattermost, type MattermostAccounts } from './mattermost-bootstrap.ts';
 import { startMattermost, waitMattermostReady } from './mattermost-server.ts';
 import { installOperatorCrds, startOperator } from './operator.ts';
@@ -138,7 +138,7 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   const adminKubeconfig = join(state.dataDir, 'admin.kubeconfig');
   writeFileSync(adminKubeconfig, renderKubeconfig(server, pki.caCert, [admin], 'sandbox'), { mode: 0o600 });
   startControllers(logs, ports, pki, adminKubeconfig).forEach(track);
-  track(await startKwok(state.dataDir, logs, adminKubeconfig));
+  track(await startKwok(state.dataDir, logs, adminKubeconfig, { cert: pki.serverCert, key: pki.serverKey }));
   const kc = new KubeConfig();
   kc.loadFromFile(adminKubeconfig);
   await installOperatorCrds(kc, server, pki.caCert, admin.token);
@@ -168,7 +168,13 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   writeState(state);
   const backup = backupEnv(store, dbAdminUrl);
   await Promise.all(['chat', 'staging'].map((ns) => prepareBackupNamespace(kc, ns, backup)));
-  const env = { ...sandboxEnv({ ports, mmPort, pgPort, ids, accounts, pgUrl: pgUrl('mattermost'), botPort }), ...backup, ...alerts.env };
+  const env = {
+    ...sandboxEnv({ ports, mmPort, pgPort, ids, accounts, pgUrl: pgUrl('mattermost'), botPort }),
+    ...backup,
+    ...alerts.env,
+    // The previous container log kwok serves for every pod: a test writes it (CRI format) before it crashes a pod.
+    KWOK_PREVIOUS_LOG: kwokLogFiles(state.dataDir).previous,
+  };
   writeEnvFile(envPath, env);
   log(`sandbox ready`);
   return env;
