@@ -172,8 +172,10 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
     ...sandboxEnv({ ports, mmPort, pgPort, ids, accounts, pgUrl: pgUrl('mattermost'), botPort }),
     ...backup,
     ...alerts.env,
-    // The previous container log kwok serves for every pod: a test writes it (CRI format) before it crashes a pod.
+    // The container logs kwok serves for every pod: a test writes them (CRI format), the previous
+    // one before it crashes a pod, the current one before it reads logs.
     KWOK_PREVIOUS_LOG: kwokLogFiles(state.dataDir).previous,
+    KWOK_CURRENT_LOG: kwokLogFiles(state.dataDir).current,
   };
   writeEnvFile(envPath, env);
   log(`sandbox ready`);
