@@ -22,6 +22,17 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN node_modules/node/bin/node node_modules/typescript/bin/tsc -p tsconfig.build.json
 
+# The companion webapp plugin's tarball, as `make plugin` builds it (webapp/plugin-tarball.ts: the
+# same sources give the same bytes), from the bundle's sources, the manifest and its icon; the
+# cards' types and constants come from src/core. The image ships it beside dist/cli.js, where
+# `matterops plugin install` looks when no --file is given (docs/mattermost.md).
+FROM deps AS plugin
+COPY tsconfig.json plugin.json ./
+COPY assets ./assets
+COPY src/core ./src/core
+COPY webapp ./webapp
+RUN node_modules/node/bin/node webapp/plugin-tarball.ts
+
 # What runs: production dependencies and Node 24 alone (node is a devDependency of the project,
 # copied over after the prune), its debug symbols stripped (121 MB to 108 MB). Optional peers go
 # too (typescript, 23 MB, is one of @mattermost/client's), and what only a compiler or a reader
@@ -65,6 +76,7 @@ ENV PATH=/usr/lib/postgresql/15/bin:$PATH \
 WORKDIR /app
 COPY --from=runtime-modules /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=plugin /app/dist/io.matterops.companion-*.tar.gz ./dist/
 COPY package.json ./
 COPY bin ./bin
 COPY assets ./assets

@@ -12,11 +12,16 @@ export const pluginUsage = `usage:
   matterops plugin install [--file F] [--url U --admin-token T]
                            upload (when the server lacks this version), enable, wait until running;
                            F defaults to the tarball make plugin builds for this version
+                           (the matterops image carries it)
   matterops plugin status [--url U --admin-token T]
                            installed version, enabled, running
   (--url and --admin-token default to MM_URL and MM_ADMIN_TOKEN: a system admin's token)`;
 
-/** The tarball `make plugin` builds for this version, beside src/ and dist/ alike. */
+/**
+ * The tarball `make plugin` builds for this version: dist/ of the checkout, whether this runs as
+ * src/plugin-command.ts or as the compiled dist/plugin-command.js; in the image, /app/dist/, where
+ * the Dockerfile puts the one it builds.
+ */
 export const defaultPluginTarball = (version: string): string => new URL(`../dist/${companionPluginId}-${version}.tar.gz`, import.meta.url).pathname;
 
 async function showStatus(url: string, adminToken: string): Promise<number> {

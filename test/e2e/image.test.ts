@@ -3,14 +3,21 @@
  * network against the sandbox, as a user would run it: `version`; `register` and `serve` with the
  * bot's own kubeconfig only, a slash `/k8s status` answered, the HEALTHCHECK healthy; and the
  * backup runner from the same image, a `backup run` of the sandbox Mattermost's database into the
- * sandbox SeaweedFS, read back from the store. Secrets reach the container as `-e NAME` only.
+ * sandbox SeaweedFS, read back from the store; the companion plugin's tarball for its version, the
+ * very bytes `make plugin` builds from these sources, installed and enabled on the sandbox
+ * Mattermost by `plugin install` without --file from the image. Secrets reach the container as
+ * `-e NAME` only.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
+import { MattermostApi } from '../../src/adapters/mattermost/mattermost-api.ts';
+import { pluginStatus } from '../../src/adapters/mattermost/plugin-install.ts';
+import { companionPluginId } from '../../src/adapters/mattermost/plugin-presence.ts';
+import { readPluginManifest } from '../../src/adapters/mattermost/plugin-tarball.ts';
 import { createS3BackupStore } from '../../src/adapters/s3/s3-backup-store.ts';
 import { createS3Client } from '../../src/adapters/s3/s3-client.ts';
 import { newBackupId, RunnerResultSchema } from '../../src/core/model/backup.ts';
@@ -20,8 +27,11 @@ import { httpOk, waitFor } from '../sandbox/wait.ts';
 import { passEnv, podman, podmanProcess, testImage } from '../support/podman.ts';
 import { env, kubeConfig } from '../support/sandbox.ts';
 import { slashReply } from '../support/slash-reply.ts';
+import { buildPluginTarball } from '../../webapp/plugin-tarball.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'matterops-image-'));
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 const container = `matterops-e2e-${randomBytes(3).toString('hex')}`;
 chmodSync(dir, 0o755);
 
@@ -56,7 +66,7 @@ afterAll(async () => {
 describe('the matterops image', () => {
   it('says its version, as the non-root user', async () => {
     const { stdout } = await podman('podman_run', ['--rm', testImage, 'version']);
-    expect(stdout.trim()).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+    expect(stdout.trim()).toBe(version);
     const { stdout: id } = await podman('podman_run', ['--rm', '--entrypoint', 'id', testImage, '-u']);
     expect(id.trim()).toBe('10001');
   });
@@ -125,5 +135,34 @@ describe('the matterops image', () => {
     const store = createS3BackupStore(s3, { bucket: runnerEnv.MATTEROPS_S3_BUCKET, prefix }, silentLogger);
     expect(await store.newestComplete(installation)).toBe(id);
     await store.remove(installation, id);
+  });
+
+  it('carries the companion plugin for its version, and plugin install from it installs and enables it on the sandbox Mattermost', async () => {
+    // The tarball in the image, copied out by the image's own user, is the one this checkout's sources build.
+    const out = mkdtempSync(join(dir, 'plugin-'));
+    chmodSync(out, 0o777);
+    const name = `${companionPluginId}-${version}.tar.gz`;
+    await podman('podman_run', ['--rm', '-v', `${out}:/out`, '--entrypoint', 'cp', testImage, `/app/dist/${name}`, '/out/']);
+    expect((await readPluginManifest(join(out, name))).version).toBe(version);
+    const built = await buildPluginTarball(join(dir, 'built'), join(dir, 'built', 'main.js'));
+    expect(sha256(join(out, name))).toBe(sha256(built.file));
+
+    const admin = new MattermostApi(env('MM_URL'), env('MM_ADMIN_TOKEN'));
+    const mmEnv = { MM_URL: env('MM_URL'), MM_ADMIN_TOKEN: env('MM_ADMIN_TOKEN') };
+    // From nothing, so the image's install has to upload it (another test may have left it installed).
+    await admin.call('DELETE', `/plugins/${companionPluginId}`).catch(() => undefined);
+    try {
+      const install = await podman('podman_run', ['--rm', ...passEnv(mmEnv), testImage, 'plugin', 'install'], mmEnv);
+      expect(install.stdout.trim()).toBe(`uploaded version ${version}, enabled it; running (version ${version})`);
+      expect(await pluginStatus(admin, companionPluginId)).toEqual({ id: companionPluginId, version, enabled: true, state: 'running' });
+      const again = await podman('podman_run', ['--rm', ...passEnv(mmEnv), testImage, 'plugin', 'install'], mmEnv);
+      expect(again.stdout.trim()).toBe(`already installed and enabled (version ${version})`);
+      const status = await podman('podman_run', ['--rm', ...passEnv(mmEnv), testImage, 'plugin', 'status'], mmEnv);
+      expect(status.stdout.trim()).toBe(`${companionPluginId} ${version}: enabled, running`);
+      for (const run of [install, again, status]) expect(`${run.stdout}${run.stderr}`).not.toContain(mmEnv.MM_ADMIN_TOKEN);
+    } finally {
+      // Installed and disabled, as test/chat/companion-plugin.test.ts leaves it: other tests' bots post plain posts.
+      await admin.call('POST', `/plugins/${companionPluginId}/disable`).catch(() => undefined);
+    }
   });
 });
