@@ -1,12 +1,13 @@
 /**
  * An incident root as a card (card.ts, issue 15): the severity, since when, the evidence and the
- * change note the root shows, as data for the plugin's incident card. The thread's replies are not
- * kept in the incident state (thread-document.ts keeps what the root shows now), so the timeline is
- * what the incident itself knows: when it began, and when it resolved.
+ * change note the root shows, as data for the plugin's incident card. Its timeline is when the
+ * incident began, then what its thread said (thread-timeline.ts, kept with the thread); a root
+ * made without a thread record (a thread kept before timelines were) knows only when it began and resolved.
  */
 import type { IncidentCard } from '../card.ts';
 import type { Block, Tone } from '../reply.ts';
 import type { Incident } from './incident.ts';
+import type { TimelineEntry } from './thread-timeline.ts';
 
 /** The change note's words, from the blocks the change note adds to the root (its buttons stay buttons). */
 const noteText = (blocks: readonly Block[]): string =>
@@ -14,13 +15,23 @@ const noteText = (blocks: readonly Block[]): string =>
     .flatMap((b) => (b.kind === 'text' || b.kind === 'heading' ? [b.text] : b.kind === 'fields' ? b.fields.map((f) => `${f.label}: ${f.value}`) : []))
     .join('\n');
 
-function timeline(i: Incident): IncidentCard['timeline'] {
+function timeline(i: Incident, thread: readonly TimelineEntry[] | undefined): IncidentCard['timeline'] {
+  if (thread) return thread.map((e) => ({ at: e.at.toISOString(), text: e.text }));
   const opened = { at: i.since.toISOString(), text: `began: ${i.title} (${i.severity})` };
   if (i.state !== 'resolved' || !i.resolvedAt) return [opened];
   return [opened, { at: i.resolvedAt.toISOString(), text: `resolved: ${i.title} no longer seen` }];
 }
 
-export function incidentCard(i: Incident, parts: { tone: Tone; headline: string; evidence: IncidentCard['evidence']; note: readonly Block[] }): IncidentCard {
+export interface IncidentCardParts {
+  tone: Tone;
+  headline: string;
+  evidence: IncidentCard['evidence'];
+  note: readonly Block[];
+  /** When it began and what the thread said, oldest first (thread-timeline.ts); absent without a thread record. */
+  timeline?: readonly TimelineEntry[];
+}
+
+export function incidentCard(i: Incident, parts: IncidentCardParts): IncidentCard {
   const change = noteText(parts.note);
   return {
     kind: 'incident',
@@ -31,7 +42,7 @@ export function incidentCard(i: Incident, parts: { tone: Tone; headline: string;
     since: i.since.toISOString(),
     ...(i.state === 'resolved' && i.resolvedAt ? { resolvedAt: i.resolvedAt.toISOString() } : {}),
     evidence: parts.evidence,
-    timeline: timeline(i),
+    timeline: timeline(i, parts.timeline),
     ...(change ? { change } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { code, fields, heading, reply, text, type Block, type Field, type Reply,
 import type { Incident } from './incident.ts';
 import { alertBlocks } from './alertmanager/alert-replies.ts';
 import { incidentCard } from './incident-card.ts';
+import type { TimelineEntry } from './thread-timeline.ts';
 
 /** How many affected objects a root names before "and N more". */
 const affectedShown = 10;
@@ -37,9 +38,10 @@ const affectedText = (i: Incident): string =>
 /** The heading every post of the thread starts with. */
 export const incidentHeadline = (i: Incident): string => `${i.state === 'resolved' ? 'RESOLVED' : i.severity.toUpperCase()} ${where(i)}: ${i.title}`;
 
-/** Extra lines a caller adds to the root (the change-aware note). */
+/** What a caller adds to the root: extra lines (the log tail, the change-aware note), and for its card what the thread said. */
 export interface RootExtras {
   blocks?: Block[];
+  timeline?: readonly TimelineEntry[];
 }
 
 export function rootReply(i: Incident, extras: RootExtras = {}): Reply {
@@ -69,7 +71,13 @@ export function rootReply(i: Incident, extras: RootExtras = {}): Reply {
       ...alerts,
       ...(extras.blocks ?? []),
     ),
-    card: incidentCard(i, { tone, headline: incidentHeadline(i), evidence, note: extras.blocks ?? [] }),
+    card: incidentCard(i, {
+      tone,
+      headline: incidentHeadline(i),
+      evidence,
+      note: extras.blocks ?? [],
+      ...(extras.timeline ? { timeline: extras.timeline } : {}),
+    }),
   };
 }
 

@@ -12,6 +12,7 @@ import type { StateDocument } from '../ports/state-store.ts';
 import { IncidentSchema } from './incident.ts';
 import { ListRecordSchema } from './incident-list.ts';
 import { LogTailSchema } from './log-tail.ts';
+import { TimelineEntrySchema } from './thread-timeline.ts';
 
 export const ThreadRecordSchema = z.object({
   key: z.string(),
@@ -27,6 +28,8 @@ export const ThreadRecordSchema = z.object({
   listedIn: z.string().optional(),
   /** The previous container's log tail its root shows (log-tail.ts), and the id of the file the root carries. */
   logTail: LogTailSchema.optional(),
+  /** What the thread has said since the root, oldest first, the newest `timelineKept` (the root's card shows it). */
+  timeline: z.array(TimelineEntrySchema).optional(),
 });
 export type ThreadRecord = z.infer<typeof ThreadRecordSchema>;
 

@@ -22,6 +22,7 @@ import { mutesDocument, openThreadsOf } from './mutes.ts';
 import type { QuietKeeper } from './quiet-keeper.ts';
 import { RootIds } from './root-ids.ts';
 import { threadsDocument, type ThreadRecord } from './thread-document.ts';
+import { began, withReply, type TimelineEntry } from './thread-timeline.ts';
 import { ThreadsBatch } from './threads-batch.ts';
 import { unmuteSummary } from './unmute-summary.ts';
 
@@ -168,13 +169,15 @@ export class ThreadKeeper {
     const { incident } = change;
     const { known, root, batch } = on;
     const replyFor = { opened: reopenedReply, reopened: reopenedReply, updated: updateReply, resolved: resolvedReply }[change.kind];
+    const posted = replyFor(incident);
+    const timeline = withReply(known.timeline, batch.now, posted);
     // A relapse shows the new tail on the root and its reply carries the new file (the root keeps its first one).
     const relapse = change.kind === 'reopened' || change.kind === 'opened' ? await this.tailFor(incident, tails) : undefined;
     const logTail = relapse ? { ...relapse.tail, ...(known.logTail?.fileId ? { fileId: known.logTail.fileId } : {}) } : known.logTail;
-    const shown = await this.root(incident, logTail);
-    batch.keep({ ...known, incident, notified: notifiedState(incident), ...(logTail ? { logTail } : {}) });
+    const shown = await this.root(incident, logTail, timeline);
+    batch.keep({ ...known, incident, notified: notifiedState(incident), timeline, ...(logTail ? { logTail } : {}) });
     batch.afterSave(() => {
-      this.d.notifier.post(replyAddress(known.channel, root, change.kind), replyFor(incident), relapse?.file && [relapse.file]);
+      this.d.notifier.post(replyAddress(known.channel, root, change.kind), posted, relapse?.file && [relapse.file]);
       // Not awaited: with Mattermost down the outbox holds it, and the next changes queue behind it.
       void this.d.notifier.edit(root, shown).then((outcome) => {
         if (!outcome.ok) this.d.logger.warn({ incident: incident.key, reason: outcome.reason }, 'an incident root could not be edited');
@@ -187,8 +190,17 @@ export class ThreadKeeper {
     const to = channel ?? (await this.d.route(incident));
     if (!to) return;
     const read = await tail;
-    const shown = await this.root(incident, read?.tail);
-    batch.keep({ key: incident.key, channel: to, incident, notified: notifiedState(incident), openedAt: batch.now, ...(read ? { logTail: read.tail } : {}) });
+    const timeline = began(incident);
+    const shown = await this.root(incident, read?.tail, timeline);
+    batch.keep({
+      key: incident.key,
+      channel: to,
+      incident,
+      notified: notifiedState(incident),
+      openedAt: batch.now,
+      timeline,
+      ...(read ? { logTail: read.tail } : {}),
+    });
     batch.afterSave(() => {
       const ref = this.d.notifier.post({ channel: to }, shown, read?.file && [read.file]);
       this.roots.set(incident.key, ref);
@@ -229,7 +241,7 @@ export class ThreadKeeper {
     if (!channel) return;
     // A root posted before the mute still shows the current state: an edit notifies nobody.
     const root = known && this.rootOf(known);
-    const shown = root && (await this.root(incident, known.logTail));
+    const shown = root && (await this.root(incident, known.logTail, known.timeline));
     batch.keep({ ...(known ?? { key: incident.key }), channel, incident, notified: notifiedState(incident) });
     if (root && shown) batch.afterSave(() => void this.d.notifier.edit(root, shown));
   }
@@ -238,8 +250,8 @@ export class ThreadKeeper {
     return this.roots.get(t.key) ?? (t.rootPostId ? existingPost(t.channel, t.rootPostId) : undefined);
   }
 
-  /** The root as it stands: the incident, the log tail it shows, the change note. */
-  private async root(incident: Incident, logTail: LogTail | undefined): Promise<Reply> {
+  /** The root as it stands: the incident, the log tail it shows, the change note, what its thread said. */
+  private async root(incident: Incident, logTail: LogTail | undefined, timeline?: readonly TimelineEntry[]): Promise<Reply> {
     // A note that fails costs the root its note, never the root.
     const blocks = this.d.note
       ? await this.d.note(incident).catch((e: unknown) => {
@@ -247,7 +259,7 @@ export class ThreadKeeper {
           return [];
         })
       : [];
-    return rootReply(incident, { blocks: [...logTailBlocks(logTail), ...blocks] });
+    return rootReply(incident, { blocks: [...logTailBlocks(logTail), ...blocks], ...(timeline ? { timeline } : {}) });
   }
 }
 

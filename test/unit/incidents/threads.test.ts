@@ -81,6 +81,15 @@ describe('incident threads', () => {
     expect(notifier.posts.map((p) => p.root)).toEqual(['', root.id, root.id]);
     expect(textOf(notifier.posts[2]!.reply)).toBe('resolved after 20 s: container mattermost is crash-looping (2 pods) no longer seen');
     await expect(json(renderPost(root.reply))).toMatchFileSnapshot('__golden__/root-resolved.json');
+    // The root's card (issue 15) shows what the thread said, each reply at the time it was posted.
+    expect(root.reply.card).toMatchObject({
+      kind: 'incident',
+      timeline: [
+        { at: t0.toISOString(), text: 'began: container mattermost is crash-looping (1 pod) (critical)' },
+        { at: new Date(t0.getTime() + 10_000).toISOString(), text: 'now: container mattermost is crash-looping (2 pods) (critical)' },
+        { at: new Date(t0.getTime() + 50_000).toISOString(), text: 'resolved after 20 s: container mattermost is crash-looping (2 pods) no longer seen' },
+      ],
+    });
     await tracker.stop();
   });
 
