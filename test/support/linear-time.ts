@@ -42,6 +42,13 @@ export function growthOver4x(build: (size: number) => string, work: (input: stri
   return lowest;
 }
 
+/**
+ * The timeout of a test that measures growth: the ratio is what it judges, not how long measuring
+ * takes, and a quadratic case measures all five times by design, so on a CI machine loaded by
+ * other suites it can take well over vitest's default 5 s (seen: 6.3 s) while its verdict holds.
+ */
+export const growthTimeoutMs = 60_000;
+
 /** A string of about `size` characters: `unit` repeated. */
 export const repeated =
   (unit: string) =>

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { describeChange, envShown } from '../../../../src/core/change/diff.ts';
 import type { EnvVar, Installation } from '../../../../src/core/model/installation.ts';
 import { echoCommand, looksLikeCredential, maskCommand, redactSecrets } from '../../../../src/core/text/redact.ts';
-import { growthOver4x, repeated } from '../../../support/linear-time.ts';
+import { growthOver4x, growthTimeoutMs, repeated } from '../../../support/linear-time.ts';
 
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
 const credentials = {
@@ -118,15 +118,27 @@ describe('masking takes time linear in the text (time for 32 KB / time for 8 KB:
     '"": ',
     'aaaaaaaaaaaaaaa-',
   ];
-  it.each(hostile)('redactSecrets on %j repeated', (unit) => {
-    expect(growthOver4x(repeated(unit), redactSecrets)).toBeLessThan(10);
-  });
-  it.each(hostile)('looksLikeCredential on %j repeated', (unit) => {
-    expect(growthOver4x(repeated(unit), looksLikeCredential)).toBeLessThan(10);
-  });
-  it.each(['a="', "a='b ", 'a\\ ', 'K=v ', '"\\"'])('maskCommand on %j repeated', (unit) => {
-    expect(growthOver4x(repeated(unit), maskCommand)).toBeLessThan(10);
-  });
+  it.each(hostile)(
+    'redactSecrets on %j repeated',
+    (unit) => {
+      expect(growthOver4x(repeated(unit), redactSecrets)).toBeLessThan(10);
+    },
+    growthTimeoutMs,
+  );
+  it.each(hostile)(
+    'looksLikeCredential on %j repeated',
+    (unit) => {
+      expect(growthOver4x(repeated(unit), looksLikeCredential)).toBeLessThan(10);
+    },
+    growthTimeoutMs,
+  );
+  it.each(['a="', "a='b ", 'a\\ ', 'K=v ', '"\\"'])(
+    'maskCommand on %j repeated',
+    (unit) => {
+      expect(growthOver4x(repeated(unit), maskCommand)).toBeLessThan(10);
+    },
+    growthTimeoutMs,
+  );
 });
 
 describe('command lines', () => {
