@@ -6,9 +6,6 @@
  * a plan asks for her Confirm in the root's thread (a click never applies by itself, though a
  * typed scale by one would), and once confirmed the installation is scaled back.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MattermostRest } from '../sandbox/mattermost-rest.ts';
@@ -17,6 +14,7 @@ import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { writeTrouble } from '../support/pod-troubles.ts';
 import { waitForReadyPods } from '../support/pods.ts';
+import { policyWithOperator } from '../support/operator-policy.ts';
 import { env, kubeConfig, sandboxEnv, testNamespace } from '../support/sandbox.ts';
 import { openUserSocket, type UserSocket } from '../support/user-socket.ts';
 
@@ -53,11 +51,7 @@ beforeAll(async () => {
   await waitStable(admin, namespace, name);
   await waitForReadyPods(admin, namespace, name, 1);
   // The sandbox policy (bob only reads), and alice as operator in this file's namespace too.
-  const policy = join(mkdtempSync(join(tmpdir(), 'matterops-change-note-')), 'policy.yaml');
-  writeFileSync(
-    policy,
-    `${readFileSync(env('MATTEROPS_POLICY'), 'utf8').trimEnd()}\n  - role: operator\n    subjects: [{ user: alice }]\n    scope: { namespaces: [${namespace}] }\n`,
-  );
+  const policy = policyWithOperator(namespace);
   bot = await startBot(sandboxEnv(), {
     MATTEROPS_POLICY: policy,
     MATTEROPS_STATE_NAMESPACE: namespace,

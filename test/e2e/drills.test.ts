@@ -7,9 +7,6 @@
  * the catalog then shows that backup verified and no scratch database is left.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +16,7 @@ import { MattermostRest } from '../sandbox/mattermost-rest.ts';
 import { repoRoot } from '../sandbox/paths.ts';
 import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
+import { policyWithOperator } from '../support/operator-policy.ts';
 import { env, kubeConfig, sandboxEnv, testNamespace } from '../support/sandbox.ts';
 
 interface Post {
@@ -65,12 +63,6 @@ function sql(query: string): string {
 }
 
 /** The sandbox policy, and alice an operator (backup, schedule) in this file's namespace too. */
-function policyFile(): string {
-  const sandboxPolicy = readFileSync(env('MATTEROPS_POLICY'), 'utf8');
-  const file = join(mkdtempSync(join(tmpdir(), 'matterops-drills-')), 'policy.yaml');
-  writeFileSync(file, `${sandboxPolicy.trimEnd()}\n  - role: operator\n    subjects: [{ user: alice }]\n    scope: { namespaces: [${namespace}] }\n`);
-  return file;
-}
 
 beforeAll(async () => {
   namespace = await testNamespace('drills');
@@ -86,7 +78,7 @@ beforeAll(async () => {
     MATTEROPS_SCHEDULE_POLL_SECONDS: '2',
     MATTEROPS_LEADER_SECONDS: '6',
     MATTEROPS_FOLLOW_TIMEOUT: '120s',
-    MATTEROPS_POLICY: policyFile(),
+    MATTEROPS_POLICY: policyWithOperator(namespace),
     // This file's own corner of the bucket: the drill restores this file's backup.
     MATTEROPS_BACKUP_S3_PREFIX: `tests/${namespace}/`,
   };

@@ -4,9 +4,7 @@
  * read back from the real Mattermost `incidents` channel. Exactly one root per incident, the
  * resolution in its thread when the pod recovers, none repeated by a restarted bot.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MattermostRest } from '../sandbox/mattermost-rest.ts';
@@ -15,6 +13,7 @@ import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { writeTrouble, type PodTrouble } from '../support/pod-troubles.ts';
 import { waitForReadyPods } from '../support/pods.ts';
+import { policyWithOperator } from '../support/operator-policy.ts';
 import { env, kubeConfig, sandboxEnv, testNamespace } from '../support/sandbox.ts';
 
 interface Post {
@@ -60,11 +59,7 @@ beforeAll(async () => {
   await waitStable(admin, namespace, name);
   await onePod();
   // The sandbox policy, and alice as operator in this file's namespace too (mute from chat).
-  const policy = join(mkdtempSync(join(tmpdir(), 'matterops-incidents-')), 'policy.yaml');
-  writeFileSync(
-    policy,
-    `${readFileSync(env('MATTEROPS_POLICY'), 'utf8').trimEnd()}\n  - role: operator\n    subjects: [{ user: alice }]\n    scope: { namespaces: [${namespace}] }\n`,
-  );
+  const policy = policyWithOperator(namespace);
   botEnv = {
     MATTEROPS_POLICY: policy,
     MATTEROPS_STATE_NAMESPACE: namespace,

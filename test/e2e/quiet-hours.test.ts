@@ -4,9 +4,6 @@
  * quiet hours there from chat covering now; one pod stops being ready (a warning, written as the
  * kubelet would): no root is posted; `notify quiet off` answers with the summary of what was held.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MattermostRest } from '../sandbox/mattermost-rest.ts';
@@ -15,6 +12,7 @@ import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { writeTrouble } from '../support/pod-troubles.ts';
 import { waitForReadyPods } from '../support/pods.ts';
+import { policyWithOperator } from '../support/operator-policy.ts';
 import { env, kubeConfig, sandboxEnv, testNamespace } from '../support/sandbox.ts';
 
 interface Post {
@@ -59,11 +57,7 @@ beforeAll(async () => {
   await waitStable(admin, namespace, name);
   await waitForReadyPods(admin, namespace, name, 2);
   // The sandbox policy, and alice as operator in this file's namespace (notify from chat).
-  const policy = join(mkdtempSync(join(tmpdir(), 'matterops-quiet-')), 'policy.yaml');
-  writeFileSync(
-    policy,
-    `${readFileSync(env('MATTEROPS_POLICY'), 'utf8').trimEnd()}\n  - role: operator\n    subjects: [{ user: alice }]\n    scope: { namespaces: [${namespace}] }\n`,
-  );
+  const policy = policyWithOperator(namespace);
   // No default channel: the channel gets this file's installation only, by alice's route.
   bot = await startBot(sandboxEnv(), {
     MATTEROPS_POLICY: policy,
