@@ -45,7 +45,7 @@ test-cluster: install peers ## cluster tests against the real apiserver and oper
 test-chat: install plugin peers ## chat tests against the real Mattermost server (the plugin tarball too: one installs it)
 	vitest run --project chat
 
-test-e2e: install peers image ## the bot as a process and as the image against Mattermost and the cluster
+test-e2e: install plugin peers image ## the bot as a process and as the image against Mattermost and the cluster (the chart's plugin hook installs the tarball)
 	vitest run --project e2e
 
 peers: ## build the real test peers into $(PEERS_DIR) (idempotent)

@@ -1,6 +1,7 @@
 /**
  * deploy/helm/matterops with the real helm (v4.3.1, test/peers/build.sh) against the sandbox's real
- * apiserver (kwok runs the pods): lint, the schema refusing bad values at template time, install
+ * apiserver (kwok runs the pods): lint, the schema refusing bad values at template time, the
+ * plugin install hook Job rendered only when asked (test/e2e/helm-plugin.test.ts runs it), install
  * --wait, the ServiceAccount able to do exactly what the bot needs and nothing more (the same
  * SubjectAccessReviews test/cluster/rbac.test.ts asks of deploy/rbac.yaml, incl. the refusals),
  * the backup runner's identity, impersonation only when opted in, upgrade with changed values (a
@@ -23,6 +24,7 @@ import {
   RbacAuthorizationV1Api,
   loadAllYaml,
   type V1Container,
+  type V1Job,
   type V1ResourceAttributes,
   type V1Role,
 } from '@kubernetes/client-node';
@@ -199,6 +201,21 @@ describe('the chart, before any cluster', () => {
     ['a metrics port that is no port', { ...values, http: { metricsPort: 80 } }, /http\/metricsPort.*minimum/s],
     ['the metrics port on the webhook port', { ...values, http: { port: 8080, metricsPort: 8080 } }, /http.metricsPort must differ from http.port/],
     ['an Alertmanager token put in values', { ...values, alertmanager: { token: 'alertmanager-token-0123' } }, /additional properties 'token' not allowed/],
+    [
+      'an admin token put in values for the plugin install',
+      { ...values, plugin: { install: true, adminToken: 'xoxp' } },
+      /additional properties 'adminToken' not allowed/,
+    ],
+    [
+      'an admin token put in values as the Secret',
+      { ...values, plugin: { install: true, adminTokenSecret: { value: 'xoxp' } } },
+      /additional properties 'value' not allowed/,
+    ],
+    [
+      'a plugin token Secret that is no Secret name',
+      { ...values, plugin: { install: true, adminTokenSecret: { name: 'Admin Token' } } },
+      /plugin\/adminTokenSecret\/name/,
+    ],
   ])('refuses %s at template time, naming the value', async (_what, bad, message) => {
     expect(await failure(helm(['template', release, chart], bad))).toMatch(message);
   });
@@ -250,6 +267,40 @@ describe('the chart, before any cluster', () => {
     expect(kindOf(own, 'Service').spec?.ports).toContainEqual({ name: 'metrics', port: 9090, targetPort: 'metrics', protocol: 'TCP' });
     // No ServiceMonitor unless asked.
     expect((await objectsOf(values)).some((o) => o.kind === 'ServiceMonitor')).toBe(false);
+  });
+
+  it('runs plugin install as a post-install/post-upgrade hook Job only with plugin.install, its admin token by secretKeyRef', async () => {
+    const jobsOf = async (given: unknown) =>
+      (loadAllYaml((await helm(['template', release, chart, '-n', ns.release], given)).stdout) as Rendered[]).filter((o) => o.kind === 'Job') as V1Job[];
+    expect(await jobsOf(values)).toEqual([]);
+    await helm(['lint', chart, '--strict'], { ...values, plugin: { install: true } });
+
+    const [job, ...more] = await jobsOf({ ...values, plugin: { install: true } });
+    expect(more).toEqual([]);
+    expect(job?.metadata?.annotations).toMatchObject({
+      'helm.sh/hook': 'post-install,post-upgrade',
+      'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+    });
+    const pod = job!.spec!.template.spec!;
+    const container = pod.containers[0]!;
+    expect(container.image).toBe(containerOf(loadAllYaml((await helm(['template', release, chart, '-n', ns.release])).stdout) as Rendered[]).image);
+    expect([container.command, container.args]).toEqual([undefined, ['plugin', 'install']]);
+    expect(container.env).toEqual([
+      { name: 'MM_URL', value: values.mattermost.url },
+      { name: 'MM_ADMIN_TOKEN', valueFrom: { secretKeyRef: { name: values.existingSecret, key: 'MM_ADMIN_TOKEN' } } },
+    ]);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    // Its pod is not one of the Deployment's: the Service and the PodDisruptionBudget do not count it.
+    const selector = { 'app.kubernetes.io/name': 'matterops', 'app.kubernetes.io/instance': release };
+    const podLabels = job!.spec!.template.metadata!.labels!;
+    expect(Object.entries(selector).every(([k, v]) => podLabels[k] === v)).toBe(false);
+
+    const [own] = await jobsOf({ ...values, plugin: { install: true, adminTokenSecret: { name: 'mattermost-admin', key: 'token' } } });
+    expect(own!.spec!.template.spec!.containers[0]!.env).toContainEqual({
+      name: 'MM_ADMIN_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'mattermost-admin', key: 'token' } },
+    });
   });
 
   it('takes the Alertmanager token from the Secret by secretKeyRef, and serves no /hooks/alertmanager without its key', async () => {
