@@ -42,7 +42,10 @@ export function startPostgres(root: string, port: number): Postgres {
       '-w',
       'start',
       '-o',
-      `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`,
+      // max_connections above Mattermost's MaxOpenConns (300 by default) and the rest (runners, tests):
+      // at PostgreSQL's default 100, the load test's 100 commands at once on a loaded machine made
+      // Mattermost answer 500 ("error finding the team") when it could open no more connections.
+      `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`,
     ],
     asOwner,
   );
