@@ -17,8 +17,8 @@ beforeAll(async () => {
 });
 
 /** Writes one key of a document's ConfigMap as the admin, as a hand edit would. */
-async function plant(document: string, text: string): Promise<void> {
-  const { configMap, key } = configMapPlace(document);
+async function plant(document: string, text: string, part?: string): Promise<void> {
+  const { configMap, key } = configMapPlace(document, part);
   const current = await admin.readNamespacedConfigMap({ namespace, name: configMap }).catch(() => undefined);
   const body: V1ConfigMap = { ...current, metadata: { ...current?.metadata, name: configMap }, data: { ...current?.data, [key]: text } };
   if (current) await admin.replaceNamespacedConfigMap({ namespace, name: configMap, body });
@@ -50,6 +50,26 @@ describe('where the ConfigMap store keeps a document', () => {
     expect(map.data).toEqual({ README: 'do not touch', 'doc.json': '{"text":"hi"}' });
     expect(map.metadata?.labels).toEqual({ team: 'ops', 'matterops.io/state': 'true' });
     expect(map.metadata?.annotations).toEqual({ note: 'by hand' });
+  });
+
+  it('keeps a document with parts as the keys <item>.<part>.json, and drops the keys of parts it no longer has', async () => {
+    const parted = {
+      name: 'parted/list',
+      schema: z.object({ items: z.array(z.string()) }),
+      initial: () => ({ items: [] as string[] }),
+      parts: {
+        split: (v: { items: string[] }) => new Map<string, unknown>([['head', v.items], ...v.items.map((i) => [`i-${i}`, { i }] as const)]),
+        schema: (part: string) => (part === 'head' ? z.array(z.string()) : part.startsWith('i-') ? z.object({ i: z.string() }) : undefined),
+        join: (parts: ReadonlyMap<string, unknown>) => ({ items: (parts.get('head') as string[]).map((i) => (parts.get(`i-${i}`) as { i: string }).i) }),
+      },
+    };
+    const store = createConfigMapStateStore(bot, namespace);
+    await store.update(parted, () => ({ items: ['a', 'b'] }));
+    let map = await admin.readNamespacedConfigMap({ namespace, name: 'matterops-parted' });
+    expect(map.data).toEqual({ 'list.head.json': '["a","b"]', 'list.i-a.json': '{"i":"a"}', 'list.i-b.json': '{"i":"b"}' });
+    await store.update(parted, () => ({ items: ['b'] }));
+    map = await admin.readNamespacedConfigMap({ namespace, name: 'matterops-parted' });
+    expect(map.data).toEqual({ 'list.head.json': '["b"]', 'list.i-b.json': '{"i":"b"}' });
   });
 
   it('refuses a group whose ConfigMap would look like a waiting plan (matterops-pending-<code>)', async () => {

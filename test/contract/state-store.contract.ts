@@ -11,8 +11,8 @@ import { maxStateGroupBytes, UnreadableDocument, type StateDocument, type StateS
 export interface StateStoreUnderTest {
   /** Two stores over the same storage, as two replicas have. */
   stores: readonly [StateStore, StateStore];
-  /** Stores `text` under a document's name as it is, past the store (a hand edit). */
-  plant: (document: string, text: string) => Promise<void>;
+  /** Stores `text` under a document's name (or as one of its parts) as it is, past the store (a hand edit). */
+  plant: (document: string, text: string, part?: string) => Promise<void>;
 }
 
 const TallySchema = z.object({ count: z.number().int(), seen: z.array(z.string()) });
@@ -29,6 +29,41 @@ const tally = (item = 'tally', group = `g${randomBytes(4).toString('hex')}`): St
 const see =
   (who: string) =>
   (t: Tally): Tally => ({ count: t.count + 1, seen: [...t.seen, who] });
+
+/** A document with parts: a head naming its entries in order, and one part per entry (`e-<id>`). */
+const EntrySchema = z.object({ id: z.string(), n: z.number().int() });
+type Entry = z.infer<typeof EntrySchema>;
+interface Roster {
+  entries: readonly Entry[];
+}
+const RosterHeadSchema = z.object({ ids: z.array(z.string()) });
+function roster(item = 'roster', group = `g${randomBytes(4).toString('hex')}`, entrySchema: z.ZodType<Entry> = EntrySchema): StateDocument<Roster> {
+  return {
+    name: `${group}/${item}`,
+    schema: z.object({ entries: z.array(EntrySchema) }),
+    initial: () => ({ entries: [] }),
+    parts: {
+      split: (r) => new Map<string, unknown>([['head', { ids: r.entries.map((e) => e.id) }], ...r.entries.map((e) => [`e-${e.id}`, e] as const)]),
+      schema: (part) => (part === 'head' ? RosterHeadSchema : part.startsWith('e-') ? entrySchema : undefined),
+      join(parts) {
+        const head = parts.get('head') as z.infer<typeof RosterHeadSchema> | undefined;
+        if (!head) throw new Error('no head');
+        return {
+          entries: head.ids.map((id) => {
+            const e = parts.get(`e-${id}`) as Entry | undefined;
+            if (!e) throw new Error(`the part e-${id} is missing`);
+            return e;
+          }),
+        };
+      },
+    },
+  };
+}
+const bump =
+  (id: string) =>
+  (r: Roster): Roster => ({
+    entries: r.entries.some((e) => e.id === id) ? r.entries.map((e) => (e.id === id ? { id, n: e.n + 1 } : e)) : [...r.entries, { id, n: 1 }],
+  });
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -198,6 +233,114 @@ export function stateStoreContract(label: string, make: () => StateStoreUnderTes
       expect(decodes).toBe(4);
       expect((await store.read(doc)).value).toEqual({ count: 3, seen: ['a', 'b', 'c'] });
       expect(decodes).toBe(5);
+    });
+
+    it('keeps a document with parts: reads back what an update wrote, from another store too, and loses no concurrent update', async () => {
+      const {
+        stores: [a, b],
+      } = make();
+      const doc = roster();
+      expect(await a.read(doc)).toEqual({ value: { entries: [] }, version: undefined });
+      await a.update(doc, bump('x'));
+      await Promise.all(['y', 'x', 'z', 'y'].map((id, i) => (i % 2 ? a : b).update(doc, bump(id))));
+      const expected = { entries: [{ id: 'x', n: 2 }, expect.anything(), expect.anything()] };
+      const read = await b.read(doc);
+      expect(read.value).toEqual(expected);
+      expect(read.version).toEqual(expect.any(String));
+      expect([...read.value.entries].sort((p, q) => p.id.localeCompare(q.id))).toEqual([
+        { id: 'x', n: 2 },
+        { id: 'y', n: 2 },
+        { id: 'z', n: 1 },
+      ]);
+      expect((await a.read(doc)).value).toEqual(read.value);
+      // A part the value no longer has is gone: what is read is the value written, nothing more.
+      await b.update(doc, (r) => ({ entries: r.entries.filter((e) => e.id !== 'y') }));
+      expect((await a.read(doc)).value.entries.map((e) => e.id).sort()).toEqual(['x', 'z']);
+      const before = await a.read(doc);
+      expect(await a.update(doc, (r) => ({ entries: [...r.entries] }))).toEqual(before.value);
+      expect((await a.read(doc)).version).toBe(before.version); // the same parts: nothing written
+    });
+
+    it('decodes and checks only the parts of a document that changed', async () => {
+      const {
+        stores: [store, other],
+      } = make();
+      let decodes = 0;
+      const doc = roster(
+        'roster',
+        undefined,
+        EntrySchema.transform((e) => (decodes++, e)),
+      );
+      await store.update(doc, (r) => ({ entries: [...r.entries, { id: 'a', n: 1 }, { id: 'b', n: 1 }, { id: 'c', n: 1 }] }));
+      expect(decodes).toBe(3); // each written part read back once, to check it
+      await store.update(doc, bump('b'));
+      expect(decodes).toBe(4); // b only: a and c are the values it handed out
+      expect((await store.read(doc)).value.entries.map((e) => e.n)).toEqual([1, 2, 1]);
+      expect(decodes).toBe(4);
+      await other.update(doc, bump('c')); // another store decodes what it reads (3), then checks what it wrote (c)
+      expect(decodes).toBe(8);
+      expect((await store.read(doc)).value.entries.map((e) => e.n)).toEqual([1, 2, 2]);
+      expect(decodes).toBe(9); // c only, the part another store changed
+    });
+
+    it('reports a part that is not JSON or not of its shape naming the part, not the value, and a part its head names that is missing', async () => {
+      const {
+        stores: [store],
+        plant,
+      } = make();
+      const doc = roster();
+      await store.update(doc, (r) => ({ entries: [...r.entries, { id: 'a', n: 1 }, { id: 'b', n: 1 }] }));
+      await plant(doc.name, '{"id": "a", "n": "hunter2"}', 'e-a');
+      const error = await rejection(store.read(doc));
+      expect(error).toBeInstanceOf(UnreadableDocument);
+      expect((error as UnreadableDocument).document).toBe(doc.name);
+      expect((error as UnreadableDocument).reason).toContain('e-a');
+      expect((error as UnreadableDocument).reason).toContain('n');
+      expect((error as Error).message).not.toContain('hunter2');
+      expect(await rejection(store.update(doc, bump('b')))).toBeInstanceOf(UnreadableDocument);
+      await plant(doc.name, '{"id": "a", "n": 5}', 'e-a');
+      expect((await store.read(doc)).value.entries).toEqual([
+        { id: 'a', n: 5 },
+        { id: 'b', n: 1 },
+      ]);
+      await plant(doc.name, JSON.stringify({ ids: ['a', 'b', 'gone'] }), 'head');
+      const missing = await rejection(store.read(doc));
+      expect(missing).toBeInstanceOf(UnreadableDocument);
+      expect((missing as UnreadableDocument).reason).toContain('e-gone is missing');
+      expect(await store.update(doc, () => ({ entries: [{ id: 'new', n: 1 }] }), { overwriteUnreadable: true })).toEqual({ entries: [{ id: 'new', n: 1 }] });
+      expect((await store.read(doc)).value).toEqual({ entries: [{ id: 'new', n: 1 }] });
+    });
+
+    it('refuses a value with a part that fails its schema, naming the part, and keeps what was stored', async () => {
+      const {
+        stores: [store],
+      } = make();
+      const doc = roster();
+      await store.update(doc, bump('a'));
+      const error = await rejection(store.update(doc, (r) => ({ entries: [...r.entries, { id: 'b', n: 1.5 }] })));
+      expect(error).toMatchObject({ code: 'invalid' });
+      expect((error as Error).message).toContain('e-b');
+      expect((await store.read(doc)).value).toEqual({ entries: [{ id: 'a', n: 1 }] });
+    });
+
+    it('reads a whole text kept before a document had parts, and replaces it by its parts at the next update', async () => {
+      const {
+        stores: [store, other],
+        plant,
+      } = make();
+      const doc = roster();
+      await plant(doc.name, JSON.stringify({ entries: [{ id: 'a', n: 1 }] }));
+      expect((await store.read(doc)).value).toEqual({ entries: [{ id: 'a', n: 1 }] });
+      await store.update(doc, bump('b'));
+      expect((await other.read(doc)).value).toEqual({
+        entries: [
+          { id: 'a', n: 1 },
+          { id: 'b', n: 1 },
+        ],
+      });
+      // The whole text is gone: the same name without parts reads nothing stored.
+      const whole: StateDocument<Roster> = { name: doc.name, schema: doc.schema, initial: doc.initial };
+      expect(await other.read(whole)).toEqual({ value: { entries: [] }, version: undefined });
     });
 
     it('refuses a name that is not <group>/<item>', async () => {

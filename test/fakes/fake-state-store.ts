@@ -4,8 +4,8 @@
  * an update yields between its read and its write, so concurrent updates really conflict.
  */
 import { MatteropsError } from '../../src/core/errors.ts';
-import { DecodedDocuments } from '../../src/core/ports/decoded-documents.ts';
-import { checkGroupSize, decodeDocument, encodeDocument } from '../../src/core/ports/state-codec.ts';
+import { DecodedDocuments, documentKeys, type Where } from '../../src/core/ports/decoded-documents.ts';
+import { checkGroupSize } from '../../src/core/ports/state-codec.ts';
 import { documentPlace, stateUpdateAttempts, UnreadableDocument, type StateDocument, type StateStore } from '../../src/core/ports/state-store.ts';
 
 interface Group {
@@ -18,10 +18,11 @@ export class FakeStateBackend {
   readonly groups = new Map<string, Group>();
   private versions = 0;
 
-  /** Stores `text` under a document's name as it is (a hand edit, a corrupted document). */
-  plant(document: string, text: string): void {
+  /** Stores `text` under a document's name (or as one of its parts) as it is (a hand edit, a corrupted document). */
+  plant(document: string, text: string, part?: string): void {
     const { group, item } = documentPlace(document);
-    this.swap(group, this.groups.get(group)?.version, { ...this.groups.get(group)?.data, [item]: text });
+    const keys = documentKeys(item, '');
+    this.swap(group, this.groups.get(group)?.version, { ...this.groups.get(group)?.data, [part === undefined ? keys.whole : keys.part(part)]: text });
   }
 
   /** Writes `data` if the group is still at `version` (undefined: absent); false otherwise. */
@@ -44,47 +45,46 @@ export class FakeStateStore implements StateStore {
   /** What is stored for `doc` right now, for a test to look at without awaiting; undefined when nothing is. */
   peek<T>(doc: StateDocument<T>): T | undefined {
     const { group, item } = documentPlace(doc.name);
-    const text = this.backend.groups.get(group)?.data[item];
-    return text === undefined ? undefined : decodeDocument(doc, text, { group, item });
+    return new DecodedDocuments().read(doc, { data: this.backend.groups.get(group)?.data, version: undefined }, documentKeys(item, ''), where(group));
   }
 
   async read<T>(doc: StateDocument<T>): Promise<{ value: T; version: string | undefined }> {
     await Promise.resolve();
-    const { group, item } = documentPlace(doc.name);
+    const { group } = documentPlace(doc.name);
     const stored = this.backend.groups.get(group);
-    const text = stored?.data[item];
-    if (text === undefined) return { value: doc.initial(), version: undefined };
-    const version = String(stored?.version);
-    return { value: this.decoded.decode(doc, text, version, { group, item }), version };
+    const value = this.valueIn(doc, stored, false);
+    return value === undefined ? { value: doc.initial(), version: undefined } : { value, version: String(stored?.version) };
   }
 
   async update<T>(doc: StateDocument<T>, change: (current: T) => T, options: { overwriteUnreadable?: boolean } = {}): Promise<T> {
     const { group, item } = documentPlace(doc.name);
     for (let attempt = 1; attempt <= stateUpdateAttempts; attempt++) {
       const stored = this.backend.groups.get(group);
-      const next = change(this.valueIn(doc, stored, options.overwriteUnreadable ?? false));
-      const { text, back } = encodeDocument(doc, next);
+      const next = change(this.valueIn(doc, stored, options.overwriteUnreadable ?? false) ?? doc.initial());
+      const write = this.decoded.write(doc, next, stored?.data, documentKeys(item, ''));
       await Promise.resolve(); // another update may write meanwhile, as on the apiserver
-      if (stored?.data[item] === text) return next;
-      const data = { ...stored?.data, [item]: text };
-      checkGroupSize(doc.name, data);
-      if (this.backend.swap(group, stored?.version, data)) {
-        this.decoded.wrote(doc, text, String(this.backend.groups.get(group)?.version), back);
+      if (!write) return next;
+      checkGroupSize(doc.name, write.data);
+      if (this.backend.swap(group, stored?.version, write.data)) {
+        write.wrote(String(this.backend.groups.get(group)?.version));
         return next;
       }
     }
     throw new MatteropsError('conflict', `state document ${doc.name} changed under every one of ${stateUpdateAttempts} attempts to update it`);
   }
 
-  private valueIn<T>(doc: StateDocument<T>, stored: Group | undefined, overwriteUnreadable: boolean): T {
+  /** The document's value in `stored` (undefined when absent); unreadable throws, or counts as absent when the caller overwrites it. */
+  private valueIn<T>(doc: StateDocument<T>, stored: Group | undefined, overwriteUnreadable: boolean): T | undefined {
     const { group, item } = documentPlace(doc.name);
-    const text = stored?.data[item];
-    if (text === undefined) return doc.initial();
     try {
-      return this.decoded.decode(doc, text, String(stored?.version), { group, item });
+      return this.decoded.read(doc, { data: stored?.data, version: stored && String(stored.version) }, documentKeys(item, ''), where(group));
     } catch (error) {
-      if (overwriteUnreadable && error instanceof UnreadableDocument) return doc.initial();
+      if (overwriteUnreadable && error instanceof UnreadableDocument) return undefined;
       throw error;
     }
   }
 }
+
+const where =
+  (group: string): Where =>
+  (key) => ({ group, key });

@@ -6,8 +6,8 @@ stateStoreContract('fake', () => {
   const backend = new FakeStateBackend();
   return {
     stores: [new FakeStateStore(backend), new FakeStateStore(backend)],
-    plant: (document, text) => {
-      backend.plant(document, text);
+    plant: (document, text, part) => {
+      backend.plant(document, text, part);
       return Promise.resolve();
     },
   };

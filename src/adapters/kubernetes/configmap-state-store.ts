@@ -13,8 +13,8 @@
  */
 import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
-import { DecodedDocuments } from '../../core/ports/decoded-documents.ts';
-import { checkGroupSize, encodeDocument } from '../../core/ports/state-codec.ts';
+import { DecodedDocuments, documentKeys, type DocumentKeys } from '../../core/ports/decoded-documents.ts';
+import { checkGroupSize } from '../../core/ports/state-codec.ts';
 import { documentPlace, stateUpdateAttempts, UnreadableDocument, type StateDocument, type StateStore } from '../../core/ports/state-store.ts';
 import { isConflict, isNotFound, toMatteropsError } from './kube-errors.ts';
 
@@ -24,11 +24,15 @@ const stateLabel = 'matterops.io/state';
 /** Waiting plans are ConfigMaps `matterops-pending-<code>` (configmap-pending-store.ts): no group may look like one. */
 const reservedGroup = /^pending(-|$)/;
 
-/** Where a document is kept: the one mapping of names to ConfigMaps. */
-export function configMapPlace(document: string): { configMap: string; key: string } {
+/**
+ * Where a document is kept: the one mapping of names to ConfigMaps. `key` is its whole text's;
+ * a document with parts keeps each in `<item>.<part>.json` (`keys`, or `key` for one `part`).
+ */
+export function configMapPlace(document: string, part?: string): { configMap: string; key: string; keys: DocumentKeys } {
   const { group, item } = documentPlace(document);
   if (reservedGroup.test(group)) throw new Error(`state document ${document}: the group ${group} would be kept where waiting plans are (matterops-pending-*)`);
-  return { configMap: `matterops-${group}`, key: `${item}.json` };
+  const keys = documentKeys(item, '.json');
+  return { configMap: `matterops-${group}`, key: part === undefined ? keys.whole : keys.part(part), keys };
 }
 
 export function createConfigMapStateStore(kc: KubeConfig, namespace: string): StateStore {
@@ -46,15 +50,13 @@ export function createConfigMapStateStore(kc: KubeConfig, namespace: string): St
     }
   };
 
-  /** The document's value in `map`: initial when absent; unreadable throws, or counts as absent when the caller overwrites it. */
-  function valueIn<T>(doc: StateDocument<T>, map: V1ConfigMap | undefined, overwriteUnreadable: boolean): T {
-    const { configMap, key } = configMapPlace(doc.name);
-    const text = map?.data?.[key];
-    if (text === undefined) return doc.initial();
+  /** The document's value in `map` (undefined when absent); unreadable throws, or counts as absent when the caller overwrites it. */
+  function valueIn<T>(doc: StateDocument<T>, map: V1ConfigMap | undefined, overwriteUnreadable: boolean): T | undefined {
+    const { configMap, keys } = configMapPlace(doc.name);
     try {
-      return decoded.decode(doc, text, map?.metadata?.resourceVersion, { configMap: `${namespace}/${configMap}`, key });
+      return decoded.read(doc, { data: map?.data, version: map?.metadata?.resourceVersion }, keys, (key) => ({ configMap: `${namespace}/${configMap}`, key }));
     } catch (error) {
-      if (overwriteUnreadable && error instanceof UnreadableDocument) return doc.initial();
+      if (overwriteUnreadable && error instanceof UnreadableDocument) return undefined;
       throw error;
     }
   }
@@ -80,24 +82,22 @@ export function createConfigMapStateStore(kc: KubeConfig, namespace: string): St
 
   return {
     async read(doc) {
-      const { configMap, key } = configMapPlace(doc.name);
-      const map = await get(configMap);
+      const map = await get(configMapPlace(doc.name).configMap);
       const value = valueIn(doc, map, false);
-      return { value, version: map?.data?.[key] === undefined ? undefined : map.metadata?.resourceVersion };
+      return value === undefined ? { value: doc.initial(), version: undefined } : { value, version: map?.metadata?.resourceVersion };
     },
 
     async update(doc, change, options = {}) {
-      const { configMap, key } = configMapPlace(doc.name);
+      const { configMap, keys } = configMapPlace(doc.name);
       for (let attempt = 1; attempt <= stateUpdateAttempts; attempt++) {
         const map = await get(configMap);
-        const next = change(valueIn(doc, map, options.overwriteUnreadable ?? false));
-        const { text, back } = encodeDocument(doc, next);
-        if (map?.data?.[key] === text) return next; // unchanged: nothing to write
-        const data = { ...map?.data, [key]: text };
-        checkGroupSize(doc.name, data);
-        const written = await swap(configMap, map, data);
+        const next = change(valueIn(doc, map, options.overwriteUnreadable ?? false) ?? doc.initial());
+        const write = decoded.write(doc, next, map?.data, keys);
+        if (!write) return next; // unchanged: nothing to write
+        checkGroupSize(doc.name, write.data);
+        const written = await swap(configMap, map, write.data);
         if (written) {
-          decoded.wrote(doc, text, written.metadata?.resourceVersion, back);
+          write.wrote(written.metadata?.resourceVersion);
           return next;
         }
       }

@@ -8,9 +8,9 @@
  * when a leader last watched (the start-up baseline's gap).
  */
 import { z } from 'zod';
-import type { StateDocument } from '../ports/state-store.ts';
+import type { DocumentParts, StateDocument } from '../ports/state-store.ts';
 import { IncidentSchema } from './incident.ts';
-import { ListRecordSchema } from './incident-list.ts';
+import { ListItemSchema, ListRecordSchema, type ListItem, type ListRecord } from './incident-list.ts';
 import { LogTailSchema } from './log-tail.ts';
 import { TimelineEntrySchema } from './thread-timeline.ts';
 
@@ -42,11 +42,90 @@ export const ThreadsSchema = z.object({
 });
 export type Threads = z.infer<typeof ThreadsSchema>;
 
+/** The part that names the others, in the document's order, and keeps when a leader last watched. */
+const HeadSchema = z.object({ threads: z.array(z.string()), lists: z.array(z.string()), watchedAt: z.coerce.date().optional() });
+/** A list without its items, which are parts of their own: it names them, in its order. */
+const ListHeadSchema = ListRecordSchema.omit({ items: true }).extend({ items: z.array(z.string()) });
+
+const partSchemas: Record<string, z.ZodType | undefined> = { 't-': ThreadRecordSchema, 'l-': ListHeadSchema, 'i-': ListItemSchema };
+
+/**
+ * The head part each list read back was joined from: a list nobody changed (the same frozen
+ * object) splits into that very part, which the store then does not encode again.
+ */
+const listHeads = new WeakMap<ListRecord, unknown>();
+
+/**
+ * Kept as parts (ports/state-store.ts DocumentParts): one per record (`t-<hash of its key>`), one
+ * per list (`l-<hash of its id>`) and per item of a list (`i-<hash of both>`), and the head, so a
+ * batch that changes two incidents encodes and checks their records, their items, the heads of
+ * their lists and the head, not the whole document (BENCHMARKS.md, Incidents (a)).
+ */
+const threadParts: DocumentParts<Threads> = {
+  split(value) {
+    const parts = new Map<string, unknown>();
+    const add = (name: string, part: unknown): string => {
+      if (parts.has(name)) throw new Error(`two of its records, lists or items share the part ${name}`);
+      parts.set(name, part);
+      return name;
+    };
+    const threads = value.threads.map((t) => add(`t-${hashed(t.key)}`, t));
+    const lists = value.lists.map((l) => {
+      const items = l.items.map((i) => add(`i-${hashed(`${l.id}\n${i.key}`)}`, i));
+      return add(`l-${hashed(l.id)}`, listHeads.get(l) ?? { ...l, items });
+    });
+    add('head', { threads, lists, ...(value.watchedAt ? { watchedAt: value.watchedAt } : {}) });
+    return parts;
+  },
+  schema: (part) => (part === 'head' ? HeadSchema : partSchemas[part.slice(0, 2)]),
+  join(parts) {
+    const named = <P>(name: string): P => {
+      const part = parts.get(name);
+      if (part === undefined) throw new Error(`the part ${name} is missing`);
+      return part as P;
+    };
+    const head = named<z.infer<typeof HeadSchema>>('head');
+    const lists = head.lists.map((n) => {
+      const listHead = named<z.infer<typeof ListHeadSchema>>(n);
+      const list = { ...listHead, items: listHead.items.map((i) => named<ListItem>(i)) };
+      listHeads.set(list, listHead);
+      return list;
+    });
+    const doc: Threads = { threads: head.threads.map((n) => named<ThreadRecord>(n)), lists };
+    return head.watchedAt ? { ...doc, watchedAt: head.watchedAt } : doc;
+  },
+};
+
 export const threadsDocument: StateDocument<Threads> = {
   name: 'incidents/threads',
   schema: ThreadsSchema,
   initial: () => ({ threads: [], lists: [] }),
+  parts: threadParts,
 };
+
+/** The names made lately: a batch splits every record again, and their keys rarely change. */
+const hashes = new Map<string, string>();
+
+/** 16 hex digits of a string (two 32-bit FNV-1a hashes): a part name of its own for every key a document holds. */
+function hashed(s: string): string {
+  let name = hashes.get(s);
+  if (name === undefined) {
+    if (hashes.size >= 10_000) hashes.clear();
+    hashes.set(s, (name = fnv(s)));
+  }
+  return name;
+}
+
+function fnv(s: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
 
 /**
  * A record as the document keeps it. A resolved incident is kept for the cool-down only so a

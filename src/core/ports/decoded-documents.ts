@@ -1,38 +1,207 @@
 /**
- * The last decoded value of each state document, kept with the stored version and text it was
- * decoded from, so a store reads a document that nobody wrote since (the leader's own last write,
- * most often) without decoding it again: JSON.parse and the schema of the incidents' threads were
- * most of the incident watch's work (BENCHMARKS.md, Incidents (a)). A write keeps the value its
- * read-back check decoded (state-codec.ts `encodeDocument`), at the version the write made.
+ * A state document in its group's stored texts (one ConfigMap's data, or the fake's), for every
+ * StateStore alike: where its text or its parts are (DocumentKeys), how they decode and encode
+ * (state-codec.ts), and the last decoded value of each document, kept with the stored version and
+ * texts it was decoded from, so a store reads a document that nobody wrote since (the leader's own
+ * last write, most often) without decoding it again: JSON.parse and the schema of the incidents'
+ * threads were most of the incident watch's work (BENCHMARKS.md, Incidents (a)). A write keeps the
+ * value its read-back check decoded, at the version the write made.
+ *
+ * A document with parts (DocumentParts) is kept part by part: a read decodes only the parts whose
+ * text changed, a write encodes and checks only the parts that are not the very values kept.
  *
  * Values handed out are shared by every reader, so they are deeply frozen, Dates included (their
  * setters throw): a caller that changed one would change what the next read returns.
  */
-import { decodeDocument } from './state-codec.ts';
-import type { StateDocument } from './state-store.ts';
+import { MatteropsError } from '../errors.ts';
+import { decodeDocument, decodePart, encodeDocument, encodePart } from './state-codec.ts';
+import { partName, UnreadableDocument, type StateDocument } from './state-store.ts';
+
+/** How a store names a document's texts among its group's keys. */
+export interface DocumentKeys {
+  /** The key of its whole text (a document with parts: kept before it had them). */
+  readonly whole: string;
+  /** The key of one of its parts. */
+  part(name: string): string;
+  /** The part a key holds; undefined for a key of anything else. */
+  partOf(key: string): string | undefined;
+}
+
+/** The keys of item `<item>` in a group whose keys end in `suffix`: `<item><suffix>`, and `<item>.<part><suffix>` for its parts. */
+export function documentKeys(item: string, suffix: string): DocumentKeys {
+  const prefix = `${item}.`;
+  return {
+    whole: `${item}${suffix}`,
+    part: (name) => `${prefix}${name}${suffix}`,
+    // Any name: the document's schema of its parts tells its own (the rest it ignores).
+    partOf: (key) =>
+      key.length > prefix.length + suffix.length && key.startsWith(prefix) && key.endsWith(suffix)
+        ? key.slice(prefix.length, key.length - suffix.length)
+        : undefined,
+  };
+}
+
+/** Where a stored text is, in the store's own terms (for UnreadableDocument), by its key. */
+export type Where = (key: string) => Record<string, string>;
+
+type Data = Readonly<Record<string, string>>;
+
+interface Stored {
+  text: string;
+  value: unknown;
+}
 
 interface Decoded {
   version: string;
-  text: string;
+  /** The whole text, or each part's text and value. */
+  whole?: string;
+  parts?: ReadonlyMap<string, Stored>;
   value: unknown;
+}
+
+/** A write to make: the group's data with the document's new texts, and what to call once it is stored. */
+export interface DocumentWrite {
+  readonly data: Record<string, string>;
+  /** It was stored, making `version` (undefined: not known; nothing is kept). */
+  wrote(version: string | undefined): void;
+}
+
+/** A group's stored texts and the version they are at (undefined: not known, or nothing stored). */
+export interface StoredGroup {
+  readonly data: Data | undefined;
+  readonly version: string | undefined;
 }
 
 export class DecodedDocuments {
   private readonly kept = new Map<string, Decoded>();
 
-  /** The value stored as `text` at `version`: the one kept when both are unchanged, else decoded (throws UnreadableDocument). */
-  decode<T>(doc: StateDocument<T>, text: string, version: string | undefined, where: Record<string, string>): T {
+  /** The document's value in the group; undefined when nothing of it is stored. Throws UnreadableDocument. */
+  read<T>(doc: StateDocument<T>, group: StoredGroup, keys: DocumentKeys, where: Where): T | undefined {
+    const whole = group.data?.[keys.whole];
+    if (whole !== undefined) return this.readWhole(doc, whole, group.version, where(keys.whole));
+    return doc.parts && group.data ? this.readParts(doc, group, keys, where) : undefined;
+  }
+
+  /** The write of `value` into `data`; undefined when it would store the texts already there. Refuses (`invalid`) a value that would not read back. */
+  write<T>(doc: StateDocument<T>, value: T, data: Data | undefined, keys: DocumentKeys): DocumentWrite | undefined {
+    if (!doc.parts) {
+      const { text, back } = encodeDocument(doc, value);
+      if (data?.[keys.whole] === text) return undefined;
+      return { data: { ...data, [keys.whole]: text }, wrote: (version) => this.keep(doc, version, { whole: text, value: frozen(back) }) };
+    }
+    const parts = this.encodeParts(doc, value);
+    const next = dataWith(data, keys, parts);
+    if (!next) return undefined;
+    let back: T;
+    try {
+      back = frozen(joined(doc, parts, {}));
+    } catch (error) {
+      throw new MatteropsError('invalid', `state document ${doc.name} was not written: ${(error as UnreadableDocument).reason}`);
+    }
+    return { data: next, wrote: (version) => this.keep(doc, version, { parts, value: back }) };
+  }
+
+  private readWhole<T>(doc: StateDocument<T>, text: string, version: string | undefined, where: Record<string, string>): T {
     const kept = this.kept.get(doc.name);
-    if (kept && version !== undefined && kept.version === version && kept.text === text) return kept.value as T;
+    if (kept && version !== undefined && kept.version === version && kept.whole === text) return kept.value as T;
     const value = frozen(decodeDocument(doc, text, where));
-    if (version !== undefined) this.kept.set(doc.name, { version, text, value });
+    if (version !== undefined) this.kept.set(doc.name, { version, whole: text, value });
     return value;
   }
 
-  /** A value just written as `text`, which made the stored `version` (undefined: not known, nothing kept). */
-  wrote<T>(doc: StateDocument<T>, text: string, version: string | undefined, value: T): void {
+  private readParts<T>(doc: StateDocument<T>, { data, version }: StoredGroup, keys: DocumentKeys, where: Where): T | undefined {
+    const texts = partTexts(doc, data ?? {}, keys);
+    if (!texts.size) return undefined;
+    const kept = this.kept.get(doc.name);
+    if (kept?.parts && version !== undefined && kept.version === version && sameTexts(kept.parts, texts)) return kept.value as T;
+    const parts = new Map<string, Stored>();
+    for (const [part, text] of texts) parts.set(part, this.decodedPart(doc, kept?.parts?.get(part), { part, text }, where(keys.part(part))));
+    const value = frozen(joined(doc, parts, where(keys.whole)));
+    if (version !== undefined) this.kept.set(doc.name, { version, parts, value });
+    return value;
+  }
+
+  /** A part as stored: the value decoded before when its text is unchanged (whoever wrote the rest), else decoded. */
+  private decodedPart(
+    doc: StateDocument<unknown>,
+    before: Stored | undefined,
+    { part, text }: { part: string; text: string },
+    where: Record<string, string>,
+  ): Stored {
+    if (before?.text === text) return before;
+    return { text, value: frozen(decodePart(doc, { part, schema: doc.parts!.schema(part)! }, text, where)) };
+  }
+
+  /** The value's parts, each with its text: the very value kept (handed out frozen, or written) has its stored text and is not encoded again. */
+  private encodeParts<T>(doc: StateDocument<T>, value: T): Map<string, Stored> {
+    const kept = this.kept.get(doc.name)?.parts;
+    const parts = new Map<string, Stored>();
+    for (const [part, v] of doc.parts!.split(value)) {
+      const before = kept?.get(part);
+      if (before && before.value === v) {
+        parts.set(part, before);
+        continue;
+      }
+      const schema = partName.test(part) ? doc.parts!.schema(part) : undefined;
+      if (!schema) throw new Error(`state document ${doc.name}: its split gave a part ${JSON.stringify(part)} it has no schema for`);
+      const { text, back } = encodePart(doc, { part, schema }, v);
+      parts.set(part, { text, value: frozen(back) });
+    }
+    return parts;
+  }
+
+  private keep(doc: StateDocument<unknown>, version: string | undefined, decoded: Omit<Decoded, 'version'>): void {
     if (version === undefined) this.kept.delete(doc.name);
-    else this.kept.set(doc.name, { version, text, value: frozen(value) });
+    else this.kept.set(doc.name, { ...decoded, version });
+  }
+}
+
+/** The stored texts of the document's parts, by part (those its schema knows). */
+function partTexts(doc: StateDocument<unknown>, data: Data, keys: DocumentKeys): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const key in data) {
+    const part = keys.partOf(key);
+    if (part !== undefined && doc.parts?.schema(part)) texts.set(part, data[key]!);
+  }
+  return texts;
+}
+
+/**
+ * The group's data with the document's texts replaced by `parts` (its whole text, and parts it no
+ * longer has, dropped); undefined when that is what is stored.
+ */
+function dataWith(data: Data | undefined, keys: DocumentKeys, parts: ReadonlyMap<string, Stored>): Record<string, string> | undefined {
+  const next: Record<string, string> = {};
+  let same = data?.[keys.whole] === undefined;
+  let stored = 0;
+  for (const key in data) {
+    const part = key === keys.whole ? '' : keys.partOf(key);
+    if (part === undefined)
+      next[key] = data[key]!; // another document's, or not matterops's
+    else if (part) {
+      stored++;
+      if (parts.get(part)?.text !== data[key]) same = false;
+    }
+  }
+  if (same && stored === parts.size) return undefined;
+  for (const [part, { text }] of parts) next[keys.part(part)] = text;
+  return next;
+}
+
+function sameTexts(kept: ReadonlyMap<string, Stored>, texts: ReadonlyMap<string, string>): boolean {
+  if (kept.size !== texts.size) return false;
+  for (const [part, text] of texts) if (kept.get(part)?.text !== text) return false;
+  return true;
+}
+
+/** The document joined from its parts; a join that fails is an unreadable document. */
+function joined<T>(doc: StateDocument<T>, parts: ReadonlyMap<string, Stored>, where: Record<string, string>): T {
+  const values = new Map<string, unknown>();
+  for (const [part, { value }] of parts) values.set(part, value);
+  try {
+    return doc.parts!.join(values);
+  } catch (error) {
+    throw new UnreadableDocument(doc.name, where, `its parts do not make one: ${(error as Error).message}`);
   }
 }
 

@@ -21,7 +21,32 @@ export interface StateDocument<T> {
   readonly name: string;
   readonly schema: z.ZodType<T>;
   readonly initial: () => T;
+  /** Kept as named parts rather than one text (DocumentParts); `schema` then reads only a whole text kept before. */
+  readonly parts?: DocumentParts<T>;
 }
+
+/**
+ * A large document kept as parts, each stored on its own under the document's name (in the
+ * ConfigMap, the key `<item>.<part>.json`), so that an update encodes, checks and freezes only the
+ * parts it changed: a part that is the very value the store handed out (or wrote) is known, and
+ * keeps its stored text. The incidents' threads rewrote all of their records for every batch that
+ * posted (BENCHMARKS.md, Incidents (a)); as parts, a batch rewrites the records it changed.
+ *
+ * Still one document: read whole, updated whole with one compare-and-swap (all its parts are in
+ * one group). A whole text under the document's own name (kept before it had parts) is read with
+ * `schema` and replaced by the parts at the next update.
+ */
+export interface DocumentParts<T> {
+  /** The value's parts by name (a lowercase DNS label); every part of the value, none twice. */
+  split(value: T): ReadonlyMap<string, unknown>;
+  /** The schema of the part so named; undefined: no part of this document (a stored one is ignored, and dropped by the next update). */
+  schema(part: string): z.ZodType | undefined;
+  /** The value from its parts as read back; throws (an Error saying what is missing) when they do not make one. */
+  join(parts: ReadonlyMap<string, unknown>): T;
+}
+
+/** What a part may be named. */
+export const partName = new RegExp(`^${dnsLabelSource}$`);
 
 /** A document's value and the stored version it was read at (undefined: nothing is stored yet). */
 export interface Versioned<T> {

@@ -1,0 +1,115 @@
+/**
+ * The threads document is kept as parts (thread-document.ts): a record, a list and a list's item
+ * each in a part of its own beside a head, so a batch that changes one incident rewrites that
+ * incident's texts and the head, and every other stored text stays as it was (BENCHMARKS.md,
+ * Incidents (a): the whole document was encoded and checked for every batch that posted).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../../src/core/incidents/incident.ts';
+import { itemOf, type ListRecord } from '../../../src/core/incidents/incident-list.ts';
+import { threadsDocument, type ThreadRecord, type Threads } from '../../../src/core/incidents/thread-document.ts';
+import { ThreadsBatch } from '../../../src/core/incidents/threads-batch.ts';
+import { FakeStateBackend, FakeStateStore } from '../../fakes/fake-state-store.ts';
+
+const now = new Date('2026-12-03T06:00:00Z');
+const incident = (n: number, title = `pod ${n} is crash-looping`): Incident => ({
+  key: `crash-loop:ns${n}/mm:mattermost`,
+  source: 'rules',
+  installation: { namespace: `ns${n}`, name: 'mm' },
+  rule: 'crash-loop',
+  severity: 'warning',
+  title,
+  since: new Date('2026-12-03T05:50:00Z'),
+  affected: [`mm-${n}`],
+  evidence: { facts: [{ label: 'exit code', value: '1' }], lines: ['Back-off restarting failed container'] },
+  state: 'open',
+});
+const record = (n: number, listedIn?: string): ThreadRecord => ({
+  key: incident(n).key,
+  channel: 'incidents',
+  rootPostId: `root${n}`,
+  incident: incident(n),
+  notified: 'x',
+  openedAt: new Date('2026-12-03T05:55:00Z'),
+  ...(listedIn ? { listedIn } : {}),
+});
+const storm: ListRecord = {
+  id: 'storm:incidents:2026-12-03T05:55:00.000Z',
+  kind: 'storm',
+  channel: 'incidents',
+  rootPostId: 'list1',
+  at: new Date('2026-12-03T05:55:00Z'),
+  lastAddedAt: new Date('2026-12-03T05:56:00Z'),
+  items: [4, 5, 6].map((n) => itemOf(incident(n))),
+  more: 0,
+};
+const threads: Threads = {
+  threads: [record(1), record(2), record(3), ...[4, 5, 6].map((n) => record(n, storm.id))],
+  lists: [storm],
+  watchedAt: new Date('2026-12-03T05:59:00Z'),
+};
+
+/** A store holding `threads`, and the texts it keeps of them now. */
+async function stored(): Promise<{ store: FakeStateStore; texts: () => Record<string, string> }> {
+  const store = new FakeStateStore(new FakeStateBackend());
+  await store.update(threadsDocument, () => threads);
+  return { store, texts: () => ({ ...store.backend.groups.get('incidents')?.data }) };
+}
+
+/** The keys whose text differs between two snapshots (added, changed or gone). */
+function changed(before: Record<string, string>, after: Record<string, string>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => before[k] !== after[k]).sort();
+}
+
+describe('the threads document in parts', () => {
+  it('reads back, in another store too, as it was written: records, lists and their items in their order, and when a leader watched', async () => {
+    const { store } = await stored();
+    expect((await store.read(threadsDocument)).value).toEqual(threads);
+    expect((await new FakeStateStore(store.backend).read(threadsDocument)).value).toEqual(threads);
+  });
+
+  it('a batch that changes one incident rewrites its record and the head only', async () => {
+    const { store, texts } = await stored();
+    const before = texts();
+    const batch = await ThreadsBatch.read(store, now);
+    batch.keep({ ...batch.thread(record(2).key)!, notified: 'y' });
+    await batch.commit(store, 30 * 60_000);
+    const after = texts();
+    expect(changed(before, after)).toHaveLength(2);
+    expect(changed(before, after)).toContain('threads.head');
+    expect(Object.keys(after)).toHaveLength(Object.keys(before).length);
+    // The record moved to the end, as a save of the whole document left it.
+    expect((await new FakeStateStore(store.backend).read(threadsDocument)).value.threads.map((t) => t.key)).toEqual(
+      [1, 3, 4, 5, 6, 2].map((n) => record(n).key),
+    );
+  });
+
+  it("a listed incident's change rewrites its record, its item, its list's head and the head only", async () => {
+    const { store, texts } = await stored();
+    const before = texts();
+    const batch = await ThreadsBatch.read(store, now);
+    const changedIncident = incident(5, 'pod 5 is crash-looping (3 restarts)');
+    batch.keep({ ...batch.thread(changedIncident.key)!, incident: changedIncident });
+    const list = batch.doc.lists[0]!;
+    batch.keepLists([{ ...list, items: list.items.map((i) => (i.key === changedIncident.key ? itemOf(changedIncident) : i)) }]);
+    await batch.commit(store, 30 * 60_000);
+    expect(changed(before, texts())).toHaveLength(4);
+    const read = (await new FakeStateStore(store.backend).read(threadsDocument)).value;
+    expect(read.lists[0]?.items.map((i) => i.title)).toEqual(['pod 4 is crash-looping', 'pod 5 is crash-looping (3 restarts)', 'pod 6 is crash-looping']);
+  });
+
+  it('reads a whole threads.json kept before the parts, and the next save keeps it as parts', async () => {
+    const backend = new FakeStateBackend();
+    backend.plant(threadsDocument.name, JSON.stringify(threads));
+    const store = new FakeStateStore(backend);
+    expect((await store.read(threadsDocument)).value).toEqual(threads);
+    const batch = await ThreadsBatch.read(store, now);
+    batch.keep({ ...batch.thread(record(1).key)!, notified: 'y' });
+    await batch.commit(store, 30 * 60_000);
+    const keys = Object.keys(backend.groups.get('incidents')?.data ?? {});
+    expect(keys).not.toContain('threads');
+    expect(keys).toContain('threads.head');
+    expect((await new FakeStateStore(backend).read(threadsDocument)).value.threads.map((t) => t.notified)).toEqual(['x', 'x', 'x', 'x', 'x', 'y']);
+  });
+});
