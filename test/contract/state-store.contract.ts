@@ -31,7 +31,7 @@ const see =
   (t: Tally): Tally => ({ count: t.count + 1, seen: [...t.seen, who] });
 
 /** A document with parts: a head naming its entries in order, and one part per entry (`e-<id>`). */
-const EntrySchema = z.object({ id: z.string(), n: z.number().int() });
+const EntrySchema = z.object({ id: z.string(), n: z.number().int(), note: z.string().optional() });
 type Entry = z.infer<typeof EntrySchema>;
 interface Roster {
   entries: readonly Entry[];
@@ -321,6 +321,21 @@ export function stateStoreContract(label: string, make: () => StateStoreUnderTes
       expect(error).toMatchObject({ code: 'invalid' });
       expect((error as Error).message).toContain('e-b');
       expect((await store.read(doc)).value).toEqual({ entries: [{ id: 'a', n: 1 }] });
+    });
+
+    it(`refuses a document with parts whose group would pass ${maxStateGroupBytes / 1024} KiB in UTF-8 bytes, and keeps what was stored`, async () => {
+      const {
+        stores: [store],
+      } = make();
+      const doc = roster();
+      await store.update(doc, bump('a'));
+      // 0.6 of the limit in characters, 1.2 in bytes: each é takes two.
+      const note = 'é'.repeat((maxStateGroupBytes * 0.6) / 2);
+      const error = await rejection(store.update(doc, (r) => ({ entries: [...r.entries, { id: 'b', n: 1, note }, { id: 'c', n: 1, note }] })));
+      expect(error).toMatchObject({ code: 'invalid' });
+      expect((error as Error).message).toContain(doc.name);
+      expect((await store.read(doc)).value).toEqual({ entries: [{ id: 'a', n: 1 }] });
+      expect((await store.update(doc, (r) => ({ entries: [...r.entries, { id: 'b', n: 1, note }] }))).entries).toHaveLength(2);
     });
 
     it('reads a whole text kept before a document had parts, and replaces it by its parts at the next update', async () => {

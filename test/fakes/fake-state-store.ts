@@ -5,7 +5,6 @@
  */
 import { MatteropsError } from '../../src/core/errors.ts';
 import { DecodedDocuments, documentKeys, type Where } from '../../src/core/ports/decoded-documents.ts';
-import { checkGroupSize } from '../../src/core/ports/state-codec.ts';
 import { documentPlace, stateUpdateAttempts, UnreadableDocument, type StateDocument, type StateStore } from '../../src/core/ports/state-store.ts';
 
 interface Group {
@@ -64,7 +63,6 @@ export class FakeStateStore implements StateStore {
       const write = this.decoded.write(doc, next, stored?.data, documentKeys(item, ''));
       await Promise.resolve(); // another update may write meanwhile, as on the apiserver
       if (!write) return next;
-      checkGroupSize(doc.name, write.data);
       if (this.backend.swap(group, stored?.version, write.data)) {
         write.wrote(String(this.backend.groups.get(group)?.version));
         return next;

@@ -14,7 +14,6 @@
 import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
 import { DecodedDocuments, documentKeys, type DocumentKeys } from '../../core/ports/decoded-documents.ts';
-import { checkGroupSize } from '../../core/ports/state-codec.ts';
 import { documentPlace, stateUpdateAttempts, UnreadableDocument, type StateDocument, type StateStore } from '../../core/ports/state-store.ts';
 import { isConflict, isNotFound, toMatteropsError } from './kube-errors.ts';
 
@@ -94,7 +93,6 @@ export function createConfigMapStateStore(kc: KubeConfig, namespace: string): St
         const next = change(valueIn(doc, map, options.overwriteUnreadable ?? false) ?? doc.initial());
         const write = decoded.write(doc, next, map?.data, keys);
         if (!write) return next; // unchanged: nothing to write
-        checkGroupSize(doc.name, write.data);
         const written = await swap(configMap, map, write.data);
         if (written) {
           write.wrote(written.metadata?.resourceVersion);

@@ -69,10 +69,23 @@ const threadParts: DocumentParts<Threads> = {
       parts.set(name, part);
       return name;
     };
-    const threads = value.threads.map((t) => add(`t-${hashed(t.key)}`, t));
+    const threads = value.threads.map((t) =>
+      add(
+        named(t, () => `t-${hashed(t.key)}`),
+        t,
+      ),
+    );
     const lists = value.lists.map((l) => {
-      const items = l.items.map((i) => add(`i-${hashed(`${l.id}\n${i.key}`)}`, i));
-      return add(`l-${hashed(l.id)}`, listHeads.get(l) ?? { ...l, items });
+      const items = l.items.map((i) =>
+        add(
+          named(i, () => `i-${hashed(`${l.id}\n${i.key}`)}`, l.id),
+          i,
+        ),
+      );
+      return add(
+        named(l, () => `l-${hashed(l.id)}`),
+        listHeads.get(l) ?? { ...l, items },
+      );
     });
     add('head', { threads, lists, ...(value.watchedAt ? { watchedAt: value.watchedAt } : {}) });
     return parts;
@@ -103,20 +116,22 @@ export const threadsDocument: StateDocument<Threads> = {
   parts: threadParts,
 };
 
-/** The names made lately: a batch splits every record again, and their keys rarely change. */
-const hashes = new Map<string, string>();
+/**
+ * The part name of each record, list and item the store handed out (frozen, so its key cannot
+ * change): a batch splits every one of them again, most of them unchanged.
+ */
+const names = new WeakMap<object, { name: string; within: string }>();
+
+/** The part's name; an item's depends on its list too (`within`), should one item object be in two. */
+function named(part: object, name: () => string, within = ''): string {
+  if (!Object.isFrozen(part)) return name();
+  let known = names.get(part);
+  if (known?.within !== within) names.set(part, (known = { name: name(), within }));
+  return known.name;
+}
 
 /** 16 hex digits of a string (two 32-bit FNV-1a hashes): a part name of its own for every key a document holds. */
 function hashed(s: string): string {
-  let name = hashes.get(s);
-  if (name === undefined) {
-    if (hashes.size >= 10_000) hashes.clear();
-    hashes.set(s, (name = fnv(s)));
-  }
-  return name;
-}
-
-function fnv(s: string): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
   for (let i = 0; i < s.length; i++) {

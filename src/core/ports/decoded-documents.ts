@@ -14,7 +14,7 @@
  * setters throw): a caller that changed one would change what the next read returns.
  */
 import { MatteropsError } from '../errors.ts';
-import { decodeDocument, decodePart, encodeDocument, encodePart } from './state-codec.ts';
+import { checkGroupSize, decodeDocument, decodePart, encodeDocument, encodePart, groupBytes, utf8Bytes } from './state-codec.ts';
 import { partName, UnreadableDocument, type StateDocument } from './state-store.ts';
 
 /** How a store names a document's texts among its group's keys. */
@@ -27,18 +27,33 @@ export interface DocumentKeys {
   partOf(key: string): string | undefined;
 }
 
+const keysMade = new Map<string, DocumentKeys>();
+
 /** The keys of item `<item>` in a group whose keys end in `suffix`: `<item><suffix>`, and `<item>.<part><suffix>` for its parts. */
 export function documentKeys(item: string, suffix: string): DocumentKeys {
+  const made = keysMade.get(`${item}${suffix}`);
+  if (made) return made;
   const prefix = `${item}.`;
-  return {
+  // A write names every part's key: made once per part, not once per write.
+  const partKeys = new Map<string, string>();
+  const keys: DocumentKeys = {
     whole: `${item}${suffix}`,
-    part: (name) => `${prefix}${name}${suffix}`,
+    part(name) {
+      let key = partKeys.get(name);
+      if (key === undefined) {
+        if (partKeys.size >= 10_000) partKeys.clear();
+        partKeys.set(name, (key = `${prefix}${name}${suffix}`));
+      }
+      return key;
+    },
     // Any name: the document's schema of its parts tells its own (the rest it ignores).
     partOf: (key) =>
       key.length > prefix.length + suffix.length && key.startsWith(prefix) && key.endsWith(suffix)
         ? key.slice(prefix.length, key.length - suffix.length)
         : undefined,
   };
+  keysMade.set(keys.whole, keys);
+  return keys;
 }
 
 /** Where a stored text is, in the store's own terms (for UnreadableDocument), by its key. */
@@ -49,6 +64,8 @@ type Data = Readonly<Record<string, string>>;
 interface Stored {
   text: string;
   value: unknown;
+  /** The text's UTF-8 bytes, for the group's size. */
+  bytes: number;
 }
 
 interface Decoded {
@@ -59,7 +76,7 @@ interface Decoded {
   value: unknown;
 }
 
-/** A write to make: the group's data with the document's new texts, and what to call once it is stored. */
+/** A write to make (its group within maxStateGroupBytes): the group's data with the document's new texts, and what to call once it is stored. */
 export interface DocumentWrite {
   readonly data: Record<string, string>;
   /** It was stored, making `version` (undefined: not known; nothing is kept). */
@@ -82,23 +99,29 @@ export class DecodedDocuments {
     return doc.parts && group.data ? this.readParts(doc, group, keys, where) : undefined;
   }
 
-  /** The write of `value` into `data`; undefined when it would store the texts already there. Refuses (`invalid`) a value that would not read back. */
+  /**
+   * The write of `value` into `data`; undefined when it would store the texts already there.
+   * Refuses (`invalid`) a value that would not read back, or a group that would be too large.
+   */
   write<T>(doc: StateDocument<T>, value: T, data: Data | undefined, keys: DocumentKeys): DocumentWrite | undefined {
     if (!doc.parts) {
       const { text, back } = encodeDocument(doc, value);
       if (data?.[keys.whole] === text) return undefined;
-      return { data: { ...data, [keys.whole]: text }, wrote: (version) => this.keep(doc, version, { whole: text, value: frozen(back) }) };
+      const next = { ...data, [keys.whole]: text };
+      checkGroupSize(doc.name, groupBytes(next));
+      return { data: next, wrote: (version) => this.keep(doc, version, { whole: text, value: frozen(back) }) };
     }
     const parts = this.encodeParts(doc, value);
     const next = dataWith(data, keys, parts);
     if (!next) return undefined;
+    checkGroupSize(doc.name, next.bytes);
     let back: T;
     try {
       back = frozen(joined(doc, parts, {}));
     } catch (error) {
       throw new MatteropsError('invalid', `state document ${doc.name} was not written: ${(error as UnreadableDocument).reason}`);
     }
-    return { data: next, wrote: (version) => this.keep(doc, version, { parts, value: back }) };
+    return { data: next.data, wrote: (version) => this.keep(doc, version, { parts, value: back }) };
   }
 
   private readWhole<T>(doc: StateDocument<T>, text: string, version: string | undefined, where: Record<string, string>): T {
@@ -110,10 +133,13 @@ export class DecodedDocuments {
   }
 
   private readParts<T>(doc: StateDocument<T>, { data, version }: StoredGroup, keys: DocumentKeys, where: Where): T | undefined {
+    const kept = this.kept.get(doc.name);
+    // A version names one content of the group (the ConfigMap's resourceVersion, the fake's count):
+    // unchanged, its parts need not even be looked at, which for hundreds of them cost as much as a
+    // small document's decode.
+    if (kept?.parts && version !== undefined && kept.version === version) return kept.value as T;
     const texts = partTexts(doc, data ?? {}, keys);
     if (!texts.size) return undefined;
-    const kept = this.kept.get(doc.name);
-    if (kept?.parts && version !== undefined && kept.version === version && sameTexts(kept.parts, texts)) return kept.value as T;
     const parts = new Map<string, Stored>();
     for (const [part, text] of texts) parts.set(part, this.decodedPart(doc, kept?.parts?.get(part), { part, text }, where(keys.part(part))));
     const value = frozen(joined(doc, parts, where(keys.whole)));
@@ -129,7 +155,7 @@ export class DecodedDocuments {
     where: Record<string, string>,
   ): Stored {
     if (before?.text === text) return before;
-    return { text, value: frozen(decodePart(doc, { part, schema: doc.parts!.schema(part)! }, text, where)) };
+    return { text, value: frozen(decodePart(doc, { part, schema: doc.parts!.schema(part)! }, text, where)), bytes: utf8Bytes(text) };
   }
 
   /** The value's parts, each with its text: the very value kept (handed out frozen, or written) has its stored text and is not encoded again. */
@@ -145,7 +171,7 @@ export class DecodedDocuments {
       const schema = partName.test(part) ? doc.parts!.schema(part) : undefined;
       if (!schema) throw new Error(`state document ${doc.name}: its split gave a part ${JSON.stringify(part)} it has no schema for`);
       const { text, back } = encodePart(doc, { part, schema }, v);
-      parts.set(part, { text, value: frozen(back) });
+      parts.set(part, { text, value: frozen(back), bytes: utf8Bytes(text) });
     }
     return parts;
   }
@@ -168,30 +194,34 @@ function partTexts(doc: StateDocument<unknown>, data: Data, keys: DocumentKeys):
 
 /**
  * The group's data with the document's texts replaced by `parts` (its whole text, and parts it no
- * longer has, dropped); undefined when that is what is stored.
+ * longer has, dropped), and the bytes it takes (the parts' counted once, when they were made);
+ * undefined when that is what is stored.
  */
-function dataWith(data: Data | undefined, keys: DocumentKeys, parts: ReadonlyMap<string, Stored>): Record<string, string> | undefined {
+function dataWith(data: Data | undefined, keys: DocumentKeys, parts: ReadonlyMap<string, Stored>): { data: Record<string, string>; bytes: number } | undefined {
+  const byKey = new Map<string, Stored>();
+  for (const [part, stored] of parts) byKey.set(keys.part(part), stored);
   const next: Record<string, string> = {};
-  let same = data?.[keys.whole] === undefined;
-  let stored = 0;
+  let same = true;
+  let kept = 0;
+  let bytes = 0;
   for (const key in data) {
-    const part = key === keys.whole ? '' : keys.partOf(key);
-    if (part === undefined)
+    const mine = byKey.get(key);
+    if (mine) {
+      kept++;
+      if (mine.text !== data[key]) same = false;
+    } else if (key === keys.whole || keys.partOf(key) !== undefined) {
+      same = false; // its whole text, or a part it no longer has: dropped
+    } else {
       next[key] = data[key]!; // another document's, or not matterops's
-    else if (part) {
-      stored++;
-      if (parts.get(part)?.text !== data[key]) same = false;
+      bytes += utf8Bytes(key) + utf8Bytes(next[key]);
     }
   }
-  if (same && stored === parts.size) return undefined;
-  for (const [part, { text }] of parts) next[keys.part(part)] = text;
-  return next;
-}
-
-function sameTexts(kept: ReadonlyMap<string, Stored>, texts: ReadonlyMap<string, string>): boolean {
-  if (kept.size !== texts.size) return false;
-  for (const [part, text] of texts) if (kept.get(part)?.text !== text) return false;
-  return true;
+  if (same && kept === parts.size) return undefined;
+  for (const [key, { text, bytes: partBytes }] of byKey) {
+    next[key] = text;
+    bytes += utf8Bytes(key) + partBytes;
+  }
+  return { data: next, bytes };
 }
 
 /** The document joined from its parts; a join that fails is an unreadable document. */

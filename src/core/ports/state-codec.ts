@@ -74,7 +74,7 @@ const utf8 = new TextEncoder();
 const nonAscii = /[^\x00-\x7f]/;
 
 /** A string's length in UTF-8 bytes; most state is ASCII, whose length it is, found without encoding it. */
-const utf8Bytes = (s: string): number => (nonAscii.test(s) ? utf8.encode(s).length : s.length);
+export const utf8Bytes = (s: string): number => (nonAscii.test(s) ? utf8.encode(s).length : s.length);
 
 /** What a group of documents takes, as a ConfigMap's data counts it: every key and value, in UTF-8 bytes. */
 export function groupBytes(data: Record<string, string>): number {
@@ -83,9 +83,8 @@ export function groupBytes(data: Record<string, string>): number {
   return bytes;
 }
 
-/** Refuses (`invalid`) to write `data` for `document` when the group would pass maxStateGroupBytes. */
-export function checkGroupSize(document: string, data: Record<string, string>): void {
-  const bytes = groupBytes(data);
+/** Refuses (`invalid`) to write `document` when its group would take `bytes`, over maxStateGroupBytes. */
+export function checkGroupSize(document: string, bytes: number): void {
   if (bytes <= maxStateGroupBytes) return;
   throw new MatteropsError(
     'invalid',
