@@ -29,9 +29,7 @@ format: install ## format every source file with Biome (make check refuses unfor
 	npm run --silent format
 
 test: check plugin peers image ## every test suite: unit, browser, cluster, chat and end-to-end (starts the sandbox unless one runs)
-	vitest run --project browser
-	vitest run --project cluster --project chat
-	vitest run --project e2e
+	bash scripts/test-tiers.sh
 
 test-unit: install ## unit tests only
 	npm run --silent test:unit
