@@ -21,26 +21,45 @@ start() {
   names+=("$name") pids+=($!)
   echo "::: started $name"
 }
+# Deal the end-to-end files first, and refuse to go on unless every file is in exactly one shard:
+# a shard list that failed or dropped files must never make a green run with fewer tests.
+dealt=()
+for i in $(seq 1 "$shards"); do
+  list=$(node test/support/e2e-shards.ts "$shards" "$i") || { echo "::: cannot deal the e2e files into $shards shards"; exit 1; }
+  dealt+=("$list")
+done
+every=$(ls test/e2e/*.test.ts | sort)
+if [ "$(printf '%s\n' "${dealt[@]}" | grep -v '^$' | sort)" != "$every" ]; then
+  echo "::: the e2e shards do not hold every file of test/e2e exactly once"; exit 1
+fi
+
 start cluster-chat vitest run --project cluster --project chat
 for i in $(seq 1 "$shards"); do
-  mapfile -t files < <(node test/support/e2e-shards.ts "$shards" "$i")
-  [ ${#files[@]} -gt 0 ] || continue
+  mapfile -t files <<<"${dealt[$((i - 1))]}"
+  [ -n "${files[0]}" ] || continue
   start "e2e-$i" env MATTEROPS_SANDBOX_DIR="$PWD/.sandbox-e2e-$i" vitest run --project e2e "${files[@]}"
 done
 
 failed=()
-remaining=${#pids[@]}
-declare -A done_=()
-# Print each run's log as it ends (wait -n), then the verdict.
-while [ "$remaining" -gt 0 ]; do
-  wait -n -p ended "${pids[@]}"; rc=$?
-  for k in "${!pids[@]}"; do
-    if [ "${pids[$k]}" = "$ended" ] && [ -z "${done_[$k]:-}" ]; then
-      done_[$k]=1; remaining=$((remaining - 1))
+# Print each run's log as it ends (wait -n over the runs still going), then the verdict.
+pending=("${!pids[@]}")
+while [ ${#pending[@]} -gt 0 ]; do
+  left=()
+  for k in "${pending[@]}"; do left+=("${pids[$k]}"); done
+  ended=''
+  wait -n -p ended "${left[@]}"; rc=$?
+  next=()
+  for k in "${pending[@]}"; do
+    if [ "${pids[$k]}" = "$ended" ]; then
       echo "::: ${names[$k]} ended (exit $rc)"; cat "$logs/${names[$k]}.log"
       [ "$rc" -eq 0 ] || failed+=("${names[$k]}")
+    else
+      next+=("$k")
     fi
   done
+  # A wait that names no run cannot happen with live children; refuse rather than loop or pass.
+  if [ -z "$ended" ]; then echo "::: lost track of the runs (wait: $rc)"; exit 1; fi
+  pending=("${next[@]}")
 done
 if [ ${#failed[@]} -gt 0 ]; then echo "::: failed: ${failed[*]} (logs in $logs/)"; exit 1; fi
 echo "::: every tier passed"
