@@ -104,6 +104,30 @@ describe("a watch refused with 403, on which client-node's ListWatch would stop"
   });
 });
 
+describe('what the informer keeps', () => {
+  it('holds listed and watched objects without managedFields, which the apiserver gives every one (issue 12, RSS)', async () => {
+    await put(namespace, 'listed-fields', { 'matterops.io/fields': 'yes' });
+    const events: WatchEvent[] = [];
+    const watching = createKubeClusterWatch(admin).watch({ resource: kinds.configMap, namespace, labelSelector: 'matterops.io/fields=yes' }, (e) =>
+      events.push(e),
+    );
+    try {
+      await watching.synced;
+      await put(namespace, 'watched-fields', { 'matterops.io/fields': 'yes' });
+      await eventually(() => events.some((e) => e.object.metadata.name === 'watched-fields'), 'the watched ConfigMap');
+      // The apiserver did record them: the same objects read directly carry managedFields.
+      const direct = await core.readNamespacedConfigMap({ namespace, name: 'watched-fields' });
+      expect(direct.metadata?.managedFields?.length).toBeGreaterThan(0);
+      const kept = watching.list();
+      expect(kept.map((o) => o.metadata.name).sort()).toEqual(['listed-fields', 'watched-fields']);
+      expect(kept.map((o) => 'managedFields' in o.metadata)).toEqual([false, false]);
+      expect(kept.every((o) => o.metadata.labels?.['matterops.io/fields'] === 'yes' && typeof o.data === 'object')).toBe(true);
+    } finally {
+      await watching.stop();
+    }
+  });
+});
+
 /**
  * A process that stopped its watches exits by itself: no socket, no backoff timer is left.
  * One watch is live (Mattermost CRs in chat), one is in its backoff (ConfigMaps in staging, which

@@ -3,6 +3,8 @@
  * a watched one look the same (the typed clients turn timestamps into Dates; watch events do not).
  * Lists go through client-node's own HTTP library and the kubeconfig's authentication (so a
  * KeepAliveKubeConfig's kept connections and call deadline apply); watches through its Watch.
+ * Objects come without `metadata.managedFields` (withoutManagedFields), as client-go's informers
+ * are commonly told to keep them.
  */
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { groupVersionOf } from '../../core/model/resource.ts';
@@ -76,10 +78,23 @@ async function list(kc: KubeConfig, spec: WatchSpec, signal: AbortSignal): Promi
   return { items, resourceVersion };
 }
 
+/**
+ * The object without `metadata.managedFields`: the apiserver's field-ownership record, which no
+ * reader of a watch uses (the bot writes with patches and replaces that omit it, which keeps it)
+ * and which is about 40% of a pod's JSON; an informer keeps every object it watches, so this is
+ * memory held for each one (issue 12, RSS; BENCHMARKS.md (c)).
+ */
+export function withoutManagedFields<T extends WatchedObject>(object: T): T {
+  if (object.metadata?.managedFields === undefined) return object;
+  const metadata = { ...object.metadata };
+  delete metadata.managedFields;
+  return { ...object, metadata };
+}
+
 /** Items of a list carry no kind; watch events do. Give them the same shape. */
 function itemsOf(page: ListPage): WatchedObject[] {
   const kind = page.kind?.replace(/List$/, '');
-  return (page.items ?? []).map((item) => ({ apiVersion: page.apiVersion, kind, ...item }));
+  return (page.items ?? []).map((item) => withoutManagedFields({ apiVersion: page.apiVersion, kind, ...item }));
 }
 
 const streamTypes = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK']);
@@ -90,7 +105,7 @@ function toStreamEvent(type: string, object: unknown): StreamEvent | undefined {
     return { type: 'ERROR', code: status?.code, message: status?.message ?? 'watch error' };
   }
   if (!streamTypes.has(type)) return undefined;
-  return { type: type as 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', object: object as WatchedObject };
+  return { type: type as 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', object: withoutManagedFields(object as WatchedObject) };
 }
 
 function watch(kc: KubeConfig, spec: WatchSpec, resourceVersion: string, handlers: StreamHandlers): WatchStream {
