@@ -22,6 +22,12 @@
  * 25 ms; and from a freshly started leader that lists them all at its start. Baseline in the same
  * run: bench/bare-informers.ts, client-node's own ListWatch over the same six watches, a process
  * of its own, sampled at the same moments. Run: node bench/watch-rss.bench.ts
+ *
+ * BENCH_VARIANTS runs several leaders side by side, each leading its own Lease in a state namespace
+ * of its own and sampled at the same moments, to compare ways of running the bot in one run:
+ * `;`-separated, each Node's flags then the entry, e.g.
+ * `BENCH_VARIANTS='src/cli.ts;dist/cli.js;--max-semi-space-size=1 dist/cli.js'` (dist/ built
+ * first: `tsc -p tsconfig.build.json`). The default is the one leader `src/cli.ts`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,7 +35,7 @@ import { readFileSync } from 'node:fs';
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { repoRoot } from '../test/sandbox/paths.ts';
 import { waitFor } from '../test/sandbox/wait.ts';
-import { startBot, type BotProcess } from '../test/support/bot-process.ts';
+import { startBot, type BotLaunch, type BotProcess } from '../test/support/bot-process.ts';
 import { grantStateRights } from '../test/support/state-rights.ts';
 import { cpuSeconds } from './measured-run.ts';
 import { withSandbox } from './with-sandbox.ts';
@@ -40,6 +46,10 @@ const sampleS = Number(process.env.BENCH_SAMPLE_S ?? 20);
 const churnS = Number(process.env.BENCH_CHURN_S ?? 60);
 const churnWorkers = Number(process.env.BENCH_CHURN_WORKERS ?? 10);
 const label = 'installation.mattermost.com/installation';
+const variants: { name: string; launch: BotLaunch }[] = (process.env.BENCH_VARIANTS ?? 'src/cli.ts').split(';').map((v) => {
+  const words = v.trim().split(/\s+/);
+  return { name: v.trim(), launch: { nodeArgs: words.slice(0, -1), entry: words.at(-1) ?? 'src/cli.ts' } };
+});
 const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -67,9 +77,13 @@ async function peaks<T>(pids: number[], body: () => Promise<T>): Promise<{ resul
 }
 
 /** A leader that has listed: its log says how many installations the incident watch found. */
-async function leader(env: Record<string, string>, stateNamespace: string): Promise<{ bot: BotProcess; installations: number; listedS: number }> {
+async function leader(
+  env: Record<string, string>,
+  stateNamespace: string,
+  launch: BotLaunch,
+): Promise<{ bot: BotProcess; installations: number; listedS: number }> {
   const t0 = performance.now();
-  const bot = await startBot(env, { MATTEROPS_STATE_NAMESPACE: stateNamespace, MATTEROPS_LOG_LEVEL: 'info', MATTEROPS_INCIDENT_STORM_COUNT: '1000' });
+  const bot = await startBot(env, { MATTEROPS_STATE_NAMESPACE: stateNamespace, MATTEROPS_LOG_LEVEL: 'info', MATTEROPS_INCIDENT_STORM_COUNT: '1000' }, launch);
   const line = await waitFor(() => /"installations":(\d+)[^\n]*incident watch: listed/.exec(bot.output())?.[1], {
     what: 'the incident watch to have listed',
     timeoutMs: 300_000,
@@ -171,96 +185,125 @@ async function churn(core: CoreV1Api, namespace: string): Promise<number> {
 
 const ratio = (a: number[], b: number[]): string => (Math.max(...a) / Math.max(...b)).toFixed(3);
 
+/** The leaders now running, one per variant, each in its state namespace (replaced in step 5). */
+interface Leader {
+  variant: string;
+  launch: BotLaunch;
+  stateNs: string;
+  bot: BotProcess;
+}
+
+/** Each leader's samples against the baseline's, one phrase per variant. */
+const against = (leaders: Leader[], bots: number[][], bare: number[]): string =>
+  leaders.map((l, i) => `[${l.variant}] ${range(bots[i] ?? [])}, ratio of the maxima ${ratio(bots[i] ?? [], bare)}`).join('; ');
+
 interface Run {
   env: Record<string, string>;
   core: CoreV1Api;
   apps: AppsV1Api;
   loadNs: string;
-  stateNs: string;
   suffix: string;
   cleanups: (() => Promise<unknown>)[];
   say: (text: string) => void;
-  /** The leader now running (replaced in step 5). */
-  current: { bot: BotProcess };
+  leaders: Leader[];
 }
 
-/** Steps 2 to 5: the load made, watched at rest, churned, and listed by a fresh leader. */
+/** Steps 2 to 5: the load made, watched at rest, churned, and listed by fresh leaders. */
 async function underLoad(run: Run): Promise<void> {
-  const { env, core, apps, loadNs, suffix, cleanups, say, current } = run;
-  // 2. The load; the bot watches it arrive.
+  const { env, core, apps, loadNs, suffix, cleanups, say, leaders } = run;
+  // 2. The load; the bots watch it arrive.
   for (const name of await roomyNodes(core, suffix)) cleanups.push(() => core.deleteNode({ name }));
   await core.createNamespace({ body: { metadata: { name: loadNs, labels: { 'matterops.io/test': 'true' } } } });
   cleanups.push(() => core.deleteNamespace({ name: loadNs }));
   const t0 = performance.now();
-  const { peak: creating } = await peaks([pidOf(current.bot.child)], () => makeLoad(core, apps, loadNs));
+  const { peak: creating } = await peaks(
+    leaders.map((l) => pidOf(l.bot.child)),
+    () => makeLoad(core, apps, loadNs),
+  );
   say(
-    `made ${installations} Deployments x ${replicas} pods in ${((performance.now() - t0) / 1000).toFixed(0)} s; bot peak meanwhile ${creating[0]?.toFixed(1)} MiB`,
+    `made ${installations} Deployments x ${replicas} pods in ${((performance.now() - t0) / 1000).toFixed(0)} s; bot peak meanwhile ${leaders.map((l, i) => `[${l.variant}] ${creating[i]?.toFixed(1)} MiB`).join(', ')}`,
   );
 
   // 3. Watching them, at rest; the baseline lists the same.
   const baseline = await bare(env);
   cleanups.push(() => Promise.resolve(baseline.kill('SIGTERM')));
   await sleep(sampleS * 1000);
-  const pids = [pidOf(current.bot.child), pidOf(baseline)];
-  const [botWatching = [], bareWatching = []] = await sample(pids, sampleS);
-  say(`watching at rest: bot ${range(botWatching)}, bare informers ${range(bareWatching)}, ratio of the maxima ${ratio(botWatching, bareWatching)}`);
+  const pids = [...leaders.map((l) => pidOf(l.bot.child)), pidOf(baseline)];
+  const watching = await sample(pids, sampleS);
+  const bareWatching = watching.at(-1) ?? [];
+  say(`watching at rest: bare informers ${range(bareWatching)}; ${against(leaders, watching, bareWatching)}`);
 
   await churned(run, pids);
   await relisted(run, pidOf(baseline));
 }
 
-/** Step 4: the churn, the peaks of both processes during it. */
-async function churned({ core, loadNs, say }: Run, pids: number[]): Promise<void> {
-  const cpu0 = cpuSeconds(pids[0] ?? 0) ?? 0;
+/** Step 4: the churn, the peaks of every process during it, and each bot's CPU. */
+async function churned({ core, loadNs, say, leaders }: Run, pids: number[]): Promise<void> {
+  const cpu0 = leaders.map((_, i) => cpuSeconds(pids[i] ?? 0) ?? 0);
   const { result: writes, peak: churning } = await peaks(pids, () => churn(core, loadNs));
-  const cpu = (cpuSeconds(pids[0] ?? 0) ?? 0) - cpu0;
+  const cpu = leaders.map((_, i) => (cpuSeconds(pids[i] ?? 0) ?? 0) - (cpu0[i] ?? 0));
+  const barePeak = churning.at(-1) ?? 1;
   say(
-    `churn: ${writes} pod updates in ${churnS} s (${(writes / churnS).toFixed(0)}/s), bot CPU ${cpu.toFixed(1)} s; peak bot ${churning[0]?.toFixed(1)} MiB, bare informers ${churning[1]?.toFixed(1)} MiB, ratio ${ratio([churning[0] ?? 0], [churning[1] ?? 1])}`,
+    `churn: ${writes} pod updates in ${churnS} s (${(writes / churnS).toFixed(0)}/s); peak bare informers ${barePeak.toFixed(1)} MiB; ${leaders
+      .map((l, i) => `[${l.variant}] peak ${churning[i]?.toFixed(1)} MiB, ratio ${ratio([churning[i] ?? 0], [barePeak])}, CPU ${cpu[i]?.toFixed(1)} s`)
+      .join('; ')}`,
   );
 }
 
-/** Step 5: a fresh leader that lists them all at its start, sampled next to the baseline. */
-async function relisted({ env, stateNs, say, current }: Run, baselinePid: number): Promise<void> {
-  await current.bot.stop();
-  const fresher = await leader(env, stateNs);
-  current.bot = fresher.bot;
+/** Step 5: fresh leaders that list them all at their start, sampled next to the baseline. */
+async function relisted({ env, say, leaders }: Run, baselinePid: number): Promise<void> {
+  const listed: string[] = [];
+  for (const l of leaders) {
+    await l.bot.stop();
+    const fresher = await leader(env, l.stateNs, l.launch);
+    l.bot = fresher.bot;
+    listed.push(`[${l.variant}] ${fresher.installations} installations listed ${fresher.listedS.toFixed(1)} s after start`);
+  }
   await sleep(sampleS * 1000);
-  const [fresh = [], bareLater = []] = await sample([pidOf(current.bot.child), baselinePid], sampleS);
-  say(
-    `fresh leader over ${fresher.installations} installations (listed ${fresher.listedS.toFixed(1)} s after start): bot ${range(fresh)}, bare informers ${range(bareLater)}, ratio of the maxima ${ratio(fresh, bareLater)}`,
-  );
-  const said = current.bot
-    .output()
-    .split('\n')
-    .filter((l) => /"level":(4|5)\d/.test(l));
-  if (said.length) say(`bot warnings/errors: ${said.length}, last: ${said.at(-1)?.slice(0, 400)}`);
+  const fresh = await sample([...leaders.map((l) => pidOf(l.bot.child)), baselinePid], sampleS);
+  const bareLater = fresh.at(-1) ?? [];
+  say(`fresh leaders (${listed.join(', ')}): bare informers ${range(bareLater)}; ${against(leaders, fresh, bareLater)}`);
+  for (const l of leaders) {
+    const said = l.bot
+      .output()
+      .split('\n')
+      .filter((line) => /"level":(4|5)\d/.test(line));
+    if (said.length) say(`[${l.variant}] bot warnings/errors: ${said.length}, last: ${said.at(-1)?.slice(0, 400)}`);
+  }
 }
 
 await withSandbox(async (env) => {
   const admin = kubeConfig(env, 'sandbox');
   const [core, apps] = [admin.makeApiClient(CoreV1Api), admin.makeApiClient(AppsV1Api)];
   const suffix = randomBytes(3).toString('hex');
-  const [stateNs, loadNs] = [`rss-state-${suffix}`, `rss-load-${suffix}`];
+  const loadNs = `rss-load-${suffix}`;
   const cleanups: (() => Promise<unknown>)[] = [];
   const report: string[] = [];
   const say = (text: string): void => {
     console.log(text);
     report.push(`${text} (load ${loadAverage()})`);
   };
+  const leaders: Leader[] = [];
   try {
-    await core.createNamespace({ body: { metadata: { name: stateNs, labels: { 'matterops.io/test': 'true' } } } });
-    cleanups.push(() => core.deleteNamespace({ name: stateNs }));
-    await grantStateRights(admin, kubeConfig(env, 'sandbox-bot'), stateNs);
-
-    // 1. At rest, leading, over the sandbox's own installations.
-    const first = await leader(env, stateNs);
-    const current = { bot: first.bot };
-    cleanups.push(() => current.bot.stop());
+    // 1. At rest, leading, over the sandbox's own installations: one leader per variant.
+    for (const [i, { name, launch }] of variants.entries()) {
+      const stateNs = `rss-state-${suffix}-${i}`;
+      await core.createNamespace({ body: { metadata: { name: stateNs, labels: { 'matterops.io/test': 'true' } } } });
+      cleanups.push(() => core.deleteNamespace({ name: stateNs }));
+      await grantStateRights(admin, kubeConfig(env, 'sandbox-bot'), stateNs);
+      const first = await leader(env, stateNs, launch);
+      leaders.push({ variant: name, launch, stateNs, bot: first.bot });
+      say(`[${name}] leading over ${first.installations} installations, listed ${first.listedS.toFixed(1)} s after start`);
+    }
+    cleanups.push(() => Promise.all(leaders.map((l) => l.bot.stop())));
     await sleep(sampleS * 1000);
-    const [idle = []] = await sample([pidOf(first.bot.child)], sampleS);
-    say(`leader at rest over ${first.installations} installations (listed ${first.listedS.toFixed(1)} s after start): VmRSS ${range(idle)}`);
+    const idle = await sample(
+      leaders.map((l) => pidOf(l.bot.child)),
+      sampleS,
+    );
+    say(`leaders at rest: ${leaders.map((l, i) => `[${l.variant}] VmRSS ${range(idle[i] ?? [])}`).join('; ')}`);
 
-    await underLoad({ env, core, apps, loadNs, stateNs, suffix, cleanups, say, current });
+    await underLoad({ env, core, apps, loadNs, suffix, cleanups, say, leaders });
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e: unknown) => console.error(`cleanup: ${(e as Error).message}`));
     console.log(`\n${report.join('\n')}`);

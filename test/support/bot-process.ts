@@ -17,13 +17,26 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
-export async function startBot(sandbox: Record<string, string>, extra: Record<string, string> = {}): Promise<BotProcess> {
+/**
+ * How `serve` is run: Node's flags and the entry, `src/cli.ts` by default; a bench passes
+ * `dist/cli.js` (built) and the launcher's flags to measure the bot as its image runs it.
+ */
+export interface BotLaunch {
+  nodeArgs?: string[];
+  entry?: string;
+}
+
+export async function startBot(sandbox: Record<string, string>, extra: Record<string, string> = {}, launch: BotLaunch = {}): Promise<BotProcess> {
   const listen = `127.0.0.1:${await freePort()}`;
   const base = { ...process.env, ...sandbox, MATTEROPS_HTTP_LISTEN: listen, MATTEROPS_LOG_LEVEL: 'warn', ...extra };
   const envFile = join(mkdtempSync(join(tmpdir(), 'matterops-bot-')), 'bot.env');
   await promisify(execFile)(process.execPath, ['src/cli.ts', 'register', '--write-env', envFile], { cwd: repoRoot, env: base });
   const env = { ...base, ...readEnvFile(envFile) } as Record<string, string>;
-  const child = spawn(process.execPath, ['src/cli.ts', 'serve'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(launch.nodeArgs ?? []), launch.entry ?? 'src/cli.ts', 'serve'], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
