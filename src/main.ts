@@ -232,11 +232,15 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
               lastGoodBackups: app.lastGoodBackups,
               note,
               // Read as the bot from the watched cluster: the leader's own right (pods/log), not a chat user's.
-              logTails: createLogTails({
-                logs: { readLog: (namespace, request) => app.clusters.get(app.clusters.defaultContext)!.readLog(namespace, request) },
-                clock,
-                logger,
-              }),
+              ...(config.incidents.logTail
+                ? {
+                    logTails: createLogTails({
+                      logs: { readLog: (namespace, request) => app.clusters.get(app.clusters.defaultContext)!.readLog(namespace, request) },
+                      clock,
+                      logger,
+                    }),
+                  }
+                : {}),
             }),
           ]
         : []),

@@ -10,10 +10,18 @@ const delay = z
   .regex(/^(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, { error: 'incident delays look like 30s, 5m or 1h30m' })
   .optional();
 
+/** On unless the environment says off, false, 0 or no. */
+const onUnlessOff = z.preprocess((v) => (typeof v === 'string' ? !['off', 'false', '0', 'no'].includes(v.toLowerCase()) : v), z.boolean()).default(true);
+
 export const IncidentsConfigSchema = z
   .object({
     /** Off: no watch and no incident posts. */
-    enabled: z.preprocess((v) => (typeof v === 'string' ? !['off', 'false', '0', 'no'].includes(v.toLowerCase()) : v), z.boolean()).default(true),
+    enabled: onUnlessOff,
+    /**
+     * Off: roots show no previous container's log tail and attach no file. Everyone who reads an
+     * incident channel reads the tail (redacted), whether or not the policy lets them run `logs`.
+     */
+    logTail: onUnlessOff,
     /** The channel id incidents go to when no `notify here` route names one. */
     channel: z.string().min(1).optional(),
     /** Namespaces watched (comma-separated in the environment); default every namespace. */
@@ -48,7 +56,7 @@ export const IncidentsConfigSchema = z
     stormWindow: delay,
     baselineGap: delay,
   })
-  .default({ enabled: true });
+  .default({ enabled: true, logTail: true });
 export type IncidentsConfig = z.infer<typeof IncidentsConfigSchema>;
 
 /** The delays, by their config name, as the engine's threshold names them. */
@@ -81,6 +89,7 @@ export const incidentsEnvBindings: Record<string, string[]> = {
   MATTEROPS_INCIDENTS: ['incidents', 'enabled'],
   MATTEROPS_INCIDENTS_CHANNEL: ['incidents', 'channel'],
   MATTEROPS_INCIDENTS_NAMESPACES: ['incidents', 'namespaces'],
+  MATTEROPS_INCIDENT_LOG_TAIL: ['incidents', 'logTail'],
   MATTEROPS_INCIDENT_CRASH_LOOP_RESTARTS: ['incidents', 'crashLoopRestarts'],
   MATTEROPS_INCIDENT_STORM_COUNT: ['incidents', 'stormCount'],
   MATTEROPS_INCIDENT_CHANNEL_RATE: ['incidents', 'channelRate'],

@@ -14,8 +14,10 @@
  */
 import { excerpt } from './excerpt.ts';
 import { maskAssignments } from './mask-command.ts';
+import { maskPrivateKeyBlocks } from './private-key-blocks.ts';
+import { secretMask } from './secret-mask.ts';
 
-export const secretMask = '***';
+export { secretMask };
 
 /**
  * `scheme://user:PASSWORD@`: the password, found from the `://` that must precede it. User and
@@ -73,7 +75,7 @@ function maskSecretAssignments(text: string): string {
 }
 
 export function redactSecrets(value: string): string {
-  const masked = value
+  const masked = maskPrivateKeyBlocks(value)
     .replace(credentialsInUrl, `$1${secretMask}$3`)
     .replace(credentialsWithoutScheme, `$1${secretMask}$3`)
     .replace(authScheme, `$1$2${secretMask}`)

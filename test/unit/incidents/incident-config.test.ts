@@ -7,7 +7,7 @@ import { defaultThresholds } from '../../../src/core/incidents/thresholds.ts';
 describe('incident settings', () => {
   it('defaults: on, every namespace, the issue table delays', () => {
     const config = loadConfig({});
-    expect(config.incidents).toEqual({ enabled: true });
+    expect(config.incidents).toEqual({ enabled: true, logTail: true });
     expect(incidentThresholds(config.incidents)).toEqual(defaultThresholds);
   });
 
@@ -25,8 +25,9 @@ describe('incident settings', () => {
       MATTEROPS_INCIDENT_STORM_COUNT: '20',
       MATTEROPS_INCIDENT_STORM_WINDOW: '10m',
       MATTEROPS_INCIDENT_BASELINE_GAP: '3h',
+      MATTEROPS_INCIDENT_LOG_TAIL: 'off',
     });
-    expect(config.incidents).toMatchObject({ enabled: false, channel: 'sga4u9459ff3xkqfjaqr3zt1oa', namespaces: ['chat', 'staging'] });
+    expect(config.incidents).toMatchObject({ enabled: false, logTail: false, channel: 'sga4u9459ff3xkqfjaqr3zt1oa', namespaces: ['chat', 'staging'] });
     expect(incidentThresholds(config.incidents)).toEqual({
       ...defaultThresholds,
       crashLoopRestarts: 3,

@@ -117,6 +117,12 @@ describe('masking takes time linear in the text (time for 32 KB / time for 8 KB:
     'password=x',
     '"": ',
     'aaaaaaaaaaaaaaa-',
+    '-----BEGIN ',
+    '-----END ',
+    '-----BEGIN RSA PRIVATE KEY-----',
+    '-----END EC PRIVATE KEY-----\n',
+    'QUJDREVGR0hJSktMTU5PUA==\n-----END PRIVATE KEY-----\n',
+    '-----BEGIN CERTIFICATE----- PRIVATE KEY ',
   ];
   it.each(hostile)(
     'redactSecrets on %j repeated',
