@@ -154,7 +154,7 @@ function base(config: Config, options: AppOptions, decorate?: KubeDirectoryOptio
     ...(decorate ? { decorate } : {}),
   });
   const lockPorts = { clock, signer, logger, namespace: config.stateNamespace, durationSeconds: config.changes.lockSeconds };
-  const stateStore = createConfigMapStateStore(directory.kubeConfigFor(directory.defaultContext), config.stateNamespace);
+  const stateStore = createConfigMapStateStore(directory.kubeConfigFor(directory.defaultContext), config.stateNamespace, logger);
   // Schedules live with the rest of the state, in the default cluster, whether the terminal or serve changes them.
   const scheduleHome = { cluster: directory.defaultContext, namespace: config.stateNamespace, configMap: configMapPlace(schedulesDocument.name).configMap };
   return {

@@ -6,6 +6,7 @@ import { CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configMapPlace, createConfigMapStateStore } from '../../src/adapters/kubernetes/configmap-state-store.ts';
+import { partsTombstone } from '../../src/core/ports/decoded-documents.ts';
 import { stateStoreContract } from '../contract/state-store.contract.ts';
 import { kubeConfig, testNamespace } from '../support/sandbox.ts';
 
@@ -52,7 +53,7 @@ describe('where the ConfigMap store keeps a document', () => {
     expect(map.metadata?.annotations).toEqual({ note: 'by hand' });
   });
 
-  it('keeps a document with parts as the keys <item>.<part>.json, and drops the keys of parts it no longer has', async () => {
+  it('keeps a document with parts as the keys <item>.<part>.json beside a tombstone in <item>.json, and drops the keys of parts it no longer has', async () => {
     const parted = {
       name: 'parted/list',
       schema: z.object({ items: z.array(z.string()) }),
@@ -66,10 +67,12 @@ describe('where the ConfigMap store keeps a document', () => {
     const store = createConfigMapStateStore(bot, namespace);
     await store.update(parted, () => ({ items: ['a', 'b'] }));
     let map = await admin.readNamespacedConfigMap({ namespace, name: 'matterops-parted' });
-    expect(map.data).toEqual({ 'list.head.json': '["a","b"]', 'list.i-a.json': '{"i":"a"}', 'list.i-b.json': '{"i":"b"}' });
+    const tombstone = partsTombstone(parted, configMapPlace(parted.name).keys);
+    expect(JSON.parse(tombstone)).toEqual(expect.any(String)); // a string: no version before the parts reads it as its object
+    expect(map.data).toEqual({ 'list.json': tombstone, 'list.head.json': '["a","b"]', 'list.i-a.json': '{"i":"a"}', 'list.i-b.json': '{"i":"b"}' });
     await store.update(parted, () => ({ items: ['b'] }));
     map = await admin.readNamespacedConfigMap({ namespace, name: 'matterops-parted' });
-    expect(map.data).toEqual({ 'list.head.json': '["b"]', 'list.i-b.json': '{"i":"b"}' });
+    expect(map.data).toEqual({ 'list.json': tombstone, 'list.head.json': '["b"]', 'list.i-b.json': '{"i":"b"}' });
   });
 
   it('refuses a group whose ConfigMap would look like a waiting plan (matterops-pending-<code>)', async () => {

@@ -353,9 +353,28 @@ export function stateStoreContract(label: string, make: () => StateStoreUnderTes
           { id: 'b', n: 1 },
         ],
       });
-      // The whole text is gone: the same name without parts reads nothing stored.
+      // The whole text is a tombstone: the same name without parts (a version before them) cannot
+      // read it, and so writes nothing, rather than read it as absent and start from empty.
       const whole: StateDocument<Roster> = { name: doc.name, schema: doc.schema, initial: doc.initial };
-      expect(await other.read(whole)).toEqual({ value: { entries: [] }, version: undefined });
+      expect(await rejection(other.read(whole))).toBeInstanceOf(UnreadableDocument);
+      expect(await rejection(other.update(whole, () => ({ entries: [] })))).toBeInstanceOf(UnreadableDocument);
+      expect((await store.read(doc)).value.entries.map((e) => e.id)).toEqual(['a', 'b']);
+    });
+
+    it('both present: the parts win over a whole text a version before the parts wrote beside them, and the next update replaces it', async () => {
+      const {
+        stores: [store, other],
+        plant,
+      } = make();
+      const doc = roster();
+      await store.update(doc, (r) => ({ entries: [...r.entries, { id: 'a', n: 1 }, { id: 'b', n: 1 }] }));
+      // An older replica (rolling update, rollback) that read the whole text as missing writes an empty document there.
+      await plant(doc.name, JSON.stringify({ entries: [] }));
+      for (const s of [store, other]) expect((await s.read(doc)).value.entries.map((e) => e.id)).toEqual(['a', 'b']);
+      expect((await other.update(doc, bump('c'))).entries.map((e) => e.id)).toEqual(['a', 'b', 'c']);
+      expect((await store.read(doc)).value.entries.map((e) => e.id)).toEqual(['a', 'b', 'c']);
+      const whole: StateDocument<Roster> = { name: doc.name, schema: doc.schema, initial: doc.initial };
+      expect(await rejection(store.read(whole))).toBeInstanceOf(UnreadableDocument); // the empty text is gone: a tombstone again
     });
 
     it('refuses a name that is not <group>/<item>', async () => {

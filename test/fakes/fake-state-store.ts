@@ -4,6 +4,7 @@
  * an update yields between its read and its write, so concurrent updates really conflict.
  */
 import { MatteropsError } from '../../src/core/errors.ts';
+import { silentLogger, type Logger } from '../../src/core/ports/logger.ts';
 import { DecodedDocuments, documentKeys, type Where } from '../../src/core/ports/decoded-documents.ts';
 import { documentPlace, stateUpdateAttempts, UnreadableDocument, type StateDocument, type StateStore } from '../../src/core/ports/state-store.ts';
 
@@ -35,10 +36,11 @@ export class FakeStateBackend {
 export class FakeStateStore implements StateStore {
   readonly backend: FakeStateBackend;
   /** As the ConfigMap store does: a document unchanged since it was last read or written is not decoded again. */
-  private readonly decoded = new DecodedDocuments();
+  private readonly decoded: DecodedDocuments;
 
-  constructor(backend = new FakeStateBackend()) {
+  constructor(backend = new FakeStateBackend(), logger: Logger = silentLogger) {
     this.backend = backend;
+    this.decoded = new DecodedDocuments(logger);
   }
 
   /** What is stored for `doc` right now, for a test to look at without awaiting; undefined when nothing is. */

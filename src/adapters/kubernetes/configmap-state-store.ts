@@ -13,6 +13,7 @@
  */
 import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
 import { MatteropsError } from '../../core/errors.ts';
+import { silentLogger, type Logger } from '../../core/ports/logger.ts';
 import { DecodedDocuments, documentKeys, type DocumentKeys } from '../../core/ports/decoded-documents.ts';
 import { documentPlace, stateUpdateAttempts, UnreadableDocument, type StateDocument, type StateStore } from '../../core/ports/state-store.ts';
 import { isConflict, isNotFound, toMatteropsError } from './kube-errors.ts';
@@ -34,11 +35,11 @@ export function configMapPlace(document: string, part?: string): { configMap: st
   return { configMap: `matterops-${group}`, key: part === undefined ? keys.whole : keys.part(part), keys };
 }
 
-export function createConfigMapStateStore(kc: KubeConfig, namespace: string): StateStore {
+export function createConfigMapStateStore(kc: KubeConfig, namespace: string, logger: Logger = silentLogger): StateStore {
   const core = kc.makeApiClient(CoreV1Api);
   const where = { context: kc.getCurrentContext(), server: kc.getCurrentCluster()?.server ?? '' };
   /** A document unchanged since this store last read or wrote it (its ConfigMap's resourceVersion) is not decoded again. */
-  const decoded = new DecodedDocuments();
+  const decoded = new DecodedDocuments(logger);
 
   const get = async (name: string): Promise<V1ConfigMap | undefined> => {
     try {

@@ -9,13 +9,18 @@
  *
  * A document with parts (DocumentParts) is kept part by part: a read decodes only the parts whose
  * text changed, a write encodes and checks only the parts that are not the very values kept.
+ * Once its head is stored the parts are the document: a whole text beside them is a version
+ * before the parts writing where it used to (a rolling update, a rollback), and is ignored. A
+ * write of parts puts a tombstone in the whole text's key (partsTombstone) that no version before
+ * the parts can read, so such a version fails closed (unreadable) rather than start from empty.
  *
  * Values handed out are shared by every reader, so they are deeply frozen, Dates included (their
  * setters throw): a caller that changed one would change what the next read returns.
  */
 import { MatteropsError } from '../errors.ts';
+import { silentLogger, type Logger } from './logger.ts';
 import { checkGroupSize, decodeDocument, decodePart, encodeDocument, encodePart, groupBytes, utf8Bytes } from './state-codec.ts';
-import { partName, UnreadableDocument, type StateDocument } from './state-store.ts';
+import { headPart, partName, UnreadableDocument, type StateDocument } from './state-store.ts';
 
 /** How a store names a document's texts among its group's keys. */
 export interface DocumentKeys {
@@ -89,14 +94,47 @@ export interface StoredGroup {
   readonly version: string | undefined;
 }
 
+/**
+ * What a document with parts keeps in its whole text's key: a JSON string, which the whole
+ * schema of every document (an object) refuses, so a version before the parts reads the document
+ * as unreadable and writes nothing, rather than read it as absent and overwrite the parts' key
+ * with an empty document. (Checked on that version's code, 6904eb2: its store reads threads.json
+ * holding this as UnreadableDocument, "expected object, received string", and its update throws
+ * the same and writes nothing.) Without a head, the tombstone reads as nothing stored.
+ */
+export function partsTombstone(doc: StateDocument<unknown>, keys: DocumentKeys): string {
+  return JSON.stringify(`${doc.name} is kept in parts, named by ${keys.part(headPart)}: this version of matterops is older than that`);
+}
+
 export class DecodedDocuments {
   private readonly kept = new Map<string, Decoded>();
+  /** Documents whose stray whole text was logged (once per store, not once per read). */
+  private readonly strayLogged = new Set<string>();
+  private readonly logger: Logger;
+
+  constructor(logger: Logger = silentLogger) {
+    this.logger = logger;
+  }
 
   /** The document's value in the group; undefined when nothing of it is stored. Throws UnreadableDocument. */
   read<T>(doc: StateDocument<T>, group: StoredGroup, keys: DocumentKeys, where: Where): T | undefined {
     const whole = group.data?.[keys.whole];
-    if (whole !== undefined) return this.readWhole(doc, whole, group.version, where(keys.whole));
-    return doc.parts && group.data ? this.readParts(doc, group, keys, where) : undefined;
+    if (doc.parts && group.data?.[keys.part(headPart)] !== undefined) {
+      if (whole !== undefined && whole !== partsTombstone(doc, keys)) this.logStray(doc, where(keys.whole));
+      return this.readParts(doc, group, keys, where);
+    }
+    // No head: a whole text kept before the parts (read, and replaced by them at the next write).
+    if (whole === undefined || (doc.parts && whole === partsTombstone(doc, keys))) return undefined;
+    return this.readWhole(doc, whole, group.version, where(keys.whole));
+  }
+
+  private logStray(doc: StateDocument<unknown>, where: Record<string, string>): void {
+    if (this.strayLogged.has(doc.name)) return;
+    this.strayLogged.add(doc.name);
+    this.logger.warn(
+      { document: doc.name, ...where },
+      'a whole text beside the parts of a state document (a version before the parts wrote it?) is ignored; the next update replaces it',
+    );
   }
 
   /**
@@ -112,7 +150,7 @@ export class DecodedDocuments {
       return { data: next, wrote: (version) => this.keep(doc, version, { whole: text, value: frozen(back) }) };
     }
     const parts = this.encodeParts(doc, value);
-    const next = dataWith(data, keys, parts);
+    const next = dataWith(data, keys, parts, partsTombstone(doc, keys));
     if (!next) return undefined;
     checkGroupSize(doc.name, next.bytes);
     let back: T;
@@ -173,6 +211,7 @@ export class DecodedDocuments {
       const { text, back } = encodePart(doc, { part, schema }, v);
       parts.set(part, { text, value: frozen(back), bytes: utf8Bytes(text) });
     }
+    if (!parts.has(headPart)) throw new Error(`state document ${doc.name}: its split gave no part ${headPart}, which says it is kept in parts`);
     return parts;
   }
 
@@ -193,13 +232,19 @@ function partTexts(doc: StateDocument<unknown>, data: Data, keys: DocumentKeys):
 }
 
 /**
- * The group's data with the document's texts replaced by `parts` (its whole text, and parts it no
- * longer has, dropped), and the bytes it takes (the parts' counted once, when they were made);
- * undefined when that is what is stored.
+ * The group's data with the document's texts replaced by `parts` (parts it no longer has dropped,
+ * its whole text the tombstone), and the bytes it takes (the parts' counted once, when they were
+ * made); undefined when that is what is stored.
  */
-function dataWith(data: Data | undefined, keys: DocumentKeys, parts: ReadonlyMap<string, Stored>): { data: Record<string, string>; bytes: number } | undefined {
+function dataWith(
+  data: Data | undefined,
+  keys: DocumentKeys,
+  parts: ReadonlyMap<string, Stored>,
+  tombstone: string,
+): { data: Record<string, string>; bytes: number } | undefined {
   const byKey = new Map<string, Stored>();
   for (const [part, stored] of parts) byKey.set(keys.part(part), stored);
+  byKey.set(keys.whole, { text: tombstone, value: undefined, bytes: utf8Bytes(tombstone) });
   const next: Record<string, string> = {};
   let same = true;
   let kept = 0;
@@ -209,14 +254,14 @@ function dataWith(data: Data | undefined, keys: DocumentKeys, parts: ReadonlyMap
     if (mine) {
       kept++;
       if (mine.text !== data[key]) same = false;
-    } else if (key === keys.whole || keys.partOf(key) !== undefined) {
-      same = false; // its whole text, or a part it no longer has: dropped
+    } else if (keys.partOf(key) !== undefined) {
+      same = false; // a part it no longer has: dropped
     } else {
       next[key] = data[key]!; // another document's, or not matterops's
       bytes += utf8Bytes(key) + utf8Bytes(next[key]);
     }
   }
-  if (same && kept === parts.size) return undefined;
+  if (same && kept === byKey.size) return undefined;
   for (const [key, { text, bytes: partBytes }] of byKey) {
     next[key] = text;
     bytes += utf8Bytes(key) + partBytes;

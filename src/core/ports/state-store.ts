@@ -33,8 +33,11 @@ export interface StateDocument<T> {
  * posted (BENCHMARKS.md, Incidents (a)); as parts, a batch rewrites the records it changed.
  *
  * Still one document: read whole, updated whole with one compare-and-swap (all its parts are in
- * one group). A whole text under the document's own name (kept before it had parts) is read with
- * `schema` and replaced by the parts at the next update.
+ * one group). Its head, the part named `head` (headPart), is always among them: a store reads the
+ * parts whenever the head is stored. Without a head, a whole text under the document's own name
+ * (kept before it had parts) is read with `schema` and replaced by the parts at the next update;
+ * beside a head, it is ignored (a version before the parts wrote it), and the parts' writes keep a
+ * tombstone there that such a version cannot read (ports/decoded-documents.ts partsTombstone).
  */
 export interface DocumentParts<T> {
   /** The value's parts by name (a lowercase DNS label); every part of the value, none twice. */
@@ -44,6 +47,9 @@ export interface DocumentParts<T> {
   /** The value from its parts as read back; throws (an Error saying what is missing) when they do not make one. */
   join(parts: ReadonlyMap<string, unknown>): T;
 }
+
+/** The part every document with parts has (split gives it), whose presence says the document is kept in parts. */
+export const headPart = 'head';
 
 /** What a part may be named. */
 export const partName = new RegExp(`^${dnsLabelSource}$`);

@@ -7,7 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../src/core/incidents/incident.ts';
 import { itemOf, type ListRecord } from '../../../src/core/incidents/incident-list.ts';
-import { threadsDocument, type ThreadRecord, type Threads } from '../../../src/core/incidents/thread-document.ts';
+import { threadsDocument, ThreadsSchema, type ThreadRecord, type Threads } from '../../../src/core/incidents/thread-document.ts';
+import { documentKeys, partsTombstone } from '../../../src/core/ports/decoded-documents.ts';
+import { silentLogger } from '../../../src/core/ports/logger.ts';
+import { UnreadableDocument, type StateDocument } from '../../../src/core/ports/state-store.ts';
 import { ThreadsBatch } from '../../../src/core/incidents/threads-batch.ts';
 import { FakeStateBackend, FakeStateStore } from '../../fakes/fake-state-store.ts';
 
@@ -107,9 +110,32 @@ describe('the threads document in parts', () => {
     const batch = await ThreadsBatch.read(store, now);
     batch.keep({ ...batch.thread(record(1).key)!, notified: 'y' });
     await batch.commit(store, 30 * 60_000);
-    const keys = Object.keys(backend.groups.get('incidents')?.data ?? {});
-    expect(keys).not.toContain('threads');
-    expect(keys).toContain('threads.head');
+    const data = backend.groups.get('incidents')?.data ?? {};
+    expect(Object.keys(data)).toContain('threads.head');
+    expect(data.threads).toBe(partsTombstone(threadsDocument, documentKeys('threads', '')));
     expect((await new FakeStateStore(backend).read(threadsDocument)).value.threads.map((t) => t.notified)).toEqual(['x', 'x', 'x', 'x', 'x', 'y']);
+  });
+
+  it('a version before the parts cannot read them and writes nothing; the empty threads.json it may have written beside them is ignored, once logged', async () => {
+    const backend = new FakeStateBackend();
+    await new FakeStateStore(backend).update(threadsDocument, () => threads);
+    // The document as a version before the parts knew it: its whole schema, no parts.
+    const before: StateDocument<Threads> = { name: threadsDocument.name, schema: ThreadsSchema, initial: threadsDocument.initial };
+    const old = new FakeStateStore(backend);
+    await expect(old.read(before)).rejects.toBeInstanceOf(UnreadableDocument);
+    await expect(old.update(before, (doc) => doc)).rejects.toBeInstanceOf(UnreadableDocument);
+    // What the version before the tombstone did: read threads.json as missing and save an empty document there.
+    backend.plant(threadsDocument.name, JSON.stringify({ threads: [], lists: [] }));
+    const warned: string[] = [];
+    const logger = { ...silentLogger, warn: (_: Record<string, unknown>, message: string) => void warned.push(message) };
+    const store = new FakeStateStore(backend, logger);
+    expect((await store.read(threadsDocument)).value).toEqual(threads);
+    expect((await store.read(threadsDocument)).value).toEqual(threads);
+    expect(warned).toEqual([expect.stringContaining('is ignored')]);
+    const batch = await ThreadsBatch.read(store, now);
+    batch.keep({ ...batch.thread(record(1).key)!, notified: 'y' });
+    await batch.commit(store, 30 * 60_000);
+    expect((await new FakeStateStore(backend).read(threadsDocument)).value.threads).toHaveLength(6);
+    expect(backend.groups.get('incidents')?.data.threads).toBe(partsTombstone(threadsDocument, documentKeys('threads', '')));
   });
 });
