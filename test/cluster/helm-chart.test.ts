@@ -212,6 +212,16 @@ describe('the chart, before any cluster', () => {
       /additional properties 'value' not allowed/,
     ],
     [
+      'a plugin install with no Secret named for the admin token',
+      { ...values, plugin: { install: true } },
+      /plugin.install needs plugin.adminTokenSecret.name: a Secret of its own/,
+    ],
+    [
+      "the admin token in the bot's own Secret",
+      { ...values, plugin: { install: true, adminTokenSecret: { name: values.existingSecret } } },
+      /plugin.adminTokenSecret.name must not be existingSecret/,
+    ],
+    [
       'a plugin token Secret that is no Secret name',
       { ...values, plugin: { install: true, adminTokenSecret: { name: 'Admin Token' } } },
       /plugin\/adminTokenSecret\/name/,
@@ -273,9 +283,10 @@ describe('the chart, before any cluster', () => {
     const jobsOf = async (given: unknown) =>
       (loadAllYaml((await helm(['template', release, chart, '-n', ns.release], given)).stdout) as Rendered[]).filter((o) => o.kind === 'Job') as V1Job[];
     expect(await jobsOf(values)).toEqual([]);
-    await helm(['lint', chart, '--strict'], { ...values, plugin: { install: true } });
+    const withPlugin = { ...values, plugin: { install: true, adminTokenSecret: { name: 'mattermost-admin' } } };
+    await helm(['lint', chart, '--strict'], withPlugin);
 
-    const [job, ...more] = await jobsOf({ ...values, plugin: { install: true } });
+    const [job, ...more] = await jobsOf(withPlugin);
     expect(more).toEqual([]);
     expect(job?.metadata?.annotations).toMatchObject({
       'helm.sh/hook': 'post-install,post-upgrade',
@@ -287,7 +298,7 @@ describe('the chart, before any cluster', () => {
     expect([container.command, container.args]).toEqual([undefined, ['plugin', 'install']]);
     expect(container.env).toEqual([
       { name: 'MM_URL', value: values.mattermost.url },
-      { name: 'MM_ADMIN_TOKEN', valueFrom: { secretKeyRef: { name: values.existingSecret, key: 'MM_ADMIN_TOKEN' } } },
+      { name: 'MM_ADMIN_TOKEN', valueFrom: { secretKeyRef: { name: 'mattermost-admin', key: 'MM_ADMIN_TOKEN' } } },
     ]);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
