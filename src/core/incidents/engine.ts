@@ -26,6 +26,11 @@ interface Tracked {
   notified?: string | undefined;
   /** The finding was observed again since `incident` was built from it: an open incident's state may have changed. */
   fresh?: boolean;
+  /**
+   * Before this time (ms) a judgement with no observe in between changes nothing of it (quietUntil):
+   * 0 once observed. Most of what is tracked waits out a delay, a hold-down or the cool-down.
+   */
+  due: number;
 }
 
 function incidentOf(t: Tracked, since: Date): Incident {
@@ -72,6 +77,7 @@ export class IncidentEngine {
         known.fresh = true;
         known.present = true;
         known.clearSince = undefined;
+        known.due = 0;
       } else
         this.tracked.set(key, {
           installation: { namespace: installation.namespace, name: installation.name },
@@ -79,16 +85,20 @@ export class IncidentEngine {
           firstSeen: now,
           present: true,
           status: 'pending',
+          due: 0,
         });
     }
-    for (const key of this.byInstallation.get(id) ?? []) {
+    const known = this.byInstallation.get(id);
+    for (const key of known ?? []) {
       const t = this.tracked.get(key);
       if (!keys.has(key) && t?.present) {
         t.present = false;
         t.clearSince = now;
+        t.due = 0;
       }
     }
-    this.byInstallation.set(id, new Set([...(this.byInstallation.get(id) ?? []), ...keys]));
+    if (!known) this.byInstallation.set(id, keys);
+    else for (const key of keys) known.add(key);
   }
 
   /**
@@ -118,9 +128,12 @@ export class IncidentEngine {
         status: 'open',
         incident,
         notified: notifiedState(incident),
+        due: 0,
       });
       const id = installationKey(incident.installation);
-      this.byInstallation.set(id, new Set([...(this.byInstallation.get(id) ?? []), incident.key]));
+      const known = this.byInstallation.get(id);
+      if (known) known.add(incident.key);
+      else this.byInstallation.set(id, new Set([incident.key]));
     }
   }
 
@@ -128,13 +141,20 @@ export class IncidentEngine {
    * What changed by `now`, in key order; call it after every observe and on a timer. Each tracked
    * finding steps on its own, so only the few changes are sorted, not everything tracked at every
    * judgement (the incident bench: sorting all keys was 7% of the leader's work, BENCHMARKS.md).
+   * One neither observed since nor due yet is passed over with one comparison: stepping every
+   * resolved incident kept for the cool-down, and copying the map to do it, was most of the
+   * engine's time (BENCHMARKS.md, Incidents (a), step 7).
    */
   evaluate(now: Date): IncidentChange[] {
     const changes: [string, IncidentChange][] = [];
-    for (const [key, t] of [...this.tracked]) {
+    const at = now.getTime();
+    // Deleting the entry being visited is safe in a Map's iteration.
+    for (const [key, t] of this.tracked) {
+      if (at < t.due) continue;
       const change = this.step(t, now);
       if (change) changes.push([key, change]);
       if (this.expired(t, now)) this.drop(key, t);
+      else t.due = this.quietUntil(t);
     }
     return changes.sort(([a], [b]) => a.localeCompare(b)).map(([, change]) => change);
   }
@@ -187,6 +207,18 @@ export class IncidentEngine {
     if (t.status === 'pending') return !t.present && now.getTime() - (t.clearSince?.getTime() ?? 0) >= this.thresholds.holdDownMs;
     if (t.status !== 'resolved' || t.present) return false;
     return now.getTime() - (t.incident?.resolvedAt?.getTime() ?? 0) >= this.thresholds.coolDownMs;
+  }
+
+  /**
+   * When step or expired can next do anything for `t` if nothing observes it: each of their tests
+   * is `now - x >= y`, so it holds from x + y on (and never while a clock stands before it).
+   */
+  private quietUntil(t: Tracked): number {
+    // Open and present: only an observation (which sets due to 0) changes it; gone: it resolves after the hold-down.
+    if (t.status === 'open') return t.present || !t.clearSince ? Infinity : t.clearSince.getTime() + this.thresholds.holdDownMs;
+    if (t.present) return (t.finding.since ?? t.firstSeen).getTime() + t.finding.openAfterMs;
+    if (t.status === 'pending') return (t.clearSince?.getTime() ?? 0) + this.thresholds.holdDownMs;
+    return (t.incident?.resolvedAt?.getTime() ?? 0) + this.thresholds.coolDownMs;
   }
 
   private drop(key: string, t: Tracked): void {

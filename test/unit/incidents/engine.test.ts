@@ -113,4 +113,40 @@ describe('incident engine', () => {
     engine.observe({ namespace: 'chat', name: 'mattermost' }, [], at(5));
     expect(kinds(engine.evaluate(at(35)))).toEqual([`resolved ${key}`, 'resolved pods-not-ready:chat/mattermost']);
   });
+  it('judged every second with nothing observed between, each delay, hold-down and cool-down ends at its very second', () => {
+    // The engine passes over what waits until its due time (engine.ts quietUntil): a due time a
+    // second late or early moves one of these lines.
+    const engine = new IncidentEngine(defaultThresholds);
+    const a = { namespace: 'chat' };
+    const b = { namespace: 'staging', name: 'mattermost-staging' };
+    const c = { namespace: 'tests', name: 'mattermost-tests' };
+    const observed = new Map<number, ReturnType<typeof installation>[]>([
+      [0, [installation([crashLooping('mm-a', 1)], a), installation([crashLooping('st-a')], b), installation([crashLooping('te-a', 1)], c)]],
+      [100, [installation([healthyPod('st-a')], b), installation([healthyPod('te-a')], c)]],
+      [130, [installation([crashLooping('te-a', 1)], c)]], // the pending one was forgotten at 130: counts anew
+      [400, [installation([healthyPod('mm-a')], a)]],
+      [1900, [installation([crashLooping('st-a')], b)]], // resolved at 100: the cool-down ran out at 1900
+      [2199, [installation([crashLooping('mm-a')], a)]], // resolved at 400: one second inside the cool-down
+    ]);
+    const seen: string[] = [];
+    const judge = (s: number): void => {
+      for (const change of engine.evaluate(at(s))) seen.push(`${s} ${change.kind} ${change.incident.key}`);
+    };
+    for (let s = 0; s <= 2300; s++) {
+      judge(s);
+      const snapshots = observed.get(s);
+      if (!snapshots) continue;
+      for (const snapshot of snapshots) engine.observeSnapshot(snapshot, at(s));
+      judge(s);
+    }
+    expect(seen).toEqual([
+      '0 opened crash-loop:staging/mattermost-staging:mattermost',
+      '130 resolved crash-loop:staging/mattermost-staging:mattermost',
+      '300 opened crash-loop:chat/mattermost:mattermost',
+      '430 resolved crash-loop:chat/mattermost:mattermost',
+      '430 opened crash-loop:tests/mattermost-tests:mattermost',
+      '1900 opened crash-loop:staging/mattermost-staging:mattermost',
+      '2199 reopened crash-loop:chat/mattermost:mattermost',
+    ]);
+  });
 });
