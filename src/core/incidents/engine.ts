@@ -53,6 +53,8 @@ export class IncidentEngine {
   private readonly tracked = new Map<string, Tracked>();
   /** Keys by installation, so a new snapshot clears what it no longer finds. */
   private readonly byInstallation = new Map<string, Set<string>>();
+  /** What is open, by key: the gauge asks at every judgement with a change, and few of the tracked are open. */
+  private readonly open = new Map<string, Tracked>();
   private readonly thresholds: Thresholds;
 
   constructor(thresholds: Thresholds) {
@@ -130,6 +132,7 @@ export class IncidentEngine {
         notified: notifiedState(incident),
         due: 0,
       });
+      this.open.set(incident.key, this.tracked.get(incident.key)!);
       const id = installationKey(incident.installation);
       const known = this.byInstallation.get(id);
       if (known) known.add(incident.key);
@@ -159,9 +162,9 @@ export class IncidentEngine {
     return changes.sort(([a], [b]) => a.localeCompare(b)).map(([, change]) => change);
   }
 
-  /** Open incidents right now (for a summary at unmute, or a test). */
+  /** Open incidents right now, in no particular order (for the open incidents' gauge, or a test). */
   openIncidents(): Incident[] {
-    return [...this.tracked.values()].filter((t) => t.status === 'open' && t.incident).map((t) => t.incident!);
+    return [...this.open.values()].map((t) => t.incident!);
   }
 
   private step(t: Tracked, now: Date): IncidentChange | undefined {
@@ -172,6 +175,7 @@ export class IncidentEngine {
     const reopened = t.status === 'resolved';
     t.status = 'open';
     t.incident = incidentOf(t, reopened && t.incident ? t.incident.since : onset);
+    this.open.set(t.incident.key, t);
     t.notified = notifiedState(t.incident);
     t.fresh = false;
     return { kind: reopened ? 'reopened' : 'opened', incident: t.incident };
@@ -196,6 +200,7 @@ export class IncidentEngine {
   private resolveIfHeld(t: Tracked, now: Date): IncidentChange | undefined {
     if (!t.clearSince || now.getTime() - t.clearSince.getTime() < this.thresholds.holdDownMs || !t.incident) return undefined;
     t.status = 'resolved';
+    this.open.delete(t.incident.key);
     // Resolved when it was last seen, not when the hold-down ran out: "resolved after" tells how long it lasted.
     t.incident = { ...t.incident, state: 'resolved', resolvedAt: t.clearSince };
     t.notified = notifiedState(t.incident);
@@ -223,6 +228,7 @@ export class IncidentEngine {
 
   private drop(key: string, t: Tracked): void {
     this.tracked.delete(key);
+    this.open.delete(key);
     this.byInstallation.get(installationKey(t.installation))?.delete(key);
   }
 }

@@ -12,7 +12,8 @@ import type { Incident } from './incident.ts';
 export class OpenIncidentsGauge {
   private readonly metrics: Metrics;
   private readonly rules: readonly string[];
-  private shown = new Set<string>();
+  /** What each rule's series shows now: a judgement that moved no count sets nothing. */
+  private shown = new Map<string, number>();
 
   /** `rules`: the fixed names this source's incidents carry (rules/index.ts ruleNames, or `alertmanager`). */
   constructor(metrics: Metrics, rules: readonly string[]) {
@@ -24,14 +25,14 @@ export class OpenIncidentsGauge {
   show(open: readonly Pick<Incident, 'rule'>[]): void {
     const counts = new Map(this.rules.map((rule) => [rule, 0]));
     for (const { rule } of open) counts.set(rule, (counts.get(rule) ?? 0) + 1);
-    for (const rule of this.shown) if (!counts.has(rule)) this.metrics.remove(incidentsOpen, { rule });
-    for (const [rule, n] of counts) this.metrics.set(incidentsOpen, { rule }, n);
-    this.shown = new Set(counts.keys());
+    for (const rule of this.shown.keys()) if (!counts.has(rule)) this.metrics.remove(incidentsOpen, { rule });
+    for (const [rule, n] of counts) if (this.shown.get(rule) !== n) this.metrics.set(incidentsOpen, { rule }, n);
+    this.shown = counts;
   }
 
   /** The source stopped: its series go, until it shows again. */
   withdraw(): void {
-    for (const rule of this.shown) this.metrics.remove(incidentsOpen, { rule });
+    for (const rule of this.shown.keys()) this.metrics.remove(incidentsOpen, { rule });
     this.shown.clear();
   }
 }

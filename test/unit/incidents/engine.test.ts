@@ -132,8 +132,17 @@ describe('incident engine', () => {
     const judge = (s: number): void => {
       for (const change of engine.evaluate(at(s))) seen.push(`${s} ${change.kind} ${change.incident.key}`);
     };
+    const openAt = new Map<number, string[]>();
     for (let s = 0; s <= 2300; s++) {
       judge(s);
+      if (s % 100 === 50)
+        openAt.set(
+          s,
+          engine
+            .openIncidents()
+            .map((i) => i.installation!.namespace)
+            .sort(),
+        );
       const snapshots = observed.get(s);
       if (!snapshots) continue;
       for (const snapshot of snapshots) engine.observeSnapshot(snapshot, at(s));
@@ -148,5 +157,18 @@ describe('incident engine', () => {
       '1900 opened crash-loop:staging/mattermost-staging:mattermost',
       '2199 reopened crash-loop:chat/mattermost:mattermost',
     ]);
+    expect(Object.fromEntries([50, 350, 450, 1950, 2250].map((s) => [s, openAt.get(s)]))).toEqual({
+      50: ['staging'],
+      350: ['chat'],
+      450: ['tests'],
+      1950: ['staging', 'tests'],
+      2250: ['chat', 'staging', 'tests'],
+    });
+    expect(
+      engine
+        .openIncidents()
+        .map((i) => i.key)
+        .sort(),
+    ).toEqual(['crash-loop:chat/mattermost:mattermost', 'crash-loop:staging/mattermost-staging:mattermost', 'crash-loop:tests/mattermost-tests:mattermost']);
   });
 });
