@@ -91,7 +91,14 @@ const threadParts: DocumentParts<Threads> = {
     return parts;
   },
   schema: (part) => (part === 'head' ? HeadSchema : partSchemas[part.slice(0, 2)]),
-  join(parts) {
+  named: (part, value) => {
+    if (part === 'head') return [...(value as z.infer<typeof HeadSchema>).threads, ...(value as z.infer<typeof HeadSchema>).lists];
+    return part.startsWith('l-') ? (value as z.infer<typeof ListHeadSchema>).items : [];
+  },
+  // A record or a list's item that cannot be read loses that incident's thread, not every one's.
+  droppable: (part) => part.startsWith('t-') || part.startsWith('i-'),
+  join(parts, dropped = new Set()) {
+    const kept = (name: string): boolean => !dropped.has(name);
     const named = <P>(name: string): P => {
       const part = parts.get(name);
       if (part === undefined) throw new Error(`the part ${name} is missing`);
@@ -100,11 +107,12 @@ const threadParts: DocumentParts<Threads> = {
     const head = named<z.infer<typeof HeadSchema>>('head');
     const lists = head.lists.map((n) => {
       const listHead = named<z.infer<typeof ListHeadSchema>>(n);
-      const list = { ...listHead, items: listHead.items.map((i) => named<ListItem>(i)) };
-      listHeads.set(list, listHead);
+      const list = { ...listHead, items: listHead.items.filter(kept).map((i) => named<ListItem>(i)) };
+      // With an item left out, its head names it: the next split makes the head anew.
+      if (list.items.length === listHead.items.length) listHeads.set(list, listHead);
       return list;
     });
-    const doc: Threads = { threads: head.threads.map((n) => named<ThreadRecord>(n)), lists };
+    const doc: Threads = { threads: head.threads.filter(kept).map((n) => named<ThreadRecord>(n)), lists };
     return head.watchedAt ? { ...doc, watchedAt: head.watchedAt } : doc;
   },
 };

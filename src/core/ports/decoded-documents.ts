@@ -110,6 +110,8 @@ export class DecodedDocuments {
   private readonly kept = new Map<string, Decoded>();
   /** Documents whose stray whole text was logged (once per store, not once per read). */
   private readonly strayLogged = new Set<string>();
+  /** Parts left out as unreadable, with the text logged (logged again only when it changes). */
+  private readonly droppedLogged = new Map<string, string>();
   private readonly logger: Logger;
 
   constructor(logger: Logger = silentLogger) {
@@ -176,13 +178,70 @@ export class DecodedDocuments {
     // unchanged, its parts need not even be looked at, which for hundreds of them cost as much as a
     // small document's decode.
     if (kept?.parts && version !== undefined && kept.version === version) return kept.value as T;
-    const texts = partTexts(doc, data ?? {}, keys);
-    if (!texts.size) return undefined;
+    return this.decodeParts(doc, { data, version }, keys, where);
+  }
+
+  private decodeParts<T>(doc: StateDocument<T>, { data, version }: StoredGroup, keys: DocumentKeys, where: Where): T | undefined {
+    const kept = this.kept.get(doc.name);
     const parts = new Map<string, Stored>();
-    for (const [part, text] of texts) parts.set(part, this.decodedPart(doc, kept?.parts?.get(part), { part, text }, where(keys.part(part))));
-    const value = frozen(joined(doc, parts, where(keys.whole)));
+    const dropped = new Set<string>();
+    if (doc.parts!.named) this.decodeNamed(doc, data ?? {}, { keys, where }, { parts, dropped });
+    else {
+      const texts = partTexts(doc, data ?? {}, keys);
+      if (!texts.size) return undefined;
+      for (const [part, text] of texts) parts.set(part, this.decodedPart(doc, kept?.parts?.get(part), { part, text }, where(keys.part(part))));
+    }
+    const value = frozen(joined(doc, parts, where(keys.whole), dropped));
     if (version !== undefined) this.kept.set(doc.name, { version, parts, value });
     return value;
+  }
+
+  /** The head and the parts it names, transitively (DocumentParts.named), into `into`; a droppable one that cannot be decoded into `dropped`, logged. */
+  private decodeNamed(
+    doc: StateDocument<unknown>,
+    data: Data,
+    { keys, where }: { keys: DocumentKeys; where: Where },
+    into: { parts: Map<string, Stored>; dropped: Set<string> },
+  ): void {
+    const kept = this.kept.get(doc.name)?.parts;
+    const queue = [headPart];
+    for (let i = 0; i < queue.length; i++) {
+      const part = queue[i]!;
+      const text = data[keys.part(part)];
+      // Missing (or named twice): join says what it lacks.
+      if (text === undefined || into.parts.has(part) || into.dropped.has(part) || !doc.parts!.schema(part)) continue;
+      const stored = this.droppableDecode(doc, kept?.get(part), { part, text }, where(keys.part(part)));
+      if (!stored) {
+        into.dropped.add(part);
+        continue;
+      }
+      into.parts.set(part, stored);
+      queue.push(...doc.parts!.named!(part, stored.value));
+    }
+  }
+
+  /** decodedPart; undefined (logged once for the text) for a droppable part that cannot be decoded. */
+  private droppableDecode(
+    doc: StateDocument<unknown>,
+    before: Stored | undefined,
+    stored: { part: string; text: string },
+    where: Record<string, string>,
+  ): Stored | undefined {
+    try {
+      return this.decodedPart(doc, before, stored, where);
+    } catch (error) {
+      if (!(error instanceof UnreadableDocument) || stored.part === headPart || !doc.parts!.droppable?.(stored.part)) throw error;
+      const logged = `${doc.name}\n${stored.part}`;
+      if (this.droppedLogged.get(logged) !== stored.text) {
+        if (this.droppedLogged.size >= 1_000) this.droppedLogged.clear();
+        this.droppedLogged.set(logged, stored.text);
+        this.logger.error(
+          { document: doc.name, ...where, reason: error.reason },
+          'an unreadable part of a state document is left out (its record is lost); the next update drops it',
+        );
+      }
+      return undefined;
+    }
   }
 
   /** A part as stored: the value decoded before when its text is unchanged (whoever wrote the rest), else decoded. */
@@ -270,11 +329,11 @@ function dataWith(
 }
 
 /** The document joined from its parts; a join that fails is an unreadable document. */
-function joined<T>(doc: StateDocument<T>, parts: ReadonlyMap<string, Stored>, where: Record<string, string>): T {
+function joined<T>(doc: StateDocument<T>, parts: ReadonlyMap<string, Stored>, where: Record<string, string>, dropped?: ReadonlySet<string>): T {
   const values = new Map<string, unknown>();
   for (const [part, { value }] of parts) values.set(part, value);
   try {
-    return doc.parts!.join(values);
+    return doc.parts!.join(values, dropped);
   } catch (error) {
     throw new UnreadableDocument(doc.name, where, `its parts do not make one: ${(error as Error).message}`);
   }

@@ -44,8 +44,22 @@ export interface DocumentParts<T> {
   split(value: T): ReadonlyMap<string, unknown>;
   /** The schema of the part so named; undefined: no part of this document (a stored one is ignored, and dropped by the next update). */
   schema(part: string): z.ZodType | undefined;
-  /** The value from its parts as read back; throws (an Error saying what is missing) when they do not make one. */
-  join(parts: ReadonlyMap<string, unknown>): T;
+  /**
+   * The value from its parts as read back; throws (an Error saying what is missing) when they do
+   * not make one. `dropped`: named parts left out as unreadable (`droppable`), to do without.
+   */
+  join(parts: ReadonlyMap<string, unknown>, dropped?: ReadonlySet<string>): T;
+  /**
+   * The parts a part read back names (the head its records, a list its items): given, a store
+   * decodes the head and what it names, transitively, and nothing else (a stray key costs nothing
+   * and cannot make the document unreadable); not given, every stored part `schema` knows.
+   */
+  named?(part: string, value: unknown): readonly string[];
+  /**
+   * A named part (`named`) whose text cannot be decoded may be left out (one record lost, logged
+   * as an error) rather than make the whole document unreadable; the next update drops its key.
+   */
+  droppable?(part: string): boolean;
 }
 
 /** The part every document with parts has (split gives it), whose presence says the document is kept in parts. */

@@ -138,4 +138,42 @@ describe('the threads document in parts', () => {
     expect((await new FakeStateStore(backend).read(threadsDocument)).value.threads).toHaveLength(6);
     expect(backend.groups.get('incidents')?.data.threads).toBe(partsTombstone(threadsDocument, documentKeys('threads', '')));
   });
+
+  it('decodes only the parts the head names: a stray key that looks like a part is not read and cannot make the threads unreadable', async () => {
+    const { store } = await stored();
+    store.backend.plant(threadsDocument.name, '{"key": "not a record', 't-0000000000000000');
+    expect((await new FakeStateStore(store.backend).read(threadsDocument)).value).toEqual(threads);
+    const batch = await ThreadsBatch.read(store, now);
+    batch.keep({ ...batch.thread(record(1).key)!, notified: 'y' });
+    await batch.commit(store, 30 * 60_000);
+    expect(Object.keys(store.backend.groups.get('incidents')?.data ?? {})).not.toContain('threads.t-0000000000000000'); // dropped by the save
+  });
+
+  it('a record or list item the head names that cannot be read is left out and logged once, the rest read, and the next save drops it', async () => {
+    const { store, texts } = await stored();
+    const [recordKey, itemKey] = [
+      Object.keys(texts()).find((k) => texts()[k]!.includes('"root2"'))!,
+      Object.keys(texts()).find((k) => k.startsWith('threads.i-'))!,
+    ];
+    store.backend.plant(threadsDocument.name, '{"key": "hunter2"}', recordKey.slice('threads.'.length));
+    store.backend.plant(threadsDocument.name, 'not JSON', itemKey.slice('threads.'.length));
+    const errors: Record<string, unknown>[] = [];
+    const logger = { ...silentLogger, error: (fields: Record<string, unknown>) => void errors.push(fields) };
+    const reader = new FakeStateStore(store.backend, logger);
+    const read = (await reader.read(threadsDocument)).value;
+    expect(read.threads.map((t) => t.rootPostId)).toEqual(['root1', 'root3', 'root4', 'root5', 'root6']);
+    expect(read.lists[0]!.items).toHaveLength(2);
+    store.backend.plant(threadsDocument.name, JSON.stringify(''), 'unrelated'); // another version of the group, the same bad texts
+    await reader.read(threadsDocument);
+    expect(errors.map((e) => e.key).sort()).toEqual([itemKey, recordKey].sort());
+    expect(JSON.stringify(errors)).not.toContain('hunter2');
+    const batch = await ThreadsBatch.read(reader, now);
+    batch.keep({ ...batch.thread(record(1).key)!, notified: 'y' });
+    await batch.commit(reader, 30 * 60_000);
+    expect(Object.keys(texts())).not.toContain(recordKey);
+    expect(Object.keys(texts())).not.toContain(itemKey);
+    const again = (await new FakeStateStore(store.backend).read(threadsDocument)).value;
+    expect(again.threads).toHaveLength(5);
+    expect(again.lists[0]!.items).toHaveLength(2);
+  });
 });
