@@ -72,6 +72,7 @@ export function alertThreadsDuty(d: AlertThreadsDutyDeps): AlertThreadsDuty {
         threads.start();
         await aborted(signal);
         if (current === threads) current = undefined;
+        keeper.stop(); // a batch waiting for the store is given up: the next term reads the groups afresh
         await threads.stop();
       },
     }),

@@ -93,6 +93,7 @@ export class IncidentTracker {
     this.heartbeat?.cancel();
     this.heartbeat = undefined;
     this.d.openGauge?.withdraw();
+    this.d.keeper.stop(); // a batch waiting for the store is given up: the next term judges afresh
     return this.last;
   }
 

@@ -53,6 +53,10 @@ export interface ThreadKeeperDeps {
   logTails?: LogTails;
 }
 
+/** The first wait before the threads are read again after the store did not answer; it doubles up to the max. */
+const readRetryFirstMs = 1_000;
+const readRetryMaxMs = 30_000;
+
 /** The log tail read for each change of a batch that opens or relapses, by incident key. */
 type TailReads = ReadonlyMap<string, Promise<LogTailRead | undefined>>;
 
@@ -65,6 +69,7 @@ export class ThreadKeeper {
   private readonly roots: Map<string, PostRef>;
   private queue: Promise<void> = Promise.resolve();
   private readonly rootIds: RootIds;
+  private readonly stopping = new AbortController();
 
   constructor(deps: ThreadKeeperDeps) {
     this.d = deps;
@@ -85,11 +90,7 @@ export class ThreadKeeper {
    */
   apply(changes: readonly IncidentChange[]): Promise<void> {
     const run = this.queue.then(async () => {
-      const batch = await ThreadsBatch.read(this.d.store, this.d.clock.now()).catch((e: unknown) => {
-        for (const change of changes)
-          this.d.logger.error({ incident: change.incident.key, err: (e as Error).message }, 'an incident thread could not be updated');
-        return undefined;
-      });
+      const batch = await this.readBatch(changes);
       if (!batch) return;
       const held = await this.quietHeld(changes, batch);
       const passing = held.size ? changes.filter((c) => !held.has(c)) : changes;
@@ -116,6 +117,43 @@ export class ThreadKeeper {
     });
     this.queue = run;
     return run;
+  }
+
+  /**
+   * Gives up what waits for the store: the leader term that made this keeper is over, and the next
+   * one judges the cluster afresh against the threads document. Batches already read go on.
+   */
+  stop(): void {
+    this.stopping.abort(new Error('the thread keeper stopped'));
+  }
+
+  /**
+   * The threads and mutes for one batch, read again (backoff on the clock) until the store answers
+   * or the keeper stops. The engine has already moved on to these changes (a resolution is judged
+   * once), so a batch dropped at a failed read would be a post lost for the rest of this term: seen when
+   * the apiserver restarted under a leader that kept its Lease (test/e2e/incident-faults.test.ts).
+   * Later batches wait behind it, in order.
+   */
+  private async readBatch(changes: readonly IncidentChange[]): Promise<ThreadsBatch | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await ThreadsBatch.read(this.d.store, this.d.clock.now());
+      } catch (error) {
+        const err = (error as Error).message;
+        const retryInMs = Math.min(readRetryMaxMs, readRetryFirstMs * 2 ** Math.min(attempt, 10));
+        if (!this.stopping.signal.aborted) {
+          this.d.logger.warn({ changes: changes.length, err, retryInMs }, 'incident threads could not be read; trying again');
+          const slept = await this.d.clock.sleep(retryInMs, this.stopping.signal).then(
+            () => true,
+            () => false,
+          );
+          if (slept) continue;
+        }
+        for (const change of changes)
+          this.d.logger.error({ incident: change.incident.key, err }, 'an incident thread could not be updated before this leader stopped');
+        return undefined;
+      }
+    }
   }
 
   /** The changes quiet hours hold (none without them; all pass when the quiet document cannot be read: noisier, nothing lost). */

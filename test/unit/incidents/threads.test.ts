@@ -194,6 +194,62 @@ describe('incident threads', () => {
     await tracker.stop();
   });
 
+  it('a resolution judged while the store does not answer is posted in its thread once the store is back, in the same term', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const store = new DownStore(new FakeStateBackend());
+    const keeper = new ThreadKeeper({
+      notifier,
+      store,
+      clock,
+      logger: silentLogger,
+      route: () => Promise.resolve('incidents'),
+      coolDownMs: defaultThresholds.coolDownMs,
+    });
+    const tracker = new IncidentTracker({ engine: new IncidentEngine(defaultThresholds), keeper, clock });
+    await tracker.start();
+    tracker.observe(installation([crashLooping('mm-a')]));
+    await settle(clock, tracker);
+    expect(notifier.posts).toHaveLength(1);
+    // The apiserver goes away (its restart) while the pod recovers: the hold-down runs out with no store.
+    store.down = true;
+    tracker.observe(installation([healthyPod('mm-a')]));
+    await clock.advance(40_000);
+    expect(notifier.posts).toHaveLength(1);
+    store.down = false;
+    await clock.advance(30_000); // the next read, at most 30 s after the last
+    await settle(clock, tracker);
+    // Before the fix the batch was dropped at the failed read, and the engine had already resolved it: no reply, ever.
+    expect(notifier.posts.map((p) => [p.root, textOf(p.reply).split('\n')[0]])).toEqual([
+      ['', 'RESOLVED chat/mattermost: container mattermost is crash-looping (1 pod)'],
+      ['p1', 'resolved after 0 s: container mattermost is crash-looping (1 pod) no longer seen'],
+    ]);
+    await tracker.stop();
+  });
+
+  it('a batch waiting for the store is given up when the term ends: stop does not wait for the store', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['incidents']);
+    const store = new DownStore(new FakeStateBackend());
+    const keeper = new ThreadKeeper({
+      notifier,
+      store,
+      clock,
+      logger: silentLogger,
+      route: () => Promise.resolve('incidents'),
+      coolDownMs: defaultThresholds.coolDownMs,
+    });
+    const tracker = new IncidentTracker({ engine: new IncidentEngine(defaultThresholds), keeper, clock });
+    await tracker.start();
+    store.down = true;
+    tracker.observe(installation([crashLooping('mm-a')]));
+    await clock.advance(5_000);
+    await tracker.stop();
+    store.down = false;
+    await clock.advance(60_000);
+    expect(notifier.posts).toHaveLength(0); // the next leader posts it, from the cluster as it finds it
+  });
+
   it('a root the outbox gave up (dropped after its hour) is posted again at the next change, not replied to', async () => {
     const clock = new FakeClock(t0);
     let givenUp = 0;
@@ -268,5 +324,16 @@ class CountingStore extends FakeStateStore {
   }
   private count(what: string): void {
     this.counts.set(what, (this.counts.get(what) ?? 0) + 1);
+  }
+}
+
+/** The fake store, refusing every read and update while `down` (an apiserver that is not there). */
+class DownStore extends FakeStateStore {
+  down = false;
+  override read<T>(doc: StateDocument<T>): Promise<Versioned<T>> {
+    return this.down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6443')) : super.read(doc);
+  }
+  override update<T>(doc: StateDocument<T>, change: (current: T) => T, options?: UpdateOptions): Promise<T> {
+    return this.down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6443')) : super.update(doc, change, options);
   }
 }
