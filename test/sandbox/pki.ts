@@ -16,9 +16,10 @@ const openssl = (args: string[]): void => {
   execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 };
 
-export function createPki(dir: string): Pki {
+/** Where the files of a sandbox's PKI are, made or not: a restarted apiserver reads the same ones. */
+export function pkiPaths(dir: string): Pki {
   const p = (f: string): string => join(dir, f);
-  const pki: Pki = {
+  return {
     caCert: p('ca.crt'),
     caKey: p('ca.key'),
     serverCert: p('apiserver.crt'),
@@ -26,6 +27,11 @@ export function createPki(dir: string): Pki {
     saKey: p('sa.key'),
     saPub: p('sa.pub'),
   };
+}
+
+export function createPki(dir: string): Pki {
+  const p = (f: string): string => join(dir, f);
+  const pki = pkiPaths(dir);
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=matterops-sandbox-ca', '-keyout', pki.caKey, '-out', pki.caCert]);
   writeFileSync(p('san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost,IP:10.0.0.1,DNS:kubernetes.default.svc\n');
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=kube-apiserver', '-keyout', pki.serverKey, '-out', p('apiserver.csr')]);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { allocateControlPlanePorts, startApiserver, startControllers, startEtcd, waitApiserverReady } from './control-plane.ts';
-import { writeEnvFile } from './env-file.ts';
+import { readEnvFile, writeEnvFile } from './env-file.ts';
 import { createFromYaml } from './kube-apply.ts';
 import { renderKubeconfig, renderTokensCsv, type KubeIdentity } from './kubeconfig.ts';
 import { createFakeNodes, kwokLogFiles, startKwok } from './kwok.ts';
@@ -17,7 +17,7 @@ import { bootstrapMattermost, type MattermostAccounts } from './mattermost-boots
 import { startMattermost, waitMattermostReady } from './mattermost-server.ts';
 import { installOperatorCrds, startOperator } from './operator.ts';
 import { bin, deployDir, envPath, kubeconfigPath, mattermostHome, peersDir, sandboxDir } from './paths.ts';
-import { createPki } from './pki.ts';
+import { createPki, pkiPaths } from './pki.ts';
 import { freePort } from './ports.ts';
 import { createDatabase, psql, startPostgres, stopPostgres } from './postgres.ts';
 import { stopProcess, type StartedProcess } from './processes.ts';
@@ -30,6 +30,8 @@ import { readState, runningProcesses, writeState, type SandboxState } from './st
 import { waitFor } from './wait.ts';
 
 const token = (): string => randomBytes(16).toString('hex');
+/** The apiserver's static tokens, in the data directory: a restarted apiserver reads the same file. */
+const tokensCsvOf = (dataDir: string): string => join(dataDir, 'tokens.csv');
 
 /** The bucket backups go to in the sandbox's SeaweedFS. */
 export const backupBucket = 'matterops-backups';
@@ -104,7 +106,7 @@ async function startAll(state: SandboxState, track: (p: StartedProcess) => void,
   const pki = createPki(state.dataDir);
   const ids = identities();
   const admin = ids[0]!;
-  const tokensCsv = join(state.dataDir, 'tokens.csv');
+  const tokensCsv = tokensCsvOf(state.dataDir);
   writeFileSync(tokensCsv, renderTokensCsv(ids), { mode: 0o600 });
   const server = `https://127.0.0.1:${ports.apiserver}`;
   writeFileSync(kubeconfigPath, renderKubeconfig(server, pki.caCert, ids, 'sandbox'), { mode: 0o600 });
@@ -310,4 +312,34 @@ export async function restartMattermost(settings: Record<string, string> = {}): 
   state.processes[index] = started;
   writeState(state);
   await waitMattermostReady(state.mattermost.port, started.log);
+}
+
+/**
+ * Kills the sandbox's kube-apiserver (SIGKILL: its clients see their connections drop, with no
+ * goodbye) and returns how to start it again: the same binary, ports, flags, certificates, tokens
+ * and etcd, so every object and resourceVersion is as it was. For fault tests; etcd, the
+ * controllers, kwok and the operator keep running and reconnect.
+ */
+export async function stopApiserver(): Promise<{ start: () => Promise<void> }> {
+  const state = readState();
+  const index = state?.processes.findIndex((p) => p.name === 'kube-apiserver') ?? -1;
+  const old = state?.processes[index];
+  if (!state || !old) throw new Error('no sandbox kube-apiserver to stop: run make sandbox');
+  const env = readEnvFile(envPath);
+  const ports = { ...(await allocateControlPlanePorts()), apiserver: Number(env.PORT_APISERVER), etcd: Number(env.PORT_ETCD) };
+  const pki = pkiPaths(state.dataDir);
+  await stopProcess(old.pid, 'SIGKILL', 0);
+  return {
+    start: async () => {
+      const started = startApiserver(join(sandboxDir, 'logs'), ports, pki, tokensCsvOf(state.dataDir));
+      state.processes[index] = started;
+      writeState(state);
+      await waitApiserverReady(ports, pki, env.KUBE_TOKEN_ADMIN ?? '', started.log);
+    },
+  };
+}
+
+/** Kills the sandbox's kube-apiserver and starts it again as it was; returns once it is ready. */
+export async function restartApiserver(): Promise<void> {
+  await (await stopApiserver()).start();
 }

@@ -58,7 +58,7 @@ export async function startBot(sandbox: Record<string, string>, extra: Record<st
     child,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return; // exited, or killed by a test
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
