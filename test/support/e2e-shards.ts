@@ -21,6 +21,8 @@ const measuredSeconds: Record<string, number> = {
   'digests-replicas.test.ts': 185,
   'digests.test.ts': 130,
   'incidents.test.ts': 90,
+  // Measured on a private sandbox (117-179 s, four runs), not yet in CI.
+  'incident-faults.test.ts': 170,
   'drills.test.ts': 67,
   'set-up.test.ts': 31,
   'leader-step-down.test.ts': 30,
