@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle } from '../../webapp/build.ts';
-import { fixture, fixtures, malformed, valid } from '../unit/webapp/fixtures.ts';
+import { aliceUserId, fixture, fixtures, malformed, valid } from '../unit/webapp/fixtures.ts';
 import { type HostPage, startHostPage } from './host-page.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -35,6 +35,9 @@ const dark = {
   buttonBg: '#4a7ee5',
   buttonColor: '#ffffff',
 };
+
+/** Bot posts re-posted by a user with the same type and props: what a forger would make. */
+const forged = ['status-bot-stable', 'incident-bot-resolved', 'incident-open-critical'];
 
 let browser: Browser;
 let host: HostPage;
@@ -60,6 +63,8 @@ beforeAll(async () => {
   await page.goto(host.url);
   for (const f of fixtures) await page.evaluate(([name, post]) => window.renderPost(name, post), [f.name, f.post] as const);
   await page.evaluate(([post, theme]) => window.renderPost('dark-status-rolling-warnings', post, theme), [fixture('status-rolling-warnings'), dark] as const);
+  for (const name of forged)
+    await page.evaluate(([n, post]) => window.renderPost(`forged-${n}`, post), [name, { ...fixture(name), user_id: aliceUserId }] as const);
   expect(errors).toEqual([]);
   mkdirSync(shots, { recursive: true });
 }, 120_000);
@@ -103,6 +108,11 @@ describe('the bundle in Chromium', () => {
     await box(name).screenshot({ path: join(shots, `${name}.png`) });
     const doc = docCards[name];
     if (docImages && doc) await box(name).screenshot({ path: join(docImages, doc) });
+  });
+
+  it.each(forged)('shows %s as its plain text when a user, not the bot, posted it', async (name) => {
+    expect(await box(`forged-${name}`).locator('.matterops-card').count()).toBe(0);
+    expect(await box(`forged-${name}`).locator('.matterops-plain').innerText()).toContain(fixture(name).message);
   });
 
   it.each(malformed.map((f) => f.name))('shows %s as its plain text', async (name) => {

@@ -2,7 +2,8 @@
  * A page that hosts the companion bundle as the Mattermost web app does (reference D.y: the
  * server built from the Go module has no web app): React 18 and ReactDOM as `window.React` and
  * `window.ReactDOM` (the packages' UMD builds; the web app is on React 18), a `registerPlugin` that
- * records what the plugin registers, and `renderPost`, which renders a post through the registered
+ * records what the plugin registers and hands it a store like the web app's Redux store (the
+ * authors' profiles at `entities.users.profiles`: the bot, a user, another bot), and `renderPost`, which renders a post through the registered
  * component in a 600 px column like the centre channel. Served on 127.0.0.1 only.
  */
 import { readFileSync } from 'node:fs';
@@ -10,17 +11,20 @@ import { dirname, join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { authorProfiles } from '../unit/webapp/fixtures.ts';
 
 const require = createRequire(import.meta.url);
 /** A file of an installed package that its `exports` do not list (the UMD builds). */
 const packageFile = (name: string, file: string) => readFileSync(join(dirname(require.resolve(`${name}/package.json`)), file), 'utf8');
 
 const hostScript = `
+var hostState = { entities: { users: { profiles: ${JSON.stringify(authorProfiles)} } } };
+var hostStore = { getState: function () { return hostState; }, subscribe: function () { return function () {}; } };
 window.pluginIds = [];
 window.postTypes = {};
 window.registerPlugin = function (id, plugin) {
   window.pluginIds.push(id);
-  plugin.initialize({ registerPostTypeComponent: function (type, component) { window.postTypes[type] = component; return type; } }, {});
+  plugin.initialize({ registerPostTypeComponent: function (type, component) { window.postTypes[type] = component; return type; } }, hostStore);
 };
 window.roots = {};
 /** Renders a post, or renders it again under the same name as the web app does after an edit. */

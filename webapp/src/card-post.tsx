@@ -1,5 +1,6 @@
 import React, { type ComponentType, useMemo } from 'react';
 import type { Card, CardKind } from '../../src/core/card.ts';
+import { type HostStore, useBotAuthor } from './bot-author.ts';
 import { parseCard } from './card-schema.ts';
 import { ChangeCard } from './cards/change-card.tsx';
 import { DigestCard } from './cards/digest-card.tsx';
@@ -13,14 +14,17 @@ import { postActions } from './post-action.ts';
 import { type Palette, palette as paletteOf } from './theme.ts';
 
 /**
- * The component registered for `custom_matterops_<kind>`: the card when `props.matterops` holds
- * one of that kind, else the post's plain text; either way inside an error boundary, and with the
- * post's buttons. Re-rendered by the web app whenever the bot edits the post.
+ * The component registered for `custom_matterops_<kind>`: the card when the bot wrote the post
+ * (bot-author.ts: anyone can post this type with forged props) and `props.matterops` holds one of
+ * that kind, else the post's plain text; either way inside an error boundary, and with the post's
+ * buttons. Re-rendered by the web app whenever the bot edits the post.
  */
-export function cardPost(kind: CardKind): ComponentType<PostTypeProps> {
+export function cardPost(kind: CardKind, authors: HostStore): ComponentType<PostTypeProps> {
   function CardPost({ post, theme }: PostTypeProps) {
     const palette = useMemo(() => paletteOf(theme), [theme]);
+    const fromBot = useBotAuthor(authors, post.user_id);
     const plain = <PlainPost post={post} palette={palette} />;
+    if (!fromBot) return plain;
     return (
       <ErrorBoundary fallback={plain} resetKey={post.props}>
         <CardBody kind={kind} post={post} palette={palette} fallback={plain} />

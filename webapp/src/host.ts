@@ -7,6 +7,8 @@ import type { ComponentType } from 'react';
 /** A post as the web app passes it to a registered post type component. */
 export interface HostPost {
   id?: string;
+  /** Its author's user id: whose profile says whether the bot wrote it (bot-author.ts). */
+  user_id?: string;
   type?: string;
   message?: string;
   props?: Record<string, unknown> | null;

@@ -14,7 +14,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildBundle } from '../../../webapp/build.ts';
 import type { Plugin, PostTypeProps } from '../../../webapp/src/host.ts';
-import { malformed, valid } from './fixtures.ts';
+import { authorProfiles, malformed, valid } from './fixtures.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'matterops-bundle-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -29,7 +29,8 @@ describe('the bundle', async () => {
     ReactDOM,
     registerPlugin(id: string, plugin: Plugin) {
       const types = new Map<string, ComponentType<PostTypeProps>>();
-      plugin.initialize({ registerPostTypeComponent: (type, component) => (types.set(type, component), type) }, {});
+      const store = { getState: () => ({ entities: { users: { profiles: authorProfiles } } }), subscribe: () => () => undefined };
+      plugin.initialize({ registerPostTypeComponent: (type, component) => (types.set(type, component), type) }, store);
       calls.push({ id, types });
     },
   };
