@@ -103,7 +103,26 @@ export interface IncidentCard {
   timeline: { at: string; text: string }[];
   /** The change-aware note ("began 2 min after @alice's upgrade 9.8.1 -> 9.9.0"). */
   change?: string;
+  /** The previous container's log a crash loop's or an OOM kill's root shows (log-tail.ts); absent for other incidents. */
+  logTail?: CardLogTail;
 }
+
+/** The last lines of a pod's previous container, redacted as the root shows them; or why there are none. */
+export type CardLogTail =
+  | {
+      pod: string;
+      container: string;
+      /** Oldest first. */
+      lines: string[];
+      /** The read stopped at its byte limit before the log's end: the newest lines are missing. */
+      cut?: boolean;
+    }
+  | {
+      pod: string;
+      container: string;
+      /** `no previous container`, `no answer within 3 s`. */
+      unavailable: string;
+    };
 
 export type CardHealth = 'GREEN' | 'WATCH' | 'RED';
 

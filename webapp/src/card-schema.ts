@@ -44,6 +44,11 @@ const change = z.object({
   outcome: z.optional(z.object({ ok: z.boolean(), text })),
 });
 
+const logTail = z.union([
+  z.object({ pod: text, container: text, lines: z.array(text), cut: z.optional(z.boolean()) }),
+  z.object({ pod: text, container: text, unavailable: text }),
+]);
+
 const incident = z.object({
   kind: z.literal('incident'),
   tone,
@@ -55,6 +60,7 @@ const incident = z.object({
   evidence: z.array(z.object({ label: text, value: text })),
   timeline: z.array(z.object({ at: isoTime, text })),
   change: z.optional(text),
+  logTail: z.optional(logTail),
 });
 
 const digest = z.object({

@@ -7,6 +7,7 @@ import { code, fields, heading, reply, text, type Block, type Field, type Reply,
 import type { Incident } from './incident.ts';
 import { alertBlocks } from './alertmanager/alert-replies.ts';
 import { incidentCard } from './incident-card.ts';
+import { logTailBlocks, type LogTail } from './log-tail.ts';
 import type { TimelineEntry } from './thread-timeline.ts';
 
 /** How many affected objects a root names before "and N more". */
@@ -38,8 +39,13 @@ const affectedText = (i: Incident): string =>
 /** The heading every post of the thread starts with. */
 export const incidentHeadline = (i: Incident): string => `${i.state === 'resolved' ? 'RESOLVED' : i.severity.toUpperCase()} ${where(i)}: ${i.title}`;
 
-/** What a caller adds to the root: extra lines (the log tail, the change-aware note), and for its card what the thread said. */
+/**
+ * What a caller adds to the root: the previous container's log, extra lines (the change-aware
+ * note), and for its card what the thread said. The log tail is its own field: the card shows it as
+ * a log, while `blocks` become the card's change note.
+ */
 export interface RootExtras {
+  logTail?: LogTail;
   blocks?: Block[];
   timeline?: readonly TimelineEntry[];
 }
@@ -69,6 +75,7 @@ export function rootReply(i: Incident, extras: RootExtras = {}): Reply {
       fields(facts),
       ...(i.evidence.lines.length ? [text('Recent warnings:'), code(i.evidence.lines.join('\n'))] : []),
       ...alerts,
+      ...logTailBlocks(extras.logTail),
       ...(extras.blocks ?? []),
     ),
     card: incidentCard(i, {
@@ -76,6 +83,7 @@ export function rootReply(i: Incident, extras: RootExtras = {}): Reply {
       headline: incidentHeadline(i),
       evidence,
       note: extras.blocks ?? [],
+      ...(extras.logTail ? { logTail: extras.logTail } : {}),
       ...(extras.timeline ? { timeline: extras.timeline } : {}),
     }),
   };

@@ -16,7 +16,7 @@ import type { ChangeNote } from './change-note.ts';
 import type { IncidentChange } from './incident-change.ts';
 import type { ListKeeper } from './list-keeper.ts';
 import { notifiedState, type Incident } from './incident.ts';
-import { logTailBlocks, type LogTail, type LogTailRead, type LogTails } from './log-tail.ts';
+import type { LogTail, LogTailRead, LogTails } from './log-tail.ts';
 import { reopenedReply, resolvedReply, rootReply, updateReply } from './incident-replies.ts';
 import { mutesDocument, openThreadsOf } from './mutes.ts';
 import type { QuietKeeper } from './quiet-keeper.ts';
@@ -297,7 +297,7 @@ export class ThreadKeeper {
           return [];
         })
       : [];
-    return rootReply(incident, { blocks: [...logTailBlocks(logTail), ...blocks], ...(timeline ? { timeline } : {}) });
+    return rootReply(incident, { blocks, ...(logTail ? { logTail } : {}), ...(timeline ? { timeline } : {}) });
   }
 }
 

@@ -11,6 +11,8 @@ import { createChatResponder } from '../../../src/adapters/mattermost/chat-respo
 import { renderPost } from '../../../src/adapters/mattermost/render-post.ts';
 import { rootReply } from '../../../src/core/incidents/incident-replies.ts';
 import type { Incident } from '../../../src/core/incidents/incident.ts';
+import { logTailBlocks } from '../../../src/core/incidents/log-tail.ts';
+import type { IncidentCard } from '../../../src/core/card.ts';
 import { silentLogger } from '../../../src/core/ports/logger.ts';
 import { code, text, type Reply } from '../../../src/core/reply.ts';
 import { PolicySchema } from '../../../src/core/policy/policy-schema.ts';
@@ -74,6 +76,14 @@ const crashLoop: Incident = {
   state: 'open',
 };
 
+const changeNote = [text("began 2 min after @alice's upgrade chat/mattermost 9.8.1 -> 9.9.0"), code('upgrade mattermost 9.8.1')];
+const previousLog = {
+  pod: 'mattermost-5d8f7c9b4-xxxx0',
+  container: 'mattermost',
+  shown:
+    '{"level":"error","msg":"Failed to ping DB","error":"dial tcp 10.0.0.9:5432: connect: connection refused"}\n{"level":"fatal","msg":"Error starting server"}',
+};
+
 /** Posts `reply` through the notifier with the plugin active; the post as Mattermost keeps it. */
 async function sentWithCards(reply: Reply) {
   const n = cardNotifier(true);
@@ -102,9 +112,20 @@ describe('card posts with the companion plugin active', () => {
     await expect(json(open)).toMatchFileSnapshot(fixture('incident-open'));
     const [resolved] = await sentWithCards(rootReply({ ...crashLoop, state: 'resolved', resolvedAt: fixedNow }));
     await expect(json(resolved)).toMatchFileSnapshot(fixture('incident-resolved'));
-    const note = [text("began 2 min after @alice's upgrade chat/mattermost 9.8.1 -> 9.9.0"), code('upgrade mattermost 9.8.1')];
-    const [noted] = await sentWithCards(rootReply(crashLoop, { blocks: note }));
+    const [noted] = await sentWithCards(rootReply(crashLoop, { blocks: changeNote }));
     await expect(json(noted)).toMatchFileSnapshot(fixture('incident-change-note'));
+  });
+
+  it("incident: the previous container's log is the card's log tail, not its change note", async () => {
+    const [post] = await sentWithCards(rootReply(crashLoop, { logTail: previousLog, blocks: changeNote }));
+    const card = (post?.props as { matterops: { card: IncidentCard } }).matterops.card;
+    expect(card.logTail).toEqual({ pod: previousLog.pod, container: previousLog.container, lines: previousLog.shown.split('\n') });
+    expect(card.change).toBe("began 2 min after @alice's upgrade chat/mattermost 9.8.1 -> 9.9.0");
+    await expect(json(post)).toMatchFileSnapshot(fixture('incident-log-tail'));
+    const [unread] = await sentWithCards(rootReply(crashLoop, { logTail: { pod: 'mm-a', container: 'mattermost', unavailable: 'no previous container' } }));
+    const unreadCard = (unread?.props as { matterops: { card: IncidentCard } }).matterops.card;
+    expect(unreadCard.logTail).toEqual({ pod: 'mm-a', container: 'mattermost', unavailable: 'no previous container' });
+    expect(unreadCard.change).toBeUndefined();
   });
 
   it('digest: a mixed fleet worst first, and one with open incidents', async () => {
@@ -169,13 +190,24 @@ describe('card posts with the companion plugin active', () => {
 
 describe('without the plugin', () => {
   it('every card reply is exactly the plain post it was before cards: no type, no card in props', async () => {
-    const replies = [(await troubledHarness().run('status mattermost', chatUser('alice'))).reply, rootReply(crashLoop)];
+    const replies = [
+      (await troubledHarness().run('status mattermost', chatUser('alice'))).reply,
+      rootReply(crashLoop),
+      rootReply(crashLoop, { logTail: previousLog, blocks: changeNote }),
+    ];
     for (const reply of replies) {
       const n = cardNotifier(false);
       await n.notifier.post({ channel: 'c'.repeat(26) }, reply).delivery;
       const plain = renderPost({ ...reply, card: undefined });
       expect(n.sent.map(asSent)).toEqual([{ message: plain.message, type: '', props: plain.props }]);
     }
+  });
+
+  it("an incident root with the previous container's log reads as it did when the tail came in as lines: the tail, then the change note", () => {
+    const asTail = renderPost({ ...rootReply(crashLoop, { logTail: previousLog, blocks: changeNote }), card: undefined });
+    const asLines = renderPost({ ...rootReply(crashLoop, { blocks: [...logTailBlocks(previousLog), ...changeNote] }), card: undefined });
+    expect(asTail).toEqual(asLines);
+    expect(asTail.props.attachments[0]?.text).toContain("Previous container's log (mattermost-5d8f7c9b4-xxxx0, mattermost), last 2 lines:");
   });
 
   it('the change progress post is the plain line it was', async () => {

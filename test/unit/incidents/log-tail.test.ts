@@ -115,6 +115,19 @@ describe("the previous container's log on an incident root", () => {
     expect(file).toContain('postgres://mmuser:***@db:5432/mattermost');
   });
 
+  it("gives the root's card the same lines as its log tail, and no change note made of the tail's header", async () => {
+    const { notifier } = await opened();
+    const card = notifier.posts[0]!.reply.card;
+    expect(card?.kind).toBe('incident');
+    if (card?.kind !== 'incident') return;
+    expect(card.logTail).toMatchObject({ pod: 'mm-a', container: 'mattermost' });
+    const lines = card.logTail && 'lines' in card.logTail ? card.logTail.lines : [];
+    expect(lines).toHaveLength(10);
+    expect(lines.at(-1)).toBe('{"level":"fatal","msg":"Error starting server","error":"failed to initialize platform: cannot create store"}');
+    expect(card.change).toBeUndefined();
+    for (const secret of secrets) expect(JSON.stringify(card)).not.toContain(secret);
+  });
+
   it('keeps the file within 64 KiB, the newest lines, when the tail is larger', async () => {
     const gateway = cluster();
     gateway.previousLogs.set('chat/mm-a/mattermost', `${Array.from({ length: 200 }, (_, i) => `${i} ${'x'.repeat(1_000)}`).join('\n')}\nthe last line`);
@@ -133,6 +146,8 @@ describe("the previous container's log on an incident root", () => {
     await expect(json(renderPost(notifier.posts[0]!.reply))).toMatchFileSnapshot('__golden__/root-log-tail-not-available.json');
     expect(textOf(notifier.posts[0]!.reply)).toContain('log tail: not available (no previous container)');
     expect(notifier.posts[0]!.files).toEqual([]);
+    expect(notifier.posts[0]!.reply.card).toMatchObject({ logTail: { pod: 'mm-a', container: 'mattermost', unavailable: 'no previous container' } });
+    expect(notifier.posts[0]!.reply.card).not.toHaveProperty('change');
   });
 
   it('says why for a refused read, one the node cannot serve, and an empty log', async () => {

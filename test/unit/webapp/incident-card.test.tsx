@@ -52,4 +52,39 @@ describe('the incident card', () => {
     rerenderPost({ ...open, props: { ...open.props, matterops: { v: 1, card: { ...card } } } });
     expect(screen.getByText('resolved after 6 min')).toBeDefined();
   });
+
+  it("shows the previous container's log as monospace lines under its pod and container, apart from the change note", () => {
+    const { container } = renderPost(fixture('incident-bot-log-tail'));
+    const tail = container.querySelector('.matterops-log-tail');
+    expect(tail?.getAttribute('data-available')).toBe('true');
+    expect(tail?.textContent).toContain('previous log of mattermost-5d8f7c9b4-xxxx0, mattermost');
+    const lines = container.querySelector('pre.matterops-log-lines') as HTMLElement;
+    expect(lines.textContent?.split('\n')).toEqual([
+      '{"level":"error","msg":"Failed to ping DB","error":"dial tcp 10.0.0.9:5432: connect: connection refused"}',
+      '{"level":"fatal","msg":"Error starting server"}',
+    ]);
+    expect(lines.style.fontFamily).toContain('monospace');
+    expect(container.querySelector('.matterops-change-note')?.textContent).toBe("began 2 min after @alice's upgrade chat/mattermost 9.8.1 -> 9.9.0");
+  });
+
+  it('says why a log tail is not available, and shows at most 50 lines, the newest', () => {
+    const post = fixture('incident-bot-log-tail');
+    const card = (post.props.matterops as { card: Record<string, unknown> }).card;
+    const { container, rerenderPost } = renderPost({
+      ...post,
+      props: { ...post.props, matterops: { v: 1, card: { ...card, logTail: { pod: 'mm-a', container: 'mattermost', unavailable: 'no previous container' } } } },
+    });
+    expect(container.querySelector('.matterops-log-tail')?.textContent).toBe('log tail: not available (no previous container)');
+    expect(container.querySelector('pre.matterops-log-lines')).toBeNull();
+    const lines = Array.from({ length: 60 }, (_, i) => `line ${i}`);
+    rerenderPost({
+      ...post,
+      props: { ...post.props, matterops: { v: 1, card: { ...card, logTail: { pod: 'mm-a', container: 'mattermost', lines, cut: true } } } },
+    });
+    const shown = container.querySelector('pre.matterops-log-lines')?.textContent?.split('\n');
+    expect(shown).toHaveLength(50);
+    expect([shown?.[0], shown?.at(-1)]).toEqual(['line 10', 'line 59']);
+    expect(container.querySelector('.matterops-log-tail')?.textContent).toContain('10 earlier in the post');
+    expect(container.querySelector('.matterops-log-tail')?.textContent).toContain('the newest lines were past the read limit');
+  });
 });

@@ -1,5 +1,6 @@
 import React from 'react';
 import type { IncidentCard as Card } from '../../../src/core/card.ts';
+import { LogTail } from '../parts/log-tail.tsx';
 import { formatClock } from '../elapsed.ts';
 import { Pill } from '../parts/pill.tsx';
 import { firstRows, MoreRows } from '../parts/rows.tsx';
@@ -7,7 +8,7 @@ import { Since } from '../parts/since.tsx';
 import * as s from '../styles.ts';
 import type { Palette } from '../theme.ts';
 
-/** One incident's root: severity colour, how long it has been open, evidence, the thread's timeline. */
+/** One incident's root: severity colour, how long it has been open, evidence, the previous container's log, the change note, the thread's timeline. */
 export function IncidentCard({ card, palette }: { card: Card; palette: Palette }) {
   const resolved = card.resolvedAt !== undefined;
   const colour = resolved ? palette.good : card.severity === 'critical' ? palette.danger : palette.warning;
@@ -33,6 +34,7 @@ export function IncidentCard({ card, palette }: { card: Card; palette: Palette }
           ))}
         </dl>
       ) : null}
+      {card.logTail ? <LogTail tail={card.logTail} palette={palette} /> : null}
       {card.change ? (
         <div className="matterops-change-note" style={{ ...s.section, ...s.wrap, padding: '4px 8px', borderRadius: 4, background: palette.line }}>
           {card.change}
