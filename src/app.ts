@@ -11,6 +11,7 @@ import type { HttpDeps } from './adapters/mattermost/webhook/http-server.ts';
 import type { PromMetrics } from './adapters/metrics/prom-metrics.ts';
 import type { Config } from './config/config-schema.ts';
 import type { Core } from './core/create-core.ts';
+import type { ChannelRate } from './core/incidents/channel-rate.ts';
 import type { Clock } from './core/ports/clock.ts';
 import type { Logger } from './core/ports/logger.ts';
 import type { LeaderContext } from './leader/leader-context.ts';
@@ -49,6 +50,8 @@ export interface WiredBot {
   publicUrl: string;
   listen: { host: string; port: number };
   notifier: MattermostNotifier;
+  /** The per-channel cap incident posts wait behind, in front of `notifier` (undefined: no cap, or no incidents). */
+  incidentPosts: Pick<ChannelRate, 'release' | 'depth'> | undefined;
   /** Whether the companion plugin is active (cards or plain posts); checked every few minutes until stopped. */
   plugin: PluginPresence;
   /** The webhook server, but for what only the running election knows (its role, the websocket's readiness). */

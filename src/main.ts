@@ -40,6 +40,7 @@ import type { Thresholds } from './core/incidents/thresholds.ts';
 import { createChangeNote, type ChangeNote } from './core/incidents/change-note.ts';
 import { createLogTails } from './core/incidents/log-tail.ts';
 import { incidentWatch } from './leader/incident-watch.ts';
+import { ChannelRate } from './core/incidents/channel-rate.ts';
 import { leftoverSweep } from './leader/leftover-sweep.ts';
 import { mentionListenerRunnable } from './leader/mention-listener-runnable.ts';
 import { digestScheduler } from './leader/digest-scheduler.ts';
@@ -225,7 +226,7 @@ export function createServeApp(config: Config, options: AppOptions = {}): ServeA
               ...incidentWatchSettings(config),
               watch: createKubeClusterWatch(home, { clock, logger }),
               store: stateStore,
-              notifier: chat.notifier,
+              notifier: chat.incidentNotifier,
               clock,
               logger,
               metrics,
@@ -384,7 +385,11 @@ export async function wireBot(app: ServeApp): Promise<WiredBot> {
   await plugin.start();
   const notifier = createMattermostNotifier({ api, clock, logger, userId: me.id, pacer, commandButtons: buttons, cards: () => plugin.active() });
   metrics.sample(chatRateLimitedTotal, () => notifier.rateLimited);
-  metrics.sample(chatOutboxDepth, () => notifier.depth);
+  // Incident posts wait behind the per-channel cap here, beside the outbox, not in the leader's
+  // runnable: serve's shutdown hands them to the outbox, and the outbox depth counts them.
+  const perMinute = incidentThresholds(config.incidents).channelRatePerMinute;
+  const incidentPosts = config.incidents.enabled && perMinute > 0 ? new ChannelRate({ notifier, clock, perMinute }) : undefined;
+  metrics.sample(chatOutboxDepth, () => (incidentPosts ?? notifier).depth);
   const responder = createChatResponder({
     pipeline: app.pipeline,
     notifier,
@@ -417,6 +422,7 @@ export async function wireBot(app: ServeApp): Promise<WiredBot> {
     publicUrl,
     listen: { host, port: Number(port) },
     notifier,
+    incidentPosts,
     plugin,
     http: {
       responder,
@@ -434,6 +440,7 @@ export async function wireBot(app: ServeApp): Promise<WiredBot> {
       ...(config.http.metricsListen ? {} : { metrics }),
       ...(app.alertmanager ? { alertmanager: app.alertmanager } : {}),
     },
-    leaderRunnables: (stepDown) => app.leaderRunnables({ api, botToken, bot, notifier, onMention, runInChannel, activeUser, stepDown }),
+    leaderRunnables: (stepDown) =>
+      app.leaderRunnables({ api, botToken, bot, notifier, incidentNotifier: incidentPosts ?? notifier, onMention, runInChannel, activeUser, stepDown }),
   };
 }

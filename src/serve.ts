@@ -77,7 +77,10 @@ export async function serve(wired: WiredBot): Promise<RunningBot> {
       await new Promise((resolve) => server.close(resolve));
       metricsServer?.close();
       wired.plugin.stop();
-      notifier.close(); // what still waits is logged: the outbox is kept in this process only
+      // What waits under the per-channel cap goes to the outbox first, at once, so it is sent or
+      // logged with the rest: the outbox (and the cap) are kept in this process only.
+      wired.incidentPosts?.release();
+      notifier.close(); // what still waits is logged
       await app.stopWatches();
     },
   };

@@ -142,7 +142,9 @@ interface PostedByProcess {
 
 function postedByProcess(d: Pick<IncidentWatchDeps, 'notifier' | 'thresholds' | 'clock'>): PostedByProcess {
   const perMinute = d.thresholds.channelRatePerMinute;
-  const notifier = perMinute > 0 ? new ChannelRate({ notifier: d.notifier, clock: d.clock, perMinute }) : d.notifier;
+  // serve's comes behind the cap already (main.ts builds it beside the outbox, for shutdown): not capped twice.
+  const capped = perMinute > 0 && !(d.notifier instanceof ChannelRate);
+  const notifier = capped ? new ChannelRate({ notifier: d.notifier, clock: d.clock, perMinute }) : d.notifier;
   return { threads: new Map(), lists: new Map(), summaries: new Set(), notifier };
 }
 

@@ -13,6 +13,11 @@ export interface LeaderContext {
   botToken: string;
   bot: { id: string; username: string };
   notifier: Notifier;
+  /**
+   * What incident posts go through: `notifier` behind the per-channel cap (core/incidents/channel-rate.ts)
+   * when one is set, built with it so serve hands what waits to the outbox at shutdown.
+   */
+  incidentNotifier: Notifier;
   onMention: (m: Mention) => void;
   /**
    * Runs a command as `caller` in the thread of `root`, answered as a command typed there is (the

@@ -11,7 +11,8 @@
  *   post already made waits behind what waits in its channel, replacing a waiting edit of it, and
  *   costs nothing against the cap (it notifies nobody).
  * Roots seldom reach the cap: past the storm count they are one storm post (list-keeper.ts).
- * What waits is in this process, as the outbox is: a leader that stops loses it with the outbox.
+ * What waits is in this process, as the outbox is: at shutdown `release()` hands it all to the
+ * outbox at once, past the cap, so it is sent or logged with the outbox's rest, never lost unseen.
  */
 import type { Clock, Timer } from '../ports/clock.ts';
 import type { Delivery, Notifier, PostAddress, PostFile, PostRef } from '../ports/notifier.ts';
@@ -59,6 +60,8 @@ export class ChannelRate implements Notifier {
   private readonly made = new Map<string, PostRef>();
   private readonly timers = new Map<string, Timer>();
   private sequence = 0;
+  /** Released (shutting down): no cap any more, every post and edit goes straight through. */
+  private released = false;
 
   constructor(deps: { notifier: Notifier; clock: Clock; perMinute: number }) {
     this.inner = deps.notifier;
@@ -74,19 +77,23 @@ export class ChannelRate implements Notifier {
 
   post(to: PostAddress, reply: Reply, files?: readonly PostFile[]): PostRef {
     const queue = this.queueOf(to.channel);
-    if (!queue.length && this.room(to.channel)) return this.send(to, reply, files);
-    const threadKey = to.thread?.key;
-    if (to.coalesce !== undefined && threadKey !== undefined) {
-      const last = queue.findLast((w): w is WaitingPost => w.kind === 'post' && w.to.thread?.key === threadKey);
-      if (last?.to.coalesce === to.coalesce && !last.files?.length && !files?.length) {
-        last.reply = reply;
-        return { key: last.key, channel: to.channel, delivery: last.delivery };
-      }
-    }
+    if (!queue.length && (this.released || this.room(to.channel))) return this.send(to, reply, files);
+    const replaced = this.replaceUpdate(queue, to, reply, files);
+    if (replaced) return replaced;
     const held: WaitingPost = { kind: 'post', key: `rate-held-${++this.sequence}`, to, reply, files, ...deferred() };
     queue.push(held);
     this.wake(to.channel);
     return { key: held.key, channel: to.channel, delivery: held.delivery };
+  }
+
+  /** An update takes the place of its thread's last waiting post when that is the same update. */
+  private replaceUpdate(queue: Waiting[], to: PostAddress, reply: Reply, files: readonly PostFile[] | undefined): PostRef | undefined {
+    const threadKey = to.thread?.key;
+    if (to.coalesce === undefined || threadKey === undefined) return undefined;
+    const last = queue.findLast((w): w is WaitingPost => w.kind === 'post' && w.to.thread?.key === threadKey);
+    if (last?.to.coalesce !== to.coalesce || last.files?.length || files?.length) return undefined;
+    last.reply = reply;
+    return { key: last.key, channel: to.channel, delivery: last.delivery };
   }
 
   edit(post: PostRef, reply: Reply): Promise<Delivery> {
@@ -105,6 +112,17 @@ export class ChannelRate implements Notifier {
     const edit: WaitingEdit = { kind: 'edit', post, reply, ...deferred() };
     queue.push(edit);
     return edit.delivery;
+  }
+
+  /**
+   * Hands everything waiting to the inner notifier now, past the cap, in order per channel (so per
+   * thread): the process is ending, and the outbox sends or logs what it holds when it closes,
+   * which it cannot do for what still waits here. What comes after goes straight through.
+   */
+  release(): void {
+    this.released = true;
+    for (const timer of this.timers.values()) timer.cancel();
+    for (const channel of [...this.waiting.keys()]) this.drain(channel);
   }
 
   private send(to: PostAddress, reply: Reply, files: readonly PostFile[] | undefined): PostRef {
@@ -135,7 +153,7 @@ export class ChannelRate implements Notifier {
     while (queue.length) {
       const head = queue[0]!;
       if (head.kind === 'post') {
-        if (!this.room(channel)) break;
+        if (!this.released && !this.room(channel)) break;
         const ref = this.send(head.to, head.reply, head.files);
         this.made.set(head.key, ref);
         void ref.delivery.then(head.settle);

@@ -104,6 +104,41 @@ describe('the per-channel cap', () => {
     ]);
     expect(notifier.posts.map((p) => p.edits)).toEqual([1, 0, 0]);
   });
+
+  it('released at shutdown: everything waiting goes to the inner notifier at once, in order per channel and thread, and after it no cap', async () => {
+    const { clock, notifier, rate } = setUp(1);
+    rate.post({ channel: 'a' }, say('a root'));
+    const held = rate.post({ channel: 'a' }, say('held root'));
+    rate.post({ channel: 'a', thread: held, coalesce: 'update' }, say('now 1'));
+    const resolved = rate.post({ channel: 'a', thread: held }, say('resolved'));
+    void rate.edit(held, say('held root, RESOLVED'));
+    rate.post({ channel: 'b' }, say('b root'));
+    rate.post({ channel: 'b' }, say('b held'));
+    await clock.advance(0);
+    expect(rate.depth).toBe(4);
+    rate.release();
+    // Handed over now, the clock not moved: nothing is left waiting here, no timer to end the process on.
+    expect(clock.pending).toBe(0);
+    await clock.advance(0);
+    expect(made(notifier)).toEqual([
+      ['a', '', 'a root'],
+      ['b', '', 'b root'],
+      ['a', '', 'held root, RESOLVED'],
+      ['a', 'p3', 'now 1'],
+      ['a', 'p3', 'resolved'],
+      ['b', '', 'b held'],
+    ]);
+    expect(await resolved.delivery).toEqual({ ok: true, postId: 'p5' });
+    rate.post({ channel: 'a' }, say('after'));
+    rate.post({ channel: 'a' }, say('after, too'));
+    await clock.advance(0);
+    expect(
+      made(notifier)
+        .slice(6)
+        .map(([, , t]) => t),
+    ).toEqual(['after', 'after, too']);
+    expect(rate.depth).toBe(0);
+  });
 });
 
 function incident(n: number, changes: Partial<Incident> = {}): Incident {
