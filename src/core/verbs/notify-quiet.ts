@@ -57,6 +57,25 @@ function setReply(q: QuietHours, now: Date, ctx: VerbContext): Reply {
   );
 }
 
+/** When quiet hours were set, as the routes list shows its times (UTC, to the minute). */
+const setAt = (q: QuietHours): string => `${q.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** `22:00-07:00 Europe/Berlin, set by @bob on 2026-11-27 09:00 UTC` (notify list). */
+export const quietSetText = (q: QuietHours): string => `${hoursText(q)}, set by ${q.by} on ${setAt(q)}`;
+
+/**
+ * What `notify here` adds when the channel it routes to has quiet hours: someone else may have
+ * set them before any route came (they needed no right then), and they would hold the routed
+ * installation's warnings unseen.
+ */
+export function quietInForceText(q: QuietHours, now: Date, ctx: VerbContext): string {
+  const when = quietUntil(q, ctx.schedules.calendar, now) ? 'they hold now' : `they begin at ${q.start} ${q.timeZone}`;
+  return (
+    `This channel has quiet hours ${quietSetText(q)}: ${when}. During them its warning roots and thread updates are held ` +
+    '(critical roots and resolutions of critical incidents still post), one summary when they end. notify quiet off ends them.'
+  );
+}
+
 /** `notify quiet ...`: sets or removes this channel's quiet hours. */
 export async function quietAction(
   ctx: VerbContext,

@@ -8,14 +8,14 @@
 import { z } from 'zod';
 import { usageError } from '../errors.ts';
 import { InstallationNameSchema, PlaceFlagsSchema } from '../grammar/common-schemas.ts';
-import { hoursText, quietDocument, type QuietDocument } from '../incidents/quiet-hours.ts';
+import { quietDocument, type QuietDocument } from '../incidents/quiet-hours.ts';
 import { channelFor, everyInstallation, routesDocument, withRoute, type Routes } from '../incidents/routes.ts';
 import { quoted } from '../text/excerpt.ts';
 import { reply, table, text, type Reply } from '../reply.ts';
 import { resolveInstallation } from '../resolve-installation.ts';
 import type { VerbContext } from '../verb-context.ts';
 import { defineVerb } from '../verb.ts';
-import { quietAction } from './notify-quiet.ts';
+import { quietAction, quietInForceText, quietSetText } from './notify-quiet.ts';
 
 export const NotifySchema = PlaceFlagsSchema.extend({
   verb: z.literal('notify'),
@@ -58,7 +58,7 @@ const usage = 'notify here [name|all] | notify off | notify list | notify quiet 
 function quietLines(quiet: QuietDocument): string[] {
   return [...quiet.channels]
     .sort((a, b) => (a.channelName ?? a.channel).localeCompare(b.channelName ?? b.channel))
-    .map((q) => `Quiet hours in ${q.channelName ?? q.channel}: ${hoursText(q)} (set by ${q.by}).`);
+    .map((q) => `Quiet hours in ${q.channelName ?? q.channel}: ${quietSetText(q)}.`);
 }
 
 function listReply(routes: Routes, defaultChannel: string | undefined, quiet: QuietDocument): Reply {
@@ -140,6 +140,11 @@ export const notify = defineVerb<NotifyOperation>({
       at: ctx.clock.now(),
     };
     await store.update(routesDocument, (routes) => withRoute(routes, route));
-    return reply('good', text(`Incident threads for ${target.shown} go to this channel now.`));
+    const quiet = (await store.read(quietDocument)).value.channels.find((q) => q.channel === channel);
+    return reply(
+      'good',
+      text(`Incident threads for ${target.shown} go to this channel now.`),
+      ...(quiet ? [text(quietInForceText(quiet, route.at, ctx))] : []),
+    );
   },
 });

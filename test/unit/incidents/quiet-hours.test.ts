@@ -91,7 +91,9 @@ describe('notify quiet', () => {
       ['incidents', '22:00', '10:30', 'Europe/Berlin', '@alice'],
     ]);
     expect((await h.run('notify quiet 1:00-6:00 UTC', chatIn('alice'), here)).text).toContain('01:00-06:00 UTC. They begin at 01:00 UTC.');
-    expect((await h.run('notify list', chatIn('alice'), here)).text).toContain('Quiet hours in incidents: 01:00-06:00 UTC (set by @alice).');
+    expect((await h.run('notify list', chatIn('alice'), here)).text).toContain(
+      'Quiet hours in incidents: 01:00-06:00 UTC, set by @alice on 2026-11-27 09:00 UTC.',
+    );
     expect((await h.run('notify quiet off', chatIn('alice'), here)).text).toBe(
       'Quiet hours 01:00-06:00 UTC are off: this channel gets every incident post again.',
     );
@@ -134,6 +136,29 @@ describe('notify quiet', () => {
     expect((await h.run(covering, chatIn('bob'), here)).text).toContain('of staging/mattermost-staging, every installation');
     expect(state.peek(routesDocument)?.routes).toHaveLength(3);
     expect(state.peek(quietDocument)?.channels).toHaveLength(1);
+  });
+
+  it('set ahead of any route (by anyone with notify), they are named with who set them when notify here routes to the channel, and in notify list', async () => {
+    const { h } = setUp();
+    // No route to the channel and it is not the default one: bob, who may notify in chat only, may quiet it.
+    expect((await h.run('notify quiet 22:00-10:30 Europe/Berlin', chatIn('bob'), here)).reply.tone).toBe('good');
+    const routed = await h.run('notify here mattermost-staging -n staging', chatIn('alice'), here);
+    expect(routed.text).toBe(
+      'Incident threads for staging/mattermost-staging go to this channel now.\n\n' +
+        'This channel has quiet hours 22:00-10:30 Europe/Berlin, set by @bob on 2026-11-27 09:00 UTC: they hold now. ' +
+        'During them its warning roots and thread updates are held (critical roots and resolutions of critical incidents still post), ' +
+        'one summary when they end. notify quiet off ends them.',
+    );
+    // Outside the hours it says when they begin; a channel without quiet hours gets the route's line alone.
+    await h.run('notify quiet 23:00-06:00 UTC', chatIn('alice'), here);
+    expect((await h.run('notify here mattermost', chatIn('alice'), here)).text).toContain(
+      'This channel has quiet hours 23:00-06:00 UTC, set by @alice on 2026-11-27 09:00 UTC: they begin at 23:00 UTC.',
+    );
+    expect((await h.run('notify here mattermost', chatIn('alice'), { channelId: 'elsewhere' })).text).toBe(
+      'Incident threads for chat/mattermost go to this channel now.',
+    );
+    const list = await h.run('notify list', chatIn('alice'), here);
+    expect(list.text.split('\n').at(-1)).toBe('Quiet hours in incidents: 23:00-06:00 UTC, set by @alice on 2026-11-27 09:00 UTC.');
   });
 });
 
