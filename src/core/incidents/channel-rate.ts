@@ -19,6 +19,8 @@ import type { Delivery, Notifier, PostAddress, PostFile, PostRef } from '../port
 import type { Reply } from '../reply.ts';
 
 const windowMs = 60_000;
+/** How many sent posts a copy of their ref still finds (by key): as many as the outbox remembers. */
+const defaultRememberedByKey = 10_000;
 
 interface WaitingPost {
   kind: 'post';
@@ -29,6 +31,8 @@ interface WaitingPost {
   files: readonly PostFile[] | undefined;
   delivery: Promise<Delivery>;
   settle: (d: Delivery) => void;
+  /** The ref handed out for it (the keepers keep it as long as they edit or reply to the post). */
+  ref: PostRef;
 }
 
 interface WaitingEdit {
@@ -56,14 +60,21 @@ export class ChannelRate implements Notifier {
   /** When each channel's posts of the last minute were sent. */
   private readonly sent = new Map<string, number[]>();
   private readonly waiting = new Map<string, Waiting[]>();
-  /** The inner notifier's ref of each post that waited, once sent (replies and edits address it). */
-  private readonly made = new Map<string, PostRef>();
+  /**
+   * The inner notifier's ref of each post that waited, once sent (replies and edits address it):
+   * by the ref handed out, for as long as someone holds that ref (a root edited days later), and
+   * by key for the newest `rememberedByKey` only (a copy of the ref), so neither grows for good.
+   */
+  private readonly madeByRef = new WeakMap<PostRef, PostRef>();
+  private readonly madeByKey = new Map<string, PostRef>();
+  private readonly rememberedByKey: number;
   private readonly timers = new Map<string, Timer>();
   private sequence = 0;
   /** Released (shutting down): no cap any more, every post and edit goes straight through. */
   private released = false;
 
-  constructor(deps: { notifier: Notifier; clock: Clock; perMinute: number }) {
+  constructor(deps: { notifier: Notifier; clock: Clock; perMinute: number; rememberedByKey?: number }) {
+    this.rememberedByKey = deps.rememberedByKey ?? defaultRememberedByKey;
     this.inner = deps.notifier;
     this.clock = deps.clock;
     this.perMinute = deps.perMinute;
@@ -80,10 +91,12 @@ export class ChannelRate implements Notifier {
     if (!queue.length && (this.released || this.room(to.channel))) return this.send(to, reply, files);
     const replaced = this.replaceUpdate(queue, to, reply, files);
     if (replaced) return replaced;
-    const held: WaitingPost = { kind: 'post', key: `rate-held-${++this.sequence}`, to, reply, files, ...deferred() };
+    const key = `rate-held-${++this.sequence}`;
+    const { delivery, settle } = deferred();
+    const held: WaitingPost = { kind: 'post', key, to, reply, files, delivery, settle, ref: { key, channel: to.channel, delivery } };
     queue.push(held);
     this.wake(to.channel);
-    return { key: held.key, channel: to.channel, delivery: held.delivery };
+    return held.ref;
   }
 
   /** An update takes the place of its thread's last waiting post when that is the same update. */
@@ -93,7 +106,7 @@ export class ChannelRate implements Notifier {
     const last = queue.findLast((w): w is WaitingPost => w.kind === 'post' && w.to.thread?.key === threadKey);
     if (last?.to.coalesce !== to.coalesce || last.files?.length || files?.length) return undefined;
     last.reply = reply;
-    return { key: last.key, channel: to.channel, delivery: last.delivery };
+    return last.ref;
   }
 
   edit(post: PostRef, reply: Reply): Promise<Delivery> {
@@ -103,7 +116,7 @@ export class ChannelRate implements Notifier {
       unsent.reply = reply;
       return unsent.delivery;
     }
-    if (!queue.length) return this.inner.edit(this.made.get(post.key) ?? post, reply);
+    if (!queue.length) return this.inner.edit(this.madeOf(post), reply);
     const pending = queue.find((w): w is WaitingEdit => w.kind === 'edit' && w.post.key === post.key);
     if (pending) {
       pending.reply = reply;
@@ -128,8 +141,19 @@ export class ChannelRate implements Notifier {
   private send(to: PostAddress, reply: Reply, files: readonly PostFile[] | undefined): PostRef {
     const now = this.clock.now().getTime();
     this.sent.set(to.channel, [...(this.sent.get(to.channel) ?? []), now]);
-    const thread = to.thread && (this.made.get(to.thread.key) ?? to.thread);
+    const thread = to.thread && this.madeOf(to.thread);
     return this.inner.post({ channel: to.channel, ...(thread ? { thread } : {}) }, reply, files);
+  }
+
+  /** The inner notifier's ref of a post that waited here and was sent; any other ref as it is. */
+  private madeOf(ref: PostRef): PostRef {
+    return this.madeByRef.get(ref) ?? this.madeByKey.get(ref.key) ?? ref;
+  }
+
+  private remember(held: WaitingPost, made: PostRef): void {
+    this.madeByRef.set(held.ref, made);
+    this.madeByKey.set(held.key, made);
+    if (this.madeByKey.size > this.rememberedByKey) this.madeByKey.delete(this.madeByKey.keys().next().value ?? '');
   }
 
   /** Whether the channel may send one more now (its sends of the last minute under the cap). */
@@ -155,10 +179,10 @@ export class ChannelRate implements Notifier {
       if (head.kind === 'post') {
         if (!this.released && !this.room(channel)) break;
         const ref = this.send(head.to, head.reply, head.files);
-        this.made.set(head.key, ref);
+        this.remember(head, ref);
         void ref.delivery.then(head.settle);
       } else {
-        void this.inner.edit(this.made.get(head.post.key) ?? head.post, head.reply).then(head.settle);
+        void this.inner.edit(this.madeOf(head.post), head.reply).then(head.settle);
       }
       queue.shift();
     }

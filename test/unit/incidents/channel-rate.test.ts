@@ -139,6 +139,33 @@ describe('the per-channel cap', () => {
     ).toEqual(['after', 'after, too']);
     expect(rate.depth).toBe(0);
   });
+
+  it('finds a sent post by the ref it handed out for as long as that is held, by a copy of it only for the newest (what it remembers stays bounded)', async () => {
+    const clock = new FakeClock(t0);
+    const notifier = new FakeNotifier(['a']);
+    const rate = new ChannelRate({ notifier, clock, perMinute: 1, rememberedByKey: 2 });
+    rate.post({ channel: 'a' }, say('root 1'));
+    const second = rate.post({ channel: 'a' }, say('root 2'));
+    const third = rate.post({ channel: 'a' }, say('root 3'));
+    await clock.advance(2 * minute);
+    const replies = [
+      rate.post({ channel: 'a', thread: second }, say('to root 2')),
+      rate.post({ channel: 'a', thread: { ...third } }, say('to a copy of root 3')),
+      rate.post({ channel: 'a', thread: { ...second } }, say('to a copy of root 2')),
+    ];
+    await clock.advance(3 * minute);
+    expect(await rate.edit(second, say('root 2, edited'))).toMatchObject({ ok: true });
+    expect(made(notifier)).toEqual([
+      ['a', '', 'root 1'],
+      ['a', '', 'root 2, edited'],
+      ['a', '', 'root 3'],
+      ['a', 'p2', 'to root 2'],
+      ['a', 'p3', 'to a copy of root 3'],
+    ]);
+    // Two remembered by key, the replies that waited among them: by the third reply's turn root 2 is
+    // past them, so a copy of its ref names a post the inner notifier does not know.
+    expect(await replies[2]!.delivery).toEqual({ ok: false, reason: 'the post it replies to was never made' });
+  });
 });
 
 function incident(n: number, changes: Partial<Incident> = {}): Incident {
