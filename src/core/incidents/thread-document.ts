@@ -65,9 +65,9 @@ const threadParts: DocumentParts<Threads> = {
   split(value) {
     const parts = new Map<string, unknown>();
     const add = (name: string, part: unknown): string => {
-      if (parts.has(name)) throw new Error(`two of its records, lists or items share the part ${name}`);
-      parts.set(name, part);
-      return name;
+      const free = freeName(parts, name);
+      parts.set(free, part);
+      return free;
     };
     const threads = value.threads.map((t) =>
       add(
@@ -82,9 +82,10 @@ const threadParts: DocumentParts<Threads> = {
           i,
         ),
       );
+      const before = listHeads.get(l) as { items: readonly string[] } | undefined;
       return add(
         named(l, () => `l-${hashed(l.id)}`),
-        listHeads.get(l) ?? { ...l, items },
+        before && sameNames(before.items, items) ? before : { ...l, items },
       );
     });
     add('head', { threads, lists, ...(value.watchedAt ? { watchedAt: value.watchedAt } : {}) });
@@ -137,6 +138,21 @@ function named(part: object, name: () => string, within = ''): string {
   if (known?.within !== within) names.set(part, (known = { name: name(), within }));
   return known.name;
 }
+
+/**
+ * `name`, or when a part already has it the first free `<name>-<n>` from 2: part names are hashes
+ * of keys (Alertmanager's group keys among them, which a sender shapes), and the head names every
+ * part, so a clash costs a suffix rather than every later save. The same records in the same
+ * order get the same names.
+ */
+export function freeName(parts: ReadonlyMap<string, unknown>, name: string): string {
+  if (!parts.has(name)) return name;
+  let n = 2;
+  while (parts.has(`${name}-${n}`)) n++;
+  return `${name}-${n}`;
+}
+
+const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((n, i) => n === b[i]);
 
 /** 16 hex digits of a string (two 32-bit FNV-1a hashes): a part name of its own for every key a document holds. */
 function hashed(s: string): string {
