@@ -38,9 +38,10 @@ export class FakeStateStore implements StateStore {
   /** As the ConfigMap store does: a document unchanged since it was last read or written is not decoded again. */
   private readonly decoded: DecodedDocuments;
 
-  constructor(backend = new FakeStateBackend(), logger: Logger = silentLogger) {
+  /** `maxGroupBytes`: a cap smaller than the cluster's, to test what a caller does when a group is full. */
+  constructor(backend = new FakeStateBackend(), logger: Logger = silentLogger, maxGroupBytes?: number) {
     this.backend = backend;
-    this.decoded = new DecodedDocuments(logger);
+    this.decoded = new DecodedDocuments(logger, maxGroupBytes);
   }
 
   /** What is stored for `doc` right now, for a test to look at without awaiting; undefined when nothing is. */

@@ -102,7 +102,7 @@ export class ListKeeper {
     batch.keepLists(plan.lists.values());
     batch.afterSave(() => this.post(plan, batch));
     if (!within) {
-      await batch.commit(this.d.store, this.d.thresholds.coolDownMs);
+      await batch.commit(this.d.store, this.d.thresholds.coolDownMs, this.d.logger);
       batch.post();
     }
     return changes.filter((c) => !plan.taken.has(c));

@@ -111,7 +111,7 @@ export class ThreadKeeper {
       }
       // Posted even when the save fails (logged): noisier after a restart, but nothing is lost in chat.
       await batch
-        .commit(this.d.store, this.d.coolDownMs)
+        .commit(this.d.store, this.d.coolDownMs, this.d.logger)
         .catch((e: unknown) => this.d.logger.error({ err: (e as Error).message, changes: changes.length }, 'incident threads could not be saved'));
       batch.post();
     });

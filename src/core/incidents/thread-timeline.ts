@@ -20,14 +20,19 @@ function firstLine(r: Reply): string {
   return '';
 }
 
+/** The most characters an entry keeps (an ellipsis ends a longer one): 20 entries per record, hundreds of records in one 512 KiB group. */
+export const timelineEntryChars = 200;
+
+const capped = (text: string): string => (text.length <= timelineEntryChars ? text : `${text.slice(0, timelineEntryChars - 1)}…`);
+
 /** A new thread's timeline: when the incident began, as its root said. */
 export const began = (incident: Pick<Incident, 'since' | 'title' | 'severity'>): TimelineEntry[] => [
-  { at: incident.since, text: `began: ${incident.title} (${incident.severity})` },
+  { at: incident.since, text: capped(`began: ${incident.title} (${incident.severity})`) },
 ];
 
 /** The timeline with a reply posted at `at` added, the oldest dropped past `timelineKept`. */
 export function withReply(timeline: readonly TimelineEntry[] | undefined, at: Date, posted: Reply): TimelineEntry[] {
-  const all = [...(timeline ?? []), { at, text: firstLine(posted) }];
+  const all = [...(timeline ?? []), { at, text: capped(firstLine(posted)) }];
   // The beginning stays: it says what the incident was when its root was made.
   return all.length <= timelineKept ? all : [...all.slice(0, 1), ...all.slice(-(timelineKept - 1))];
 }

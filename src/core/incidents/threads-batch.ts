@@ -6,7 +6,8 @@
  * made (a new leader neither reposts nor forgets). Reading and rewriting the whole document for
  * each change was most of the leader's work (BENCHMARKS.md, Incidents (a)).
  */
-import type { StateStore } from '../ports/state-store.ts';
+import { silentLogger, type Logger } from '../ports/logger.ts';
+import { GroupTooLarge, type StateStore } from '../ports/state-store.ts';
 import type { Incident } from './incident.ts';
 import { trimmed, type ListRecord } from './incident-list.ts';
 import { muteOf, mutesDocument, type Mutes } from './mutes.ts';
@@ -74,21 +75,40 @@ export class ThreadsBatch {
    * writer may have saved a root's id meanwhile: kept), forgetting the threads resolved longer than
    * `coolDownMs` ago; nothing is written when nothing was planned.
    */
-  async commit(store: StateStore, coolDownMs: number): Promise<void> {
+  async commit(store: StateStore, coolDownMs: number, logger: Logger = silentLogger): Promise<void> {
     if (!this.records.size && !this.listed) return;
+    // Over the group's cap, every save would fail: the oldest records' timelines and log tails (the
+    // root's card and file keep what they showed) go first, 1, 2, 4, ... records, until it fits.
+    for (let stripped = 0; ; stripped = stripped ? stripped * 2 : 1) {
+      let records = 0;
+      try {
+        await this.save(store, coolDownMs, (doc) => ((records = doc.threads.length), withoutTails(doc, stripped)));
+        if (stripped)
+          logger.warn(
+            { document: threadsDocument.name, stripped },
+            "the incidents' threads were over their size cap: the oldest records were saved without their timelines and log tails",
+          );
+        return;
+      } catch (error) {
+        if (!(error instanceof GroupTooLarge) || stripped >= records) throw error;
+      }
+    }
+  }
+
+  private async save(store: StateStore, coolDownMs: number, fit: (doc: Threads) => Threads): Promise<void> {
     const now = this.now.getTime();
     const keep = (t: ThreadRecord): boolean => t.incident.state === 'open' || now - (t.incident.resolvedAt?.getTime() ?? now) < coolDownMs;
     let saved: ListRecord[] = [];
     await store.update(threadsDocument, (doc) => {
       const planned = [...this.records.values()].map((r) => keptRecord(withSavedRoot(r, doc)));
       const threads = [...doc.threads.filter((t) => !this.records.has(t.key)), ...planned].filter(keep);
-      if (!this.listed) return { ...doc, threads };
+      if (!this.listed) return fit({ ...doc, threads });
       // Lists none of whose incidents is kept any more are forgotten, the others trimmed (incident-list.ts).
       const kept = new Set(threads.map((t) => t.key));
       const isKept = (key: string): boolean => kept.has(key);
       saved = [...this.lists.values()].map((l) => trimmed({ ...l, rootPostId: l.rootPostId ?? doc.lists.find((x) => x.id === l.id)?.rootPostId }, isKept));
       const others = doc.lists.filter((l) => !this.lists.has(l.id) && l.items.some((i) => kept.has(i.key))).map((l) => trimmed(l, isKept));
-      return { ...doc, threads, lists: [...others, ...saved] };
+      return fit({ ...doc, threads, lists: [...others, ...saved] });
     });
     for (const l of saved) this.lists.set(l.id, l);
   }
@@ -97,6 +117,26 @@ export class ThreadsBatch {
   post(): void {
     for (const post of this.posts.splice(0)) post();
   }
+}
+
+/** The document with the `n` oldest records (by when their root was made) kept without their timelines and log tails. */
+function withoutTails(doc: Threads, n: number): Threads {
+  if (!n) return doc;
+  const opened = (t: ThreadRecord): number => (t.openedAt ?? t.incident.since).getTime();
+  const oldest = new Set(
+    [...doc.threads]
+      .sort((a, b) => opened(a) - opened(b))
+      .slice(0, n)
+      .map((t) => t.key),
+  );
+  const threads = doc.threads.map((t) => {
+    if (!oldest.has(t.key) || (!t.timeline && !t.logTail)) return t;
+    const bare = { ...t };
+    delete bare.timeline;
+    delete bare.logTail;
+    return bare;
+  });
+  return { ...doc, threads };
 }
 
 /** The record with the root id (and its log tail's file id) its own delivery may have saved since it was read. */

@@ -20,7 +20,7 @@
 import { MatteropsError } from '../errors.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { checkGroupSize, decodeDocument, decodePart, encodeDocument, encodePart, groupBytes, utf8Bytes } from './state-codec.ts';
-import { headPart, partName, UnreadableDocument, type StateDocument } from './state-store.ts';
+import { headPart, maxStateGroupBytes, partName, UnreadableDocument, type StateDocument } from './state-store.ts';
 
 /** How a store names a document's texts among its group's keys. */
 export interface DocumentKeys {
@@ -114,8 +114,12 @@ export class DecodedDocuments {
   private readonly droppedLogged = new Map<string, string>();
   private readonly logger: Logger;
 
-  constructor(logger: Logger = silentLogger) {
+  private readonly maxGroupBytes: number;
+
+  /** `maxGroupBytes`: the cap of a group's texts (a unit test's fake may make it small). */
+  constructor(logger: Logger = silentLogger, maxGroupBytes = maxStateGroupBytes) {
     this.logger = logger;
+    this.maxGroupBytes = maxGroupBytes;
   }
 
   /** The document's value in the group; undefined when nothing of it is stored. Throws UnreadableDocument. */
@@ -148,13 +152,13 @@ export class DecodedDocuments {
       const { text, back } = encodeDocument(doc, value);
       if (data?.[keys.whole] === text) return undefined;
       const next = { ...data, [keys.whole]: text };
-      checkGroupSize(doc.name, groupBytes(next));
+      checkGroupSize(doc.name, groupBytes(next), this.maxGroupBytes);
       return { data: next, wrote: (version) => this.keep(doc, version, { whole: text, value: frozen(back) }) };
     }
     const parts = this.encodeParts(doc, value);
     const next = dataWith(data, keys, parts, partsTombstone(doc, keys));
     if (!next) return undefined;
-    checkGroupSize(doc.name, next.bytes);
+    checkGroupSize(doc.name, next.bytes, this.maxGroupBytes);
     let back: T;
     try {
       back = frozen(joined(doc, parts, {}));

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { MatteropsError } from '../errors.ts';
-import { maxStateGroupBytes, UnreadableDocument, type StateDocument } from './state-store.ts';
+import { GroupTooLarge, maxStateGroupBytes, UnreadableDocument, type StateDocument } from './state-store.ts';
 
 /** At most this many schema issues in a reason: the first few say what is wrong. */
 const issuesShown = 3;
@@ -84,11 +84,10 @@ export function groupBytes(data: Record<string, string>): number {
 }
 
 /** Refuses (`invalid`) to write `document` when its group would take `bytes`, over maxStateGroupBytes. */
-export function checkGroupSize(document: string, bytes: number): void {
-  if (bytes <= maxStateGroupBytes) return;
-  throw new MatteropsError(
-    'invalid',
-    `state document ${document} was not written: its group would take ${Math.ceil(bytes / 1024)} KiB, over the ${maxStateGroupBytes / 1024} KiB a group may take`,
+export function checkGroupSize(document: string, bytes: number, max = maxStateGroupBytes): void {
+  if (bytes <= max) return;
+  throw new GroupTooLarge(
+    `state document ${document} was not written: its group would take ${Math.ceil(bytes / 1024)} KiB, over the ${max / 1024} KiB a group may take`,
     'the document must be kept smaller (prune it) or split into groups of their own',
   );
 }

@@ -115,6 +115,14 @@ export function documentPlace(name: string): { group: string; item: string } {
   return { group: match[1], item: match[3] };
 }
 
+/** A write refused (`invalid`) because its group would pass its size cap (maxStateGroupBytes): a caller may store less. */
+export class GroupTooLarge extends MatteropsError {
+  constructor(message: string, hint: string) {
+    super('invalid', message, hint);
+    this.name = 'GroupTooLarge';
+  }
+}
+
 /**
  * What is stored under a document's name is not a value of its schema (not JSON, or of another
  * shape, say after a hand edit). `where` says where it is, in the store's own terms.

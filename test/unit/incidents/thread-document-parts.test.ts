@@ -206,4 +206,32 @@ describe('the threads document in parts', () => {
     const read = (await new FakeStateStore(store.backend).read(threadsDocument)).value;
     expect(read.threads.map((t) => `${t.rootPostId}:${t.notified}`)).toEqual(['root1:x', 'root2:x', 'root3:x', 'root4:x', 'root5:x', 'root6:x', 'twin:y']);
   });
+
+  it("over the group's size cap, a save drops the oldest records' timelines first until it fits, and says so, instead of failing", async () => {
+    const backend = new FakeStateBackend();
+    const entries = (n: number) => Array.from({ length: 20 }, (_, i) => ({ at: now, text: `update ${n}.${i} ${'z'.repeat(180)}` }));
+    // Record n opened at minute n: 1 is the oldest.
+    const full: Threads = {
+      ...threads,
+      threads: threads.threads.map((t, i) => ({ ...t, openedAt: new Date(now.getTime() - (10 - i) * 60_000), timeline: entries(i + 1) })),
+    };
+    await new FakeStateStore(backend).update(threadsDocument, () => full);
+    const bytes = Object.entries(backend.groups.get('incidents')!.data).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
+    const warned: Record<string, unknown>[] = [];
+    const logger = { ...silentLogger, warn: (fields: Record<string, unknown>) => void warned.push(fields) };
+    // Room for about half the timelines: the oldest must give theirs up.
+    const store = new FakeStateStore(backend, logger, bytes - 2.5 * 20 * 200);
+    const batch = await ThreadsBatch.read(store, now);
+    batch.keep({ ...batch.thread(record(6).key)!, notified: 'y' });
+    await batch.commit(store, 30 * 60_000, logger);
+    const read = (await new FakeStateStore(backend).read(threadsDocument)).value;
+    expect(read.threads.find((t) => t.key === record(6).key)?.notified).toBe('y');
+    expect(read.threads.map((t) => t.timeline?.length ?? 0)).toEqual([0, 0, 0, 0, 20, 20]);
+    expect(warned).toEqual([expect.objectContaining({ stripped: 4 })]);
+    // A cap nothing fits under still refuses, and keeps what was stored.
+    const tiny = new FakeStateStore(backend, logger, 1024);
+    const again = await ThreadsBatch.read(tiny, now);
+    again.keep({ ...again.thread(record(1).key)!, notified: 'z' });
+    await expect(again.commit(tiny, 30 * 60_000, logger)).rejects.toThrow('over the 1 KiB');
+  });
 });

@@ -1,6 +1,6 @@
 /** An incident thread's timeline (thread-timeline.ts): the beginning, then the newest replies, bounded. */
 import { describe, expect, it } from 'vitest';
-import { began, timelineKept, withReply } from '../../../src/core/incidents/thread-timeline.ts';
+import { began, timelineEntryChars, timelineKept, withReply } from '../../../src/core/incidents/thread-timeline.ts';
 import { fields, reply, text } from '../../../src/core/reply.ts';
 
 const at = (s: number): Date => new Date(Date.UTC(2026, 10, 27, 9, 0, s));
@@ -22,5 +22,14 @@ describe('thread timeline', () => {
     expect(timeline).toHaveLength(timelineKept);
     expect(timeline[0]?.text).toBe('began: crash loop (warning)');
     expect(timeline.slice(1).map((e) => e.text)).toEqual(Array.from({ length: timelineKept - 1 }, (_, i) => `update ${30 - timelineKept + 2 + i}`));
+  });
+
+  it(`keeps at most ${timelineEntryChars} characters of an entry, an ellipsis ending a longer one`, () => {
+    const start = began({ since: at(0), title: 'x'.repeat(500), severity: 'critical' });
+    expect(start[0]!.text).toHaveLength(timelineEntryChars);
+    expect(start[0]!.text.endsWith('…')).toBe(true);
+    const next = withReply(start, at(1), reply('warning', text(`now: ${'y'.repeat(1000)}`)));
+    expect(next[1]!.text).toBe(`now: ${'y'.repeat(timelineEntryChars - 6)}…`);
+    expect(withReply(start, at(1), reply('warning', text('short')))[1]!.text).toBe('short');
   });
 });
