@@ -9,7 +9,9 @@ export function keepTail(log: string, maxChars: number): { text: string; cutLine
   if (log.length <= maxChars) return { text: log, cutLines: 0 };
   const kept = log.slice(log.length - maxChars);
   const firstBreak = kept.indexOf('\n');
-  const whole = firstBreak >= 0 ? kept.slice(firstBreak + 1) : kept;
+  // A line is dropped only when a whole one follows it: a last line longer than the window (its only
+  // break its own end) is kept as its end, not cut to nothing.
+  const whole = firstBreak >= 0 && firstBreak < kept.length - 1 ? kept.slice(firstBreak + 1) : kept;
   const cutLines = log.slice(0, log.length - whole.length).split('\n').length - 1;
   return { text: whole, cutLines };
 }
