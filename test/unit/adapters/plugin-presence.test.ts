@@ -3,8 +3,10 @@
  * interval, a plugin enabled or disabled is seen at the next check, a failed check keeps the last
  * known state and is logged once until a check answers again.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { companionPluginId, createPluginPresence } from '../../../src/adapters/mattermost/plugin-presence.ts';
+import { pluginId } from '../../../webapp/src/register.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 
 function presenceOn(answers: () => Promise<string[]>) {
@@ -16,6 +18,11 @@ function presenceOn(answers: () => Promise<string[]>) {
 }
 
 describe('the companion plugin presence', () => {
+  it('asks for the id the plugin registers under and plugin.json declares (the three are written apart)', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../../plugin.json', import.meta.url), 'utf8')) as { id: string };
+    expect([companionPluginId, pluginId]).toEqual([manifest.id, manifest.id]);
+  });
+
   it('is checked at start and every interval: enabled, then disabled, is seen at the next check', async () => {
     let active = [companionPluginId, 'com.other.plugin'];
     const { clock, presence } = presenceOn(() => Promise.resolve(active));
