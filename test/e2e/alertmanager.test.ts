@@ -20,17 +20,7 @@ import { stopProcess } from '../sandbox/processes.ts';
 import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, sandboxEnv, testNamespace } from '../support/sandbox.ts';
-
-interface Post {
-  id: string;
-  user_id: string;
-  root_id: string;
-  message: string;
-  create_at: number;
-  update_at: number;
-  delete_at: number;
-  props?: { attachments?: { text?: string }[] };
-}
+import type { MattermostPost as Post } from '../support/mattermost-post.ts';
 
 let bot: BotProcess;
 let second: StartedAlertmanager | undefined;

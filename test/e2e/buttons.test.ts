@@ -14,20 +14,13 @@ import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { buttonContext } from '../support/mattermost-db.ts';
 import { env, kubeConfig, sandboxEnv } from '../support/sandbox.ts';
 import { openUserSocket, type UserSocket } from '../support/user-socket.ts';
+import { postText as fullText, type MattermostPost as Post } from '../support/mattermost-post.ts';
 
-interface Post {
-  id: string;
-  message: string;
-  user_id: string;
-  root_id: string;
-  props?: { attachments?: { text?: string; actions?: { id: string; name: string }[] }[] };
-}
 const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'), env(tokenVar));
 const admin = kubeConfig();
 let bot: BotProcess;
 let bob: UserSocket;
 
-const fullText = (p: Post): string => [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n');
 async function botPosts(since: number): Promise<Post[]> {
   const list = await as('MM_ADMIN_TOKEN').call<{ posts: Record<string, Post> }>('GET', `/channels/${env('MM_CHANNEL_OPS')}/posts?since=${since}`);
   return Object.values(list.posts).filter((p) => p.user_id === env('MM_BOT_USER_ID'));

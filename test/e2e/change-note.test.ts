@@ -17,15 +17,8 @@ import { waitForReadyPods } from '../support/pods.ts';
 import { policyWithOperator } from '../support/operator-policy.ts';
 import { env, kubeConfig, sandboxEnv, testNamespace } from '../support/sandbox.ts';
 import { openUserSocket, type UserSocket } from '../support/user-socket.ts';
+import type { MattermostPost as Post } from '../support/mattermost-post.ts';
 
-interface Post {
-  id: string;
-  message: string;
-  user_id: string;
-  root_id: string;
-  create_at: number;
-  props?: { attachments?: { text?: string; actions?: { id: string; name: string }[] }[] };
-}
 const admin = kubeConfig();
 const name = 'mm-undo';
 let namespace = '';

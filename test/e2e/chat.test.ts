@@ -8,15 +8,8 @@ import { readInstallation } from '../sandbox/installations.ts';
 import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, kubeConfig, sandboxEnv } from '../support/sandbox.ts';
+import { postText as fullText, type MattermostPost as Post } from '../support/mattermost-post.ts';
 
-interface Post {
-  id: string;
-  message: string;
-  user_id: string;
-  root_id: string;
-  channel_id: string;
-  props?: { attachments?: { text?: string; actions?: { id: string; name: string }[] }[] };
-}
 const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'), env(tokenVar));
 const admin = kubeConfig();
 let bot: BotProcess;
@@ -29,7 +22,6 @@ async function postsIn(channelId: string, since: number): Promise<Post[]> {
   const list = await as('MM_ADMIN_TOKEN').call<{ posts: Record<string, Post> }>('GET', `/channels/${channelId}/posts?since=${since}`);
   return Object.values(list.posts);
 }
-const fullText = (p: Post): string => [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n');
 async function botPost(channelId: string, since: number, match: RegExp, timeoutMs = 30_000): Promise<Post> {
   return await waitFor(async () => (await postsIn(channelId, since)).find((p) => p.user_id === botId && match.test(fullText(p))), {
     what: `a bot post matching ${match}`,

@@ -18,15 +18,8 @@ import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { policyWithOperator } from '../support/operator-policy.ts';
 import { env, kubeConfig, sandboxEnv, testNamespace } from '../support/sandbox.ts';
+import { postText as fullText, type MattermostPost as Post } from '../support/mattermost-post.ts';
 
-interface Post {
-  id: string;
-  root_id: string;
-  message: string;
-  user_id: string;
-  create_at: number;
-  props?: { attachments?: { text?: string }[] };
-}
 const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'), env(tokenVar));
 const admin = kubeConfig();
 const name = 'drilled';
@@ -38,7 +31,6 @@ async function slash(command: string): Promise<{ text: string }> {
   return await as('MM_TOKEN_ALICE').call('POST', '/commands/execute', { channel_id: env('MM_CHANNEL_OPS'), team_id: env('MM_TEAM_ID'), command });
 }
 /** What a reader sees of a post: its message and its attachment's text (the renderer puts the rest there). */
-const fullText = (p: Post): string => [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n');
 async function botPostsInOps(since: number): Promise<Post[]> {
   const list = await as('MM_ADMIN_TOKEN').call<{ posts: Record<string, Post> }>('GET', `/channels/${env('MM_CHANNEL_OPS')}/posts?since=${since}`);
   return Object.values(list.posts)

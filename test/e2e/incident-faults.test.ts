@@ -33,14 +33,8 @@ import { writeTrouble } from '../support/pod-troubles.ts';
 import { waitForReadyPods } from '../support/pods.ts';
 import { env, kubeConfig, sandboxEnv, testNamespace } from '../support/sandbox.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import type { MattermostPost as Post } from '../support/mattermost-post.ts';
 
-interface Post {
-  id: string;
-  message: string;
-  user_id: string;
-  root_id: string;
-  create_at: number;
-}
 const admin = kubeConfig();
 const name = 'mm-faults';
 const crashLoop = `container mattermost is crash-looping (1 pod)`;

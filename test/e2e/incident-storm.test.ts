@@ -14,24 +14,14 @@ import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { writeTrouble } from '../support/pod-troubles.ts';
 import { installationPods, isRunningAndReady } from '../support/pods.ts';
 import { env, kubeConfig, sandboxEnv, testNamespace } from '../support/sandbox.ts';
+import { postText as fullText, type MattermostPost as Post } from '../support/mattermost-post.ts';
 
-interface Post {
-  id: string;
-  message: string;
-  user_id: string;
-  root_id: string;
-  create_at: number;
-  /** Set on an edited post's old version, which `since` also returns (without its message). */
-  delete_at?: number;
-  props?: { attachments?: { text?: string }[] };
-}
 const admin = kubeConfig();
 const names = Array.from({ length: 12 }, (_, i) => `mm-storm-${i + 1}`);
 let namespace = '';
 let bot: BotProcess;
 const pods = new Map<string, V1Pod>();
 
-const fullText = (p: Post): string => [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n');
 /** The bot's posts in `incidents` since then that are about this file's namespace, or in the thread of one that is. */
 async function postsAboutUs(since: number): Promise<{ roots: Post[]; replies: Post[] }> {
   const rest = new MattermostRest(env('MM_URL'), env('MM_ADMIN_TOKEN'));

@@ -15,16 +15,8 @@ import { writeTrouble, type PodTrouble } from '../support/pod-troubles.ts';
 import { waitForReadyPods } from '../support/pods.ts';
 import { policyWithOperator } from '../support/operator-policy.ts';
 import { env, kubeConfig, sandboxEnv, testNamespace } from '../support/sandbox.ts';
+import { postText as fullText, type MattermostPost as Post } from '../support/mattermost-post.ts';
 
-interface Post {
-  id: string;
-  message: string;
-  user_id: string;
-  root_id: string;
-  create_at: number;
-  props?: { attachments?: { text?: string }[] };
-  file_ids?: string[];
-}
 const admin = kubeConfig();
 const name = 'mm-incidents';
 let namespace = '';
@@ -32,7 +24,6 @@ let bot: BotProcess;
 let botEnv: Record<string, string> = {};
 
 const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'), env(tokenVar));
-const fullText = (p: Post): string => [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n');
 async function incidentPosts(since: number): Promise<Post[]> {
   const list = await as('MM_ADMIN_TOKEN').call<{ posts: Record<string, Post> }>('GET', `/channels/${env('MM_CHANNEL_INCIDENTS')}/posts?since=${since}`);
   return Object.values(list.posts).filter((p) => p.user_id === env('MM_BOT_USER_ID') && fullText(p).length > 0);

@@ -9,12 +9,8 @@ import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, sandboxEnv } from '../support/sandbox.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import type { MattermostPost as Post } from '../support/mattermost-post.ts';
 
-interface Post {
-  id: string;
-  user_id: string;
-  root_id: string;
-}
 const alice = (): MattermostRest => new MattermostRest(env('MM_URL'), env('MM_TOKEN_ALICE'));
 const replicaEnv = { MATTEROPS_LEADER_SECONDS: '4' };
 let proxy: TcpProxy;

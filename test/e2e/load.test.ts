@@ -10,13 +10,7 @@ import { MattermostRest } from '../sandbox/mattermost-rest.ts';
 import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, sandboxEnv } from '../support/sandbox.ts';
-
-interface Post {
-  id: string;
-  user_id: string;
-  message: string;
-  props?: { attachments?: { text?: string }[] };
-}
+import type { MattermostPost as Post } from '../support/mattermost-post.ts';
 
 let bot: BotProcess;
 const channels: string[] = [];

@@ -16,14 +16,8 @@ import { MattermostRest } from '../sandbox/mattermost-rest.ts';
 import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, sandboxEnv } from '../support/sandbox.ts';
+import type { MattermostPost as Post } from '../support/mattermost-post.ts';
 
-interface Post {
-  id: string;
-  message: string;
-  user_id: string;
-  root_id: string;
-  props?: { attachments?: { text?: string }[] };
-}
 const channelName = `readers-${randomBytes(3).toString('hex')}`;
 const policy = `
 roles:

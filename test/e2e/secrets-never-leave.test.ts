@@ -16,16 +16,9 @@ import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, kubeConfig, sandboxEnv } from '../support/sandbox.ts';
 import { patchInstallation } from '../support/steer.ts';
+import { postText as fullText, type MattermostPost as Post } from '../support/mattermost-post.ts';
 
-interface Post {
-  id: string;
-  message: string;
-  user_id: string;
-  root_id: string;
-  props?: { attachments?: { text?: string }[] };
-}
 const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'), env(tokenVar));
-const fullText = (p: Post): string => [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n');
 const admin = kubeConfig();
 const names = ['MM_SQLSETTINGS_DATASOURCE', 'MM_CUSTOM_UPSTREAM', 'MM_CUSTOM_PEER'];
 

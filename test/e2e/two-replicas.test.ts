@@ -8,12 +8,8 @@ import { MattermostRest } from '../sandbox/mattermost-rest.ts';
 import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { env, sandboxEnv } from '../support/sandbox.ts';
+import type { MattermostPost as Post } from '../support/mattermost-post.ts';
 
-interface Post {
-  id: string;
-  user_id: string;
-  root_id: string;
-}
 const alice = (): MattermostRest => new MattermostRest(env('MM_URL'), env('MM_TOKEN_ALICE'));
 // A short leader Lease, so a take-over after a crash would not outlast the test; a clean stop hands over at once.
 const replicaEnv = { MATTEROPS_LEADER_SECONDS: '6' };

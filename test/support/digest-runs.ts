@@ -11,18 +11,13 @@ import { MattermostRest } from '../sandbox/mattermost-rest.ts';
 import { repoRoot } from '../sandbox/paths.ts';
 import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from './bot-process.ts';
+import { postText as fullText, type MattermostPost as Post } from './mattermost-post.ts';
 import { env, sandboxEnv, testNamespace } from './sandbox.ts';
 
-export interface Post {
-  id: string;
-  message: string;
-  user_id: string;
-  create_at: number;
-  props?: { attachments?: { text?: string }[] };
-}
+export type { MattermostPost as Post } from './mattermost-post.ts';
 
 export const as = (tokenVar: string): MattermostRest => new MattermostRest(env('MM_URL'), env(tokenVar));
-export const fullText = (p: Post): string => [p.message, ...(p.props?.attachments ?? []).map((a) => a.text ?? '')].join('\n');
+export { postText as fullText } from './mattermost-post.ts';
 
 /** The digest of the sandbox's chat/mattermost, as the bot heads it. */
 export const chatDigest = /Status digest of chat\/mattermost in cluster sandbox-bot/;
