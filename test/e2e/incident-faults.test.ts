@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MattermostRest } from '../sandbox/mattermost-rest.ts';
 import { createInstallation, waitStable } from '../sandbox/installations.ts';
 import { freePort } from '../sandbox/ports.ts';
-import { stopApiserver } from '../sandbox/sandbox.ts';
+import { restartControllers, stopApiserver } from '../sandbox/sandbox.ts';
 import { waitFor } from '../sandbox/wait.ts';
 import { startBot, type BotProcess } from '../support/bot-process.ts';
 import { writeTrouble } from '../support/pod-troubles.ts';
@@ -259,6 +259,8 @@ describe.each([
     await startAgain?.(); // the sandbox's apiserver runs again even when the case failed with it down
     await bot?.stop();
     await deleteNamespace(namespace);
+    // The controllers lag after the restart: fresh ones, so the next file's rollouts go through.
+    await restartControllers();
   }, 60_000);
 
   it(`${how}: no second root for the incident from before, its resolution in the gap posted, the one just after not missed`, async () => {

@@ -339,6 +339,25 @@ export async function stopApiserver(): Promise<{ start: () => Promise<void> }> {
   };
 }
 
+/**
+ * Stops the sandbox's kube-controller-manager and kube-scheduler and starts them again (new
+ * ports of their own, the same kubeconfig). After an apiserver restart the real controller-manager
+ * was slow to catch up ("read version ... is not as new as written version": ReplicaSets unsynced
+ * for over a minute), which failed the next e2e file's rollout; a fault test that restarted the
+ * apiserver calls this when it is done, so the files after it find a working cluster.
+ */
+export async function restartControllers(): Promise<void> {
+  const state = readState();
+  if (!state) throw new Error('no sandbox to restart the controllers of: run make sandbox');
+  const names = ['kube-controller-manager', 'kube-scheduler'];
+  await Promise.all(state.processes.filter((p) => names.includes(p.name)).map((p) => stopProcess(p.pid)));
+  const env = readEnvFile(envPath);
+  const ports = { ...(await allocateControlPlanePorts()), apiserver: Number(env.PORT_APISERVER), etcd: Number(env.PORT_ETCD) };
+  const started = startControllers(join(sandboxDir, 'logs'), ports, pkiPaths(state.dataDir), join(state.dataDir, 'admin.kubeconfig'));
+  state.processes = [...state.processes.filter((p) => !names.includes(p.name)), ...started];
+  writeState(state);
+}
+
 /** Kills the sandbox's kube-apiserver and starts it again as it was; returns once it is ready. */
 export async function restartApiserver(): Promise<void> {
   await (await stopApiserver()).start();
