@@ -2,8 +2,8 @@
  * `notify quiet <HH:MM-HH:MM> <Zone>` and `notify quiet off`, in the channel they apply to
  * (core/incidents/quiet-hours.ts). Quiet hours hold the posts of every installation routed to the
  * channel, so the caller needs the `notify` right over each route to it, and everywhere when the
- * channel gets the `all` route or is the default channel: what `notify here` would need to send
- * those incidents there. `off` during quiet hours answers with the summary of what was held.
+ * channel gets the `all` route, is the default channel, or (to set them) gets no route yet: what
+ * `notify here` would need to send those incidents there. `off` during quiet hours answers with the summary of what was held.
  */
 import { MatteropsError, usageError } from '../errors.ts';
 import { everyInstallation, routesDocument } from '../incidents/routes.ts';
@@ -29,11 +29,21 @@ export function quietWindow(words: string | undefined): { start: string; end: st
   return { start, end };
 }
 
-/** Who may quiet a channel: the notify right over each route to it (see above). */
-async function checkMayQuiet(ctx: VerbContext, channel: string, mayRoute: (target: string) => boolean): Promise<void> {
+/**
+ * Who may quiet a channel: the notify right over each route to it (see above). Quiet hours set on a
+ * channel with no route yet would hold whatever is routed there later, by anyone, unseen: setting
+ * them there needs the notify right on every installation (turning them off does not).
+ */
+async function checkMayQuiet(ctx: VerbContext, channel: string, mayRoute: (target: string) => boolean, setting: boolean): Promise<void> {
   const routes = (await ctx.incidents.store.read(routesDocument)).value.routes.filter((r) => r.channel === channel);
   const targets = routes.map((r) => r.target);
   if (channel === ctx.incidents.defaultChannel) targets.push(everyInstallation);
+  if (setting && !targets.length && !mayRoute(everyInstallation))
+    throw new MatteropsError(
+      'forbidden',
+      'this channel gets no incidents yet, so quiet hours here would hold those of any installation routed to it later, and you lack the notify right on every installation',
+      'route your installations here first (notify here <name>), then set the quiet hours',
+    );
   const refused = targets.filter((t) => !mayRoute(t));
   if (!refused.length) return;
   const names = [...new Set(refused.map((t) => (t === everyInstallation ? 'every installation' : t)))];
@@ -87,7 +97,7 @@ export async function quietAction(
   const now = ctx.clock.now();
   if (op.target === 'off') {
     if (op.zone !== undefined) throw usageError(`notify quiet off takes nothing more, got ${quoted(op.zone)}`);
-    await checkMayQuiet(ctx, here.id, mayRoute);
+    await checkMayQuiet(ctx, here.id, mayRoute, false);
     let removed: QuietHours | undefined;
     await store.update(quietDocument, (doc) => {
       removed = doc.channels.find((q) => q.channel === here.id);
@@ -101,7 +111,7 @@ export async function quietAction(
   const { start, end } = quietWindow(op.target);
   if (op.zone === undefined) throw usageError('notify quiet needs a time zone after the hours', `example: ${example}, or UTC`);
   const timeZone = checkTimeZone(op.zone);
-  await checkMayQuiet(ctx, here.id, mayRoute);
+  await checkMayQuiet(ctx, here.id, mayRoute, true);
   const next: QuietHours = { channel: here.id, ...(here.name ? { channelName: here.name } : {}), start, end, timeZone, by: ctx.caller.name, at: now };
   // A period going on keeps what it held, and ends when the new hours end (or at the leader's next check if they exclude now).
   const until = quietUntil(next, ctx.schedules.calendar, now);

@@ -138,14 +138,21 @@ describe('notify quiet', () => {
     expect(state.peek(quietDocument)?.channels).toHaveLength(1);
   });
 
-  it('set ahead of any route (by anyone with notify), they are named with who set them when notify here routes to the channel, and in notify list', async () => {
-    const { h } = setUp();
-    // No route to the channel and it is not the default one: bob, who may notify in chat only, may quiet it.
-    expect((await h.run('notify quiet 22:00-10:30 Europe/Berlin', chatIn('bob'), here)).reply.tone).toBe('good');
+  it('set ahead of any route (only with the notify right everywhere), they are named with who set them when notify here routes to the channel, and in notify list', async () => {
+    const { h, state } = setUp();
+    // No route to the channel and it is not the default one: bob, who may notify in chat only, may not
+    // quiet it (they would hold whatever is routed there later); alice, who may notify everywhere, may.
+    const refused = await h.run('notify quiet 22:00-10:30 Europe/Berlin', chatIn('bob'), here);
+    expect([refused.reply.error, refused.text]).toEqual([
+      'forbidden',
+      expect.stringContaining('this channel gets no incidents yet, so quiet hours here would hold those of any installation routed to it later'),
+    ]);
+    expect(state.peek(quietDocument)).toBeUndefined();
+    expect((await h.run('notify quiet 22:00-10:30 Europe/Berlin', chatIn('alice'), here)).reply.tone).toBe('good');
     const routed = await h.run('notify here mattermost-staging -n staging', chatIn('alice'), here);
     expect(routed.text).toBe(
       'Incident threads for staging/mattermost-staging go to this channel now.\n\n' +
-        'This channel has quiet hours 22:00-10:30 Europe/Berlin, set by @bob on 2026-11-27 09:00 UTC: they hold now. ' +
+        'This channel has quiet hours 22:00-10:30 Europe/Berlin, set by @alice on 2026-11-27 09:00 UTC: they hold now. ' +
         'During them its warning roots and thread updates are held (critical roots and resolutions of critical incidents still post), ' +
         'one summary when they end. notify quiet off ends them.',
     );
