@@ -12,7 +12,6 @@ import { IncidentTracker } from '../core/incidents/incident-tracker.ts';
 import { channelFor, routesDocument } from '../core/incidents/routes.ts';
 import { ListKeeper } from '../core/incidents/list-keeper.ts';
 import { QuietKeeper } from '../core/incidents/quiet-keeper.ts';
-import { ChannelRate } from '../core/incidents/channel-rate.ts';
 import type { CronCalendar } from '../core/ports/cron-calendar.ts';
 import { cronerCalendar } from '../adapters/cron/croner-calendar.ts';
 import { ThreadKeeper } from '../core/incidents/thread-keeper.ts';
@@ -140,12 +139,9 @@ interface PostedByProcess {
   notifier: Notifier;
 }
 
-function postedByProcess(d: Pick<IncidentWatchDeps, 'notifier' | 'thresholds' | 'clock'>): PostedByProcess {
-  const perMinute = d.thresholds.channelRatePerMinute;
-  // serve's comes behind the cap already (main.ts builds it beside the outbox, for shutdown): not capped twice.
-  const capped = perMinute > 0 && !(d.notifier instanceof ChannelRate);
-  const notifier = capped ? new ChannelRate({ notifier: d.notifier, clock: d.clock, perMinute }) : d.notifier;
-  return { threads: new Map(), lists: new Map(), summaries: new Set(), notifier };
+/** The notifier comes behind the per-channel cap when one is set: the composition root (main.ts) builds it beside the outbox, for shutdown. */
+function postedByProcess(d: Pick<IncidentWatchDeps, 'notifier'>): PostedByProcess {
+  return { threads: new Map(), lists: new Map(), summaries: new Set(), notifier: d.notifier };
 }
 
 function trackerFor(d: IncidentWatchDeps, posted: PostedByProcess): { tracker: IncidentTracker; keeper: ThreadKeeper; quiet: QuietKeeper } {

@@ -21,45 +21,10 @@ import { MatteropsError } from '../errors.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { checkGroupSize, decodeDocument, decodePart, encodeDocument, encodePart, groupBytes, utf8Bytes } from './state-codec.ts';
 import { headPart, maxStateGroupBytes, partName, UnreadableDocument, type StateDocument } from './state-store.ts';
+import { documentKeys, type DocumentKeys } from './document-keys.ts';
+import { frozen } from './frozen.ts';
 
-/** How a store names a document's texts among its group's keys. */
-export interface DocumentKeys {
-  /** The key of its whole text (a document with parts: kept before it had them). */
-  readonly whole: string;
-  /** The key of one of its parts. */
-  part(name: string): string;
-  /** The part a key holds; undefined for a key of anything else. */
-  partOf(key: string): string | undefined;
-}
-
-const keysMade = new Map<string, DocumentKeys>();
-
-/** The keys of item `<item>` in a group whose keys end in `suffix`: `<item><suffix>`, and `<item>.<part><suffix>` for its parts. */
-export function documentKeys(item: string, suffix: string): DocumentKeys {
-  const made = keysMade.get(`${item}${suffix}`);
-  if (made) return made;
-  const prefix = `${item}.`;
-  // A write names every part's key: made once per part, not once per write.
-  const partKeys = new Map<string, string>();
-  const keys: DocumentKeys = {
-    whole: `${item}${suffix}`,
-    part(name) {
-      let key = partKeys.get(name);
-      if (key === undefined) {
-        if (partKeys.size >= 10_000) partKeys.clear();
-        partKeys.set(name, (key = `${prefix}${name}${suffix}`));
-      }
-      return key;
-    },
-    // Any name: the document's schema of its parts tells its own (the rest it ignores).
-    partOf: (key) =>
-      key.length > prefix.length + suffix.length && key.startsWith(prefix) && key.endsWith(suffix)
-        ? key.slice(prefix.length, key.length - suffix.length)
-        : undefined,
-  };
-  keysMade.set(keys.whole, keys);
-  return keys;
-}
+export { documentKeys, type DocumentKeys };
 
 /** Where a stored text is, in the store's own terms (for UnreadableDocument), by its key. */
 export type Where = (key: string) => Record<string, string>;
@@ -341,26 +306,4 @@ function joined<T>(doc: StateDocument<T>, parts: ReadonlyMap<string, Stored>, wh
   } catch (error) {
     throw new UnreadableDocument(doc.name, where, `its parts do not make one: ${(error as Error).message}`);
   }
-}
-
-/** A Date whose setters throw: a frozen object's own fields cannot change, but a Date's time is no field. */
-class FrozenDate extends Date {
-  static {
-    for (const name of Object.getOwnPropertyNames(Date.prototype))
-      if (name.startsWith('set'))
-        Object.defineProperty(FrozenDate.prototype, name, {
-          value(): never {
-            throw new TypeError(`a state document's value is shared and frozen: ${name} of one of its dates`);
-          },
-        });
-  }
-}
-
-/** `value` with every object and array frozen and every Date a FrozenDate (in place: it was just decoded, nobody else has it). */
-function frozen<T>(value: T): T {
-  if (value instanceof Date) return Object.freeze(new FrozenDate(value.getTime())) as T;
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  const fields = value as Record<string, unknown>;
-  for (const key of Object.keys(fields)) fields[key] = frozen(fields[key]);
-  return Object.freeze(value);
 }

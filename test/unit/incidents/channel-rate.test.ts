@@ -188,8 +188,16 @@ describe('the cap in the leader keepers', () => {
   it('with incidents.channelRate 4: roots and replies past it wait; each thread sends its latest update, every resolution arrives', async () => {
     const clock = new FakeClock(t0);
     const notifier = new FakeNotifier(['incidents']);
-    const thresholds = { ...defaultThresholds, channelRatePerMinute: 4 };
-    const { keeper, lists } = incidentKeepers({ store: new FakeStateStore(), notifier, thresholds, defaultChannel: 'incidents', clock, logger: silentLogger });
+    // As main.ts wires it: the keepers post through the cap, the cap into the outbox.
+    const capped = new ChannelRate({ notifier, clock, perMinute: 4 });
+    const { keeper, lists } = incidentKeepers({
+      store: new FakeStateStore(),
+      notifier: capped,
+      thresholds: defaultThresholds,
+      defaultChannel: 'incidents',
+      clock,
+      logger: silentLogger,
+    });
     await lists.watching(); // a leader watching already: openings are news
     /** What the channel got, and when (seconds after the first change). */
     const when: [string, string, string][] = [];
